@@ -1,0 +1,42 @@
+/** @jest-config-loader esbuild-register */
+import type { Config } from 'jest';
+
+const swcTransform: Config['transform'] = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+const PACKAGES = [
+  'shared/config',
+  'shared/errors',
+  'shared/authz',
+  'services/account-hierarchy',
+  'services/identity',
+  'services/messaging',
+  'services/billing',
+  'gateway',
+];
+
+const config: Config = {
+  globalSetup: '<rootDir>/shared/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/shared/testing/src/jest-global-teardown.ts',
+  maxWorkers: 2,
+  projects: PACKAGES.map((dir) => ({
+    displayName: dir.split('/').pop(),
+    rootDir: `<rootDir>/${dir}`,
+    testMatch: ['<rootDir>/src/**/__tests__/**/*.test.ts'],
+    transform: swcTransform,
+    testEnvironment: 'node',
+  })),
+};
+
+export default config;

@@ -1,0 +1,123 @@
+import { AppError, assertId, assertName, errors } from '@platform/errors';
+import type { AccountChain } from '@platform/authz';
+import type { HierarchyContext } from './context';
+import { AccountWriter, MAX_DEPTH, type AccountRow } from './repositories/account-repository';
+import { validateSettingsInput } from './settings';
+
+/** Structural changes of the tree. Each runs in one transaction: a refusal writes nothing. */
+export class AccountService {
+  constructor(private readonly ctx: HierarchyContext) {}
+
+  private transaction<T>(work: (writer: AccountWriter) => Promise<T>): Promise<T> {
+    return this.ctx.dataSource.transaction((manager) => work(new AccountWriter(manager)));
+  }
+
+  /** Status changes and moves are decided by whoever manages the parent's sub-accounts. */
+  private async requireManagerOfParent(chain: AccountChain): Promise<void> {
+    if (!chain.parentId) throw new AppError('FORBIDDEN', 'A parent account is managed by the platform operator');
+    await this.ctx.access.require(chain.parentId, 'sub-accounts');
+  }
+
+  async createSubAccount(input: { parentId: string; name: string }): Promise<AccountRow> {
+    const parentId = assertId(input.parentId, 'parentId');
+    const name = assertName(input.name);
+    const parentChain = await this.ctx.access.require(parentId, 'sub-accounts');
+    return this.transaction(async (writer) => {
+      await writer.lockTree(parentChain.rootId);
+      const parent = (await writer.findForUpdate(parentId))!;
+      if (parent.status === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'Cannot create a sub-account under a closed account');
+      if (parentChain.chainStatus === 'SUSPENDED') throw new AppError('ACCOUNT_SUSPENDED', 'Cannot create a sub-account under a suspended account');
+      if (parent.depth >= MAX_DEPTH) {
+        throw new AppError('MAX_DEPTH_EXCEEDED', `A level-${MAX_DEPTH} account cannot have sub-accounts`);
+      }
+      return writer.insertChild(parent, name);
+    });
+  }
+
+  async moveAccount(id: string, newParentId: string): Promise<AccountRow> {
+    assertId(id, 'id');
+    assertId(newParentId, 'newParentId');
+    const chain = await this.ctx.access.require(id, 'account.view');
+    await this.requireManagerOfParent(chain);
+    const newParentChain = await this.ctx.access.require(newParentId, 'sub-accounts');
+    if (newParentChain.rootId !== chain.rootId) throw new AppError('INVALID_MOVE', 'An account can only move within its own tree');
+    if (newParentChain.path.includes(chain.id)) throw new AppError('INVALID_MOVE', 'An account cannot move under itself or its own descendant');
+    return this.transaction(async (writer) => {
+      await writer.lockTree(chain.rootId);
+      const account = (await writer.findForUpdate(chain.id))!;
+      const newParent = (await writer.findForUpdate(newParentChain.id))!;
+      if (newParent.path.includes(account.id)) throw new AppError('INVALID_MOVE', 'An account cannot move under itself or its own descendant');
+      if (account.status === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'A closed account cannot be moved');
+      if (newParent.status === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'Cannot move an account under a closed account');
+      if (account.parent_id === newParent.id) return account;
+      const deepest = await writer.subtreeMaxDepth(account.id);
+      const newDeepest = deepest + newParent.depth + 1 - account.depth;
+      if (newDeepest > MAX_DEPTH) {
+        throw new AppError('MAX_DEPTH_EXCEEDED', `The moved subtree would reach level ${newDeepest}; the limit is ${MAX_DEPTH}`);
+      }
+      await writer.moveSubtree(account, newParent);
+      return (await writer.findForUpdate(account.id))!;
+    });
+  }
+
+  async updateSettings(id: string, input: Record<string, unknown>): Promise<AccountRow> {
+    assertId(id, 'id');
+    const chain = await this.ctx.access.require(id, 'system-configuration');
+    const name = input.name === undefined || input.name === null ? undefined : assertName(String(input.name));
+    const { set, clear } = validateSettingsInput(input);
+    return this.transaction(async (writer) => {
+      const account = (await writer.findForUpdate(chain.id))!;
+      if (account.status === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'A closed account cannot be changed');
+      if (name !== undefined) await writer.rename(account.id, name);
+      if (Object.keys(set).length > 0 || clear.length > 0) await writer.writeSettings(account.id, set, clear);
+      return (await writer.findForUpdate(account.id))!;
+    });
+  }
+
+  async closeAccount(id: string, cascade: boolean): Promise<AccountRow> {
+    assertId(id, 'id');
+    const chain = await this.ctx.access.require(id, 'account.view');
+    await this.requireManagerOfParent(chain);
+    return this.transaction(async (writer) => {
+      await writer.lockTree(chain.rootId);
+      const account = (await writer.findForUpdate(chain.id))!;
+      if (account.status === 'CLOSED') return account;
+      if (!cascade && (await writer.countOpenChildren(account.id)) > 0) {
+        throw new AppError('ACCOUNT_HAS_OPEN_CHILDREN', 'The account has open sub-accounts; close them first or pass cascade: true');
+      }
+      await writer.setStatus(account.id, 'CLOSED', { cascade });
+      return (await writer.findForUpdate(account.id))!;
+    });
+  }
+
+  async setSuspended(id: string, suspended: boolean): Promise<AccountRow> {
+    assertId(id, 'id');
+    const chain = await this.ctx.access.require(id, 'account.view');
+    await this.requireManagerOfParent(chain);
+    return this.transaction(async (writer) => {
+      const account = (await writer.findForUpdate(chain.id))!;
+      const from = suspended ? 'ACTIVE' : 'SUSPENDED';
+      if (account.status !== from) {
+        throw new AppError('INVALID_STATE', `Only ${from.toLowerCase()} accounts can be ${suspended ? 'suspended' : 'resumed'}`);
+      }
+      await writer.setStatus(account.id, suspended ? 'SUSPENDED' : 'ACTIVE', { cascade: false });
+      return (await writer.findForUpdate(account.id))!;
+    });
+  }
+}
+
+export function decodeCursor(cursor: string): { depth: number; name: string; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Number.isInteger(value.d) && typeof value.n === 'string' && typeof value.i === 'string') {
+      return { depth: value.d, name: value.n, id: assertId(value.i) };
+    }
+  } catch {
+    // fall through
+  }
+  throw errors.badInput('after is not a valid cursor', 'after');
+}
+
+export function encodeCursor(row: AccountRow): string {
+  return Buffer.from(JSON.stringify({ d: row.depth, n: row.name, i: row.id })).toString('base64url');
+}

@@ -1,0 +1,14 @@
+import { createDataSource, type QueryCounter } from '@platform/db';
+import { CreateAccounts1763800000000 } from './migrations/1763800000000-CreateAccounts';
+
+export const SCHEMA = 'hierarchy';
+
+export function createHierarchyDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter } = {}) {
+  return createDataSource({
+    url,
+    schema: SCHEMA,
+    migrations: [CreateAccounts1763800000000],
+    applicationName: 'account-hierarchy',
+    ...options,
+  });
+}

@@ -1,0 +1,16 @@
+import path from 'node:path';
+import type { SubgraphDefinition } from '@platform/server';
+import { createBillingContext, type BillingContext } from './context';
+import { permissions } from './permissions';
+import { resolvers } from './resolvers';
+
+export { createBillingDataSource, SCHEMA as BILLING_SCHEMA } from './data-source';
+export { seedBillingDemo } from './seed';
+
+export const billingSubgraph: SubgraphDefinition<BillingContext> = {
+  name: 'billing',
+  schemaPath: path.join(__dirname, '..', 'schema.graphql'),
+  resolvers: resolvers as SubgraphDefinition<BillingContext>['resolvers'],
+  permissions,
+  createContext: createBillingContext,
+};

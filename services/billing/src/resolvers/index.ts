@@ -1,0 +1,3 @@
+import { Account } from './account';
+
+export const resolvers = { Account };

@@ -1,0 +1,17 @@
+import path from 'node:path';
+import type { SubgraphDefinition } from '@platform/server';
+import { createIdentityContext, type IdentityContext } from './context';
+import { permissions } from './permissions';
+import { resolvers } from './resolvers';
+
+export { createIdentityDataSource, SCHEMA as IDENTITY_SCHEMA } from './data-source';
+export { seedIdentityDemo } from './seed';
+export { hashPassword } from './passwords';
+
+export const identitySubgraph: SubgraphDefinition<IdentityContext> = {
+  name: 'identity',
+  schemaPath: path.join(__dirname, '..', 'schema.graphql'),
+  resolvers: resolvers as SubgraphDefinition<IdentityContext>['resolvers'],
+  permissions,
+  createContext: createIdentityContext,
+};

@@ -1,0 +1,101 @@
+import type { Queryable } from '@platform/authz';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  created_at: Date;
+}
+
+export interface MembershipRow {
+  id: string;
+  user_id: string;
+  account_id: string;
+  role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER';
+  status: 'ACTIVE' | 'INACTIVE';
+  created_at: Date;
+}
+
+const USER_COLUMNS = 'id, email, name, password_hash, created_at';
+const MEMBERSHIP_COLUMNS = 'id, user_id, account_id, role, status, created_at';
+
+export class IdentityRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async findUserByEmail(email: string): Promise<UserRow | null> {
+    const rows: UserRow[] = await this.db.query(`SELECT ${USER_COLUMNS} FROM identity.users WHERE email = $1`, [email]);
+    return rows[0] ?? null;
+  }
+
+  findUsersByIds(ids: readonly string[]): Promise<UserRow[]> {
+    return this.db.query(`SELECT ${USER_COLUMNS} FROM identity.users WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  findMembershipsByAccountIds(accountIds: readonly string[]): Promise<MembershipRow[]> {
+    return this.db.query(
+      `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE account_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [accountIds],
+    );
+  }
+
+  findMembershipsByUserIds(userIds: readonly string[]): Promise<MembershipRow[]> {
+    return this.db.query(
+      `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE user_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [userIds],
+    );
+  }
+
+  /** The access list: memberships that currently give access (active, on an account not closed). */
+  findAccessList(userId: string): Promise<MembershipRow[]> {
+    return this.db.query(
+      `SELECT m.id, m.user_id, m.account_id, m.role, m.status, m.created_at
+         FROM identity.memberships m JOIN hierarchy.accounts a ON a.id = m.account_id
+        WHERE m.user_id = $1 AND a.status <> 'CLOSED'
+        ORDER BY a.depth, m.created_at`,
+      [userId],
+    );
+  }
+
+  async insertMembership(values: { userId: string; accountId: string; role: string; createdBy: string | null }): Promise<MembershipRow | null> {
+    const rows: MembershipRow[] = await this.db.query(
+      `INSERT INTO identity.memberships (user_id, account_id, role, created_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (user_id, account_id) DO NOTHING RETURNING ${MEMBERSHIP_COLUMNS}`,
+      [values.userId, values.accountId, values.role, values.createdBy],
+    );
+    return rows[0] ?? null;
+  }
+
+  async deleteMembership(accountId: string, userId: string): Promise<MembershipRow | null> {
+    const rows: MembershipRow[] = await this.db.query(
+      `DELETE FROM identity.memberships WHERE account_id = $1 AND user_id = $2 RETURNING ${MEMBERSHIP_COLUMNS}`,
+      [accountId, userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async countActiveAdmins(accountId: string): Promise<number> {
+    const rows: { count: number }[] = await this.db.query(
+      `SELECT count(*)::int AS count FROM identity.memberships WHERE account_id = $1 AND role = 'ADMIN' AND status = 'ACTIVE'`,
+      [accountId],
+    );
+    return rows[0].count;
+  }
+
+  async insertSession(values: { userId: string; tokenHash: string; actingAccountId: string | null; ttlSeconds: number }): Promise<{ id: string; expires_at: Date }> {
+    const rows = await this.db.query(
+      `INSERT INTO identity.sessions (user_id, token_hash, acting_account_id, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING id, expires_at`,
+      [values.userId, values.tokenHash, values.actingAccountId, values.ttlSeconds],
+    );
+    return rows[0];
+  }
+
+  async revokeSession(sessionId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE identity.sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
+      [sessionId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,79 @@
+import { AccessControl, hashSecret, randomToken, SESSION_TOKEN_PREFIX } from '@platform/authz';
+import { AppError, assertId, errors } from '@platform/errors';
+import type { IdentityContext } from './context';
+import { burnPasswordCheck, verifyPassword } from './passwords';
+import { IdentityRepository, type UserRow } from './repositories/identity-repository';
+
+export interface AuthPayloadValue {
+  token: string;
+  expiresAt: string;
+  user: UserRow;
+  activeAccountId: string | null;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normaliseEmail(email: string): string {
+  const normalised = email.trim().toLowerCase();
+  if (normalised.length > 254 || !EMAIL_PATTERN.test(normalised)) throw errors.badInput('email is not a valid email address', 'email');
+  return normalised;
+}
+
+/** Sessions: opaque random tokens, stored as SHA-256, expiring (SPEC I1, G2). */
+export class SessionService {
+  constructor(private readonly ctx: IdentityContext) {}
+
+  async login(email: string, password: string, accountId?: string | null): Promise<AuthPayloadValue> {
+    const user = await this.ctx.identity.findUserByEmail(normaliseEmail(email));
+    if (!user?.password_hash) {
+      await burnPasswordCheck(password);
+      throw errors.unauthenticated('Invalid email or password');
+    }
+    if (!(await verifyPassword(password, user.password_hash))) throw errors.unauthenticated('Invalid email or password');
+    const acting = await this.chooseActingAccount(user.id, accountId);
+    return this.openSession(this.ctx.identity, user, acting);
+  }
+
+  async switchAccount(accountId: string): Promise<AuthPayloadValue> {
+    const { principal } = this.ctx;
+    if (principal.kind !== 'USER' || !principal.id || !principal.sessionId) throw errors.unauthenticated('A user session is required');
+    const acting = await this.chooseActingAccount(principal.id, accountId);
+    const user = await this.ctx.loaders.userById.load(principal.id);
+    if (!user) throw errors.unauthenticated();
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const repository = new IdentityRepository(manager);
+      if (!(await repository.revokeSession(principal.sessionId!))) throw errors.unauthenticated('The session has ended');
+      return this.openSession(repository, user, acting);
+    });
+  }
+
+  async logout(): Promise<boolean> {
+    const { principal } = this.ctx;
+    if (principal.kind !== 'USER' || !principal.sessionId) throw errors.unauthenticated('A user session is required');
+    return this.ctx.identity.revokeSession(principal.sessionId);
+  }
+
+  /** The requested account if the user can see it, else the user's highest membership. */
+  private async chooseActingAccount(userId: string, accountId?: string | null): Promise<string | null> {
+    const access = new AccessControl({ kind: 'USER', id: userId, actingAccountId: null, sessionId: null }, this.ctx.dataSource);
+    if (accountId) {
+      const id = assertId(accountId, 'accountId');
+      if (!(await access.canView(id))) throw new AppError('NOT_FOUND', 'Account not found');
+      return id;
+    }
+    const grants = await access.grants();
+    return grants[0]?.accountId ?? null;
+  }
+
+  private async openSession(repository: IdentityRepository, user: UserRow, actingAccountId: string | null): Promise<AuthPayloadValue> {
+    const token = randomToken(SESSION_TOKEN_PREFIX);
+    this.ctx.selfUserIds.add(user.id);
+    const session = await repository.insertSession({
+      userId: user.id,
+      tokenHash: hashSecret(token),
+      actingAccountId,
+      ttlSeconds: this.ctx.config.sessionTtlSeconds,
+    });
+    return { token, expiresAt: session.expires_at.toISOString(), user, activeAccountId: actingAccountId };
+  }
+}

@@ -1,0 +1,189 @@
+import DataLoader from 'dataloader';
+import { AppError, errors, isUuid } from '@platform/errors';
+import { effectivePermissions, type Permission, type Role } from './permissions';
+import type { Principal } from './principal';
+
+/** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
+export interface Queryable {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
+
+export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
+
+/** The shared read model: an account's place in its tree. */
+export interface AccountChain {
+  id: string;
+  rootId: string;
+  parentId: string | null;
+  /** ancestor ids from the root down to and including the account itself */
+  path: string[];
+  depth: number;
+  status: AccountStatus;
+  /** the most restrictive status on the path: CLOSED > SUSPENDED > ACTIVE */
+  chainStatus: AccountStatus;
+}
+
+export interface Grant {
+  membershipId: string | null;
+  accountId: string;
+  accountPath: string[];
+  role: Role | null;
+  permissions: Set<Permission>;
+}
+
+export type DataScope = 'ALL' | 'OWN' | 'NONE';
+
+const CHAIN_SQL = `
+  SELECT a.id, a.root_id, a.parent_id, a.path, a.depth, a.status,
+         CASE WHEN bool_or(p.status = 'CLOSED') THEN 'CLOSED'
+              WHEN bool_or(p.status = 'SUSPENDED') THEN 'SUSPENDED'
+              ELSE 'ACTIVE' END AS chain_status
+    FROM hierarchy.accounts a
+    JOIN hierarchy.accounts p ON p.id = ANY(a.path)
+   WHERE a.id = ANY($1::uuid[])
+   GROUP BY a.id`;
+
+// Memberships count only while ACTIVE and while their account is not closed (SPEC H6: users of a
+// closed account lose access).
+const USER_GRANTS_SQL = `
+  SELECT m.id, m.account_id, m.role, m.granted_permissions, m.revoked_permissions, a.depth, a.path
+    FROM identity.memberships m
+    JOIN hierarchy.accounts a ON a.id = m.account_id
+   WHERE m.user_id = $1 AND m.status = 'ACTIVE' AND a.status <> 'CLOSED'
+   ORDER BY a.depth, m.created_at`;
+
+export function rowToChain(row: {
+  id: string;
+  root_id: string;
+  parent_id: string | null;
+  path: string[];
+  depth: number;
+  status: AccountStatus;
+  chain_status?: AccountStatus;
+}): AccountChain {
+  return {
+    id: row.id,
+    rootId: row.root_id,
+    parentId: row.parent_id,
+    path: row.path,
+    depth: row.depth,
+    status: row.status,
+    chainStatus: row.chain_status ?? row.status,
+  };
+}
+
+/**
+ * Answers every access question of one request: visibility from the parent chain (SPEC AUTHZ).
+ * Memberships are loaded once, account chains in one batched query per tick.
+ */
+export class AccessControl {
+  readonly chains: DataLoader<string, AccountChain | null>;
+  private grantsPromise: Promise<Grant[]> | undefined;
+
+  constructor(
+    readonly principal: Principal,
+    private readonly db: Queryable,
+  ) {
+    this.chains = new DataLoader(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows: Parameters<typeof rowToChain>[0][] = valid.length ? await this.db.query(CHAIN_SQL, [valid]) : [];
+      const byId = new Map(rows.map((r) => [r.id, rowToChain(r)]));
+      return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+    });
+  }
+
+  get isAuthenticated(): boolean {
+    return this.principal.kind !== 'ANONYMOUS' && this.principal.id !== null;
+  }
+
+  get userId(): string | null {
+    return this.principal.kind === 'USER' ? this.principal.id : null;
+  }
+
+  grants(): Promise<Grant[]> {
+    this.grantsPromise ??= this.loadGrants();
+    return this.grantsPromise;
+  }
+
+  private async loadGrants(): Promise<Grant[]> {
+    if (!this.isAuthenticated) return [];
+    if (this.principal.kind === 'USER') {
+      const rows: {
+        id: string;
+        account_id: string;
+        role: Role;
+        granted_permissions: string[];
+        revoked_permissions: string[];
+        depth: number;
+        path: string[];
+      }[] = await this.db.query(USER_GRANTS_SQL, [this.principal.id]);
+      return rows.map((r) => ({
+        membershipId: r.id,
+        accountId: r.account_id,
+        accountPath: r.path,
+        role: r.role,
+        permissions: effectivePermissions(r.role, r.depth, r.granted_permissions, r.revoked_permissions),
+      }));
+    }
+    return [];
+  }
+
+  /** Grants whose account is the target or one of its ancestors. */
+  async grantsOn(chain: AccountChain): Promise<Grant[]> {
+    const grants = await this.grants();
+    return grants.filter((g) => chain.path.includes(g.accountId));
+  }
+
+  async permissionsOn(accountId: string): Promise<Set<Permission>> {
+    const chain = await this.chains.load(accountId);
+    if (!chain) return new Set();
+    const result = new Set<Permission>();
+    for (const grant of await this.grantsOn(chain)) for (const p of grant.permissions) result.add(p);
+    return result;
+  }
+
+  async canView(accountId: string): Promise<boolean> {
+    const chain = await this.chains.load(accountId);
+    return chain !== null && (await this.grantsOn(chain)).length > 0;
+  }
+
+  async can(accountId: string, permission: Permission): Promise<boolean> {
+    return (await this.permissionsOn(accountId)).has(permission);
+  }
+
+  /**
+   * The chain of a visible account on which the caller holds `permission`.
+   * Invisible and unknown accounts answer alike (NOT_FOUND), so ids cannot be probed.
+   */
+  async require(accountId: string, permission: Permission = 'account.view'): Promise<AccountChain> {
+    if (!this.isAuthenticated) throw errors.unauthenticated();
+    if (!isUuid(accountId)) throw errors.badInput('Account id is not a valid id', 'accountId');
+    const chain = await this.chains.load(accountId);
+    if (!chain) throw errors.notFound('Account');
+    const grants = await this.grantsOn(chain);
+    if (grants.length === 0) throw errors.notFound('Account');
+    if (!grants.some((g) => g.permissions.has(permission))) {
+      throw new AppError('FORBIDDEN', `Missing permission "${permission}" on this account`);
+    }
+    return chain;
+  }
+
+  /** ALL with `permission`, OWN with its `.own` variant (basic users), else NONE. */
+  async dataScope(accountId: string, permission: 'reports' | 'inbox'): Promise<DataScope> {
+    const permissions = await this.permissionsOn(accountId);
+    if (permissions.has(permission)) return 'ALL';
+    if (permissions.has(`${permission}.own` as Permission)) return 'OWN';
+    return 'NONE';
+  }
+
+  /** Roots of the caller's visible forest: grant accounts not below another grant account. */
+  async visibleRoots(): Promise<string[]> {
+    const grants = await this.grants();
+    const ids = new Set(grants.map((g) => g.accountId));
+    return [...ids].filter((id) => {
+      const grant = grants.find((g) => g.accountId === id)!;
+      return !grant.accountPath.some((ancestor) => ancestor !== id && ids.has(ancestor));
+    });
+  }
+}

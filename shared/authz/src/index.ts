@@ -1,0 +1,5 @@
+export * from './principal';
+export * from './permissions';
+export * from './access-control';
+export * from './rules';
+export * from './authenticate';

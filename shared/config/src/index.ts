@@ -1,0 +1,127 @@
+/**
+ * The only module that reads process.env. Every process calls loadConfig() once at start;
+ * invalid values stop the process with one message listing every problem.
+ */
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export const SUBGRAPH_NAMES = ['account-hierarchy', 'identity', 'messaging', 'billing'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export interface PlatformConfig {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  /** Unset: `npm start` and `npm test` start an embedded PostgreSQL. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  embeddedPostgres: { dataDir: string; port: number };
+  gatewayPort: number;
+  host: string;
+  subgraphPorts: Record<SubgraphName, number>;
+  subgraphUrls: Record<SubgraphName, string>;
+  /** HMAC key shared by the gateway and the subgraphs for the signed principal header. */
+  internalSigningSecret: string;
+  principalHeaderTtlSeconds: number;
+  sessionTtlSeconds: number;
+  logLevel: string;
+  seedDemoData: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEV_SIGNING_SECRET = 'development-only-signing-secret-not-for-production';
+
+const ENV_PORT_VARIABLES: Record<SubgraphName, string> = {
+  'account-hierarchy': 'HIERARCHY_PORT',
+  identity: 'IDENTITY_PORT',
+  messaging: 'MESSAGING_PORT',
+  billing: 'BILLING_PORT',
+};
+const ENV_URL_VARIABLES: Record<SubgraphName, string> = {
+  'account-hierarchy': 'HIERARCHY_URL',
+  identity: 'IDENTITY_URL',
+  messaging: 'MESSAGING_URL',
+  billing: 'BILLING_URL',
+};
+const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
+  'account-hierarchy': 4001,
+  identity: 4002,
+  messaging: 4003,
+  billing: 4004,
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const problems: string[] = [];
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, fallback: string | undefined): string | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    try {
+      new URL(raw);
+      return raw;
+    } catch {
+      problems.push(`${name} must be a URL (got "${raw}")`);
+      return fallback;
+    }
+  };
+
+  const rawEnv = env.NODE_ENV ?? 'development';
+  let nodeEnv: NodeEnv = 'development';
+  if (rawEnv === 'development' || rawEnv === 'test' || rawEnv === 'production') nodeEnv = rawEnv;
+  else problems.push(`NODE_ENV must be development, test or production (got "${rawEnv}")`);
+  const isProduction = nodeEnv === 'production';
+
+  const databaseUrl = url('DATABASE_URL', undefined);
+  if (isProduction && !databaseUrl) problems.push('DATABASE_URL is required in production');
+
+  let internalSigningSecret = env.INTERNAL_SIGNING_SECRET ?? '';
+  if (!internalSigningSecret) {
+    if (isProduction) problems.push('INTERNAL_SIGNING_SECRET is required in production');
+    internalSigningSecret = DEV_SIGNING_SECRET;
+  } else if (internalSigningSecret.length < 32) {
+    problems.push('INTERNAL_SIGNING_SECRET must be at least 32 characters');
+  }
+
+  const subgraphPorts = {} as Record<SubgraphName, number>;
+  const subgraphUrls = {} as Record<SubgraphName, string>;
+  for (const name of SUBGRAPH_NAMES) {
+    subgraphPorts[name] = integer(ENV_PORT_VARIABLES[name], DEFAULT_SUBGRAPH_PORTS[name], 0, 65535);
+    subgraphUrls[name] = url(ENV_URL_VARIABLES[name], `http://127.0.0.1:${subgraphPorts[name]}/graphql`)!;
+  }
+
+  const config: PlatformConfig = {
+    nodeEnv,
+    isProduction,
+    databaseUrl,
+    databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200),
+    embeddedPostgres: {
+      dataDir: env.EMBEDDED_PG_DATA_DIR || '.data/postgres',
+      port: integer('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    },
+    gatewayPort: integer('PORT', 4000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    subgraphPorts,
+    subgraphUrls,
+    internalSigningSecret,
+    principalHeaderTtlSeconds: integer('PRINCIPAL_HEADER_TTL_SECONDS', 60, 5, 3600),
+    sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    seedDemoData: (env.SEED_DEMO_DATA ?? (isProduction ? 'false' : 'true')) === 'true',
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,89 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * The one registry of error codes. Every refusal the platform gives carries one of these
+ * in `extensions.code`; clients may rely on them, so codes are never renamed.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: 'No valid session, API key or internal signature accompanies the request.',
+  FORBIDDEN: 'The caller can see the target but its role or permissions do not allow the action.',
+  NOT_FOUND: 'The target does not exist or is not visible to the caller.',
+  BAD_USER_INPUT: 'An argument is malformed or out of range.',
+  MAX_DEPTH_EXCEEDED: 'The account tree would be deeper than level 5.',
+  INVALID_MOVE: 'An account cannot be moved there (its own subtree, another tree, or the root).',
+  ACCOUNT_HAS_OPEN_CHILDREN: 'The account has open sub-accounts; close them first or cascade.',
+  ACCOUNT_CLOSED: 'The account is closed; its data is kept but it accepts no changes.',
+  ACCOUNT_SUSPENDED: 'The account or one of its ancestors is suspended.',
+  INVALID_STATE: 'The target is not in a state that allows this change.',
+  ALREADY_EXISTS: 'The thing to create exists already.',
+  BAD_REQUEST: 'The HTTP request is malformed (not JSON, batched, or not a GraphQL request).',
+  PAYLOAD_TOO_LARGE: 'The request body exceeds the size limit.',
+  INTERNAL_SERVER_ERROR: 'An unexpected error; it has been logged.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends GraphQLError {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string = ERROR_CODES[code], details: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...details, code } });
+    this.code = code;
+    this.name = 'AppError';
+  }
+}
+
+export const errors = {
+  unauthenticated: (message = 'Authentication required') => new AppError('UNAUTHENTICATED', message),
+  forbidden: (message = 'Not allowed') => new AppError('FORBIDDEN', message),
+  notFound: (what = 'Resource') => new AppError('NOT_FOUND', `${what} not found`),
+  badInput: (message: string, field?: string) =>
+    new AppError('BAD_USER_INPUT', message, field ? { field } : {}),
+};
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+/** Ids are UUIDs; anything else is refused before it reaches SQL. */
+export function assertId(value: string, field = 'id'): string {
+  if (!isUuid(value)) throw errors.badInput(`${field} is not a valid id`, field);
+  return value.toLowerCase();
+}
+
+/** Trims and checks a human-readable name. */
+export function assertName(value: string, field = 'name', maxLength = 100): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0) throw errors.badInput(`${field} must not be empty`, field);
+  if (trimmed.length > maxLength) throw errors.badInput(`${field} must be at most ${maxLength} characters`, field);
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw errors.badInput(`${field} must not contain control characters`, field);
+  return trimmed;
+}
+
+/**
+ * Shapes every error leaving a server: always an `extensions.code`; in production no stack
+ * trace and no message of an unexpected error (those are logged instead).
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  options: { production: boolean; log?: (error: unknown) => void },
+): GraphQLFormattedError {
+  const extensions: Record<string, unknown> = { ...(formatted.extensions ?? {}) };
+  const cause = (original as { originalError?: unknown })?.originalError ?? original;
+  if (!extensions.code || extensions.code === 'INTERNAL_SERVER_ERROR') {
+    const knownCode = cause instanceof AppError ? cause.code : undefined;
+    extensions.code = knownCode ?? 'INTERNAL_SERVER_ERROR';
+  }
+  if (options.production) {
+    delete extensions.stacktrace;
+    delete extensions.exception;
+  }
+  let message = formatted.message;
+  if (extensions.code === 'INTERNAL_SERVER_ERROR') {
+    options.log?.(cause);
+    if (options.production) message = 'Internal server error';
+  }
+  return { ...formatted, message, extensions };
+}

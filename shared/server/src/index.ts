@@ -1,0 +1,3 @@
+export * from './http';
+export * from './logger';
+export * from './subgraph';

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { applyMiddleware } from 'graphql-middleware';
+import { parse, type DocumentNode } from 'graphql';
+import type { IRules } from 'graphql-shield';
+import type { DataSource } from 'typeorm';
+import type { PlatformConfig, SubgraphName } from '@platform/config';
+import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, verifyPrincipal, type Principal } from '@platform/authz';
+import { formatError } from '@platform/errors';
+import { createGraphQLHandler, listen, type RunningServer } from './http';
+import { createLogger, type Logger } from './logger';
+
+export interface SubgraphRequestContext extends BaseContext {
+  principal: Principal;
+  access: AccessControl;
+  requestId: string;
+  logger: Logger;
+  config: PlatformConfig;
+}
+
+export interface SubgraphDefinition<TContext extends SubgraphRequestContext> {
+  name: SubgraphName;
+  /** Path of the SDL-first schema file. */
+  schemaPath: string;
+  resolvers: GraphQLResolverMap<TContext>;
+  permissions: IRules;
+  /** Adds the subgraph's own per-request loaders to the shared context. */
+  createContext(base: SubgraphRequestContext, dataSource: DataSource): TContext;
+}
+
+export function loadTypeDefs(schemaPath: string): DocumentNode {
+  return parse(fs.readFileSync(schemaPath, 'utf8'));
+}
+
+export function buildSubgraph<TContext extends SubgraphRequestContext>(definition: SubgraphDefinition<TContext>) {
+  const typeDefs = loadTypeDefs(definition.schemaPath);
+  const schema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
+  const rules = { ...federationRules, ...definition.permissions } as IRules;
+  for (const [type, typeRules] of Object.entries(federationRules)) {
+    const own = (definition.permissions as Record<string, unknown>)[type];
+    if (own && typeof own === 'object' && typeof typeRules === 'object') {
+      (rules as Record<string, unknown>)[type] = { ...typeRules, ...own };
+    }
+  }
+  return { typeDefs, schema: applyMiddleware(schema, buildShield(rules)) };
+}
+
+export interface StartSubgraphOptions {
+  config: PlatformConfig;
+  dataSource: DataSource;
+  port?: number;
+  logger?: Logger;
+}
+
+/** Starts one subgraph over HTTP; every request must carry a valid principal signature. */
+export async function startSubgraph<TContext extends SubgraphRequestContext>(
+  definition: SubgraphDefinition<TContext>,
+  options: StartSubgraphOptions,
+): Promise<RunningServer> {
+  const { config, dataSource } = options;
+  const logger = options.logger ?? createLogger(definition.name, config.logLevel);
+  const { schema } = buildSubgraph(definition);
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    introspection: !config.isProduction,
+    includeStacktraceInErrorResponses: !config.isProduction,
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    formatError: (formatted, error) =>
+      formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),
+  });
+  await apollo.start();
+
+  const handler = createGraphQLHandler<TContext>({
+    apollo,
+    logger,
+    ready: async () => {
+      await dataSource.query('SELECT 1');
+      return true;
+    },
+    buildContext: async (request, requestId) => {
+      const principal = verifyPrincipal(request.headers[PRINCIPAL_HEADER] as string | undefined, config.internalSigningSecret);
+      const base: SubgraphRequestContext = {
+        principal,
+        access: new AccessControl(principal, dataSource),
+        requestId: principal.requestId ?? requestId,
+        logger,
+        config,
+      };
+      return definition.createContext(base, dataSource);
+    },
+  });
+  const port = options.port ?? config.subgraphPorts[definition.name];
+  const server = await listen(handler, port, config.host, () => apollo.stop());
+  logger.info({ url: server.url }, `${definition.name} subgraph listening`);
+  return server;
+}

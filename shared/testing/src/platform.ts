@@ -1,0 +1,118 @@
+import type { DataSource } from 'typeorm';
+import { SUBGRAPH_NAMES, type PlatformConfig, type SubgraphName } from '@platform/config';
+import { migrate, QueryCounter } from '@platform/db';
+import { startSubgraph, createLogger, type RunningServer, type SubgraphDefinition, type SubgraphRequestContext } from '@platform/server';
+import { createHierarchyDataSource, hierarchySubgraph, HIERARCHY_SCHEMA, seedHierarchyDemo } from '@platform/account-hierarchy';
+import { createIdentityDataSource, identitySubgraph, IDENTITY_SCHEMA, seedIdentityDemo } from '@platform/identity';
+import { createMessagingDataSource, messagingSubgraph, MESSAGING_SCHEMA, seedMessagingDemo } from '@platform/messaging';
+import { createBillingDataSource, billingSubgraph, BILLING_SCHEMA, seedBillingDemo } from '@platform/billing';
+import { readCommittedSupergraph, startGateway } from '@platform/gateway';
+
+interface ServiceModule {
+  schema: string;
+  definition: SubgraphDefinition<SubgraphRequestContext>;
+  createDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter }): DataSource;
+  seedDemo(dataSource: DataSource): Promise<void>;
+}
+
+/** The four subgraphs, in migration order (the hierarchy first: others read its chain). */
+export const SERVICES: Record<SubgraphName, ServiceModule> = {
+  'account-hierarchy': {
+    schema: HIERARCHY_SCHEMA,
+    definition: hierarchySubgraph as unknown as ServiceModule['definition'],
+    createDataSource: createHierarchyDataSource,
+    seedDemo: seedHierarchyDemo,
+  },
+  identity: {
+    schema: IDENTITY_SCHEMA,
+    definition: identitySubgraph as unknown as ServiceModule['definition'],
+    createDataSource: createIdentityDataSource,
+    seedDemo: seedIdentityDemo,
+  },
+  messaging: {
+    schema: MESSAGING_SCHEMA,
+    definition: messagingSubgraph as unknown as ServiceModule['definition'],
+    createDataSource: createMessagingDataSource,
+    seedDemo: seedMessagingDemo,
+  },
+  billing: {
+    schema: BILLING_SCHEMA,
+    definition: billingSubgraph as unknown as ServiceModule['definition'],
+    createDataSource: createBillingDataSource,
+    seedDemo: seedBillingDemo,
+  },
+};
+
+/** Runs every subgraph's migrations (each in its own schema) and, if asked, loads the demo data. */
+export async function prepareDatabase(databaseUrl: string, options: { seedDemo: boolean }): Promise<void> {
+  for (const name of SUBGRAPH_NAMES) {
+    const service = SERVICES[name];
+    const dataSource = service.createDataSource(databaseUrl, { poolSize: 2 });
+    await dataSource.initialize();
+    try {
+      await migrate(dataSource, service.schema);
+      if (options.seedDemo) await service.seedDemo(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+}
+
+export interface RunningPlatform {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  /** Counts every SQL statement of the subgraphs and the gateway (tests assert batching). */
+  queryCounter: QueryCounter;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the four subgraphs and the gateway in this process, each with its own connection pool.
+ * `ephemeralPorts` listens on port 0 (tests); otherwise on the configured ports.
+ */
+export async function startPlatform(config: PlatformConfig, databaseUrl: string, options: { ephemeralPorts?: boolean } = {}): Promise<RunningPlatform> {
+  const queryCounter = new QueryCounter();
+  const dataSources: DataSource[] = [];
+  const servers: RunningServer[] = [];
+  const subgraphUrls = {} as Record<SubgraphName, string>;
+  try {
+    for (const name of SUBGRAPH_NAMES) {
+      const service = SERVICES[name];
+      const dataSource = service.createDataSource(databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+      await dataSource.initialize();
+      dataSources.push(dataSource);
+      const server = await startSubgraph(service.definition, {
+        config,
+        dataSource,
+        port: options.ephemeralPorts ? 0 : config.subgraphPorts[name],
+        logger: createLogger(name, config.logLevel),
+      });
+      servers.push(server);
+      subgraphUrls[name] = server.url;
+    }
+    const gatewayDataSource = SERVICES.identity.createDataSource(databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+    await gatewayDataSource.initialize();
+    dataSources.push(gatewayDataSource);
+    const gateway = await startGateway({
+      config,
+      supergraphSdl: readCommittedSupergraph(),
+      subgraphUrls,
+      dataSource: gatewayDataSource,
+      port: options.ephemeralPorts ? 0 : config.gatewayPort,
+    });
+    servers.unshift(gateway);
+    return {
+      gatewayUrl: gateway.url,
+      subgraphUrls,
+      queryCounter,
+      close: async () => {
+        for (const server of servers) await server.close();
+        await Promise.all(dataSources.map((ds) => ds.destroy()));
+      },
+    };
+  } catch (error) {
+    for (const server of servers) await server.close().catch(() => {});
+    await Promise.all(dataSources.map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+    throw error;
+  }
+}
