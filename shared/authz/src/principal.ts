@@ -3,7 +3,11 @@ import { errors } from '@platform/errors';
 
 export const PRINCIPAL_HEADER = 'x-platform-principal';
 
-export type PrincipalKind = 'USER' | 'API_KEY' | 'ANONYMOUS';
+/**
+ * USER: a session; API_KEY: a key of an account (I7); SERVICE: one subgraph calling another's
+ * internal fields (never produced by the gateway); ANONYMOUS: no credential.
+ */
+export type PrincipalKind = 'USER' | 'API_KEY' | 'SERVICE' | 'ANONYMOUS';
 
 /** Who is calling, as the gateway authenticated it. */
 export interface Principal {
@@ -70,7 +74,7 @@ export function verifyPrincipal(header: string | undefined, secret: string, nowM
   if (typeof payload.exp !== 'number' || payload.exp * 1000 < nowMs) {
     throw errors.unauthenticated('Expired internal principal signature');
   }
-  if (!['USER', 'API_KEY', 'ANONYMOUS'].includes(payload.k)) throw errors.unauthenticated('Unknown principal kind');
+  if (!['USER', 'API_KEY', 'SERVICE', 'ANONYMOUS'].includes(payload.k)) throw errors.unauthenticated('Unknown principal kind');
   return {
     kind: payload.k,
     id: payload.sub,

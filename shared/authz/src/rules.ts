@@ -21,6 +21,11 @@ export const isUser = rule({ cache: 'contextual' })((_parent, _args, ctx: AuthzC
   ctx.access.principal.kind === 'USER' && ctx.access.principal.id ? true : errors.unauthenticated('A user session is required'),
 );
 
+/** Internal fields (@inaccessible in the supergraph) are for other subgraphs only. */
+export const isService = rule({ cache: 'contextual' })((_parent, _args, ctx: AuthzContext) =>
+  ctx.access.principal.kind === 'SERVICE' ? true : errors.forbidden('Internal operation'),
+);
+
 /**
  * The caller holds `permission` on the account selected from (parent, args). No shield cache:
  * the answer depends on parent/args, and the loaders already deduplicate the SQL.
