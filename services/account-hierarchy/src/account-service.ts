@@ -8,14 +8,22 @@ import { validateSettingsInput } from './settings';
 export class AccountService {
   constructor(private readonly ctx: HierarchyContext) {}
 
-  private transaction<T>(work: (writer: AccountWriter) => Promise<T>): Promise<T> {
-    return this.ctx.dataSource.transaction((manager) => work(new AccountWriter(manager)));
+  /** Runs the change in one transaction, then forgets what this request cached about the tree. */
+  private async transaction<T>(work: (writer: AccountWriter) => Promise<T>): Promise<T> {
+    const result = await this.ctx.dataSource.transaction((manager) => work(new AccountWriter(manager)));
+    this.ctx.access.chains.clearAll();
+    this.ctx.loaders.accountById.clearAll();
+    this.ctx.loaders.childrenByParentId.clearAll();
+    this.ctx.loaders.settingsByAccountId.clearAll();
+    return result;
   }
 
   /** Status changes and moves are decided by whoever manages the parent's sub-accounts. */
   private async requireManagerOfParent(chain: AccountChain): Promise<void> {
     if (!chain.parentId) throw new AppError('FORBIDDEN', 'A parent account is managed by the platform operator');
-    await this.ctx.access.require(chain.parentId, 'sub-accounts');
+    if (!(await this.ctx.access.can(chain.parentId, 'sub-accounts'))) {
+      throw new AppError('FORBIDDEN', "Only managers of the parent account's sub-accounts may do this");
+    }
   }
 
   async createSubAccount(input: { parentId: string; name: string }): Promise<AccountRow> {

@@ -1,4 +1,5 @@
 import type { Queryable } from '@platform/authz';
+import { queryRows } from '@platform/db';
 
 export interface UserRow {
   id: string;
@@ -67,7 +68,8 @@ export class IdentityRepository {
   }
 
   async deleteMembership(accountId: string, userId: string): Promise<MembershipRow | null> {
-    const rows: MembershipRow[] = await this.db.query(
+    const rows = await queryRows<MembershipRow>(
+      this.db,
       `DELETE FROM identity.memberships WHERE account_id = $1 AND user_id = $2 RETURNING ${MEMBERSHIP_COLUMNS}`,
       [accountId, userId],
     );
@@ -92,7 +94,8 @@ export class IdentityRepository {
   }
 
   async revokeSession(sessionId: string): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await queryRows<{ id: string }>(
+      this.db,
       `UPDATE identity.sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
       [sessionId],
     );

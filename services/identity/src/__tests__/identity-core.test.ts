@@ -1,0 +1,145 @@
+import { demoAccount, demoUser } from '@platform/demo-data';
+import { startTestStack, type TestStack } from '@platform/testing';
+
+const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
+const LOGIN = `mutation($email: String!, $password: String!, $accountId: ID) {
+  login(email: $email, password: $password, accountId: $accountId) { token expiresAt user { email } activeAccount { id name } } }`;
+
+describe('identity core: login, sessions, acting account, members (SPEC I1, I2, I5)', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack.close());
+
+  it('logs in with the demo password; the acting account defaults to the highest membership and its fields resolve', async () => {
+    // Act
+    const response = await stack.graphql(LOGIN, { email: 'Accountant@Acme.example ', password: 'demo-password' });
+
+    // Assert
+    expect(response.errors).toBeUndefined();
+    expect(response.data.login.user.email).toBe('accountant@acme.example');
+    expect(response.data.login.activeAccount).toEqual({ id: demoAccount('acme').id, name: 'Acme Accounting' });
+    expect(response.data.login.token).toMatch(/^ses_[0-9A-Za-z]{40,}$/);
+    expect(new Date(response.data.login.expiresAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it.each([
+    ['a wrong password', { email: 'hq.admin@retail.example', password: 'nope' }, 'UNAUTHENTICATED'],
+    ['an unknown email', { email: 'nobody@retail.example', password: 'demo-password' }, 'UNAUTHENTICATED'],
+    ['a malformed email', { email: 'not-an-email', password: 'demo-password' }, 'BAD_USER_INPUT'],
+    ['an account the user cannot see', { email: 'north.admin@retail.example', password: 'demo-password', accountId: demoAccount('south').id }, 'NOT_FOUND'],
+  ])('refuses %s and opens no session', async (_label, variables, code) => {
+    const before = await stack.sql.query('SELECT count(*)::int AS n FROM identity.sessions');
+    const response = await stack.graphql(LOGIN, variables);
+    expect(codeOf(response)).toBe(code);
+    expect((await stack.sql.query('SELECT count(*)::int AS n FROM identity.sessions')).rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('stores only the hash of the session token', async () => {
+    const token = await stack.login('hq.admin@retail.example');
+    const rows = await stack.sql.query(`SELECT count(*)::int AS n FROM identity.sessions WHERE token_hash = $1 OR token_hash LIKE '%' || $1 || '%'`, [token]);
+    const hashes = await stack.sql.query(`SELECT token_hash FROM identity.sessions`);
+    expect(rows.rows[0].n).toBe(0);
+    expect(hashes.rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
+  });
+
+  it('me shows the user, the acting account and the access list across trees', async () => {
+    const token = await stack.login('accountant@acme.example', { accountId: demoAccount('store-s1').id });
+    const response = await stack.graphql(`{ me { user { email } activeAccount { name } memberships { role status account { id name } } } }`, {}, token);
+    expect(response.data.me).toEqual({
+      user: { email: 'accountant@acme.example' },
+      activeAccount: { name: 'Store S1' },
+      memberships: [
+        { role: 'ADMIN', status: 'ACTIVE', account: { id: demoAccount('acme').id, name: 'Acme Accounting' } },
+        { role: 'ADVANCED_USER', status: 'ACTIVE', account: { id: demoAccount('store-s1').id, name: 'Store S1' } },
+      ],
+    });
+  });
+
+  it('switchAccount moves the acting account across trees, rotates the token, and refuses invisible accounts', async () => {
+    // Arrange
+    const token = await stack.login('accountant@acme.example');
+    const SWITCH = `mutation($id: ID!) { switchAccount(accountId: $id) { token activeAccount { name } } }`;
+
+    // Act
+    const refused = await stack.graphql(SWITCH, { id: demoAccount('store-s2').id }, token);
+    const switched = await stack.graphql(SWITCH, { id: demoAccount('store-s1').id }, token);
+    const oldTokenAfter = await stack.graphql(`{ me { user { email } } }`, {}, token);
+    const tree = await stack.graphql(`{ accountTree { name } }`, {}, switched.data.switchAccount.token);
+
+    // Assert
+    expect(codeOf(refused)).toBe('NOT_FOUND');
+    expect(switched.data.switchAccount.activeAccount).toEqual({ name: 'Store S1' });
+    expect(oldTokenAfter.status).toBe(401);
+    expect(tree.data.accountTree.map((a: { name: string }) => a.name)).toEqual(['Store S1', 'Marketing', 'Rostering', 'Sales Support']);
+  });
+
+  it('logout ends the session', async () => {
+    const token = await stack.login('north.admin@retail.example');
+    const logout = await stack.graphql(`mutation { logout }`, {}, token);
+    const after = await stack.graphql(`{ me { user { email } } }`, {}, token);
+    expect(logout.data.logout).toBe(true);
+    expect(after.status).toBe(401);
+    expect(codeOf(after)).toBe('UNAUTHENTICATED');
+  });
+
+  it('me without a session is UNAUTHENTICATED', async () => {
+    const response = await stack.graphql(`{ me { user { email } } }`);
+    expect(codeOf(response)).toBe('UNAUTHENTICATED');
+  });
+
+  it('an admin adds an existing user to a sub-account; removing them keeps the account\'s data', async () => {
+    // Arrange
+    const northAdmin = await stack.login('north.admin@retail.example');
+    const storeN2 = demoAccount('store-n2').id;
+    const ADD = `mutation($a: ID!, $e: String!, $r: Role!) { addAccountMember(accountId: $a, email: $e, role: $r) { role account { id } user { email } } }`;
+    const messagesBefore = await stack.sql.query('SELECT count(*)::int AS n FROM messaging.messages');
+
+    // Act
+    const added = await stack.graphql(ADD, { a: storeN2, e: 'n1.marketing@retail.example', r: 'ADVANCED_USER' }, northAdmin);
+    const duplicate = await stack.graphql(ADD, { a: storeN2, e: 'n1.marketing@retail.example', r: 'BASIC_USER' }, northAdmin);
+    const unknown = await stack.graphql(ADD, { a: storeN2, e: 'ghost@retail.example', r: 'BASIC_USER' }, northAdmin);
+    const invisible = await stack.graphql(ADD, { a: demoAccount('south').id, e: 'n1.marketing@retail.example', r: 'BASIC_USER' }, northAdmin);
+    const memberToken = await stack.login('n1.marketing@retail.example', { accountId: storeN2 });
+    const members = await stack.graphql(`query($id: ID!) { account(id: $id) { members { role user { email } } } }`, { id: storeN2 }, northAdmin);
+    const removed = await stack.graphql(
+      `mutation($a: ID!, $u: ID!) { removeAccountMember(accountId: $a, userId: $u) }`,
+      { a: storeN2, u: demoUser('n1-marketing').id },
+      northAdmin,
+    );
+    const afterRemoval = await stack.graphql(`query($id: ID!) { account(id: $id) { id } }`, { id: storeN2 }, memberToken);
+
+    // Assert
+    expect(added.data.addAccountMember).toEqual({ role: 'ADVANCED_USER', account: { id: storeN2 }, user: { email: 'n1.marketing@retail.example' } });
+    expect(codeOf(duplicate)).toBe('ALREADY_EXISTS');
+    expect(codeOf(unknown)).toBe('NOT_FOUND');
+    expect(codeOf(invisible)).toBe('NOT_FOUND');
+    expect(members.data.account.members).toEqual([{ role: 'ADVANCED_USER', user: { email: 'n1.marketing@retail.example' } }]);
+    expect(removed.data.removeAccountMember).toBe(true);
+    expect(codeOf(afterRemoval)).toBe('NOT_FOUND');
+    expect((await stack.sql.query('SELECT count(*)::int AS n FROM messaging.messages')).rows[0].n).toBe(messagesBefore.rows[0].n);
+  });
+
+  it('nobody gives a role above their own, and a basic user cannot add members', async () => {
+    const advanced = await stack.login('n1.advanced@retail.example');
+    const response = await stack.graphql(
+      `mutation($a: ID!) { addAccountMember(accountId: $a, email: "north.admin@retail.example", role: ADMIN) { role } }`,
+      { a: demoAccount('store-n1').id },
+      advanced,
+    );
+    expect(codeOf(response)).toBe('FORBIDDEN');
+  });
+
+  it('the last admin of a parent account cannot be removed', async () => {
+    const hqAdmin = await stack.login('hq.admin@retail.example');
+    const response = await stack.graphql(
+      `mutation($a: ID!, $u: ID!) { removeAccountMember(accountId: $a, userId: $u) }`,
+      { a: demoAccount('hq').id, u: demoUser('hq-admin').id },
+      hqAdmin,
+    );
+    expect(codeOf(response)).toBe('INVALID_STATE');
+    expect((await stack.sql.query(`SELECT count(*)::int AS n FROM identity.memberships WHERE user_id = $1`, [demoUser('hq-admin').id])).rows[0].n).toBe(1);
+  });
+});
