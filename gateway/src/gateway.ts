@@ -1,12 +1,18 @@
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { DataSource } from 'typeorm';
 import { ANONYMOUS, authenticateBearer, PRINCIPAL_HEADER, SESSION_TOKEN_PREFIX, signPrincipal, type Principal } from '@platform/authz';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
-import { errors, formatError } from '@platform/errors';
-import { createGraphQLHandler, createLogger, listen, type Logger, type RunningServer } from '@platform/server';
+import { AppError, errors, formatError } from '@platform/errors';
+import { createGraphQLHandler, createLogger, listen, operationNamePlugin, type Logger, type RunningServer } from '@platform/server';
+import { EXPLORER_HTML } from './explorer';
+import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
+import { connectRedis, RedisKeyValueCache } from './redis';
+import { PartnerOperationStore, resolvePartnerOperation } from './trusted-documents';
 
 export interface GatewayContext {
   principal: Principal;
@@ -69,9 +75,48 @@ function bearerToken(request: http.IncomingMessage): string | null {
   return match[1];
 }
 
+/** The client's address: the socket's, or behind one trusted proxy the last X-Forwarded-For entry. */
+function clientAddress(request: http.IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers['x-forwarded-for'];
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
+    if (last) return last;
+  }
+  return request.socket.remoteAddress ?? 'unknown';
+}
+
+async function enforceRateLimit(limiter: RateLimiter, key: string, limit: number, what: string): Promise<void> {
+  const decision = await limiter.hit(key, limit);
+  if (!decision.allowed) {
+    throw new AppError('RATE_LIMITED', `Rate limit of ${limit} requests per window exceeded for this ${what}`, { retryAfterSeconds: decision.retryAfterSeconds });
+  }
+}
+
+async function subgraphIsUp(graphqlUrl: string): Promise<boolean> {
+  const response = await fetch(new URL('/health', graphqlUrl), { signal: AbortSignal.timeout(2_000) });
+  return response.ok;
+}
+
 export async function startGateway(options: StartGatewayOptions): Promise<RunningServer> {
   const { config, dataSource } = options;
+  const settings = config.gateway;
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
+
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  if (redis) {
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect();
+      throw new Error(`REDIS_URL is set but Redis cannot be reached: ${(error as Error).message}`);
+    }
+  }
+  const rateLimiter: RateLimiter = redis
+    ? new RedisRateLimiter(redis, config.redisKeyPrefix, settings.rateLimitWindowSeconds * 1000, logger)
+    : new MemoryRateLimiter(settings.rateLimitWindowSeconds * 1000);
+  const partnerOperations = new PartnerOperationStore(dataSource, settings.partnerOperationCacheTtlSeconds);
+  const subgraphUrls = Object.values(options.subgraphUrls);
+
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) => new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, config, name === 'identity' ? dataSource : undefined),
@@ -80,27 +125,66 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     gateway,
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
-    formatError: (formatted, error) =>
-      formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),
+    // No "Did you mean …?" field suggestions in production: they leak the schema (SPEC G4).
+    hideSchemaDetailsFromClientErrors: config.isProduction,
+    // Without a cache option Apollo keeps APQs in a bounded in-memory LRU.
+    persistedQueries: redis
+      ? { cache: new RedisKeyValueCache(redis, `${config.redisKeyPrefix}apq:`, settings.apqTtlSeconds, logger), ttl: settings.apqTtlSeconds }
+      : { ttl: settings.apqTtlSeconds },
+    parseOptions: { maxTokens: OPERATION_LIMITS.maxTokens },
+    validationRules: [operationLimitsRule()],
+    plugins: [operationNamePlugin, ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted, error) => {
+      const shaped = formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') });
+      if (shaped.extensions?.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(shaped.message)) {
+        return { ...shaped, extensions: { ...shaped.extensions, code: 'TOO_MANY_TOKENS', limit: OPERATION_LIMITS.maxTokens } };
+      }
+      return shaped;
+    },
   });
   await apollo.start();
 
   const handler = createGraphQLHandler<GatewayContext>({
     apollo,
     logger,
+    maxBodyBytes: settings.maxBodyBytes,
+    explorerHtml: settings.explorer ? EXPLORER_HTML : undefined,
     ready: async () => {
       await dataSource.query('SELECT 1');
-      return true;
+      if (redis) await redis.ping();
+      const subgraphs = await Promise.all(subgraphUrls.map((url) => subgraphIsUp(url).catch(() => false)));
+      return subgraphs.every(Boolean);
+    },
+    admit: async (request) => {
+      if (settings.rateLimitPerIp > 0) {
+        await enforceRateLimit(rateLimiter, `ip:${clientAddress(request, settings.trustProxy)}`, settings.rateLimitPerIp, 'address');
+      }
     },
     buildContext: async (request, requestId) => {
       const token = bearerToken(request);
       if (!token) return { principal: { ...ANONYMOUS, requestId } };
       const principal = await authenticateBearer(dataSource, token);
       if (!principal) throw errors.unauthenticated('The session token is invalid or has expired');
+      if (principal.kind === 'API_KEY' && settings.rateLimitPerApiKey > 0) {
+        await enforceRateLimit(rateLimiter, `key:${principal.id}`, settings.rateLimitPerApiKey, 'API key');
+      }
       return { principal: { ...principal, requestId } };
     },
+    prepareOperation: async (operation, context) => {
+      const appId = context.principal.partnerAppId;
+      return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : operation;
+    },
   });
-  const server = await listen(handler, options.port ?? config.gatewayPort, config.host, () => apollo.stop());
-  logger.info({ url: server.url }, 'gateway listening');
+  const server = await listen(
+    handler,
+    options.port ?? config.gatewayPort,
+    config.host,
+    async () => {
+      await apollo.stop();
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+    { shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000 },
+  );
+  logger.info({ url: server.url, redis: Boolean(redis), explorer: settings.explorer }, 'gateway listening');
   return server;
 }

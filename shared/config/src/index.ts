@@ -24,6 +24,32 @@ export interface PlatformConfig {
   sessionTtlSeconds: number;
   logLevel: string;
   seedDemoData: boolean;
+  /** Unset: APQ cache and rate-limit counters live in each gateway's memory. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
+  /** Time in-flight requests get to finish on shutdown before connections are cut (every server). */
+  shutdownTimeoutSeconds: number;
+  gateway: GatewaySettings;
+}
+
+export interface GatewaySettings {
+  /** Largest accepted request body. */
+  maxBodyBytes: number;
+  /** Fixed window of the rate limits. */
+  rateLimitWindowSeconds: number;
+  /** Requests per window from one client address; 0 turns the limit off. */
+  rateLimitPerIp: number;
+  /** Requests per window with one API key (partner keys included); 0 turns the limit off. */
+  rateLimitPerApiKey: number;
+  /** Read the client address from the last X-Forwarded-For entry (set when behind one proxy). */
+  trustProxy: boolean;
+  /** Lifetime of an automatic persisted query in the cache. */
+  apqTtlSeconds: number;
+  /** How long a partner operation lookup (found or not) is reused before asking PostgreSQL again. */
+  partnerOperationCacheTtlSeconds: number;
+  /** The in-browser explorer at GET /graphql; never in production. */
+  explorer: boolean;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +105,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     }
   };
 
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
   const rawEnv = env.NODE_ENV ?? 'development';
   let nodeEnv: NodeEnv = 'development';
   if (rawEnv === 'development' || rawEnv === 'test' || rawEnv === 'production') nodeEnv = rawEnv;
@@ -121,7 +155,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     seedDemoData: (env.SEED_DEMO_DATA ?? (isProduction ? 'false' : 'true')) === 'true',
+    redisUrl: url('REDIS_URL', undefined),
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || 'platform:',
+    shutdownTimeoutSeconds: integer('SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600),
+    gateway: {
+      maxBodyBytes: integer('GATEWAY_MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
+      rateLimitWindowSeconds: integer('RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600),
+      // Off by default under NODE_ENV=test: suites sharing one Redis would otherwise share counters.
+      rateLimitPerIp: integer('RATE_LIMIT_PER_IP', nodeEnv === 'test' ? 0 : 1_200, 0, 1_000_000),
+      rateLimitPerApiKey: integer('RATE_LIMIT_PER_API_KEY', nodeEnv === 'test' ? 0 : 600, 0, 1_000_000),
+      trustProxy: boolean('TRUST_PROXY', false),
+      apqTtlSeconds: integer('APQ_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
+      partnerOperationCacheTtlSeconds: integer('PARTNER_OPERATION_CACHE_TTL_SECONDS', 30, 0, 3600),
+      explorer: false,
+    },
   };
+  config.gateway.explorer = boolean('GATEWAY_EXPLORER', nodeEnv === 'development');
+  if (isProduction && config.gateway.explorer) problems.push('GATEWAY_EXPLORER cannot be true in production');
+  if (isProduction && config.redisUrl?.startsWith('redis://') && !new URL(config.redisUrl).password) {
+    problems.push('REDIS_URL must carry a password in production (redis://:<password>@host:6379)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -19,6 +19,17 @@ export const ERROR_CODES = {
   BAD_REQUEST: 'The HTTP request is malformed (not JSON, batched, or not a GraphQL request).',
   PAYLOAD_TOO_LARGE: 'The request body exceeds the size limit.',
   INTERNAL_SERVER_ERROR: 'An unexpected error; it has been logged.',
+  QUERY_TOO_DEEP: 'The operation nests fields deeper than the gateway allows.',
+  TOO_MANY_ALIASES: 'The operation uses more aliases than the gateway allows.',
+  TOO_MANY_DIRECTIVES: 'The operation uses more directives than the gateway allows.',
+  TOO_MANY_TOKENS: 'The operation text has more tokens than the gateway parses.',
+  QUERY_TOO_COSTLY: 'The estimated cost of the operation exceeds the gateway limit.',
+  RATE_LIMITED: 'Too many requests from this API key or address; retry after the Retry-After header.',
+  PERSISTED_QUERY_REQUIRED: 'Partner apps may only send the id of a registered operation, never a query text.',
+  OPERATION_NOT_REGISTERED: 'The operation id is not in an active manifest of the calling partner app.',
+  GRAPHQL_PARSE_FAILED: 'The operation text is not valid GraphQL (given by Apollo Server).',
+  GRAPHQL_VALIDATION_FAILED: 'The operation does not validate against the schema, or introspection is off in production (given by Apollo Server).',
+  PERSISTED_QUERY_NOT_FOUND: 'The automatic persisted query hash is unknown; resend it with the query text (given by Apollo Server).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -72,9 +83,11 @@ export function formatError(
 ): GraphQLFormattedError {
   const extensions: Record<string, unknown> = { ...(formatted.extensions ?? {}) };
   const cause = (original as { originalError?: unknown })?.originalError ?? original;
-  if (!extensions.code || extensions.code === 'INTERNAL_SERVER_ERROR') {
-    const knownCode = cause instanceof AppError ? cause.code : undefined;
-    extensions.code = knownCode ?? 'INTERNAL_SERVER_ERROR';
+  if (cause instanceof AppError) {
+    // An AppError's own code wins over a wrapper's (e.g. a validation rule's error inside GRAPHQL_VALIDATION_FAILED).
+    extensions.code = cause.code;
+  } else if (!extensions.code) {
+    extensions.code = 'INTERNAL_SERVER_ERROR';
   }
   if (options.production) {
     delete extensions.stacktrace;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { AppError } from '@platform/errors';
 import type { Logger } from './logger';
 
@@ -12,6 +12,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The GraphQL parameters of an HTTP request: the JSON body of a POST, the query string of a GET. */
+export interface HttpOperation {
+  method: string;
+  search: string;
+  body: unknown;
+}
+
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** Throw an AppError (e.g. UNAUTHENTICATED) to refuse the request before execution. */
@@ -20,9 +27,49 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   logger: Logger;
   maxBodyBytes?: number;
   graphqlPath?: string;
+  /** Runs before the body is read; throw an AppError (e.g. RATE_LIMITED) to refuse cheaply. */
+  admit?(request: http.IncomingMessage): Promise<void>;
+  /** Runs once the caller is known; may rewrite the operation or throw an AppError to refuse it. */
+  prepareOperation?(operation: HttpOperation, context: TContext): Promise<HttpOperation>;
+  /** Served for a browser's GET of the GraphQL path without parameters (development explorer). */
+  explorerHtml?: string;
 }
 
-const HTTP_STATUS: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_REQUEST: 400 };
+const HTTP_STATUS: Partial<Record<string, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_REQUEST: 400,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+};
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** A client's x-request-id is kept when it is a plain token (it ends up in logs); otherwise a fresh one. */
+function requestIdOf(request: http.IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : crypto.randomUUID();
+}
+
+/** Operation names per request context, filled by `operationNamePlugin`, read by the access log. */
+const operationNames = new WeakMap<object, string>();
+
+/** Records the resolved operation name of each request for the access log line. */
+export const operationNamePlugin: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operationName }) {
+        if (operationName) operationNames.set(contextValue, operationName);
+      },
+    };
+  },
+};
+
+function refusal(response: http.ServerResponse, error: AppError): void {
+  const retryAfter = error.extensions.retryAfterSeconds;
+  const headers: Record<string, string> = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
+  sendGraphQLError(response, error.code, error.message, undefined, headers);
+}
 
 export function sendJson(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -40,15 +87,18 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<string>
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // The rest is discarded; the 413 answer closes the connection so the client stops sending.
+        request.off('data', onData);
+        request.resume();
         reject(new BodyTooLargeError());
-        request.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
@@ -57,63 +107,98 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<string>
 export function createGraphQLHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  const { logger } = options;
+
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse, url: URL, requestId: string): Promise<TContext | undefined> => {
+    if (options.admit) await options.admit(request);
+
+    let body: unknown = undefined;
+    if (request.method === 'POST') {
+      const raw = await readBody(request, maxBodyBytes);
+      try {
+        body = raw.length ? JSON.parse(raw) : undefined;
+      } catch {
+        sendGraphQLError(response, 'BAD_REQUEST', 'Body is not valid JSON');
+        return undefined;
+      }
+      if (Array.isArray(body)) {
+        sendGraphQLError(response, 'BAD_REQUEST', 'Batched requests are not supported');
+        return undefined;
+      }
+    } else if (options.explorerHtml && request.method === 'GET' && url.search === '' && request.headers.accept?.includes('text/html')) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(options.explorerHtml);
+      return undefined;
+    }
+
+    const context = await options.buildContext(request, requestId);
+    let operation: HttpOperation = { method: request.method ?? 'GET', search: url.search, body };
+    if (options.prepareOperation) operation = await options.prepareOperation(operation, context);
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await options.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: operation.method, headers, search: operation.search, body: operation.body },
+      context: async () => context,
+    });
+    for (const [key, value] of result.headers) response.setHeader(key, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) response.write(chunk);
+      response.end();
+    }
+    return context;
+  };
 
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://internal');
-    const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 100) || crypto.randomUUID();
+    if (url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
+    if (url.pathname === '/ready') {
+      const ready = await options.ready().catch(() => false);
+      return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    if (url.pathname !== graphqlPath) return sendJson(response, 404, { error: 'not found' });
+
+    const startedAt = performance.now();
+    const requestId = requestIdOf(request);
     response.setHeader('x-request-id', requestId);
+    let context: TContext | undefined;
     try {
-      if (url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
-      if (url.pathname === '/ready') {
-        const ready = await options.ready().catch(() => false);
-        return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
-      }
-      if (url.pathname !== graphqlPath) return sendJson(response, 404, { error: 'not found' });
-
-      let body: unknown = undefined;
-      if (request.method === 'POST') {
-        const raw = await readBody(request, maxBodyBytes);
-        try {
-          body = raw.length ? JSON.parse(raw) : undefined;
-        } catch {
-          return sendGraphQLError(response, 'BAD_REQUEST', 'Body is not valid JSON');
-        }
-        if (Array.isArray(body)) return sendGraphQLError(response, 'BAD_REQUEST', 'Batched requests are not supported');
-      }
-
-      let context: TContext;
-      try {
-        context = await options.buildContext(request, requestId);
-      } catch (error) {
-        if (error instanceof AppError) return sendGraphQLError(response, error.code, error.message);
-        throw error;
-      }
-
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(request.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const result = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-        context: async () => context,
-      });
-      for (const [key, value] of result.headers) response.setHeader(key, value);
-      response.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') {
-        response.end(result.body.string);
-      } else {
-        for await (const chunk of result.body.asyncIterator) response.write(chunk);
-        response.end();
-      }
+      context = await handle(request, response, url, requestId);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        return sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`, 413);
+        sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`, 413, { connection: 'close' });
+      } else if (error instanceof AppError) {
+        refusal(response, error);
+      } else {
+        logger.error({ err: error, requestId }, 'request failed');
+        if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
+        else response.end();
       }
-      options.logger.error({ err: error, requestId }, 'request failed');
-      if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
-      else response.end();
+    }
+    // One access-log line per request, written after the response has been handed to the socket.
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        {
+          requestId,
+          method: request.method,
+          status: response.statusCode,
+          operationName: context ? operationNames.get(context) : undefined,
+          durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+        },
+        'request',
+      );
     }
   };
+}
+
+export interface ListenOptions {
+  /** In-flight requests get this long to finish on close before their connections are cut. */
+  shutdownTimeoutMs?: number;
 }
 
 export async function listen(
@@ -121,24 +206,35 @@ export async function listen(
   port: number,
   host: string,
   onClose: () => Promise<void> = async () => {},
+  listenOptions: ListenOptions = {},
 ): Promise<RunningServer> {
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, handler);
+  let draining = false;
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (request, response) => {
+    // While draining, every response closes its connection so keep-alive clients reconnect elsewhere.
+    if (draining) response.setHeader('connection', 'close');
+    handler(request, response);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = host === '0.0.0.0' ? '127.0.0.1' : host;
+  let closing: Promise<void> | undefined;
   return {
     port: address.port,
     url: `http://${hostForUrl}:${address.port}/graphql`,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const forceTimer = setTimeout(() => server.closeAllConnections(), 10_000);
-      await closed;
-      clearTimeout(forceTimer);
-      await onClose();
+    close: () => {
+      closing ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const forceTimer = setTimeout(() => server.closeAllConnections(), listenOptions.shutdownTimeoutMs ?? 10_000);
+        await closed;
+        clearTimeout(forceTimer);
+        await onClose();
+      })();
+      return closing;
     },
   };
 }

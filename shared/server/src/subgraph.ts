@@ -10,7 +10,7 @@ import type { DataSource } from 'typeorm';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, verifyPrincipal, type Principal } from '@platform/authz';
 import { formatError } from '@platform/errors';
-import { createGraphQLHandler, listen, type RunningServer } from './http';
+import { createGraphQLHandler, listen, operationNamePlugin, type RunningServer } from './http';
 import { createLogger, type Logger } from './logger';
 
 export interface SubgraphRequestContext extends BaseContext {
@@ -67,7 +67,8 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
     schema,
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), operationNamePlugin],
+    hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError: (formatted, error) =>
       formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),
   });
@@ -93,7 +94,7 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
     },
   });
   const port = options.port ?? config.subgraphPorts[definition.name];
-  const server = await listen(handler, port, config.host, () => apollo.stop());
+  const server = await listen(handler, port, config.host, () => apollo.stop(), { shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000 });
   logger.info({ url: server.url }, `${definition.name} subgraph listening`);
   return server;
 }

@@ -1,0 +1,172 @@
+import {
+  Kind,
+  type ASTVisitor,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLOutputType,
+  type SelectionSetNode,
+  type ValidationContext,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  type GraphQLField,
+  type GraphQLCompositeType,
+} from 'graphql';
+import { AppError, type ErrorCode } from '@platform/errors';
+
+/**
+ * The gateway's operation limits (SPEC G4). Each is checked once per distinct document: Apollo
+ * Server keeps validated documents in its document store, keyed by the SHA-256 of the text.
+ */
+export const OPERATION_LIMITS = {
+  /**
+   * Nested field selections, the leaf counted. A full 5-level tree with settings origins
+   * (`accountTree { children ×5 { settings { origin { sourceAccount { name } } } } }`) is 10;
+   * 12 leaves room for two more levels (e.g. `members { user { … } }`).
+   */
+  maxDepth: 12,
+  /** Aliases in an operation, counted once per use of a fragment (a dashboard fetching 20 accounts by alias fits). */
+  maxAliases: 30,
+  /** Directives in an operation, counted like aliases. */
+  maxDirectives: 20,
+  /** Lexical tokens of the operation text (graphql-js `parse({ maxTokens })`); ~10× a typical operation. */
+  maxTokens: 2_000,
+  /** Static cost estimate, see `estimateCost`; the 5-level tree above costs 3,280. */
+  maxCost: 5_000,
+} as const;
+
+export type OperationLimits = { [K in keyof typeof OPERATION_LIMITS]: number };
+
+/** Items a list field is assumed to return when the operation does not say (`first: <int>`). */
+export const ASSUMED_LIST_SIZE = 3;
+/** Items assumed when `first` is a variable: validation is cached per document, so values are unknown. */
+export const ASSUMED_PAGE_SIZE_FOR_VARIABLES = 100;
+
+interface Measures {
+  depth: number;
+  aliases: number;
+  directives: number;
+  cost: number;
+}
+
+const ZERO: Measures = { depth: 0, aliases: 0, directives: 0, cost: 0 };
+
+function listMultiplier(field: FieldNode, type: GraphQLOutputType | undefined): number {
+  if (!type || !isListType(getNullableType(type))) return 1;
+  const first = field.arguments?.find((argument) => argument.name.value === 'first');
+  if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
+  if (first?.value.kind === Kind.VARIABLE) return ASSUMED_PAGE_SIZE_FOR_VARIABLES;
+  return ASSUMED_LIST_SIZE;
+}
+
+function fieldDefinition(parentType: GraphQLCompositeType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (!parentType || !(isObjectType(parentType) || isInterfaceType(parentType))) return undefined;
+  return parentType.getFields()[name];
+}
+
+/**
+ * Measures an operation with fragments expanded where they are used: depth and counts follow
+ * field *names*, never aliases, operation or fragment names, so naming something `__schema`
+ * changes nothing (the published bypass of depth limits that skip introspection). Each
+ * fragment is measured once (memoised) so reused fragments cannot make measuring expensive;
+ * cyclic spreads (refused by the standard rules) measure as empty.
+ * Cost: a leaf costs 1, a composite field 1 + its selections × the list size it returns.
+ */
+class OperationMeasurer {
+  private readonly fragmentMeasures = new Map<string, Measures>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(private readonly context: ValidationContext) {}
+
+  measureSelectionSet(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType | undefined): Measures {
+    let depth = 0;
+    let aliases = 0;
+    let directives = 0;
+    let cost = 0;
+    for (const selection of selectionSet.selections) {
+      directives += selection.directives?.length ?? 0;
+      let inner: Measures;
+      if (selection.kind === Kind.FIELD) {
+        if (selection.alias) aliases += 1;
+        const definition = fieldDefinition(parentType, selection.name.value);
+        const childType = definition ? getNamedType(definition.type) : undefined;
+        const children = selection.selectionSet
+          ? this.measureSelectionSet(selection.selectionSet, childType && isCompositeType(childType) ? childType : undefined)
+          : ZERO;
+        inner = {
+          depth: children.depth + 1,
+          aliases: children.aliases,
+          directives: children.directives,
+          cost: selection.selectionSet ? 1 + children.cost * listMultiplier(selection, definition?.type) : 1,
+        };
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const typeName = selection.typeCondition?.name.value;
+        const type = typeName ? this.context.getSchema().getType(typeName) : parentType;
+        inner = this.measureSelectionSet(selection.selectionSet, type && isCompositeType(type) ? type : undefined);
+      } else {
+        inner = this.measureFragment(selection.name.value);
+      }
+      depth = Math.max(depth, inner.depth);
+      aliases += inner.aliases;
+      directives += inner.directives;
+      cost += inner.cost;
+    }
+    return { depth, aliases, directives, cost };
+  }
+
+  private measureFragment(name: string): Measures {
+    const known = this.fragmentMeasures.get(name);
+    if (known) return known;
+    const fragment: FragmentDefinitionNode | null | undefined = this.context.getFragment(name);
+    if (!fragment || this.inProgress.has(name)) return ZERO;
+    this.inProgress.add(name);
+    const type = this.context.getSchema().getType(fragment.typeCondition.name.value);
+    const measured = this.measureSelectionSet(fragment.selectionSet, type && isCompositeType(type) ? type : undefined);
+    const withOwnDirectives = { ...measured, directives: measured.directives + (fragment.directives?.length ?? 0) };
+    this.inProgress.delete(name);
+    this.fragmentMeasures.set(name, withOwnDirectives);
+    return withOwnDirectives;
+  }
+}
+
+function limitError(code: ErrorCode, message: string, limit: number, actual: number): AppError {
+  return new AppError(code, message, { limit, actual });
+}
+
+/** One validation rule measuring every operation of the document against the limits. */
+export function operationLimitsRule(limits: OperationLimits = OPERATION_LIMITS) {
+  return (context: ValidationContext): ASTVisitor => {
+    const measurer = new OperationMeasurer(context);
+    return {
+      OperationDefinition(operation) {
+        const rootType = context.getSchema().getRootType(operation.operation) ?? undefined;
+        const measures = measurer.measureSelectionSet(operation.selectionSet, rootType);
+        const directives = measures.directives + (operation.directives?.length ?? 0);
+        if (measures.depth > limits.maxDepth) {
+          context.reportError(limitError('QUERY_TOO_DEEP', `Operation depth ${measures.depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, measures.depth));
+        }
+        if (measures.aliases > limits.maxAliases) {
+          context.reportError(limitError('TOO_MANY_ALIASES', `Operation uses ${measures.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, measures.aliases));
+        }
+        if (directives > limits.maxDirectives) {
+          context.reportError(limitError('TOO_MANY_DIRECTIVES', `Operation uses ${directives} directives; the limit is ${limits.maxDirectives}`, limits.maxDirectives, directives));
+        }
+        if (measures.cost > limits.maxCost) {
+          context.reportError(limitError('QUERY_TOO_COSTLY', `Operation cost ${measures.cost} exceeds the limit of ${limits.maxCost}`, limits.maxCost, measures.cost));
+        }
+        return false;
+      },
+    };
+  };
+}
+
+// graphql-js 16 spells it "more that"; accept the corrected spelling of later versions too.
+const TOO_MANY_TOKENS_MESSAGE = /^Syntax Error: Document contains more (?:that|than) \d+ tokens/;
+
+/** graphql-js reports the token limit as a syntax error; the gateway gives it its own code. */
+export function isTokenLimitError(message: string): boolean {
+  return TOO_MANY_TOKENS_MESSAGE.test(message);
+}
