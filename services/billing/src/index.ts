@@ -6,6 +6,9 @@ import { resolvers } from './resolvers';
 
 export { createBillingDataSource, SCHEMA as BILLING_SCHEMA } from './data-source';
 export { seedBillingDemo } from './seed';
+export { startBillingSweeper, sweepBilling } from './sweeper';
+export { CreditService } from './credit-service';
+export { reconcileLedger } from './ledger';
 
 export const billingSubgraph: SubgraphDefinition<BillingContext> = {
   name: 'billing',

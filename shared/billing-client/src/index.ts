@@ -14,6 +14,8 @@
  * - release: gives the held units back. Idempotent.
  * - Reservations neither captured nor released before `expiresAt` are released by a sweeper.
  */
+import { PRINCIPAL_HEADER, signPrincipal, type Principal } from '@platform/authz';
+
 export interface ReserveCreditInput {
   /** the sending account (spending entity) */
   accountId: string;
@@ -55,4 +57,67 @@ export class BillingError extends Error {
     super(message);
     this.name = 'BillingError';
   }
+}
+
+export interface BillingClientOptions {
+  /** the billing subgraph's GraphQL URL */
+  url: string;
+  /** the INTERNAL_SIGNING_SECRET shared by the platform's processes */
+  signingSecret: string;
+  /** lifetime of each request's signed principal header; default 60 s */
+  ttlSeconds?: number;
+  /** the SERVICE principal's id; default 'messaging' */
+  serviceName?: string;
+}
+
+const RESERVATION_FIELDS = 'id accountId userId units capturedUnits status expiresAt';
+
+/**
+ * The HTTP client of the contract above. Each call is one GraphQL request to the billing subgraph
+ * signed as a SERVICE principal (never through the gateway: the mutations are @inaccessible there).
+ * Refusals throw BillingError with the subgraph's extensions.code.
+ */
+export function createBillingClient(options: BillingClientOptions): BillingClient {
+  const principal: Principal = { kind: 'SERVICE', id: options.serviceName ?? 'messaging', actingAccountId: null, sessionId: null };
+  const call = async (query: string, variables: Record<string, unknown>, field: string): Promise<CreditReservation> => {
+    const response = await fetch(options.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [PRINCIPAL_HEADER]: signPrincipal(principal, options.signingSecret, options.ttlSeconds ?? 60),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    let body: { data?: Record<string, CreditReservation | null> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new BillingError('INTERNAL_SERVER_ERROR', `Billing answered ${response.status} with a non-JSON body`);
+    }
+    const error = body.errors?.[0];
+    if (error) {
+      const { code, ...extensions } = error.extensions ?? {};
+      throw new BillingError(typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR', error.message, extensions);
+    }
+    const result = body.data?.[field];
+    if (!result) throw new BillingError('INTERNAL_SERVER_ERROR', `Billing answered without ${field}`);
+    return result;
+  };
+  return {
+    reserve: (input) =>
+      call(
+        `mutation Reserve($input: ReserveCreditInput!) { reserveCredit(input: $input) { ${RESERVATION_FIELDS} } }`,
+        { input: { holdSeconds: null, ...input } },
+        'reserveCredit',
+      ),
+    capture: (reservationId, units) =>
+      call(
+        `mutation Capture($id: ID!, $units: Int) { captureCredit(reservationId: $id, units: $units) { ${RESERVATION_FIELDS} } }`,
+        { id: reservationId, units: units ?? null },
+        'captureCredit',
+      ),
+    release: (reservationId) =>
+      call(`mutation Release($id: ID!) { releaseCredit(reservationId: $id) { ${RESERVATION_FIELDS} } }`, { id: reservationId }, 'releaseCredit'),
+  };
 }

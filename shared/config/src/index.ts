@@ -24,6 +24,7 @@ export interface PlatformConfig {
   sessionTtlSeconds: number;
   logLevel: string;
   seedDemoData: boolean;
+  billing: BillingSettings;
   /** Unset: APQ cache and rate-limit counters live in each gateway's memory. */
   redisUrl: string | undefined;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
@@ -50,6 +51,19 @@ export interface GatewaySettings {
   partnerOperationCacheTtlSeconds: number;
   /** The in-browser explorer at GET /graphql; never in production. */
   explorer: boolean;
+}
+
+/** SPEC B3-B6. */
+export interface BillingSettings {
+  /** How often the sweeper releases expired reservations and renews monthly user limits; 0 turns the timer off. */
+  sweepIntervalMs: number;
+  /** Price of one credit unit on invoices, in minor currency units (cents). */
+  unitPriceMinor: number;
+  currency: string;
+  /** Tax on invoices, in basis points (2000 = 20 %). */
+  taxRateBasisPoints: number;
+  /** The built-in fake payment provider declines charges of exactly these unit amounts. */
+  fakeProviderDeclineUnits: number[];
 }
 
 export class ConfigError extends Error {
@@ -155,6 +169,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     seedDemoData: (env.SEED_DEMO_DATA ?? (isProduction ? 'false' : 'true')) === 'true',
+    billing: {
+      sweepIntervalMs: integer('BILLING_SWEEP_INTERVAL_MS', 15_000, 0, 3_600_000),
+      unitPriceMinor: integer('BILLING_UNIT_PRICE_MINOR', 5, 0, 1_000_000),
+      currency: /^[A-Z]{3}$/.test(env.BILLING_CURRENCY ?? 'EUR') ? (env.BILLING_CURRENCY ?? 'EUR') : (problems.push('BILLING_CURRENCY must be an ISO 4217 code such as EUR'), 'EUR'),
+      taxRateBasisPoints: integer('BILLING_TAX_RATE_BASIS_POINTS', 2000, 0, 10_000),
+      fakeProviderDeclineUnits: (env.BILLING_FAKE_DECLINE_UNITS ?? '')
+        .split(',')
+        .filter((v) => v.trim() !== '')
+        .map((v) => {
+          const units = Number(v.trim());
+          if (!Number.isInteger(units) || units <= 0) problems.push(`BILLING_FAKE_DECLINE_UNITS must list positive integers (got "${v}")`);
+          return units;
+        }),
+    },
     redisUrl: url('REDIS_URL', undefined),
     redisKeyPrefix: env.REDIS_KEY_PREFIX || 'platform:',
     shutdownTimeoutSeconds: integer('SHUTDOWN_TIMEOUT_SECONDS', 10, 0, 600),

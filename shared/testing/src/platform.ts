@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { SUBGRAPH_NAMES, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { migrate, QueryCounter } from '@platform/db';
-import { startSubgraph, createLogger, type RunningServer, type SubgraphDefinition, type SubgraphRequestContext } from '@platform/server';
+import { startSubgraph, createLogger, type Logger, type RunningServer, type SubgraphDefinition, type SubgraphRequestContext } from '@platform/server';
 import { createHierarchyDataSource, hierarchySubgraph, HIERARCHY_SCHEMA, seedHierarchyDemo } from '@platform/account-hierarchy';
 import { createIdentityDataSource, identitySubgraph, IDENTITY_SCHEMA, seedIdentityDemo } from '@platform/identity';
 import { createMessagingDataSource, messagingSubgraph, MESSAGING_SCHEMA, seedMessagingDemo } from '@platform/messaging';
-import { createBillingDataSource, billingSubgraph, BILLING_SCHEMA, seedBillingDemo } from '@platform/billing';
+import { createBillingDataSource, billingSubgraph, BILLING_SCHEMA, seedBillingDemo, startBillingSweeper } from '@platform/billing';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
 
 interface ServiceModule {
@@ -13,6 +13,8 @@ interface ServiceModule {
   definition: SubgraphDefinition<SubgraphRequestContext>;
   createDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter }): DataSource;
   seedDemo(dataSource: DataSource): Promise<void>;
+  /** Timers that run with the subgraph (e.g. billing's reservation sweeper); stopped before its pool closes. */
+  startBackgroundJobs?(dataSource: DataSource, config: PlatformConfig, logger: Logger): { stop(): Promise<void> };
 }
 
 /** The four subgraphs, in migration order (the hierarchy first: others read its chain). */
@@ -40,6 +42,7 @@ export const SERVICES: Record<SubgraphName, ServiceModule> = {
     definition: billingSubgraph as unknown as ServiceModule['definition'],
     createDataSource: createBillingDataSource,
     seedDemo: seedBillingDemo,
+    startBackgroundJobs: startBillingSweeper,
   },
 };
 
@@ -75,18 +78,21 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
   const dataSources: DataSource[] = [];
   const servers: RunningServer[] = [];
   const subgraphUrls = {} as Record<SubgraphName, string>;
+  const backgroundJobs: { stop(): Promise<void> }[] = [];
   try {
     for (const name of SUBGRAPH_NAMES) {
       const service = SERVICES[name];
       const dataSource = service.createDataSource(databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
       await dataSource.initialize();
       dataSources.push(dataSource);
+      const logger = createLogger(name, config.logLevel);
       const server = await startSubgraph(service.definition, {
         config,
         dataSource,
         port: options.ephemeralPorts ? 0 : config.subgraphPorts[name],
-        logger: createLogger(name, config.logLevel),
+        logger,
       });
+      if (service.startBackgroundJobs) backgroundJobs.push(service.startBackgroundJobs(dataSource, config, logger));
       servers.push(server);
       subgraphUrls[name] = server.url;
     }
@@ -106,11 +112,13 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
       subgraphUrls,
       queryCounter,
       close: async () => {
+        for (const jobs of backgroundJobs) await jobs.stop();
         for (const server of servers) await server.close();
         await Promise.all(dataSources.map((ds) => ds.destroy()));
       },
     };
   } catch (error) {
+    for (const jobs of backgroundJobs) await jobs.stop().catch(() => {});
     for (const server of servers) await server.close().catch(() => {});
     await Promise.all(dataSources.map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
     throw error;

@@ -1,0 +1,335 @@
+import type { DataSource } from 'typeorm';
+import type { AccessControl, AccountChain } from '@platform/authz';
+import { AppError, assertId, errors } from '@platform/errors';
+import { assertIdempotencyKey, assertUnits } from './credit-service';
+import { postMovement } from './ledger';
+import { effectiveTimezone } from './read-model';
+import { inTransaction } from './sql';
+import type { TopUpService } from './top-up-service';
+
+export const MAX_LIMIT = 1_000_000_000;
+
+function assertLimit(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_LIMIT) {
+    throw errors.badInput(`${field} must be an integer between 0 and ${MAX_LIMIT}`, field);
+  }
+  return value;
+}
+
+const PLANS = ['STARTER', 'STANDARD', 'ENTERPRISE'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface TransferRow {
+  id: string;
+  kind: 'BALANCE' | 'CREDIT';
+  from_account_id: string;
+  to_account_id: string;
+  units: string;
+  user_id: string | null;
+  created_at: Date;
+}
+
+/** The public billing mutations (SPEC B1, B3-B5); each checks `billing` through AccessControl and runs in one transaction. */
+export class BillingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: AccessControl,
+    private readonly topUps: TopUpService,
+  ) {}
+
+  private requireBilling(accountId: string, field = 'accountId'): Promise<AccountChain> {
+    return this.access.require(assertId(accountId, field), 'billing');
+  }
+
+  async setBillingMode(accountId: string, mode: 'PREPAID' | 'POSTPAID', creditCeiling: number | null | undefined): Promise<void> {
+    const chain = await this.requireBilling(accountId);
+    if (chain.depth !== 0) throw errors.badInput('The billing mode is set on the parent account of a tree', 'accountId');
+    const ceiling = mode === 'POSTPAID' ? assertLimit(creditCeiling ?? 0, 'creditCeiling') : 0;
+    if (mode === 'PREPAID' && creditCeiling) throw errors.badInput('Only postpaid trees have a credit ceiling', 'creditCeiling');
+    await inTransaction(this.dataSource, async (tx) => {
+      await tx.rows(`INSERT INTO billing.balances (account_id, units, mode) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING`, [chain.id, mode]);
+      const [row] = await tx.rows<{ units: string; held: string; credit_ceiling: string }>(
+        `SELECT units, held, credit_ceiling FROM billing.balances WHERE account_id = $1 FOR UPDATE`,
+        [chain.id],
+      );
+      // The postpaid balance is the credit left under the ceiling: moving the ceiling moves it too.
+      const delta = ceiling - Number(row.credit_ceiling);
+      if (Number(row.units) + delta < Number(row.held)) {
+        throw new AppError('INVALID_STATE', 'Units already spent or held exceed the new ceiling; pay the open invoices first');
+      }
+      if (delta !== 0) {
+        await postMovement(tx, {
+          kind: 'CREDIT_CEILING',
+          idempotencyKey: `ceiling:${chain.id}:${Date.now()}:${Math.random().toString(36).slice(2)}`,
+          lines: [
+            { book: 'BALANCE', payingAccountId: chain.id, userId: this.access.userId, units: delta },
+            { book: 'CREDIT_LINE', payingAccountId: chain.id, userId: this.access.userId, units: -delta },
+          ],
+        });
+      }
+      await tx.rows(`UPDATE billing.balances SET mode = $2, credit_ceiling = $3, updated_at = now() WHERE account_id = $1`, [chain.id, mode, ceiling]);
+    });
+  }
+
+  async enableOwnBalance(accountId: string): Promise<void> {
+    const chain = await this.requireBilling(accountId);
+    if (chain.depth === 0) throw errors.badInput('A parent account always pays for itself', 'accountId');
+    await this.access.require(chain.parentId!, 'billing');
+    const [root] = (await this.dataSource.query(`SELECT mode FROM billing.balances WHERE account_id = $1`, [chain.rootId])) as { mode: string }[];
+    if (!root) throw new AppError('INVALID_STATE', 'Set the tree’s billing mode first');
+    await this.dataSource.query(`INSERT INTO billing.balances (account_id, units, mode) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING`, [
+      chain.id,
+      root.mode,
+    ]);
+  }
+
+  /** A sub-account's limit is decided above it: `billing` on its parent. */
+  async setCreditLimit(accountId: string, limit: number | null | undefined): Promise<void> {
+    const chain = await this.requireBilling(accountId);
+    if (chain.depth === 0) throw errors.badInput('A parent account is capped by its balance or credit ceiling, not by a limit', 'accountId');
+    await this.access.require(chain.parentId!, 'billing');
+    await inTransaction(this.dataSource, async (tx) => {
+      const [row] = await tx.rows<{ spent: string; held: string }>(`SELECT spent, held FROM billing.account_limits WHERE account_id = $1 FOR UPDATE`, [chain.id]);
+      if (limit === null || limit === undefined) {
+        if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
+        await tx.rows(`DELETE FROM billing.account_limits WHERE account_id = $1`, [chain.id]);
+        return;
+      }
+      const value = assertLimit(limit, 'limit');
+      if (row && Number(row.spent) + Number(row.held) > value) {
+        throw errors.badInput(`limit must cover the ${Number(row.spent) + Number(row.held)} units already spent or held`, 'limit');
+      }
+      await tx.rows(
+        `INSERT INTO billing.account_limits (account_id, credit_limit) VALUES ($1, $2)
+         ON CONFLICT (account_id) DO UPDATE SET credit_limit = EXCLUDED.credit_limit, updated_at = now()`,
+        [chain.id, value],
+      );
+    });
+  }
+
+  async setUserCreditLimit(accountId: string, userId: string, limit: number | null | undefined, monthlyRenewal: boolean | null | undefined): Promise<boolean> {
+    const chain = await this.requireBilling(accountId);
+    const user = assertId(userId, 'userId');
+    return inTransaction(this.dataSource, async (tx) => {
+      const [row] = await tx.rows<{ spent: string; held: string }>(
+        `SELECT spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,
+        [chain.id, user],
+      );
+      if (limit === null || limit === undefined) {
+        if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
+        await tx.rows(`DELETE FROM billing.user_limits WHERE account_id = $1 AND user_id = $2`, [chain.id, user]);
+        return false;
+      }
+      const value = assertLimit(limit, 'limit');
+      if (row && Number(row.spent) + Number(row.held) > value) {
+        throw errors.badInput(`limit must cover the ${Number(row.spent) + Number(row.held)} units already spent or held`, 'limit');
+      }
+      const timezone = await effectiveTimezone(tx, chain.path);
+      await tx.rows(
+        `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, monthly_renewal, period_start)
+         VALUES ($1, $2, $3, $4, date_trunc('month', now() AT TIME ZONE $5)::date)
+         ON CONFLICT (account_id, user_id) DO UPDATE
+           SET credit_limit = EXCLUDED.credit_limit, monthly_renewal = COALESCE($6, billing.user_limits.monthly_renewal), updated_at = now()`,
+        [chain.id, user, value, monthlyRenewal ?? false, timezone, monthlyRenewal ?? null],
+      );
+      return true;
+    });
+  }
+
+  /**
+   * Balance or credit-limit units between an account and one of its descendants (either way).
+   * `billing` is required on the upper account (which reaches the lower one).
+   */
+  async transfer(kind: 'BALANCE' | 'CREDIT', input: { fromAccountId: string; toAccountId: string; units: number; idempotencyKey: string }): Promise<TransferRow> {
+    const fromId = assertId(input.fromAccountId, 'fromAccountId');
+    const toId = assertId(input.toAccountId, 'toAccountId');
+    const units = assertUnits(input.units);
+    const idempotencyKey = assertIdempotencyKey(input.idempotencyKey);
+    const from = await this.access.require(fromId, 'billing');
+    const to = await this.access.require(toId, 'billing');
+    if (from.id === to.id || !(to.path.includes(from.id) || from.path.includes(to.id))) {
+      throw new AppError('INVALID_TRANSFER', 'Transfers go only between an account and one of its descendants');
+    }
+    const [upper, lower] = to.path.includes(from.id) ? [from, to] : [to, from];
+    return inTransaction(this.dataSource, async (tx) => {
+      await tx.rows(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`transfer:${idempotencyKey}`]);
+      const [existing] = await tx.rows<TransferRow>(`SELECT * FROM billing.transfers WHERE idempotency_key = $1`, [idempotencyKey]);
+      if (existing) {
+        if (existing.kind !== kind || existing.from_account_id !== fromId || existing.to_account_id !== toId || Number(existing.units) !== units) {
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another transfer');
+        }
+        return existing;
+      }
+      if (kind === 'BALANCE') {
+        // upper before lower: the root-first lock order
+        const rows = await tx.rows<{ account_id: string; units: string; held: string }>(
+          `SELECT account_id, units, held FROM billing.balances WHERE account_id = ANY($1::uuid[])
+            ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+          [[upper.id, lower.id]],
+        );
+        if (rows.length !== 2) throw new AppError('INVALID_TRANSFER', 'Both accounts need their own balance (enableOwnBalance)');
+        const source = rows.find((r) => r.account_id === fromId)!;
+        if (Number(source.units) - Number(source.held) < units) {
+          throw new AppError('INSUFFICIENT_CREDIT', 'The source balance does not cover the transfer', { limit: 'BALANCE', limitAccountId: fromId, remaining: Number(source.units) - Number(source.held) });
+        }
+      } else {
+        const rows = await tx.rows<{ account_id: string; credit_limit: string; spent: string; held: string }>(
+          `SELECT account_id, credit_limit, spent, held FROM billing.account_limits WHERE account_id = ANY($1::uuid[])
+            ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+          [[upper.id, lower.id]],
+        );
+        const source = rows.find((r) => r.account_id === fromId);
+        const target = rows.find((r) => r.account_id === toId);
+        if (!target) throw new AppError('INVALID_TRANSFER', 'The receiving account has no credit limit to raise');
+        if (source) {
+          const free = Number(source.credit_limit) - Number(source.spent) - Number(source.held);
+          if (free < units) throw new AppError('INSUFFICIENT_CREDIT', 'The source limit does not cover the transfer', { limit: 'ACCOUNT_LIMIT', limitAccountId: fromId, remaining: free });
+          await tx.rows(`UPDATE billing.account_limits SET credit_limit = credit_limit - $2, updated_at = now() WHERE account_id = $1`, [fromId, units]);
+        } else if (from === lower) {
+          throw new AppError('INVALID_TRANSFER', 'The giving account has no credit limit to lower');
+        }
+        if (Number(target.credit_limit) + units > MAX_LIMIT) throw errors.badInput('The receiving limit would be too large', 'units');
+        await tx.rows(`UPDATE billing.account_limits SET credit_limit = credit_limit + $2, updated_at = now() WHERE account_id = $1`, [toId, units]);
+      }
+      const [transfer] = await tx.rows<TransferRow>(
+        `INSERT INTO billing.transfers (kind, from_account_id, to_account_id, units, user_id, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [kind, fromId, toId, units, this.access.userId, idempotencyKey],
+      );
+      if (kind === 'BALANCE') {
+        await postMovement(tx, {
+          kind: 'TRANSFER',
+          idempotencyKey: `transfer:${transfer.id}`,
+          reference: transfer.id,
+          lines: [
+            { book: 'BALANCE', payingAccountId: fromId, userId: this.access.userId, units: -units },
+            { book: 'BALANCE', payingAccountId: toId, userId: this.access.userId, units },
+          ],
+        });
+      }
+      return transfer;
+    });
+  }
+
+  async topUp(input: { accountId: string; units: number; paymentMethodId?: string | null; idempotencyKey: string }) {
+    const chain = await this.requireBilling(input.accountId);
+    const units = assertUnits(input.units);
+    const paymentMethodId = input.paymentMethodId ? assertId(input.paymentMethodId, 'paymentMethodId') : null;
+    const topUp = await this.topUps.topUp({
+      accountId: chain.id,
+      units,
+      paymentMethodId,
+      idempotencyKey: assertIdempotencyKey(input.idempotencyKey),
+      userId: this.access.userId,
+      trigger: 'MANUAL',
+    });
+    if (topUp.status === 'DECLINED') {
+      throw new AppError('PAYMENT_DECLINED', `The payment provider declined the charge (${topUp.decline_reason})`, { topUpId: topUp.id });
+    }
+    return topUp;
+  }
+
+  async setAutoTopUp(accountId: string, threshold: number | null | undefined, units: number | null | undefined, paymentMethodId: string | null | undefined) {
+    const chain = await this.requireBilling(accountId);
+    await inTransaction(this.dataSource, async (tx) => {
+      const [balance] = await tx.rows<{ mode: string }>(`SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [chain.id]);
+      if (!balance || balance.mode !== 'PREPAID') throw new AppError('INVALID_STATE', 'Automatic top-up needs an own prepaid balance');
+      if (threshold === null || threshold === undefined) {
+        await tx.rows(
+          `UPDATE billing.balances SET auto_top_up_threshold = NULL, auto_top_up_units = NULL, auto_top_up_payment_method_id = NULL WHERE account_id = $1`,
+          [chain.id],
+        );
+        return;
+      }
+      const methodId = paymentMethodId ? assertId(paymentMethodId, 'paymentMethodId') : null;
+      if (methodId) {
+        const [method] = await tx.rows(`SELECT id FROM billing.payment_methods WHERE id = $1 AND account_id = $2 AND removed_at IS NULL`, [methodId, chain.id]);
+        if (!method) throw errors.notFound('Payment method');
+      }
+      await tx.rows(
+        `UPDATE billing.balances SET auto_top_up_threshold = $2, auto_top_up_units = $3, auto_top_up_payment_method_id = $4 WHERE account_id = $1`,
+        [chain.id, assertLimit(threshold, 'threshold'), assertUnits(units, 'units'), methodId],
+      );
+    });
+  }
+
+  async setLowBalanceThreshold(accountId: string, threshold: number | null | undefined) {
+    const chain = await this.requireBilling(accountId);
+    const value = threshold === null || threshold === undefined ? null : assertLimit(threshold, 'threshold');
+    const updated = (await this.dataSource.query(`UPDATE billing.balances SET low_balance_threshold = $2 WHERE account_id = $1 RETURNING account_id`, [
+      chain.id,
+      value,
+    ])) as [unknown[], number];
+    if (updated[1] === 0) throw new AppError('INVALID_STATE', 'The account draws on an ancestor’s balance');
+  }
+
+  async updateBillingProfile(accountId: string, input: { plan?: string | null; billingEmail?: string | null; address?: Record<string, string | null> | null }) {
+    const chain = await this.requireBilling(accountId);
+    if (input.plan && !PLANS.includes(input.plan)) throw errors.badInput('Unknown plan', 'plan');
+    let email: string | null | undefined = undefined;
+    if (input.billingEmail !== undefined && input.billingEmail !== null) {
+      email = input.billingEmail.trim().toLowerCase();
+      if (email.length > 254 || !EMAIL.test(email)) throw errors.badInput('billingEmail is not an email address', 'billingEmail');
+    }
+    let address: Record<string, string> | undefined = undefined;
+    if (input.address) {
+      address = {};
+      for (const [key, value] of Object.entries(input.address)) {
+        if (value === null || value === undefined) continue;
+        const trimmed = String(value).trim();
+        if (trimmed.length > 200 || /[\u0000-\u001f\u007f]/.test(trimmed)) throw errors.badInput(`address.${key} must be at most 200 printable characters`, `address.${key}`);
+        if (key === 'country' && !/^[A-Z]{2}$/.test(trimmed)) throw errors.badInput('address.country is an ISO 3166 code such as FR', 'address.country');
+        if (trimmed) address[key] = trimmed;
+      }
+    }
+    await this.dataSource.query(
+      `INSERT INTO billing.billing_profiles (account_id, plan, billing_email, address) VALUES ($1, COALESCE($2, 'STANDARD'), $3, COALESCE($4::jsonb, '{}'::jsonb))
+       ON CONFLICT (account_id) DO UPDATE SET plan = COALESCE($2, billing.billing_profiles.plan),
+         billing_email = CASE WHEN $5 THEN $3 ELSE billing.billing_profiles.billing_email END,
+         address = COALESCE($4::jsonb, billing.billing_profiles.address), updated_at = now()`,
+      [chain.id, input.plan ?? null, email ?? null, address ? JSON.stringify(address) : null, email !== undefined],
+    );
+    return chain.id;
+  }
+
+  async addPaymentMethod(accountId: string, providerToken: string, brand: string, last4: string, makeDefault: boolean) {
+    const chain = await this.requireBilling(accountId);
+    if (!/^tok_[A-Za-z0-9_]{1,100}$/.test(providerToken)) throw errors.badInput('providerToken is not a payment provider token', 'providerToken');
+    if (!/^[0-9]{4}$/.test(last4)) throw errors.badInput('last4 is the last four digits only', 'last4');
+    const cleanBrand = brand.trim();
+    if (cleanBrand.length < 1 || cleanBrand.length > 30) throw errors.badInput('brand must be 1 to 30 characters', 'brand');
+    return inTransaction(this.dataSource, async (tx) => {
+      const [existingDefault] = await tx.rows(`SELECT id FROM billing.payment_methods WHERE account_id = $1 AND is_default AND removed_at IS NULL FOR UPDATE`, [chain.id]);
+      const isDefault = makeDefault || !existingDefault;
+      if (isDefault && existingDefault) await tx.rows(`UPDATE billing.payment_methods SET is_default = false WHERE account_id = $1 AND is_default`, [chain.id]);
+      const [row] = await tx.rows(
+        `INSERT INTO billing.payment_methods (account_id, provider_token, brand, last4, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [chain.id, providerToken, cleanBrand, last4, isDefault],
+      );
+      return row;
+    });
+  }
+
+  async setDefaultPaymentMethod(accountId: string, paymentMethodId: string) {
+    const chain = await this.requireBilling(accountId);
+    const id = assertId(paymentMethodId, 'paymentMethodId');
+    return inTransaction(this.dataSource, async (tx) => {
+      const [method] = await tx.rows(`SELECT id FROM billing.payment_methods WHERE id = $1 AND account_id = $2 AND removed_at IS NULL FOR UPDATE`, [id, chain.id]);
+      if (!method) throw errors.notFound('Payment method');
+      await tx.rows(`UPDATE billing.payment_methods SET is_default = false WHERE account_id = $1 AND is_default`, [chain.id]);
+      const [row] = await tx.rows(`UPDATE billing.payment_methods SET is_default = true WHERE id = $1 RETURNING *`, [id]);
+      return row;
+    });
+  }
+
+  async removePaymentMethod(accountId: string, paymentMethodId: string): Promise<boolean> {
+    const chain = await this.requireBilling(accountId);
+    const id = assertId(paymentMethodId, 'paymentMethodId');
+    return inTransaction(this.dataSource, async (tx) => {
+      const [method] = await tx.rows(`UPDATE billing.payment_methods SET removed_at = now(), is_default = false WHERE id = $1 AND account_id = $2 AND removed_at IS NULL RETURNING id`, [id, chain.id]);
+      if (!method) throw errors.notFound('Payment method');
+      await tx.rows(`UPDATE billing.balances SET auto_top_up_payment_method_id = NULL WHERE auto_top_up_payment_method_id = $1`, [id]);
+      return true;
+    });
+  }
+}
