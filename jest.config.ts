@@ -13,6 +13,8 @@ const swcTransform: Config['transform'] = {
       module: { type: 'commonjs' },
     },
   ],
+  // jose 6 ships ES modules only; the identity subgraph requires it (SSO, SPEC I8).
+  '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
 
 const PACKAGES = [
@@ -35,6 +37,7 @@ const config: Config = {
     rootDir: `<rootDir>/${dir}`,
     testMatch: ['<rootDir>/src/**/__tests__/**/*.test.ts'],
     transform: swcTransform,
+    transformIgnorePatterns: ['/node_modules/(?!jose/)'],
     testEnvironment: 'node',
   })),
 };

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+import { appendActivity } from '@platform/audit';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import type { AccountChain } from '@platform/authz';
 import type { HierarchyContext } from './context';
@@ -9,13 +11,32 @@ export class AccountService {
   constructor(private readonly ctx: HierarchyContext) {}
 
   /** Runs the change in one transaction, then forgets what this request cached about the tree. */
-  private async transaction<T>(work: (writer: AccountWriter) => Promise<T>): Promise<T> {
-    const result = await this.ctx.dataSource.transaction((manager) => work(new AccountWriter(manager)));
+  private async transaction<T>(work: (writer: AccountWriter, manager: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.ctx.dataSource.transaction((manager) => work(new AccountWriter(manager), manager));
     this.ctx.access.chains.clearAll();
     this.ctx.loaders.accountById.clearAll();
     this.ctx.loaders.childrenByParentId.clearAll();
     this.ctx.loaders.settingsByAccountId.clearAll();
     return result;
+  }
+
+  /** The activity-log entry of a change (SPEC I9), written in the change's own transaction. */
+  private logActivity(manager: EntityManager, account: AccountRow, action: string, before: unknown, after: unknown) {
+    return appendActivity(manager, 'hierarchy', {
+      principal: this.ctx.principal,
+      treeId: account.root_id,
+      targetAccountPath: account.path,
+      action,
+      targetType: 'Account',
+      targetId: account.id,
+      before,
+      after,
+    });
+  }
+
+  private async settingsOf(manager: EntityManager, accountId: string): Promise<unknown> {
+    const rows: { overrides: unknown }[] = await manager.query(`SELECT overrides FROM hierarchy.account_settings WHERE account_id = $1`, [accountId]);
+    return rows[0]?.overrides ?? {};
   }
 
   /** Status changes and moves are decided by whoever manages the parent's sub-accounts. */
@@ -30,7 +51,7 @@ export class AccountService {
     const parentId = assertId(input.parentId, 'parentId');
     const name = assertName(input.name);
     const parentChain = await this.ctx.access.require(parentId, 'sub-accounts');
-    return this.transaction(async (writer) => {
+    return this.transaction(async (writer, manager) => {
       await writer.lockTree(parentChain.rootId);
       const parent = (await writer.findForUpdate(parentId))!;
       if (parent.status === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'Cannot create a sub-account under a closed account');
@@ -38,7 +59,9 @@ export class AccountService {
       if (parent.depth >= MAX_DEPTH) {
         throw new AppError('MAX_DEPTH_EXCEEDED', `A level-${MAX_DEPTH} account cannot have sub-accounts`);
       }
-      return writer.insertChild(parent, name);
+      const child = await writer.insertChild(parent, name);
+      await this.logActivity(manager, child, 'createSubAccount', null, { name: child.name, parentId: parent.id, depth: child.depth });
+      return child;
     });
   }
 
@@ -50,7 +73,7 @@ export class AccountService {
     const newParentChain = await this.ctx.access.require(newParentId, 'sub-accounts');
     if (newParentChain.rootId !== chain.rootId) throw new AppError('INVALID_MOVE', 'An account can only move within its own tree');
     if (newParentChain.path.includes(chain.id)) throw new AppError('INVALID_MOVE', 'An account cannot move under itself or its own descendant');
-    return this.transaction(async (writer) => {
+    return this.transaction(async (writer, manager) => {
       await writer.lockTree(chain.rootId);
       const account = (await writer.findForUpdate(chain.id))!;
       const newParent = (await writer.findForUpdate(newParentChain.id))!;
@@ -64,7 +87,9 @@ export class AccountService {
         throw new AppError('MAX_DEPTH_EXCEEDED', `The moved subtree would reach level ${newDeepest}; the limit is ${MAX_DEPTH}`);
       }
       await writer.moveSubtree(account, newParent);
-      return (await writer.findForUpdate(account.id))!;
+      const moved = (await writer.findForUpdate(account.id))!;
+      await this.logActivity(manager, moved, 'moveAccount', { parentId: account.parent_id, path: account.path }, { parentId: moved.parent_id, path: moved.path });
+      return moved;
     });
   }
 
@@ -73,12 +98,21 @@ export class AccountService {
     const chain = await this.ctx.access.require(id, 'system-configuration');
     const name = input.name === undefined || input.name === null ? undefined : assertName(String(input.name));
     const { set, clear } = validateSettingsInput(input);
-    return this.transaction(async (writer) => {
+    return this.transaction(async (writer, manager) => {
       const account = (await writer.findForUpdate(chain.id))!;
       if (account.status === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'A closed account cannot be changed');
+      const settingsBefore = await this.settingsOf(manager, account.id);
       if (name !== undefined) await writer.rename(account.id, name);
       if (Object.keys(set).length > 0 || clear.length > 0) await writer.writeSettings(account.id, set, clear);
-      return (await writer.findForUpdate(account.id))!;
+      const updated = (await writer.findForUpdate(account.id))!;
+      await this.logActivity(
+        manager,
+        updated,
+        'updateAccountSettings',
+        { name: account.name, settings: settingsBefore },
+        { name: updated.name, settings: await this.settingsOf(manager, account.id) },
+      );
+      return updated;
     });
   }
 
@@ -86,7 +120,7 @@ export class AccountService {
     assertId(id, 'id');
     const chain = await this.ctx.access.require(id, 'account.view');
     await this.requireManagerOfParent(chain);
-    return this.transaction(async (writer) => {
+    return this.transaction(async (writer, manager) => {
       await writer.lockTree(chain.rootId);
       const account = (await writer.findForUpdate(chain.id))!;
       if (account.status === 'CLOSED') return account;
@@ -94,7 +128,9 @@ export class AccountService {
         throw new AppError('ACCOUNT_HAS_OPEN_CHILDREN', 'The account has open sub-accounts; close them first or pass cascade: true');
       }
       await writer.setStatus(account.id, 'CLOSED', { cascade });
-      return (await writer.findForUpdate(account.id))!;
+      const closed = (await writer.findForUpdate(account.id))!;
+      await this.logActivity(manager, closed, 'closeAccount', { status: account.status }, { status: closed.status, cascade });
+      return closed;
     });
   }
 
@@ -102,14 +138,16 @@ export class AccountService {
     assertId(id, 'id');
     const chain = await this.ctx.access.require(id, 'account.view');
     await this.requireManagerOfParent(chain);
-    return this.transaction(async (writer) => {
+    return this.transaction(async (writer, manager) => {
       const account = (await writer.findForUpdate(chain.id))!;
       const from = suspended ? 'ACTIVE' : 'SUSPENDED';
       if (account.status !== from) {
         throw new AppError('INVALID_STATE', `Only ${from.toLowerCase()} accounts can be ${suspended ? 'suspended' : 'resumed'}`);
       }
       await writer.setStatus(account.id, suspended ? 'SUSPENDED' : 'ACTIVE', { cascade: false });
-      return (await writer.findForUpdate(account.id))!;
+      const changed = (await writer.findForUpdate(account.id))!;
+      await this.logActivity(manager, changed, suspended ? 'suspendAccount' : 'resumeAccount', { status: account.status }, { status: changed.status });
+      return changed;
     });
   }
 }

@@ -1,5 +1,6 @@
 import { createDataSource, type QueryCounter } from '@platform/db';
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-CreateAccounts';
+import { CreateHierarchyActivityLog1763800030100 } from './migrations/1763800030100-CreateHierarchyActivityLog';
 
 export const SCHEMA = 'hierarchy';
 
@@ -7,7 +8,7 @@ export function createHierarchyDataSource(url: string, options: { poolSize?: num
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateAccounts1763800000000],
+    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100],
     applicationName: 'account-hierarchy',
     ...options,
   });

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { errors } from '@platform/errors';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
@@ -32,4 +33,10 @@ let dummyHash: Promise<string> | undefined;
 export async function burnPasswordCheck(password: string): Promise<void> {
   dummyHash ??= hashPassword('not-a-real-password');
   await verifyPassword(password, await dummyHash);
+}
+
+/** Length rules of NIST SP 800-63B: at least 10 characters, long passphrases allowed. */
+export function assertPassword(password: string): void {
+  if (password.length < 10) throw errors.badInput('password must be at least 10 characters', 'password');
+  if (password.length > 200) throw errors.badInput('password must be at most 200 characters', 'password');
 }

@@ -1,5 +1,6 @@
 import { AccessControl, hashSecret, randomToken, SESSION_TOKEN_PREFIX } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
+import { recordActivity } from './activity';
 import type { IdentityContext } from './context';
 import { burnPasswordCheck, verifyPassword } from './passwords';
 import { IdentityRepository, type UserRow } from './repositories/identity-repository';
@@ -31,7 +32,22 @@ export class SessionService {
     }
     if (!(await verifyPassword(password, user.password_hash))) throw errors.unauthenticated('Invalid email or password');
     const acting = await this.chooseActingAccount(user.id, accountId);
-    return this.openSession(this.ctx.identity, user, acting);
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const session = await this.openSession(new IdentityRepository(manager), user, acting);
+      await this.recordSessionActivity(manager, 'login', user.id, acting);
+      return session;
+    });
+  }
+
+  /** A session's entry is logged in the tree it acts in (the platform chain without an account). */
+  async recordSessionActivity(transaction: IdentityRepository['db'], action: string, userId: string, actingAccountId: string | null, targetId?: string) {
+    const chain = actingAccountId ? await this.ctx.access.chains.load(actingAccountId) : null;
+    await recordActivity(transaction, this.ctx, chain, action, {
+      principal: { kind: 'USER', id: userId, actingAccountId },
+      actingAccountId,
+      targetType: targetId ? 'Invitation' : 'Session',
+      targetId: targetId ?? null,
+    });
   }
 
   async switchAccount(accountId: string): Promise<AuthPayloadValue> {
@@ -43,18 +59,24 @@ export class SessionService {
     return this.ctx.dataSource.transaction(async (manager) => {
       const repository = new IdentityRepository(manager);
       if (!(await repository.revokeSession(principal.sessionId!))) throw errors.unauthenticated('The session has ended');
-      return this.openSession(repository, user, acting);
+      const session = await this.openSession(repository, user, acting);
+      await this.recordSessionActivity(manager, 'switchAccount', user.id, acting);
+      return session;
     });
   }
 
   async logout(): Promise<boolean> {
     const { principal } = this.ctx;
     if (principal.kind !== 'USER' || !principal.sessionId) throw errors.unauthenticated('A user session is required');
-    return this.ctx.identity.revokeSession(principal.sessionId);
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const revoked = await new IdentityRepository(manager).revokeSession(principal.sessionId!);
+      if (revoked) await this.recordSessionActivity(manager, 'logout', principal.id!, principal.actingAccountId);
+      return revoked;
+    });
   }
 
   /** The requested account if the user can see it, else the user's highest membership. */
-  private async chooseActingAccount(userId: string, accountId?: string | null): Promise<string | null> {
+  async chooseActingAccount(userId: string, accountId?: string | null): Promise<string | null> {
     const access = new AccessControl({ kind: 'USER', id: userId, actingAccountId: null, sessionId: null }, this.ctx.dataSource);
     if (accountId) {
       const id = assertId(accountId, 'accountId');
@@ -65,7 +87,7 @@ export class SessionService {
     return grants[0]?.accountId ?? null;
   }
 
-  private async openSession(repository: IdentityRepository, user: UserRow, actingAccountId: string | null): Promise<AuthPayloadValue> {
+  async openSession(repository: IdentityRepository, user: UserRow, actingAccountId: string | null): Promise<AuthPayloadValue> {
     const token = randomToken(SESSION_TOKEN_PREFIX);
     this.ctx.selfUserIds.add(user.id);
     const session = await repository.insertSession({

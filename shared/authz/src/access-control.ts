@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { AppError, errors, isUuid } from '@platform/errors';
-import { effectivePermissions, type Permission, type Role } from './permissions';
+import { effectivePermissions, isPermission, roleDefaults, type Permission, type Role } from './permissions';
 import type { Principal } from './principal';
 
 /** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
@@ -52,6 +52,14 @@ const USER_GRANTS_SQL = `
     JOIN hierarchy.accounts a ON a.id = m.account_id
    WHERE m.user_id = $1 AND m.status = 'ACTIVE' AND a.status <> 'CLOSED'
    ORDER BY a.depth, m.created_at`;
+
+// An API key acts with its own scope (a role's defaults or an explicit permission set) on its
+// account and subtree, while it is neither revoked nor expired and its account is not closed.
+const API_KEY_GRANTS_SQL = `
+  SELECT k.id, k.account_id, k.role, k.permissions, a.depth, a.path
+    FROM identity.api_keys k
+    JOIN hierarchy.accounts a ON a.id = k.account_id
+   WHERE k.id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND a.status <> 'CLOSED'`;
 
 export function rowToChain(row: {
   id: string;
@@ -124,6 +132,17 @@ export class AccessControl {
         accountPath: r.path,
         role: r.role,
         permissions: effectivePermissions(r.role, r.depth, r.granted_permissions, r.revoked_permissions),
+      }));
+    }
+    if (this.principal.kind === 'API_KEY') {
+      const rows: { id: string; account_id: string; role: Role | null; permissions: string[] | null; depth: number; path: string[] }[] =
+        await this.db.query(API_KEY_GRANTS_SQL, [this.principal.id]);
+      return rows.map((r) => ({
+        membershipId: null,
+        accountId: r.account_id,
+        accountPath: r.path,
+        role: r.role,
+        permissions: new Set<Permission>(r.role ? roleDefaults(r.role, r.depth) : ['account.view', ...(r.permissions ?? []).filter(isPermission)]),
       }));
     }
     return [];

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
+export const isPermission = (value: string): value is Permission => (PERMISSIONS as readonly string[]).includes(value);
+
 export const ROLES = ['ADMIN', 'ADVANCED_USER', 'BASIC_USER'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -18,6 +18,8 @@ export interface Principal {
   actingAccountId: string | null;
   /** session id, so logout and switchAccount can address the caller's own session */
   sessionId: string | null;
+  /** the partner app of an API key (trusted documents, SPEC G3); null or absent otherwise */
+  partnerAppId?: string | null;
   requestId?: string;
 }
 
@@ -33,6 +35,7 @@ interface SignedPayload {
   sub: string | null;
   act: string | null;
   sid: string | null;
+  app?: string | null;
   rid?: string;
   iat: number;
   exp: number;
@@ -48,6 +51,7 @@ export function signPrincipal(principal: Principal, secret: string, ttlSeconds: 
     sub: principal.id,
     act: principal.actingAccountId,
     sid: principal.sessionId,
+    app: principal.partnerAppId ?? null,
     rid: principal.requestId,
     iat,
     exp: iat + ttlSeconds,
@@ -80,6 +84,7 @@ export function verifyPrincipal(header: string | undefined, secret: string, nowM
     id: payload.sub,
     actingAccountId: payload.act,
     sessionId: payload.sid,
+    partnerAppId: payload.app ?? null,
     requestId: payload.rid,
   };
 }

@@ -1,4 +1,4 @@
-import { allow, canOnAccount, isUser, rule } from '@platform/authz';
+import { allow, canOnAccount, isAuthenticated, isUser, rule } from '@platform/authz';
 import { errors } from '@platform/errors';
 import type { IdentityContext } from '../context';
 import type { UserRow } from '../repositories/identity-repository';
@@ -13,19 +13,64 @@ const canViewUser = rule({ cache: 'no_cache' })(async (user: UserRow, _args, ctx
   return errors.notFound('User');
 });
 
+const onAccountArg = (permission: Parameters<typeof canOnAccount>[0]) => canOnAccount(permission, (_parent, args) => args.accountId);
+const onParentAccount = (permission: Parameters<typeof canOnAccount>[0]) => canOnAccount(permission, (parent) => parent.id);
+
+// Mutations addressed by a membership, invitation, key or app id check the account of that
+// object in their service (the id must be loaded first); shield only requires a user there.
 export const permissions = {
-  Query: { me: isUser },
+  Query: {
+    me: isUser,
+    permissionCatalogue: isAuthenticated,
+    activityLog: onAccountArg('security'),
+    verifyActivityLog: onAccountArg('security'),
+  },
   Mutation: {
     login: allow,
     switchAccount: isUser,
     logout: isUser,
-    addAccountMember: canOnAccount('users', (_parent, args) => args.accountId),
-    removeAccountMember: canOnAccount('users', (_parent, args) => args.accountId),
+    addAccountMember: onAccountArg('users'),
+    removeAccountMember: onAccountArg('users'),
+    setMembershipPermissions: isUser,
+    deactivateMembership: isUser,
+    reactivateMembership: isUser,
+    setMembershipLimits: isUser,
+    inviteUser: isUser,
+    revokeInvitation: isUser,
+    // The token is the credential of these two.
+    acceptInvitation: allow,
+    declineInvitation: allow,
+    createApiKey: isUser,
+    revokeApiKey: isUser,
+    registerPartnerApp: isUser,
+    uploadPartnerManifest: isUser,
+    retirePartnerManifest: isUser,
+    configureSso: isUser,
+    loginWithSso: allow,
   },
-  Account: { id: allow, members: canOnAccount('users.view', (parent) => parent.id) },
+  Account: {
+    id: allow,
+    members: onParentAccount('users.view'),
+    invitations: onParentAccount('users.view'),
+    apiKeys: onParentAccount('api-keys'),
+    partnerApps: onParentAccount('api-keys'),
+    ssoConfiguration: onParentAccount('security'),
+  },
   User: canViewUser,
-  // Reached only from me (the caller's own), Account.members (guarded) or a login payload.
+  // Reached only from guarded fields, the caller's own access list, or a mutation's answer.
   Membership: allow,
+  MembershipLimits: allow,
+  ContactGroupGrant: allow,
   Viewer: allow,
   AuthPayload: allow,
+  Invitation: allow,
+  ApiKey: allow,
+  CreatedApiKey: allow,
+  PartnerApp: allow,
+  PartnerManifest: allow,
+  SsoConfiguration: allow,
+  ActivityLogEntry: allow,
+  ActivityLogPage: allow,
+  ActivityLogProblem: allow,
+  ActivityLogVerification: allow,
 };

@@ -9,20 +9,31 @@ export interface UserRow {
   created_at: Date;
 }
 
+export interface ContactGroupGrantRow {
+  groupId: string;
+  access: 'RESTRICTED' | 'FULL';
+}
+
 export interface MembershipRow {
   id: string;
   user_id: string;
   account_id: string;
   role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER';
   status: 'ACTIVE' | 'INACTIVE';
+  granted_permissions: string[];
+  revoked_permissions: string[];
+  allowed_sender_ids: string[] | null;
+  contact_access: 'ALL' | 'SELECTED';
+  contact_groups: ContactGroupGrantRow[];
   created_at: Date;
 }
 
 const USER_COLUMNS = 'id, email, name, password_hash, created_at';
-const MEMBERSHIP_COLUMNS = 'id, user_id, account_id, role, status, created_at';
+const MEMBERSHIP_COLUMNS =
+  'id, user_id, account_id, role, status, granted_permissions, revoked_permissions, allowed_sender_ids, contact_access, contact_groups, created_at';
 
 export class IdentityRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(readonly db: Queryable) {}
 
   async findUserByEmail(email: string): Promise<UserRow | null> {
     const rows: UserRow[] = await this.db.query(`SELECT ${USER_COLUMNS} FROM identity.users WHERE email = $1`, [email]);
@@ -50,7 +61,7 @@ export class IdentityRepository {
   /** The access list: memberships that currently give access (active, on an account not closed). */
   findAccessList(userId: string): Promise<MembershipRow[]> {
     return this.db.query(
-      `SELECT m.id, m.user_id, m.account_id, m.role, m.status, m.created_at
+      `SELECT ${MEMBERSHIP_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
          FROM identity.memberships m JOIN hierarchy.accounts a ON a.id = m.account_id
         WHERE m.user_id = $1 AND a.status <> 'CLOSED'
         ORDER BY a.depth, m.created_at`,
@@ -58,11 +69,58 @@ export class IdentityRepository {
     );
   }
 
-  async insertMembership(values: { userId: string; accountId: string; role: string; createdBy: string | null }): Promise<MembershipRow | null> {
+  async insertMembership(values: { userId: string; accountId: string; role: string; createdBy: string | null; grantedPermissions?: string[] }): Promise<MembershipRow | null> {
     const rows: MembershipRow[] = await this.db.query(
-      `INSERT INTO identity.memberships (user_id, account_id, role, created_by) VALUES ($1, $2, $3, $4)
+      `INSERT INTO identity.memberships (user_id, account_id, role, created_by, granted_permissions) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (user_id, account_id) DO NOTHING RETURNING ${MEMBERSHIP_COLUMNS}`,
-      [values.userId, values.accountId, values.role, values.createdBy],
+      [values.userId, values.accountId, values.role, values.createdBy, values.grantedPermissions ?? []],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findMembershipById(id: string, options: { forUpdate?: boolean } = {}): Promise<MembershipRow | null> {
+    const rows: MembershipRow[] = await this.db.query(
+      `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findMembership(userId: string, accountId: string): Promise<MembershipRow | null> {
+    const rows: MembershipRow[] = await this.db.query(`SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE user_id = $1 AND account_id = $2`, [
+      userId,
+      accountId,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  async updateMembership(
+    id: string,
+    values: Partial<{ status: string; grantedPermissions: string[]; revokedPermissions: string[]; allowedSenderIds: string[] | null; contactAccess: string; contactGroups: ContactGroupGrantRow[] }>,
+  ): Promise<MembershipRow> {
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const set = (column: string, value: unknown, cast = '') => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}${cast}`);
+    };
+    if (values.status !== undefined) set('status', values.status);
+    if (values.grantedPermissions !== undefined) set('granted_permissions', values.grantedPermissions);
+    if (values.revokedPermissions !== undefined) set('revoked_permissions', values.revokedPermissions);
+    if (values.allowedSenderIds !== undefined) set('allowed_sender_ids', values.allowedSenderIds, '::uuid[]');
+    if (values.contactAccess !== undefined) set('contact_access', values.contactAccess);
+    if (values.contactGroups !== undefined) set('contact_groups', JSON.stringify(values.contactGroups), '::jsonb');
+    const rows: MembershipRow[] = (await queryRows<any>(this.db, 
+      `UPDATE identity.memberships SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${MEMBERSHIP_COLUMNS}`,
+      params,
+    ));
+    return rows[0];
+  }
+
+  async insertUser(values: { email: string; name: string; passwordHash: string | null }): Promise<UserRow | null> {
+    const rows: UserRow[] = await this.db.query(
+      `INSERT INTO identity.users (email, name, password_hash) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
+      [values.email, values.name, values.passwordHash],
     );
     return rows[0] ?? null;
   }

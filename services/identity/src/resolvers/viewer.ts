@@ -1,3 +1,4 @@
+import { isUuid } from '@platform/errors';
 import type { IdentityContext } from '../context';
 import type { UserRow } from '../repositories/identity-repository';
 
@@ -9,6 +10,8 @@ export const Viewer = {
     return id && (await ctx.access.canView(id)) ? accountReference(id) : null;
   },
   memberships: (viewer: { user: UserRow }, _args: unknown, ctx: IdentityContext) => ctx.identity.findAccessList(viewer.user.id),
+  permissionsOn: async (_viewer: unknown, args: { accountId: string }, ctx: IdentityContext) =>
+    isUuid(args.accountId) ? [...(await ctx.access.permissionsOn(args.accountId.toLowerCase()))].sort() : [],
 };
 
 export const AuthPayload = {

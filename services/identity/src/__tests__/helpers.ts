@@ -1,0 +1,20 @@
+import type { Queryable } from '@platform/authz';
+import type { TestStack } from '@platform/testing';
+import { readMailOutbox } from '../mail-sender';
+
+/** stack.sql (a pg Pool) as the rows-returning Queryable the platform's helpers take. */
+export const queryable = (stack: TestStack): Queryable => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
+
+/** The newest invitation token mailed to `email`, read from the sealed outbox as a recipient would. */
+export async function invitationTokenFor(stack: TestStack, email: string): Promise<string> {
+  const [message] = await readMailOutbox(queryable(stack), stack.config.internalSigningSecret, email);
+  const match = message && /Invitation token: (inv_[0-9A-Za-z]+)/.exec(message.text);
+  if (!match) throw new Error(`No invitation mailed to ${email}`);
+  return match[1];
+}
+
+export const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
+
+export async function countRows(stack: TestStack, table: string): Promise<number> {
+  return (await stack.sql.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+}

@@ -1,0 +1,169 @@
+import { hashSecret, randomToken, type Role } from '@platform/authz';
+import { AppError, assertId, assertName, errors } from '@platform/errors';
+import { recordActivity } from './activity';
+import type { IdentityContext } from './context';
+import { assertPassword, hashPassword } from './passwords';
+import { AccessRepository, type InvitationRow, type InvitationStatus } from './repositories/access-repository';
+import { IdentityRepository } from './repositories/identity-repository';
+import { assertCallerMayGive, assertOpenAccount, assertPermissionNames } from './scope';
+import { normaliseEmail, SessionService, type AuthPayloadValue } from './session-service';
+
+export const INVITATION_TOKEN_PREFIX = 'inv';
+const TOKEN_PATTERN = new RegExp(`^${INVITATION_TOKEN_PREFIX}_[0-9A-Za-z]{43}$`);
+
+/** SENT/PENDING past their expiry read as EXPIRED even before anything rewrites the row. */
+export function effectiveInvitationStatus(invitation: InvitationRow, now = new Date()): InvitationStatus {
+  if ((invitation.status === 'PENDING' || invitation.status === 'SENT') && invitation.expires_at <= now) return 'EXPIRED';
+  return invitation.status;
+}
+
+function refusalFor(invitation: InvitationRow | null): AppError {
+  if (!invitation) return new AppError('INVALID_TOKEN', 'The invitation token is unknown');
+  switch (effectiveInvitationStatus(invitation)) {
+    case 'ACCEPTED':
+    case 'DECLINED':
+      return new AppError('TOKEN_ALREADY_USED', 'This invitation has already been answered');
+    case 'EXPIRED':
+      return new AppError('TOKEN_EXPIRED', 'This invitation has expired');
+    case 'REVOKED':
+      return new AppError('INVITATION_REVOKED', 'This invitation was revoked');
+    default:
+      return new AppError('INVALID_TOKEN', 'The invitation cannot be answered');
+  }
+}
+
+const invitationView = (i: InvitationRow) => ({ email: i.email, role: i.role, grantedPermissions: i.granted_permissions, status: i.status });
+
+/**
+ * Invitations and guests (SPEC I4): an email is invited to an account with a role; the token
+ * (256 random bits, single use, stored as SHA-256, expiring) goes out through the mail sender.
+ * An email that already has a login joins with that login — as a guest when its home is in
+ * another tree.
+ */
+export class InvitationService {
+  constructor(private readonly ctx: IdentityContext) {}
+
+  async invite(accountId: string, email: string, role: Role, permissions: string[] | null | undefined): Promise<InvitationRow> {
+    const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'users');
+    const normalisedEmail = normaliseEmail(email);
+    const grantedPermissions = assertPermissionNames(permissions, 'permissions');
+    assertOpenAccount(chain);
+    await assertCallerMayGive(this.ctx, chain, { role, permissions: grantedPermissions });
+    const inviterId = this.ctx.access.userId;
+    if (!inviterId) throw errors.unauthenticated('A user session is required');
+    const existingUser = await this.ctx.identity.findUserByEmail(normalisedEmail);
+    if (existingUser && (await this.ctx.identity.findMembership(existingUser.id, chain.id))) {
+      throw new AppError('ALREADY_EXISTS', 'This email is already a member of the account');
+    }
+    const token = randomToken(INVITATION_TOKEN_PREFIX);
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const repository = new AccessRepository(manager);
+      await repository.expireOpenInvitations(chain.id, normalisedEmail);
+      const created = await repository.insertInvitation({
+        accountId: chain.id,
+        email: normalisedEmail,
+        role,
+        grantedPermissions,
+        tokenHash: hashSecret(token),
+        invitedBy: inviterId,
+        ttlSeconds: this.ctx.config.invitationTtlSeconds,
+      });
+      if (!created) throw new AppError('ALREADY_EXISTS', 'An open invitation for this email exists already; revoke it first');
+      await this.ctx.mailSender.send(manager, {
+        to: normalisedEmail,
+        subject: existingUser ? 'You have been invited to another account' : 'You have been invited',
+        template: 'invitation',
+        text: [
+          `You are invited to join an account as ${role}.`,
+          `Accept: /invitations/accept?token=${token}`,
+          `Invitation token: ${token}`,
+          `It expires at ${created.expires_at.toISOString()}.`,
+        ].join('\n'),
+      });
+      const sent = await repository.markInvitationSent(created.id);
+      await recordActivity(manager, this.ctx, chain, 'inviteUser', { targetType: 'Invitation', targetId: sent.id, after: invitationView(sent) });
+      return sent;
+    });
+  }
+
+  async revoke(invitationId: string): Promise<InvitationRow> {
+    const id = assertId(invitationId, 'invitationId');
+    const found = await this.ctx.accessRepository.findInvitationById(id);
+    if (!found || !(await this.ctx.access.canView(found.account_id))) throw errors.notFound('Invitation');
+    const chain = await this.ctx.access.require(found.account_id, 'users');
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const revoked = await new AccessRepository(manager).respondToInvitation(id, 'REVOKED');
+      if (!revoked) throw new AppError('INVALID_STATE', `Only pending or sent invitations can be revoked (this one is ${effectiveInvitationStatus(found)})`);
+      await recordActivity(manager, this.ctx, chain, 'revokeInvitation', { targetType: 'Invitation', targetId: id, before: invitationView(found), after: invitationView(revoked) });
+      return revoked;
+    });
+  }
+
+  async decline(token: string): Promise<InvitationRow> {
+    const invitation = await this.findByToken(token);
+    const chain = await this.ctx.access.chains.load(invitation.account_id);
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const declined = await new AccessRepository(manager).respondToInvitation(invitation.id, 'DECLINED');
+      if (!declined) throw refusalFor(await new AccessRepository(manager).findInvitationById(invitation.id));
+      await recordActivity(manager, this.ctx, chain, 'declineInvitation', { targetType: 'Invitation', targetId: invitation.id, after: invitationView(declined) });
+      return declined;
+    });
+  }
+
+  /** Exactly one of any number of concurrent redemptions wins: the claim is a conditional UPDATE. */
+  async accept(token: string, name?: string | null, password?: string | null): Promise<AuthPayloadValue> {
+    const invitation = await this.findByToken(token);
+    const existingUser = await this.ctx.identity.findUserByEmail(invitation.email);
+    let newUser: { name: string; password: string } | null = null;
+    if (!existingUser) {
+      if (!name) throw errors.badInput('name is required to create your login', 'name');
+      if (!password) throw errors.badInput('password is required to create your login', 'password');
+      const validName = assertName(name);
+      assertPassword(password);
+      newUser = { name: validName, password };
+    }
+    const chain = await this.ctx.access.chains.load(invitation.account_id);
+    if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
+    const sessions = new SessionService(this.ctx);
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const access = new AccessRepository(manager);
+      const identity = new IdentityRepository(manager);
+      const claimed = await access.respondToInvitation(invitation.id, 'ACCEPTED');
+      if (!claimed) throw refusalFor(await access.findInvitationById(invitation.id));
+      const user =
+        existingUser ??
+        // Hashed only by the request that won the claim: concurrent losers never pay for scrypt.
+        (await identity.insertUser({ email: invitation.email, name: newUser!.name, passwordHash: await hashPassword(newUser!.password) })) ??
+        (await identity.findUserByEmail(invitation.email));
+      if (!user) throw new AppError('INVALID_STATE', 'The login could not be created');
+      const membership = await identity.insertMembership({
+        userId: user.id,
+        accountId: invitation.account_id,
+        role: invitation.role,
+        createdBy: invitation.invited_by,
+        grantedPermissions: invitation.granted_permissions,
+      });
+      if (!membership) throw new AppError('ALREADY_EXISTS', 'You are already a member of this account');
+      await access.linkInvitation(invitation.id, user.id, membership.id);
+      const session = await sessions.openSession(identity, user, invitation.account_id);
+      await recordActivity(manager, this.ctx, chain, 'acceptInvitation', {
+        principal: { kind: 'USER', id: user.id, actingAccountId: invitation.account_id },
+        actingAccountId: invitation.account_id,
+        targetType: 'Invitation',
+        targetId: invitation.id,
+        before: invitationView(invitation),
+        after: { ...invitationView(claimed), membershipId: membership.id, newLogin: !existingUser },
+      });
+      return session;
+    });
+  }
+
+  private async findByToken(token: string): Promise<InvitationRow> {
+    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw new AppError('INVALID_TOKEN', 'The invitation token is malformed');
+    const invitation = await this.ctx.accessRepository.findInvitationByTokenHash(hashSecret(token));
+    if (!invitation || effectiveInvitationStatus(invitation) !== invitation.status || !['PENDING', 'SENT'].includes(invitation.status)) {
+      throw refusalFor(invitation);
+    }
+    return invitation;
+  }
+}

@@ -1,0 +1,144 @@
+import { jose, type JWTPayload } from './jose';
+import { ROLES, type Role } from '@platform/authz';
+import { AppError, assertId, errors } from '@platform/errors';
+import { recordActivity } from './activity';
+import type { IdentityContext } from './context';
+import { AccessRepository, type SsoConfigurationRow } from './repositories/access-repository';
+import { IdentityRepository } from './repositories/identity-repository';
+import { assertCallerMayGive, assertOpenAccount } from './scope';
+import { normaliseEmail, SessionService, type AuthPayloadValue } from './session-service';
+
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+type RemoteJwks = ReturnType<typeof jose.createRemoteJWKSet>;
+// JWKS per issuer, for the life of the process: jose caches keys and refetches on an unknown kid.
+const jwksByIssuer = new Map<string, Promise<RemoteJwks>>();
+
+async function discoverJwks(issuer: string): Promise<RemoteJwks> {
+  const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`OIDC discovery of ${issuer} answered ${response.status}`);
+  const document = (await response.json()) as { issuer?: string; jwks_uri?: string };
+  if (document.issuer !== issuer || typeof document.jwks_uri !== 'string') throw new Error(`OIDC discovery of ${issuer} is inconsistent`);
+  return jose.createRemoteJWKSet(new URL(document.jwks_uri), { timeoutDuration: 5000 });
+}
+
+function jwksFor(issuer: string): Promise<RemoteJwks> {
+  let jwks = jwksByIssuer.get(issuer);
+  if (!jwks) {
+    jwks = discoverJwks(issuer);
+    jwks.catch(() => jwksByIssuer.delete(issuer));
+    jwksByIssuer.set(issuer, jwks);
+  }
+  return jwks;
+}
+
+const invalidToken = (reason: string) => new AppError('SSO_TOKEN_INVALID', 'The ID token is not valid', { reason });
+
+/** Single sign-on with OIDC ID tokens (SPEC I8). */
+export class SsoService {
+  constructor(private readonly ctx: IdentityContext) {}
+
+  async configure(accountId: string, input: { issuer: string; clientId: string; allowedDomains: string[]; defaultRole?: Role | null }): Promise<SsoConfigurationRow> {
+    const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'security');
+    assertOpenAccount(chain);
+    const issuer = this.assertIssuer(input.issuer);
+    const clientId = input.clientId.trim();
+    if (!clientId || clientId.length > 200) throw errors.badInput('clientId must be 1 to 200 characters', 'clientId');
+    const domains = [...new Set(input.allowedDomains.map((d) => d.trim().toLowerCase()))].sort();
+    if (domains.length === 0 || domains.length > 50) throw errors.badInput('allowedDomains needs 1 to 50 domains', 'allowedDomains');
+    for (const domain of domains) if (!DOMAIN_PATTERN.test(domain)) throw errors.badInput(`"${domain.slice(0, 100)}" is not a domain name`, 'allowedDomains');
+    const defaultRole = input.defaultRole ?? 'BASIC_USER';
+    if (!ROLES.includes(defaultRole)) throw errors.badInput('defaultRole is not a role', 'defaultRole');
+    await assertCallerMayGive(this.ctx, chain, { role: defaultRole });
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const repository = new AccessRepository(manager);
+      const [before] = await repository.findSsoConfigurationsByAccountIds([chain.id]);
+      const configuration = await repository.upsertSsoConfiguration({ accountId: chain.id, treeId: chain.rootId, issuer, clientId, allowedDomains: domains, defaultRole });
+      const taken = await repository.claimSsoDomains(configuration.id, chain.rootId, domains);
+      if (taken.length > 0) throw new AppError('ALREADY_EXISTS', `These domains belong to another organisation: ${taken.join(', ')}`, { domains: taken });
+      const view = (c?: SsoConfigurationRow) => c && { issuer: c.issuer, clientId: c.client_id, allowedDomains: c.allowed_domains, defaultRole: c.default_role };
+      await recordActivity(manager, this.ctx, chain, 'configureSso', { targetType: 'SsoConfiguration', targetId: configuration.id, before: view(before), after: view(configuration) });
+      return configuration;
+    });
+  }
+
+  async login(idToken: string, nonce: string): Promise<AuthPayloadValue> {
+    if (typeof nonce !== 'string' || nonce.length < 8 || nonce.length > 200) throw errors.badInput('nonce must be 8 to 200 characters', 'nonce');
+    let unverified: JWTPayload;
+    try {
+      unverified = jose.decodeJwt(idToken);
+    } catch {
+      throw invalidToken('malformed');
+    }
+    const issuer = typeof unverified.iss === 'string' ? unverified.iss : '';
+    const audiences = Array.isArray(unverified.aud) ? unverified.aud : [unverified.aud];
+    const candidates = issuer ? await this.ctx.accessRepository.findSsoConfigurationsByIssuer(issuer) : [];
+    const configuration = candidates.find((c) => audiences.includes(c.client_id)) ?? candidates[0];
+    if (!configuration) throw new AppError('SSO_NOT_CONFIGURED', 'No account accepts sign-in from this identity provider');
+    let payload: JWTPayload;
+    try {
+      const { payload: verified } = await jose.jwtVerify(idToken, await jwksFor(configuration.issuer), {
+        issuer: configuration.issuer,
+        audience: configuration.client_id,
+        algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'],
+        clockTolerance: 30,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      payload = verified;
+    } catch (error) {
+      throw invalidToken((error as { code?: string }).code ?? 'verification failed');
+    }
+    if (payload.nonce !== nonce) throw invalidToken('nonce mismatch');
+    if (payload.email_verified !== true || typeof payload.email !== 'string') throw invalidToken('email missing or not verified');
+    const email = normaliseEmail(payload.email);
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    // Any configuration of this issuer and client whose domains include the email's.
+    const matching = candidates.filter((c) => audiences.includes(c.client_id) && c.allowed_domains.includes(domain));
+    if (matching.length === 0) throw new AppError('SSO_DOMAIN_NOT_ALLOWED', `Users of ${domain} cannot sign in through this provider`);
+    const target = matching[0];
+    const chain = await this.ctx.access.chains.load(target.account_id);
+    if (!chain || chain.chainStatus !== 'ACTIVE') throw new AppError('ACCOUNT_CLOSED', 'The account of this sign-in is not active');
+    const sessions = new SessionService(this.ctx);
+    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 100) : email.slice(0, email.indexOf('@')).slice(0, 100);
+    return this.ctx.dataSource.transaction(async (manager) => {
+      const identity = new IdentityRepository(manager);
+      const access = new AccessRepository(manager);
+      const linkedUserId = await access.findUserIdByIdentity(target.issuer, payload.sub!);
+      const user =
+        (linkedUserId ? (await identity.findUsersByIds([linkedUserId]))[0] : null) ??
+        (await identity.findUserByEmail(email)) ??
+        (await identity.insertUser({ email, name, passwordHash: null })) ??
+        (await identity.findUserByEmail(email));
+      if (!user) throw new AppError('INVALID_STATE', 'The login could not be created');
+      await access.linkIdentity(target.issuer, payload.sub!, user.id);
+      const membership =
+        (await identity.findMembership(user.id, target.account_id)) ??
+        (await identity.insertMembership({ userId: user.id, accountId: target.account_id, role: target.default_role, createdBy: null })) ??
+        (await identity.findMembership(user.id, target.account_id));
+      if (!membership || membership.status !== 'ACTIVE') throw errors.forbidden('Your membership of this account is inactive');
+      const session = await sessions.openSession(identity, user, target.account_id);
+      await recordActivity(manager, this.ctx, chain, 'loginWithSso', {
+        principal: { kind: 'USER', id: user.id, actingAccountId: target.account_id },
+        actingAccountId: target.account_id,
+        targetType: 'Membership',
+        targetId: membership.id,
+        after: { issuer: target.issuer },
+      });
+      return session;
+    });
+  }
+
+  private assertIssuer(raw: string): string {
+    let url: URL;
+    try {
+      url = new URL(raw.trim());
+    } catch {
+      throw errors.badInput('issuer must be a URL', 'issuer');
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.ctx.config.ssoAllowHttpIssuers)) {
+      throw errors.badInput('issuer must use https', 'issuer');
+    }
+    if (url.search || url.hash) throw errors.badInput('issuer must not have a query or fragment', 'issuer');
+    return raw.trim();
+  }
+}

@@ -1,0 +1,249 @@
+import crypto from 'node:crypto';
+import type { Principal, Queryable } from '@platform/authz';
+
+/**
+ * The activity log (SPEC I9): an append-only table `<schema>.activity_log` in EVERY subgraph's own
+ * schema, written in the same transaction as the change it records, and hash-chained per tree
+ * (root account) so that an edited, deleted or reordered row is detected by `verifyActivityLog`.
+ *
+ * How a subgraph wires it (billing and messaging do the same as hierarchy and identity):
+ *   1. A migration of the subgraph runs `for (const sql of activityLogMigrationSql('<schema>')) await queryRunner.query(sql)`
+ *      (creates the table, its head table and the triggers that refuse UPDATE/DELETE).
+ *   2. Every mutation, inside its transaction (the EntityManager or QueryRunner of
+ *      `dataSource.transaction`), after the change and before commit, calls
+ *      `appendActivity(manager, '<schema>', { principal, treeId: chain.rootId, targetAccountPath: chain.path, action: '<mutation field name>', ... })`.
+ *      The chain comes from `ctx.access.require(...)`. A refused mutation throws before commit,
+ *      so the entry disappears with the rest of the change.
+ *   3. `action` is the GraphQL mutation field name (the coverage test in identity walks the
+ *      supergraph's mutations and expects one entry per mutation under that name).
+ * The identity subgraph's `activityLog` query reads the union of every `<schema>.activity_log`
+ * that exists, so nothing else needs registering.
+ */
+
+/** Entries without an account (e.g. the login of a user who has none) chain under this id. */
+export const PLATFORM_TREE_ID = '00000000-0000-0000-0000-000000000000';
+
+const GENESIS_HASH = '0'.repeat(64);
+const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]*$/;
+
+function assertSchema(schema: string): string {
+  if (!SCHEMA_PATTERN.test(schema)) throw new Error(`Invalid schema name ${schema}`);
+  return schema;
+}
+
+/** The DDL of `<schema>.activity_log`; run it from one of the subgraph's migrations. */
+export function activityLogMigrationSql(schema: string): string[] {
+  const s = assertSchema(schema);
+  return [
+    `CREATE TABLE ${s}.activity_log (
+       id uuid PRIMARY KEY,
+       -- the root account of the target's tree; each tree has its own hash chain
+       tree_id uuid NOT NULL,
+       seq bigint NOT NULL,
+       occurred_at timestamptz NOT NULL,
+       actor_kind text NOT NULL,
+       actor_id text,
+       acting_account_id uuid,
+       target_account_id uuid,
+       -- ancestors of the target account at the time of the change, root first, target last
+       target_account_path uuid[] NOT NULL DEFAULT '{}',
+       action text NOT NULL,
+       target_type text,
+       target_id text,
+       before jsonb,
+       after jsonb,
+       prev_hash text NOT NULL,
+       hash text NOT NULL,
+       UNIQUE (tree_id, seq)
+     )`,
+    `CREATE INDEX activity_log_path ON ${s}.activity_log USING gin (target_account_path)`,
+    `CREATE INDEX activity_log_time ON ${s}.activity_log (occurred_at DESC, id DESC)`,
+    // The last entry of each tree, so that deleting the newest rows is detected too.
+    `CREATE TABLE ${s}.activity_log_heads (
+       tree_id uuid PRIMARY KEY,
+       seq bigint NOT NULL,
+       hash text NOT NULL
+     )`,
+    `CREATE FUNCTION ${s}.activity_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       RAISE EXCEPTION 'activity_log is append-only';
+     END $$`,
+    `CREATE TRIGGER activity_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.activity_log
+       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.activity_log_append_only()`,
+  ];
+}
+
+export function activityLogDropSql(schema: string): string[] {
+  const s = assertSchema(schema);
+  return [`DROP TABLE ${s}.activity_log_heads`, `DROP TABLE ${s}.activity_log`, `DROP FUNCTION ${s}.activity_log_append_only()`];
+}
+
+export interface ActivityInput {
+  principal: Pick<Principal, 'kind' | 'id' | 'actingAccountId'>;
+  /** Root account id of the target's tree (`chain.rootId`); null → the platform chain. */
+  treeId: string | null;
+  /** The target account's path (`chain.path`), root first; [] when there is no account. */
+  targetAccountPath: string[];
+  /** The GraphQL mutation field name, e.g. `inviteUser`. */
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  /** Overrides the principal's acting account (e.g. the account a login chose). */
+  actingAccountId?: string | null;
+}
+
+/** JSON with sorted keys: the same value always hashes the same, whatever jsonb does to key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Plain JSON (dates as ISO strings) so what is hashed is exactly what jsonb gives back. */
+const toJson = (value: unknown): unknown => (value === undefined || value === null ? null : JSON.parse(JSON.stringify(value)));
+
+interface HashedFields {
+  id: string;
+  tree_id: string;
+  seq: string;
+  occurred_at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  acting_account_id: string | null;
+  target_account_id: string | null;
+  target_account_path: string[];
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  before: unknown;
+  after: unknown;
+  prev_hash: string;
+}
+
+function entryHash(fields: HashedFields): string {
+  return crypto.createHash('sha256').update(canonicalJson(fields)).digest('hex');
+}
+
+/**
+ * Appends one entry to `<schema>.activity_log` with the caller's transaction (`db` must be the
+ * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by an advisory
+ * lock held until the transaction ends.
+ */
+export async function appendActivity(db: Queryable, schema: string, input: ActivityInput): Promise<{ id: string; seq: number; hash: string }> {
+  const s = assertSchema(schema);
+  const treeId = (input.treeId ?? PLATFORM_TREE_ID).toLowerCase();
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`activity_log:${s}:${treeId}`]);
+  const heads: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM ${s}.activity_log_heads WHERE tree_id = $1`, [treeId]);
+  const prevSeq = heads.length ? Number(heads[0].seq) : 0;
+  const prevHash = heads.length ? heads[0].hash : GENESIS_HASH;
+  const path = input.targetAccountPath.map((id) => id.toLowerCase());
+  const actingAccountId = input.actingAccountId !== undefined ? input.actingAccountId : (input.principal.actingAccountId ?? null);
+  const fields: HashedFields = {
+    id: crypto.randomUUID(),
+    tree_id: treeId,
+    seq: String(prevSeq + 1),
+    // Milliseconds survive the timestamptz round trip exactly, so the verifier re-hashes the same text.
+    occurred_at: new Date().toISOString(),
+    actor_kind: input.principal.kind,
+    actor_id: input.principal.id ?? null,
+    acting_account_id: actingAccountId?.toLowerCase() ?? null,
+    target_account_id: path.length ? path[path.length - 1] : null,
+    target_account_path: path,
+    action: input.action,
+    target_type: input.targetType ?? null,
+    target_id: input.targetId ?? null,
+    before: toJson(input.before),
+    after: toJson(input.after),
+    prev_hash: prevHash,
+  };
+  const hash = entryHash(fields);
+  await db.query(
+    `INSERT INTO ${s}.activity_log (id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
+       target_account_path, action, target_type, target_id, before, after, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16)`,
+    [
+      fields.id, fields.tree_id, fields.seq, fields.occurred_at, fields.actor_kind, fields.actor_id, fields.acting_account_id,
+      fields.target_account_id, fields.target_account_path, fields.action, fields.target_type, fields.target_id,
+      fields.before === null ? null : JSON.stringify(fields.before),
+      fields.after === null ? null : JSON.stringify(fields.after),
+      fields.prev_hash, hash,
+    ],
+  );
+  await db.query(
+    `INSERT INTO ${s}.activity_log_heads (tree_id, seq, hash) VALUES ($1, $2, $3)
+     ON CONFLICT (tree_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
+    [treeId, fields.seq, hash],
+  );
+  return { id: fields.id, seq: prevSeq + 1, hash };
+}
+
+export type ActivityLogProblemKind = 'HASH_MISMATCH' | 'BROKEN_LINK' | 'SEQUENCE_GAP' | 'MISSING_TAIL';
+
+export interface ActivityLogProblem {
+  schema: string;
+  treeId: string;
+  seq: number;
+  kind: ActivityLogProblemKind;
+}
+
+export interface ActivityLogVerification {
+  valid: boolean;
+  checkedEntries: number;
+  problems: ActivityLogProblem[];
+}
+
+/**
+ * Re-walks the hash chain of one tree (or every tree) in `<schema>.activity_log`: an edited row
+ * fails its own hash, a deleted one leaves a gap and a broken link, reordered rows fail their
+ * hashes (seq is hashed), and deleted newest rows disagree with the head table.
+ */
+export async function verifyActivityLog(db: Queryable, schema: string, treeId?: string): Promise<ActivityLogVerification> {
+  const s = assertSchema(schema);
+  const rows: (Omit<HashedFields, 'occurred_at'> & { occurred_at: Date; hash: string })[] = await db.query(
+    `SELECT id, tree_id, seq::text AS seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
+            target_account_path, action, target_type, target_id, before, after, prev_hash, hash
+       FROM ${s}.activity_log ${treeId ? 'WHERE tree_id = $1' : ''}
+      ORDER BY tree_id, seq`,
+    treeId ? [treeId] : [],
+  );
+  const heads: { tree_id: string; seq: string; hash: string }[] = await db.query(
+    `SELECT tree_id, seq::text AS seq, hash FROM ${s}.activity_log_heads ${treeId ? 'WHERE tree_id = $1' : ''}`,
+    treeId ? [treeId] : [],
+  );
+  const problems: ActivityLogProblem[] = [];
+  const last = new Map<string, { seq: number; hash: string }>();
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    const previous = last.get(row.tree_id) ?? { seq: 0, hash: GENESIS_HASH };
+    const { hash, ...rest } = row;
+    const recomputed = entryHash({ ...rest, occurred_at: row.occurred_at.toISOString() });
+    if (recomputed !== hash) problems.push({ schema: s, treeId: row.tree_id, seq, kind: 'HASH_MISMATCH' });
+    if (seq !== previous.seq + 1) problems.push({ schema: s, treeId: row.tree_id, seq, kind: 'SEQUENCE_GAP' });
+    if (row.prev_hash !== previous.hash) problems.push({ schema: s, treeId: row.tree_id, seq, kind: 'BROKEN_LINK' });
+    last.set(row.tree_id, { seq, hash });
+  }
+  for (const head of heads) {
+    const tail = last.get(head.tree_id);
+    if (!tail || tail.seq !== Number(head.seq) || tail.hash !== head.hash) {
+      problems.push({ schema: s, treeId: head.tree_id, seq: Number(head.seq), kind: 'MISSING_TAIL' });
+    }
+  }
+  return { valid: problems.length === 0, checkedEntries: rows.length, problems };
+}
+
+/** Schemas that hold an activity log today (the union the identity subgraph reads). */
+export async function activityLogSchemas(db: Queryable): Promise<string[]> {
+  const rows: { table_schema: string }[] = await db.query(
+    `SELECT table_schema FROM information_schema.tables WHERE table_name = 'activity_log' AND table_type = 'BASE TABLE' ORDER BY table_schema`,
+  );
+  return rows.map((r) => r.table_schema).filter((s) => SCHEMA_PATTERN.test(s));
+}
