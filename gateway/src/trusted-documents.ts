@@ -126,5 +126,8 @@ export async function resolvePartnerOperation(store: PartnerOperationStore, appI
     if (parameters.variables !== undefined) search.set('variables', JSON.stringify(parameters.variables));
     return { ...operation, search: `?${search.toString()}` };
   }
-  return { ...operation, body: { query: registered.body, operationName, variables: parameters.variables } };
+  const body: Record<string, unknown> = { query: registered.body };
+  if (operationName) body.operationName = operationName;
+  if (parameters.variables !== undefined) body.variables = parameters.variables;
+  return { ...operation, body };
 }

@@ -19,6 +19,9 @@ function countTokens(text: string): number {
   return count;
 }
 
+
+// Starting a stack migrates a throwaway database; with suites in parallel that can exceed jest's 5 s default.
+jest.setTimeout(30_000);
 describe('operation limits at the gateway (SPEC G4)', () => {
   let stack: TestStack;
   let token: string;
