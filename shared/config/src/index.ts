@@ -22,6 +22,10 @@ export interface PlatformConfig {
   internalSigningSecret: string;
   principalHeaderTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** Lifetime of an invitation token (SPEC I4). */
+  invitationTtlSeconds: number;
+  /** Accept http:// OIDC issuers (local test issuers); never in production (SPEC I8). */
+  ssoAllowHttpIssuers: boolean;
   logLevel: string;
   seedDemoData: boolean;
   billing: BillingSettings;
@@ -167,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     internalSigningSecret,
     principalHeaderTtlSeconds: integer('PRINCIPAL_HEADER_TTL_SECONDS', 60, 5, 3600),
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    invitationTtlSeconds: integer('INVITATION_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    ssoAllowHttpIssuers: env.SSO_ALLOW_HTTP_ISSUERS === 'true',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     seedDemoData: (env.SEED_DEMO_DATA ?? (isProduction ? 'false' : 'true')) === 'true',
     billing: {
@@ -203,6 +209,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
   if (isProduction && config.redisUrl?.startsWith('redis://') && !new URL(config.redisUrl).password) {
     problems.push('REDIS_URL must carry a password in production (redis://:<password>@host:6379)');
   }
+  if (env.SSO_ALLOW_HTTP_ISSUERS !== undefined && !['true', 'false', ''].includes(env.SSO_ALLOW_HTTP_ISSUERS)) {
+    problems.push(`SSO_ALLOW_HTTP_ISSUERS must be true or false (got "${env.SSO_ALLOW_HTTP_ISSUERS}")`);
+  }
+  if (isProduction && config.ssoAllowHttpIssuers) problems.push('SSO_ALLOW_HTTP_ISSUERS cannot be true in production');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
