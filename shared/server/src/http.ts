@@ -51,15 +51,22 @@ function requestIdOf(request: http.IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : crypto.randomUUID();
 }
 
-/** Operation names per request context, filled by `operationNamePlugin`, read by the access log. */
-const operationNames = new WeakMap<object, string>();
+/**
+ * Fields of the access-log line that only Apollo knows. Apollo shallow-copies the context, so
+ * the record travels under a symbol key that the copy keeps.
+ */
+const REQUEST_LOG = Symbol('requestLog');
+interface RequestLogFields {
+  operationName?: string;
+}
 
 /** Records the resolved operation name of each request for the access log line. */
 export const operationNamePlugin: ApolloServerPlugin<BaseContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, operationName }) {
-        if (operationName) operationNames.set(contextValue, operationName);
+        const log = (contextValue as { [REQUEST_LOG]?: RequestLogFields })[REQUEST_LOG];
+        if (log && operationName) log.operationName = operationName;
       },
     };
   },
@@ -109,7 +116,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const { logger } = options;
 
-  const handle = async (request: http.IncomingMessage, response: http.ServerResponse, url: URL, requestId: string): Promise<TContext | undefined> => {
+  const handle = async (request: http.IncomingMessage, response: http.ServerResponse, url: URL, requestId: string, log: RequestLogFields): Promise<void> => {
     if (options.admit) await options.admit(request);
 
     let body: unknown = undefined;
@@ -118,20 +125,19 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       try {
         body = raw.length ? JSON.parse(raw) : undefined;
       } catch {
-        sendGraphQLError(response, 'BAD_REQUEST', 'Body is not valid JSON');
-        return undefined;
+        return sendGraphQLError(response, 'BAD_REQUEST', 'Body is not valid JSON');
       }
       if (Array.isArray(body)) {
-        sendGraphQLError(response, 'BAD_REQUEST', 'Batched requests are not supported');
-        return undefined;
+        return sendGraphQLError(response, 'BAD_REQUEST', 'Batched requests are not supported');
       }
     } else if (options.explorerHtml && request.method === 'GET' && url.search === '' && request.headers.accept?.includes('text/html')) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(options.explorerHtml);
-      return undefined;
+      return;
     }
 
     const context = await options.buildContext(request, requestId);
+    (context as { [REQUEST_LOG]?: RequestLogFields })[REQUEST_LOG] = log;
     let operation: HttpOperation = { method: request.method ?? 'GET', search: url.search, body };
     if (options.prepareOperation) operation = await options.prepareOperation(operation, context);
 
@@ -151,7 +157,6 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       for await (const chunk of result.body.asyncIterator) response.write(chunk);
       response.end();
     }
-    return context;
   };
 
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
@@ -166,9 +171,9 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
     const startedAt = performance.now();
     const requestId = requestIdOf(request);
     response.setHeader('x-request-id', requestId);
-    let context: TContext | undefined;
+    const log: RequestLogFields = {};
     try {
-      context = await handle(request, response, url, requestId);
+      await handle(request, response, url, requestId, log);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`, 413, { connection: 'close' });
@@ -187,7 +192,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
           requestId,
           method: request.method,
           status: response.statusCode,
-          operationName: context ? operationNames.get(context) : undefined,
+          operationName: log.operationName,
           durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
         },
         'request',
@@ -229,8 +234,11 @@ export async function listen(
         draining = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Keep-alive connections whose request was in flight become idle only when it ends.
+        const idleSweeper = setInterval(() => server.closeIdleConnections(), 50);
         const forceTimer = setTimeout(() => server.closeAllConnections(), listenOptions.shutdownTimeoutMs ?? 10_000);
         await closed;
+        clearInterval(idleSweeper);
         clearTimeout(forceTimer);
         await onClose();
       })();

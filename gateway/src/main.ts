@@ -1,0 +1,37 @@
+/**
+ * The gateway's process entry (containers, `npm start -w @platform/gateway`): configuration from
+ * the environment, the identity pool that authenticates bearer credentials, the committed
+ * supergraph. SIGTERM/SIGINT drain in-flight requests, then exit.
+ */
+import { ConfigError, loadConfig } from '@platform/config';
+import { createIdentityDataSource } from '@platform/identity';
+import { createLogger } from '@platform/server';
+import { startGateway } from './gateway';
+import { readCommittedSupergraph } from './supergraph';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('gateway', config.logLevel);
+  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run the gateway on its own']);
+  const dataSource = createIdentityDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
+  await dataSource.initialize();
+  const server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining in-flight requests');
+    await server.close();
+    await dataSource.destroy();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

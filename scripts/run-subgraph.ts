@@ -1,0 +1,40 @@
+/**
+ * `tsx scripts/run-subgraph.ts <name>`: one subgraph as its own process (containers, replicas).
+ * Migrations are applied beforehand by `npm run db:migrate`. SIGTERM/SIGINT drain in-flight
+ * requests, then exit.
+ */
+import { ConfigError, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { createLogger, startSubgraph } from '@platform/server';
+import { SERVICES } from '@platform/testing';
+
+async function main(): Promise<void> {
+  const name = process.argv[2] as SubgraphName;
+  if (!SUBGRAPH_NAMES.includes(name)) throw new Error(`usage: run-subgraph <${SUBGRAPH_NAMES.join('|')}>`);
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run a subgraph on its own']);
+  const logger = createLogger(name, config.logLevel);
+  const service = SERVICES[name];
+  const dataSource = service.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
+  await dataSource.initialize();
+  const server = await startSubgraph(service.definition, { config, dataSource, logger });
+  const backgroundJobs = service.startBackgroundJobs?.(dataSource, config, logger);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining in-flight requests');
+    await server.close();
+    await backgroundJobs?.stop();
+    await dataSource.destroy();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
