@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { loadConfig, SUBGRAPH_NAMES } from '@platform/config';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const COMPOSE_PATH = path.join(ROOT, 'docker-compose.yml');
+const SCHEMA_PATH = path.join(ROOT, 'schema', 'compose-spec.json');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ComposeFile = { services: Record<string, any> };
+
+const readCompose = (): ComposeFile => parse(fs.readFileSync(COMPOSE_PATH, 'utf8'), { merge: true });
+
+function composeValidator() {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  // Compose durations ("10s", "1m30s"), as the specification defines them, not ISO 8601.
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(us|ms|s|m|h))+$/);
+  return ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')));
+}
+
+/** Compose interpolation of `${NAME}`, `${NAME:-default}` and `${NAME:?error}` (`$$` is a literal `$`). */
+function interpolate(value: string, env: Record<string, string>): string {
+  return value.replace(/\$\$|\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (match, name: string | undefined, kind: string | undefined, operand: string | undefined) => {
+    if (match === '$$') return '$';
+    const given = env[name!];
+    if (given !== undefined && given !== '') return given;
+    if (kind === '?') throw new Error(`${name} is required: ${operand}`);
+    return kind === '-' ? operand! : '';
+  });
+}
+
+describe('docker-compose.yml (production-like deployment)', () => {
+  it('validates against the vendored Compose Specification schema', () => {
+    // Arrange
+    const validate = composeValidator();
+
+    // Act
+    const valid = validate(readCompose());
+
+    // Assert
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('the schema refuses a mistyped service property', () => {
+    // Arrange
+    const validate = composeValidator();
+    const compose = readCompose();
+    compose.services.gateway.restart_policy = 'always';
+
+    // Act
+    const valid = validate(compose);
+
+    // Assert
+    expect(valid).toBe(false);
+    expect(validate.errors?.some((error) => error.params && (error.params as { additionalProperty?: string }).additionalProperty === 'restart_policy')).toBe(true);
+  });
+
+  it('runs PostgreSQL, Redis, each subgraph and the gateway with healthchecks and restart policies', () => {
+    // Act
+    const { services } = readCompose();
+
+    // Assert
+    for (const name of ['postgres', 'redis', ...SUBGRAPH_NAMES, 'gateway']) {
+      expect(services[name]).toBeDefined();
+      expect(services[name].healthcheck?.test).toBeDefined();
+      expect(services[name].restart).toBe('unless-stopped');
+    }
+    for (const [name, service] of Object.entries(services)) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) expect(`${name} -> ${Object.keys(services).includes(dependency)}`).toBe(`${name} -> true`);
+    }
+  });
+
+  it('takes every secret from the environment and refuses to start without them', () => {
+    // Arrange
+    const text = fs.readFileSync(COMPOSE_PATH, 'utf8');
+
+    // Act
+    const attempt = () => interpolate(JSON.stringify(readCompose().services.gateway.environment), {});
+
+    // Assert
+    expect(attempt).toThrow(/is required/);
+    for (const secret of ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'INTERNAL_SIGNING_SECRET']) expect(text).toContain(`\${${secret}:?`);
+    for (const service of Object.values(readCompose().services)) {
+      for (const [key, value] of Object.entries((service.environment ?? {}) as Record<string, unknown>)) {
+        if (/PASSWORD|SECRET/.test(key)) expect(`${key}=${value}`).toMatch(new RegExp(`^${key}=\\$\\{[A-Z_]+:\\?`));
+      }
+    }
+  });
+
+  it("each service's interpolated environment passes the platform's configuration validation", () => {
+    // Arrange
+    const secrets = { POSTGRES_PASSWORD: 'pg-secret', REDIS_PASSWORD: 'redis-secret', INTERNAL_SIGNING_SECRET: 's'.repeat(40) };
+    const { services } = readCompose();
+
+    for (const name of [...SUBGRAPH_NAMES, 'gateway']) {
+      // Act
+      const env = JSON.parse(interpolate(JSON.stringify(services[name].environment), secrets)) as Record<string, string | number>;
+      const config = loadConfig(Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)])));
+
+      // Assert
+      expect(config.isProduction).toBe(true);
+      expect(config.host).toBe('0.0.0.0');
+      expect(config.subgraphUrls['account-hierarchy']).toBe('http://account-hierarchy:4001/graphql');
+      if (name === 'gateway') expect(config.redisUrl).toBe('redis://:redis-secret@redis:6379');
+    }
+  });
+});
