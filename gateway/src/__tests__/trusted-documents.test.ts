@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { demoAccount } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/testing';
 import { sha256, startExtraGateway, type ExtraGateway } from './extra-gateway';
@@ -142,6 +147,25 @@ describe('trusted documents for partner apps (SPEC G3)', () => {
 
     // Assert
     expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.accountTree.length).toBeGreaterThan(0);
+  });
+
+  it('scripts/upload-manifest.ts uploads a manifest file as the next version, whose ids then run', async () => {
+    // Arrange
+    const uploaded = 'query PartnerUploaded { accountTree { id } }';
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-')), 'manifest.json');
+    fs.writeFileSync(file, JSON.stringify(manifestOf([uploaded])));
+    const root = path.join(__dirname, '..', '..', '..');
+
+    // Act
+    const { stdout } = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/upload-manifest.ts', '--app', appId, '--file', file, '--url', stack.gatewayUrl], {
+      cwd: root,
+      env: { ...process.env, PLATFORM_TOKEN: adminToken },
+    });
+    const response = await partner(byHash(uploaded));
+
+    // Assert
+    expect(stdout).toMatch(/manifest version \d+ uploaded \(1 operations\)/);
     expect(response.body.data.accountTree.length).toBeGreaterThan(0);
   });
 
