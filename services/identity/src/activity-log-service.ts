@@ -102,7 +102,7 @@ export class ActivityLogService {
       throw new AppError('FORBIDDEN', "Verifying the log needs the security permission on the tree's parent account");
     }
     const results = await Promise.all((await activityLogSchemas(this.ctx.dataSource)).map((schema) => verifyActivityLog(this.ctx.dataSource, schema, chain.rootId)));
-    const problems = results.flatMap((r) => r.problems);
+    const problems = results.flatMap((r) => r.problems.map((p) => ({ ...p, source: p.schema })));
     return { valid: problems.length === 0, checkedEntries: results.reduce((sum, r) => sum + r.checkedEntries, 0), problems };
   }
 }

@@ -212,7 +212,7 @@ export async function verifyActivityLog(db: Queryable, schema: string, treeId?: 
     `SELECT id, tree_id, seq::text AS seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
             target_account_path, action, target_type, target_id, before, after, prev_hash, hash
        FROM ${s}.activity_log ${treeId ? 'WHERE tree_id = $1' : ''}
-      ORDER BY tree_id, seq`,
+      ORDER BY tree_id, ${s}.activity_log.seq`,
     treeId ? [treeId] : [],
   );
   const heads: { tree_id: string; seq: string; hash: string }[] = await db.query(
