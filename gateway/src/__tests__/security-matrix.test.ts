@@ -1,0 +1,390 @@
+import crypto from 'node:crypto';
+import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
+import { DEMO_ACCOUNTS, demoAccount, demoUser, type DemoAccount } from '@platform/demo-data';
+import { startTestStack, type TestStack } from '@platform/testing';
+import { readCommittedSupergraph } from '../supergraph';
+import { request } from './http-client';
+
+jest.setTimeout(60_000);
+
+/**
+ * Cross-tenant probe matrix (SPEC H3, G2, G3): every root field of the supergraph × every kind of
+ * principal × target positions relative to it. The oracle is independent of shared/authz: an
+ * account is visible iff one of the principal's memberships is on its chain; admin actions need
+ * an ADMIN membership there, billing actions (and verifying the activity log's hash chain) an ADMIN
+ * membership of a parent (depth-0) account.
+ * Where the oracle refuses, the response must refuse (and carry no foreign id or phone number);
+ * where it allows, queries must answer, while mutations are not executed (they would change the
+ * demo tree; their allowed paths are tested by their subgraphs' suites).
+ *
+ * EVERY root field needs an entry in ROOT_FIELDS; the first test fails for a field without one.
+ */
+
+type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'credential';
+type Position = 'own' | 'ancestor' | 'descendant' | 'sibling' | 'other tenant';
+
+interface TargetedField {
+  kind: 'account';
+  rule: Rule;
+  /** The operation with `$target` as the probed account id. */
+  document: string;
+  variables?: (target: string, principal: Probe) => Record<string, unknown>;
+  /** For queries: the answer when allowed is data, checked here. */
+  query?: boolean;
+}
+interface UnknownObjectField {
+  /** Targets an object that is not an account (invoice, membership, key…): probed with an id that exists nowhere. */
+  kind: 'unknown-object';
+  document: string;
+  variables: (unknownId: string) => Record<string, unknown>;
+  /** Codes that count as a refusal for this field (besides UNAUTHENTICATED, FORBIDDEN, NOT_FOUND). */
+  alsoRefusedWith?: string[];
+}
+interface UntargetedField {
+  kind: 'untargeted';
+  rule: Rule;
+  document: string;
+}
+interface NotProbedField {
+  kind: 'not-probed';
+  reason: string;
+}
+type FieldExpectation = TargetedField | UnknownObjectField | UntargetedField | NotProbedField;
+
+const REFUSALS = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'PERSISTED_QUERY_REQUIRED'];
+
+const key = () => crypto.randomUUID();
+
+export const ROOT_FIELDS: Record<string, FieldExpectation> = {
+  // Query
+  account: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { account(id: $target) { id name } }' },
+  accountTree: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID) { accountTree(rootId: $target) { id name } }' },
+  activityLog: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { activityLog(accountId: $target) { __typename } }' },
+  verifyActivityLog: { kind: 'account', rule: 'rootAdmin', query: true, document: 'query($target: ID!) { verifyActivityLog(accountId: $target) { __typename } }' },
+  invoice: { kind: 'unknown-object', document: 'query($id: ID!) { invoice(id: $id) { id } }', variables: (id) => ({ id }) },
+  me: { kind: 'untargeted', rule: 'user', document: '{ me { user { id } } }' },
+  permissionCatalogue: { kind: 'untargeted', rule: 'credential', document: '{ permissionCatalogue }' },
+  // Mutation: account hierarchy
+  createSubAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createSubAccount(input: { parentId: $target, name: "Probe" }) { id } }' },
+  moveAccount: {
+    kind: 'account',
+    rule: 'admin',
+    document: 'mutation($target: ID!, $parent: ID!) { moveAccount(id: $target, newParentId: $parent) { id } }',
+    variables: (target, principal) => ({ target, parent: principal.ownAccountId ?? target }),
+  },
+  updateAccountSettings: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { updateAccountSettings(id: $target, input: { deliveryReceipts: true }) { id } }' },
+  closeAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { closeAccount(id: $target) { id } }' },
+  suspendAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { suspendAccount(id: $target) { id } }' },
+  resumeAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { resumeAccount(id: $target) { id } }' },
+  // Mutation: billing
+  setBillingMode: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setBillingMode(accountId: $target, mode: PREPAID) { id } }' },
+  enableOwnBalance: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { enableOwnBalance(accountId: $target) { __typename } }' },
+  setCreditLimit: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setCreditLimit(accountId: $target, limit: 10) { __typename } }' },
+  setUserCreditLimit: {
+    kind: 'account',
+    rule: 'rootAdmin',
+    document: 'mutation($target: ID!, $user: ID!) { setUserCreditLimit(accountId: $target, userId: $user, limit: 10) { __typename } }',
+    variables: (target) => ({ target, user: demoUser('n1-advanced').id }),
+  },
+  transferBalance: {
+    kind: 'account',
+    rule: 'rootAdmin',
+    document: 'mutation($target: ID!, $key: String!) { transferBalance(input: { fromAccountId: $target, toAccountId: $target, units: 1, idempotencyKey: $key }) { __typename } }',
+    variables: (target) => ({ target, key: key() }),
+  },
+  transferCredit: {
+    kind: 'account',
+    rule: 'rootAdmin',
+    document: 'mutation($target: ID!, $key: String!) { transferCredit(input: { fromAccountId: $target, toAccountId: $target, units: 1, idempotencyKey: $key }) { __typename } }',
+    variables: (target) => ({ target, key: key() }),
+  },
+  topUp: {
+    kind: 'account',
+    rule: 'rootAdmin',
+    document: 'mutation($target: ID!, $key: String!) { topUp(input: { accountId: $target, units: 1, idempotencyKey: $key }) { __typename } }',
+    variables: (target) => ({ target, key: key() }),
+  },
+  setAutoTopUp: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setAutoTopUp(accountId: $target, threshold: 1, units: 1) { __typename } }' },
+  setLowBalanceThreshold: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setLowBalanceThreshold(accountId: $target, threshold: 1) { __typename } }' },
+  updateBillingProfile: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { updateBillingProfile(accountId: $target, input: { billingEmail: "probe@example.com" }) { __typename } }' },
+  addPaymentMethod: {
+    kind: 'account',
+    rule: 'rootAdmin',
+    document: 'mutation($target: ID!) { addPaymentMethod(accountId: $target, providerToken: "tok_probe", brand: "visa", last4: "4242") { __typename } }',
+  },
+  setDefaultPaymentMethod: {
+    kind: 'account',
+    rule: 'rootAdmin',
+    document: 'mutation($target: ID!, $pm: ID!) { setDefaultPaymentMethod(accountId: $target, paymentMethodId: $pm) { __typename } }',
+    variables: (target) => ({ target, pm: key() }),
+  },
+  removePaymentMethod: {
+    kind: 'account',
+    rule: 'rootAdmin',
+    document: 'mutation($target: ID!, $pm: ID!) { removePaymentMethod(accountId: $target, paymentMethodId: $pm) }',
+    variables: (target) => ({ target, pm: key() }),
+  },
+  generateInvoice: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { generateInvoice(accountId: $target, period: "2020-01") { id } }' },
+  issueInvoice: { kind: 'unknown-object', document: 'mutation($id: ID!) { issueInvoice(id: $id) { id } }', variables: (id) => ({ id }) },
+  markInvoicePaid: { kind: 'unknown-object', document: 'mutation($id: ID!) { markInvoicePaid(id: $id) { id } }', variables: (id) => ({ id }) },
+  // Mutation: identity
+  login: { kind: 'not-probed', reason: 'anonymous by design; covered by the identity suites (wrong passwords, rate of failures)' },
+  logout: { kind: 'not-probed', reason: 'acts only on the caller\'s own session (no target); covered by the identity suites' },
+  switchAccount: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { switchAccount(accountId: $target) { expiresAt } }' },
+  addAccountMember: {
+    kind: 'account',
+    rule: 'admin',
+    document: 'mutation($target: ID!) { addAccountMember(accountId: $target, email: "n1.marketing@retail.example", role: BASIC_USER) { id } }',
+  },
+  removeAccountMember: {
+    kind: 'account',
+    rule: 'admin',
+    document: 'mutation($target: ID!, $user: ID!) { removeAccountMember(accountId: $target, userId: $user) }',
+    variables: (target) => ({ target, user: demoUser('n1-marketing').id }),
+  },
+  setMembershipPermissions: { kind: 'unknown-object', document: 'mutation($id: ID!) { setMembershipPermissions(membershipId: $id, granted: ["billing"], revoked: []) { id } }', variables: (id) => ({ id }) },
+  deactivateMembership: { kind: 'unknown-object', document: 'mutation($id: ID!) { deactivateMembership(membershipId: $id) { id } }', variables: (id) => ({ id }) },
+  reactivateMembership: { kind: 'unknown-object', document: 'mutation($id: ID!) { reactivateMembership(membershipId: $id) { id } }', variables: (id) => ({ id }) },
+  setMembershipLimits: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: true, contactAccess: ALL }) { id } }',
+    variables: (id) => ({ id }),
+  },
+  inviteUser: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { inviteUser(accountId: $target, email: "probe@example.com", role: BASIC_USER) { __typename } }' },
+  revokeInvitation: { kind: 'unknown-object', document: 'mutation($id: ID!) { revokeInvitation(invitationId: $id) { __typename } }', variables: (id) => ({ id }) },
+  acceptInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: String!) { acceptInvitation(token: $id) { __typename } }',
+    variables: (id) => ({ id: `inv_${id}` }),
+    alsoRefusedWith: ['INVALID_TOKEN', 'BAD_USER_INPUT'],
+  },
+  declineInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: String!) { declineInvitation(token: $id) { __typename } }',
+    variables: (id) => ({ id: `inv_${id}` }),
+    alsoRefusedWith: ['INVALID_TOKEN', 'BAD_USER_INPUT'],
+  },
+  createApiKey: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createApiKey(accountId: $target, name: "probe", role: BASIC_USER) { apiKey { id } } }' },
+  revokeApiKey: { kind: 'unknown-object', document: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', variables: (id) => ({ id }) },
+  registerPartnerApp: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { registerPartnerApp(accountId: $target, name: "probe") { id } }' },
+  uploadPartnerManifest: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { uploadPartnerManifest(appId: $id, manifest: { format: "apollo-persisted-query-manifest", version: 1, operations: [] }) { version } }',
+    variables: (id) => ({ id }),
+    alsoRefusedWith: ['INVALID_MANIFEST'],
+  },
+  retirePartnerManifest: { kind: 'unknown-object', document: 'mutation($id: ID!) { retirePartnerManifest(appId: $id, version: 1) { version } }', variables: (id) => ({ id }) },
+  configureSso: {
+    kind: 'account',
+    rule: 'admin',
+    document: 'mutation($target: ID!) { configureSso(accountId: $target, input: { issuer: "https://probe.example.com", clientId: "probe", allowedDomains: ["probe.example.com"] }) { __typename } }',
+  },
+  loginWithSso: {
+    kind: 'unknown-object',
+    document: 'mutation($id: String!) { loginWithSso(idToken: $id, nonce: "probe-nonce") { __typename } }',
+    variables: (id) => ({ id }),
+    alsoRefusedWith: ['SSO_TOKEN_INVALID', 'SSO_NOT_CONFIGURED'],
+  },
+};
+
+interface Probe {
+  name: string;
+  /** Memberships as (account key, role); none for anonymous. */
+  memberships: { accountKey: string; role: string }[];
+  kind: 'USER' | 'API_KEY' | 'PARTNER' | 'ANONYMOUS';
+  positions: Partial<Record<Position, string>>;
+  ownAccountId?: string;
+  token?: string;
+}
+
+function chainOf(account: DemoAccount): string[] {
+  const keys: string[] = [];
+  for (let current: DemoAccount | undefined = account; current; current = current.parentKey ? demoAccount(current.parentKey) : undefined) keys.unshift(current.key);
+  return keys;
+}
+
+function oracle(probe: Probe, rule: Rule, accountKey?: string): boolean {
+  if (probe.kind === 'ANONYMOUS') return false;
+  if (rule === 'credential') return true;
+  if (rule === 'user') return probe.kind === 'USER';
+  if (!accountKey) return false;
+  const chain = chainOf(demoAccount(accountKey));
+  const onChain = probe.memberships.filter((m) => chain.includes(m.accountKey));
+  if (rule === 'visible') return onChain.length > 0;
+  if (rule === 'admin') return onChain.some((m) => m.role === 'ADMIN');
+  return onChain.some((m) => m.role === 'ADMIN' && demoAccount(m.accountKey).parentKey === null);
+}
+
+function visibleAccountIds(probe: Probe): Set<string> {
+  return new Set(DEMO_ACCOUNTS.filter((account) => oracle(probe, 'visible', account.key)).map((account) => account.id));
+}
+
+const PHONE_NUMBER = /\+[1-9]\d{7,14}/;
+
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+/** Manifests name their operations: the partner variant of a field's document. */
+const named = (fieldName: string, document: string) =>
+  document.startsWith('{') ? `query Probe_${fieldName} ${document}` : document.replace(/^(query|mutation)/, `$1 Probe_${fieldName}`);
+
+function partnerManifestOperations() {
+  return Object.entries(ROOT_FIELDS).flatMap(([fieldName, field]) => {
+    if (!('document' in field)) return [];
+    const body = named(fieldName, field.document);
+    return [{ id: sha256(body), name: `Probe_${fieldName}`, type: body.startsWith('mutation') ? 'mutation' : 'query', body }];
+  });
+}
+
+describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', () => {
+  let stack: TestStack;
+  const probes: Probe[] = [
+    { name: 'parent admin', kind: 'USER', memberships: [{ accountKey: 'hq', role: 'ADMIN' }], positions: { own: 'hq', descendant: 'north', 'other tenant': 'acme' } },
+    { name: 'sub-account admin', kind: 'USER', memberships: [{ accountKey: 'north', role: 'ADMIN' }], positions: { own: 'north', ancestor: 'hq', descendant: 'store-n1', sibling: 'south', 'other tenant': 'acme' } },
+    {
+      name: 'advanced user',
+      kind: 'USER',
+      memberships: [{ accountKey: 'store-n1', role: 'ADVANCED_USER' }],
+      positions: { own: 'store-n1', ancestor: 'north', descendant: 'store-n1-marketing', sibling: 'store-n2', 'other tenant': 'acme' },
+    },
+    {
+      name: 'basic user',
+      kind: 'USER',
+      memberships: [{ accountKey: 'store-n1-marketing', role: 'BASIC_USER' }],
+      positions: { own: 'store-n1-marketing', ancestor: 'store-n1', sibling: 'store-n1-sales-support', 'other tenant': 'acme' },
+    },
+    {
+      name: 'guest (admin of another tenant)',
+      kind: 'USER',
+      memberships: [
+        { accountKey: 'acme', role: 'ADMIN' },
+        { accountKey: 'store-s1', role: 'ADVANCED_USER' },
+      ],
+      positions: { own: 'store-s1', ancestor: 'south', descendant: 'store-s1-marketing', sibling: 'store-s2', 'other tenant': 'north' },
+    },
+    { name: 'API key of a sub-account', kind: 'API_KEY', memberships: [{ accountKey: 'north', role: 'ADMIN' }], positions: { own: 'north', ancestor: 'hq', descendant: 'store-n1', sibling: 'south', 'other tenant': 'acme' } },
+    {
+      name: 'partner app key',
+      kind: 'PARTNER',
+      memberships: [{ accountKey: 'north', role: 'ADMIN' }],
+      positions: { own: 'north', ancestor: 'hq', descendant: 'store-n1', sibling: 'south', 'other tenant': 'acme' },
+    },
+    { name: 'anonymous', kind: 'ANONYMOUS', memberships: [], positions: { 'other tenant': 'hq' } },
+  ];
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    const userEmails: Record<string, string> = {
+      'parent admin': 'hq.admin@retail.example',
+      'sub-account admin': 'north.admin@retail.example',
+      'advanced user': 'n1.advanced@retail.example',
+      'basic user': 'n1.marketing@retail.example',
+      'guest (admin of another tenant)': 'accountant@acme.example',
+    };
+    for (const probe of probes) {
+      probe.ownAccountId = probe.positions.own ? demoAccount(probe.positions.own).id : undefined;
+      if (userEmails[probe.name]) probe.token = await stack.login(userEmails[probe.name], probe.name.startsWith('guest') ? { accountId: demoAccount('store-s1').id } : {});
+    }
+    const northAdmin = probes[1].token!;
+    const north = demoAccount('north').id;
+    const admin = async (query: string, variables: Record<string, unknown>) => {
+      const response = await stack.graphql(query, variables, northAdmin);
+      if (!response.data) throw new Error(JSON.stringify(response.errors));
+      return response.data;
+    };
+    probes[5].token = (await admin('mutation($a: ID!) { createApiKey(accountId: $a, name: "matrix", role: ADMIN) { key } }', { a: north })).createApiKey.key;
+    const appId = (await admin('mutation($a: ID!) { registerPartnerApp(accountId: $a, name: "matrix") { id } }', { a: north })).registerPartnerApp.id;
+    const operations = partnerManifestOperations();
+    await admin('mutation($app: ID!, $m: JSON!) { uploadPartnerManifest(appId: $app, manifest: $m) { version } }', {
+      app: appId,
+      m: { format: 'apollo-persisted-query-manifest', version: 1, operations },
+    });
+    probes[6].token = (await admin('mutation($a: ID!, $app: ID) { createApiKey(accountId: $a, name: "partner", role: ADMIN, partnerAppId: $app) { key } }', { a: north, app: appId })).createApiKey.key;
+  });
+  afterAll(() => stack?.close());
+
+  const send = (probe: Probe, fieldName: string, document: string, variables: Record<string, unknown>) =>
+    request(stack.gatewayUrl, {
+      body: probe.kind === 'PARTNER' ? { variables, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(named(fieldName, document)) } } } : { query: document, variables },
+      headers: probe.token ? { authorization: `Bearer ${probe.token}` } : {},
+    });
+
+  it('every root field of the supergraph (minus @inaccessible) has an expectation, and no expectation names a removed field', () => {
+    // Arrange
+    const document = parse(readCommittedSupergraph());
+    const rootFields = document.definitions
+      .filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && (d.name.value === 'Query' || d.name.value === 'Mutation'))
+      .flatMap((d) => (d.fields ?? []).filter((f) => !f.directives?.some((x) => x.name.value === 'inaccessible')).map((f) => f.name.value));
+
+    // Act
+    const missing = rootFields.filter((name) => !(name in ROOT_FIELDS));
+    const stale = Object.keys(ROOT_FIELDS).filter((name) => !rootFields.includes(name));
+
+    // Assert
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it('partner keys are refused any query text, whatever the field', async () => {
+    // Act
+    const response = await request(stack.gatewayUrl, { body: { query: ROOT_FIELDS.account.kind === 'account' ? ROOT_FIELDS.account.document : '', variables: { target: probes[6].ownAccountId } }, headers: { authorization: `Bearer ${probes[6].token}` } });
+
+    // Assert
+    expect(response.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
+  });
+
+  const cases = Object.entries(ROOT_FIELDS)
+    .filter(([, field]) => field.kind !== 'not-probed')
+    .flatMap(([fieldName]) => probes.map((probe) => [fieldName, probe.name] as const));
+
+  it.each(cases)('%s × %s', async (fieldName, probeName) => {
+    const field = ROOT_FIELDS[fieldName];
+    const probe = probes.find((p) => p.name === probeName)!;
+    const visible = visibleAccountIds(probe);
+    const outcomes: string[] = [];
+
+    const check = (label: string, response: Awaited<ReturnType<typeof send>>, allowed: boolean, assertAnswer: boolean, alsoRefused: string[] = []) => {
+      const codes = (response.body.errors ?? []).map((e: { extensions?: { code?: string } }) => e.extensions?.code);
+      const text = JSON.stringify(response.body);
+      const foreignIds = DEMO_ACCOUNTS.filter((a) => !visible.has(a.id) && text.includes(a.id)).map((a) => a.key);
+      if (PHONE_NUMBER.test(text)) outcomes.push(`${label}: phone number in response`);
+      if (!allowed) {
+        // A refusal is an error with a refusal code, or a nullable field answering null ("not found").
+        const nulls = response.body.data && Object.values(response.body.data).every((value) => value === null);
+        const refused = codes.length > 0 ? codes.every((code: string) => REFUSALS.includes(code) || alsoRefused.includes(code)) : Boolean(nulls);
+        const leaked = response.body.data && !nulls;
+        if (!refused || leaked) outcomes.push(`${label}: expected a refusal, got ${text.slice(0, 300)}`);
+        // The probed id itself is echoed in nothing but the refusal.
+        if (foreignIds.length) outcomes.push(`${label}: foreign ids ${foreignIds.join(',')}`);
+      } else if (assertAnswer) {
+        if (codes.length) outcomes.push(`${label}: expected an answer, got ${codes.join(',')}`);
+        if (foreignIds.length) outcomes.push(`${label}: foreign ids ${foreignIds.join(',')}`);
+      }
+    };
+
+    if (field.kind === 'account') {
+      for (const [position, accountKey] of Object.entries(probe.positions)) {
+        const allowed = oracle(probe, field.rule, accountKey);
+        if (allowed && !field.query) continue; // allowed mutations are not executed (see the header comment)
+        const target = demoAccount(accountKey!).id;
+        const response = await send(probe, fieldName, field.document, field.variables ? field.variables(target, probe) : { target });
+        check(`${position} (${accountKey})`, response, allowed, Boolean(field.query));
+      }
+    } else if (field.kind === 'unknown-object') {
+      const response = await send(probe, fieldName, field.document, field.variables(crypto.randomUUID()));
+      check('unknown id', response, false, false, field.alsoRefusedWith);
+    } else if (field.kind === 'untargeted') {
+      const response = await send(probe, fieldName, field.document, {});
+      check('no target', response, oracle(probe, field.rule), true);
+    }
+
+    expect(outcomes).toEqual([]);
+  });
+
+  it('fields not probed here say why', () => {
+    // Act
+    const notProbed = Object.entries(ROOT_FIELDS).filter(([, field]) => field.kind === 'not-probed');
+
+    // Assert
+    for (const [, field] of notProbed) expect((field as NotProbedField).reason.length).toBeGreaterThan(20);
+    expect(notProbed.map(([name]) => name).sort()).toEqual(['login', 'logout']);
+  });
+});
