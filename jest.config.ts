@@ -21,6 +21,7 @@ const PACKAGES = [
   'shared/config',
   'shared/errors',
   'shared/authz',
+  'shared/testing',
   'services/account-hierarchy',
   'services/identity',
   'services/messaging',
@@ -32,6 +33,8 @@ const config: Config = {
   globalSetup: '<rootDir>/shared/testing/src/jest-global-setup.ts',
   globalTeardown: '<rootDir>/shared/testing/src/jest-global-teardown.ts',
   maxWorkers: 2,
+  // integration suites start PostgreSQL databases and five servers
+  testTimeout: 60_000,
   projects: PACKAGES.map((dir) => ({
     displayName: dir.split('/').pop(),
     rootDir: `<rootDir>/${dir}`,

@@ -123,6 +123,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // The process entries own shutdown (drain, then close pools); Apollo's own signal handlers would race them.
+    stopOnTerminationSignals: false,
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     // No "Did you mean …?" field suggestions in production: they leak the schema (SPEC G4).

@@ -65,6 +65,8 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
   const { schema } = buildSubgraph(definition);
   const apollo = new ApolloServer<TContext>({
     schema,
+    // The process entries own shutdown (drain, then close pools); Apollo's own signal handlers would race them.
+    stopOnTerminationSignals: false,
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     plugins: [ApolloServerPluginInlineTraceDisabled(), operationNamePlugin],

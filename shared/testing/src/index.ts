@@ -1,2 +1,3 @@
 export * from './platform';
 export * from './test-stack';
+export * from './generate-tree';
