@@ -30,6 +30,12 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
       const client = new Client({ connectionString: serverUrl });
       await client.connect();
       try {
+        // Let connections that are still finishing their work end first; FORCE only the stragglers.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await client.end();
