@@ -3,14 +3,15 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { readSubgraphSdl } from '@platform/server';
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', '..', 'schema', 'supergraph.graphql');
 
-const SUBGRAPH_SCHEMA_PATHS: Record<SubgraphName, string> = {
-  'account-hierarchy': path.join(__dirname, '..', '..', 'services', 'account-hierarchy', 'schema.graphql'),
-  identity: path.join(__dirname, '..', '..', 'services', 'identity', 'schema.graphql'),
-  messaging: path.join(__dirname, '..', '..', 'services', 'messaging', 'schema.graphql'),
-  billing: path.join(__dirname, '..', '..', 'services', 'billing', 'schema.graphql'),
+const SERVICE_DIRS: Record<SubgraphName, string> = {
+  'account-hierarchy': path.join(__dirname, '..', '..', 'services', 'account-hierarchy'),
+  identity: path.join(__dirname, '..', '..', 'services', 'identity'),
+  messaging: path.join(__dirname, '..', '..', 'services', 'messaging'),
+  billing: path.join(__dirname, '..', '..', 'services', 'billing'),
 };
 
 /** The URLs written into the committed supergraph; the gateway overrides them from config. */
@@ -27,7 +28,7 @@ export function composeSupergraph(): string {
     SUBGRAPH_NAMES.map((name) => ({
       name,
       url: DEFAULT_URLS[name],
-      typeDefs: parse(fs.readFileSync(SUBGRAPH_SCHEMA_PATHS[name], 'utf8')),
+      typeDefs: parse(readSubgraphSdl(SERVICE_DIRS[name])),
     })),
   );
   if (result.errors) throw new Error(`Composition failed:\n${result.errors.map((e) => e.message).join('\n')}`);

@@ -9,7 +9,7 @@ export { seedHierarchyDemo } from './seed';
 
 export const hierarchySubgraph: SubgraphDefinition<HierarchyContext> = {
   name: 'account-hierarchy',
-  schemaPath: path.join(__dirname, '..', 'schema.graphql'),
+  serviceDir: path.join(__dirname, '..'),
   resolvers: resolvers as SubgraphDefinition<HierarchyContext>['resolvers'],
   permissions,
   createContext: createHierarchyContext,

@@ -12,7 +12,7 @@ export { reconcileLedger } from './ledger';
 
 export const billingSubgraph: SubgraphDefinition<BillingContext> = {
   name: 'billing',
-  schemaPath: path.join(__dirname, '..', 'schema.graphql'),
+  serviceDir: path.join(__dirname, '..'),
   resolvers: resolvers as SubgraphDefinition<BillingContext>['resolvers'],
   permissions,
   createContext: createBillingContext,

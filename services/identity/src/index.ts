@@ -10,7 +10,7 @@ export { hashPassword } from './passwords';
 
 export const identitySubgraph: SubgraphDefinition<IdentityContext> = {
   name: 'identity',
-  schemaPath: path.join(__dirname, '..', 'schema.graphql'),
+  serviceDir: path.join(__dirname, '..'),
   resolvers: resolvers as SubgraphDefinition<IdentityContext>['resolvers'],
   permissions,
   createContext: createIdentityContext,

@@ -9,7 +9,7 @@ export { seedMessagingDemo } from './seed';
 
 export const messagingSubgraph: SubgraphDefinition<MessagingContext> = {
   name: 'messaging',
-  schemaPath: path.join(__dirname, '..', 'schema.graphql'),
+  serviceDir: path.join(__dirname, '..'),
   resolvers: resolvers as SubgraphDefinition<MessagingContext>['resolvers'],
   permissions,
   createContext: createMessagingContext,

@@ -81,6 +81,13 @@ export function rowToChain(row: {
   };
 }
 
+/** Chains of the given accounts in one statement (outside a request, e.g. in a transaction). */
+export async function loadAccountChains(db: Queryable, ids: readonly string[]): Promise<Map<string, AccountChain>> {
+  const valid = ids.filter(isUuid);
+  const rows: Parameters<typeof rowToChain>[0][] = valid.length ? await db.query(CHAIN_SQL, [valid]) : [];
+  return new Map(rows.map((row) => [row.id, rowToChain(row)]));
+}
+
 /**
  * Answers every access question of one request: visibility from the parent chain (SPEC AUTHZ).
  * Memberships are loaded once, account chains in one batched query per tick.
@@ -94,9 +101,7 @@ export class AccessControl {
     private readonly db: Queryable,
   ) {
     this.chains = new DataLoader(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows: Parameters<typeof rowToChain>[0][] = valid.length ? await this.db.query(CHAIN_SQL, [valid]) : [];
-      const byId = new Map(rows.map((r) => [r.id, rowToChain(r)]));
+      const byId = await loadAccountChains(this.db, ids);
       return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
     });
   }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -23,20 +24,32 @@ export interface SubgraphRequestContext extends BaseContext {
 
 export interface SubgraphDefinition<TContext extends SubgraphRequestContext> {
   name: SubgraphName;
-  /** Path of the SDL-first schema file. */
-  schemaPath: string;
+  /** The service's folder: its SDL is `schema.graphql` plus any other `*.graphql` file beside it. */
+  serviceDir: string;
   resolvers: GraphQLResolverMap<TContext>;
   permissions: IRules;
   /** Adds the subgraph's own per-request loaders to the shared context. */
   createContext(base: SubgraphRequestContext, dataSource: DataSource): TContext;
 }
 
-export function loadTypeDefs(schemaPath: string): DocumentNode {
-  return parse(fs.readFileSync(schemaPath, 'utf8'));
+/**
+ * A subgraph's SDL: `schema.graphql` (which holds the federation @link) followed by the other
+ * `*.graphql` files of the service folder, so a feature can keep its types in a file of its own.
+ */
+export function readSubgraphSdl(serviceDir: string): string {
+  const files = fs
+    .readdirSync(serviceDir)
+    .filter((file) => file.endsWith('.graphql') && file !== 'schema.graphql')
+    .sort();
+  return ['schema.graphql', ...files].map((file) => fs.readFileSync(path.join(serviceDir, file), 'utf8')).join('\n');
+}
+
+export function loadTypeDefs(serviceDir: string): DocumentNode {
+  return parse(readSubgraphSdl(serviceDir));
 }
 
 export function buildSubgraph<TContext extends SubgraphRequestContext>(definition: SubgraphDefinition<TContext>) {
-  const typeDefs = loadTypeDefs(definition.schemaPath);
+  const typeDefs = loadTypeDefs(definition.serviceDir);
   const schema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
   const rules = { ...federationRules, ...definition.permissions } as IRules;
   for (const [type, typeRules] of Object.entries(federationRules)) {
