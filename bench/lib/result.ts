@@ -1,0 +1,22 @@
+/**
+ * Every benchmark script exports `runBenchmark(): Promise<BenchResult[]>` and can also run on
+ * its own (`tsx bench/<area>.ts`); `npm run bench` runs them all and prints one markdown table.
+ * A figure is measured against a baseline of the same run (ratios), so machine noise cancels.
+ */
+export interface BenchResult {
+  /** e.g. "Gateway overhead: p50 difference at 1 connection" */
+  figure: string;
+  /** e.g. "≤ 1.5 ms" */
+  goal: string;
+  /** measured value, formatted with its unit, e.g. "0.9 ms" */
+  value: string;
+  met: boolean;
+  /** baseline, peak RSS of each process, sample sizes — whatever a reader needs to trust the figure */
+  notes?: string;
+}
+
+export function markdownTable(results: BenchResult[]): string {
+  const lines = ['| figure | goal | measured | met | notes |', '|---|---|---|---|---|'];
+  for (const r of results) lines.push(`| ${r.figure} | ${r.goal} | ${r.value} | ${r.met ? 'yes' : '**no**'} | ${r.notes ?? ''} |`);
+  return lines.join('\n');
+}
