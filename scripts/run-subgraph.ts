@@ -4,7 +4,7 @@
  * requests, then exit.
  */
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
-import { createLogger, startSubgraph } from '@platform/server';
+import { createLogger, startSubgraph, stopOnSignals } from '@platform/server';
 import { SERVICES } from '@platform/testing';
 
 async function main(): Promise<void> {
@@ -19,19 +19,11 @@ async function main(): Promise<void> {
   const server = await startSubgraph(service.definition, { config, dataSource, logger });
   const backgroundJobs = service.startBackgroundJobs?.(dataSource, config, logger);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'draining in-flight requests');
+  stopOnSignals(logger, async () => {
     await server.close();
     await backgroundJobs?.stop();
     await dataSource.destroy();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((error) => {

@@ -5,6 +5,7 @@
 import { Client } from 'pg';
 import { loadConfig, ConfigError } from '@platform/config';
 import { startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
+import { stopOnSignals } from '@platform/server';
 import { prepareDatabase, startPlatform } from '@platform/testing';
 
 const DATABASE_NAME = 'platform';
@@ -48,18 +49,11 @@ async function main(): Promise<void> {
   try {
     await prepareDatabase(databaseUrl, { seedDemo: config.seedDemoData });
     const platform = await startPlatform(config, databaseUrl);
-    let stopping = false;
-    const shutdown = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`\n${signal}: stopping gateway and subgraphs`);
+    const consoleLog = { info: (_fields: object, message: string) => console.log(message), error: (fields: object, message: string) => console.error(message, fields) };
+    stopOnSignals(consoleLog, async () => {
       await platform.close();
       await stopPostgres();
-      console.log('stopped');
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    });
     const gatewayUrl = platform.gatewayUrl.replace('127.0.0.1', 'localhost');
     console.log(`subgraphs: ${Object.entries(platform.subgraphUrls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
     console.log(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);

@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig } from '@platform/config';
 import { createIdentityDataSource } from '@platform/identity';
-import { createLogger } from '@platform/server';
+import { createLogger, stopOnSignals } from '@platform/server';
 import { startGateway } from './gateway';
 import { readCommittedSupergraph } from './supergraph';
 
@@ -17,18 +17,10 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   const server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource, logger });
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'draining in-flight requests');
+  stopOnSignals(logger, async () => {
     await server.close();
     await dataSource.destroy();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
 
 main().catch((error) => {

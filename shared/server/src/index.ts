@@ -1,3 +1,4 @@
 export * from './http';
 export * from './logger';
 export * from './subgraph';
+export * from './process';
