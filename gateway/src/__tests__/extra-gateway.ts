@@ -1,3 +1,5 @@
+import net from 'node:net';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import Redis from 'ioredis';
 import type { PlatformConfig } from '@platform/config';
@@ -45,17 +47,52 @@ export async function startExtraGateway(
  * The Redis of REDIS_URL, else one answering on 127.0.0.1:6379. Tests of state shared between
  * gateways fail (they do not skip) when neither is reachable.
  */
-export async function reachableRedisUrl(): Promise<string> {
-  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+async function answersPing(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
   try {
     await probe.connect();
     await probe.ping();
-    return url;
-  } catch (error) {
-    throw new Error(`These tests need a Redis: set REDIS_URL or run redis-server on 127.0.0.1:6379 (${url}: ${(error as Error).message})`);
+    return true;
+  } catch {
+    return false;
   } finally {
     probe.disconnect();
+  }
+}
+
+/** A redis-server of this test process only, on a free port, stopped when the process exits. */
+async function startPrivateRedis(): Promise<string> {
+  const port = await new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as net.AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('spawn', () => resolve());
+  });
+  process.once('exit', () => child.kill('SIGKILL'));
+  const url = `redis://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await answersPing(url)) return url;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('redis-server started but does not answer');
+}
+
+/**
+ * The Redis the shared-state tests use: REDIS_URL, else one on 127.0.0.1:6379, else a private
+ * redis-server started from PATH (Debian's `redis-server`), so `npm test` needs no running Redis.
+ */
+export async function reachableRedisUrl(): Promise<string> {
+  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  if (await answersPing(url)) return url;
+  try {
+    return await startPrivateRedis();
+  } catch (error) {
+    throw new Error(`These tests need a Redis: set REDIS_URL, run one on 127.0.0.1:6379, or put redis-server on PATH (${(error as Error).message})`);
   }
 }
 
