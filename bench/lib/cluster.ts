@@ -1,0 +1,185 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
+
+export const ROOT = path.join(__dirname, '..', '..');
+const SERVE = path.join(__dirname, 'serve.ts');
+export const LOG_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-logs-'));
+
+/** A throwaway database: on DATABASE_URL's server, else on an embedded PostgreSQL started for the run. */
+export interface BenchDatabase {
+  url: string;
+  where: string;
+  drop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const serverUrl = process.env.BENCH_EMBEDDED_PG === '1' ? undefined : process.env.DATABASE_URL;
+  if (serverUrl) {
+    const host = new URL(serverUrl).hostname;
+    if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`benchmarks only target 127.0.0.1 (DATABASE_URL points at ${host})`);
+    const database = await createTestDatabase(serverUrl);
+    return { url: database.url, where: `throwaway database on DATABASE_URL's server (${host})`, drop: () => database.drop() };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
+  const port = await freePort();
+  const postgres: RunningPostgres = await startEmbeddedPostgres({ dataDir, port });
+  const database = await createTestDatabase(postgres.url);
+  return {
+    url: database.url,
+    where: `embedded PostgreSQL on 127.0.0.1:${port}`,
+    drop: async () => {
+      await database.drop().catch(() => {});
+      await postgres.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * BENCH_PROFILE=<dir> writes a V8 CPU profile of the processes named in BENCH_PROFILE_PROCESSES
+ * (comma-separated labels; default gateway,account-hierarchy) when they exit; summarise one with
+ * `npx tsx bench/lib/profile.ts <dir>/<label>/<largest file>`.
+ */
+function profileFlags(label: string): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  const labels = (process.env.BENCH_PROFILE_PROCESSES ?? 'gateway,account-hierarchy').split(',');
+  if (!dir || !labels.includes(label)) return [];
+  // One folder per process: the tsx loader thread writes a profile of its own next to the main thread's (the larger one).
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, label)}`];
+}
+
+/** One server process (see serve.ts) with its IPC channel. */
+export class ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  private constructor(
+    readonly label: string,
+    private readonly child: ChildProcess,
+    ready: { url: string; pid: number },
+    private readonly output: () => string,
+  ) {
+    this.url = ready.url;
+    this.pid = ready.pid;
+  }
+
+  static async start(label: string, args: string[], env: NodeJS.ProcessEnv, execArgv: string[] = []): Promise<ServerProcess> {
+    // Logs go to a file, as a log shipper would take them, so reading them costs the load generator nothing.
+    const logFile = path.join(LOG_DIR, `${label}.log`);
+    const fd = fs.openSync(logFile, 'w');
+    const child = fork(SERVE, args, {
+      cwd: ROOT,
+      env,
+      execArgv: ['--import', 'tsx', ...profileFlags(label), ...execArgv],
+      stdio: ['ignore', fd, fd, 'ipc'],
+    });
+    fs.closeSync(fd);
+    const tail = () => {
+      const text = fs.readFileSync(logFile, 'utf8');
+      return text.slice(-4000);
+    };
+    const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${label} did not start within 60 s:\n${tail()}`)), 60_000);
+      child.on('message', (message: { type: string; url: string; pid: number }) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          resolve(message);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${label} exited with ${code}:\n${tail()}`));
+      });
+    });
+    return new ServerProcess(label, child, ready, tail);
+  }
+
+  private request<T>(message: object, reply: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.label}: no ${reply} reply`)), 5_000);
+      const onMessage = (answer: { type: string } & T) => {
+        if (answer.type !== reply) return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve(answer);
+      };
+      this.child.on('message', onMessage);
+      this.child.send(message);
+    });
+  }
+
+  async statementCount(): Promise<number> {
+    return (await this.request<{ count: number }>({ type: 'count' }, 'count')).count;
+  }
+
+  resetStatements(): void {
+    this.child.send({ type: 'reset' });
+  }
+
+  /** VmHWM of /proc/<pid>/status: the process's peak resident set size, in MB. */
+  peakRssMb(): number {
+    const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+    return kb / 1024;
+  }
+
+  logTail(): string {
+    return this.output();
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** The environment of every server process of a bench run: production mode, a fresh signing secret. */
+export function serverEnvironment(databaseUrl: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    // Small pools: several process sets share one PostgreSQL (and other engineers' tests may too).
+    DATABASE_POOL_SIZE: '4',
+    HOST: '127.0.0.1',
+    INTERNAL_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+    // Production refuses to start without its secrets; the bench makes throwaway ones.
+    WEBHOOK_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
+    PRINCIPAL_HEADER_TTL_SECONDS: '3600',
+    // Production default: one access-log line per request in every process.
+    LOG_LEVEL: 'info',
+    // The per-address limiter runs (its cost is part of every request) but never refuses the load generator.
+    RATE_LIMIT_PER_IP: '1000000',
+    RATE_LIMIT_PER_API_KEY: '1000000',
+    BILLING_SWEEP_INTERVAL_MS: '0',
+    HIERARCHY_PORT: '0',
+    IDENTITY_PORT: '0',
+    MESSAGING_PORT: '0',
+    BILLING_PORT: '0',
+    PORT: '0',
+    ...overrides,
+  };
+  return env;
+}
+
+export const BENCH_SIGNING_SECRET = crypto.randomBytes(32).toString('hex');

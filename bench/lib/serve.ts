@@ -1,0 +1,89 @@
+/**
+ * A server process of the benchmarks: one subgraph or the gateway, as in production
+ * (`scripts/run-subgraph.ts`, `gateway/src/main.ts`), configured from the environment, plus an
+ * IPC channel to the bench runner that started it (fork):
+ *   → { type: 'ready', url, pid }            once listening (port 0 allowed: the URL tells which)
+ *   ← { type: 'count' } → { type: 'count', count }   SQL statements sent since the last reset
+ *   ← { type: 'reset' }, ← { type: 'stop' }   (stop drains, closes the pool and exits)
+ * Statements are counted by the data source's counting logger (no statement is logged).
+ *
+ *   node --import tsx bench/lib/serve.ts gateway
+ *   node --import tsx bench/lib/serve.ts subgraph <name> [--rules=off]
+ *
+ * `--rules=off` is the baseline of the authorization figure only: a copy of the subgraph
+ * definition whose permissions allow every field. It exists in bench code, never as a flag of
+ * the platform.
+ */
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { isObjectType } from 'graphql';
+import { allow } from '@platform/authz';
+import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { QueryCounter } from '@platform/db';
+import { readCommittedSupergraph, startGateway } from '@platform/gateway';
+import { createIdentityDataSource } from '@platform/identity';
+import { createLogger, loadTypeDefs, startSubgraph, type RunningServer, type SubgraphDefinition, type SubgraphRequestContext } from '@platform/server';
+import { SERVICES } from '@platform/testing';
+import type { DataSource } from 'typeorm';
+
+type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' };
+
+/** The same subgraph with every field of every object type allowed: the shield runs, no rule checks anything. */
+export function withoutRules<T extends SubgraphRequestContext>(definition: SubgraphDefinition<T>): SubgraphDefinition<T> {
+  const schema = buildSubgraphSchema({ typeDefs: loadTypeDefs(definition.serviceDir) });
+  const permissions: Record<string, Record<string, typeof allow>> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    permissions[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allow]));
+  }
+  return { ...definition, permissions };
+}
+
+async function main(): Promise<void> {
+  const [role, name, ...flags] = process.argv.slice(2);
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
+  const queryCounter = new QueryCounter();
+  let server: RunningServer;
+  let dataSource: DataSource;
+  let backgroundJobs: { stop(): Promise<void> } | undefined;
+  if (role === 'gateway') {
+    dataSource = createIdentityDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+    await dataSource.initialize();
+    server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource });
+  } else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName)) {
+    const service = SERVICES[name as SubgraphName];
+    const definition = flags.includes('--rules=off') ? withoutRules(service.definition) : service.definition;
+    dataSource = service.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+    await dataSource.initialize();
+    const logger = createLogger(name, config.logLevel);
+    server = await startSubgraph(definition, { config, dataSource, logger });
+    backgroundJobs = service.startBackgroundJobs?.(dataSource, config, logger);
+  } else {
+    throw new Error(`usage: serve.ts gateway | subgraph <${SUBGRAPH_NAMES.join('|')}> [--rules=off]`);
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await backgroundJobs?.stop();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.on('message', (message: Message) => {
+    if (message.type === 'count') process.send?.({ type: 'count', count: queryCounter.count });
+    else if (message.type === 'reset') queryCounter.reset();
+    else if (message.type === 'stop') void stop();
+  });
+  // The runner went away (crash, Ctrl-C): never outlive it.
+  process.on('disconnect', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.send?.({ type: 'ready', url: server.url, pid: process.pid });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench [-- <area>…] [-- --reporting]`: measures the platform against its baselines and
+ * prints one markdown table (bench/lib/result.ts) and the peak RSS of every server process.
+ * Areas: gateway (1), tree (2), authz (3), send-path (4), reporting (5), cold-start (6); none
+ * given = all but reporting, which runs only with --reporting, BENCH_REPORTING=1, or when
+ * bench/reporting.ts says its dataset is cached (`export function datasetCached(): boolean`).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { runBenchmark as coldStart } from './cold-start';
+import { LOG_DIR } from './lib/cluster';
+import { markdownTable, type BenchResult } from './lib/result';
+import { authorizationCost, gatewayOverhead, peakRssTable, startBenchPlatform, treeQuery } from './platform';
+
+const AREAS = ['gateway', 'tree', 'authz', 'send-path', 'reporting', 'cold-start'] as const;
+type Area = (typeof AREAS)[number];
+
+interface ExternalBenchmark {
+  runBenchmark(): Promise<BenchResult[]>;
+  datasetCached?(): boolean;
+}
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function notMeasured(area: string, figures: [string, string][], reason: string): BenchResult[] {
+  return figures.map(([figure, goal]) => ({ figure, goal, value: `not measured: ${reason}`, met: false, notes: `run \`npm run bench:${area}\`` }));
+}
+
+const SEND_PATH_FIGURES: [string, string][] = [
+  ['Send path: bulk acceptance of 10,000 recipients', '≤ 1 s'],
+  ['Send path: loopback drain rate', '≥ 2,000 msg/s'],
+  ['Send path: 200 concurrent single sends, p95', '≤ 50 ms'],
+];
+const REPORTING_FIGURES: [string, string][] = [['Reporting: dashboard query over a 5-level tree with thousands of accounts and millions of messages', 'tens of ms']];
+
+/** bench/<file>.ts written by another area's engineer, when it exists. */
+async function external(file: string): Promise<ExternalBenchmark | undefined> {
+  const modulePath = path.join(__dirname, file);
+  if (!fs.existsSync(modulePath)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(modulePath) as ExternalBenchmark;
+}
+
+async function runExternal(area: string, file: string, figures: [string, string][], shouldRun: (module: ExternalBenchmark) => boolean, skipReason: string): Promise<BenchResult[]> {
+  const module = await external(file);
+  if (!module) return notMeasured(area, figures, `bench/${file} missing`);
+  if (!shouldRun(module)) return notMeasured(area, figures, skipReason);
+  log(`${area}: bench/${file}`);
+  try {
+    return await module.runBenchmark();
+  } catch (error) {
+    return notMeasured(area, figures, `bench/${file} failed: ${String((error as Error).message ?? error).split('\n')[0]}`);
+  }
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} CPUs (nproc ${execSync('nproc').toString().trim()}), ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const withReporting = args.includes('--reporting') || process.env.BENCH_REPORTING === '1';
+  const asked = args.filter((a) => !a.startsWith('--')) as Area[];
+  for (const area of asked) if (!AREAS.includes(area)) throw new Error(`unknown area "${area}" (areas: ${AREAS.join(', ')})`);
+  const areas = new Set<Area>(asked.length ? asked : AREAS.filter((a) => a !== 'reporting' || withReporting));
+  if (!asked.length && !withReporting) areas.add('reporting'); // printed as skipped unless its dataset is cached
+  const startedAt = Date.now();
+  const results: BenchResult[] = [];
+  let rss = '';
+
+  if (areas.has('gateway') || areas.has('tree') || areas.has('authz')) {
+    const platform = await startBenchPlatform();
+    try {
+      if (areas.has('gateway')) results.push(...(await gatewayOverhead(platform)));
+      if (areas.has('tree')) results.push(...(await treeQuery(platform)));
+      if (areas.has('authz')) results.push(...(await authorizationCost(platform)));
+      rss = peakRssTable(platform);
+    } finally {
+      await platform.close();
+    }
+  }
+  if (areas.has('send-path')) results.push(...(await runExternal('send-path', 'send-path.ts', SEND_PATH_FIGURES, () => true, '')));
+  if (areas.has('reporting')) {
+    const explicit = asked.includes('reporting') || withReporting;
+    results.push(
+      ...(await runExternal('reporting', 'reporting.ts', REPORTING_FIGURES, (m) => explicit || Boolean(m.datasetCached?.()), 'heavy dataset not cached; run with --reporting or `npm run bench:reporting`')),
+    );
+  }
+  if (areas.has('cold-start')) {
+    results.push(...(await coldStart()));
+  }
+
+  const output = [
+    `Machine: ${machine()}`,
+    `Run: ${new Date().toISOString()}, ${((Date.now() - startedAt) / 1000).toFixed(0)} s, areas: ${[...areas].join(', ')}`,
+    '',
+    markdownTable(results),
+    ...(rss ? ['', 'Peak RSS of the server processes (figures 1-3):', '', rss] : []),
+  ].join('\n');
+  console.log(output);
+  if (process.env.BENCH_OUTPUT) fs.writeFileSync(process.env.BENCH_OUTPUT, `${output}\n`);
+  fs.rmSync(LOG_DIR, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  console.error(`server logs kept in ${LOG_DIR}`);
+  process.exit(1);
+});
