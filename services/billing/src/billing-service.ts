@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
 import type { AccessControl, AccountChain } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
+import { recordActivity, type BillingActivity } from './activity';
 import { assertIdempotencyKey, assertUnits } from './credit-service';
 import { postMovement } from './ledger';
 import { effectiveTimezone } from './read-model';
-import { inTransaction } from './sql';
+import { inTransaction, type Sql } from './sql';
 import type { TopUpService } from './top-up-service';
 
 export const MAX_LIMIT = 1_000_000_000;
@@ -29,13 +30,20 @@ export interface TransferRow {
   created_at: Date;
 }
 
-/** The public billing mutations (SPEC B1, B3-B5); each checks `billing` through AccessControl and runs in one transaction. */
+/**
+ * The public billing mutations (SPEC B1, B3-B5); each checks `billing` through AccessControl and
+ * runs in one transaction, which ends with its activity-log entry (SPEC I9, ./activity.ts).
+ */
 export class BillingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly access: AccessControl,
     private readonly topUps: TopUpService,
   ) {}
+
+  private log(tx: Sql, chain: AccountChain, action: string, activity: BillingActivity): Promise<void> {
+    return recordActivity(tx, this.access.principal, chain, action, activity);
+  }
 
   private requireBilling(accountId: string, field = 'accountId'): Promise<AccountChain> {
     return this.access.require(assertId(accountId, field), 'billing');
@@ -47,9 +55,12 @@ export class BillingService {
     const ceiling = mode === 'POSTPAID' ? assertLimit(creditCeiling ?? 0, 'creditCeiling') : 0;
     if (mode === 'PREPAID' && creditCeiling) throw errors.badInput('Only postpaid trees have a credit ceiling', 'creditCeiling');
     await inTransaction(this.dataSource, async (tx) => {
-      await tx.rows(`INSERT INTO billing.balances (account_id, units, mode) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING`, [chain.id, mode]);
-      const [row] = await tx.rows<{ units: string; held: string; credit_ceiling: string }>(
-        `SELECT units, held, credit_ceiling FROM billing.balances WHERE account_id = $1 FOR UPDATE`,
+      const created = await tx.rows(
+        `INSERT INTO billing.balances (account_id, units, mode) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
+        [chain.id, mode],
+      );
+      const [row] = await tx.rows<{ mode: string; units: string; held: string; credit_ceiling: string }>(
+        `SELECT mode, units, held, credit_ceiling FROM billing.balances WHERE account_id = $1 FOR UPDATE`,
         [chain.id],
       );
       // The postpaid balance is the credit left under the ceiling: moving the ceiling moves it too.
@@ -68,6 +79,12 @@ export class BillingService {
         });
       }
       await tx.rows(`UPDATE billing.balances SET mode = $2, credit_ceiling = $3, updated_at = now() WHERE account_id = $1`, [chain.id, mode, ceiling]);
+      await this.log(tx, chain, 'setBillingMode', {
+        targetType: 'Account',
+        targetId: chain.id,
+        before: created.length ? null : { mode: row.mode, creditCeiling: Number(row.credit_ceiling) },
+        after: { mode, creditCeiling: ceiling },
+      });
     });
   }
 
@@ -75,12 +92,16 @@ export class BillingService {
     const chain = await this.requireBilling(accountId);
     if (chain.depth === 0) throw errors.badInput('A parent account always pays for itself', 'accountId');
     await this.access.require(chain.parentId!, 'billing');
-    const [root] = (await this.dataSource.query(`SELECT mode FROM billing.balances WHERE account_id = $1`, [chain.rootId])) as { mode: string }[];
-    if (!root) throw new AppError('INVALID_STATE', 'Set the tree’s billing mode first');
-    await this.dataSource.query(`INSERT INTO billing.balances (account_id, units, mode) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING`, [
-      chain.id,
-      root.mode,
-    ]);
+    await inTransaction(this.dataSource, async (tx) => {
+      const [root] = await tx.rows<{ mode: string }>(`SELECT mode FROM billing.balances WHERE account_id = $1`, [chain.rootId]);
+      if (!root) throw new AppError('INVALID_STATE', 'Set the tree’s billing mode first');
+      const created = await tx.rows(
+        `INSERT INTO billing.balances (account_id, units, mode) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
+        [chain.id, root.mode],
+      );
+      if (created.length === 0) return; // already paying for itself: nothing changed
+      await this.log(tx, chain, 'enableOwnBalance', { targetType: 'Account', targetId: chain.id, before: { ownBalance: false }, after: { ownBalance: true, mode: root.mode } });
+    });
   }
 
   /** A sub-account's limit is decided above it: `billing` on its parent. */
@@ -89,10 +110,15 @@ export class BillingService {
     if (chain.depth === 0) throw errors.badInput('A parent account is capped by its balance or credit ceiling, not by a limit', 'accountId');
     await this.access.require(chain.parentId!, 'billing');
     await inTransaction(this.dataSource, async (tx) => {
-      const [row] = await tx.rows<{ spent: string; held: string }>(`SELECT spent, held FROM billing.account_limits WHERE account_id = $1 FOR UPDATE`, [chain.id]);
+      const [row] = await tx.rows<{ credit_limit: string; spent: string; held: string }>(
+        `SELECT credit_limit, spent, held FROM billing.account_limits WHERE account_id = $1 FOR UPDATE`,
+        [chain.id],
+      );
+      const before = row ? { limit: Number(row.credit_limit), spent: Number(row.spent) } : null;
       if (limit === null || limit === undefined) {
         if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
         await tx.rows(`DELETE FROM billing.account_limits WHERE account_id = $1`, [chain.id]);
+        if (row) await this.log(tx, chain, 'setCreditLimit', { targetType: 'Account', targetId: chain.id, before, after: null });
         return;
       }
       const value = assertLimit(limit, 'limit');
@@ -104,6 +130,7 @@ export class BillingService {
          ON CONFLICT (account_id) DO UPDATE SET credit_limit = EXCLUDED.credit_limit, updated_at = now()`,
         [chain.id, value],
       );
+      await this.log(tx, chain, 'setCreditLimit', { targetType: 'Account', targetId: chain.id, before, after: { limit: value, spent: before?.spent ?? 0 } });
     });
   }
 
@@ -111,13 +138,15 @@ export class BillingService {
     const chain = await this.requireBilling(accountId);
     const user = assertId(userId, 'userId');
     return inTransaction(this.dataSource, async (tx) => {
-      const [row] = await tx.rows<{ spent: string; held: string }>(
-        `SELECT spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,
+      const [row] = await tx.rows<{ credit_limit: string; monthly_renewal: boolean; spent: string; held: string }>(
+        `SELECT credit_limit, monthly_renewal, spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,
         [chain.id, user],
       );
+      const before = row ? { limit: Number(row.credit_limit), monthlyRenewal: row.monthly_renewal } : null;
       if (limit === null || limit === undefined) {
         if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
         await tx.rows(`DELETE FROM billing.user_limits WHERE account_id = $1 AND user_id = $2`, [chain.id, user]);
+        if (row) await this.log(tx, chain, 'setUserCreditLimit', { targetType: 'UserCredit', targetId: user, before, after: null });
         return false;
       }
       const value = assertLimit(limit, 'limit');
@@ -125,13 +154,20 @@ export class BillingService {
         throw errors.badInput(`limit must cover the ${Number(row.spent) + Number(row.held)} units already spent or held`, 'limit');
       }
       const timezone = await effectiveTimezone(tx, chain.path);
-      await tx.rows(
+      const [kept] = await tx.rows<{ credit_limit: string; monthly_renewal: boolean }>(
         `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, monthly_renewal, period_start)
          VALUES ($1, $2, $3, $4, date_trunc('month', now() AT TIME ZONE $5)::date)
          ON CONFLICT (account_id, user_id) DO UPDATE
-           SET credit_limit = EXCLUDED.credit_limit, monthly_renewal = COALESCE($6, billing.user_limits.monthly_renewal), updated_at = now()`,
+           SET credit_limit = EXCLUDED.credit_limit, monthly_renewal = COALESCE($6, billing.user_limits.monthly_renewal), updated_at = now()
+         RETURNING credit_limit, monthly_renewal`,
         [chain.id, user, value, monthlyRenewal ?? false, timezone, monthlyRenewal ?? null],
       );
+      await this.log(tx, chain, 'setUserCreditLimit', {
+        targetType: 'UserCredit',
+        targetId: user,
+        before,
+        after: { limit: Number(kept.credit_limit), monthlyRenewal: kept.monthly_renewal },
+      });
       return true;
     });
   }
@@ -158,8 +194,10 @@ export class BillingService {
         if (existing.kind !== kind || existing.from_account_id !== fromId || existing.to_account_id !== toId || Number(existing.units) !== units) {
           throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another transfer');
         }
-        return existing;
+        return existing; // a replay changes nothing and logs nothing
       }
+      let before: Record<string, number | null>;
+      let after: Record<string, number | null>;
       if (kind === 'BALANCE') {
         // upper before lower: the root-first lock order
         const rows = await tx.rows<{ account_id: string; units: string; held: string }>(
@@ -169,9 +207,12 @@ export class BillingService {
         );
         if (rows.length !== 2) throw new AppError('INVALID_TRANSFER', 'Both accounts need their own balance (enableOwnBalance)');
         const source = rows.find((r) => r.account_id === fromId)!;
+        const target = rows.find((r) => r.account_id === toId)!;
         if (Number(source.units) - Number(source.held) < units) {
           throw new AppError('INSUFFICIENT_CREDIT', 'The source balance does not cover the transfer', { limit: 'BALANCE', limitAccountId: fromId, remaining: Number(source.units) - Number(source.held) });
         }
+        before = { fromBalance: Number(source.units), toBalance: Number(target.units) };
+        after = { fromBalance: Number(source.units) - units, toBalance: Number(target.units) + units };
       } else {
         const rows = await tx.rows<{ account_id: string; credit_limit: string; spent: string; held: string }>(
           `SELECT account_id, credit_limit, spent, held FROM billing.account_limits WHERE account_id = ANY($1::uuid[])
@@ -190,6 +231,8 @@ export class BillingService {
         }
         if (Number(target.credit_limit) + units > MAX_LIMIT) throw errors.badInput('The receiving limit would be too large', 'units');
         await tx.rows(`UPDATE billing.account_limits SET credit_limit = credit_limit + $2, updated_at = now() WHERE account_id = $1`, [toId, units]);
+        before = { fromLimit: source ? Number(source.credit_limit) : null, toLimit: Number(target.credit_limit) };
+        after = { fromLimit: source ? Number(source.credit_limit) - units : null, toLimit: Number(target.credit_limit) + units };
       }
       const [transfer] = await tx.rows<TransferRow>(
         `INSERT INTO billing.transfers (kind, from_account_id, to_account_id, units, user_id, idempotency_key)
@@ -207,6 +250,13 @@ export class BillingService {
           ],
         });
       }
+      // On the lower account: admins of both sides see it (the upper one is its ancestor).
+      await this.log(tx, lower, kind === 'BALANCE' ? 'transferBalance' : 'transferCredit', {
+        targetType: 'Transfer',
+        targetId: transfer.id,
+        before,
+        after: { ...after, fromAccountId: fromId, toAccountId: toId, units },
+      });
       return transfer;
     });
   }
@@ -215,14 +265,24 @@ export class BillingService {
     const chain = await this.requireBilling(input.accountId);
     const units = assertUnits(input.units);
     const paymentMethodId = input.paymentMethodId ? assertId(input.paymentMethodId, 'paymentMethodId') : null;
-    const topUp = await this.topUps.topUp({
-      accountId: chain.id,
-      units,
-      paymentMethodId,
-      idempotencyKey: assertIdempotencyKey(input.idempotencyKey),
-      userId: this.access.userId,
-      trigger: 'MANUAL',
-    });
+    // Logged in the transaction that credits the balance: a declined charge is a refusal and logs nothing.
+    const topUp = await this.topUps.topUp(
+      {
+        accountId: chain.id,
+        units,
+        paymentMethodId,
+        idempotencyKey: assertIdempotencyKey(input.idempotencyKey),
+        userId: this.access.userId,
+        trigger: 'MANUAL',
+      },
+      (tx, settled, balanceAfter) =>
+        this.log(tx, chain, 'topUp', {
+          targetType: 'TopUp',
+          targetId: settled.id,
+          before: { balance: balanceAfter - units },
+          after: { balance: balanceAfter, units, paymentMethodId: settled.payment_method_id },
+        }),
+    );
     if (topUp.status === 'DECLINED') {
       throw new AppError('PAYMENT_DECLINED', `The payment provider declined the charge (${topUp.decline_reason})`, { topUpId: topUp.id });
     }
@@ -232,13 +292,21 @@ export class BillingService {
   async setAutoTopUp(accountId: string, threshold: number | null | undefined, units: number | null | undefined, paymentMethodId: string | null | undefined) {
     const chain = await this.requireBilling(accountId);
     await inTransaction(this.dataSource, async (tx) => {
-      const [balance] = await tx.rows<{ mode: string }>(`SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [chain.id]);
+      const [balance] = await tx.rows<{ mode: string; auto_top_up_threshold: string | null; auto_top_up_units: string | null; auto_top_up_payment_method_id: string | null }>(
+        `SELECT mode, auto_top_up_threshold, auto_top_up_units, auto_top_up_payment_method_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`,
+        [chain.id],
+      );
       if (!balance || balance.mode !== 'PREPAID') throw new AppError('INVALID_STATE', 'Automatic top-up needs an own prepaid balance');
+      const before =
+        balance.auto_top_up_threshold === null
+          ? null
+          : { threshold: Number(balance.auto_top_up_threshold), units: Number(balance.auto_top_up_units), paymentMethodId: balance.auto_top_up_payment_method_id };
       if (threshold === null || threshold === undefined) {
         await tx.rows(
           `UPDATE billing.balances SET auto_top_up_threshold = NULL, auto_top_up_units = NULL, auto_top_up_payment_method_id = NULL WHERE account_id = $1`,
           [chain.id],
         );
+        await this.log(tx, chain, 'setAutoTopUp', { targetType: 'Account', targetId: chain.id, before, after: null });
         return;
       }
       const methodId = paymentMethodId ? assertId(paymentMethodId, 'paymentMethodId') : null;
@@ -246,21 +314,32 @@ export class BillingService {
         const [method] = await tx.rows(`SELECT id FROM billing.payment_methods WHERE id = $1 AND account_id = $2 AND removed_at IS NULL`, [methodId, chain.id]);
         if (!method) throw errors.notFound('Payment method');
       }
+      const after = { threshold: assertLimit(threshold, 'threshold'), units: assertUnits(units, 'units'), paymentMethodId: methodId };
       await tx.rows(
         `UPDATE billing.balances SET auto_top_up_threshold = $2, auto_top_up_units = $3, auto_top_up_payment_method_id = $4 WHERE account_id = $1`,
-        [chain.id, assertLimit(threshold, 'threshold'), assertUnits(units, 'units'), methodId],
+        [chain.id, after.threshold, after.units, methodId],
       );
+      await this.log(tx, chain, 'setAutoTopUp', { targetType: 'Account', targetId: chain.id, before, after });
     });
   }
 
   async setLowBalanceThreshold(accountId: string, threshold: number | null | undefined) {
     const chain = await this.requireBilling(accountId);
     const value = threshold === null || threshold === undefined ? null : assertLimit(threshold, 'threshold');
-    const updated = (await this.dataSource.query(`UPDATE billing.balances SET low_balance_threshold = $2 WHERE account_id = $1 RETURNING account_id`, [
-      chain.id,
-      value,
-    ])) as [unknown[], number];
-    if (updated[1] === 0) throw new AppError('INVALID_STATE', 'The account draws on an ancestor’s balance');
+    await inTransaction(this.dataSource, async (tx) => {
+      const [balance] = await tx.rows<{ low_balance_threshold: string | null }>(
+        `SELECT low_balance_threshold FROM billing.balances WHERE account_id = $1 FOR UPDATE`,
+        [chain.id],
+      );
+      if (!balance) throw new AppError('INVALID_STATE', 'The account draws on an ancestor’s balance');
+      await tx.rows(`UPDATE billing.balances SET low_balance_threshold = $2 WHERE account_id = $1`, [chain.id, value]);
+      await this.log(tx, chain, 'setLowBalanceThreshold', {
+        targetType: 'Account',
+        targetId: chain.id,
+        before: { threshold: balance.low_balance_threshold === null ? null : Number(balance.low_balance_threshold) },
+        after: { threshold: value },
+      });
+    });
   }
 
   async updateBillingProfile(accountId: string, input: { plan?: string | null; billingEmail?: string | null; address?: Record<string, string | null> | null }) {
@@ -282,13 +361,22 @@ export class BillingService {
         if (trimmed) address[key] = trimmed;
       }
     }
-    await this.dataSource.query(
-      `INSERT INTO billing.billing_profiles (account_id, plan, billing_email, address) VALUES ($1, COALESCE($2, 'STANDARD'), $3, COALESCE($4::jsonb, '{}'::jsonb))
-       ON CONFLICT (account_id) DO UPDATE SET plan = COALESCE($2, billing.billing_profiles.plan),
-         billing_email = CASE WHEN $5 THEN $3 ELSE billing.billing_profiles.billing_email END,
-         address = COALESCE($4::jsonb, billing.billing_profiles.address), updated_at = now()`,
-      [chain.id, input.plan ?? null, email ?? null, address ? JSON.stringify(address) : null, email !== undefined],
-    );
+    await inTransaction(this.dataSource, async (tx) => {
+      // An account without a row reads as the defaults; create them so there is a row to lock and a before.
+      await tx.rows(`INSERT INTO billing.billing_profiles (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING`, [chain.id]);
+      const [before] = await tx.rows<{ plan: string; billing_email: string | null; address: Record<string, string> }>(
+        `SELECT plan, billing_email, address FROM billing.billing_profiles WHERE account_id = $1 FOR UPDATE`,
+        [chain.id],
+      );
+      const [after] = await tx.rows<{ plan: string; billing_email: string | null; address: Record<string, string> }>(
+        `UPDATE billing.billing_profiles SET plan = COALESCE($2, plan), billing_email = CASE WHEN $5 THEN $3 ELSE billing_email END,
+           address = COALESCE($4::jsonb, address), updated_at = now()
+         WHERE account_id = $1 RETURNING plan, billing_email, address`,
+        [chain.id, input.plan ?? null, email ?? null, address ? JSON.stringify(address) : null, email !== undefined],
+      );
+      const view = (p: typeof before) => ({ plan: p.plan, billingEmail: p.billing_email, address: p.address });
+      await this.log(tx, chain, 'updateBillingProfile', { targetType: 'BillingProfile', targetId: chain.id, before: view(before), after: view(after) });
+    });
     return chain.id;
   }
 
@@ -299,13 +387,23 @@ export class BillingService {
     const cleanBrand = brand.trim();
     if (cleanBrand.length < 1 || cleanBrand.length > 30) throw errors.badInput('brand must be 1 to 30 characters', 'brand');
     return inTransaction(this.dataSource, async (tx) => {
-      const [existingDefault] = await tx.rows(`SELECT id FROM billing.payment_methods WHERE account_id = $1 AND is_default AND removed_at IS NULL FOR UPDATE`, [chain.id]);
+      const [existingDefault] = await tx.rows<{ id: string }>(
+        `SELECT id FROM billing.payment_methods WHERE account_id = $1 AND is_default AND removed_at IS NULL FOR UPDATE`,
+        [chain.id],
+      );
       const isDefault = makeDefault || !existingDefault;
       if (isDefault && existingDefault) await tx.rows(`UPDATE billing.payment_methods SET is_default = false WHERE account_id = $1 AND is_default`, [chain.id]);
-      const [row] = await tx.rows(
+      const [row] = await tx.rows<{ id: string }>(
         `INSERT INTO billing.payment_methods (account_id, provider_token, brand, last4, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
         [chain.id, providerToken, cleanBrand, last4, isDefault],
       );
+      // Never the provider token nor card digits: the brand and the method's id are enough to follow it.
+      await this.log(tx, chain, 'addPaymentMethod', {
+        targetType: 'PaymentMethod',
+        targetId: row.id,
+        before: { defaultPaymentMethodId: existingDefault?.id ?? null },
+        after: { brand: cleanBrand, isDefault, defaultPaymentMethodId: isDefault ? row.id : (existingDefault?.id ?? null) },
+      });
       return row;
     });
   }
@@ -316,8 +414,14 @@ export class BillingService {
     return inTransaction(this.dataSource, async (tx) => {
       const [method] = await tx.rows(`SELECT id FROM billing.payment_methods WHERE id = $1 AND account_id = $2 AND removed_at IS NULL FOR UPDATE`, [id, chain.id]);
       if (!method) throw errors.notFound('Payment method');
-      await tx.rows(`UPDATE billing.payment_methods SET is_default = false WHERE account_id = $1 AND is_default`, [chain.id]);
+      const previous = await tx.rows<{ id: string }>(`UPDATE billing.payment_methods SET is_default = false WHERE account_id = $1 AND is_default RETURNING id`, [chain.id]);
       const [row] = await tx.rows(`UPDATE billing.payment_methods SET is_default = true WHERE id = $1 RETURNING *`, [id]);
+      await this.log(tx, chain, 'setDefaultPaymentMethod', {
+        targetType: 'PaymentMethod',
+        targetId: id,
+        before: { defaultPaymentMethodId: previous[0]?.id ?? null },
+        after: { defaultPaymentMethodId: id },
+      });
       return row;
     });
   }
@@ -326,9 +430,22 @@ export class BillingService {
     const chain = await this.requireBilling(accountId);
     const id = assertId(paymentMethodId, 'paymentMethodId');
     return inTransaction(this.dataSource, async (tx) => {
-      const [method] = await tx.rows(`UPDATE billing.payment_methods SET removed_at = now(), is_default = false WHERE id = $1 AND account_id = $2 AND removed_at IS NULL RETURNING id`, [id, chain.id]);
+      const [method] = await tx.rows<{ brand: string; is_default: boolean }>(
+        `SELECT brand, is_default FROM billing.payment_methods WHERE id = $1 AND account_id = $2 AND removed_at IS NULL FOR UPDATE`,
+        [id, chain.id],
+      );
       if (!method) throw errors.notFound('Payment method');
-      await tx.rows(`UPDATE billing.balances SET auto_top_up_payment_method_id = NULL WHERE auto_top_up_payment_method_id = $1`, [id]);
+      await tx.rows(`UPDATE billing.payment_methods SET removed_at = now(), is_default = false WHERE id = $1`, [id]);
+      const autoTopUps = await tx.rows(
+        `UPDATE billing.balances SET auto_top_up_payment_method_id = NULL WHERE auto_top_up_payment_method_id = $1 RETURNING account_id`,
+        [id],
+      );
+      await this.log(tx, chain, 'removePaymentMethod', {
+        targetType: 'PaymentMethod',
+        targetId: id,
+        before: { brand: method.brand, isDefault: method.is_default, usedByAutoTopUp: autoTopUps.length > 0 },
+        after: null,
+      });
       return true;
     });
   }

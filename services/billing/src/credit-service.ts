@@ -99,6 +99,8 @@ async function renewUserLimit(tx: Sql, row: { account_id: string; user_id: strin
  * SPEC B3: reserve / capture / release credit atomically over every limit on the chain.
  * Lock order, everywhere: sub-account limits root-first, user limits root-first, then the paying
  * balance (a reservation row, when one is involved, is locked before all of them).
+ * These are SERVICE calls of the send path, not user changes: they write no activity-log entry
+ * (SPEC I9, see ./activity.ts); the append-only ledger and the reservations table record them.
  */
 export class CreditService {
   constructor(

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import type { AccessControl } from '@platform/authz';
+import type { AccessControl, AccountChain } from '@platform/authz';
 import type { BillingSettings } from '@platform/config';
 import { AppError, assertId, errors } from '@platform/errors';
 import { postMovement } from './ledger';
-import { effectiveTimezone, subtreeAccounts } from './read-model';
+import { recordActivity } from './activity';
+import { accountLabels, effectiveTimezone } from './read-model';
 import { inTransaction } from './sql';
 
 export interface InvoiceRow {
@@ -37,6 +38,15 @@ export const INVOICE_COLUMNS = `id, account_id, to_char(period_start, 'YYYY-MM-D
   timezone, status, currency, unit_price_minor, tax_rate_basis_points, units, subtotal_minor, tax_minor, total_minor, issued_at, paid_at`;
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** What the activity log keeps of an invoice (SPEC I9). */
+const invoiceView = (invoice: InvoiceRow) => ({
+  period: invoice.period_start.slice(0, 7),
+  status: invoice.status,
+  units: Number(invoice.units),
+  total: Number(invoice.total_minor),
+  currency: invoice.currency,
+});
 
 /**
  * SPEC B6. Postpaid invoices per calendar month in the paying account's timezone: one line per
@@ -73,7 +83,7 @@ export class InvoiceService {
           GROUP BY spending_account_id`,
         [chain.id, periodStart, timezone],
       );
-      const accounts = new Map((await subtreeAccounts(tx, chain.id)).map((a) => [a.id, a]));
+      const accounts = await accountLabels(tx, usage.map((u) => u.spending_account_id));
       const unitPrice = this.settings.unitPriceMinor;
       const lines = usage
         .map((u) => {
@@ -103,19 +113,24 @@ export class InvoiceService {
           [invoice.id, line.accountId, line.name, line.depth, line.units, line.units * unitPrice],
         );
       }
+      await recordActivity(tx, this.access.principal, chain, 'generateInvoice', {
+        targetType: 'Invoice',
+        targetId: invoice.id,
+        before: existing ? invoiceView(existing) : null,
+        after: invoiceView(invoice),
+      });
       return invoice;
     });
   }
 
-  private async requireInvoice(id: string): Promise<InvoiceRow> {
+  private async requireInvoice(id: string): Promise<{ invoice: InvoiceRow; chain: AccountChain }> {
     const [invoice] = (await this.dataSource.query(`SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE id = $1`, [assertId(id, 'id')])) as InvoiceRow[];
     if (!invoice || !(await this.access.canView(invoice.account_id))) throw errors.notFound('Invoice');
-    await this.access.require(invoice.account_id, 'billing');
-    return invoice;
+    return { invoice, chain: await this.access.require(invoice.account_id, 'billing') };
   }
 
   async issue(id: string): Promise<InvoiceRow> {
-    const invoice = await this.requireInvoice(id);
+    const { invoice, chain } = await this.requireInvoice(id);
     return inTransaction(this.dataSource, async (tx) => {
       const [row] = await tx.rows<InvoiceRow & { ended: boolean }>(
         `SELECT status, (now() >= ((period_end + 1)::timestamp AT TIME ZONE timezone)) AS ended FROM billing.invoices WHERE id = $1 FOR UPDATE`,
@@ -126,13 +141,19 @@ export class InvoiceService {
       const [issued] = await tx.rows<InvoiceRow>(`UPDATE billing.invoices SET status = 'ISSUED', issued_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [
         invoice.id,
       ]);
+      await recordActivity(tx, this.access.principal, chain, 'issueInvoice', {
+        targetType: 'Invoice',
+        targetId: invoice.id,
+        before: { status: row.status },
+        after: invoiceView(issued),
+      });
       return issued;
     });
   }
 
   /** Payment restores the postpaid credit by the invoiced units (a ledger movement). */
   async markPaid(id: string): Promise<InvoiceRow> {
-    const invoice = await this.requireInvoice(id);
+    const { invoice, chain } = await this.requireInvoice(id);
     return inTransaction(this.dataSource, async (tx) => {
       const [row] = await tx.rows<{ status: string }>(`SELECT status FROM billing.invoices WHERE id = $1 FOR UPDATE`, [invoice.id]);
       if (row.status !== 'ISSUED') throw new AppError('INVALID_STATE', 'Only issued invoices can be paid');
@@ -150,6 +171,12 @@ export class InvoiceService {
         });
       }
       const [paid] = await tx.rows<InvoiceRow>(`UPDATE billing.invoices SET status = 'PAID', paid_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [invoice.id]);
+      await recordActivity(tx, this.access.principal, chain, 'markInvoicePaid', {
+        targetType: 'Invoice',
+        targetId: invoice.id,
+        before: { status: row.status },
+        after: { ...invoiceView(paid), restoredUnits: units },
+      });
       return paid;
     });
   }

@@ -1,26 +1,25 @@
-import type { Sql } from './sql';
+import { loadAccountChains, loadAccountNames, loadEffectiveTimezone } from '@platform/authz';
+import { queryableOf, type Sql } from './sql';
 
 /**
- * The hierarchy's shared read model as billing needs it, in one place: the effective timezone
- * (SPEC H5: the nearest ancestor-or-self override of `timezone`, else UTC) and account names
- * for invoice lines. Visibility and chains come from @platform/authz.
+ * What billing needs of the hierarchy, in one place. Billing never queries `hierarchy.*` or
+ * `identity.*` itself: chains, names and the effective timezone come from @platform/authz, the
+ * one module that reads the shared account read model (visibility and chains too).
  */
-export async function effectiveTimezone(db: Sql, path: string[]): Promise<string> {
-  const rows = await db.rows<{ account_id: string; timezone: string }>(
-    `SELECT account_id, overrides->>'timezone' AS timezone
-       FROM hierarchy.account_settings
-      WHERE account_id = ANY($1::uuid[]) AND overrides ? 'timezone'`,
-    [path],
-  );
-  const byAccount = new Map(rows.map((r) => [r.account_id, r.timezone]));
-  for (let i = path.length - 1; i >= 0; i--) {
-    const timezone = byAccount.get(path[i]);
-    if (timezone) return timezone;
-  }
-  return 'UTC';
+export function effectiveTimezone(db: Sql, path: string[]): Promise<string> {
+  return loadEffectiveTimezone(queryableOf(db), path);
 }
 
-/** Every account of the subtree of `accountId` with its name and depth (for invoice lines). */
-export async function subtreeAccounts(db: Sql, accountId: string): Promise<{ id: string; name: string; depth: number; path: string[] }[]> {
-  return db.rows(`SELECT id, name, depth, path FROM hierarchy.accounts WHERE path @> ARRAY[$1::uuid] ORDER BY depth, name, id`, [accountId]);
+/** Names of the given accounts, one batched statement; unknown ids are absent. */
+export function accountNames(db: Sql, ids: string[]): Promise<Map<string, string>> {
+  return loadAccountNames(queryableOf(db), ids);
+}
+
+/** Name and depth of each given account (invoice lines), two batched statements; unknown ids are absent. */
+export async function accountLabels(db: Sql, ids: string[]): Promise<Map<string, { name: string; depth: number }>> {
+  const names = await accountNames(db, ids);
+  const chains = await loadAccountChains(queryableOf(db), ids);
+  const labels = new Map<string, { name: string; depth: number }>();
+  for (const [id, name] of names) labels.set(id, { name, depth: chains.get(id)?.depth ?? 0 });
+  return labels;
 }

@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import type { Queryable } from '@platform/authz';
 
 /** Raw SQL with rows back for every statement kind (TypeORM returns [rows, count] for UPDATE). */
 export interface Sql {
@@ -30,4 +31,9 @@ export async function inTransaction<T>(dataSource: DataSource, work: (tx: Sql) =
 
 export function sqlOf(dataSource: DataSource): Sql {
   return { rows: (sql, params) => dataSource.query(sql, params) };
+}
+
+/** The `query` shape shared modules (@platform/authz, @platform/audit) take, over the same connection. */
+export function queryableOf(db: Sql): Queryable {
+  return { query: (sql, params) => db.rows(sql, params) };
 }

@@ -18,6 +18,9 @@ export interface TopUpRow {
   created_at: Date;
 }
 
+/** Runs last in the transaction that credits a successful top-up (the manual mutation's activity-log entry). */
+export type OnTopUpSucceeded = (tx: Sql, settled: TopUpRow, balanceAfter: number) => Promise<void>;
+
 const TOP_UP_COLUMNS = 'id, account_id, units, trigger, status, payment_method_id, decline_reason, user_id, idempotency_key, created_at';
 
 /**
@@ -39,7 +42,7 @@ export class TopUpService {
     idempotencyKey: string;
     userId: string | null;
     trigger: 'MANUAL' | 'AUTOMATIC';
-  }): Promise<TopUpRow> {
+  }, onSucceeded?: OnTopUpSucceeded): Promise<TopUpRow> {
     const pending = await inTransaction(this.dataSource, async (tx) => {
       await tx.rows(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`top-up:${input.idempotencyKey}`]);
       const [existing] = await tx.rows<TopUpRow>(`SELECT ${TOP_UP_COLUMNS} FROM billing.top_ups WHERE idempotency_key = $1`, [input.idempotencyKey]);
@@ -52,7 +55,7 @@ export class TopUpService {
       return this.insertPending(tx, input);
     });
     if (!pending || pending.status !== 'PENDING') return pending;
-    return this.chargeAndSettle(pending);
+    return this.chargeAndSettle(pending, onSucceeded);
   }
 
   private async insertPending(
@@ -80,7 +83,7 @@ export class TopUpService {
     return row;
   }
 
-  private async chargeAndSettle(pending: TopUpRow): Promise<TopUpRow> {
+  private async chargeAndSettle(pending: TopUpRow, onSucceeded?: OnTopUpSucceeded): Promise<TopUpRow> {
     const [method] = (await this.dataSource.query(`SELECT provider_token FROM billing.payment_methods WHERE id = $1`, [
       pending.payment_method_id,
     ])) as { provider_token: string }[];
@@ -95,6 +98,7 @@ export class TopUpService {
     return inTransaction(this.dataSource, async (tx) => {
       const [current] = await tx.rows<TopUpRow>(`SELECT ${TOP_UP_COLUMNS} FROM billing.top_ups WHERE id = $1 FOR UPDATE`, [pending.id]);
       if (current.status !== 'PENDING') return current;
+      let balanceAfter = 0;
       if (result.status === 'SUCCEEDED') {
         await tx.rows(`SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [pending.account_id]);
         const { balancesAfter } = await postMovement(tx, {
@@ -106,6 +110,7 @@ export class TopUpService {
             { book: 'PAYMENTS', payingAccountId: pending.account_id, userId: pending.user_id, units: -units },
           ],
         });
+        balanceAfter = balancesAfter.get(pending.account_id)!;
         await tx.rows(`INSERT INTO billing.events (type, account_id, payload) VALUES ('TOP_UP_SUCCEEDED', $1, $2)`, [
           pending.account_id,
           JSON.stringify({ topUpId: pending.id, units, trigger: pending.trigger, balance: balancesAfter.get(pending.account_id) }),
@@ -126,6 +131,7 @@ export class TopUpService {
           result.status === 'DECLINED' ? result.reason : null,
         ],
       );
+      if (settled.status === 'SUCCEEDED' && onSucceeded) await onSucceeded(tx, settled, balanceAfter);
       return settled;
     });
   }

@@ -49,6 +49,8 @@ export const Mutation = {
   issueInvoice: (_root: unknown, args: { id: string }, ctx: BillingContext) => ctx.invoices.issue(args.id),
   markInvoicePaid: (_root: unknown, args: { id: string }, ctx: BillingContext) => ctx.invoices.markPaid(args.id),
 
+  // Internal (@inaccessible, SERVICE principal only): the send path. Deliberately not in the
+  // activity log (SPEC I9): the append-only ledger records every reservation, capture and release.
   reserveCredit: (_root: unknown, args: { input: ReserveCreditInput }, ctx: BillingContext) =>
     ctx.credit.reserve({ ...args.input, holdSeconds: args.input.holdSeconds ?? undefined }),
   captureCredit: async (_root: unknown, args: { reservationId: string; units?: number | null }, ctx: BillingContext): Promise<CreditReservation> => {

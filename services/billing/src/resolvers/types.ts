@@ -2,7 +2,7 @@ import { assertId } from '@platform/errors';
 import type { BillingContext, LimitRow, PaymentMethodRow, ProfileRow, UserLimitRow } from '../context';
 import { invoiceCsv, invoicePdf } from '../invoice-documents';
 import { INVOICE_COLUMNS, type InvoiceLineRow, type InvoiceRow } from '../invoice-service';
-import { subtreeAccounts } from '../read-model';
+import { accountNames } from '../read-model';
 import { sqlOf } from '../sql';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
@@ -82,8 +82,8 @@ export const Invoice = {
     if (args.format === 'CSV') {
       return { filename: `${stem}.csv`, contentType: 'text/csv; charset=utf-8', base64: Buffer.from(invoiceCsv(row, lines), 'utf8').toString('base64') };
     }
-    const [root] = await subtreeAccounts(sqlOf(ctx.dataSource), row.account_id);
-    const pdf = await invoicePdf(row, lines, root?.name ?? row.account_id);
+    const names = await accountNames(sqlOf(ctx.dataSource), [row.account_id]);
+    const pdf = await invoicePdf(row, lines, names.get(row.account_id) ?? row.account_id);
     return { filename: `${stem}.pdf`, contentType: 'application/pdf', base64: pdf.toString('base64') };
   },
 };
