@@ -9,6 +9,7 @@ import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { createGraphQLHandler, createLogger, listen, operationNamePlugin, type Logger, type RunningServer } from '@platform/server';
 import { EXPLORER_HTML } from './explorer';
+import { EXPORTS_PREFIX, proxyExports } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
 import { connectRedis, RedisKeyValueCache } from './redis';
@@ -177,8 +178,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : operation;
     },
   });
+  const exportsProxy = proxyExports(options.subgraphUrls.messaging);
   const server = await listen(
-    handler,
+    (request, response) => (request.url?.startsWith(EXPORTS_PREFIX) ? exportsProxy(request, response) : handler(request, response)),
     options.port ?? config.gatewayPort,
     config.host,
     async () => {

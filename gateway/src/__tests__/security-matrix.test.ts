@@ -76,6 +76,8 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   closeAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { closeAccount(id: $target) { id } }' },
   suspendAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { suspendAccount(id: $target) { id } }' },
   resumeAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { resumeAccount(id: $target) { id } }' },
+  // Mutation: reporting
+  createUsageExport: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createUsageExport(accountId: $target, from: "2024-01-01", to: "2024-01-31") { url } }' },
   // Mutation: billing
   setBillingMode: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setBillingMode(accountId: $target, mode: PREPAID) { id } }' },
   enableOwnBalance: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { enableOwnBalance(accountId: $target) { __typename } }' },

@@ -33,7 +33,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   prepareOperation?(operation: HttpOperation, context: TContext): Promise<HttpOperation>;
   /** Served for a browser's GET of the GraphQL path without parameters (development explorer). */
   explorerHtml?: string;
+  /** Other paths this server answers (e.g. messaging's streamed CSV export), by exact pathname. */
+  routes?: Record<string, HttpRoute>;
 }
+
+export type HttpRoute = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>;
 
 const HTTP_STATUS: Partial<Record<string, number>> = {
   UNAUTHENTICATED: 401,
@@ -165,6 +169,14 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
     if (url.pathname === '/ready') {
       const ready = await options.ready().catch(() => false);
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    }
+    const route = options.routes?.[url.pathname];
+    if (route) {
+      return route(request, response).catch((error) => {
+        logger.error({ err: error }, 'route failed');
+        if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
+        else response.destroy();
+      });
     }
     if (url.pathname !== graphqlPath) return sendJson(response, 404, { error: 'not found' });
 

@@ -11,7 +11,7 @@ import type { DataSource } from 'typeorm';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, verifyPrincipal, type Principal } from '@platform/authz';
 import { formatError } from '@platform/errors';
-import { createGraphQLHandler, listen, operationNamePlugin, type RunningServer } from './http';
+import { createGraphQLHandler, listen, operationNamePlugin, type HttpRoute, type RunningServer } from './http';
 import { createLogger, type Logger } from './logger';
 
 export interface SubgraphRequestContext extends BaseContext {
@@ -30,6 +30,8 @@ export interface SubgraphDefinition<TContext extends SubgraphRequestContext> {
   permissions: IRules;
   /** Adds the subgraph's own per-request loaders to the shared context. */
   createContext(base: SubgraphRequestContext, dataSource: DataSource): TContext;
+  /** HTTP routes besides /graphql; they authenticate their requests themselves. */
+  httpRoutes?(dataSource: DataSource, config: PlatformConfig, logger: Logger): Record<string, HttpRoute>;
 }
 
 /**
@@ -96,6 +98,7 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
       await dataSource.query('SELECT 1');
       return true;
     },
+    routes: definition.httpRoutes?.(dataSource, config, logger),
     buildContext: async (request, requestId) => {
       const principal = verifyPrincipal(request.headers[PRINCIPAL_HEADER] as string | undefined, config.internalSigningSecret);
       const base: SubgraphRequestContext = {

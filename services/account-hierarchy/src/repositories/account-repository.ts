@@ -113,6 +113,14 @@ export class AccountWriter {
         WHERE path @> ARRAY[$1::uuid]`,
       [account.id, newParent.path, account.depth + 1, newParent.depth + 1 - account.depth, newParent.id],
     );
+    // The one sanctioned write into another subgraph's schema: usage rollups (SPEC R1) are keyed by
+    // ancestor, so the moved subtree's history must follow it in this same transaction (SPEC H7), or
+    // reports would disagree with the tree. The function is owned and migrated by messaging.
+    await this.manager.query(`SELECT messaging.move_account_usage($1::uuid, $2::uuid[], $3::uuid[])`, [
+      account.id,
+      account.path,
+      [...newParent.path, account.id],
+    ]);
   }
 
   async setStatus(id: string, status: AccountStatus, options: { cascade: boolean }): Promise<void> {
