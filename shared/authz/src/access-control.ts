@@ -30,6 +30,16 @@ export interface Grant {
   accountPath: string[];
   role: Role | null;
   permissions: Set<Permission>;
+  /** Per-membership limits (SPEC I6); absent for API keys (no per-user limits). */
+  limits?: MembershipLimits;
+}
+
+/** SPEC I6, as identity stores them on identity.memberships. */
+export interface MembershipLimits {
+  /** null: every sender id of the account */
+  allowedSenderIds: string[] | null;
+  contactAccess: 'ALL' | 'SELECTED';
+  contactGroups: { groupId: string; access: 'RESTRICTED' | 'FULL' }[];
 }
 
 export type DataScope = 'ALL' | 'OWN' | 'NONE';
@@ -47,7 +57,8 @@ const CHAIN_SQL = `
 // Memberships count only while ACTIVE and while their account is not closed (SPEC H6: users of a
 // closed account lose access).
 const USER_GRANTS_SQL = `
-  SELECT m.id, m.account_id, m.role, m.granted_permissions, m.revoked_permissions, a.depth, a.path
+  SELECT m.id, m.account_id, m.role, m.granted_permissions, m.revoked_permissions, a.depth, a.path,
+         m.allowed_sender_ids, m.contact_access, m.contact_groups
     FROM identity.memberships m
     JOIN hierarchy.accounts a ON a.id = m.account_id
    WHERE m.user_id = $1 AND m.status = 'ACTIVE' AND a.status <> 'CLOSED'
@@ -160,6 +171,9 @@ export class AccessControl {
         revoked_permissions: string[];
         depth: number;
         path: string[];
+        allowed_sender_ids: string[] | null;
+        contact_access: 'ALL' | 'SELECTED';
+        contact_groups: MembershipLimits['contactGroups'];
       }[] = await this.db.query(USER_GRANTS_SQL, [this.principal.id]);
       return rows.map((r) => ({
         membershipId: r.id,
@@ -167,6 +181,7 @@ export class AccessControl {
         accountPath: r.path,
         role: r.role,
         permissions: effectivePermissions(r.role, r.depth, r.granted_permissions, r.revoked_permissions),
+        limits: { allowedSenderIds: r.allowed_sender_ids, contactAccess: r.contact_access, contactGroups: r.contact_groups ?? [] },
       }));
     }
     if (this.principal.kind === 'API_KEY') {
@@ -221,6 +236,22 @@ export class AccessControl {
       throw new AppError('FORBIDDEN', `Missing permission "${permission}" on this account`);
     }
     return chain;
+  }
+
+  /**
+   * The I6 limits that bind the caller on an account: the union over its memberships on the chain
+   * (any membership without a sender list or with ALL contact access lifts that limit; a group
+   * granted FULL by one membership is FULL). API keys and services carry no per-user limits.
+   */
+  async limitsOn(accountId: string): Promise<MembershipLimits> {
+    const chain = await this.chains.load(accountId);
+    const grants = chain ? (await this.grantsOn(chain)).filter((g) => g.limits) : [];
+    if (grants.length === 0) return { allowedSenderIds: null, contactAccess: 'ALL', contactGroups: [] };
+    const senders = grants.some((g) => g.limits!.allowedSenderIds === null) ? null : [...new Set(grants.flatMap((g) => g.limits!.allowedSenderIds!))];
+    if (grants.some((g) => g.limits!.contactAccess === 'ALL')) return { allowedSenderIds: senders, contactAccess: 'ALL', contactGroups: [] };
+    const groups = new Map<string, 'RESTRICTED' | 'FULL'>();
+    for (const grant of grants) for (const g of grant.limits!.contactGroups) if (groups.get(g.groupId) !== 'FULL') groups.set(g.groupId, g.access);
+    return { allowedSenderIds: senders, contactAccess: 'SELECTED', contactGroups: [...groups].map(([groupId, access]) => ({ groupId, access })) };
   }
 
   /** ALL with `permission`, OWN with its `.own` variant (basic users), else NONE. */

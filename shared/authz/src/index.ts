@@ -3,3 +3,4 @@ export * from './permissions';
 export * from './access-control';
 export * from './rules';
 export * from './authenticate';
+export * from './account-settings';

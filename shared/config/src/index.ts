@@ -36,6 +36,46 @@ export interface PlatformConfig {
   /** Time in-flight requests get to finish on shutdown before connections are cut (every server). */
   shutdownTimeoutSeconds: number;
   gateway: GatewaySettings;
+  messaging: MessagingSettings;
+  webhooks: WebhookSettings;
+}
+
+/** SPEC M10: webhook endpoints and their dispatcher. */
+export interface WebhookSettings {
+  /** Key (≥ 32 chars) that encrypts endpoint signing secrets at rest (AES-256-GCM); never logged. */
+  encryptionKey: string;
+  /** Accept http://127.0.0.1 / localhost / [::1] endpoint URLs (local receivers, tests); never in production. */
+  allowLoopbackUrls: boolean;
+  /** How often the dispatcher relays outboxes and sends due deliveries; 0 turns the background job off. */
+  dispatchIntervalMs: number;
+  /** Attempts of one delivery before it is given up (and its endpoint disabled when nothing succeeded since). */
+  maxAttempts: number;
+  /** Time a receiver gets to answer one attempt. */
+  requestTimeoutMs: number;
+  /** After rotateWebhookSecret, how long the previous secret still signs (both signatures are sent). */
+  rotationOverlapSeconds: number;
+}
+
+/** SPEC M1-M5, M7. */
+export interface MessagingSettings {
+  /** The carrier adapter: the built-in loopback (default) or an HTTP provider. */
+  carrier: 'loopback' | 'http';
+  /** The HTTP provider's endpoint (carrier = http). */
+  carrierHttpUrl: string | undefined;
+  /** Delivery pipeline: pause between polls when the queue is empty; 0 turns the background workers off. */
+  workerIntervalMs: number;
+  /** Messages one worker claims per round. */
+  workerBatchSize: number;
+  /** How long a claim lasts; a worker killed mid-batch loses its claim after this. */
+  workerLeaseSeconds: number;
+  /** Loopback carrier: delay before a delivery receipt. */
+  loopbackReceiptDelayMs: number;
+  /** Loopback carrier: share of messages that fail or expire, in percent. */
+  loopbackFailurePercent: number;
+  /** Default country (ISO 3166 alpha-2) of phone numbers written without +country code. */
+  defaultCountry: string;
+  /** The dev/test-only injectInboundMessage mutation; refused in production. */
+  testRoutes: boolean;
 }
 
 export interface GatewaySettings {
@@ -203,8 +243,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       partnerOperationCacheTtlSeconds: integer('PARTNER_OPERATION_CACHE_TTL_SECONDS', 30, 0, 3600),
       explorer: false,
     },
+    messaging: undefined as unknown as MessagingSettings,
+    webhooks: undefined as unknown as WebhookSettings,
   };
+  config.messaging = {
+    carrier: env.MESSAGING_CARRIER === 'http' ? 'http' : 'loopback',
+    carrierHttpUrl: url('MESSAGING_CARRIER_HTTP_URL', undefined),
+    workerIntervalMs: integer('MESSAGING_WORKER_INTERVAL_MS', 100, 0, 60_000),
+    workerBatchSize: integer('MESSAGING_WORKER_BATCH_SIZE', 1000, 1, 10_000),
+    workerLeaseSeconds: integer('MESSAGING_WORKER_LEASE_SECONDS', 30, 1, 3600),
+    loopbackReceiptDelayMs: integer('LOOPBACK_RECEIPT_DELAY_MS', 1000, 0, 3_600_000),
+    loopbackFailurePercent: integer('LOOPBACK_FAILURE_PERCENT', 0, 0, 100),
+    defaultCountry: /^[A-Z]{2}$/.test(env.MESSAGING_DEFAULT_COUNTRY ?? 'GB') ? (env.MESSAGING_DEFAULT_COUNTRY ?? 'GB') : (problems.push('MESSAGING_DEFAULT_COUNTRY must be an ISO 3166 alpha-2 code such as GB'), 'GB'),
+    testRoutes: boolean('MESSAGING_TEST_ROUTES', !isProduction),
+  };
+  if (env.MESSAGING_CARRIER !== undefined && !['loopback', 'http', ''].includes(env.MESSAGING_CARRIER)) problems.push(`MESSAGING_CARRIER must be loopback or http (got "${env.MESSAGING_CARRIER}")`);
+  if (config.messaging.carrier === 'http' && !config.messaging.carrierHttpUrl) problems.push('MESSAGING_CARRIER_HTTP_URL is required when MESSAGING_CARRIER=http');
+  if (isProduction && config.messaging.testRoutes) problems.push('MESSAGING_TEST_ROUTES cannot be true in production');
   config.gateway.explorer = boolean('GATEWAY_EXPLORER', nodeEnv === 'development');
+  const webhookKey = env.WEBHOOK_ENCRYPTION_KEY ?? '';
+  if (!webhookKey && isProduction) problems.push('WEBHOOK_ENCRYPTION_KEY is required in production');
+  else if (webhookKey && webhookKey.length < 32) problems.push('WEBHOOK_ENCRYPTION_KEY must be at least 32 characters');
+  config.webhooks = {
+    // Outside production the key derives from the (development) signing secret, so every local process agrees on it.
+    encryptionKey: webhookKey || `webhooks:${internalSigningSecret}`,
+    allowLoopbackUrls: boolean('WEBHOOK_ALLOW_LOOPBACK_URLS', false),
+    dispatchIntervalMs: integer('WEBHOOK_DISPATCH_INTERVAL_MS', 1_000, 0, 3_600_000),
+    maxAttempts: integer('WEBHOOK_MAX_ATTEMPTS', 8, 1, 20),
+    requestTimeoutMs: integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    rotationOverlapSeconds: integer('WEBHOOK_ROTATION_OVERLAP_SECONDS', 24 * 3600, 0, 30 * 24 * 3600),
+  };
+  if (isProduction && config.webhooks.allowLoopbackUrls) problems.push('WEBHOOK_ALLOW_LOOPBACK_URLS cannot be true in production');
   if (isProduction && config.gateway.explorer) problems.push('GATEWAY_EXPLORER cannot be true in production');
   if (isProduction && config.redisUrl?.startsWith('redis://') && !new URL(config.redisUrl).password) {
     problems.push('REDIS_URL must carry a password in production (redis://:<password>@host:6379)');

@@ -44,6 +44,13 @@ export const ERROR_CODES = {
   RESERVATION_EXPIRED: 'The credit reservation expired before it was captured; its units were released.',
   INVALID_TRANSFER: 'Transfers go only between an account and one of its descendants, each with its own balance or limit.',
   PAYMENT_DECLINED: 'The payment provider declined the charge; nothing was credited.',
+  WEBHOOK_URL_NOT_ALLOWED: 'A BAD_USER_INPUT of webhook endpoint URLs: not https (production), loopback without the development flag, or a private, link-local or metadata address; extensions.reason says which.',
+  SENDER_NOT_ALLOWED: 'The sender ID is not active, not available to the account, or not in the user\'s allowed sender IDs.',
+  OUTSIDE_LIMIT: 'A daily or monthly SMS limit of the account or an ancestor would be exceeded; extensions name the account and period.',
+  INVALID_PHONE_NUMBER: 'The phone number is not a valid number for its country.',
+  NO_RECIPIENTS: 'The send names no recipient that may receive it.',
+  INVALID_VERIFICATION_CODE: 'The verification code of the personal number is wrong or expired.',
+  NOT_AVAILABLE_IN_PRODUCTION: 'A development and test facility that production refuses.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

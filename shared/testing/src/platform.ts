@@ -4,7 +4,7 @@ import { migrate, QueryCounter } from '@platform/db';
 import { startSubgraph, createLogger, type Logger, type RunningServer, type SubgraphDefinition, type SubgraphRequestContext } from '@platform/server';
 import { createHierarchyDataSource, hierarchySubgraph, HIERARCHY_SCHEMA, seedHierarchyDemo } from '@platform/account-hierarchy';
 import { createIdentityDataSource, identitySubgraph, IDENTITY_SCHEMA, seedIdentityDemo } from '@platform/identity';
-import { createMessagingDataSource, messagingSubgraph, MESSAGING_SCHEMA, seedMessagingDemo } from '@platform/messaging';
+import { createMessagingDataSource, messagingSubgraph, MESSAGING_SCHEMA, seedMessagingDemo, withWebhookDispatcher, startMessagingBackgroundJobs } from '@platform/messaging';
 import { createBillingDataSource, billingSubgraph, BILLING_SCHEMA, seedBillingDemo, startBillingSweeper } from '@platform/billing';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
 
@@ -36,6 +36,7 @@ export const SERVICES: Record<SubgraphName, ServiceModule> = {
     definition: messagingSubgraph as unknown as ServiceModule['definition'],
     createDataSource: createMessagingDataSource,
     seedDemo: seedMessagingDemo,
+    startBackgroundJobs: withWebhookDispatcher(startMessagingBackgroundJobs),
   },
   billing: {
     schema: BILLING_SCHEMA,
@@ -80,19 +81,22 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
   const subgraphUrls = {} as Record<SubgraphName, string>;
   const backgroundJobs: { stop(): Promise<void> }[] = [];
   try {
-    for (const name of SUBGRAPH_NAMES) {
+    // Billing before messaging: messaging calls billing's credit mutations at the URL it really listens on.
+    const startOrder = [...SUBGRAPH_NAMES].sort((a, b) => Number(b === 'billing') - Number(a === 'billing'));
+    for (const name of startOrder) {
       const service = SERVICES[name];
+      const serviceConfig = name === 'messaging' && subgraphUrls.billing ? { ...config, subgraphUrls: { ...config.subgraphUrls, billing: subgraphUrls.billing } } : config;
       const dataSource = service.createDataSource(databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
       await dataSource.initialize();
       dataSources.push(dataSource);
       const logger = createLogger(name, config.logLevel);
       const server = await startSubgraph(service.definition, {
-        config,
+        config: serviceConfig,
         dataSource,
         port: options.ephemeralPorts ? 0 : config.subgraphPorts[name],
         logger,
       });
-      if (service.startBackgroundJobs) backgroundJobs.push(service.startBackgroundJobs(dataSource, config, logger));
+      if (service.startBackgroundJobs) backgroundJobs.push(service.startBackgroundJobs(dataSource, serviceConfig, logger));
       servers.push(server);
       subgraphUrls[name] = server.url;
     }

@@ -1,0 +1,190 @@
+import crypto from 'node:crypto';
+import { demoAccount, demoUser } from '@platform/demo-data';
+import { startTestStack, type TestStack } from '@platform/testing';
+
+jest.setTimeout(120_000);
+
+const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { batchId accepted status sendAt costUnits partsPerMessage skipped { recipient reason } messageIds } }`;
+const BULK = `mutation($input: SendBulkInput!) { sendBulk(input: $input) { batchId accepted status sendAt costUnits skipped { recipient reason } messageIds } }`;
+const code = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
+const number = (i: number) => `+4474001${String(i).padStart(5, '0')}`;
+
+describe('sending (SPEC M1, M2, H5, I6)', () => {
+  let stack: TestStack;
+  let hqAdmin: string;
+  let advanced: string;
+  const storeN1 = demoAccount('store-n1').id;
+  const storeN2 = demoAccount('store-n2').id;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { MESSAGING_WORKER_INTERVAL_MS: '0' } });
+    hqAdmin = await stack.login(demoUser('hq-admin').email);
+    advanced = await stack.login(demoUser('n1-advanced').email);
+    // The demo head office closes its sending window at night; the window has its own test below.
+    await stack.graphql(`mutation($id: ID!) { updateAccountSettings(id: $id, input: { clear: [SENDING_WINDOW] }) { id } }`, { id: demoAccount('hq').id }, hqAdmin);
+  });
+  afterAll(() => stack?.close());
+
+  const settings = (accountId: string, input: Record<string, unknown>) =>
+    stack.graphql(`mutation($id: ID!, $input: AccountSettingsInput!) { updateAccountSettings(id: $id, input: $input) { id } }`, { id: accountId, input }, hqAdmin);
+  const messageRows = async (accountId: string) => Number((await stack.sql.query(`SELECT count(*) FROM messaging.messages WHERE account_id = $1`, [accountId])).rows[0].count);
+
+  it('queues a message, reserves and captures its credit, and answers a retry with the same idempotency key identically', async () => {
+    // Arrange
+    const input = { accountId: storeN1, to: '07400 100001', body: 'Hello €', idempotencyKey: crypto.randomUUID() };
+
+    // Act
+    const first = await stack.graphql(SEND, { input }, advanced);
+    const retry = await stack.graphql(SEND, { input }, advanced);
+    const reused = await stack.graphql(SEND, { input: { ...input, body: 'other' } }, advanced);
+
+    // Assert
+    expect(first.errors).toBeUndefined();
+    expect(first.data.sendMessage).toMatchObject({ accepted: 1, status: 'QUEUED', costUnits: 1, partsPerMessage: 1 });
+    expect(retry.data.sendMessage).toEqual(first.data.sendMessage);
+    expect(code(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
+    const { rows } = await stack.sql.query(`SELECT recipient, status, usage_day IS NOT NULL AS dated FROM messaging.messages WHERE batch_id = $1`, [first.data.sendMessage.batchId]);
+    expect(rows).toEqual([{ recipient: '+447400100001', status: 'QUEUED', dated: true }]);
+    const reservation = await stack.sql.query(`SELECT status, captured_units FROM billing.reservations WHERE idempotency_key = $1`, [`send:${storeN1}:${input.idempotencyKey}`]);
+    expect(reservation.rows).toEqual([{ status: 'CAPTURED', captured_units: expect.anything() }]);
+  });
+
+  it('refuses a suspended account with ACCOUNT_SUSPENDED and writes nothing', async () => {
+    // Arrange
+    await stack.graphql(`mutation($id: ID!) { suspendAccount(id: $id) { id } }`, { id: storeN2 }, hqAdmin);
+    const before = await messageRows(storeN2);
+
+    // Act
+    const refused = await stack.graphql(SEND, { input: { accountId: storeN2, to: '+447400100002', body: 'x' } }, hqAdmin);
+    await stack.graphql(`mutation($id: ID!) { resumeAccount(id: $id) { id } }`, { id: storeN2 }, hqAdmin);
+    const allowed = await stack.graphql(SEND, { input: { accountId: storeN2, to: '+447400100002', body: 'x' } }, hqAdmin);
+
+    // Assert
+    expect(code(refused)).toBe('ACCOUNT_SUSPENDED');
+    expect(allowed.data.sendMessage.accepted).toBe(1);
+    expect(await messageRows(storeN2)).toBe(before + 1);
+  });
+
+  it('allows only active sender IDs of the account (or shared down) and the user\'s allowed sender IDs', async () => {
+    // Arrange
+    const tag = await stack.graphql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: ALPHANUMERIC, value: "Store N1" }) { id status } }`, { a: storeN1 }, hqAdmin);
+    const other = await stack.graphql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: ALPHANUMERIC, value: "Store N2" }) { id } }`, { a: storeN2 }, hqAdmin);
+    const dedicated = await stack.graphql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: DEDICATED_NUMBER, value: "+447400999001" }) { id status } }`, { a: storeN1 }, hqAdmin);
+    const badTag = await stack.graphql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: ALPHANUMERIC, value: "TwelveChars1" }) { id } }`, { a: storeN1 }, hqAdmin);
+    const tagId = tag.data.requestSenderId.id;
+    const membership = (await stack.sql.query(`SELECT id FROM identity.memberships WHERE user_id = $1`, [demoUser('n1-advanced').id])).rows[0].id;
+
+    // Act
+    const ownTag = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: tagId } }, advanced);
+    const siblingTag = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: other.data.requestSenderId.id } }, advanced);
+    const requested = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: dedicated.data.requestSenderId.id } }, advanced);
+    await stack.graphql(`mutation($id: ID!) { activateSenderId(id: $id) { status } }`, { id: dedicated.data.requestSenderId.id }, hqAdmin);
+    await stack.graphql(`mutation($id: ID!, $s: [ID!]) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: false, allowedSenderIds: $s, contactAccess: ALL }) { id } }`, { id: membership, s: [tagId] }, hqAdmin);
+    const notAllowed = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: dedicated.data.requestSenderId.id } }, advanced);
+    const sharedPool = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x' } }, advanced);
+    const allowed = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: tagId } }, advanced);
+    await stack.graphql(`mutation($id: ID!) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: true, contactAccess: ALL }) { id } }`, { id: membership }, hqAdmin);
+
+    // Assert
+    expect(tag.data.requestSenderId.status).toBe('ACTIVE');
+    expect(dedicated.data.requestSenderId.status).toBe('REQUESTED');
+    expect(code(badTag)).toBe('BAD_USER_INPUT');
+    expect(ownTag.data.sendMessage.accepted).toBe(1);
+    expect([code(siblingTag), code(requested), code(notAllowed), code(sharedPool)]).toEqual(['SENDER_NOT_ALLOWED', 'SENDER_NOT_ALLOWED', 'SENDER_NOT_ALLOWED', 'SENDER_NOT_ALLOWED']);
+    expect(allowed.data.sendMessage.accepted).toBe(1);
+  });
+
+  it('skips opted-out numbers (reported), and an opt-out keyword reply unsubscribes until an admin resubscribes', async () => {
+    // Arrange
+    const inbound = await stack.graphql(`mutation($a: ID!) { injectInboundMessage(accountId: $a, from: "+447400100004", body: " stop ") { optedOut confirmationMessageId } }`, { a: storeN1 }, hqAdmin);
+
+    // Act
+    const bulk = await stack.graphql(BULK, { input: { accountId: storeN1, to: ['+447400100004', '+447400100005', 'not a number'], body: 'Sale' } }, advanced);
+    const single = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100004', body: 'Sale' } }, advanced);
+    const byAdvanced = await stack.graphql(`mutation($a: ID!) { resubscribeContact(accountId: $a, phoneNumber: "+447400100004") }`, { a: storeN1 }, advanced);
+    const byAdmin = await stack.graphql(`mutation($a: ID!) { resubscribeContact(accountId: $a, phoneNumber: "+447400100004") }`, { a: storeN1 }, hqAdmin);
+    const after = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100004', body: 'Sale' } }, advanced);
+
+    // Assert
+    expect(inbound.data.injectInboundMessage.optedOut).toBe(true);
+    expect(inbound.data.injectInboundMessage.confirmationMessageId).toBeTruthy();
+    expect(bulk.data.sendBulk.accepted).toBe(1);
+    expect(bulk.data.sendBulk.skipped).toEqual(expect.arrayContaining([{ recipient: '+447400100004', reason: 'OPTED_OUT' }, { recipient: 'not a number', reason: 'INVALID_PHONE_NUMBER' }]));
+    expect(single.data.sendMessage).toMatchObject({ accepted: 0, costUnits: 0 });
+    expect(code(byAdvanced)).toBe('FORBIDDEN');
+    expect(byAdmin.data.resubscribeContact).toBe(true);
+    expect(after.data.sendMessage.accepted).toBe(1);
+  });
+
+  it('enforces the daily SMS limit of an ancestor at its boundary, and refuses with OUTSIDE_LIMIT writing nothing', async () => {
+    // Arrange: the whole North Region may send 3 more messages today
+    const north = demoAccount('north').id;
+    const used = Number((await stack.sql.query(`SELECT coalesce(max(used), 0) AS used FROM messaging.sms_counters WHERE account_id = $1 AND period_kind = 'DAY'`, [north])).rows[0].used);
+    await settings(north, { smsLimits: { daily: used + 3, monthly: null } });
+
+    // Act
+    const two = await stack.graphql(BULK, { input: { accountId: storeN1, to: [number(501), number(502)], body: 'x' } }, advanced);
+    const tooMany = await stack.graphql(BULK, { input: { accountId: storeN1, to: [number(503), number(504)], body: 'x' } }, advanced);
+    const last = await stack.graphql(SEND, { input: { accountId: storeN1, to: number(505), body: 'x' } }, advanced);
+    const over = await stack.graphql(SEND, { input: { accountId: storeN1, to: number(506), body: 'x' } }, advanced);
+    await settings(north, { smsLimits: { daily: null, monthly: null } });
+
+    // Assert
+    expect(two.data.sendBulk.accepted).toBe(2);
+    expect(code(tooMany)).toBe('OUTSIDE_LIMIT');
+    expect(tooMany.errors![0].extensions).toMatchObject({ limitOf: 'ANCESTOR', period: 'DAY' });
+    expect(last.data.sendMessage.accepted).toBe(1);
+    expect(code(over)).toBe('OUTSIDE_LIMIT');
+    const written = await stack.sql.query(`SELECT count(*)::int AS n FROM messaging.messages WHERE recipient = ANY($1)`, [[number(503), number(504), number(506)]]);
+    expect(written.rows[0].n).toBe(0);
+  });
+
+  it('schedules outside the sending window for the next allowed minute in the account timezone; cancelling releases the credit', async () => {
+    // Arrange: a window that is closed now (yesterday's weekday only), in Tokyo time
+    const tokyoWeekday = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', weekday: 'long' }).format(new Date(Date.now() - 86_400_000)).toUpperCase();
+    await settings(storeN1, { timezone: 'Asia/Tokyo', sendingWindow: { days: [tokyoWeekday], start: '09:00', end: '10:00' } });
+
+    // Act
+    const sent = await stack.graphql(BULK, { input: { accountId: storeN1, to: [number(20), number(21)], body: 'later' } }, advanced);
+    const ids = sent.data.sendBulk.messageIds;
+    const cancelOne = await stack.graphql(`mutation($id: ID!) { cancelMessage(id: $id) { status } }`, { id: ids[0] }, advanced);
+    const held = await stack.sql.query(`SELECT r.status FROM billing.reservations r JOIN messaging.send_batches b ON b.reservation_id = r.id WHERE b.id = $1`, [sent.data.sendBulk.batchId]);
+    const cancelTwo = await stack.graphql(`mutation($id: ID!) { cancelMessage(id: $id) { status } }`, { id: ids[1] }, advanced);
+    const again = await stack.graphql(`mutation($id: ID!) { cancelMessage(id: $id) { status } }`, { id: ids[1] }, advanced);
+    const released = await stack.sql.query(`SELECT r.status FROM billing.reservations r JOIN messaging.send_batches b ON b.reservation_id = r.id WHERE b.id = $1`, [sent.data.sendBulk.batchId]);
+    await settings(storeN1, { clear: ['SENDING_WINDOW', 'TIMEZONE'] });
+
+    // Assert
+    expect(sent.data.sendBulk.status).toBe('SCHEDULED');
+    const sendAt = new Date(sent.data.sendBulk.sendAt);
+    expect(new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(sendAt)).toBe(`${tokyoWeekday[0]}${tokyoWeekday.slice(1).toLowerCase()} 09:00`);
+    expect(sendAt.getTime()).toBeGreaterThan(Date.now() + 5 * 86_400_000);
+    expect(cancelOne.data.cancelMessage.status).toBe('CANCELLED');
+    expect(held.rows[0].status).toBe('HELD');
+    expect(cancelTwo.data.cancelMessage.status).toBe('CANCELLED');
+    expect(code(again)).toBe('INVALID_STATE');
+    expect(released.rows[0].status).toBe('RELEASED');
+  });
+
+  it('accepts exactly 50 of 200 concurrent sends against a daily limit of 50', async () => {
+    // Arrange
+    const store = demoAccount('store-s2').id;
+    await settings(store, { smsLimits: { daily: 50, monthly: null } });
+    const before = await messageRows(store);
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => stack.graphql(SEND, { input: { accountId: store, to: number(1000 + i), body: `Concurrent ${i}` } }, hqAdmin)),
+    );
+
+    // Assert
+    const accepted = results.filter((r) => r.data?.sendMessage?.accepted === 1).length;
+    const refused = results.filter((r) => code(r) === 'OUTSIDE_LIMIT').length;
+    expect({ accepted, refused }).toEqual({ accepted: 50, refused: 150 });
+    expect(await messageRows(store)).toBe(before + 50);
+    const counter = await stack.sql.query(`SELECT used FROM messaging.sms_counters WHERE account_id = $1 AND period_kind = 'DAY'`, [store]);
+    expect(counter.rows[0].used).toBe(50);
+    const held = await stack.sql.query(`SELECT count(*)::int AS n FROM billing.reservations WHERE account_id = $1 AND status = 'HELD'`, [store]);
+    expect(held.rows[0].n).toBe(0);
+  });
+});

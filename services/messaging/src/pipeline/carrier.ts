@@ -1,0 +1,116 @@
+import crypto from 'node:crypto';
+import type { Queryable } from '@platform/authz';
+import type { MessagingSettings } from '@platform/config';
+
+/** One SMS handed to a carrier; `messageId` is the idempotency key of the call (SPEC M3). */
+export interface OutboundSms {
+  messageId: string;
+  recipient: string;
+  sender: string;
+  body: string;
+  wantsReceipt: boolean;
+}
+
+export interface CarrierAcceptance {
+  messageId: string;
+  carrierMessageId: string;
+  accepted: boolean;
+  errorCode?: string;
+}
+
+export type DeliveryOutcome = 'DELIVERED' | 'FAILED' | 'EXPIRED';
+
+export interface DeliveryReceipt {
+  messageId: string;
+  outcome: DeliveryOutcome;
+}
+
+/**
+ * The provider interface. `send` must be idempotent by message id: a worker that dies after the
+ * call but before recording it calls again after its lease expires, and the carrier must not send twice.
+ */
+export interface Carrier {
+  readonly name: string;
+  send(messages: OutboundSms[]): Promise<CarrierAcceptance[]>;
+  /**
+   * Carriers that keep their receipts in PostgreSQL (the loopback) hand over the due ones inside the
+   * caller's transaction, so a receipt is applied exactly once. HTTP providers push receipts instead.
+   */
+  takeDueReceipts?(tx: Queryable, limit: number): Promise<DeliveryReceipt[]>;
+}
+
+/**
+ * The built-in loopback carrier (the default): records each message once in
+ * messaging.loopback_carrier_calls (a repeated call for the same message id only counts `calls`),
+ * and produces a receipt after `receiptDelayMs`, failing or expiring `failurePercent` % of messages.
+ */
+export class LoopbackCarrier implements Carrier {
+  readonly name = 'loopback';
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly options: { receiptDelayMs: number; failurePercent: number },
+  ) {}
+
+  async send(messages: OutboundSms[]): Promise<CarrierAcceptance[]> {
+    if (messages.length === 0) return [];
+    const outcomes = messages.map(() => {
+      if (Math.random() * 100 >= this.options.failurePercent) return 'DELIVERED';
+      return Math.random() < 0.5 ? 'FAILED' : 'EXPIRED';
+    });
+    const rows: { message_id: string; carrier_message_id: string }[] = await this.db.query(
+      `INSERT INTO messaging.loopback_carrier_calls (message_id, carrier_message_id, recipient, sender, body, wants_receipt, receipt_due_at, outcome)
+       SELECT m.id, 'loop-' || m.id, m.recipient, m.sender, m.body, m.wants_receipt, now() + make_interval(secs => $7::float8 / 1000), m.outcome
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS m(id, recipient, sender, body, wants_receipt, outcome)
+       ON CONFLICT (message_id) DO UPDATE SET calls = messaging.loopback_carrier_calls.calls + 1
+       RETURNING message_id, carrier_message_id`,
+      [
+        messages.map((m) => m.messageId),
+        messages.map((m) => m.recipient),
+        messages.map((m) => m.sender),
+        messages.map((m) => m.body),
+        messages.map((m) => m.wantsReceipt),
+        outcomes,
+        this.options.receiptDelayMs,
+      ],
+    );
+    return rows.map((r) => ({ messageId: r.message_id, carrierMessageId: r.carrier_message_id, accepted: true }));
+  }
+
+  async takeDueReceipts(tx: Queryable, limit: number): Promise<DeliveryReceipt[]> {
+    const rows: { message_id: string; outcome: DeliveryOutcome }[] = await tx.query(
+      `UPDATE messaging.loopback_carrier_calls SET receipt_reported_at = now()
+        WHERE message_id IN (SELECT message_id FROM messaging.loopback_carrier_calls
+                              WHERE receipt_reported_at IS NULL AND wants_receipt AND receipt_due_at <= now()
+                              ORDER BY receipt_due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING message_id, outcome`,
+      [limit],
+    );
+    return rows.map((r) => ({ messageId: r.message_id, outcome: r.outcome }));
+  }
+}
+
+/**
+ * A real provider over HTTP: POSTs `{ messages: [{ id, to, from, body, receipt }] }` with the message ids
+ * as idempotency keys and expects `{ results: [{ id, providerId, accepted, error? }] }`.
+ */
+export class HttpCarrier implements Carrier {
+  readonly name = 'http';
+  constructor(private readonly url: string) {}
+
+  async send(messages: OutboundSms[]): Promise<CarrierAcceptance[]> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': crypto.createHash('sha256').update(messages.map((m) => m.messageId).join(',')).digest('hex') },
+      body: JSON.stringify({ messages: messages.map((m) => ({ id: m.messageId, to: m.recipient, from: m.sender, body: m.body, receipt: m.wantsReceipt })) }),
+    });
+    if (!response.ok) throw new Error(`carrier answered ${response.status}`);
+    const body = (await response.json()) as { results: { id: string; providerId: string; accepted: boolean; error?: string }[] };
+    return body.results.map((r) => ({ messageId: r.id, carrierMessageId: r.providerId, accepted: r.accepted, errorCode: r.error }));
+  }
+}
+
+export function createCarrier(db: Queryable, settings: MessagingSettings): Carrier {
+  if (settings.carrier === 'http') return new HttpCarrier(settings.carrierHttpUrl!);
+  return new LoopbackCarrier(db, { receiptDelayMs: settings.loopbackReceiptDelayMs, failurePercent: settings.loopbackFailurePercent });
+}

@@ -1,0 +1,208 @@
+import type { DataSource } from 'typeorm';
+import type { PlatformConfig } from '@platform/config';
+import { queryRows } from '@platform/db';
+import { BillingError, createBillingClient, type BillingClient } from '@platform/billing-client';
+import type { Logger } from '@platform/server';
+import { applyUsage } from '../reporting/usage';
+import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
+import { usageChanges, type UsageRow } from './usage-changes';
+
+/**
+ * The delivery pipeline (SPEC M3). The queue is messaging.messages itself:
+ * 1. claim: due QUEUED rows are leased (`FOR UPDATE SKIP LOCKED`, lease_until) in one autocommitted
+ *    statement, so concurrent workers never take the same rows and a killed worker's rows come back
+ *    after the lease;
+ * 2. the carrier is called with the message ids as idempotency keys;
+ * 3. completion (QUEUED → SENT, only while still QUEUED) is one UPDATE.
+ * A worker killed between 2 and 3 leaves the rows QUEUED; the next claim calls the carrier again for
+ * the same ids and the carrier does not send twice.
+ */
+export class DeliveryWorker {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly carrier: Carrier,
+    private readonly billing: BillingClient,
+    private readonly options: { batchSize: number; leaseSeconds: number; logger?: Logger },
+  ) {}
+
+  /** Claims, sends and records one batch; answers how many messages it sent. */
+  async deliverBatch(): Promise<number> {
+    const claimed = await queryRows<{ id: string; recipient: string; sender_value: string; body: string; wants_receipt: boolean }>(
+      this.dataSource,
+      `UPDATE messaging.messages SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1
+        WHERE id IN (SELECT id FROM messaging.messages
+                      WHERE status = 'QUEUED' AND send_at <= now() AND (lease_until IS NULL OR lease_until < now())
+                      ORDER BY send_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, recipient, sender_value, body, wants_receipt`,
+      [this.options.batchSize, this.options.leaseSeconds],
+    );
+    if (claimed.length === 0) return 0;
+    const results = await this.carrier.send(
+      claimed.map((m) => ({ messageId: m.id, recipient: m.recipient, sender: m.sender_value, body: m.body, wantsReceipt: m.wants_receipt })),
+    );
+    const accepted = results.filter((r) => r.accepted);
+    const rejected = results.filter((r) => !r.accepted);
+    await this.dataSource.transaction(async (tx) => {
+      if (accepted.length) {
+        await tx.query(
+          `UPDATE messaging.messages m SET status = 'SENT', sent_at = now(), status_at = now(), carrier_message_id = r.carrier_id, lease_until = NULL
+             FROM unnest($1::uuid[], $2::text[]) AS r(id, carrier_id)
+            WHERE m.id = r.id AND m.status = 'QUEUED'`,
+          [accepted.map((r) => r.messageId), accepted.map((r) => r.carrierMessageId)],
+        );
+      }
+      if (rejected.length) {
+        const failed = await queryRows<UsageRow>(
+          tx,
+          `UPDATE messaging.messages m SET status = 'FAILED', status_at = now(), error_code = r.code, lease_until = NULL
+             FROM unnest($1::uuid[], $2::text[]) AS r(id, code)
+            WHERE m.id = r.id AND m.status = 'QUEUED'
+            RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text`,
+          [rejected.map((r) => r.messageId), rejected.map((r) => r.errorCode ?? 'CARRIER_REJECTED')],
+        );
+        await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+      }
+    });
+    return accepted.length;
+  }
+
+  /** Applies the carrier's due delivery receipts (SENT → DELIVERED / FAILED / EXPIRED). */
+  async applyDueReceipts(limit = 5000): Promise<number> {
+    if (!this.carrier.takeDueReceipts) return 0;
+    return this.dataSource.transaction(async (tx) => {
+      const receipts = await this.carrier.takeDueReceipts!(tx, limit);
+      await applyDeliveryReceipts(tx, receipts);
+      return receipts.length;
+    });
+  }
+
+  /**
+   * Credit of batches whose time has come: captures the units of their non-cancelled messages (the
+   * rest of the hold goes back), then queues their SCHEDULED messages. Immediate sends are captured
+   * by the request itself; this retries those whose capture did not happen (e.g. a crash).
+   */
+  async settleDueBatches(limit = 50): Promise<number> {
+    const batches = await queryRows<{ id: string; account_id: string; user_id: string | null; reservation_id: string; units: number }>(
+      this.dataSource,
+      `SELECT b.id, b.account_id, b.user_id, b.reservation_id, b.units FROM messaging.send_batches b
+        WHERE b.credit_state = 'HELD' AND b.send_at <= now() ORDER BY b.send_at LIMIT $1`,
+      [limit],
+    );
+    for (const batch of batches) {
+      try {
+        await settleBatch(this.dataSource, this.billing, batch);
+      } catch (error) {
+        this.options.logger?.warn({ err: error, batchId: batch.id }, 'credit settlement failed; retried next round');
+      }
+    }
+    return batches.length;
+  }
+}
+
+/** Applies receipts in the caller's transaction; a receipt for a message no longer SENT changes nothing. */
+export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?: unknown[]): Promise<any> }, receipts: DeliveryReceipt[]): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (receipts.length === 0) return;
+  const changed = await queryRows<UsageRow & { status: string }>(
+    tx,
+    `UPDATE messaging.messages m SET status = r.outcome, status_at = now()
+       FROM unnest($1::uuid[], $2::text[]) AS r(id, outcome)
+      WHERE m.id = r.id AND m.status = 'SENT'
+      RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text, m.status`,
+    [receipts.map((r) => r.messageId), receipts.map((r) => r.outcome)],
+  );
+  await applyUsage(
+    tx as never,
+    usageChanges(changed, (row) => {
+      const delivered = (row as UsageRow & { status: string }).status === 'DELIVERED' ? 1 : 0;
+      return { messages: 0, parts: 0, delivered, failed: 1 - delivered, costUnits: 0 };
+    }),
+  );
+}
+
+export async function settleBatch(
+  dataSource: DataSource,
+  billing: BillingClient,
+  batch: { id: string; account_id: string; user_id: string | null; reservation_id: string },
+): Promise<void> {
+  const [{ units }] = await queryRows<{ units: number }>(
+    dataSource,
+    `SELECT coalesce(sum(cost_units), 0)::int AS units FROM messaging.messages WHERE batch_id = $1 AND status <> 'CANCELLED'`,
+    [batch.id],
+  );
+  let state: 'CAPTURED' | 'RELEASED' | 'FAILED' = 'CAPTURED';
+  if (units === 0) {
+    await billing.release(batch.reservation_id);
+    state = 'RELEASED';
+  } else {
+    try {
+      await billing.capture(batch.reservation_id, units);
+    } catch (error) {
+      if (!(error instanceof BillingError) || error.code !== 'RESERVATION_EXPIRED') throw error;
+      // A hold lasts at most a day: a send scheduled further ahead reserves again when it is due.
+      try {
+        const again = await billing.reserve({ accountId: batch.account_id, userId: batch.user_id, units, idempotencyKey: `due:${batch.id}`, reference: `send:${batch.id}` });
+        await billing.capture(again.id, units);
+      } catch (retry) {
+        if (!(retry instanceof BillingError) || retry.code !== 'INSUFFICIENT_CREDIT') throw retry;
+        state = 'FAILED';
+      }
+    }
+  }
+  await dataSource.transaction(async (tx) => {
+    await tx.query(`UPDATE messaging.send_batches SET credit_state = $2 WHERE id = $1 AND credit_state = 'HELD'`, [batch.id, state]);
+    if (state === 'FAILED') {
+      const failed = await queryRows<UsageRow>(
+        tx,
+        `UPDATE messaging.messages SET status = 'FAILED', status_at = now(), error_code = 'INSUFFICIENT_CREDIT'
+          WHERE batch_id = $1 AND status = 'SCHEDULED' RETURNING account_id, user_id, sender_id, usage_day::text`,
+        [batch.id],
+      );
+      await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+    } else {
+      await tx.query(`UPDATE messaging.messages SET status = 'QUEUED', status_at = now() WHERE batch_id = $1 AND status = 'SCHEDULED'`, [batch.id]);
+    }
+  });
+}
+
+export function createDeliveryWorker(dataSource: DataSource, config: PlatformConfig, logger?: Logger): DeliveryWorker {
+  const billing = createBillingClient({ url: config.subgraphUrls.billing, signingSecret: config.internalSigningSecret, ttlSeconds: config.principalHeaderTtlSeconds });
+  return new DeliveryWorker(dataSource, createCarrier(dataSource, config.messaging), billing, {
+    batchSize: config.messaging.workerBatchSize,
+    leaseSeconds: config.messaging.workerLeaseSeconds,
+    logger,
+  });
+}
+
+/** Runs the pipeline until stopped: settle due credit, deliver, apply receipts; sleeps only when idle. */
+export function runDeliveryLoop(worker: DeliveryWorker, intervalMs: number, logger?: Logger): { stop(): Promise<void> } {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      let busy = 0;
+      try {
+        await worker.settleDueBatches();
+        busy += await worker.deliverBatch();
+        busy += await worker.applyDueReceipts();
+      } catch (error) {
+        logger?.error({ err: error }, 'delivery round failed');
+      }
+      if (busy === 0 && !stopped) await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, intervalMs);
+      });
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+export function startMessagingBackgroundJobs(dataSource: DataSource, config: PlatformConfig, logger: Logger): { stop(): Promise<void> } {
+  if (config.messaging.workerIntervalMs === 0) return { stop: async () => {} };
+  return runDeliveryLoop(createDeliveryWorker(dataSource, config, logger), config.messaging.workerIntervalMs, logger);
+}
