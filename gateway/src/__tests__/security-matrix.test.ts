@@ -64,6 +64,21 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   invoice: { kind: 'unknown-object', document: 'query($id: ID!) { invoice(id: $id) { id } }', variables: (id) => ({ id }) },
   me: { kind: 'untargeted', rule: 'user', document: '{ me { user { id } } }' },
   permissionCatalogue: { kind: 'untargeted', rule: 'credential', document: '{ permissionCatalogue }' },
+  // Webhooks (messaging, SPEC M10): `webhooks` is an ADMIN default at every level
+  webhookEventTypes: { kind: 'untargeted', rule: 'credential', document: '{ webhookEventTypes { type } }' },
+  webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { id url } }' },
+  webhookEndpoint: { kind: 'unknown-object', document: 'query($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }) },
+  createWebhookEndpoint: {
+    kind: 'account',
+    rule: 'admin',
+    document: 'mutation($target: ID!) { createWebhookEndpoint(input: { accountId: $target, url: "https://93.184.215.14/probe", eventTypes: ["message.status"] }) { endpoint { id } } }',
+  },
+  updateWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "probe" }) { id } }', variables: (id) => ({ id }) },
+  rotateWebhookSecret: { kind: 'unknown-object', document: 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }', variables: (id) => ({ id }) },
+  disableWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { disableWebhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }) },
+  enableWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { enableWebhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }) },
+  deleteWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: (id) => ({ id }) },
+  replayWebhookDelivery: { kind: 'unknown-object', document: 'mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }', variables: (id) => ({ id }) },
   // Mutation: account hierarchy
   createSubAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createSubAccount(input: { parentId: $target, name: "Probe" }) { id } }' },
   moveAccount: {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { appendActivity } from '@platform/audit';
+import { publishEvent } from '@platform/events';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import type { AccountChain } from '@platform/authz';
 import type { HierarchyContext } from './context';
@@ -61,6 +62,7 @@ export class AccountService {
       }
       const child = await writer.insertChild(parent, name);
       await this.logActivity(manager, child, 'createSubAccount', null, { name: child.name, parentId: parent.id, depth: child.depth });
+      await publishEvent(manager, 'hierarchy', { type: 'account.created', accountId: child.id, accountPath: child.path, data: { name: child.name, parentId: parent.id, depth: child.depth } });
       return child;
     });
   }
@@ -89,6 +91,8 @@ export class AccountService {
       await writer.moveSubtree(account, newParent);
       const moved = (await writer.findForUpdate(account.id))!;
       await this.logActivity(manager, moved, 'moveAccount', { parentId: account.parent_id, path: account.path }, { parentId: moved.parent_id, path: moved.path });
+      // Routed by the new path: the new ancestors' subscriptions with includeSubAccounts receive it.
+      await publishEvent(manager, 'hierarchy', { type: 'account.moved', accountId: moved.id, accountPath: moved.path, data: { previousParentId: account.parent_id, parentId: moved.parent_id, depth: moved.depth } });
       return moved;
     });
   }
@@ -130,6 +134,7 @@ export class AccountService {
       await writer.setStatus(account.id, 'CLOSED', { cascade });
       const closed = (await writer.findForUpdate(account.id))!;
       await this.logActivity(manager, closed, 'closeAccount', { status: account.status }, { status: closed.status, cascade });
+      await publishEvent(manager, 'hierarchy', { type: 'account.closed', accountId: closed.id, accountPath: closed.path, data: { cascade } });
       return closed;
     });
   }

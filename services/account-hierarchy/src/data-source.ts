@@ -1,6 +1,7 @@
 import { createDataSource, type QueryCounter } from '@platform/db';
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-CreateAccounts';
 import { CreateHierarchyActivityLog1763800030100 } from './migrations/1763800030100-CreateHierarchyActivityLog';
+import { CreateHierarchyOutbox1763800090100 } from './migrations/1763800090100-CreateHierarchyOutbox';
 
 export const SCHEMA = 'hierarchy';
 
@@ -8,7 +9,7 @@ export function createHierarchyDataSource(url: string, options: { poolSize?: num
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100],
+    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100],
     applicationName: 'account-hierarchy',
     ...options,
   });

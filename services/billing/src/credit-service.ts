@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { publishEvent } from '@platform/events';
 import type { AccountChain } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
 import type { CreditReservation, ReserveCreditInput } from '@platform/billing-client';
@@ -232,10 +233,12 @@ export class CreditService {
         const unitsAfter = balancesAfter.get(reservation.paying_account_id)!;
         const lowThreshold = before.low_balance_threshold === null ? null : Number(before.low_balance_threshold);
         if (lowThreshold !== null && unitsBefore >= lowThreshold && unitsAfter < lowThreshold) {
-          await tx.rows(`INSERT INTO billing.events (type, account_id, payload) VALUES ('LOW_BALANCE', $1, $2)`, [
-            reservation.paying_account_id,
-            JSON.stringify({ accountId: reservation.paying_account_id, balance: unitsAfter, threshold: lowThreshold }),
-          ]);
+          // SPEC B4/M10: delivered to webhook endpoints subscribed to billing.low_balance (shared/events outbox).
+          await publishEvent({ query: (sql, params) => tx.rows(sql, params) }, 'billing', {
+            type: 'billing.low_balance',
+            accountId: reservation.paying_account_id,
+            data: { balance: unitsAfter, threshold: lowThreshold },
+          });
         }
         const autoThreshold = before.auto_top_up_threshold === null ? null : Number(before.auto_top_up_threshold);
         crossedAutoTopUpThreshold = autoThreshold !== null && unitsAfter < autoThreshold;

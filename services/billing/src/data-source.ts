@@ -1,6 +1,7 @@
 import { createDataSource, type QueryCounter } from '@platform/db';
 import { CreateBalances1763800000003 } from './migrations/1763800000003-CreateBalances';
 import { CreateCreditLedger1763800010001 } from './migrations/1763800010001-CreateCreditLedger';
+import { CreateBillingOutbox1763800090200 } from './migrations/1763800090200-CreateBillingOutbox';
 import { CreateBillingActivityLog1763800070000 } from './migrations/1763800070000-CreateBillingActivityLog';
 
 export const SCHEMA = 'billing';
@@ -9,7 +10,7 @@ export function createBillingDataSource(url: string, options: { poolSize?: numbe
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000],
+    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200],
     applicationName: 'billing',
     ...options,
   });

@@ -39,7 +39,8 @@ function supergraphMutations(): { name: string; graph: string; inaccessible: boo
 async function entriesOf(stack: TestStack, action: string): Promise<number> {
   const { rows } = await stack.sql.query(
     `SELECT (SELECT count(*) FROM hierarchy.activity_log WHERE action = $1) + (SELECT count(*) FROM identity.activity_log WHERE action = $1)
-          + (SELECT count(*) FROM billing.activity_log WHERE action = $1) AS n`,
+          + (SELECT count(*) FROM billing.activity_log WHERE action = $1)
+          + (SELECT count(*) FROM messaging.activity_log WHERE action = $1) AS n`,
     [action],
   );
   return Number(rows[0].n);
@@ -50,7 +51,7 @@ describe('activity log (SPEC I9)', () => {
   let issuer: Awaited<ReturnType<typeof startIssuer>>;
 
   beforeAll(async () => {
-    stack = await startTestStack({ env: { SSO_ALLOW_HTTP_ISSUERS: 'true' } });
+    stack = await startTestStack({ env: { SSO_ALLOW_HTTP_ISSUERS: 'true', WEBHOOK_DISPATCH_INTERVAL_MS: '0' } });
     issuer = await startIssuer();
   });
   afterAll(async () => {
@@ -167,6 +168,23 @@ describe('activity log (SPEC I9)', () => {
       },
       issueInvoice: () => call(`mutation($id: ID!) { issueInvoice(id: $id) { status } }`, { id: ids.invoice }, ids.accountant),
       markInvoicePaid: () => call(`mutation($id: ID!) { markInvoicePaid(id: $id) { status } }`, { id: ids.invoice }, ids.accountant),
+      // webhooks (SPEC M10); the suite's stack runs no dispatcher, so nothing is sent anywhere
+      createWebhookEndpoint: async () =>
+        (ids.webhook = (await call(`mutation($a: ID!) { createWebhookEndpoint(input: { accountId: $a, url: "https://93.184.215.14/logged", eventTypes: ["billing.low_balance"] }) { endpoint { id } } }`, { a: north })).createWebhookEndpoint.endpoint.id),
+      updateWebhookEndpoint: () => call(`mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "Logged" }) { id } }`, { id: ids.webhook }),
+      rotateWebhookSecret: () => call(`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, { id: ids.webhook }),
+      disableWebhookEndpoint: () => call(`mutation($id: ID!) { disableWebhookEndpoint(id: $id) { status } }`, { id: ids.webhook }),
+      enableWebhookEndpoint: () => call(`mutation($id: ID!) { enableWebhookEndpoint(id: $id) { status } }`, { id: ids.webhook }),
+      replayWebhookDelivery: async () => {
+        const eventId = crypto.randomUUID();
+        await stack.sql.query(
+          `INSERT INTO messaging.webhook_events (id, source_schema, type, account_id, account_path, occurred_at, data) VALUES ($1, 'billing', 'billing.low_balance', $2, $3, now(), '{}')`,
+          [eventId, north, [hq, north]],
+        );
+        const { rows } = await stack.sql.query(`INSERT INTO messaging.webhook_deliveries (event_id, endpoint_id, status, next_attempt_at) VALUES ($1, $2, 'FAILED', now()) RETURNING id`, [eventId, ids.webhook]);
+        return call(`mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`, { id: rows[0].id });
+      },
+      deleteWebhookEndpoint: () => call(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: ids.webhook }),
     };
     const mutations = supergraphMutations();
 
@@ -251,7 +269,8 @@ describe('activity log (SPEC I9)', () => {
     const accepted = await stack.graphql(`mutation($t: String!, $p: String!) { acceptInvitation(token: $t, name: "Grep", password: $p) { token } }`, { t: invitation, p: password });
     const key = (await stack.graphql(`mutation($a: ID!) { createApiKey(accountId: $a, name: "grep", role: BASIC_USER) { key } }`, { a: demoAccount('south').id }, hqAdmin)).data.createApiKey.key;
     await stack.graphql(`{ accountTree { id } }`, {}, key);
-    const secrets = [password, DEMO_PASSWORD, hqAdmin, invitation, accepted.data.acceptInvitation.token, key];
+    const webhookSecret: string = (await stack.graphql(`mutation($a: ID!) { createWebhookEndpoint(input: { accountId: $a, url: "https://93.184.215.14/grep", eventTypes: ["message.status"] }) { secret } }`, { a: demoAccount('south').id }, hqAdmin)).data.createWebhookEndpoint.secret;
+    const secrets = [password, DEMO_PASSWORD, hqAdmin, invitation, accepted.data.acceptInvitation.token, key, webhookSecret, webhookSecret.slice('whsec_'.length)];
 
     // Act: every text-like column of every table of the platform's schemas
     const columns = (

@@ -1,0 +1,33 @@
+/**
+ * `tsx scripts/run-webhook-dispatcher.ts`: the webhook dispatcher (SPEC M10) as its own process,
+ * besides or instead of the messaging subgraph's background job (any number may run at once; they
+ * share the work through row claims). Relays every schema's outbox and sends due deliveries every
+ * WEBHOOK_DISPATCH_INTERVAL_MS. SIGTERM/SIGINT finish the current round, then exit.
+ */
+import { ConfigError, loadConfig } from '@platform/config';
+import { createLogger, stopOnSignals } from '@platform/server';
+import { createMessagingDataSource } from '../services/messaging/src/data-source';
+import { startWebhookDispatcher } from '../services/messaging/src/webhooks/dispatcher';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const problems: string[] = [];
+  if (!config.databaseUrl) problems.push('DATABASE_URL is required to run the webhook dispatcher on its own');
+  if (config.webhooks.dispatchIntervalMs <= 0) problems.push('WEBHOOK_DISPATCH_INTERVAL_MS must be greater than 0 for the dispatcher process');
+  if (problems.length) throw new ConfigError(problems);
+  const logger = createLogger('webhook-dispatcher', config.logLevel);
+  const dataSource = createMessagingDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 5) });
+  await dataSource.initialize();
+  const dispatcher = startWebhookDispatcher(dataSource, config, logger);
+  logger.info({ intervalMs: config.webhooks.dispatchIntervalMs }, 'webhook dispatcher running');
+
+  stopOnSignals(logger, async () => {
+    await dispatcher.stop();
+    await dataSource.destroy();
+  });
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
