@@ -96,7 +96,14 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
         port: options.ephemeralPorts ? 0 : config.subgraphPorts[name],
         logger,
       });
-      if (service.startBackgroundJobs) backgroundJobs.push(service.startBackgroundJobs(dataSource, serviceConfig, logger));
+      if (service.startBackgroundJobs) {
+        // Jobs get a small pool of their own: they never starve request handling, and the
+        // statement counter sees requests only.
+        const jobsDataSource = service.createDataSource(databaseUrl, { poolSize: 3 });
+        await jobsDataSource.initialize();
+        dataSources.push(jobsDataSource);
+        backgroundJobs.push(service.startBackgroundJobs(jobsDataSource, serviceConfig, logger));
+      }
       servers.push(server);
       subgraphUrls[name] = server.url;
     }
