@@ -238,21 +238,22 @@ function subgraphConnections(url: string): string {
   }
 }
 
-async function statementsPerRequest(platform: BenchPlatform, target: Target): Promise<number> {
+async function statementsPerRequest(platform: BenchPlatform, target: Target): Promise<{ total: number; byProcess: string }> {
   const servers = [platform.gateway, ...Object.values(platform.subgraphs)];
   await verifyTarget(target);
   for (const server of servers) server.resetStatements();
   await verifyTarget(target);
   const counts = await Promise.all(servers.map((server) => server.statementCount()));
-  return counts.reduce((a, b) => a + b, 0);
+  return { total: counts.reduce((a, b) => a + b, 0), byProcess: servers.map((server, i) => `${server.label} ${counts[i]}`).join(', ') };
 }
 
 /** Figure 2: `accountTree { id name messageCount balance }` across three subgraphs, trees of 10 to 10,000 accounts. */
 export async function treeQuery(platform: BenchPlatform): Promise<BenchResult[]> {
   log('figure 2: cross-subgraph tree query');
   const targets = TREE_SIZES.map((size) => gatewayTarget(`tree-${size}`, platform.gateway, platform.token, TREE_CROSS_SUBGRAPH, platform.roots[size]));
-  const statements: number[] = [];
-  for (const target of targets) statements.push(await statementsPerRequest(platform, target));
+  const measured: { total: number; byProcess: string }[] = [];
+  for (const target of targets) measured.push(await statementsPerRequest(platform, target));
+  const statements = measured.map((m) => m.total);
   for (const target of targets) await load(target, { connections: 1, maxRequests: 2 });
 
   const rounds = Math.max(3, Math.ceil(ROUNDS / 2));
@@ -278,7 +279,7 @@ export async function treeQuery(platform: BenchPlatform): Promise<BenchResult[]>
       goal: 'constant',
       value: statements.join(' / '),
       met: constant,
-      notes: 'every statement of the gateway (session lookup) and the four subgraphs, counted in each server process by its data source (no statement logging)',
+      notes: `every statement of the gateway (session lookup) and the four subgraphs, counted in each server process by its data source (no statement logging); by process: ${TREE_SIZES.map((size, i) => `${size}: ${measured[i].byProcess}`).join('; ')}`,
     },
     {
       figure: 'Tree query: p50 latency per account, trees of 10 / 100 / 1,000 / 10,000 accounts',

@@ -37,6 +37,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     return { url: database.url, where: `throwaway database on DATABASE_URL's server (${host})`, drop: () => database.drop() };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pg-'));
+  fs.chmodSync(dataDir, 0o755); // as root, initdb runs as a `postgres` user
   const port = await freePort();
   const postgres: RunningPostgres = await startEmbeddedPostgres({ dataDir, port });
   const database = await createTestDatabase(postgres.url);
