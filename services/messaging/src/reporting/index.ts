@@ -14,7 +14,7 @@ export { rebuildUsage, type RebuildResult } from './rebuild';
 export function withReportingContext<TContext extends SubgraphRequestContext>(
   createContext: (base: SubgraphRequestContext, dataSource: DataSource) => TContext,
 ): (base: SubgraphRequestContext, dataSource: DataSource) => TContext & ReportingContext {
-  return (base, dataSource) => ({ ...createContext(base, dataSource), usage: new UsageLoaders(base.access, dataSource) });
+  return (base, dataSource) => ({ ...createContext(base, dataSource), dataSource, usage: new UsageLoaders(base.access, dataSource) });
 }
 
 /** Merges resolver (or shield rule) maps type by type, so two features can both add Account or Mutation fields. */

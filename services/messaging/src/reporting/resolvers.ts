@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+import { appendActivity } from '@platform/audit';
 import type { SubgraphRequestContext } from '@platform/server';
 import { assertId } from '@platform/errors';
 import { authorizeExport, signExportToken, USAGE_EXPORT_PATH } from './export';
@@ -6,6 +8,7 @@ import type { UsageLoaders } from './usage-loader';
 import { validateUsageArgs, type UsageRow } from './usage-query';
 
 export interface ReportingContext extends SubgraphRequestContext {
+  dataSource: DataSource;
   usage: UsageLoaders;
 }
 
@@ -39,7 +42,21 @@ export const reportingResolvers = {
       const { groupBy } = validateUsageArgs(args);
       const request = { accountId, from: args.from, to: args.to, groupBy, includeDescendants: args.includeDescendants ?? true };
       await authorizeExport(ctx.access, request);
+      const chain = (await ctx.access.chains.load(accountId))!;
       const { token, expiresAt } = signExportToken(request, ctx.access.principal, ctx.config.internalSigningSecret);
+      // An export hands data out of the platform: who exported what is recorded (SPEC I9).
+      await ctx.dataSource.transaction((tx) =>
+        appendActivity(tx, 'messaging', {
+          principal: ctx.principal,
+          treeId: chain.rootId,
+          targetAccountPath: chain.path,
+          action: 'createUsageExport',
+          targetType: 'UsageExport',
+          targetId: null,
+          before: null,
+          after: { from: request.from, to: request.to, groupBy: request.groupBy, includeDescendants: request.includeDescendants },
+        }),
+      );
       return { url: `${USAGE_EXPORT_PATH}?token=${token}`, expiresAt: expiresAt.toISOString() };
     },
   },
