@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { createLogger, startSubgraph, stopOnSignals } from '@platform/server';
-import { SERVICES } from '@platform/testing';
+import { SERVICES, startServiceJobs } from '@platform/testing';
 
 async function main(): Promise<void> {
   const name = process.argv[2] as SubgraphName;
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const dataSource = service.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
   await dataSource.initialize();
   const server = await startSubgraph(service.definition, { config, dataSource, logger });
-  const backgroundJobs = service.startBackgroundJobs?.(dataSource, config, logger);
+  const backgroundJobs = await startServiceJobs(service, config.databaseUrl, config, logger);
 
   stopOnSignals(logger, async () => {
     await server.close();

@@ -22,7 +22,7 @@ import { QueryCounter } from '@platform/db';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
 import { createIdentityDataSource } from '@platform/identity';
 import { createLogger, loadTypeDefs, startSubgraph, type RunningServer, type SubgraphDefinition, type SubgraphRequestContext } from '@platform/server';
-import { SERVICES } from '@platform/testing';
+import { SERVICES, startServiceJobs } from '@platform/testing';
 import type { DataSource } from 'typeorm';
 
 type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' };
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     await dataSource.initialize();
     const logger = createLogger(name, config.logLevel);
     server = await startSubgraph(definition, { config, dataSource, logger });
-    backgroundJobs = service.startBackgroundJobs?.(dataSource, config, logger);
+    backgroundJobs = (await startServiceJobs(service, config.databaseUrl, config, logger)) ?? undefined;
   } else {
     throw new Error(`usage: serve.ts gateway | subgraph <${SUBGRAPH_NAMES.join('|')}> [--rules=off]`);
   }

@@ -8,7 +8,7 @@ import { createMessagingDataSource, messagingSubgraph, MESSAGING_SCHEMA, seedMes
 import { createBillingDataSource, billingSubgraph, BILLING_SCHEMA, seedBillingDemo, startBillingSweeper } from '@platform/billing';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
 
-interface ServiceModule {
+export interface ServiceModule {
   schema: string;
   definition: SubgraphDefinition<SubgraphRequestContext>;
   createDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter }): DataSource;
@@ -46,6 +46,29 @@ export const SERVICES: Record<SubgraphName, ServiceModule> = {
     startBackgroundJobs: startBillingSweeper,
   },
 };
+
+/**
+ * Starts a service's background jobs (workers, sweepers, dispatchers) on a small pool of their
+ * own: they never starve request handling, and statement counters see requests only. Stopping
+ * the jobs closes their pool.
+ */
+export async function startServiceJobs(
+  service: ServiceModule,
+  databaseUrl: string,
+  config: PlatformConfig,
+  logger: Logger,
+): Promise<{ stop(): Promise<void> } | null> {
+  if (!service.startBackgroundJobs) return null;
+  const dataSource = service.createDataSource(databaseUrl, { poolSize: 3 });
+  await dataSource.initialize();
+  const jobs = service.startBackgroundJobs(dataSource, config, logger);
+  return {
+    stop: async () => {
+      await jobs.stop();
+      await dataSource.destroy();
+    },
+  };
+}
 
 /** Runs every subgraph's migrations (each in its own schema) and, if asked, loads the demo data. */
 export async function prepareDatabase(databaseUrl: string, options: { seedDemo: boolean }): Promise<void> {
@@ -96,14 +119,8 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
         port: options.ephemeralPorts ? 0 : config.subgraphPorts[name],
         logger,
       });
-      if (service.startBackgroundJobs) {
-        // Jobs get a small pool of their own: they never starve request handling, and the
-        // statement counter sees requests only.
-        const jobsDataSource = service.createDataSource(databaseUrl, { poolSize: 3 });
-        await jobsDataSource.initialize();
-        dataSources.push(jobsDataSource);
-        backgroundJobs.push(service.startBackgroundJobs(jobsDataSource, serviceConfig, logger));
-      }
+      const jobs = await startServiceJobs(service, databaseUrl, serviceConfig, logger);
+      if (jobs) backgroundJobs.push(jobs);
       servers.push(server);
       subgraphUrls[name] = server.url;
     }
