@@ -14,7 +14,7 @@ export class AccountService {
   /** Runs the change in one transaction, then forgets what this request cached about the tree. */
   private async transaction<T>(work: (writer: AccountWriter, manager: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.ctx.dataSource.transaction((manager) => work(new AccountWriter(manager), manager));
-    this.ctx.access.chains.clearAll();
+    this.ctx.access.clearCache();
     this.ctx.loaders.accountById.clearAll();
     this.ctx.loaders.childrenByParentId.clearAll();
     this.ctx.loaders.settingsByAccountId.clearAll();

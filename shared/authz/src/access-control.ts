@@ -45,7 +45,7 @@ export interface MembershipLimits {
 export type DataScope = 'ALL' | 'OWN' | 'NONE';
 
 const CHAIN_SQL = `
-  SELECT a.id, a.root_id, a.parent_id, a.path, a.depth, a.status,
+  SELECT a.id, a.root_id, a.parent_id, array_to_string(a.path, ',') AS path, a.depth, a.status,
          CASE WHEN bool_or(p.status = 'CLOSED') THEN 'CLOSED'
               WHEN bool_or(p.status = 'SUSPENDED') THEN 'SUSPENDED'
               ELSE 'ACTIVE' END AS chain_status
@@ -76,7 +76,8 @@ export function rowToChain(row: {
   id: string;
   root_id: string;
   parent_id: string | null;
-  path: string[];
+  /** a uuid[] as parsed by pg, or the comma-joined text the chain query selects (much cheaper to parse) */
+  path: string[] | string;
   depth: number;
   status: AccountStatus;
   chain_status?: AccountStatus;
@@ -85,7 +86,7 @@ export function rowToChain(row: {
     id: row.id,
     rootId: row.root_id,
     parentId: row.parent_id,
-    path: row.path,
+    path: typeof row.path === 'string' ? row.path.split(',') : row.path,
     depth: row.depth,
     status: row.status,
     chainStatus: row.chain_status ?? row.status,
@@ -135,6 +136,8 @@ export async function loadEffectiveTimezone(db: Queryable, path: readonly string
  */
 export class AccessControl {
   readonly chains: DataLoader<string, AccountChain | null>;
+  private readonly decisions = new Map<string, Promise<AccountChain>>();
+  private readonly permissionSets = new Map<string, Promise<Set<Permission>>>();
   private grantsPromise: Promise<Grant[]> | undefined;
 
   constructor(
@@ -204,7 +207,17 @@ export class AccessControl {
     return grants.filter((g) => chain.path.includes(g.accountId));
   }
 
-  async permissionsOn(accountId: string): Promise<Set<Permission>> {
+  /** The union of the caller's permissions on an account; computed once per account and request. */
+  permissionsOn(accountId: string): Promise<Set<Permission>> {
+    let permissions = this.permissionSets.get(accountId);
+    if (!permissions) {
+      permissions = this.collectPermissions(accountId);
+      this.permissionSets.set(accountId, permissions);
+    }
+    return permissions;
+  }
+
+  private async collectPermissions(accountId: string): Promise<Set<Permission>> {
     const chain = await this.chains.load(accountId);
     if (!chain) return new Set();
     const result = new Set<Permission>();
@@ -225,7 +238,26 @@ export class AccessControl {
    * The chain of a visible account on which the caller holds `permission`.
    * Invisible and unknown accounts answer alike (NOT_FOUND), so ids cannot be probed.
    */
-  async require(accountId: string, permission: Permission = 'account.view'): Promise<AccountChain> {
+  require(accountId: string, permission: Permission = 'account.view'): Promise<AccountChain> {
+    // Field rules ask the same question for every field of an entity: decide once per request.
+    const key = `${permission}:${accountId}`;
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      decision = this.decide(accountId, permission);
+      this.decisions.set(key, decision);
+      decision.catch(() => {}); // a refusal is rethrown to every caller that awaits it
+    }
+    return decision;
+  }
+
+  /** Forgets what this request loaded and decided (after a change to the tree in this request). */
+  clearCache(): void {
+    this.chains.clearAll();
+    this.decisions.clear();
+    this.permissionSets.clear();
+  }
+
+  private async decide(accountId: string, permission: Permission): Promise<AccountChain> {
     if (!this.isAuthenticated) throw errors.unauthenticated();
     if (!isUuid(accountId)) throw errors.badInput('Account id is not a valid id', 'accountId');
     const chain = await this.chains.load(accountId);
