@@ -126,6 +126,32 @@ describe('activity log (SPEC I9)', () => {
       loginWithSso: async () =>
         call(`mutation($t: String!) { loginWithSso(idToken: $t, nonce: "nonce-123456") { token } }`, { t: await issuer.sign({ email: 'sso.logged@retail.example' }) }, undefined),
       logout: () => call(`mutation { logout }`, {}, ids.joinerSession),
+      // messaging (SPEC M1-M5, M7)
+      createContactGroup: async () => (ids.group = (await call(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "Logged") { id } }`, { a: demoAccount('store-n1').id })).createContactGroup.id),
+      createContact: async () => (ids.contact = (await call(`mutation($a: ID!) { createContact(accountId: $a, input: { phoneNumber: "+447400200001" }) { id } }`, { a: demoAccount('store-n1').id })).createContact.id),
+      updateContact: () => call(`mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Logged" }) { id } }`, { id: ids.contact }),
+      updateContactGroup: () => call(`mutation($id: ID!, $c: [ID!]) { updateContactGroup(id: $id, input: { addContactIds: $c }) { id } }`, { id: ids.group, c: [ids.contact] }),
+      importContacts: () => call(`mutation($a: ID!, $csv: String!) { importContacts(accountId: $a, csv: $csv) { imported } }`, { a: demoAccount('store-n1').id, csv: 'phone\n+447400200002' }),
+      deleteContact: () => call(`mutation($id: ID!) { deleteContact(id: $id) }`, { id: ids.contact }),
+      deleteContactGroup: () => call(`mutation($id: ID!) { deleteContactGroup(id: $id) }`, { id: ids.group }),
+      requestSenderId: async () => (ids.sender = (await call(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: SHORT_CODE, value: "60060" }) { id } }`, { a: demoAccount('store-n1').id })).requestSenderId.id),
+      activateSenderId: () => call(`mutation($id: ID!) { activateSenderId(id: $id) { id } }`, { id: ids.sender }),
+      verifySenderId: async () => {
+        const personal = (await call(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: PERSONAL_NUMBER, value: "+447400200003" }) { id } }`, { a: demoAccount('store-n1').id })).requestSenderId.id;
+        const { rows } = await stack.sql.query(`SELECT body FROM messaging.loopback_carrier_calls WHERE recipient = '+447400200003'`);
+        return call(`mutation($id: ID!, $c: String!) { verifySenderId(id: $id, code: $c) { status } }`, { id: personal, c: rows[0].body.match(/\d{6}/)[0] });
+      },
+      createUsageExport: () =>
+        call(`mutation($a: ID!) { createUsageExport(accountId: $a, from: "2026-01-01", to: "2026-01-31", groupBy: [DAY]) { url } }`, { a: demoAccount('store-n1').id }),
+      sendMessage: () => call(`mutation($a: ID!) { sendMessage(input: { accountId: $a, to: "+447400200004", body: "Logged" }) { batchId } }`, { a: demoAccount('store-n1').id }),
+      sendBulk: async () => {
+        const scheduled = await call(`mutation($a: ID!, $at: String!) { sendBulk(input: { accountId: $a, to: ["+447400200005"], body: "Logged", scheduledAt: $at }) { messageIds } }`, { a: demoAccount('store-n1').id, at: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+        ids.scheduledMessage = scheduled.sendBulk.messageIds[0];
+      },
+      cancelMessage: () => call(`mutation($id: ID!) { cancelMessage(id: $id) { status } }`, { id: ids.scheduledMessage }),
+      injectInboundMessage: async () => (ids.conversation = (await call(`mutation($a: ID!) { injectInboundMessage(accountId: $a, from: "+447400200004", body: "STOP") { conversationId } }`, { a: demoAccount('store-n1').id })).injectInboundMessage.conversationId),
+      resubscribeContact: () => call(`mutation($a: ID!) { resubscribeContact(accountId: $a, phoneNumber: "+447400200004") }`, { a: demoAccount('store-n1').id }),
+      replyToConversation: () => call(`mutation($id: ID!) { replyToConversation(conversationId: $id, body: "Logged") { batchId } }`, { id: ids.conversation }),
       // billing: the HQ tree is prepaid; Acme (the accountant's tree) is postpaid and invoiced
       setBillingMode: () => call(`mutation($a: ID!) { setBillingMode(accountId: $a, mode: PREPAID) { id } }`, { a: hq }),
       enableOwnBalance: () => call(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: north }),
