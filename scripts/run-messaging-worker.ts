@@ -1,28 +1,53 @@
 /**
- * `tsx scripts/run-messaging-worker.ts`: the messaging delivery pipeline (SPEC M3) as its own process,
- * beside or instead of the messaging subgraph's background job. Any number may run: claims use
- * `FOR UPDATE SKIP LOCKED` with a lease. SIGTERM/SIGINT finish the current round, then exit.
+ * `tsx scripts/run-messaging-worker.ts [--loopback-send-delay-ms=N]`: the messaging delivery
+ * pipeline (SPEC M3) as its own process, beside or instead of the messaging subgraph's background job
+ * (MESSAGING_WORKER_INTERVAL_MS=0 turns that one off). Any number may run: claims use
+ * `FOR UPDATE SKIP LOCKED` with a lease of MESSAGING_WORKER_LEASE_SECONDS, and the rows of a worker
+ * that dies are claimed again once the lease has passed. Each round settles the credit of due
+ * scheduled sends, delivers up to MESSAGING_WORKER_BATCH_SIZE messages and applies due receipts; it
+ * sleeps MESSAGING_WORKER_INTERVAL_MS (100 ms when 0) only when a round found nothing to do.
+ * SIGTERM/SIGINT finish the current round, then exit.
+ *
  * Needs DATABASE_URL, and BILLING_URL where billing listens (credit of due scheduled sends).
+ * `--loopback-send-delay-ms=N` (loopback carrier only; tests and benchmarks) makes every carrier call
+ * answer N ms after the messages were recorded as sent.
  */
 import { ConfigError, loadConfig } from '@platform/config';
-import { createLogger } from '@platform/server';
-import { createDeliveryWorker, createMessagingDataSource, runDeliveryLoop } from '@platform/messaging';
+import { createLogger, stopOnSignals } from '@platform/server';
+import { createMessagingDataSource } from '../services/messaging/src/data-source';
+import { createDeliveryWorker, runDeliveryLoop } from '../services/messaging/src/pipeline/worker';
+
+function parseArguments(argv: string[]): { loopbackSendDelayMs?: number } {
+  const options: { loopbackSendDelayMs?: number } = {};
+  const problems: string[] = [];
+  for (const argument of argv) {
+    const match = /^--loopback-send-delay-ms=(\d{1,7})$/.exec(argument);
+    if (match) options.loopbackSendDelayMs = Number(match[1]);
+    else problems.push(`unknown argument "${argument}" (accepted: --loopback-send-delay-ms=<milliseconds>)`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return options;
+}
 
 async function main(): Promise<void> {
+  const carrierOverrides = parseArguments(process.argv.slice(2));
   const config = loadConfig();
-  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run the messaging worker']);
+  const problems: string[] = [];
+  if (!config.databaseUrl) problems.push('DATABASE_URL is required to run the messaging worker');
+  if (carrierOverrides.loopbackSendDelayMs !== undefined && config.messaging.carrier !== 'loopback') problems.push('--loopback-send-delay-ms needs MESSAGING_CARRIER=loopback');
+  if (carrierOverrides.loopbackSendDelayMs !== undefined && config.nodeEnv === 'production') problems.push('--loopback-send-delay-ms is refused in production');
+  if (problems.length) throw new ConfigError(problems);
   const logger = createLogger('messaging-worker', config.logLevel);
-  const dataSource = createMessagingDataSource(config.databaseUrl, { poolSize: 3 });
+  const dataSource = createMessagingDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 3) });
   await dataSource.initialize();
-  const loop = runDeliveryLoop(createDeliveryWorker(dataSource, config, logger), Math.max(config.messaging.workerIntervalMs, 10), logger);
-  logger.info('messaging worker running');
-  const shutdown = async () => {
+  const intervalMs = config.messaging.workerIntervalMs || 100;
+  const loop = runDeliveryLoop(createDeliveryWorker(dataSource, config, logger, carrierOverrides), intervalMs, logger);
+  logger.info({ pid: process.pid, intervalMs, batchSize: config.messaging.workerBatchSize, leaseSeconds: config.messaging.workerLeaseSeconds, carrier: config.messaging.carrier }, 'messaging worker running');
+
+  stopOnSignals(logger, async () => {
     await loop.stop();
     await dataSource.destroy();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown());
-  process.on('SIGINT', () => void shutdown());
+  });
 }
 
 main().catch((error) => {

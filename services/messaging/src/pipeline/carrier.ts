@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '@platform/authz';
 import type { MessagingSettings } from '@platform/config';
+import { queryRows } from '@platform/db';
 
 /** One SMS handed to a carrier; `messageId` is the idempotency key of the call (SPEC M3). */
 export interface OutboundSms {
@@ -39,6 +40,16 @@ export interface Carrier {
   takeDueReceipts?(tx: Queryable, limit: number): Promise<DeliveryReceipt[]>;
 }
 
+export interface LoopbackOptions {
+  receiptDelayMs: number;
+  failurePercent: number;
+  /**
+   * A slow carrier (tests, benchmarks): each call answers this long after the messages were
+   * recorded, i.e. after they count as sent, so a worker killed meanwhile has sent without knowing.
+   */
+  sendDelayMs?: number;
+}
+
 /**
  * The built-in loopback carrier (the default): records each message once in
  * messaging.loopback_carrier_calls (a repeated call for the same message id only counts `calls`),
@@ -49,7 +60,7 @@ export class LoopbackCarrier implements Carrier {
 
   constructor(
     private readonly db: Queryable,
-    private readonly options: { receiptDelayMs: number; failurePercent: number },
+    private readonly options: LoopbackOptions,
   ) {}
 
   async send(messages: OutboundSms[]): Promise<CarrierAcceptance[]> {
@@ -58,7 +69,8 @@ export class LoopbackCarrier implements Carrier {
       if (Math.random() * 100 >= this.options.failurePercent) return 'DELIVERED';
       return Math.random() < 0.5 ? 'FAILED' : 'EXPIRED';
     });
-    const rows: { message_id: string; carrier_message_id: string }[] = await this.db.query(
+    const rows = await queryRows<{ message_id: string; carrier_message_id: string }>(
+      this.db,
       `INSERT INTO messaging.loopback_carrier_calls (message_id, carrier_message_id, recipient, sender, body, wants_receipt, receipt_due_at, outcome)
        SELECT m.id, 'loop-' || m.id, m.recipient, m.sender, m.body, m.wants_receipt, now() + make_interval(secs => $7::float8 / 1000), m.outcome
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS m(id, recipient, sender, body, wants_receipt, outcome)
@@ -74,15 +86,24 @@ export class LoopbackCarrier implements Carrier {
         this.options.receiptDelayMs,
       ],
     );
+    if (this.options.sendDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.sendDelayMs));
     return rows.map((r) => ({ messageId: r.message_id, carrierMessageId: r.carrier_message_id, accepted: true }));
   }
 
+  /**
+   * A receipt waits while its message is still QUEUED: the carrier may have it before the worker has
+   * recorded SENT (a slow answer, or a worker killed in between whose lease has yet to pass), and a
+   * receipt handed over then would be lost (receipts change only SENT messages).
+   */
   async takeDueReceipts(tx: Queryable, limit: number): Promise<DeliveryReceipt[]> {
-    const rows: { message_id: string; outcome: DeliveryOutcome }[] = await tx.query(
+    // queryRows: TypeORM answers an UPDATE … RETURNING with [rows, count]
+    const rows = await queryRows<{ message_id: string; outcome: DeliveryOutcome }>(
+      tx,
       `UPDATE messaging.loopback_carrier_calls SET receipt_reported_at = now()
-        WHERE message_id IN (SELECT message_id FROM messaging.loopback_carrier_calls
-                              WHERE receipt_reported_at IS NULL AND wants_receipt AND receipt_due_at <= now()
-                              ORDER BY receipt_due_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        WHERE message_id IN (SELECT c.message_id FROM messaging.loopback_carrier_calls c
+                               JOIN messaging.messages m ON m.id = c.message_id AND m.status <> 'QUEUED'
+                              WHERE c.receipt_reported_at IS NULL AND c.wants_receipt AND c.receipt_due_at <= now()
+                              ORDER BY c.receipt_due_at LIMIT $1 FOR UPDATE OF c SKIP LOCKED)
         RETURNING message_id, outcome`,
       [limit],
     );
@@ -110,7 +131,12 @@ export class HttpCarrier implements Carrier {
   }
 }
 
-export function createCarrier(db: Queryable, settings: MessagingSettings): Carrier {
+/** `overrides.loopbackSendDelayMs`: see LoopbackOptions.sendDelayMs (the worker's --loopback-send-delay-ms). */
+export function createCarrier(db: Queryable, settings: MessagingSettings, overrides: { loopbackSendDelayMs?: number } = {}): Carrier {
   if (settings.carrier === 'http') return new HttpCarrier(settings.carrierHttpUrl!);
-  return new LoopbackCarrier(db, { receiptDelayMs: settings.loopbackReceiptDelayMs, failurePercent: settings.loopbackFailurePercent });
+  return new LoopbackCarrier(db, {
+    receiptDelayMs: settings.loopbackReceiptDelayMs,
+    failurePercent: settings.loopbackFailurePercent,
+    sendDelayMs: overrides.loopbackSendDelayMs,
+  });
 }

@@ -164,9 +164,9 @@ export async function settleBatch(
   });
 }
 
-export function createDeliveryWorker(dataSource: DataSource, config: PlatformConfig, logger?: Logger): DeliveryWorker {
+export function createDeliveryWorker(dataSource: DataSource, config: PlatformConfig, logger?: Logger, carrierOverrides: { loopbackSendDelayMs?: number } = {}): DeliveryWorker {
   const billing = createBillingClient({ url: config.subgraphUrls.billing, signingSecret: config.internalSigningSecret, ttlSeconds: config.principalHeaderTtlSeconds });
-  return new DeliveryWorker(dataSource, createCarrier(dataSource, config.messaging), billing, {
+  return new DeliveryWorker(dataSource, createCarrier(dataSource, config.messaging, carrierOverrides), billing, {
     batchSize: config.messaging.workerBatchSize,
     leaseSeconds: config.messaging.workerLeaseSeconds,
     logger,
