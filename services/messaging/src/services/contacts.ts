@@ -124,7 +124,8 @@ export const ContactService = {
       ctx.dataSource,
       `SELECT ${CONTACT_COLUMNS} FROM messaging.contacts c
         WHERE ${restrictToGroups
-          ? `c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[]))`
+          ? // $2 is typed even when unused: PostgreSQL refuses a parameter whose type it cannot determine
+            `c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[])) AND $2::uuid IS NOT NULL`
           : `(c.account_id = $2 OR c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[])))`}
           AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
         ORDER BY c.created_at, c.id LIMIT $5`,
