@@ -5,7 +5,9 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
+  Kind,
   parse,
+  type ConstDirectiveNode,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -23,13 +25,14 @@ const NUMBERS = ['+447400700001', '+447400700002', '+447400700003'];
 /** An E.164 number with more than the 2 digits the mask keeps after `+`: `+44*******01` does not match. */
 const UNMASKED = /\+\d{4,}/;
 
-const directives = (node: { astNode?: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: { kind: string; value?: string } }[] }[] } | null }) =>
-  node.astNode?.directives ?? [];
-const graphsOf = (node: Parameters<typeof directives>[0], directive: string) =>
+type Annotated = { astNode?: { directives?: readonly ConstDirectiveNode[] } | null };
+const directives = (node: Annotated): readonly ConstDirectiveNode[] => node.astNode?.directives ?? [];
+const graphsOf = (node: Annotated, directive: string) =>
   directives(node)
     .filter((d) => d.name.value === directive)
-    .map((d) => d.arguments?.find((a) => a.name.value === 'graph')?.value.value);
-const inaccessible = (node: Parameters<typeof directives>[0]) => directives(node).some((d) => d.name.value === 'inaccessible');
+    .map((d) => d.arguments?.find((a) => a.name.value === 'graph')?.value)
+    .map((value) => (value?.kind === Kind.ENUM ? value.value : undefined));
+const inaccessible = (node: Annotated) => directives(node).some((d) => d.name.value === 'inaccessible');
 
 /** The fields of `type` the messaging subgraph resolves (all of a messaging-only type; the @join__field(graph: MESSAGING) ones of a shared entity). */
 function messagingFields(type: GraphQLObjectType): GraphQLField<unknown, unknown>[] {
