@@ -216,12 +216,14 @@ export const ContactService = {
       await lockContacts(tx, chain.id);
       const duplicatesAllowed = await allowsDuplicates(tx, chain);
       const report = { imported: 0, merged: 0, rejected: [] as { line: number; code: string; reason: string }[] };
-      const seen = new Set<string>();
       let batch: { phone: string; first: string | null; last: string | null; email: string | null }[] = [];
+      /** Without duplicates, the rows of the unflushed batch by number: a repeated number merges into its row. */
+      const pending = new Map<string, (typeof batch)[number]>();
       const flush = async () => {
         if (batch.length === 0) return;
         const rows = batch;
         batch = [];
+        pending.clear();
         const written = await queryRows<{ id: string; merged: boolean }>(
           tx,
           duplicatesAllowed
@@ -271,11 +273,17 @@ export const ContactService = {
             reject('BAD_USER_INPUT', (error as Error).message);
             continue;
           }
-          if (!duplicatesAllowed && seen.has(phone)) {
+          const earlier = duplicatesAllowed ? undefined : pending.get(phone);
+          if (earlier) {
+            // The same number twice in the file: one contact, later values win (as when merging into a stored contact).
+            earlier.first = values.first ?? earlier.first;
+            earlier.last = values.last ?? earlier.last;
+            earlier.email = values.email ?? earlier.email;
             report.merged++;
             continue;
           }
-          seen.add(phone);
+          // A number of an already written batch is merged by the UPDATE of its own batch.
+          if (!duplicatesAllowed) pending.set(phone, values);
           batch.push(values);
           if (batch.length >= IMPORT_BATCH) await flush();
         }
