@@ -36,7 +36,8 @@ describe('webhook dispatcher killed mid-run (SPEC M10: at-least-once)', () => {
     receiver.respondWith((_request, index) => (index < 4 ? 200 : 'hang'));
 
     // Act 1: a real dispatcher process, SIGKILLed while requests hang in flight
-    child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/run-webhook-dispatcher.ts'], {
+    // node itself with tsx's loader: the tsx CLI would run the dispatcher in a grandchild that SIGKILL misses.
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/run-webhook-dispatcher.ts'], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: stack.database.url, WEBHOOK_ALLOW_LOOPBACK_URLS: 'true', WEBHOOK_DISPATCH_INTERVAL_MS: '20', LOG_LEVEL: 'silent' },
       stdio: 'ignore',
