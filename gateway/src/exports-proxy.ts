@@ -33,3 +33,72 @@ export function proxyExports(messagingGraphqlUrl: string) {
     }
   };
 }
+
+/**
+ * The messaging subgraph's other public HTTP routes, passed through like /exports/*: trackable
+ * short links `GET /l/<code>` (SPEC M8: the subgraph answers 302 to the stored target or 404; the
+ * redirect is relayed, never followed, and only its Location header is forwarded) and the email to
+ * SMS ingestion endpoint `POST /inbound/email` (SPEC M9: authenticated by the account's secret in
+ * `x-email-to-sms-secret`, checked by the subgraph). No principal header is signed here: neither
+ * route acts for a gateway-authenticated caller.
+ */
+export const SHORT_LINK_PREFIX = '/l/';
+export const INBOUND_EMAIL_PATH = '/inbound/email';
+const MAX_INBOUND_EMAIL_BYTES = 64 * 1024;
+
+export function isMessagingRoute(url: string | undefined): boolean {
+  if (!url) return false;
+  const pathname = url.split('?')[0];
+  return pathname.startsWith(SHORT_LINK_PREFIX) || pathname === INBOUND_EMAIL_PATH;
+}
+
+function readLimited(request: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.resume();
+        resolve(null);
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+export function proxyMessagingRoutes(messagingGraphqlUrl: string) {
+  return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    const pathname = (request.url ?? '/').split('?')[0];
+    const inbound = pathname === INBOUND_EMAIL_PATH;
+    try {
+      if (inbound) {
+        if (request.method !== 'POST') return sendGraphQLError(response, 'BAD_REQUEST', 'Use POST', 405);
+        const body = await readLimited(request, MAX_INBOUND_EMAIL_BYTES);
+        if (!body) return sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `The email exceeds ${MAX_INBOUND_EMAIL_BYTES} bytes`, 413, { connection: 'close' });
+        const secret = request.headers['x-email-to-sms-secret'];
+        const upstream = await fetch(new URL(INBOUND_EMAIL_PATH, messagingGraphqlUrl), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(typeof secret === 'string' ? { 'x-email-to-sms-secret': secret } : {}) },
+          body,
+        });
+        response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        return void response.end(Buffer.from(await upstream.arrayBuffer()));
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') return sendGraphQLError(response, 'BAD_REQUEST', 'Use GET', 405);
+      // Only the path travels: the code is all the subgraph needs.
+      const upstream = await fetch(new URL(pathname, messagingGraphqlUrl), { method: request.method, redirect: 'manual' });
+      const headers: Record<string, string> = { 'cache-control': 'no-store' };
+      const location = upstream.headers.get('location');
+      if (upstream.status === 302 && location) headers.location = location;
+      const contentType = upstream.headers.get('content-type');
+      if (contentType) headers['content-type'] = contentType;
+      response.writeHead(upstream.status === 302 && location ? 302 : upstream.status === 405 ? 405 : 404, headers);
+      response.end(request.method === 'HEAD' ? undefined : Buffer.from(await upstream.arrayBuffer()));
+    } catch {
+      if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'The messaging service could not be reached', 502);
+      else response.destroy();
+    }
+  };
+}

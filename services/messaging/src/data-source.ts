@@ -3,9 +3,10 @@ import { CreateMessages1763800000002 } from './migrations/1763800000002-CreateMe
 import { MessagingCore1763800050000 } from './migrations/1763800050000-MessagingCore';
 import { CreateUsageRollups1763800900000 } from './migrations/1763800900000-CreateUsageRollups';
 import { CreateWebhooksAndOutbox1763800090000 } from './migrations/1763800090000-CreateWebhooksAndOutbox';
+import { MessagingFeatures1763801100000 } from './migrations/1763801100000-MessagingFeatures';
 
 export const SCHEMA = 'messaging';
 
 export function createMessagingDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter } = {}) {
-  return createDataSource({ url, schema: SCHEMA, migrations: [CreateMessages1763800000002, MessagingCore1763800050000, CreateUsageRollups1763800900000, CreateWebhooksAndOutbox1763800090000], applicationName: 'messaging', ...options });
+  return createDataSource({ url, schema: SCHEMA, migrations: [CreateMessages1763800000002, MessagingCore1763800050000, CreateUsageRollups1763800900000, CreateWebhooksAndOutbox1763800090000, MessagingFeatures1763801100000], applicationName: 'messaging', ...options });
 }

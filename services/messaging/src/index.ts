@@ -5,6 +5,7 @@ import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 import { withWebhooks } from './webhooks';
 import { mergeTypeMaps, reportingPermissions, reportingResolvers, reportingRoutes, withReportingContext } from './reporting';
+import { featurePermissions, featureResolvers, featureRoutes, withFeaturesContext } from './features';
 
 export { createMessagingDataSource, SCHEMA as MESSAGING_SCHEMA } from './data-source';
 export { seedMessagingDemo } from './seed';
@@ -13,12 +14,13 @@ export { startMessagingBackgroundJobs, createDeliveryWorker, DeliveryWorker, run
 export { countSmsParts } from './sms-encoding';
 export { nextAllowedInstant, localDate } from './sending-window';
 export { applyUsage, rebuildUsage, type UsageChange } from './reporting';
+export { readMessagingMailOutbox, INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './features';
 
 export const messagingSubgraph = withWebhooks<MessagingContext>({
   name: 'messaging',
   serviceDir: path.join(__dirname, '..'),
-  resolvers: mergeTypeMaps(resolvers, reportingResolvers) as SubgraphDefinition<MessagingContext>['resolvers'],
-  permissions: mergeTypeMaps(permissions, reportingPermissions),
-  createContext: withReportingContext(createMessagingContext),
-  httpRoutes: reportingRoutes,
+  resolvers: mergeTypeMaps(mergeTypeMaps(resolvers, reportingResolvers), featureResolvers) as SubgraphDefinition<MessagingContext>['resolvers'],
+  permissions: mergeTypeMaps(mergeTypeMaps(permissions, reportingPermissions), featurePermissions),
+  createContext: withFeaturesContext(withReportingContext(createMessagingContext)),
+  httpRoutes: (dataSource, config, logger) => ({ ...reportingRoutes(dataSource, config, logger), ...featureRoutes(dataSource, config, logger) }),
 });

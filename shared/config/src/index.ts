@@ -76,6 +76,10 @@ export interface MessagingSettings {
   defaultCountry: string;
   /** The dev/test-only injectInboundMessage mutation; refused in production. */
   testRoutes: boolean;
+  /** Public origin of trackable short links (SPEC M8): `<origin>/l/<code>` is served by the gateway. */
+  shortLinkBaseUrl: string;
+  /** Days a short link redirects; then it answers 404. */
+  shortLinkTtlDays: number;
 }
 
 export interface GatewaySettings {
@@ -256,6 +260,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     loopbackFailurePercent: integer('LOOPBACK_FAILURE_PERCENT', 0, 0, 100),
     defaultCountry: /^[A-Z]{2}$/.test(env.MESSAGING_DEFAULT_COUNTRY ?? 'GB') ? (env.MESSAGING_DEFAULT_COUNTRY ?? 'GB') : (problems.push('MESSAGING_DEFAULT_COUNTRY must be an ISO 3166 alpha-2 code such as GB'), 'GB'),
     testRoutes: boolean('MESSAGING_TEST_ROUTES', !isProduction),
+    shortLinkBaseUrl: (url('SHORT_LINK_BASE_URL', undefined) ?? `http://localhost:${config.gatewayPort}`).replace(/\/+$/, ''),
+    shortLinkTtlDays: integer('SHORT_LINK_TTL_DAYS', 90, 1, 3650),
   };
   if (env.MESSAGING_CARRIER !== undefined && !['loopback', 'http', ''].includes(env.MESSAGING_CARRIER)) problems.push(`MESSAGING_CARRIER must be loopback or http (got "${env.MESSAGING_CARRIER}")`);
   if (config.messaging.carrier === 'http' && !config.messaging.carrierHttpUrl) problems.push('MESSAGING_CARRIER_HTTP_URL is required when MESSAGING_CARRIER=http');

@@ -51,6 +51,9 @@ export const ERROR_CODES = {
   NO_RECIPIENTS: 'The send names no recipient that may receive it.',
   INVALID_VERIFICATION_CODE: 'The verification code of the personal number is wrong or expired.',
   NOT_AVAILABLE_IN_PRODUCTION: 'A development and test facility that production refuses.',
+  TEMPLATE_VALUE_MISSING: 'A template placeholder has no value for a recipient (a contact field is empty, or the recipient is a bare number); extensions name the placeholder and the recipient.',
+  EMAIL_TO_SMS_DISABLED: 'Email to SMS is off for the account (the emailToSmsEnabled setting).',
+  EMAIL_SENDER_NOT_REGISTERED: 'The sender address of the email is not registered for email to SMS on the account.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

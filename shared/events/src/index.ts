@@ -17,6 +17,7 @@ export const EVENT_TYPES = {
   'message.status': 'messaging: a message changed status (QUEUED, SENT, DELIVERED, FAILED, EXPIRED, CANCELLED)',
   'message.inbound': 'messaging: an inbound message (a reply) was received',
   'contact.opted_out': 'messaging: a contact opted out (keyword reply) of an account',
+  'automation.forwarded': 'messaging: an automation rule forwarded an inbound message to the webhooks subscribed to this type',
   'billing.low_balance': 'billing: the paying balance fell below its low-balance threshold',
   'account.created': 'account-hierarchy: a sub-account was created',
   'account.closed': 'account-hierarchy: an account was closed (with cascade: its open sub-accounts too)',

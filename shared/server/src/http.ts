@@ -33,7 +33,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   prepareOperation?(operation: HttpOperation, context: TContext): Promise<HttpOperation>;
   /** Served for a browser's GET of the GraphQL path without parameters (development explorer). */
   explorerHtml?: string;
-  /** Other paths this server answers (e.g. messaging's streamed CSV export), by exact pathname. */
+  /** Other paths this server answers (e.g. messaging's streamed CSV export), by exact pathname, or every path under a key ending in `/*`. */
   routes?: Record<string, HttpRoute>;
 }
 
@@ -115,6 +115,15 @@ function readBody(request: http.IncomingMessage, limit: number): Promise<string>
   });
 }
 
+/** A route key ending in `/*` answers every longer path under it (e.g. messaging's short links `/l/*`). */
+function prefixRoute(routes: Record<string, HttpRoute> | undefined, pathname: string): HttpRoute | undefined {
+  if (!routes) return undefined;
+  for (const [key, route] of Object.entries(routes)) {
+    if (key.endsWith('/*') && pathname.length > key.length - 1 && pathname.startsWith(key.slice(0, -1))) return route;
+  }
+  return undefined;
+}
+
 export function createGraphQLHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
@@ -170,7 +179,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       const ready = await options.ready().catch(() => false);
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     }
-    const route = options.routes?.[url.pathname];
+    const route = options.routes?.[url.pathname] ?? prefixRoute(options.routes, url.pathname);
     if (route) {
       return route(request, response).catch((error) => {
         logger.error({ err: error }, 'route failed');

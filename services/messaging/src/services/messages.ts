@@ -10,6 +10,7 @@ import { localDate } from '../sending-window';
 import { countSmsParts } from '../sms-encoding';
 import { mutate, requireActiveChain } from './access';
 import { decodeCursor, encodeCursor } from './contacts';
+import { evaluateAutomation, sendAutoReplies, type PendingReply } from '../features/automation';
 
 export interface MessageRow {
   id: string;
@@ -188,14 +189,19 @@ export async function receiveInbound(ctx: MessagingContext, accountId: string, f
   const settings = settingsPath[settingsPath.length - 1].values;
   const keyword = body.trim().toUpperCase();
   const optOut = settings.optOutKeywords.includes(keyword);
-  return mutate(ctx, chain, 'injectInboundMessage', async (tx) => {
+  let autoReplies: PendingReply[] = [];
+  const inboundResult = await mutate(ctx, chain, 'injectInboundMessage', async (tx) => {
     const [conversation] = await queryRows<{ id: string }>(
       tx,
       `INSERT INTO messaging.conversations (account_id, phone_number) VALUES ($1, $2)
        ON CONFLICT (account_id, phone_number) DO UPDATE SET last_message_at = now() RETURNING id`,
       [chain.id, phone],
     );
-    await tx.query(`INSERT INTO messaging.inbound_messages (account_id, conversation_id, from_number, body, opt_out) VALUES ($1, $2, $3, $4, $5)`, [chain.id, conversation.id, phone, body, optOut]);
+    const [inbound] = await queryRows<{ id: string }>(
+      tx,
+      `INSERT INTO messaging.inbound_messages (account_id, conversation_id, from_number, body, opt_out) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [chain.id, conversation.id, phone, body, optOut],
+    );
     let confirmationMessageId: string | null = null;
     if (optOut) {
       const added = await queryRows<{ phone_number: string }>(
@@ -217,8 +223,12 @@ export async function receiveInbound(ctx: MessagingContext, accountId: string, f
         await applyUsage(tx, [{ accountId: chain.id, userId: null, senderId: null, day, messages: 1, parts, delivered: 0, failed: 0, costUnits: 0 }]);
       }
     }
+    // Automation rules (SPEC M11): forwards in this transaction, auto-replies once it has committed.
+    autoReplies = await evaluateAutomation(tx, ctx, chain, { inboundId: inbound.id, conversationId: conversation.id, phone, body, optOut });
     return { result: { conversationId: conversation.id, optedOut: optOut, confirmationMessageId }, targetType: 'InboundMessage', targetId: conversation.id, after: { optOut } };
   });
+  await sendAutoReplies(ctx, chain, autoReplies);
+  return inboundResult;
 }
 
 const MAX_INBOUND = 1600;

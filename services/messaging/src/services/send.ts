@@ -7,7 +7,7 @@ import type { MessagingContext } from '../context';
 import { isCountryCode, toE164 } from '../phone';
 import { applyUsage } from '../reporting/usage';
 import { localDate, nextAllowedInstant } from '../sending-window';
-import { countSmsParts } from '../sms-encoding';
+import { composeMessages, resolveContent } from '../features/compose';
 import { mutate, numberPolicy, requireActiveChain } from './access';
 import { usableGroups } from './contacts';
 import { usableSenderId } from './sender-ids';
@@ -17,7 +17,9 @@ export interface SendInput {
   to?: string[] | null;
   contactIds?: string[] | null;
   groupIds?: string[] | null;
-  body: string;
+  /** a body, or a template (SPEC M6: templateId, else the account's default template) */
+  body?: string | null;
+  templateId?: string | null;
   senderId?: string | null;
   scheduledAt?: string | null;
   idempotencyKey?: string | null;
@@ -38,7 +40,6 @@ export interface SendResult {
   messageIds: string[];
 }
 
-const MAX_BODY = 1600;
 const MAX_LISTED = 100;
 const MAX_SCHEDULE_DAYS = 365;
 
@@ -53,21 +54,19 @@ interface Recipient {
  * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
  * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
  */
-export async function send(ctx: MessagingContext, input: SendInput, action: 'sendMessage' | 'sendBulk' | 'replyToConversation', narrowToOwnConversations = false): Promise<SendResult> {
+export async function send(ctx: MessagingContext, input: SendInput, action: 'sendMessage' | 'sendBulk' | 'replyToConversation' | 'emailToSms' | 'automationReply', narrowToOwnConversations = false): Promise<SendResult> {
   const chain = await ctx.access.require(input.accountId, 'messages.send');
   requireActiveChain(chain);
   const idempotencyKey = input.idempotencyKey ?? crypto.randomUUID();
   if (idempotencyKey.length < 8 || idempotencyKey.length > 100) throw errors.badInput('idempotencyKey must have 8 to 100 characters', 'idempotencyKey');
-  const requestHash = crypto.createHash('sha256').update(JSON.stringify([action, input.to ?? [], input.contactIds ?? [], input.groupIds ?? [], input.body, input.senderId ?? null, input.scheduledAt ?? null, ctx.access.userId])).digest('hex');
+  const requestHash = crypto.createHash('sha256').update(JSON.stringify([action, input.to ?? [], input.contactIds ?? [], input.groupIds ?? [], input.body ?? null, input.senderId ?? null, input.scheduledAt ?? null, ctx.access.userId, ...(input.templateId ? [input.templateId] : [])])).digest('hex');
   const replay = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
   if (replay) return replay;
 
-  const body = input.body;
-  if (body.trim().length === 0) throw errors.badInput('body must not be empty', 'body');
-  if ([...body].length > MAX_BODY) throw errors.badInput(`body must be at most ${MAX_BODY} characters`, 'body');
-  const { encoding, parts } = countSmsParts(body);
   const settingsPath = await loadEffectiveSettingsAlongPath(ctx.dataSource, chain.path);
   const settings = settingsPath[settingsPath.length - 1].values;
+  // Body, template or default template (SPEC M6); validated before anything else is read.
+  const content = await resolveContent(ctx, chain, input, settings);
   const policy = await numberPolicy(ctx, chain.id);
 
   // Sender (SPEC M7, I6): the shared pool unless a sender ID is named or the account has a default.
@@ -126,6 +125,10 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
     skipped.push({ recipient: policy.show(phone), reason: 'OPTED_OUT' });
   }
   if (recipients.size === 0 && skipped.length === 0) throw new AppError('NO_RECIPIENTS', 'Name at least one number, contact or group with contacts');
+  // Each recipient's body (placeholders, short links: SPEC M6, M8), its parts and cost.
+  const recipientList = [...recipients.values()];
+  const composed = await composeMessages(ctx, chain, settings, content, recipientList, policy);
+  const { encoding, partsPerMessage } = composed;
 
   // When (SPEC H5 sending window, in the account timezone).
   const now = new Date();
@@ -139,7 +142,7 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
   const sendAt = nextAllowedInstant(requested, settings.sendingWindow, settings.timezone);
   const scheduled = sendAt.getTime() > now.getTime();
   const status = scheduled ? 'SCHEDULED' : 'QUEUED';
-  const units = recipients.size * parts;
+  const units = composed.units;
   const batchId = crypto.randomUUID();
 
   // Credit (SPEC B3): one reservation for the whole batch, held until the send time (at most a day; see settleBatch).
@@ -163,7 +166,6 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
     }
   }
 
-  const recipientList = [...recipients.values()];
   const day = localDate(now, settings.timezone);
   let result: SendResult;
   try {
@@ -175,31 +177,33 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
         [batchId, chain.id, ctx.access.userId, idempotencyKey, requestHash, reservation?.id ?? null, reservation ? 'HELD' : 'NONE', sendAt, units],
       );
       if (!claimed) throw new ConcurrentReplay();
-      const inserted = await queryRows<{ id: string }>(
+      const inserted = await queryRows<{ id: string; parts: number }>(
         tx,
-        `INSERT INTO messaging.messages (account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt)
-         SELECT $1, $2, r.phone, r.contact_id, $5, $6::int, $7, $8, $9, $10, $11, $6::int, $12::date, $13::timestamptz, $14::boolean
-           FROM unnest($3::text[], $4::uuid[]) AS r(phone, contact_id)
+        `INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt)
+         SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean
+           FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
           WHERE NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
-         RETURNING id`,
-        [chain.id, ctx.access.userId, recipientList.map((r) => r.phone), recipientList.map((r) => r.contactId), body, parts, status, batchId, sender?.id ?? null, sender?.value ?? 'SHARED', encoding, day, sendAt, settings.deliveryReceipts],
+         RETURNING id, parts`,
+        [chain.id, ctx.access.userId, recipientList.map((r) => r.phone), recipientList.map((r) => r.contactId), composed.ids, composed.bodies, status, batchId, sender?.id ?? null, sender?.value ?? 'SHARED', composed.parts, day, sendAt, settings.deliveryReceipts, composed.encodings],
       );
       const accepted = inserted.length;
+      const acceptedParts = inserted.reduce((sum, r) => sum + r.parts, 0);
+      await composed.afterInsert(tx, batchId);
       await consumeSmsLimits(tx, chain, settingsPath.map((s) => s.values), now, accepted);
-      await applyUsage(tx, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: accepted * parts, delivered: 0, failed: 0, costUnits: accepted * parts }] : []);
+      await applyUsage(tx, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: acceptedParts, delivered: 0, failed: 0, costUnits: acceptedParts }] : []);
       const answer: SendResult = {
         batchId,
         accepted,
         status,
         sendAt: sendAt.toISOString(),
         encoding,
-        partsPerMessage: parts,
-        costUnits: accepted * parts,
+        partsPerMessage,
+        costUnits: acceptedParts,
         skipped,
         messageIds: accepted <= MAX_LISTED ? inserted.map((r) => r.id) : [],
       };
-      await tx.query(`UPDATE messaging.send_batches SET result = $2, units = $3 WHERE id = $1`, [batchId, JSON.stringify(answer), accepted * parts]);
-      return { result: answer, targetType: 'SendBatch', targetId: batchId, after: { accepted, costUnits: accepted * parts, status, sendAt: answer.sendAt, skipped: skipped.length } };
+      await tx.query(`UPDATE messaging.send_batches SET result = $2, units = $3 WHERE id = $1`, [batchId, JSON.stringify(answer), acceptedParts]);
+      return { result: answer, targetType: 'SendBatch', targetId: batchId, after: { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: skipped.length, ...(content.templateId ? { templateId: content.templateId } : {}) } };
     });
   } catch (error) {
     if (error instanceof ConcurrentReplay) {
