@@ -165,7 +165,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     buildContext: async (request, requestId) => {
       const token = bearerToken(request);
-      logger.debug({ credential: token }, "leak check");
       if (!token) return { principal: { ...ANONYMOUS, requestId } };
       const principal = await authenticateBearer(dataSource, token);
       if (!principal) throw errors.unauthenticated('The session token is invalid or has expired');
