@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import { SUBGRAPH_NAMES, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { migrate, QueryCounter } from '@platform/db';
@@ -97,7 +98,14 @@ export interface RunningPlatform {
  * Starts the four subgraphs and the gateway in this process, each with its own connection pool.
  * `ephemeralPorts` listens on port 0 (tests); otherwise on the configured ports.
  */
-export async function startPlatform(config: PlatformConfig, databaseUrl: string, options: { ephemeralPorts?: boolean } = {}): Promise<RunningPlatform> {
+export interface StartPlatformOptions {
+  /** listen on port 0 (tests) instead of the configured ports */
+  ephemeralPorts?: boolean;
+  /** where every server logs (default stdout); tests read it to check what is logged */
+  logDestination?: DestinationStream;
+}
+
+export async function startPlatform(config: PlatformConfig, databaseUrl: string, options: StartPlatformOptions = {}): Promise<RunningPlatform> {
   const queryCounter = new QueryCounter();
   const dataSources: DataSource[] = [];
   const servers: RunningServer[] = [];
@@ -112,7 +120,7 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
       const dataSource = service.createDataSource(databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
       await dataSource.initialize();
       dataSources.push(dataSource);
-      const logger = createLogger(name, config.logLevel);
+      const logger = createLogger(name, config.logLevel, options.logDestination);
       const server = await startSubgraph(service.definition, {
         config: serviceConfig,
         dataSource,
@@ -128,6 +136,7 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
     await gatewayDataSource.initialize();
     dataSources.push(gatewayDataSource);
     const gateway = await startGateway({
+      logger: createLogger('gateway', config.logLevel, options.logDestination),
       config,
       supergraphSdl: readCommittedSupergraph(),
       subgraphUrls,

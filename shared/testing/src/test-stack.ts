@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { loadConfig, type PlatformConfig } from '@platform/config';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
 import { DEMO_PASSWORD } from '@platform/demo-data';
-import { prepareDatabase, startPlatform, type RunningPlatform } from './platform';
+import { prepareDatabase, startPlatform, type RunningPlatform, type StartPlatformOptions } from './platform';
 
 export interface GraphQLResponse<TData = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
@@ -44,7 +44,7 @@ export async function postGraphQL<TData>(
  * Everything a suite needs, for real: a throwaway database (random name) on the PostgreSQL of
  * DATABASE_URL, every migration, optionally the demo data, four subgraphs and the gateway on port 0.
  */
-export async function startTestStack(options: { seedDemo?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(options: { seedDemo?: boolean; env?: Record<string, string>; logDestination?: StartPlatformOptions['logDestination'] } = {}): Promise<TestStack> {
   const baseConfig = loadConfig({ ...process.env, NODE_ENV: 'test', ...options.env });
   if (!baseConfig.databaseUrl) throw new Error('DATABASE_URL is unset: run tests through jest (its global setup starts PostgreSQL)');
   const database = await createTestDatabase(baseConfig.databaseUrl);
@@ -53,7 +53,7 @@ export async function startTestStack(options: { seedDemo?: boolean; env?: Record
   let sql: Pool | undefined;
   try {
     await prepareDatabase(database.url, { seedDemo: options.seedDemo ?? true });
-    platform = await startPlatform(config, database.url, { ephemeralPorts: true });
+    platform = await startPlatform(config, database.url, { ephemeralPorts: true, logDestination: options.logDestination });
     sql = new Pool({ connectionString: database.url, max: 3 });
   } catch (error) {
     await platform?.close();
