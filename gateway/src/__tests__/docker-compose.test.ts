@@ -82,7 +82,7 @@ describe('docker-compose.yml (production-like deployment)', () => {
 
     // Assert
     expect(attempt).toThrow(/is required/);
-    for (const secret of ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'INTERNAL_SIGNING_SECRET']) expect(text).toContain(`\${${secret}:?`);
+    for (const secret of ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'INTERNAL_SIGNING_SECRET', 'WEBHOOK_ENCRYPTION_KEY']) expect(text).toContain(`\${${secret}:?`);
     for (const service of Object.values(readCompose().services)) {
       for (const [key, value] of Object.entries((service.environment ?? {}) as Record<string, unknown>)) {
         if (/PASSWORD|SECRET/.test(key)) expect(`${key}=${value}`).toMatch(new RegExp(`^${key}=\\$\\{[A-Z_]+:\\?`));
@@ -92,7 +92,7 @@ describe('docker-compose.yml (production-like deployment)', () => {
 
   it("each service's interpolated environment passes the platform's configuration validation", () => {
     // Arrange
-    const secrets = { POSTGRES_PASSWORD: 'pg-secret', REDIS_PASSWORD: 'redis-secret', INTERNAL_SIGNING_SECRET: 's'.repeat(40) };
+    const secrets = { POSTGRES_PASSWORD: 'pg-secret', REDIS_PASSWORD: 'redis-secret', INTERNAL_SIGNING_SECRET: 's'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'w'.repeat(40) };
     const { services } = readCompose();
 
     for (const name of [...SUBGRAPH_NAMES, 'gateway']) {

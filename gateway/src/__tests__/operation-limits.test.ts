@@ -196,7 +196,7 @@ describe('production mode hides the schema and stack traces (SPEC G4)', () => {
   let development: TestStack;
 
   beforeAll(async () => {
-    production = await startTestStack({ env: { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: 'p'.repeat(40), REDIS_URL: '' } });
+    production = await startTestStack({ env: { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: 'p'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'k'.repeat(40), REDIS_URL: '' } });
     development = await startTestStack({ env: { NODE_ENV: 'development', LOG_LEVEL: 'silent' } });
   });
   afterAll(async () => {

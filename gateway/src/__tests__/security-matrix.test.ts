@@ -101,6 +101,20 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   enableWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { enableWebhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }) },
   deleteWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: (id) => ({ id }) },
   replayWebhookDelivery: { kind: 'unknown-object', document: 'mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }', variables: (id) => ({ id }) },
+  // Messaging features (SPEC M6, M8, M9, M11): templates need `contacts` to change; email to SMS and automation are ADMIN defaults
+  messageTemplates: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messageTemplates(accountId: $target) { id name } }' },
+  batchClicks: { kind: 'unknown-object', document: 'query($id: ID!) { batchClicks(batchId: $id) { clicks } }', variables: (id) => ({ id }) },
+  emailToSms: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { emailToSms(accountId: $target) { enabled senders { email } } }' },
+  automationRules: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { automationRules(accountId: $target) { id name } }' },
+  createMessageTemplate: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createMessageTemplate(accountId: $target, input: { name: "Probe", body: "probe" }) { id } }' },
+  updateMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateMessageTemplate(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }) },
+  deleteMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteMessageTemplate(id: $id) }', variables: (id) => ({ id }) },
+  registerEmailToSmsSender: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { registerEmailToSmsSender(accountId: $target, email: "probe@example.com") { id } }' },
+  removeEmailToSmsSender: { kind: 'unknown-object', document: 'mutation($id: ID!) { removeEmailToSmsSender(id: $id) }', variables: (id) => ({ id }) },
+  rotateEmailToSmsSecret: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { rotateEmailToSmsSecret(accountId: $target) { secretPrefix } }' },
+  createAutomationRule: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createAutomationRule(accountId: $target, input: { name: "Probe", action: FORWARD_WEBHOOK }) { id } }' },
+  updateAutomationRule: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateAutomationRule(id: $id, input: { enabled: false }) { id } }', variables: (id) => ({ id }) },
+  deleteAutomationRule: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteAutomationRule(id: $id) }', variables: (id) => ({ id }) },
   // Mutation: account hierarchy
   createSubAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createSubAccount(input: { parentId: $target, name: "Probe" }) { id } }' },
   moveAccount: {

@@ -211,6 +211,21 @@ describe('activity log (SPEC I9)', () => {
         return call(`mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`, { id: rows[0].id });
       },
       deleteWebhookEndpoint: () => call(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: ids.webhook }),
+      // messaging features (SPEC M6, M9, M11)
+      createMessageTemplate: async () =>
+        (ids.template = (await call(`mutation($a: ID!) { createMessageTemplate(accountId: $a, input: { name: "Logged", body: "Hi {{firstName|there}}" }) { id } }`, { a: demoAccount('store-n1').id })).createMessageTemplate.id),
+      updateMessageTemplate: () => call(`mutation($id: ID!) { updateMessageTemplate(id: $id, input: { sharedDown: true }) { id } }`, { id: ids.template }),
+      deleteMessageTemplate: () => call(`mutation($id: ID!) { deleteMessageTemplate(id: $id) }`, { id: ids.template }),
+      registerEmailToSmsSender: async () => {
+        await call(`mutation($id: ID!) { updateAccountSettings(id: $id, input: { emailToSmsEnabled: true }) { id } }`, { id: demoAccount('store-n1').id });
+        ids.emailSender = (await call(`mutation($a: ID!) { registerEmailToSmsSender(accountId: $a, email: "logged@store.example") { id } }`, { a: demoAccount('store-n1').id })).registerEmailToSmsSender.id;
+      },
+      removeEmailToSmsSender: () => call(`mutation($id: ID!) { removeEmailToSmsSender(id: $id) }`, { id: ids.emailSender }),
+      rotateEmailToSmsSecret: () => call(`mutation($a: ID!) { rotateEmailToSmsSecret(accountId: $a) { secretPrefix } }`, { a: demoAccount('store-n1').id }),
+      createAutomationRule: async () =>
+        (ids.rule = (await call(`mutation($a: ID!) { createAutomationRule(accountId: $a, input: { name: "Logged", keyword: "INFO", action: AUTO_REPLY, replyBody: "Logged" }) { id } }`, { a: demoAccount('store-n1').id })).createAutomationRule.id),
+      updateAutomationRule: () => call(`mutation($id: ID!) { updateAutomationRule(id: $id, input: { enabled: false }) { id } }`, { id: ids.rule }),
+      deleteAutomationRule: () => call(`mutation($id: ID!) { deleteAutomationRule(id: $id) }`, { id: ids.rule }),
     };
     const mutations = supergraphMutations();
 
@@ -296,7 +311,8 @@ describe('activity log (SPEC I9)', () => {
     const key = (await stack.graphql(`mutation($a: ID!) { createApiKey(accountId: $a, name: "grep", role: BASIC_USER) { key } }`, { a: demoAccount('south').id }, hqAdmin)).data.createApiKey.key;
     await stack.graphql(`{ accountTree { id } }`, {}, key);
     const webhookSecret: string = (await stack.graphql(`mutation($a: ID!) { createWebhookEndpoint(input: { accountId: $a, url: "https://93.184.215.14/grep", eventTypes: ["message.status"] }) { secret } }`, { a: demoAccount('south').id }, hqAdmin)).data.createWebhookEndpoint.secret;
-    const secrets = [password, DEMO_PASSWORD, hqAdmin, invitation, accepted.data.acceptInvitation.token, key, webhookSecret, webhookSecret.slice('whsec_'.length)];
+    const emailToSmsSecret: string = (await stack.graphql(`mutation($a: ID!) { rotateEmailToSmsSecret(accountId: $a) { secret } }`, { a: demoAccount('south').id }, hqAdmin)).data.rotateEmailToSmsSecret.secret;
+    const secrets = [password, DEMO_PASSWORD, hqAdmin, invitation, accepted.data.acceptInvitation.token, key, webhookSecret, webhookSecret.slice('whsec_'.length), emailToSmsSecret];
 
     // Act: every text-like column of every table of the platform's schemas
     const columns = (
