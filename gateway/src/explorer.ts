@@ -1,65 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HttpRoute } from '@platform/server';
+
 /**
- * The development explorer served at GET /graphql to browsers (never in production): a
- * dependency-free page to write an operation, its variables and bearer token, run it, and
- * browse the schema's root fields through introspection. No CDN, no bundle.
+ * The development explorer: GraphiQL, bundled from npm (graphiql 3's browser build with React 18's
+ * UMD builds — no CDN, no bundler), served at GET /graphql to browsers and its assets under
+ * /explorer/. Never enabled in production.
  */
+const ASSETS: Record<string, { packageName: string; file: string; type: string }> = {
+  '/explorer/react.js': { packageName: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  '/explorer/react-dom.js': { packageName: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  '/explorer/graphiql.js': { packageName: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  '/explorer/graphiql.css': { packageName: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
+};
+
 export const EXPLORER_HTML = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>GraphQL explorer (development)</title>
-<style>
-  body { font-family: system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 1fr 1fr 18rem; height: 100vh; }
-  section { display: flex; flex-direction: column; padding: .5rem; gap: .4rem; min-height: 0; }
-  textarea, pre { font-family: ui-monospace, monospace; font-size: 13px; flex: 1; margin: 0; padding: .4rem; border: 1px solid #ccc; overflow: auto; }
-  #variables { flex: 0 0 6rem; } #token { font-family: ui-monospace, monospace; }
-  aside { border-left: 1px solid #ddd; padding: .5rem; overflow: auto; font-size: 13px; }
-  aside li { cursor: pointer; } button { padding: .3rem 1rem; }
-</style>
+<link rel="stylesheet" href="/explorer/graphiql.css">
+<style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
 </head>
 <body>
-<section>
-  <label>Operation</label>
-  <textarea id="query" spellcheck="false">query AccountTree {
-  accountTree { id name depth status }
-}</textarea>
-  <label>Variables (JSON)</label>
-  <textarea id="variables" spellcheck="false">{}</textarea>
-  <label>Bearer token <input id="token" size="50" placeholder="ses_… from the login mutation"></label>
-  <button id="run">Run (Ctrl-Enter)</button>
-</section>
-<section><label>Response</label><pre id="result"></pre></section>
-<aside><strong>Root fields</strong><div id="schema">loading…</div></aside>
+<div id="graphiql">Loading the GraphQL explorer…</div>
+<script src="/explorer/react.js"></script>
+<script src="/explorer/react-dom.js"></script>
+<script src="/explorer/graphiql.js"></script>
 <script>
-  const $ = (id) => document.getElementById(id);
-  $('token').value = localStorage.getItem('explorer.token') || '';
-  async function post(body) {
-    const headers = { 'content-type': 'application/json' };
-    const token = $('token').value.trim();
-    localStorage.setItem('explorer.token', token);
-    if (token) headers.authorization = 'Bearer ' + token;
-    const response = await fetch(location.pathname, { method: 'POST', headers, body: JSON.stringify(body) });
+  // Put "Authorization": "Bearer <token from login>" in the Headers tab.
+  const fetcher = async (params, options) => {
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...((options && options.headers) || {}) },
+      body: JSON.stringify(params),
+    });
     return response.json();
-  }
-  async function run() {
-    let variables;
-    try { variables = JSON.parse($('variables').value || '{}'); } catch (e) { $('result').textContent = 'Variables: ' + e.message; return; }
-    $('result').textContent = '…';
-    const result = await post({ query: $('query').value, variables });
-    $('result').textContent = JSON.stringify(result, null, 2);
-    const token = result.data && (result.data.login || result.data.switchAccount);
-    if (token && token.token) $('token').value = token.token;
-  }
-  $('run').onclick = run;
-  document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) run(); });
-  post({ query: '{ __schema { queryType { fields { name description } } mutationType { fields { name description } } } }' }).then((result) => {
-    const schema = result.data && result.data.__schema;
-    if (!schema) { $('schema').textContent = 'introspection is off'; return; }
-    const list = (title, type) => '<p>' + title + '</p><ul>' + (type ? type.fields : []).map((f) =>
-      '<li title="' + (f.description || '').replace(/"/g, '&quot;') + '">' + f.name + '</li>').join('') + '</ul>';
-    $('schema').innerHTML = list('Query', schema.queryType) + list('Mutation', schema.mutationType);
-  });
+  };
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(
+    React.createElement(GraphiQL, {
+      fetcher,
+      isHeadersEditorEnabled: true,
+      defaultHeaders: JSON.stringify({ authorization: 'Bearer <token>' }, null, 2),
+      defaultQuery: 'mutation Login {\\n  login(email: "hq.admin@retail.example", password: "demo-password") { token }\\n}\\n\\nquery Tree {\\n  accountTree { id name depth status }\\n}\\n',
+    }),
+  );
 </script>
 </body>
 </html>
 `;
+
+/** The explorer's static assets, read from node_modules once and served with long caching. */
+export function explorerAssetRoutes(): Record<string, HttpRoute> {
+  const routes: Record<string, HttpRoute> = {};
+  for (const [route, asset] of Object.entries(ASSETS)) {
+    // The packages' export maps hide these browser builds from require.resolve: read them from the package folder.
+    const body = fs.readFileSync(path.join(path.dirname(require.resolve(`${asset.packageName}/package.json`)), asset.file));
+    routes[route] = async (_request, response) => {
+      response.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'content-length': body.length, 'cache-control': 'public, max-age=86400' });
+      response.end(body);
+    };
+  }
+  return routes;
+}

@@ -8,7 +8,7 @@ import { ANONYMOUS, authenticateBearer, PRINCIPAL_HEADER, SESSION_TOKEN_PREFIX, 
 import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { createGraphQLHandler, createLogger, listen, operationNamePlugin, type Logger, type RunningServer } from '@platform/server';
-import { EXPLORER_HTML } from './explorer';
+import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
 import { EXPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
@@ -152,6 +152,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger,
     maxBodyBytes: settings.maxBodyBytes,
     explorerHtml: settings.explorer ? EXPLORER_HTML : undefined,
+    routes: settings.explorer ? explorerAssetRoutes() : undefined,
     ready: async () => {
       await dataSource.query('SELECT 1');
       if (redis) await redis.ping();

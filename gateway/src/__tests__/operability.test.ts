@@ -158,12 +158,21 @@ describe('operability (SPEC G5)', () => {
       // Act
       const page = await request(withExplorer.url, { headers: { accept: 'text/html' } });
       const noPage = await request(withoutExplorer.url, { headers: { accept: 'text/html' } });
+      const assets = await Promise.all(
+        ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css'].map((file) => fetch(new URL(`/explorer/${file}`, withExplorer.url))),
+      );
+      const graphiqlBundle = await assets[2].text();
+      const noAsset = await fetch(new URL('/explorer/graphiql.js', withoutExplorer.url));
 
       // Assert
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
       expect(page.body).toContain('GraphQL explorer');
+      expect(page.body).toContain('/explorer/graphiql.js');
+      expect(assets.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      expect(graphiqlBundle).toContain('GraphiQL');
       expect(String(noPage.body)).not.toContain('<html');
+      expect(noAsset.status).not.toBe(200);
     } finally {
       await withExplorer.close();
       await withoutExplorer.close();
