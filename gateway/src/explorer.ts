@@ -28,7 +28,6 @@ export const EXPLORER_HTML = `<!doctype html>
 <script src="/explorer/react-dom.js"></script>
 <script src="/explorer/graphiql.js"></script>
 <script>
-  // Put "Authorization": "Bearer <token from login>" in the Headers tab.
   const fetcher = async (params, options) => {
     const response = await fetch('/graphql', {
       method: 'POST',
@@ -41,8 +40,8 @@ export const EXPLORER_HTML = `<!doctype html>
     React.createElement(GraphiQL, {
       fetcher,
       isHeadersEditorEnabled: true,
-      defaultHeaders: JSON.stringify({ authorization: 'Bearer <token>' }, null, 2),
-      defaultQuery: 'mutation Login {\\n  login(email: "hq.admin@retail.example", password: "demo-password") { token }\\n}\\n\\nquery Tree {\\n  accountTree { id name depth status }\\n}\\n',
+      defaultHeaders: '{}',
+      defaultQuery: '# 1. Run Login. 2. In Headers put {"authorization": "Bearer <the token>"}. 3. Run Tree.\\n\\nmutation Login {\\n  login(email: "hq.admin@retail.example", password: "demo-password") { token }\\n}\\n\\nquery Tree {\\n  accountTree { id name depth status }\\n}\\n',
     }),
   );
 </script>

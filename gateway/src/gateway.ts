@@ -135,7 +135,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ? { cache: new RedisKeyValueCache(redis, `${config.redisKeyPrefix}apq:`, settings.apqTtlSeconds, logger), ttl: settings.apqTtlSeconds }
       : { ttl: settings.apqTtlSeconds },
     parseOptions: { maxTokens: OPERATION_LIMITS.maxTokens },
-    validationRules: [operationLimitsRule()],
+    validationRules: [operationLimitsRule(OPERATION_LIMITS, { introspection: !config.isProduction })],
     plugins: [operationNamePlugin, ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => {
       const shaped = formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') });

@@ -36,6 +36,12 @@ export const OPERATION_LIMITS = {
   maxTokens: 2_000,
   /** Static cost estimate, see `estimateCost`; the 5-level tree above costs 3,280. */
   maxCost: 5_000,
+  /**
+   * Depth of an operation made only of introspection root fields, where introspection is on
+   * (development): the standard introspection query of GraphiQL and codegen tools is 15 deep.
+   * Such operations skip the cost estimate; production turns introspection off altogether.
+   */
+  maxIntrospectionDepth: 20,
 } as const;
 
 export type OperationLimits = { [K in keyof typeof OPERATION_LIMITS]: number };
@@ -136,8 +142,15 @@ function limitError(code: ErrorCode, message: string, limit: number, actual: num
   return new AppError(code, message, { limit, actual });
 }
 
+const INTROSPECTION_ROOT_FIELDS = new Set(['__schema', '__type', '__typename']);
+
+/** Every root selection is an introspection field by its real name (an alias or a spread does not count). */
+function isIntrospectionOnly(selectionSet: SelectionSetNode): boolean {
+  return selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && INTROSPECTION_ROOT_FIELDS.has(selection.name.value));
+}
+
 /** One validation rule measuring every operation of the document against the limits. */
-export function operationLimitsRule(limits: OperationLimits = OPERATION_LIMITS) {
+export function operationLimitsRule(limits: OperationLimits = OPERATION_LIMITS, options: { introspection: boolean } = { introspection: false }) {
   return (context: ValidationContext): ASTVisitor => {
     const measurer = new OperationMeasurer(context);
     return {
@@ -145,8 +158,10 @@ export function operationLimitsRule(limits: OperationLimits = OPERATION_LIMITS) 
         const rootType = context.getSchema().getRootType(operation.operation) ?? undefined;
         const measures = measurer.measureSelectionSet(operation.selectionSet, rootType);
         const directives = measures.directives + (operation.directives?.length ?? 0);
-        if (measures.depth > limits.maxDepth) {
-          context.reportError(limitError('QUERY_TOO_DEEP', `Operation depth ${measures.depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, measures.depth));
+        const introspection = options.introspection && isIntrospectionOnly(operation.selectionSet);
+        const maxDepth = introspection ? limits.maxIntrospectionDepth : limits.maxDepth;
+        if (measures.depth > maxDepth) {
+          context.reportError(limitError('QUERY_TOO_DEEP', `Operation depth ${measures.depth} exceeds the limit of ${maxDepth}`, maxDepth, measures.depth));
         }
         if (measures.aliases > limits.maxAliases) {
           context.reportError(limitError('TOO_MANY_ALIASES', `Operation uses ${measures.aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, measures.aliases));
@@ -154,7 +169,7 @@ export function operationLimitsRule(limits: OperationLimits = OPERATION_LIMITS) 
         if (directives > limits.maxDirectives) {
           context.reportError(limitError('TOO_MANY_DIRECTIVES', `Operation uses ${directives} directives; the limit is ${limits.maxDirectives}`, limits.maxDirectives, directives));
         }
-        if (measures.cost > limits.maxCost) {
+        if (!introspection && measures.cost > limits.maxCost) {
           context.reportError(limitError('QUERY_TOO_COSTLY', `Operation cost ${measures.cost} exceeds the limit of ${limits.maxCost}`, limits.maxCost, measures.cost));
         }
         return false;

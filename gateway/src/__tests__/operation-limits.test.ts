@@ -1,6 +1,7 @@
 import { Lexer, Source, TokenKind } from 'graphql';
 import { demoAccount } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/testing';
+import { getIntrospectionQuery } from 'graphql';
 import { OPERATION_LIMITS } from '../limits';
 import { errorCodes, request } from './http-client';
 
@@ -77,7 +78,9 @@ describe('operation limits at the gateway (SPEC G4)', () => {
       `query($id: ID!) { account(id: $id) { ...Up parent { parent { parent { parent { parent { parent { parent { parent { parent { ...Up } } } } } } } } } } }
        fragment Up on Account { parent { parent { id } } }`,
     ],
-    ['introspection fields', `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`],
+    // __schema types fields type = 4, each ofType 1, name 1: one level beyond the introspection limit
+    ['introspection fields', `{ __schema { types { fields { type { ${'ofType { '.repeat(OPERATION_LIMITS.maxIntrospectionDepth - 4)}name${' }'.repeat(OPERATION_LIMITS.maxIntrospectionDepth - 4)} } } } } }`],
+    ['introspection beside a normal root field', `query($id: ID!) { __typename ${parentChain(OPERATION_LIMITS.maxDepth + 1)} }`],
     ['introspection aliases over a deep field', `query($id: ID!) { __type: ${parentChain(OPERATION_LIMITS.maxDepth + 1)} }`],
   ])('the depth limit holds through %s', async (_name, query) => {
     // Act
@@ -85,6 +88,15 @@ describe('operation limits at the gateway (SPEC G4)', () => {
 
     // Assert
     expectRefused(response, 'QUERY_TOO_DEEP');
+  });
+
+  it('the standard introspection query of GraphiQL and codegen passes where introspection is on (development)', async () => {
+    // Act
+    const response = await run(getIntrospectionQuery(), {});
+
+    // Assert
+    expectPasses(response);
+    expect(response.body.data.__schema.queryType.name).toBe('Query');
   });
 
   it(`${OPERATION_LIMITS.maxAliases} aliases pass, ${OPERATION_LIMITS.maxAliases + 1} are refused with TOO_MANY_ALIASES`, async () => {
