@@ -1,5 +1,4 @@
-import crypto from 'node:crypto';
-import type { Queryable } from '@platform/authz';
+import { SecretBox, type Queryable } from '@platform/authz';
 import type { Logger } from '@platform/server';
 
 export interface MailMessage {
@@ -19,21 +18,8 @@ export interface MailSender {
   send(transaction: Queryable, message: MailMessage): Promise<{ id: string }>;
 }
 
-const sealingKey = (secret: string) => Buffer.from(crypto.hkdfSync('sha256', secret, 'mail-outbox', 'identity mail outbox v1', 32));
-
-function seal(text: string, secret: string): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', sealingKey(secret), iv);
-  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-}
-
-function unseal(sealed: string, secret: string): string {
-  const raw = Buffer.from(sealed, 'base64');
-  const decipher = crypto.createDecipheriv('aes-256-gcm', sealingKey(secret), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-}
+/** Mail bodies are sealed with the recipient as associated data. */
+const identityMailBox = (secret: string) => new SecretBox(secret, 'identity-mail-outbox');
 
 /**
  * The built-in sender: a row in `identity.mail_outbox` plus a log line. Bodies carry single-use
@@ -41,15 +27,19 @@ function unseal(sealed: string, secret: string): string {
  * and tests open them with `readMailOutbox`.
  */
 export class OutboxMailSender implements MailSender {
+  private readonly box: SecretBox;
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.box = identityMailBox(secret);
+  }
 
   async send(transaction: Queryable, message: MailMessage): Promise<{ id: string }> {
     const rows: { id: string }[] = await transaction.query(
       `INSERT INTO identity.mail_outbox (recipient, subject, template, sealed_body) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [message.to, message.subject, message.template, seal(message.text, this.secret)],
+      [message.to, message.subject, message.template, this.box.seal(message.text, message.to)],
     );
     this.logger.info({ outboxId: rows[0].id, to: message.to, template: message.template }, 'mail queued in the outbox');
     return rows[0];
@@ -72,5 +62,5 @@ export async function readMailOutbox(db: Queryable, secret: string, recipient?: 
       WHERE $1::text IS NULL OR recipient = $1 ORDER BY created_at DESC, id`,
     [recipient?.toLowerCase() ?? null],
   );
-  return rows.map((r) => ({ id: r.id, to: r.recipient, subject: r.subject, template: r.template, text: unseal(r.sealed_body, secret), createdAt: r.created_at }));
+  return rows.map((r) => ({ id: r.id, to: r.recipient, subject: r.subject, template: r.template, text: identityMailBox(secret).open(r.sealed_body, r.recipient), createdAt: r.created_at }));
 }

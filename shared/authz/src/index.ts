@@ -4,3 +4,4 @@ export * from './access-control';
 export * from './rules';
 export * from './authenticate';
 export * from './account-settings';
+export * from './secret-box';

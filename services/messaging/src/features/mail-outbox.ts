@@ -1,5 +1,4 @@
-import crypto from 'node:crypto';
-import type { Queryable } from '@platform/authz';
+import { SecretBox, type Queryable } from '@platform/authz';
 
 /**
  * Mail sent by messaging (automation rules forwarding inbound SMS to an address, SPEC M11), the
@@ -16,26 +15,13 @@ export interface OutgoingMail {
   text: string;
 }
 
-const sealingKey = (secret: string) => Buffer.from(crypto.hkdfSync('sha256', secret, 'mail-outbox', 'messaging mail outbox v1', 32));
-
-function seal(text: string, secret: string): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', sealingKey(secret), iv);
-  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-}
-
-function unseal(sealed: string, secret: string): string {
-  const raw = Buffer.from(sealed, 'base64');
-  const decipher = crypto.createDecipheriv('aes-256-gcm', sealingKey(secret), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-}
+/** Mail bodies are sealed with the recipient as associated data. */
+const messagingMailBox = (secret: string) => new SecretBox(secret, 'messaging-mail-outbox');
 
 export async function queueMail(transaction: Queryable, secret: string, mail: OutgoingMail): Promise<{ id: string }> {
   const rows: { id: string }[] = await transaction.query(
     `INSERT INTO messaging.mail_outbox (account_id, recipient, subject, template, sealed_body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [mail.accountId, mail.to.toLowerCase(), mail.subject, mail.template, seal(mail.text, secret)],
+    [mail.accountId, mail.to.toLowerCase(), mail.subject, mail.template, messagingMailBox(secret).seal(mail.text, mail.to.toLowerCase())],
   );
   return rows[0];
 }
@@ -47,5 +33,5 @@ export async function readMessagingMailOutbox(db: Queryable, secret: string, rec
       WHERE $1::text IS NULL OR recipient = $1 ORDER BY created_at DESC, id`,
     [recipient?.toLowerCase() ?? null],
   );
-  return rows.map((r) => ({ id: r.id, accountId: r.account_id, to: r.recipient, subject: r.subject, template: r.template, text: unseal(r.sealed_body, secret), createdAt: r.created_at }));
+  return rows.map((r) => ({ id: r.id, accountId: r.account_id, to: r.recipient, subject: r.subject, template: r.template, text: messagingMailBox(secret).open(r.sealed_body, r.recipient), createdAt: r.created_at }));
 }

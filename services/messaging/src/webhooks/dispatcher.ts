@@ -7,7 +7,8 @@ import { OUTBOX_SCHEMAS } from '@platform/events';
 import type { Logger } from '@platform/server';
 import { sendWebhook, type SendResult } from './http-sender';
 import { retryDelayMs, systemClock, type Clock } from './schedule';
-import { SecretBox, signatureHeader } from './signing';
+import type { SecretBox } from '@platform/authz';
+import { signatureHeader, webhookSecretBox } from './signing';
 import { systemResolver, type HostResolver, type UrlPolicy } from './url-policy';
 
 export interface WebhookDispatcherOptions {
@@ -99,7 +100,7 @@ export class WebhookDispatcher {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.resolver = options.resolver ?? systemResolver;
-    this.secrets = new SecretBox(options.settings.encryptionKey);
+    this.secrets = webhookSecretBox(options.settings.encryptionKey);
     this.policy = { production: options.production, allowLoopback: options.settings.allowLoopbackUrls };
     this.leaseMs = options.settings.requestTimeoutMs + 30_000;
   }

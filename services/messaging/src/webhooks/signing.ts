@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { SecretBox } from '@platform/authz';
 
 /**
  * Standard Webhooks signatures (https://www.standardwebhooks.com): every delivery carries
@@ -25,32 +26,5 @@ export function signatureHeader(secrets: string[], id: string, timestamp: number
   return secrets.map((secret) => signatureOf(secret, id, timestamp, body)).join(' ');
 }
 
-/**
- * Secrets at rest: AES-256-GCM under a key derived from WEBHOOK_ENCRYPTION_KEY, with the endpoint
- * id as associated data (a ciphertext copied to another endpoint does not decrypt).
- * Format: `v1.<iv>.<tag>.<ciphertext>` (base64url), the version naming the key derivation.
- */
-export class SecretBox {
-  private readonly key: Buffer;
-
-  constructor(encryptionKey: string) {
-    this.key = crypto.createHash('sha256').update(`webhook-secrets:v1:${encryptionKey}`).digest();
-  }
-
-  seal(plaintext: string, endpointId: string): string {
-    const iv = crypto.randomBytes(12);
-    const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(endpointId));
-    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
-  }
-
-  open(sealed: string, endpointId: string): string {
-    const [version, iv, tag, ciphertext] = sealed.split('.');
-    if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('unknown sealed secret format');
-    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(endpointId));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
-  }
-}
+/** Endpoint secrets at rest: sealed with the endpoint id as associated data. */
+export const webhookSecretBox = (encryptionKey: string) => new SecretBox(encryptionKey, 'webhook-secrets');

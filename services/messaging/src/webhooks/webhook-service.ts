@@ -7,7 +7,8 @@ import { queryRows } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import { EVENT_TYPES, isEventType } from '@platform/events';
 import type { SubgraphRequestContext } from '@platform/server';
-import { generateWebhookSecret, SecretBox } from './signing';
+import type { SecretBox } from '@platform/authz';
+import { generateWebhookSecret, webhookSecretBox } from './signing';
 import { assertRegistrableUrl, systemResolver, type HostResolver } from './url-policy';
 
 export interface EndpointRow {
@@ -75,7 +76,7 @@ export class WebhookService {
     private readonly ctx: SubgraphRequestContext,
     private readonly resolver: HostResolver = systemResolver,
   ) {
-    this.secrets = new SecretBox(ctx.config.webhooks.encryptionKey);
+    this.secrets = webhookSecretBox(ctx.config.webhooks.encryptionKey);
     this.attemptsByDeliveryId = new DataLoader(async (ids) => {
       const rows: AttemptRow[] = await dataSource.query(
         `SELECT delivery_id, attempt_number, attempted_at, latency_ms, response_status, outcome, error
