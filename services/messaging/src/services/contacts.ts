@@ -297,6 +297,18 @@ export const ContactService = {
   },
 };
 
+/** A group the caller may change: visible, `contacts` on an active account, and FULL access if groups are limited (I6). */
+async function requireWritableGroup(ctx: MessagingContext, id: string): Promise<{ groupId: string; found: GroupRow; chain: AccountChain }> {
+  const groupId = assertId(id);
+  const [found] = await queryRows<GroupRow>(ctx.dataSource, `SELECT id, account_id, name, shared_access, created_at FROM messaging.contact_groups WHERE id = $1`, [groupId]);
+  if (!found || !(await ctx.access.canView(found.account_id))) throw errors.notFound('Contact group');
+  const chain = await ctx.access.require(found.account_id, 'contacts');
+  requireActiveChain(chain);
+  const policy = await numberPolicy(ctx, chain.id);
+  if (policy.fullGroupIds && !policy.fullGroupIds.has(groupId)) throw errors.forbidden('Your access to this group is restricted');
+  return { groupId, found, chain };
+}
+
 export const GroupService = {
   async list(ctx: MessagingContext, accountId: string): Promise<GroupRow[]> {
     const chain = await ctx.access.require(accountId, 'account.view');
@@ -322,13 +334,7 @@ export const GroupService = {
     id: string,
     input: { name?: string | null; sharedAccess?: 'READ' | 'READ_SEND' | null; addContactIds?: string[] | null; removeContactIds?: string[] | null },
   ): Promise<GroupRow> {
-    const groupId = assertId(id);
-    const [found] = await queryRows<GroupRow>(ctx.dataSource, `SELECT id, account_id, name, shared_access, created_at FROM messaging.contact_groups WHERE id = $1`, [groupId]);
-    if (!found || !(await ctx.access.canView(found.account_id))) throw errors.notFound('Contact group');
-    const chain = await ctx.access.require(found.account_id, 'contacts');
-    requireActiveChain(chain);
-    const policy = await numberPolicy(ctx, chain.id);
-    if (policy.fullGroupIds && !policy.fullGroupIds.has(groupId)) throw errors.forbidden('Your access to this group is restricted');
+    const { groupId, found, chain } = await requireWritableGroup(ctx, id);
     const add = (input.addContactIds ?? []).map((c) => assertId(c, 'addContactIds'));
     const remove = (input.removeContactIds ?? []).map((c) => assertId(c, 'removeContactIds'));
     return mutate(ctx, chain, 'updateContactGroup', async (tx) => {
@@ -349,13 +355,7 @@ export const GroupService = {
   },
 
   async remove(ctx: MessagingContext, id: string): Promise<string> {
-    const groupId = assertId(id);
-    const [found] = await queryRows<GroupRow>(ctx.dataSource, `SELECT id, account_id, name, shared_access, created_at FROM messaging.contact_groups WHERE id = $1`, [groupId]);
-    if (!found || !(await ctx.access.canView(found.account_id))) throw errors.notFound('Contact group');
-    const chain = await ctx.access.require(found.account_id, 'contacts');
-    requireActiveChain(chain);
-    const policy = await numberPolicy(ctx, chain.id);
-    if (policy.fullGroupIds && !policy.fullGroupIds.has(groupId)) throw errors.forbidden('Your access to this group is restricted');
+    const { groupId, found, chain } = await requireWritableGroup(ctx, id);
     return mutate(ctx, chain, 'deleteContactGroup', async (tx) => {
       await tx.query(`DELETE FROM messaging.contact_groups WHERE id = $1`, [groupId]);
       return { result: groupId, targetType: 'ContactGroup', targetId: groupId, before: { name: found.name } };
