@@ -25,7 +25,7 @@ interface ExternalBenchmark {
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 function notMeasured(area: string, figures: [string, string][], reason: string): BenchResult[] {
-  return figures.map(([figure, goal]) => ({ figure, goal, value: `not measured: ${reason}`, met: false, notes: `run \`npm run bench:${area}\`` }));
+  return figures.map(([figure, goal]) => ({ figure, goal, value: `not measured: ${reason}`, met: null, notes: `run \`npm run bench:${area}\`` }));
 }
 
 const SEND_PATH_FIGURES: [string, string][] = [

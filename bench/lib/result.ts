@@ -10,13 +10,15 @@ export interface BenchResult {
   goal: string;
   /** measured value, formatted with its unit, e.g. "0.9 ms" */
   value: string;
-  met: boolean;
+  /** null: not run in this invocation (the value says why) */
+  met: boolean | null;
   /** baseline, peak RSS of each process, sample sizes — whatever a reader needs to trust the figure */
   notes?: string;
 }
 
 export function markdownTable(results: BenchResult[]): string {
   const lines = ['| figure | goal | measured | met | notes |', '|---|---|---|---|---|'];
-  for (const r of results) lines.push(`| ${r.figure} | ${r.goal} | ${r.value} | ${r.met ? 'yes' : '**no**'} | ${r.notes ?? ''} |`);
+  const met = (r: BenchResult) => (r.met === null ? 'not run' : r.met ? 'yes' : '**no**');
+  for (const r of results) lines.push(`| ${r.figure} | ${r.goal} | ${r.value} | ${met(r)} | ${r.notes ?? ''} |`);
   return lines.join('\n');
 }
