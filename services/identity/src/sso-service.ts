@@ -1,5 +1,5 @@
 import { jose, type JWTPayload } from './jose';
-import { ROLES, type Role } from '@platform/authz';
+import { ROLES, type Role, hashSecret } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
 import { recordActivity } from './activity';
 import type { IdentityContext } from './context';
@@ -101,6 +101,14 @@ export class SsoService {
     const sessions = new SessionService(this.ctx);
     const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 100) : email.slice(0, email.indexOf('@')).slice(0, 100);
     return this.ctx.dataSource.transaction(async (manager) => {
+      // A token signs in once (no replay of a captured token before it expires); a refused
+      // sign-in rolls this back with the rest, so the token stays usable.
+      await manager.query(`DELETE FROM identity.sso_token_uses WHERE expires_at < now()`);
+      const firstUse = await manager.query(
+        `INSERT INTO identity.sso_token_uses (token_hash, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING RETURNING token_hash`,
+        [hashSecret(idToken), payload.exp],
+      );
+      if (firstUse.length === 0) throw invalidToken('already used');
       const identity = new IdentityRepository(manager);
       const access = new AccessRepository(manager);
       const linkedUserId = await access.findUserIdByIdentity(target.issuer, payload.sub!);

@@ -73,6 +73,24 @@ describe('single sign-on with OIDC (SPEC I8)', () => {
     expect((await stack.sql.query(`SELECT count(*)::int AS n FROM identity.users`)).rows[0].n).toBe(usersBefore);
   });
 
+  it('signs in once per ID token: a replayed token is refused, and a refused sign-in does not use it up', async () => {
+    // Arrange
+    const token = await issuer.sign({ email: 'replay.person@retail.example', sub: 'sso-replay' });
+    const sessionsBefore = (await stack.sql.query(`SELECT count(*)::int AS n FROM identity.sessions`)).rows[0].n;
+
+    // Act
+    const wrongNonce = await stack.graphql(LOGIN, { t: token, n: 'another-nonce' });
+    const first = await stack.graphql(LOGIN, { t: token, n: 'nonce-123456' });
+    const replayed = await stack.graphql(LOGIN, { t: token, n: 'nonce-123456' });
+
+    // Assert
+    expect(codeOf(wrongNonce)).toBe('SSO_TOKEN_INVALID');
+    expect(first.data.loginWithSso.user.email).toBe('replay.person@retail.example');
+    expect(codeOf(replayed)).toBe('SSO_TOKEN_INVALID');
+    expect(replayed.errors?.[0].extensions?.reason).toBe('already used');
+    expect((await stack.sql.query(`SELECT count(*)::int AS n FROM identity.sessions`)).rows[0].n).toBe(sessionsBefore + 1);
+  });
+
   it('keeps a domain in one tree', async () => {
     // Act
     const accountant = await stack.login(demoUser('accountant').email);
