@@ -102,32 +102,13 @@ export async function loadAccountChains(db: Queryable, ids: readonly string[]): 
 
 /**
  * Names of the given accounts in one statement (e.g. billing's invoice lines); unknown ids are
- * absent from the map. With loadAccountChains and loadEffectiveTimezone, the only way another
- * subgraph reads `hierarchy.*`.
+ * absent from the map. With loadAccountChains and the settings readers of account-settings.ts,
+ * the only way another subgraph reads `hierarchy.*`.
  */
 export async function loadAccountNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
   const valid = [...new Set(ids.filter(isUuid))];
   const rows: { id: string; name: string }[] = valid.length ? await db.query(`SELECT id, name FROM hierarchy.accounts WHERE id = ANY($1::uuid[])`, [valid]) : [];
   return new Map(rows.map((row) => [row.id, row.name]));
-}
-
-/**
- * The effective timezone of the account at the end of `path` (root first, as `AccountChain.path`):
- * SPEC H5, its own or its nearest ancestor's `timezone` override, else UTC. One statement; for
- * subgraphs that need only the timezone (billing: invoice periods, monthly limit renewals).
- */
-export async function loadEffectiveTimezone(db: Queryable, path: readonly string[]): Promise<string> {
-  const valid = path.filter(isUuid);
-  if (valid.length === 0) return 'UTC';
-  const rows: { timezone: string }[] = await db.query(
-    `SELECT overrides->>'timezone' AS timezone
-       FROM hierarchy.account_settings
-      WHERE account_id = ANY($1::uuid[]) AND overrides ? 'timezone'
-      ORDER BY array_position($1::uuid[], account_id) DESC
-      LIMIT 1`,
-    [valid],
-  );
-  return rows[0]?.timezone ?? 'UTC';
 }
 
 /**

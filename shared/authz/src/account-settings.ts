@@ -165,3 +165,15 @@ export async function loadEffectiveSettingsAlongPath(
   const overrides = await loadSettingOverrides(db, path);
   return path.map((_, depth) => resolveSettings(path.slice(0, depth + 1), overrides));
 }
+
+/**
+ * The effective timezone of the account at the end of `path` (root first): for subgraphs that need
+ * only the timezone (billing: invoice periods, monthly limit renewals).
+ */
+export async function loadEffectiveTimezone(
+  db: { query(sql: string, parameters?: unknown[]): Promise<any> }, // eslint-disable-line @typescript-eslint/no-explicit-any
+  path: string[],
+): Promise<string> {
+  if (path.length === 0) return PLATFORM_DEFAULTS.timezone;
+  return resolveSettings(path, await loadSettingOverrides(db, path)).values.timezone;
+}

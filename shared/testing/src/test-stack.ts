@@ -20,6 +20,9 @@ export interface TestStack extends RunningPlatform {
   login(email: string, options?: { password?: string; accountId?: string }): Promise<string>;
 }
 
+/** The `extensions.code` of a response's first error (undefined when it has none). */
+export const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
+
 export async function postGraphQL<TData>(
   url: string,
   body: unknown,

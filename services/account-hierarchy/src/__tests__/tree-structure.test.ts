@@ -1,12 +1,11 @@
 import { demoAccount } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack, codeOf } from '@platform/testing';
 
 const CREATE = `mutation($parentId: ID!, $name: String!) { createSubAccount(input: { parentId: $parentId, name: $name }) { id depth parent { id } } }`;
 const MOVE = `mutation($id: ID!, $to: ID!) { moveAccount(id: $id, newParentId: $to) { id depth parent { id } } }`;
 const CLOSE = `mutation($id: ID!, $cascade: Boolean) { closeAccount(id: $id, cascade: $cascade) { id status } }`;
 const ACCOUNT = `query($id: ID!) { account(id: $id) { id depth status effectiveStatus ancestors { id } } }`;
 
-const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
 
 async function snapshot(stack: TestStack): Promise<string> {
   const accounts = await stack.sql.query(`SELECT id, parent_id, path, depth, name, status FROM hierarchy.accounts ORDER BY id`);

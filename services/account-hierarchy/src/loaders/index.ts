@@ -29,8 +29,7 @@ export function createHierarchyLoaders(repository: AccountRepository, access: Ac
   });
 
   const overridesByAccountId = new DataLoader<string, Partial<SettingValues> | null>(async (ids) => {
-    const rows = await repository.findSettings(ids);
-    const byId = new Map(rows.map((r) => [r.account_id, r.overrides]));
+    const byId = await repository.findSettings(ids);
     return ids.map((id) => byId.get(id) ?? null);
   });
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AccountStatus, Queryable } from '@platform/authz';
+import { loadSettingOverrides, type AccountStatus, type Queryable } from '@platform/authz';
 import type { SettingName, SettingValues } from '../settings';
 
 export interface AccountRow {
@@ -56,11 +56,9 @@ export class AccountRepository {
     return this.db.query(sql, params);
   }
 
-  findSettings(accountIds: readonly string[]): Promise<{ account_id: string; overrides: Partial<SettingValues> }[]> {
-    return this.db.query(
-      `SELECT account_id, overrides FROM hierarchy.account_settings WHERE account_id = ANY($1::uuid[])`,
-      [accountIds],
-    );
+  /** The settings overrides of the given accounts (the shared H5 read model). */
+  findSettings(accountIds: readonly string[]): Promise<Map<string, Partial<SettingValues>>> {
+    return loadSettingOverrides(this.db, accountIds);
   }
 }
 

@@ -13,7 +13,7 @@ export async function invitationTokenFor(stack: TestStack, email: string): Promi
   return match[1];
 }
 
-export const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
+export { codeOf } from '@platform/testing';
 
 export async function countRows(stack: TestStack, table: string): Promise<number> {
   return (await stack.sql.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;

@@ -1,7 +1,6 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack, codeOf } from '@platform/testing';
 
-const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
 const LOGIN = `mutation($email: String!, $password: String!, $accountId: ID) {
   login(email: $email, password: $password, accountId: $accountId) { token expiresAt user { email } activeAccount { id name } } }`;
 

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack, codeOf as code } from '@platform/testing';
 
 jest.setTimeout(120_000);
 
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { batchId accepted costUnits } }`;
 const USER_LIMIT = `mutation($a: ID!, $u: ID!, $l: Int) { setUserCreditLimit(accountId: $a, userId: $u, limit: $l) { limit spent held remaining } }`;
-const code = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
 const number = (i: number) => `+4474002${String(i).padStart(5, '0')}`;
 /** A GSM-7 body of exactly `parts` SMS parts (160 characters in one part, 153 per part beyond). */
 const bodyOf = (parts: number) => (parts === 1 ? 'x' : 'x'.repeat(153 * parts));

@@ -1,5 +1,5 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack, codeOf as code } from '@platform/testing';
 
 jest.setTimeout(120_000);
 
@@ -9,7 +9,6 @@ const INBOX = `query($a: ID!) { inbox(accountId: $a) { nodes { id phoneNumber me
 const REPLY = `mutation($c: ID!) { replyToConversation(conversationId: $c, body: "Thanks for your answer") { accepted } }`;
 const RESUBSCRIBE = `mutation($a: ID!, $p: String!) { resubscribeContact(accountId: $a, phoneNumber: $p) }`;
 const IMPORT = `mutation($a: ID!, $csv: String!, $g: ID) { importContacts(accountId: $a, csv: $csv, groupId: $g) { imported merged rejected { line code reason } } }`;
-const code = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
 
 describe('inbox, opt-outs and contact import (SPEC M4, M5, I2)', () => {
   let stack: TestStack;

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack, codeOf as code } from '@platform/testing';
 
 jest.setTimeout(120_000);
 
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { batchId accepted status sendAt costUnits partsPerMessage skipped { recipient reason } messageIds } }`;
 const BULK = `mutation($input: SendBulkInput!) { sendBulk(input: $input) { batchId accepted status sendAt costUnits skipped { recipient reason } messageIds } }`;
-const code = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
 const number = (i: number) => `+4474001${String(i).padStart(5, '0')}`;
 
 describe('sending (SPEC M1, M2, H5, I6)', () => {

@@ -1,12 +1,11 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack, codeOf as code } from '@platform/testing';
 import { readMessagingMailOutbox } from '../mail-outbox';
 import { createEndpoint, createTestDispatcher, dispatchRound, startReceiver, verifyStandardWebhook, type Receiver } from '../../webhooks/__tests__/webhook-kit';
 import type { WebhookDispatcher } from '../../webhooks/dispatcher';
 
 jest.setTimeout(180_000);
 
-const code = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
 /** An HTTP refusal as [status, extensions.code]. */
 const refusal = async (response: Response) => [response.status, ((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code];
 

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack, codeOf as code } from '@platform/testing';
 
 jest.setTimeout(180_000);
 
 const BULK = `mutation($input: SendBulkInput!) { sendBulk(input: $input) { batchId accepted costUnits partsPerMessage messageIds } }`;
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { batchId accepted costUnits messageIds } }`;
-const code = (response: { errors?: { extensions?: { code?: string } }[] }) => response.errors?.[0]?.extensions?.code;
 const SHORT_BASE = 'https://sms.example';
 
 describe('templates (SPEC M6) and trackable short links (SPEC M8)', () => {
