@@ -11,11 +11,11 @@
  */
 import { execSync } from 'node:child_process';
 import { Pool } from 'pg';
-import { authenticateBearer, signPrincipal, PRINCIPAL_HEADER } from '@platform/authz';
+import { authenticateBearer, PRINCIPAL_HEADER, type Principal } from '@platform/authz';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { DEMO_PASSWORD, demoUser } from '@platform/demo-data';
 import { insertAccountTree, prepareDatabase } from '@platform/testing';
-import { BENCH_SIGNING_SECRET, createBenchDatabase, serverEnvironment, ServerProcess, type BenchDatabase } from './lib/cluster';
+import { benchPrincipalToken, createBenchDatabase, serverEnvironment, ServerProcess, type BenchDatabase } from './lib/cluster';
 import { load, verifyTarget, type LoadRun, type Target } from './lib/load';
 import type { BenchResult } from './lib/result';
 import { fmt, median, spread } from './lib/stats';
@@ -35,8 +35,8 @@ export interface BenchPlatform {
   sql: Pool;
   roots: Record<number, string>;
   token: string;
-  /** the demo admin's principal, signed as the gateway would for the direct subgraph calls */
-  signedPrincipal: string;
+  /** the demo admin's principal, for direct subgraph calls signed as the gateway would (benchPrincipalToken) */
+  principal: Principal;
   subgraphs: Record<SubgraphName, ServerProcess>;
   gateway: ServerProcess;
   gatewayWarn: ServerProcess;
@@ -100,7 +100,6 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
     const token = ((await login.json()) as { data: { login: { token: string } } }).data.login.token;
     const principal = await authenticateBearer({ query: async (text, values) => (await sql.query(text, values)).rows }, token);
     if (!principal) throw new Error('the bench session does not authenticate');
-    const signedPrincipal = signPrincipal(principal, BENCH_SIGNING_SECRET, 3600);
 
     const all = () => [...started];
     return {
@@ -108,7 +107,7 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
       sql,
       roots,
       token,
-      signedPrincipal,
+      principal,
       subgraphs,
       gateway,
       gatewayWarn,
@@ -173,7 +172,8 @@ export async function gatewayOverhead(platform: BenchPlatform): Promise<BenchRes
   const direct: Target = {
     name: 'account-hierarchy',
     url: platform.subgraphs['account-hierarchy'].url,
-    headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: platform.signedPrincipal },
+    headers: { 'content-type': 'application/json' },
+    headersPerRequest: () => ({ [PRINCIPAL_HEADER]: benchPrincipalToken(platform.principal, 'account-hierarchy') }),
     body: JSON.stringify({ query: TREE_HIERARCHY_ONLY, variables: { id: rootId } }),
   };
   log('figure 1: gateway overhead (warm-up)');

@@ -3,7 +3,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { GATEWAY_ISSUER, type Principal } from '@platform/authz';
+import type { Ed25519Jwk, SubgraphName } from '@platform/config';
 import { createTestDatabase, startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
+import { principalKeyEnvironment } from '@platform/testing';
 
 export const ROOT = path.join(__dirname, '..', '..');
 const SERVE = path.join(__dirname, 'serve.ts');
@@ -164,9 +167,9 @@ export function serverEnvironment(databaseUrl: string, overrides: Record<string,
     DATABASE_POOL_SIZE: '4',
     HOST: '127.0.0.1',
     INTERNAL_SIGNING_SECRET: BENCH_SIGNING_SECRET,
-    // Production refuses to start without its secrets; the bench makes throwaway ones.
+    // Production refuses to start without its secrets and keys; the bench makes throwaway ones.
     WEBHOOK_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
-    PRINCIPAL_HEADER_TTL_SECONDS: '3600',
+    ...BENCH_KEY_ENVIRONMENT,
     // Production default: one access-log line per request in every process.
     LOG_LEVEL: 'info',
     // The per-address limiter runs (its cost is part of every request) but never refuses the load generator.
@@ -184,3 +187,20 @@ export function serverEnvironment(databaseUrl: string, overrides: Record<string,
 }
 
 export const BENCH_SIGNING_SECRET = crypto.randomBytes(32).toString('hex');
+
+export const BENCH_KEY_ENVIRONMENT = principalKeyEnvironment();
+const benchGatewayKey = JSON.parse(BENCH_KEY_ENVIRONMENT.GATEWAY_PRINCIPAL_PRIVATE_KEY) as Ed25519Jwk;
+
+/**
+ * A principal token for a direct call to a subgraph, as the gateway would sign it. Synchronous
+ * (node:crypto rather than jose's async signer) because autocannon builds each request
+ * synchronously, and each token is accepted once.
+ */
+export function benchPrincipalToken(principal: Principal, audience: SubgraphName): string {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const header = encode({ alg: 'EdDSA', kid: benchGatewayKey.kid, typ: 'platform-principal+jwt' });
+  const payload = encode({ pk: principal.kind, act: principal.actingAccountId, sid: principal.sessionId, iss: GATEWAY_ISSUER, aud: audience, sub: principal.id, iat: now, exp: now + 30, jti: crypto.randomUUID() });
+  const key = crypto.createPrivateKey({ key: benchGatewayKey as unknown as crypto.JsonWebKey, format: 'jwk' });
+  return `${header}.${payload}.${crypto.sign(null, Buffer.from(`${header}.${payload}`), key).toString('base64url')}`;
+}

@@ -7,6 +7,8 @@ export interface Target {
   url: string;
   body: string;
   headers: Record<string, string>;
+  /** headers computed per request (e.g. a single-use principal token), merged over `headers` */
+  headersPerRequest?: () => Record<string, string>;
   /** the size of a correct response body, learnt by `verifyTarget`; any other size counts as an error */
   expectedBytes?: number;
 }
@@ -28,7 +30,7 @@ export interface LoadRun {
  * the body size so the load run can tell a GraphQL error (HTTP 200) from a correct answer.
  */
 export async function verifyTarget(target: Target): Promise<unknown> {
-  const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body });
+  const response = await fetch(target.url, { method: 'POST', headers: { ...target.headers, ...target.headersPerRequest?.() }, body: target.body });
   const text = await response.text();
   const json = JSON.parse(text) as { data?: unknown; errors?: unknown };
   if (response.status !== 200 || json.errors || !json.data) {
@@ -54,6 +56,9 @@ export async function load(target: Target, options: { connections: number; secon
     method: 'POST',
     headers: target.headers,
     body: target.body,
+    ...(target.headersPerRequest
+      ? { requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, headers: { ...target.headers, ...target.headersPerRequest!() } }) }] }
+      : {}),
     connections: options.connections,
     // A count, when given, bounds the run instead of a duration (requests slower than the duration itself).
     ...(options.maxRequests ? { amount: options.maxRequests } : { duration: options.seconds }),

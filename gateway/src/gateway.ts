@@ -4,10 +4,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { DataSource } from 'typeorm';
-import { ANONYMOUS, authenticateBearer, PRINCIPAL_HEADER, SESSION_TOKEN_PREFIX, signPrincipal, type Principal } from '@platform/authz';
-import type { PlatformConfig, SubgraphName } from '@platform/config';
+import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, SESSION_TOKEN_PREFIX, type Principal } from '@platform/authz';
+import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
-import { createGraphQLHandler, createLogger, listen, operationNamePlugin, type Logger, type RunningServer } from '@platform/server';
+import { createGraphQLHandler, createLogger, listen, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
 import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
 import { EXPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
@@ -19,11 +19,12 @@ export interface GatewayContext {
   principal: Principal;
 }
 
-/** Forwards the authenticated principal to a subgraph in a short-lived signed header (SPEC G2). */
+/** Forwards the authenticated principal to a subgraph in a short-lived token for that subgraph alone (SPEC G2). */
 class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
-    private readonly config: PlatformConfig,
+    private readonly subgraph: SubgraphName,
+    private readonly signer: PrincipalSigner,
     private readonly dataSource?: DataSource,
   ) {
     // Node's fetch keeps connections to the subgraphs alive between requests.
@@ -41,19 +42,19 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const token = value && typeof value === 'object' ? value.token : undefined;
         if (typeof token === 'string' && token.startsWith(`${SESSION_TOKEN_PREFIX}_`)) {
           const principal = await authenticateBearer(this.dataSource, token);
-          if (principal) (context as GatewayContext).principal = { ...principal, requestId: (context as GatewayContext).principal?.requestId };
+          if (principal) {
+            const previous = (context as GatewayContext).principal;
+            (context as GatewayContext).principal = { ...principal, clientAddress: previous?.clientAddress, requestId: previous?.requestId };
+          }
         }
       }
     }
     return response;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const principal = (context as Partial<GatewayContext>).principal ?? ANONYMOUS;
-    request.http?.headers.set(
-      PRINCIPAL_HEADER,
-      signPrincipal(principal, this.config.internalSigningSecret, this.config.principalHeaderTtlSeconds),
-    );
+    request.http?.headers.set(PRINCIPAL_HEADER, await this.signer.sign(principal, this.subgraph));
     if (principal.requestId) request.http?.headers.set('x-request-id', principal.requestId);
   }
 }
@@ -118,9 +119,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const partnerOperations = new PartnerOperationStore(dataSource, settings.partnerOperationCacheTtlSeconds);
   const subgraphUrls = Object.values(options.subgraphUrls);
 
+  const signer = await PrincipalSigner.create(requirePrivateKey(config, 'gateway'), GATEWAY_ISSUER, config.principalTokens.ttlSeconds);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) => new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, config, name === 'identity' ? dataSource : undefined),
+    buildService: ({ name, url }) =>
+      new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -136,7 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       : { ttl: settings.apqTtlSeconds },
     parseOptions: { maxTokens: OPERATION_LIMITS.maxTokens },
     validationRules: [operationLimitsRule(OPERATION_LIMITS, { introspection: !config.isProduction })],
-    plugins: [operationNamePlugin, ApolloServerPluginLandingPageDisabled()],
+    plugins: [operationNamePlugin, operationResolutionPlugin, ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => {
       const shaped = formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') });
       if (shaped.extensions?.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(shaped.message)) {
@@ -147,6 +150,24 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   await apollo.start();
 
+  // Every route the gateway serves counts towards the per-address limit, not only /graphql.
+  const admit = async (request: http.IncomingMessage) => {
+    if (settings.rateLimitPerIp > 0) {
+      await enforceRateLimit(rateLimiter, `ip:${clientAddress(request, settings.trustProxy)}`, settings.rateLimitPerIp, 'address');
+    }
+  };
+  const admitted =
+    (route: HttpRoute): HttpRoute =>
+    async (request, response) => {
+      try {
+        await admit(request);
+      } catch (error) {
+        if (error instanceof AppError) return sendRefusal(response, error);
+        logger.error({ err: error }, 'admission failed');
+        return sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
+      }
+      return route(request, response);
+    };
   const handler = createGraphQLHandler<GatewayContext>({
     apollo,
     logger,
@@ -159,29 +180,26 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const subgraphs = await Promise.all(subgraphUrls.map((url) => subgraphIsUp(url).catch(() => false)));
       return subgraphs.every(Boolean);
     },
-    admit: async (request) => {
-      if (settings.rateLimitPerIp > 0) {
-        await enforceRateLimit(rateLimiter, `ip:${clientAddress(request, settings.trustProxy)}`, settings.rateLimitPerIp, 'address');
-      }
-    },
+    admit,
     buildContext: async (request, requestId) => {
       const token = bearerToken(request);
-      if (!token) return { principal: { ...ANONYMOUS, requestId } };
+      const address = clientAddress(request, settings.trustProxy);
+      if (!token) return { principal: { ...ANONYMOUS, clientAddress: address, requestId } };
       const principal = await authenticateBearer(dataSource, token);
       if (!principal) throw errors.unauthenticated('The session token is invalid or has expired');
       if (principal.kind === 'API_KEY' && settings.rateLimitPerApiKey > 0) {
         await enforceRateLimit(rateLimiter, `key:${principal.id}`, settings.rateLimitPerApiKey, 'API key');
       }
-      return { principal: { ...principal, requestId } };
+      return { principal: { ...principal, clientAddress: address, requestId } };
     },
     prepareOperation: async (operation, context) => {
       const appId = context.principal.partnerAppId;
       return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : operation;
     },
   });
-  const exportsProxy = proxyExports(options.subgraphUrls.messaging);
+  const exportsProxy = admitted(proxyExports(options.subgraphUrls.messaging));
   // Short links (/l/*) and email to SMS (/inbound/email): see exports-proxy.ts
-  const messagingRoutes = proxyMessagingRoutes(options.subgraphUrls.messaging);
+  const messagingRoutes = admitted(proxyMessagingRoutes(options.subgraphUrls.messaging));
   const server = await listen(
     (request, response) =>
       request.url?.startsWith(EXPORTS_PREFIX) ? exportsProxy(request, response) : isMessagingRoute(request.url) ? messagingRoutes(request, response) : handler(request, response),

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { loadConfig, SUBGRAPH_NAMES } from '@platform/config';
+import { generatePrincipalKeyPair, loadConfig, SUBGRAPH_NAMES } from '@platform/config';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const COMPOSE_PATH = path.join(ROOT, 'docker-compose.yml');
@@ -82,22 +82,35 @@ describe('docker-compose.yml (production-like deployment)', () => {
 
     // Assert
     expect(attempt).toThrow(/is required/);
-    for (const secret of ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'INTERNAL_SIGNING_SECRET', 'WEBHOOK_ENCRYPTION_KEY']) expect(text).toContain(`\${${secret}:?`);
+    for (const secret of ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'INTERNAL_SIGNING_SECRET', 'WEBHOOK_ENCRYPTION_KEY', 'GATEWAY_PRINCIPAL_PRIVATE_KEY', 'MESSAGING_SERVICE_PRIVATE_KEY']) expect(text).toContain(`\${${secret}:?`);
     for (const service of Object.values(readCompose().services)) {
       for (const [key, value] of Object.entries((service.environment ?? {}) as Record<string, unknown>)) {
-        if (/PASSWORD|SECRET/.test(key)) expect(`${key}=${value}`).toMatch(new RegExp(`^${key}=\\$\\{[A-Z_]+:\\?`));
+        if (/PASSWORD|SECRET|PRIVATE_KEY/.test(key)) expect(`${key}=${value}`).toMatch(new RegExp(`^${key}=\\$\\{[A-Z_]+:\\?`));
       }
     }
   });
 
   it("each service's interpolated environment passes the platform's configuration validation", () => {
     // Arrange
-    const secrets = { POSTGRES_PASSWORD: 'pg-secret', REDIS_PASSWORD: 'redis-secret', INTERNAL_SIGNING_SECRET: 's'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'w'.repeat(40) };
+    const gatewayKeys = generatePrincipalKeyPair();
+    const messagingKeys = generatePrincipalKeyPair();
+    const secrets = {
+      POSTGRES_PASSWORD: 'pg-secret',
+      REDIS_PASSWORD: 'redis-secret',
+      INTERNAL_SIGNING_SECRET: 's'.repeat(40),
+      WEBHOOK_ENCRYPTION_KEY: 'w'.repeat(40),
+      GATEWAY_PRINCIPAL_PRIVATE_KEY: JSON.stringify(gatewayKeys.privateJwk),
+      GATEWAY_PRINCIPAL_PUBLIC_KEYS: JSON.stringify({ keys: [gatewayKeys.publicJwk] }),
+      MESSAGING_SERVICE_PRIVATE_KEY: JSON.stringify(messagingKeys.privateJwk),
+      MESSAGING_SERVICE_PUBLIC_KEYS: JSON.stringify({ keys: [messagingKeys.publicJwk] }),
+    };
     const { services } = readCompose();
 
     for (const name of [...SUBGRAPH_NAMES, 'gateway']) {
       // Act
-      const env = JSON.parse(interpolate(JSON.stringify(services[name].environment), secrets)) as Record<string, string | number>;
+      // Values are substituted into the JSON text of the environment, so they are JSON-escaped first.
+      const escaped = Object.fromEntries(Object.entries(secrets).map(([key, value]) => [key, JSON.stringify(value).slice(1, -1)]));
+      const env = JSON.parse(interpolate(JSON.stringify(services[name].environment), escaped)) as Record<string, string | number>;
       const config = loadConfig(Object.fromEntries(Object.entries(env).map(([key, value]) => [key, String(value)])));
 
       // Assert
@@ -105,6 +118,10 @@ describe('docker-compose.yml (production-like deployment)', () => {
       expect(config.host).toBe('0.0.0.0');
       expect(config.subgraphUrls['account-hierarchy']).toBe('http://account-hierarchy:4001/graphql');
       if (name === 'gateway') expect(config.redisUrl).toBe('redis://:redis-secret@redis:6379');
+      // A private key reaches only the process that signs with it.
+      expect(config.principalTokens.gatewayPrivateKey?.kid).toBe(name === 'gateway' ? gatewayKeys.privateJwk.kid : undefined);
+      expect(config.principalTokens.messagingPrivateKey?.kid).toBe(name === 'messaging' ? messagingKeys.privateJwk.kid : undefined);
+      expect(config.principalTokens.gatewayPublicKeys.map((key) => key.kid)).toEqual([gatewayKeys.publicJwk.kid]);
     }
   });
 });

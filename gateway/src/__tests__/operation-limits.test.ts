@@ -1,6 +1,6 @@
 import { Lexer, Source, TokenKind } from 'graphql';
 import { demoAccount } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { principalKeyEnvironment, startTestStack, type TestStack } from '@platform/testing';
 import { getIntrospectionQuery } from 'graphql';
 import { OPERATION_LIMITS } from '../limits';
 import { errorCodes, request } from './http-client';
@@ -208,7 +208,7 @@ describe('production mode hides the schema and stack traces (SPEC G4)', () => {
   let development: TestStack;
 
   beforeAll(async () => {
-    production = await startTestStack({ env: { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: 'p'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'k'.repeat(40), REDIS_URL: '' } });
+    production = await startTestStack({ env: { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: 'p'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'k'.repeat(40), REDIS_URL: '', ...principalKeyEnvironment() } });
     development = await startTestStack({ env: { NODE_ENV: 'development', LOG_LEVEL: 'silent' } });
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { SubgraphRequestContext } from '@platform/server';
+import { requirePrivateKey } from '@platform/config';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import { createCarrier, type Carrier } from './pipeline/carrier';
 
@@ -35,7 +36,7 @@ export function createMessagingContext(base: SubgraphRequestContext, dataSource:
   return {
     ...base,
     dataSource,
-    billing: createBillingClient({ url: base.config.subgraphUrls.billing, signingSecret: base.config.internalSigningSecret, ttlSeconds: base.config.principalHeaderTtlSeconds }),
+    billing: createBillingClient({ url: base.config.subgraphUrls.billing, privateKey: requirePrivateKey(base.config, 'messaging'), ttlSeconds: base.config.principalTokens.ttlSeconds }),
     carrier: createCarrier(dataSource, base.config.messaging),
     loaders: {
       messageCountByAccountId: count(null),

@@ -1,18 +1,25 @@
 import crypto from 'node:crypto';
 import { errors } from '@platform/errors';
 
+type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+type JWK = import('jose', { with: { 'resolution-mode': 'import' } }).JWK;
+type VerifyKey = Awaited<ReturnType<Jose['importJWK']>>;
+// jose 6 is an ES module only; Node >= 20.19 loads it with require (jest transforms it, see jest.config.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jose: Jose = require('jose');
+
 export const PRINCIPAL_HEADER = 'x-platform-principal';
 
 /**
  * USER: a session; API_KEY: a key of an account (I7); SERVICE: one subgraph calling another's
- * internal fields (never produced by the gateway); ANONYMOUS: no credential.
+ * internal fields (signed with that subgraph's own key, never by the gateway); ANONYMOUS: no credential.
  */
 export type PrincipalKind = 'USER' | 'API_KEY' | 'SERVICE' | 'ANONYMOUS';
 
 /** Who is calling, as the gateway authenticated it. */
 export interface Principal {
   kind: PrincipalKind;
-  /** user id or API key id; null when anonymous */
+  /** user id, API key id or (SERVICE) the calling subgraph's name; null when anonymous */
   id: string | null;
   /** the account chosen at login / switchAccount, or the API key's account */
   actingAccountId: string | null;
@@ -20,6 +27,8 @@ export interface Principal {
   sessionId: string | null;
   /** the partner app of an API key (trusted documents, SPEC G3); null or absent otherwise */
   partnerAppId?: string | null;
+  /** the client's network address as the gateway saw it (login throttling) */
+  clientAddress?: string | null;
   requestId?: string;
 }
 
@@ -30,61 +39,149 @@ export const ANONYMOUS: Principal = Object.freeze({
   sessionId: null,
 }) as Principal;
 
-interface SignedPayload {
-  k: PrincipalKind;
-  sub: string | null;
+/** The issuer of tokens for customer principals; a service's tokens are issued as `service:<name>`. */
+export const GATEWAY_ISSUER = 'gateway';
+export const serviceIssuer = (service: string) => `service:${service}`;
+
+/** Which callers' service identities each subgraph accepts (messaging spends credit in billing). */
+export const TRUSTED_SERVICE_CALLERS: Readonly<Record<string, readonly string[]>> = Object.freeze({ billing: ['messaging'] });
+
+/** Private claims of a principal token besides iss, aud, sub, iat, exp, jti. */
+interface PrincipalClaims {
+  pk: PrincipalKind;
   act: string | null;
   sid: string | null;
   app?: string | null;
+  ip?: string | null;
   rid?: string;
-  iat: number;
-  exp: number;
 }
 
-const hmac = (secret: string, data: string) => crypto.createHmac('sha256', secret).update(data).digest('base64url');
+/**
+ * Mints principal tokens: compact JWS (EdDSA) with `aud` = the subgraph it is sent to, an expiry
+ * of seconds and a `jti` each subgraph accepts once. Only the holder of the private key can sign.
+ */
+export class PrincipalSigner {
+  private constructor(
+    private readonly key: VerifyKey,
+    private readonly kid: string,
+    private readonly issuer: string,
+    private readonly ttlSeconds: number,
+  ) {}
 
-/** `v1.<base64url payload>.<base64url HMAC-SHA256>`; short-lived, so a captured header soon stops working. */
-export function signPrincipal(principal: Principal, secret: string, ttlSeconds: number, nowMs = Date.now()): string {
-  const iat = Math.floor(nowMs / 1000);
-  const payload: SignedPayload = {
-    k: principal.kind,
-    sub: principal.id,
-    act: principal.actingAccountId,
-    sid: principal.sessionId,
-    app: principal.partnerAppId ?? null,
-    rid: principal.requestId,
-    iat,
-    exp: iat + ttlSeconds,
-  };
-  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `v1.${body}.${hmac(secret, `v1.${body}`)}`;
+  static async create(privateJwk: JWK, issuer: string, ttlSeconds: number): Promise<PrincipalSigner> {
+    if (!privateJwk.kid) throw new Error('A principal signing key needs a kid');
+    if (!privateJwk.d) throw new Error('The principal signing key is a public key; the signer needs the private key');
+    return new PrincipalSigner(await jose.importJWK(privateJwk, 'EdDSA'), privateJwk.kid, issuer, ttlSeconds);
+  }
+
+  async sign(principal: Principal, audience: string, nowMs = Date.now()): Promise<string> {
+    if ((principal.kind === 'SERVICE') !== this.issuer.startsWith('service:')) {
+      throw new Error(`${this.issuer} cannot sign a ${principal.kind} principal`);
+    }
+    const claims: PrincipalClaims = { pk: principal.kind, act: principal.actingAccountId, sid: principal.sessionId };
+    if (principal.partnerAppId) claims.app = principal.partnerAppId;
+    if (principal.clientAddress) claims.ip = principal.clientAddress;
+    if (principal.requestId) claims.rid = principal.requestId;
+    const iat = Math.floor(nowMs / 1000);
+    const token = new jose.SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: 'platform-principal+jwt' })
+      .setIssuer(this.issuer)
+      .setAudience(audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlSeconds)
+      .setJti(crypto.randomUUID());
+    if (principal.id !== null) token.setSubject(principal.id);
+    return token.sign(this.key);
+  }
 }
 
-export function verifyPrincipal(header: string | undefined, secret: string, nowMs = Date.now()): Principal {
-  if (!header) throw errors.unauthenticated('Missing internal principal signature');
-  const parts = header.split('.');
-  if (parts.length !== 3 || parts[0] !== 'v1') throw errors.unauthenticated('Malformed internal principal signature');
-  const expected = Buffer.from(hmac(secret, `v1.${parts[1]}`));
-  const given = Buffer.from(parts[2]);
-  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
-    throw errors.unauthenticated('Invalid internal principal signature');
+export interface PrincipalVerifierOptions {
+  /** the subgraph that verifies: tokens for another audience are refused */
+  audience: string;
+  /** the gateway's public keys (current and, during a rotation, previous) */
+  gatewayPublicKeys: JWK[];
+  /** public keys of the services whose SERVICE principals this subgraph accepts */
+  servicePublicKeys?: Record<string, JWK[]>;
+  /** refuse tokens issued longer ago than this, whatever their exp says */
+  maxTtlSeconds: number;
+}
+
+/**
+ * Verifies principal tokens for one subgraph. The key a token names (`kid`) decides its issuer:
+ * a gateway key vouches only for customer principals, a service key only for that service.
+ * Each `jti` is accepted once per process (a captured header cannot be replayed to it).
+ */
+export class PrincipalVerifier {
+  private readonly seen = new Map<string, number>();
+  private nextPruneAt = 0;
+
+  private constructor(
+    private readonly keys: Map<string, { key: VerifyKey; issuer: string }>,
+    private readonly options: PrincipalVerifierOptions,
+  ) {}
+
+  static async create(options: PrincipalVerifierOptions): Promise<PrincipalVerifier> {
+    const keys = new Map<string, { key: VerifyKey; issuer: string }>();
+    const add = async (jwk: JWK, issuer: string) => {
+      if (!jwk.kid) throw new Error('Every principal verification key needs a kid');
+      if (keys.has(jwk.kid)) throw new Error(`Two principal verification keys share the kid ${jwk.kid}`);
+      const { d: _private, ...publicOnly } = jwk;
+      keys.set(jwk.kid, { key: await jose.importJWK(publicOnly, 'EdDSA'), issuer });
+    };
+    for (const jwk of options.gatewayPublicKeys) await add(jwk, GATEWAY_ISSUER);
+    for (const [service, jwks] of Object.entries(options.servicePublicKeys ?? {})) for (const jwk of jwks) await add(jwk, serviceIssuer(service));
+    return new PrincipalVerifier(keys, options);
   }
-  let payload: SignedPayload;
-  try {
-    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-  } catch {
-    throw errors.unauthenticated('Malformed internal principal signature');
+
+  async verify(token: string | undefined, nowMs = Date.now()): Promise<Principal> {
+    if (!token) throw errors.unauthenticated('Missing internal principal token');
+    let kid: string | undefined;
+    try {
+      kid = jose.decodeProtectedHeader(token).kid;
+    } catch {
+      throw errors.unauthenticated('Malformed internal principal token');
+    }
+    const entry = kid ? this.keys.get(kid) : undefined;
+    if (!entry) throw errors.unauthenticated('Internal principal token signed with an unknown key');
+    let payload: Record<string, unknown> & PrincipalClaims;
+    try {
+      ({ payload } = (await jose.jwtVerify(token, entry.key, {
+        algorithms: ['EdDSA'],
+        issuer: entry.issuer,
+        audience: this.options.audience,
+        currentDate: new Date(nowMs),
+        maxTokenAge: this.options.maxTtlSeconds,
+        requiredClaims: ['exp', 'iat', 'jti'],
+        clockTolerance: 5,
+      })) as unknown as { payload: Record<string, unknown> & PrincipalClaims });
+    } catch {
+      throw errors.unauthenticated('Invalid or expired internal principal token');
+    }
+    if ((payload.exp as number) - (payload.iat as number) > this.options.maxTtlSeconds) {
+      throw errors.unauthenticated('Invalid or expired internal principal token');
+    }
+    const isService = entry.issuer !== GATEWAY_ISSUER;
+    if (isService ? payload.pk !== 'SERVICE' || payload.sub !== entry.issuer.slice('service:'.length) : !['USER', 'API_KEY', 'ANONYMOUS'].includes(payload.pk)) {
+      throw errors.unauthenticated('The signer of this internal principal token may not vouch for this principal');
+    }
+    this.acceptOnce(payload.jti as string, (payload.exp as number) * 1000, nowMs);
+    return {
+      kind: payload.pk,
+      id: typeof payload.sub === 'string' ? payload.sub : null,
+      actingAccountId: payload.act ?? null,
+      sessionId: payload.sid ?? null,
+      partnerAppId: payload.app ?? null,
+      clientAddress: payload.ip ?? null,
+      requestId: payload.rid,
+    };
   }
-  if (typeof payload.exp !== 'number' || payload.exp * 1000 < nowMs) {
-    throw errors.unauthenticated('Expired internal principal signature');
+
+  private acceptOnce(jti: string, expiresAtMs: number, nowMs: number): void {
+    if (nowMs >= this.nextPruneAt) {
+      for (const [id, until] of this.seen) if (until + 10_000 < nowMs) this.seen.delete(id);
+      this.nextPruneAt = nowMs + 5_000;
+    }
+    if (this.seen.has(jti)) throw errors.unauthenticated('Internal principal token already used');
+    this.seen.set(jti, expiresAtMs);
   }
-  if (!['USER', 'API_KEY', 'SERVICE', 'ANONYMOUS'].includes(payload.k)) throw errors.unauthenticated('Unknown principal kind');
-  return {
-    kind: payload.k,
-    id: payload.sub,
-    actingAccountId: payload.act,
-    sessionId: payload.sid,
-    partnerAppId: payload.app ?? null,
-    requestId: payload.rid,
-  };
 }

@@ -14,7 +14,8 @@
  * - release: gives the held units back. Idempotent.
  * - Reservations neither captured nor released before `expiresAt` are released by a sweeper.
  */
-import { PRINCIPAL_HEADER, signPrincipal, type Principal } from '@platform/authz';
+import { PRINCIPAL_HEADER, PrincipalSigner, serviceIssuer, type Principal } from '@platform/authz';
+import type { Ed25519Jwk } from '@platform/config';
 
 export interface ReserveCreditInput {
   /** the sending account (spending entity) */
@@ -62,12 +63,26 @@ export class BillingError extends Error {
 export interface BillingClientOptions {
   /** the billing subgraph's GraphQL URL */
   url: string;
-  /** the INTERNAL_SIGNING_SECRET shared by the platform's processes */
-  signingSecret: string;
-  /** lifetime of each request's signed principal header; default 60 s */
+  /** the calling service's own private key (MESSAGING_SERVICE_PRIVATE_KEY): billing accepts it only as that service */
+  privateKey: Ed25519Jwk;
+  /** lifetime of each request's principal token; default 30 s */
   ttlSeconds?: number;
   /** the SERVICE principal's id; default 'messaging' */
   serviceName?: string;
+}
+
+// Clients are created per request; the imported key is kept per key object (the process's config).
+const signers = new WeakMap<Ed25519Jwk, Map<string, Promise<PrincipalSigner>>>();
+function signerFor(privateKey: Ed25519Jwk, service: string, ttlSeconds: number): Promise<PrincipalSigner> {
+  const byService = signers.get(privateKey) ?? new Map<string, Promise<PrincipalSigner>>();
+  signers.set(privateKey, byService);
+  const cacheKey = `${service}:${ttlSeconds}`;
+  let signer = byService.get(cacheKey);
+  if (!signer) {
+    signer = PrincipalSigner.create(privateKey, serviceIssuer(service), ttlSeconds);
+    byService.set(cacheKey, signer);
+  }
+  return signer;
 }
 
 const RESERVATION_FIELDS = 'id accountId userId units capturedUnits status expiresAt';
@@ -79,12 +94,13 @@ const RESERVATION_FIELDS = 'id accountId userId units capturedUnits status expir
  */
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   const principal: Principal = { kind: 'SERVICE', id: options.serviceName ?? 'messaging', actingAccountId: null, sessionId: null };
+  const signer = signerFor(options.privateKey, principal.id!, options.ttlSeconds ?? 30);
   const call = async (query: string, variables: Record<string, unknown>, field: string): Promise<CreditReservation> => {
     const response = await fetch(options.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [PRINCIPAL_HEADER]: signPrincipal(principal, options.signingSecret, options.ttlSeconds ?? 60),
+        [PRINCIPAL_HEADER]: await (await signer).sign(principal, 'billing'),
       },
       body: JSON.stringify({ query, variables }),
     });

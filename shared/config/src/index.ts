@@ -2,6 +2,10 @@
  * The only module that reads process.env. Every process calls loadConfig() once at start;
  * invalid values stop the process with one message listing every problem.
  */
+import { parseJwkList, readOrCreateDevelopmentKeys, type Ed25519Jwk } from './principal-keys';
+
+export { generatePrincipalKeyPair, type Ed25519Jwk, type PrincipalKeyPair } from './principal-keys';
+
 export type NodeEnv = 'development' | 'test' | 'production';
 
 export const SUBGRAPH_NAMES = ['account-hierarchy', 'identity', 'messaging', 'billing'] as const;
@@ -18,9 +22,9 @@ export interface PlatformConfig {
   host: string;
   subgraphPorts: Record<SubgraphName, number>;
   subgraphUrls: Record<SubgraphName, string>;
-  /** HMAC key shared by the gateway and the subgraphs for the signed principal header. */
+  /** Key material of export links, sealed mail and (outside production) webhook secrets; not of principals. */
   internalSigningSecret: string;
-  principalHeaderTtlSeconds: number;
+  principalTokens: PrincipalTokenSettings;
   sessionTtlSeconds: number;
   /** Lifetime of an invitation token (SPEC I4). */
   invitationTtlSeconds: number;
@@ -38,6 +42,24 @@ export interface PlatformConfig {
   gateway: GatewaySettings;
   messaging: MessagingSettings;
   webhooks: WebhookSettings;
+}
+
+/**
+ * SPEC G2: the gateway signs each subgraph request's principal with its Ed25519 private key (only the
+ * gateway's environment holds it); subgraphs hold public keys. Messaging signs its calls to billing
+ * with a service key of its own, which can stand only for the SERVICE principal "messaging".
+ */
+export interface PrincipalTokenSettings {
+  /** Lifetime of one principal token (a token is also accepted only once per subgraph process). */
+  ttlSeconds: number;
+  /** GATEWAY_PRINCIPAL_PRIVATE_KEY; null when this process's environment does not hold it. */
+  gatewayPrivateKey: Ed25519Jwk | null;
+  /** GATEWAY_PRINCIPAL_PUBLIC_KEYS: every key a subgraph accepts from the gateway (old and new while rotating). */
+  gatewayPublicKeys: Ed25519Jwk[];
+  /** MESSAGING_SERVICE_PRIVATE_KEY: messaging's own identity towards billing. */
+  messagingPrivateKey: Ed25519Jwk | null;
+  /** MESSAGING_SERVICE_PUBLIC_KEYS: the keys billing accepts for messaging's SERVICE principal. */
+  messagingPublicKeys: Ed25519Jwk[];
 }
 
 /** SPEC M10: webhook endpoints and their dispatcher. */
@@ -114,6 +136,13 @@ export interface BillingSettings {
   fakeProviderDeclineUnits: number[];
 }
 
+/** The private key a process needs to sign, or a ConfigError naming the variable (production never generates keys). */
+export function requirePrivateKey(config: PlatformConfig, signer: 'gateway' | 'messaging'): Ed25519Jwk {
+  const key = signer === 'gateway' ? config.principalTokens.gatewayPrivateKey : config.principalTokens.messagingPrivateKey;
+  if (!key) throw new ConfigError([`${signer === 'gateway' ? 'GATEWAY_PRINCIPAL_PRIVATE_KEY' : 'MESSAGING_SERVICE_PRIVATE_KEY'} is required to start the ${signer}`]);
+  return key;
+}
+
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -141,6 +170,42 @@ const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   messaging: 4003,
   billing: 4004,
 };
+
+function principalTokenSettings(env: NodeJS.ProcessEnv, isProduction: boolean, problems: string[], ttlSeconds: number): PrincipalTokenSettings {
+  const read = (name: string, privateKey: boolean): Ed25519Jwk[] | null => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return null;
+    try {
+      const keys = parseJwkList(raw);
+      if (privateKey && (keys.length !== 1 || !keys[0].d)) throw new Error('it must be one private JWK (with "d")');
+      if (!privateKey && keys.some((key) => key.d)) throw new Error('it must list public keys only (no "d")');
+      return keys;
+    } catch (error) {
+      problems.push(`${name} is not valid: ${(error as Error).message}`);
+      return [];
+    }
+  };
+  const settings: PrincipalTokenSettings = {
+    ttlSeconds,
+    gatewayPrivateKey: read('GATEWAY_PRINCIPAL_PRIVATE_KEY', true)?.[0] ?? null,
+    gatewayPublicKeys: read('GATEWAY_PRINCIPAL_PUBLIC_KEYS', false) ?? [],
+    messagingPrivateKey: read('MESSAGING_SERVICE_PRIVATE_KEY', true)?.[0] ?? null,
+    messagingPublicKeys: read('MESSAGING_SERVICE_PUBLIC_KEYS', false) ?? [],
+  };
+  const configured = ['GATEWAY_PRINCIPAL_PRIVATE_KEY', 'GATEWAY_PRINCIPAL_PUBLIC_KEYS', 'MESSAGING_SERVICE_PRIVATE_KEY', 'MESSAGING_SERVICE_PUBLIC_KEYS'].some((name) => env[name]);
+  if (isProduction) {
+    if (settings.gatewayPublicKeys.length === 0) problems.push('GATEWAY_PRINCIPAL_PUBLIC_KEYS is required in production (npm run keys:generate)');
+    if (settings.messagingPublicKeys.length === 0) problems.push('MESSAGING_SERVICE_PUBLIC_KEYS is required in production (npm run keys:generate)');
+  } else if (!configured) {
+    // Development and tests: one key set per checkout, generated on first start, never committed.
+    const keys = readOrCreateDevelopmentKeys(env.PRINCIPAL_KEYS_FILE || '.data/principal-keys.json');
+    settings.gatewayPrivateKey = keys.gateway.privateJwk;
+    settings.gatewayPublicKeys = [keys.gateway.publicJwk];
+    settings.messagingPrivateKey = keys.messaging.privateJwk;
+    settings.messagingPublicKeys = [keys.messaging.publicJwk];
+  }
+  return settings;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const problems: string[] = [];
@@ -213,7 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     subgraphPorts,
     subgraphUrls,
     internalSigningSecret,
-    principalHeaderTtlSeconds: integer('PRINCIPAL_HEADER_TTL_SECONDS', 60, 5, 3600),
+    principalTokens: principalTokenSettings(env, isProduction, problems, integer('PRINCIPAL_TOKEN_TTL_SECONDS', 30, 2, 300)),
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     invitationTtlSeconds: integer('INVITATION_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
     ssoAllowHttpIssuers: env.SSO_ALLOW_HTTP_ISSUERS === 'true',

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   SSO_DOMAIN_NOT_ALLOWED: "The email's domain is not allowed by the account's single sign-on configuration.",
   INVALID_MANIFEST: 'The persisted query manifest is malformed (format, ids, or an operation that does not parse).',
   BAD_REQUEST: 'The HTTP request is malformed (not JSON, batched, or not a GraphQL request).',
+  OPERATION_RESOLUTION_FAILURE: 'The document has no operation of the given operationName, or several operations and no operationName (HTTP 400).',
   PAYLOAD_TOO_LARGE: 'The request body exceeds the size limit.',
   QUERY_TOO_DEEP: 'The operation nests fields deeper than the gateway allows.',
   TOO_MANY_ALIASES: 'The operation uses more aliases than the gateway allows.',
@@ -85,6 +86,21 @@ export function isUuid(value: unknown): value is string {
 export function assertId(value: string, field = 'id'): string {
   if (!isUuid(value)) throw errors.badInput(`${field} is not a valid id`, field);
   return value.toLowerCase();
+}
+
+/**
+ * The path of the first string in `value` that is not well-formed UTF-16 (a lone surrogate),
+ * or null. Such strings cannot be stored (PostgreSQL text and jsonb refuse them) nor echoed.
+ */
+export function findIllFormedString(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : path;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    if (typeof key === 'string' && !key.isWellFormed()) return path ? `${path}.<key>` : '<key>';
+    const found = findIllFormedString(item, path ? `${path}.${key}` : String(key));
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** Trims and checks a human-readable name. */

@@ -2,7 +2,7 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { AppError } from '@platform/errors';
+import { AppError, errors, findIllFormedString } from '@platform/errors';
 import type { Logger } from './logger';
 
 export interface RunningServer {
@@ -64,6 +64,26 @@ interface RequestLogFields {
   operationName?: string;
 }
 
+/**
+ * An operationName that names no operation of the document, or a document of several operations
+ * without one, is the client's mistake: 400 OPERATION_RESOLUTION_FAILURE before anything runs
+ * (the gateway's executor would otherwise throw it as an internal error, HTTP 500).
+ */
+export const operationResolutionPlugin: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, request }) {
+        if (operation) return;
+        throw new AppError(
+          'OPERATION_RESOLUTION_FAILURE',
+          request.operationName ? 'The document has no operation of that operationName' : 'The document holds several operations: name one with operationName',
+          { http: { status: 400 } },
+        );
+      },
+    };
+  },
+};
+
 /** Records the resolved operation name of each request for the access log line. */
 export const operationNamePlugin: ApolloServerPlugin<BaseContext> = {
   async requestDidStart() {
@@ -76,10 +96,12 @@ export const operationNamePlugin: ApolloServerPlugin<BaseContext> = {
   },
 };
 
-function refusal(response: http.ServerResponse, error: AppError): void {
-  const retryAfter = error.extensions.retryAfterSeconds;
+/** Answers a refusal (an AppError) with its code, its HTTP status and Retry-After when it has one. */
+export function sendRefusal(response: http.ServerResponse, error: AppError): void {
+  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+  const retryAfter = extensions.retryAfterSeconds;
   const headers: Record<string, string> = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
-  sendGraphQLError(response, error.code, error.message, undefined, headers);
+  sendJson(response, HTTP_STATUS[error.code] ?? 400, { errors: [{ message: error.message, extensions: { ...extensions, code: error.code } }] }, headers);
 }
 
 export function sendJson(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -143,6 +165,8 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       if (Array.isArray(body)) {
         return sendGraphQLError(response, 'BAD_REQUEST', 'Batched requests are not supported');
       }
+      const illFormed = findIllFormedString(body);
+      if (illFormed !== null) throw errors.badInput('Strings must be well-formed Unicode (this one holds a lone UTF-16 surrogate)', illFormed);
     } else if (options.explorerHtml && request.method === 'GET' && url.search === '' && request.headers.accept?.includes('text/html')) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       response.end(options.explorerHtml);
@@ -199,7 +223,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       if (error instanceof BodyTooLargeError) {
         sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`, 413, { connection: 'close' });
       } else if (error instanceof AppError) {
-        refusal(response, error);
+        sendRefusal(response, error);
       } else {
         logger.error({ err: error, requestId }, 'request failed');
         if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);

@@ -9,9 +9,9 @@ import { parse, type DocumentNode } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import type { DataSource } from 'typeorm';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
-import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, verifyPrincipal, type Principal } from '@platform/authz';
+import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, PrincipalVerifier, TRUSTED_SERVICE_CALLERS, type Principal } from '@platform/authz';
 import { formatError } from '@platform/errors';
-import { createGraphQLHandler, listen, operationNamePlugin, type HttpRoute, type RunningServer } from './http';
+import { createGraphQLHandler, listen, operationNamePlugin, operationResolutionPlugin, type HttpRoute, type RunningServer } from './http';
 import { createLogger, type Logger } from './logger';
 
 export interface SubgraphRequestContext extends BaseContext {
@@ -70,7 +70,7 @@ export interface StartSubgraphOptions {
   logger?: Logger;
 }
 
-/** Starts one subgraph over HTTP; every request must carry a valid principal signature. */
+/** Starts one subgraph over HTTP; every request must carry a valid principal token (SPEC G2). */
 export async function startSubgraph<TContext extends SubgraphRequestContext>(
   definition: SubgraphDefinition<TContext>,
   options: StartSubgraphOptions,
@@ -78,6 +78,13 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
   const { config, dataSource } = options;
   const logger = options.logger ?? createLogger(definition.name, config.logLevel);
   const { schema } = buildSubgraph(definition);
+  const tokens = config.principalTokens;
+  const principals = await PrincipalVerifier.create({
+    audience: definition.name,
+    gatewayPublicKeys: tokens.gatewayPublicKeys,
+    servicePublicKeys: Object.fromEntries((TRUSTED_SERVICE_CALLERS[definition.name] ?? []).map((caller) => [caller, caller === 'messaging' ? tokens.messagingPublicKeys : []])),
+    maxTtlSeconds: tokens.ttlSeconds,
+  });
   const apollo = new ApolloServer<TContext>({
     schema,
     // The process entries own shutdown (drain, then close pools); Apollo's own signal handlers would race them.
@@ -85,7 +92,7 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     // No inline traces and no cache-control hints: both instrument every resolved field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin],
     hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError: (formatted, error) =>
       formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),
@@ -101,7 +108,7 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
     },
     routes: definition.httpRoutes?.(dataSource, config, logger),
     buildContext: async (request, requestId) => {
-      const principal = verifyPrincipal(request.headers[PRINCIPAL_HEADER] as string | undefined, config.internalSigningSecret);
+      const principal = await principals.verify(request.headers[PRINCIPAL_HEADER] as string | undefined);
       const base: SubgraphRequestContext = {
         principal,
         access: new AccessControl(principal, dataSource),

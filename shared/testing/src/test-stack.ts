@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { loadConfig, type PlatformConfig } from '@platform/config';
+import { generatePrincipalKeyPair, loadConfig, type PlatformConfig } from '@platform/config';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
 import { DEMO_PASSWORD } from '@platform/demo-data';
 import { prepareDatabase, startPlatform, type RunningPlatform, type StartPlatformOptions } from './platform';
@@ -41,6 +41,18 @@ export async function postGraphQL<TData>(
     throw new Error(`Non-JSON response ${response.status}: ${text.slice(0, 200)}`);
   }
   return { status: response.status, ...json };
+}
+
+/** Fresh principal token keys as production expects them in its environment (SPEC G2). */
+export function principalKeyEnvironment(): Record<string, string> {
+  const gateway = generatePrincipalKeyPair();
+  const messaging = generatePrincipalKeyPair();
+  return {
+    GATEWAY_PRINCIPAL_PRIVATE_KEY: JSON.stringify(gateway.privateJwk),
+    GATEWAY_PRINCIPAL_PUBLIC_KEYS: JSON.stringify({ keys: [gateway.publicJwk] }),
+    MESSAGING_SERVICE_PRIVATE_KEY: JSON.stringify(messaging.privateJwk),
+    MESSAGING_SERVICE_PUBLIC_KEYS: JSON.stringify({ keys: [messaging.publicJwk] }),
+  };
 }
 
 /**

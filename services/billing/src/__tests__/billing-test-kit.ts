@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AccessControl } from '@platform/authz';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
+import { requirePrivateKey } from '@platform/config';
 import type { TestStack } from '@platform/testing';
 import { createBillingDataSource } from '../data-source';
 import { CreditService } from '../credit-service';
@@ -9,7 +10,7 @@ import { sqlOf } from '../sql';
 
 /** The client messaging uses, pointed straight at the suite's billing subgraph. */
 export function billingClientFor(stack: TestStack): BillingClient {
-  return createBillingClient({ url: stack.subgraphUrls.billing, signingSecret: stack.config.internalSigningSecret });
+  return createBillingClient({ url: stack.subgraphUrls.billing, privateKey: requirePrivateKey(stack.config, 'messaging') });
 }
 
 /** A second billing "process" on the suite's database (its own pool). */

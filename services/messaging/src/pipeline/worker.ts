@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { PlatformConfig } from '@platform/config';
+import { requirePrivateKey, type PlatformConfig } from '@platform/config';
 import { queryRows } from '@platform/db';
 import { BillingError, createBillingClient, type BillingClient } from '@platform/billing-client';
 import type { Logger } from '@platform/server';
@@ -165,7 +165,7 @@ export async function settleBatch(
 }
 
 export function createDeliveryWorker(dataSource: DataSource, config: PlatformConfig, logger?: Logger, carrierOverrides: { loopbackSendDelayMs?: number } = {}): DeliveryWorker {
-  const billing = createBillingClient({ url: config.subgraphUrls.billing, signingSecret: config.internalSigningSecret, ttlSeconds: config.principalHeaderTtlSeconds });
+  const billing = createBillingClient({ url: config.subgraphUrls.billing, privateKey: requirePrivateKey(config, 'messaging'), ttlSeconds: config.principalTokens.ttlSeconds });
   return new DeliveryWorker(dataSource, createCarrier(dataSource, config.messaging, carrierOverrides), billing, {
     batchSize: config.messaging.workerBatchSize,
     leaseSeconds: config.messaging.workerLeaseSeconds,

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createBillingClient } from '@platform/billing-client';
-import { ConfigError, loadConfig } from '@platform/config';
+import { ConfigError, loadConfig, requirePrivateKey } from '@platform/config';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/testing';
 import type { WebhookDispatcher } from '../dispatcher';
@@ -202,7 +202,7 @@ describe('webhook routing over the account tree (SPEC M10, H3)', () => {
     // Act
     await stack.graphql(`mutation($id: ID!, $p: ID!) { moveAccount(id: $id, newParentId: $p) { id } }`, { id: child, p: demoAccount('south').id }, hqAdmin);
     await stack.graphql(`mutation($id: ID!) { closeAccount(id: $id) { id } }`, { id: child }, hqAdmin);
-    const billing = createBillingClient({ url: stack.subgraphUrls.billing, signingSecret: stack.config.internalSigningSecret });
+    const billing = createBillingClient({ url: stack.subgraphUrls.billing, privateKey: requirePrivateKey(stack.config, 'messaging') });
     const reservation = await billing.reserve({ accountId: demoAccount('store-n1').id, userId: null, units: 10, idempotencyKey: crypto.randomUUID(), reference: 'webhook-test' });
     await billing.capture(reservation.id);
     await dispatchRound(dispatcher, stack);
