@@ -22,6 +22,8 @@ export interface AccountChain {
   status: AccountStatus;
   /** the most restrictive status on the path: CLOSED > SUSPENDED > ACTIVE */
   chainStatus: AccountStatus;
+  /** depth of the highest SUSPENDED account on the path (self included); null when none is */
+  suspendedFromDepth: number | null;
 }
 
 export interface Grant {
@@ -48,7 +50,8 @@ const CHAIN_SQL = `
   SELECT a.id, a.root_id, a.parent_id, array_to_string(a.path, ',') AS path, a.depth, a.status,
          CASE WHEN bool_or(p.status = 'CLOSED') THEN 'CLOSED'
               WHEN bool_or(p.status = 'SUSPENDED') THEN 'SUSPENDED'
-              ELSE 'ACTIVE' END AS chain_status
+              ELSE 'ACTIVE' END AS chain_status,
+         min(p.depth) FILTER (WHERE p.status = 'SUSPENDED') AS suspended_from_depth
     FROM hierarchy.accounts a
     JOIN hierarchy.accounts p ON p.id = ANY(a.path)
    WHERE a.id = ANY($1::uuid[])
@@ -81,6 +84,7 @@ export function rowToChain(row: {
   depth: number;
   status: AccountStatus;
   chain_status?: AccountStatus;
+  suspended_from_depth?: number | null;
 }): AccountChain {
   return {
     id: row.id,
@@ -90,6 +94,7 @@ export function rowToChain(row: {
     depth: row.depth,
     status: row.status,
     chainStatus: row.chain_status ?? row.status,
+    suspendedFromDepth: row.suspended_from_depth ?? (row.status === 'SUSPENDED' ? row.depth : null),
   };
 }
 
@@ -118,6 +123,11 @@ export async function loadAccountNames(db: Queryable, ids: readonly string[]): P
 export class AccessControl {
   readonly chains: DataLoader<string, AccountChain | null>;
   private readonly decisions = new Map<string, Promise<AccountChain>>();
+  /**
+   * Set for mutations (by the subgraph server, before execution): then a grant on a suspended
+   * account, or below one, no longer counts. Members of a suspended account may read, not change.
+   */
+  changing = false;
   private readonly permissionSets = new Map<string, Promise<Set<Permission>>>();
   private grantsPromise: Promise<Grant[]> | undefined;
 
@@ -243,8 +253,14 @@ export class AccessControl {
     if (!isUuid(accountId)) throw errors.badInput('Account id is not a valid id', 'accountId');
     const chain = await this.chains.load(accountId);
     if (!chain) throw errors.notFound('Account');
-    const grants = await this.grantsOn(chain);
+    let grants = await this.grantsOn(chain);
     if (grants.length === 0) throw errors.notFound('Account');
+    if (this.changing && chain.suspendedFromDepth !== null) {
+      // Only authority from above the suspension (an admin of an active ancestor) may still change it.
+      const suspendedFrom = chain.suspendedFromDepth;
+      grants = grants.filter((g) => g.accountPath.length - 1 < suspendedFrom);
+      if (grants.length === 0) throw new AppError('ACCOUNT_SUSPENDED', 'The account is suspended: its members may read but not change anything');
+    }
     if (!grants.some((g) => g.permissions.has(permission))) {
       throw new AppError('FORBIDDEN', `Missing permission "${permission}" on this account`);
     }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
@@ -70,6 +70,17 @@ export interface StartSubgraphOptions {
   logger?: Logger;
 }
 
+/** Tells the request's AccessControl that it decides for a change (suspended accounts are read-only). */
+const mutationAccessPlugin: ApolloServerPlugin<SubgraphRequestContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        contextValue.access.changing = operation?.operation === 'mutation';
+      },
+    };
+  },
+};
+
 /** Starts one subgraph over HTTP; every request must carry a valid principal token (SPEC G2). */
 export async function startSubgraph<TContext extends SubgraphRequestContext>(
   definition: SubgraphDefinition<TContext>,
@@ -92,7 +103,7 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     // No inline traces and no cache-control hints: both instrument every resolved field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin, mutationAccessPlugin],
     hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError: (formatted, error) =>
       formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),

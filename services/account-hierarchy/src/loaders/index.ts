@@ -52,13 +52,19 @@ export function createHierarchyLoaders(repository: AccountRepository, access: Ac
    */
   function prime(rows: AccountRow[], chainOfRoot?: AccountChain | null): void {
     const chainStatus = new Map<string, AccountChain['chainStatus']>();
-    if (chainOfRoot) chainStatus.set(chainOfRoot.id, chainOfRoot.chainStatus);
+    const suspendedFrom = new Map<string, number | null>();
+    if (chainOfRoot) {
+      chainStatus.set(chainOfRoot.id, chainOfRoot.chainStatus);
+      suspendedFrom.set(chainOfRoot.id, chainOfRoot.suspendedFromDepth);
+    }
     for (const row of rows) {
       accountById.prime(row.id, row);
       const parentStatus = row.parent_id ? chainStatus.get(row.parent_id) : 'ACTIVE';
       if (parentStatus === undefined) continue;
       const status = parentStatus === 'CLOSED' || row.status === 'CLOSED' ? 'CLOSED' : parentStatus === 'SUSPENDED' || row.status === 'SUSPENDED' ? 'SUSPENDED' : 'ACTIVE';
       chainStatus.set(row.id, status);
+      const suspendedFromDepth = (row.parent_id ? suspendedFrom.get(row.parent_id) : null) ?? (row.status === 'SUSPENDED' ? row.depth : null);
+      suspendedFrom.set(row.id, suspendedFromDepth);
       access.chains.prime(row.id, {
         id: row.id,
         rootId: row.root_id,
@@ -67,6 +73,7 @@ export function createHierarchyLoaders(repository: AccountRepository, access: Ac
         depth: row.depth,
         status: row.status,
         chainStatus: status,
+        suspendedFromDepth,
       });
     }
   }
