@@ -188,7 +188,7 @@ async function sendOnChain(ctx: MessagingContext, input: SendInput, action: Send
       if (error instanceof BillingError) {
         if (error.code === 'CHAIN_CHANGED') throw chainChanged();
         const code = error.code in { INSUFFICIENT_CREDIT: 1, IDEMPOTENCY_KEY_REUSED: 1, ACCOUNT_SUSPENDED: 1, ACCOUNT_CLOSED: 1 } ? (error.code as 'INSUFFICIENT_CREDIT') : 'INTERNAL_SERVER_ERROR';
-        throw new AppError(code, error.message, error.extensions);
+        throw new AppError(code, error.message, await visibleLimitDetails(ctx, chain, error.extensions));
       }
       throw error;
     }
@@ -254,6 +254,21 @@ async function sendOnChain(ctx: MessagingContext, input: SendInput, action: Send
 }
 
 class ConcurrentReplay extends Error {}
+
+/**
+ * The binding limit of an INSUFFICIENT_CREDIT refusal, as the caller may see it: `limitOf` says
+ * whether it is the account's own or an ancestor's; an ancestor's id is kept only for callers who
+ * can see that ancestor (SPEC H3).
+ */
+async function visibleLimitDetails(ctx: MessagingContext, chain: AccountChain, extensions: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const limitAccountId = extensions.limitAccountId;
+  if (typeof limitAccountId !== 'string') return extensions;
+  return {
+    ...extensions,
+    limitOf: limitAccountId === chain.id ? 'ACCOUNT' : 'ANCESTOR',
+    limitAccountId: (await ctx.access.canView(limitAccountId)) ? limitAccountId : null,
+  };
+}
 
 async function previousAnswer(ctx: MessagingContext, accountId: string, idempotencyKey: string, requestHash: string): Promise<SendResult | null> {
   const [previous] = await queryRows<{ request_hash: string; result: SendResult }>(
