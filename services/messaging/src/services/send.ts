@@ -48,12 +48,6 @@ interface Recipient {
   contactId: string | null;
 }
 
-/**
- * One send (SPEC M1, M2): every check before anything is written, then credit is reserved in
- * billing, then one transaction writes the batch, its messages (one INSERT … SELECT), the limit
- * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
- * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
- */
 type SendAction = 'sendMessage' | 'sendBulk' | 'replyToConversation' | 'emailToSms' | 'automationReply';
 
 /**
@@ -75,6 +69,12 @@ export async function send(ctx: MessagingContext, input: SendInput, action: Send
 
 const chainChanged = () => new AppError('CHAIN_CHANGED', 'The account moved in its tree while the send was decided; send again', { retryable: true });
 
+/**
+ * One send (SPEC M1, M2): every check before anything is written, then credit is reserved in
+ * billing, then one transaction writes the batch, its messages (one INSERT … SELECT), the limit
+ * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
+ * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
+ */
 async function sendOnChain(ctx: MessagingContext, input: SendInput, action: SendAction, narrowToOwnConversations: boolean): Promise<SendResult> {
   const chain = await ctx.access.require(input.accountId, 'messages.send');
   requireActiveChain(chain);
