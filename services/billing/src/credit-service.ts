@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { publishEvent } from '@platform/events';
-import type { AccountChain } from '@platform/authz';
-import { AppError, assertId, errors } from '@platform/errors';
+import { lockChainForSpending, samePath, type AccountChain } from '@platform/authz';
+import { AppError, assertId, errors, isUuid } from '@platform/errors';
 import type { CreditReservation, ReserveCreditInput } from '@platform/billing-client';
 import { postMovement } from './ledger';
 import { effectiveTimezone } from './read-model';
@@ -51,6 +51,14 @@ export function assertUnits(value: unknown, field = 'units', { allowZero = false
   return value;
 }
 
+/** The chain the caller decided on: root first, ending with the account (at most six levels). */
+function assertPath(value: unknown, accountId: string): string[] {
+  if (!Array.isArray(value) || value.length < 1 || value.length > 6 || !value.every(isUuid) || value[value.length - 1].toLowerCase() !== accountId.toLowerCase()) {
+    throw errors.badInput('accountPath must list the account\'s ancestors root first, ending with the account', 'accountPath');
+  }
+  return value;
+}
+
 export function assertIdempotencyKey(value: unknown): string {
   if (typeof value !== 'string' || value.length < 1 || value.length > 200 || /[\u0000-\u001f\u007f]/.test(value)) {
     throw errors.badInput('idempotencyKey must be 1 to 200 printable characters', 'idempotencyKey');
@@ -70,6 +78,15 @@ const insufficient = (limit: 'USER_LIMIT' | 'ACCOUNT_LIMIT' | 'BALANCE', account
     limitAccountId: accountId,
     remaining,
   });
+
+/** RESERVATION_RELEASED / RESERVATION_EXPIRED for a reservation that no longer holds credit. */
+function assertStillHeldOrCaptured(reservation: Pick<ReservationRow, 'status' | 'expires_at'>): void {
+  if (reservation.status === 'RELEASED') throw new AppError('RESERVATION_RELEASED', 'The reservation was released; reserve again with a new idempotency key');
+  if (reservation.status === 'EXPIRED') throw new AppError('RESERVATION_EXPIRED', 'The reservation expired and was released');
+  if (reservation.status === 'HELD' && new Date(reservation.expires_at).getTime() <= Date.now()) {
+    throw new AppError('RESERVATION_EXPIRED', 'The reservation expired; the sweeper releases it');
+  }
+}
 
 /** First day (YYYY-MM-DD) of the current calendar month in the timezone of the account at the end of `path`. */
 export async function currentPeriodStart(db: Sql, path: string[]): Promise<string> {
@@ -98,6 +115,9 @@ async function renewUserLimit(tx: Sql, row: { account_id: string; user_id: strin
 
 /**
  * SPEC B3: reserve / capture / release credit atomically over every limit on the chain.
+ * A reservation reads its chain under the tree's move lock (shared; a move takes it exclusively)
+ * and, given the path its caller decided on, refuses a stale one with CHAIN_CHANGED: a send is
+ * decided on one version of the chain in messaging and billing alike (SPEC H7).
  * Lock order, everywhere: sub-account limits root-first, user limits root-first, then the paying
  * balance (a reservation row, when one is involved, is locked before all of them).
  * These are SERVICE calls of the send path, not user changes: they write no activity-log entry
@@ -120,8 +140,7 @@ export class CreditService {
     if (!Number.isInteger(holdSeconds) || holdSeconds < 1 || holdSeconds > MAX_HOLD_SECONDS) {
       throw errors.badInput(`holdSeconds must be an integer between 1 and ${MAX_HOLD_SECONDS}`, 'holdSeconds');
     }
-    const chain = await this.chains(accountId);
-    if (!chain) throw errors.notFound('Account');
+    const expectedPath = input.accountPath === null || input.accountPath === undefined ? null : assertPath(input.accountPath, accountId);
 
     return inTransaction(this.dataSource, async (tx) => {
       // Replays of one key queue here, so exactly one of them does the work.
@@ -132,7 +151,15 @@ export class CreditService {
       if (existing) {
         const same = existing.account_id === accountId && existing.user_id === userId && Number(existing.units) === units && existing.reference === reference;
         if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
+        // A replay gets the reservation only while it still stands for credit: a released or expired
+        // hold is gone, and handing it back would let the caller spend without a hold.
+        assertStillHeldOrCaptured(existing);
         return toReservation(existing);
+      }
+      const chain = await lockChainForSpending({ query: (sql, params) => tx.rows(sql, params) }, accountId);
+      if (!chain) throw errors.notFound('Account');
+      if (expectedPath && !samePath(expectedPath, chain.path)) {
+        throw new AppError('CHAIN_CHANGED', 'The account moved since the caller read its chain', { retryable: true });
       }
       assertChainActive(chain);
       const path = chain.path;
@@ -204,11 +231,7 @@ export class CreditService {
     return inTransaction(this.dataSource, async (tx) => {
       const reservation = await this.lockReservation(tx, id);
       if (reservation.status === 'CAPTURED') return { ...toReservation(reservation), crossedAutoTopUpThreshold: false };
-      if (reservation.status === 'EXPIRED') throw new AppError('RESERVATION_EXPIRED', 'The reservation expired and was released');
-      if (reservation.status === 'RELEASED') throw new AppError('INVALID_STATE', 'The reservation was released');
-      if (new Date(reservation.expires_at).getTime() <= Date.now()) {
-        throw new AppError('RESERVATION_EXPIRED', 'The reservation expired; the sweeper releases it');
-      }
+      assertStillHeldOrCaptured(reservation);
       const reserved = Number(reservation.units);
       const captured = units ?? reserved;
       if (captured > reserved) throw errors.badInput(`units must not exceed the ${reserved} reserved units`, 'units');

@@ -106,6 +106,24 @@ export async function loadAccountChains(db: Queryable, ids: readonly string[]): 
 }
 
 /**
+ * The chain of an account for a decision that spends on it (a send's SMS counters, a credit
+ * reservation), read under its tree's move lock, held shared until the caller's transaction ends.
+ * A move takes the same lock exclusively (messaging.move_account_usage, in the move's transaction),
+ * so the chain cannot change before the caller commits: what it counts or holds on this chain is
+ * committed on the chain the account really had. `db` must be a transaction.
+ */
+export async function lockChainForSpending(db: Queryable, accountId: string): Promise<AccountChain | null> {
+  const unlocked = (await loadAccountChains(db, [accountId])).get(accountId.toLowerCase());
+  if (!unlocked) return null;
+  await db.query(`SELECT pg_advisory_xact_lock_shared(hashtextextended('usage:' || $1::text, 0))`, [unlocked.rootId]);
+  // Read again under the lock: a move that committed in between changed the path (never the root).
+  return (await loadAccountChains(db, [accountId])).get(accountId.toLowerCase()) ?? null;
+}
+
+/** True when two chains are the same version of an account's place in its tree. */
+export const samePath = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id.toLowerCase() === b[i].toLowerCase());
+
+/**
  * Names of the given accounts in one statement (e.g. billing's invoice lines); unknown ids are
  * absent from the map. With loadAccountChains and the settings readers of account-settings.ts,
  * the only way another subgraph reads `hierarchy.*`.

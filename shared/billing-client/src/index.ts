@@ -8,9 +8,13 @@
  *   ancestor sub-account limit, the paying account's balance / postpaid ceiling) and holds
  *   `units`. Idempotent by `idempotencyKey`: a replay with the same parameters returns the same
  *   reservation; the same key with other parameters is refused (IDEMPOTENCY_KEY_REUSED).
+ *   A replay never returns a reservation that no longer holds credit: RESERVATION_RELEASED or
+ *   RESERVATION_EXPIRED instead (a new attempt needs a new key). With `accountPath`, the account's
+ *   chain must still be that one (CHAIN_CHANGED, retryable, otherwise).
  *   Refusal: INSUFFICIENT_CREDIT (with extensions.limit naming the binding limit).
  * - capture: turns (part of) a held reservation into ledger debits; the rest is released.
- *   Idempotent: capturing a captured reservation returns it unchanged.
+ *   Idempotent: capturing a captured reservation returns it unchanged; a released or expired one
+ *   is refused (RESERVATION_RELEASED / RESERVATION_EXPIRED).
  * - release: gives the held units back. Idempotent.
  * - Reservations neither captured nor released before `expiresAt` are released by a sweeper.
  */
@@ -28,6 +32,11 @@ export interface ReserveCreditInput {
   reference: string;
   /** how long the hold lasts before the sweeper releases it; default 300 s */
   holdSeconds?: number;
+  /**
+   * The account's chain (root first, ending with the account) the caller decided on. Billing
+   * reserves on that chain or refuses with CHAIN_CHANGED (retryable) when the account has moved.
+   */
+  accountPath?: string[] | null;
 }
 
 export type ReservationStatus = 'HELD' | 'CAPTURED' | 'RELEASED' | 'EXPIRED';
@@ -124,7 +133,7 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     reserve: (input) =>
       call(
         `mutation Reserve($input: ReserveCreditInput!) { reserveCredit(input: $input) { ${RESERVATION_FIELDS} } }`,
-        { input: { holdSeconds: null, ...input } },
+        { input: { holdSeconds: null, accountPath: null, ...input } },
         'reserveCredit',
       ),
     capture: (reservationId, units) =>

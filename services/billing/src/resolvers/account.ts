@@ -17,6 +17,14 @@ function instant(value: string | null | undefined, field: string): Date | null {
   return date;
 }
 
+/**
+ * A reference to an account the caller may see, else null: billing rows name the ancestors that pay
+ * or fund an account, and a sub-account's admin must not learn their ids (SPEC H3).
+ */
+export async function visibleAccount(accountId: string, ctx: BillingContext): Promise<{ id: string } | null> {
+  return (await ctx.access.canView(accountId)) ? { id: accountId } : null;
+}
+
 /** The nearest account on the chain (self first) that has a balance pays (SPEC B1). */
 export async function payingBalance(accountId: string, ctx: BillingContext): Promise<{ path: string[]; payer: BalanceRow | null; rootId: string | null }> {
   const chain = await ctx.access.chains.load(accountId);
@@ -100,9 +108,14 @@ export const AccountBilling = {
     return rootId ? ((await ctx.loaders.balanceByAccountId.load(rootId))?.mode ?? null) : null;
   },
   ownBalance: async (parent: { accountId: string }, _args: unknown, ctx: BillingContext) => (await ctx.loaders.balanceByAccountId.load(parent.accountId)) !== null,
+  paidBy: async (parent: { accountId: string }, _args: unknown, ctx: BillingContext) => {
+    const { payer } = await payingBalance(parent.accountId, ctx);
+    if (!payer) return 'NONE';
+    return payer.account_id === parent.accountId ? 'SELF' : 'ANCESTOR';
+  },
   payingAccount: async (parent: { accountId: string }, _args: unknown, ctx: BillingContext) => {
     const { payer } = await payingBalance(parent.accountId, ctx);
-    return payer ? { id: payer.account_id } : null;
+    return payer ? visibleAccount(payer.account_id, ctx) : null;
   },
   balance: async (parent: { accountId: string }, _args: unknown, ctx: BillingContext) => Number((await payingBalance(parent.accountId, ctx)).payer?.units ?? 0),
   heldUnits: async (parent: { accountId: string }, _args: unknown, ctx: BillingContext) => Number((await payingBalance(parent.accountId, ctx)).payer?.held ?? 0),

@@ -3,6 +3,7 @@ import type { BillingContext, LimitRow, PaymentMethodRow, ProfileRow, UserLimitR
 import { invoiceCsv, invoicePdf } from '../invoice-documents';
 import { INVOICE_COLUMNS, type InvoiceLineRow, type InvoiceRow } from '../invoice-service';
 import { accountNames } from '../read-model';
+import { visibleAccount } from './account';
 import { sqlOf } from '../sql';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
@@ -29,8 +30,8 @@ export const UserCredit = {
 export const LedgerEntry = {
   id: (row: { id: string }) => String(row.id),
   movementId: (row: { movement_id: string }) => row.movement_id,
-  payingAccount: (row: { paying_account_id: string }) => ({ id: row.paying_account_id }),
-  spendingAccount: (row: { spending_account_id: string | null }) => (row.spending_account_id ? { id: row.spending_account_id } : null),
+  payingAccount: (row: { paying_account_id: string }, _args: unknown, ctx: BillingContext) => visibleAccount(row.paying_account_id, ctx),
+  spendingAccount: (row: { spending_account_id: string | null }, _args: unknown, ctx: BillingContext) => (row.spending_account_id ? visibleAccount(row.spending_account_id, ctx) : null),
   userId: (row: { user_id: string | null }) => row.user_id,
   units: (row: { units: string }) => Number(row.units),
   balanceAfter: (row: { balance_after: string }) => Number(row.balance_after),
@@ -39,8 +40,8 @@ export const LedgerEntry = {
 };
 
 export const Transfer = {
-  fromAccount: (row: { from_account_id: string }) => ({ id: row.from_account_id }),
-  toAccount: (row: { to_account_id: string }) => ({ id: row.to_account_id }),
+  fromAccount: (row: { from_account_id: string }, _args: unknown, ctx: BillingContext) => visibleAccount(row.from_account_id, ctx),
+  toAccount: (row: { to_account_id: string }, _args: unknown, ctx: BillingContext) => visibleAccount(row.to_account_id, ctx),
   units: (row: { units: string }) => Number(row.units),
   userId: (row: { user_id: string | null }) => row.user_id,
   createdAt: (row: { created_at: Date }) => iso(row.created_at),

@@ -139,7 +139,7 @@ describe('sending against credit limits (SPEC M2, B3, I6)', () => {
 
     // Assert
     expect(code(refused)).toBe('OUTSIDE_LIMIT');
-    const reservation = await stack.sql.query(`SELECT status, units::int FROM billing.reservations WHERE idempotency_key = $1`, [`send:${storeN2}:${idempotencyKey}`]);
+    const reservation = await stack.sql.query(`SELECT status, units::int FROM billing.reservations WHERE reference = $1`, [`send:${idempotencyKey}`]);
     expect(reservation.rows).toEqual([{ status: 'RELEASED', units: 2 }]);
     expect(await footprint(storeN2)).toEqual(before);
   });

@@ -44,7 +44,7 @@ describe('sending (SPEC M1, M2, H5, I6)', () => {
     expect(code(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
     const { rows } = await stack.sql.query(`SELECT recipient, status, usage_day IS NOT NULL AS dated FROM messaging.messages WHERE batch_id = $1`, [first.data.sendMessage.batchId]);
     expect(rows).toEqual([{ recipient: '+447400100001', status: 'QUEUED', dated: true }]);
-    const reservation = await stack.sql.query(`SELECT status, captured_units FROM billing.reservations WHERE idempotency_key = $1`, [`send:${storeN1}:${input.idempotencyKey}`]);
+    const reservation = await stack.sql.query(`SELECT status, captured_units FROM billing.reservations WHERE reference = $1`, [`send:${input.idempotencyKey}`]);
     expect(reservation.rows).toEqual([{ status: 'CAPTURED', captured_units: expect.anything() }]);
   });
 

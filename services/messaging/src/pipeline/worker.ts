@@ -3,6 +3,8 @@ import { requirePrivateKey, type PlatformConfig } from '@platform/config';
 import { queryRows } from '@platform/db';
 import { BillingError, createBillingClient, type BillingClient } from '@platform/billing-client';
 import type { Logger } from '@platform/server';
+import { appendActivity } from '@platform/audit';
+import { loadAccountChains } from '@platform/authz';
 import { applyUsage } from '../reporting/usage';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
 import { usageChanges, type UsageRow } from './usage-changes';
@@ -14,6 +16,8 @@ import { usageChanges, type UsageRow } from './usage-changes';
  *    after the lease;
  * 2. the carrier is called with the message ids as idempotency keys;
  * 3. completion (QUEUED → SENT, only while still QUEUED) is one UPDATE.
+ * A message is claimed only once its batch's credit is captured (or it has none): a batch whose
+ * capture fails waits for settleDueBatches, which captures it or fails it, so nothing is sent unpaid.
  * A worker killed between 2 and 3 leaves the rows QUEUED; the next claim calls the carrier again for
  * the same ids and the carrier does not send twice.
  */
@@ -32,6 +36,7 @@ export class DeliveryWorker {
       `UPDATE messaging.messages SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1
         WHERE id IN (SELECT id FROM messaging.messages
                       WHERE status = 'QUEUED' AND send_at <= now() AND (lease_until IS NULL OR lease_until < now())
+                        AND NOT EXISTS (SELECT 1 FROM messaging.send_batches b WHERE b.id = messages.batch_id AND b.credit_state = 'HELD')
                       ORDER BY send_at LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING id, recipient, sender_value, body, wants_receipt`,
       [this.options.batchSize, this.options.leaseSeconds],
@@ -119,6 +124,13 @@ export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?
   );
 }
 
+/**
+ * Billing answers that will not change by retrying: the batch's credit can never be captured.
+ * Anything else (billing unreachable, an internal error) is retried next round.
+ */
+const isFinalRefusal = (error: unknown): error is BillingError =>
+  error instanceof BillingError && !['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'UNAUTHENTICATED'].includes(error.code);
+
 export async function settleBatch(
   dataSource: DataSource,
   billing: BillingClient,
@@ -130,6 +142,7 @@ export async function settleBatch(
     [batch.id],
   );
   let state: 'CAPTURED' | 'RELEASED' | 'FAILED' = 'CAPTURED';
+  let refusal: BillingError | null = null;
   if (units === 0) {
     await billing.release(batch.reservation_id);
     state = 'RELEASED';
@@ -137,32 +150,57 @@ export async function settleBatch(
     try {
       await billing.capture(batch.reservation_id, units);
     } catch (error) {
-      if (!(error instanceof BillingError) || error.code !== 'RESERVATION_EXPIRED') throw error;
-      // A hold lasts at most a day: a send scheduled further ahead reserves again when it is due.
-      try {
-        const again = await billing.reserve({ accountId: batch.account_id, userId: batch.user_id, units, idempotencyKey: `due:${batch.id}`, reference: `send:${batch.id}` });
-        await billing.capture(again.id, units);
-      } catch (retry) {
-        if (!(retry instanceof BillingError) || retry.code !== 'INSUFFICIENT_CREDIT') throw retry;
-        state = 'FAILED';
+      if (!isFinalRefusal(error)) throw error;
+      refusal = error;
+      if (error.code === 'RESERVATION_EXPIRED') {
+        // A hold lasts at most a day: a send scheduled further ahead reserves again when it is due.
+        try {
+          const again = await billing.reserve({ accountId: batch.account_id, userId: batch.user_id, units, idempotencyKey: `due:${batch.id}`, reference: `send:${batch.id}` });
+          await billing.capture(again.id, units);
+          refusal = null;
+        } catch (retry) {
+          if (!isFinalRefusal(retry)) throw retry;
+          refusal = retry;
+        }
       }
+      if (refusal) state = 'FAILED';
     }
   }
   await dataSource.transaction(async (tx) => {
-    await tx.query(`UPDATE messaging.send_batches SET credit_state = $2 WHERE id = $1 AND credit_state = 'HELD'`, [batch.id, state]);
-    if (state === 'FAILED') {
-      const failed = await queryRows<UsageRow>(
-        tx,
-        `UPDATE messaging.messages SET status = 'FAILED', status_at = now(), error_code = 'INSUFFICIENT_CREDIT'
-          WHERE batch_id = $1 AND status = 'SCHEDULED' RETURNING account_id, user_id, sender_id, usage_day::text`,
-        [batch.id],
-      );
-      await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
-    } else {
+    const [settled] = await queryRows<{ id: string }>(
+      tx,
+      `UPDATE messaging.send_batches SET credit_state = $2 WHERE id = $1 AND credit_state = 'HELD' RETURNING id`,
+      [batch.id, state],
+    );
+    if (!settled) return;
+    if (state !== 'FAILED') {
       await tx.query(`UPDATE messaging.messages SET status = 'QUEUED', status_at = now() WHERE batch_id = $1 AND status = 'SCHEDULED'`, [batch.id]);
+      return;
     }
+    // Terminal: the batch's messages not sent yet are never sent (delivery waits for the capture).
+    const errorCode = refusal!.code === 'INSUFFICIENT_CREDIT' ? 'INSUFFICIENT_CREDIT' : 'CREDIT_NOT_CAPTURED';
+    const failed = await queryRows<UsageRow>(
+      tx,
+      `UPDATE messaging.messages SET status = 'FAILED', status_at = now(), error_code = $2, lease_until = NULL
+        WHERE batch_id = $1 AND status IN ('SCHEDULED', 'QUEUED') RETURNING account_id, user_id, sender_id, usage_day::text`,
+      [batch.id, errorCode],
+    );
+    await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+    const chain = (await loadAccountChains(tx, [batch.account_id])).get(batch.account_id);
+    await appendActivity(tx, 'messaging', {
+      principal: WORKER_PRINCIPAL,
+      treeId: chain?.rootId ?? null,
+      targetAccountPath: chain?.path ?? [],
+      action: 'settleSendBatch',
+      targetType: 'SendBatch',
+      targetId: batch.id,
+      before: { creditState: 'HELD' },
+      after: { creditState: 'FAILED', errorCode, billingCode: refusal!.code, failedMessages: failed.length },
+    });
   });
 }
+
+const WORKER_PRINCIPAL = { kind: 'SERVICE', id: 'messaging-worker', actingAccountId: null } as const;
 
 export function createDeliveryWorker(dataSource: DataSource, config: PlatformConfig, logger?: Logger, carrierOverrides: { loopbackSendDelayMs?: number } = {}): DeliveryWorker {
   const billing = createBillingClient({ url: config.subgraphUrls.billing, privateKey: requirePrivateKey(config, 'messaging'), ttlSeconds: config.principalTokens.ttlSeconds });

@@ -62,6 +62,11 @@ export function numberPolicy(ctx: MessagingContext, accountId: string): Promise<
   return policy;
 }
 
+/** Forgets the request's number policies (after the account's chain changed under the request). */
+export function forgetNumberPolicies(ctx: MessagingContext): void {
+  policyCache.delete(ctx);
+}
+
 async function buildPolicy(ctx: MessagingContext, accountId: string): Promise<NumberPolicy> {
   const [limits, canManageContacts] = await Promise.all([ctx.access.limitsOn(accountId), ctx.access.can(accountId, 'contacts')]);
   const selected = limits.contactAccess === 'SELECTED';

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { loadEffectiveSettingsAlongPath, type AccountChain } from '@platform/authz';
+import { loadEffectiveSettingsAlongPath, lockChainForSpending, samePath, type AccountChain } from '@platform/authz';
 import { BillingError, type CreditReservation } from '@platform/billing-client';
 import { AppError, assertId, errors } from '@platform/errors';
 import { queryRows } from '@platform/db';
@@ -8,7 +8,7 @@ import { isCountryCode, toE164 } from '../phone';
 import { applyUsage } from '../reporting/usage';
 import { localDate, nextAllowedInstant } from '../sending-window';
 import { composeMessages, resolveContent } from '../features/compose';
-import { mutate, numberPolicy, requireActiveChain } from './access';
+import { forgetNumberPolicies, mutate, numberPolicy, requireActiveChain } from './access';
 import { usableGroups } from './contacts';
 import { usableSenderId } from './sender-ids';
 
@@ -48,13 +48,34 @@ interface Recipient {
   contactId: string | null;
 }
 
+type SendAction = 'sendMessage' | 'sendBulk' | 'replyToConversation' | 'emailToSms' | 'automationReply';
+
+/**
+ * A send is decided on one version of the account's chain (SPEC H7): billing reserves on the path
+ * messaging read, and messaging counts on it under the tree's move lock. When the account moved in
+ * between, nothing is kept and the send is decided once more on the new chain; a second move in
+ * that window refuses it with CHAIN_CHANGED (retryable).
+ */
+export async function send(ctx: MessagingContext, input: SendInput, action: SendAction, narrowToOwnConversations = false): Promise<SendResult> {
+  try {
+    return await sendOnChain(ctx, input, action, narrowToOwnConversations);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'CHAIN_CHANGED')) throw error;
+    ctx.access.clearCache();
+    forgetNumberPolicies(ctx);
+    return sendOnChain(ctx, input, action, narrowToOwnConversations);
+  }
+}
+
+const chainChanged = () => new AppError('CHAIN_CHANGED', 'The account moved in its tree while the send was decided; send again', { retryable: true });
+
 /**
  * One send (SPEC M1, M2): every check before anything is written, then credit is reserved in
  * billing, then one transaction writes the batch, its messages (one INSERT … SELECT), the limit
  * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
  * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
  */
-export async function send(ctx: MessagingContext, input: SendInput, action: 'sendMessage' | 'sendBulk' | 'replyToConversation' | 'emailToSms' | 'automationReply', narrowToOwnConversations = false): Promise<SendResult> {
+async function sendOnChain(ctx: MessagingContext, input: SendInput, action: SendAction, narrowToOwnConversations: boolean): Promise<SendResult> {
   const chain = await ctx.access.require(input.accountId, 'messages.send');
   requireActiveChain(chain);
   const idempotencyKey = input.idempotencyKey ?? crypto.randomUUID();
@@ -153,14 +174,21 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
         accountId: chain.id,
         userId: ctx.access.userId,
         units,
-        idempotencyKey: `send:${chain.id}:${idempotencyKey}`,
+        // One reservation per attempt, never per client key: a retry after a refusal is decided afresh
+        // and must not be handed the released hold of the refused attempt.
+        idempotencyKey: `send:${chain.id}:${idempotencyKey}:${batchId}`,
         reference: `send:${idempotencyKey}`,
         holdSeconds: scheduled ? Math.min(86_400, Math.ceil((sendAt.getTime() - now.getTime()) / 1000) + 600) : 600,
+        accountPath: chain.path,
       });
     } catch (error) {
+      // A concurrent request with the same key may have been accepted meanwhile: its answer stands.
+      const concurrent = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
+      if (concurrent) return concurrent;
       if (error instanceof BillingError) {
+        if (error.code === 'CHAIN_CHANGED') throw chainChanged();
         const code = error.code in { INSUFFICIENT_CREDIT: 1, IDEMPOTENCY_KEY_REUSED: 1, ACCOUNT_SUSPENDED: 1, ACCOUNT_CLOSED: 1 } ? (error.code as 'INSUFFICIENT_CREDIT') : 'INTERNAL_SERVER_ERROR';
-        throw new AppError(code, error.message, error.extensions);
+        throw new AppError(code, error.message, await visibleLimitDetails(ctx, chain, error.extensions));
       }
       throw error;
     }
@@ -170,6 +198,8 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
   let result: SendResult;
   try {
     result = await mutate(ctx, chain, action, async (tx) => {
+      const locked = await lockChainForSpending(tx, chain.id);
+      if (!locked || !samePath(locked.path, chain.path)) throw chainChanged();
       const [claimed] = await queryRows<{ id: string }>(
         tx,
         `INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result)
@@ -206,12 +236,10 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
       return { result: answer, targetType: 'SendBatch', targetId: batchId, after: { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: skipped.length, ...(content.templateId ? { templateId: content.templateId } : {}) } };
     });
   } catch (error) {
-    if (error instanceof ConcurrentReplay) {
-      const again = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
-      if (again) return again;
-    }
-    // Same idempotency key → same reservation: a replay racing the first request must not release it.
-    if (reservation && !(error instanceof ConcurrentReplay)) await ctx.billing.release(reservation.id).catch(() => undefined);
+    // The reservation is this attempt's own: whatever refused the send, its hold goes back.
+    if (reservation) await ctx.billing.release(reservation.id).catch(() => undefined);
+    const concurrent = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
+    if (concurrent) return concurrent;
     throw error;
   }
   if (reservation && !scheduled) {
@@ -226,6 +254,21 @@ export async function send(ctx: MessagingContext, input: SendInput, action: 'sen
 }
 
 class ConcurrentReplay extends Error {}
+
+/**
+ * The binding limit of an INSUFFICIENT_CREDIT refusal, as the caller may see it: `limitOf` says
+ * whether it is the account's own or an ancestor's; an ancestor's id is kept only for callers who
+ * can see that ancestor (SPEC H3).
+ */
+async function visibleLimitDetails(ctx: MessagingContext, chain: AccountChain, extensions: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const limitAccountId = extensions.limitAccountId;
+  if (typeof limitAccountId !== 'string') return extensions;
+  return {
+    ...extensions,
+    limitOf: limitAccountId === chain.id ? 'ACCOUNT' : 'ANCESTOR',
+    limitAccountId: (await ctx.access.canView(limitAccountId)) ? limitAccountId : null,
+  };
+}
 
 async function previousAnswer(ctx: MessagingContext, accountId: string, idempotencyKey: string, requestHash: string): Promise<SendResult | null> {
   const [previous] = await queryRows<{ request_hash: string; result: SendResult }>(
