@@ -41,7 +41,8 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const token = value && typeof value === 'object' ? value.token : undefined;
         if (typeof token === 'string' && token.startsWith(`${SESSION_TOKEN_PREFIX}_`)) {
           const principal = await authenticateBearer(this.dataSource, token);
-          if (principal) (context as GatewayContext).principal = { ...principal, requestId: (context as GatewayContext).principal?.requestId };
+          const { requestId, clientAddress } = (context as GatewayContext).principal ?? {};
+          if (principal) (context as GatewayContext).principal = { ...principal, requestId, clientAddress };
         }
       }
     }
@@ -165,14 +166,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
     },
     buildContext: async (request, requestId) => {
+      const address = clientAddress(request, settings.trustProxy);
       const token = bearerToken(request);
-      if (!token) return { principal: { ...ANONYMOUS, requestId } };
+      if (!token) return { principal: { ...ANONYMOUS, requestId, clientAddress: address } };
       const principal = await authenticateBearer(dataSource, token);
       if (!principal) throw errors.unauthenticated('The session token is invalid or has expired');
       if (principal.kind === 'API_KEY' && settings.rateLimitPerApiKey > 0) {
         await enforceRateLimit(rateLimiter, `key:${principal.id}`, settings.rateLimitPerApiKey, 'API key');
       }
-      return { principal: { ...principal, requestId } };
+      return { principal: { ...principal, requestId, clientAddress: address } };
     },
     prepareOperation: async (operation, context) => {
       const appId = context.principal.partnerAppId;

@@ -20,6 +20,8 @@ export interface Principal {
   sessionId: string | null;
   /** the partner app of an API key (trusted documents, SPEC G3); null or absent otherwise */
   partnerAppId?: string | null;
+  /** the client's address as the gateway saw it (failed-login throttling); null or absent when unknown */
+  clientAddress?: string | null;
   requestId?: string;
 }
 
@@ -36,6 +38,7 @@ interface SignedPayload {
   act: string | null;
   sid: string | null;
   app?: string | null;
+  ip?: string | null;
   rid?: string;
   iat: number;
   exp: number;
@@ -52,6 +55,7 @@ export function signPrincipal(principal: Principal, secret: string, ttlSeconds: 
     act: principal.actingAccountId,
     sid: principal.sessionId,
     app: principal.partnerAppId ?? null,
+    ip: principal.clientAddress ?? null,
     rid: principal.requestId,
     iat,
     exp: iat + ttlSeconds,
@@ -85,6 +89,7 @@ export function verifyPrincipal(header: string | undefined, secret: string, nowM
     actingAccountId: payload.act,
     sessionId: payload.sid,
     partnerAppId: payload.app ?? null,
+    clientAddress: payload.ip ?? null,
     requestId: payload.rid,
   };
 }

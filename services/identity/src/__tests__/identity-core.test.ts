@@ -1,5 +1,6 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack, codeOf } from '@platform/testing';
+import { invitationTokenFor } from './helpers';
 
 const LOGIN = `mutation($email: String!, $password: String!, $accountId: ID) {
   login(email: $email, password: $password, accountId: $accountId) { token expiresAt user { email } activeAccount { id name } } }`;
@@ -93,7 +94,7 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     // Arrange
     const northAdmin = await stack.login('north.admin@retail.example');
     const storeN2 = demoAccount('store-n2').id;
-    const ADD = `mutation($a: ID!, $e: String!, $r: Role!) { addAccountMember(accountId: $a, email: $e, role: $r) { role account { id } user { email } } }`;
+    const ADD = `mutation($a: ID!, $e: String!, $r: Role!) { addAccountMember(accountId: $a, email: $e, role: $r) { membership { role account { id } user { email } } invitation { email status } } }`;
     const messagesBefore = await stack.sql.query('SELECT count(*)::int AS n FROM messaging.messages');
 
     // Act
@@ -111,9 +112,9 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     const afterRemoval = await stack.graphql(`query($id: ID!) { account(id: $id) { id } }`, { id: storeN2 }, memberToken);
 
     // Assert
-    expect(added.data.addAccountMember).toEqual({ role: 'ADVANCED_USER', account: { id: storeN2 }, user: { email: 'n1.marketing@retail.example' } });
+    expect(added.data.addAccountMember).toEqual({ membership: { role: 'ADVANCED_USER', account: { id: storeN2 }, user: { email: 'n1.marketing@retail.example' } }, invitation: null });
     expect(codeOf(duplicate)).toBe('ALREADY_EXISTS');
-    expect(codeOf(unknown)).toBe('NOT_FOUND');
+    expect(unknown.data.addAccountMember).toEqual({ membership: null, invitation: { email: 'ghost@retail.example', status: 'SENT' } });
     expect(codeOf(invisible)).toBe('NOT_FOUND');
     expect(members.data.account.members).toEqual([{ role: 'ADVANCED_USER', user: { email: 'n1.marketing@retail.example' } }]);
     expect(removed.data.removeAccountMember).toBe(true);
@@ -121,10 +122,52 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     expect((await stack.sql.query('SELECT count(*)::int AS n FROM messaging.messages')).rows[0].n).toBe(messagesBefore.rows[0].n);
   });
 
+  it("adding another tree's login invites it instead (answered like an unknown email), and its default account stays in its home tree", async () => {
+    // Arrange: the admin of Acme (another tree) targets a basic user of Retail Chain's Store N1 Marketing
+    const accountant = await stack.login('accountant@acme.example');
+    const victim = demoUser('n1-marketing');
+    const ADD = `mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: ADMIN) { membership { id } invitation { email role status } } }`;
+    const membershipsBefore = (await stack.sql.query(`SELECT count(*)::int AS n FROM identity.memberships WHERE user_id = $1`, [victim.id])).rows[0].n;
+
+    // Act
+    const existing = await stack.graphql(ADD, { a: demoAccount('acme').id, e: victim.email }, accountant);
+    const unknown = await stack.graphql(ADD, { a: demoAccount('acme').id, e: 'no.login.yet@retail.example' }, accountant);
+    const nextLogin = await stack.graphql(LOGIN, { email: victim.email, password: 'demo-password' });
+    const victimSession = nextLogin.data.login.token as string;
+    const mailed = await stack.sql.query(`SELECT count(*)::int AS n FROM identity.mail_outbox WHERE recipient = $1`, [victim.email]);
+    const { rows: tokens } = await stack.sql.query(`SELECT id FROM identity.invitations WHERE email = $1 AND status = 'SENT'`, [victim.email]);
+
+    // Assert
+    expect(existing.errors).toBeUndefined();
+    expect(existing.data.addAccountMember).toEqual({ membership: null, invitation: { email: victim.email, role: 'ADMIN', status: 'SENT' } });
+    expect(unknown.data.addAccountMember).toEqual({ membership: null, invitation: { email: 'no.login.yet@retail.example', role: 'ADMIN', status: 'SENT' } });
+    expect((await stack.sql.query(`SELECT count(*)::int AS n FROM identity.memberships WHERE user_id = $1`, [victim.id])).rows[0].n).toBe(membershipsBefore);
+    expect(nextLogin.data.login.activeAccount.id).toBe(demoAccount('store-n1-marketing').id);
+    expect(mailed.rows[0].n).toBe(1);
+    expect(tokens).toHaveLength(1);
+    expect(victimSession).toMatch(/^ses_/);
+  });
+
+  it('a guest membership the user accepted never becomes their default acting account', async () => {
+    // Arrange
+    const accountant = await stack.login('accountant@acme.example');
+    const guest = demoUser('n1-advanced');
+    await stack.graphql(`mutation($a: ID!, $e: String!) { inviteUser(accountId: $a, email: $e, role: BASIC_USER) { id } }`, { a: demoAccount('acme').id, e: guest.email }, accountant);
+    const token = await invitationTokenFor(stack, guest.email);
+    const accepted = await stack.graphql(`mutation($t: String!) { acceptInvitation(token: $t) { activeAccount { id } } }`, { t: token }, await stack.login(guest.email));
+
+    // Act
+    const nextLogin = await stack.graphql(LOGIN, { email: guest.email, password: 'demo-password' });
+
+    // Assert
+    expect(accepted.data.acceptInvitation.activeAccount.id).toBe(demoAccount('acme').id);
+    expect(nextLogin.data.login.activeAccount.id).toBe(demoAccount('store-n1').id);
+  });
+
   it('nobody gives a role above their own, and a basic user cannot add members', async () => {
     const advanced = await stack.login('n1.advanced@retail.example');
     const response = await stack.graphql(
-      `mutation($a: ID!) { addAccountMember(accountId: $a, email: "north.admin@retail.example", role: ADMIN) { role } }`,
+      `mutation($a: ID!) { addAccountMember(accountId: $a, email: "north.admin@retail.example", role: ADMIN) { membership { role } } }`,
       { a: demoAccount('store-n1').id },
       advanced,
     );
