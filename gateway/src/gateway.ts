@@ -41,8 +41,8 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         const token = value && typeof value === 'object' ? value.token : undefined;
         if (typeof token === 'string' && token.startsWith(`${SESSION_TOKEN_PREFIX}_`)) {
           const principal = await authenticateBearer(this.dataSource, token);
-          const { requestId, clientAddress } = (context as GatewayContext).principal ?? {};
-          if (principal) (context as GatewayContext).principal = { ...principal, requestId, clientAddress };
+          const { requestId, clientAddress: address } = (context as GatewayContext).principal ?? {};
+          if (principal) (context as GatewayContext).principal = { ...principal, requestId, clientAddress: address };
         }
       }
     }

@@ -8,7 +8,7 @@ import { connectRedis, MemoryRateLimiter, RedisRateLimiter, type CounterStore, t
 /**
  * Failed sign-ins are counted per (email, address), per email and per address, each over a fixed
  * window; past a key's free attempts every further attempt needs a lock of its own, held for an
- * exponential backoff (1 s, 2 s, 4 s … at most 15 min), so at most one guess per backoff gets
+ * exponential backoff (2 s, 4 s, 8 s … at most 15 min), so at most one guess per backoff gets
  * checked, however many arrive in parallel.
  * The per-email lock binds only addresses that have failed for that email in the window: a
  * correct password from an address that has not failed is never held up by someone else's
@@ -20,7 +20,7 @@ export const LOGIN_THROTTLE = {
   free: { emailAddress: 5, email: 20, address: 100 },
 } as const;
 
-const backoffMs = (over: number) => Math.min(LOGIN_THROTTLE.maxLockMs, 1000 * 2 ** Math.min(over - 1, 30));
+const backoffMs = (over: number) => Math.min(LOGIN_THROTTLE.maxLockMs, 1000 * 2 ** Math.min(over, 30));
 
 export interface LoginAttempt {
   keys: { address: string; email?: string; emailAddress?: string };

@@ -1,5 +1,6 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack, codeOf } from '@platform/testing';
+import { hashPasswordLegacyScrypt } from '../passwords';
 import { invitationTokenFor } from './helpers';
 
 const LOGIN = `mutation($email: String!, $password: String!, $accountId: ID) {
@@ -35,6 +36,31 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     const response = await stack.graphql(LOGIN, variables);
     expect(codeOf(response)).toBe(code);
     expect((await stack.sql.query('SELECT count(*)::int AS n FROM identity.sessions')).rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('stores argon2id PHC hashes (m=19 MiB, t=2, p=1) and replaces an old scrypt hash at the first successful login', async () => {
+    // Arrange: n1.advanced still has a hash made before argon2id
+    const user = demoUser('n1-advanced');
+    const oldHash = await hashPasswordLegacyScrypt('demo-password');
+    await stack.sql.query(`UPDATE identity.users SET password_hash = $2 WHERE id = $1`, [user.id, oldHash]);
+    const hashOf = async (id: string) => (await stack.sql.query(`SELECT password_hash FROM identity.users WHERE id = $1`, [id])).rows[0].password_hash as string;
+
+    // Act
+    const wrong = await stack.graphql(LOGIN, { email: user.email, password: 'not-the-password' });
+    const afterWrong = await hashOf(user.id);
+    const right = await stack.graphql(LOGIN, { email: user.email, password: 'demo-password' });
+    const rehashed = await hashOf(user.id);
+    const again = await stack.graphql(LOGIN, { email: user.email, password: 'demo-password' });
+
+    // Assert
+    expect(oldHash).toMatch(/^scrypt\$/);
+    expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
+    expect(afterWrong).toBe(oldHash);
+    expect(right.errors).toBeUndefined();
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(again.errors).toBeUndefined();
+    expect(await hashOf(user.id)).toBe(rehashed);
+    expect(await hashOf(demoUser('hq-admin').id)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it('stores only the hash of the session token', async () => {
