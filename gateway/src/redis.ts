@@ -1,13 +1,8 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { PersistedQueryOptions } from '@apollo/server';
 import type { Logger } from '@platform/server';
 
-/** One connection per gateway process; commands fail fast instead of queueing while Redis is away. */
-export function connectRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
-  redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis error'));
-  return redis;
-}
+export { connectRedis } from '@platform/server';
 
 /**
  * Apollo Server's KeyValueCache in Redis, so every gateway replica serves the persisted queries

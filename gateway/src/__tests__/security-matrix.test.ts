@@ -187,7 +187,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   addAccountMember: {
     kind: 'account',
     rule: 'admin',
-    document: 'mutation($target: ID!) { addAccountMember(accountId: $target, email: "n1.marketing@retail.example", role: BASIC_USER) { id } }',
+    document: 'mutation($target: ID!) { addAccountMember(accountId: $target, email: "n1.marketing@retail.example", role: BASIC_USER) { membership { id } } }',
   },
   removeAccountMember: {
     kind: 'account',
@@ -232,11 +232,17 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
     rule: 'admin',
     document: 'mutation($target: ID!) { configureSso(accountId: $target, input: { issuer: "https://probe.example.com", clientId: "probe", allowedDomains: ["probe.example.com"] }) { __typename } }',
   },
+  beginSsoLogin: {
+    kind: 'unknown-object',
+    document: 'mutation($id: String!) { beginSsoLogin(email: $id, redirectUri: "https://app.example/cb") { state } }',
+    variables: (id) => ({ id: `probe-${id}@unknown-sso.example` }),
+    alsoRefusedWith: ['SSO_NOT_CONFIGURED'],
+  },
   loginWithSso: {
     kind: 'unknown-object',
-    document: 'mutation($id: String!) { loginWithSso(idToken: $id, nonce: "probe-nonce") { __typename } }',
+    document: 'mutation($id: String!) { loginWithSso(idToken: $id, state: "probe-state") { __typename } }',
     variables: (id) => ({ id }),
-    alsoRefusedWith: ['SSO_TOKEN_INVALID', 'SSO_NOT_CONFIGURED'],
+    alsoRefusedWith: ['SSO_TOKEN_INVALID', 'SSO_NOT_CONFIGURED', 'SSO_STATE_INVALID'],
   },
 };
 

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { SubgraphRequestContext } from '@platform/server';
+import { loginThrottleFor, type LoginThrottle } from './login-throttle';
 import { OutboxMailSender, type MailSender } from './mail-sender';
 import {
   AccessRepository,
@@ -17,6 +18,8 @@ export interface IdentityContext extends SubgraphRequestContext {
   identity: IdentityRepository;
   accessRepository: AccessRepository;
   mailSender: MailSender;
+  /** Failed sign-in counters of this identity server (shared through Redis when configured). */
+  loginThrottle: LoginThrottle;
   /** Users this request may show in full: the caller, and the user who has just logged in. */
   selfUserIds: Set<string>;
   loaders: {
@@ -46,6 +49,7 @@ export function createIdentityContext(base: SubgraphRequestContext, dataSource: 
     identity,
     accessRepository,
     mailSender: new OutboxMailSender(base.config.internalSigningSecret, base.logger),
+    loginThrottle: loginThrottleFor(dataSource, base.config, base.logger),
     selfUserIds: new Set(base.access.userId ? [base.access.userId] : []),
     loaders: {
       userById: new DataLoader(async (ids) => {

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { SubgraphDefinition } from '@platform/server';
 import { createIdentityContext, type IdentityContext } from './context';
+import { closeLoginThrottle } from './login-throttle';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 
 export { createIdentityDataSource, SCHEMA as IDENTITY_SCHEMA } from './data-source';
 export { seedIdentityDemo } from './seed';
-export { hashPassword } from './passwords';
+export { hashPassword, hashPasswordLegacyScrypt } from './passwords';
 
 export const identitySubgraph: SubgraphDefinition<IdentityContext> = {
   name: 'identity',
@@ -14,4 +15,5 @@ export const identitySubgraph: SubgraphDefinition<IdentityContext> = {
   resolvers: resolvers as SubgraphDefinition<IdentityContext>['resolvers'],
   permissions,
   createContext: createIdentityContext,
+  stop: closeLoginThrottle,
 };

@@ -110,12 +110,26 @@ export class InvitationService {
     });
   }
 
-  /** Exactly one of any number of concurrent redemptions wins: the claim is a conditional UPDATE. */
+  /**
+   * Exactly one of any number of concurrent redemptions wins: the claim is a conditional UPDATE.
+   * The token only names the invitation: for an email that has a login, the caller must also be
+   * that user (signed in, or with their password); otherwise the login is created here.
+   */
   async accept(token: string, name?: string | null, password?: string | null): Promise<AuthPayloadValue> {
+    const sessions = new SessionService(this.ctx);
+    const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress);
     const invitation = await this.findByToken(token);
+    await this.ctx.loginThrottle.succeeded(attempt);
     const existingUser = await this.ctx.identity.findUserByEmail(invitation.email);
     let newUser: { name: string; password: string } | null = null;
-    if (!existingUser) {
+    if (existingUser) {
+      const signedIn = this.ctx.principal.kind === 'USER' && this.ctx.principal.id === existingUser.id;
+      if (!signedIn) {
+        if (!password) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This invitation is for an existing login: sign in as that user, or give its password, to accept it');
+        await sessions.verifyCredentials(invitation.email, password);
+      }
+    } else {
+      await sessions.assertPasswordSignInAllowed(invitation.email);
       if (!name) throw errors.badInput('name is required to create your login', 'name');
       if (!password) throw errors.badInput('password is required to create your login', 'password');
       const validName = assertName(name);
@@ -124,7 +138,6 @@ export class InvitationService {
     }
     const chain = await this.ctx.access.chains.load(invitation.account_id);
     if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
-    const sessions = new SessionService(this.ctx);
     return this.ctx.dataSource.transaction(async (manager) => {
       const access = new AccessRepository(manager);
       const identity = new IdentityRepository(manager);
@@ -132,10 +145,10 @@ export class InvitationService {
       if (!claimed) throw refusalFor(await access.findInvitationById(invitation.id));
       const user =
         existingUser ??
-        // Hashed only by the request that won the claim: concurrent losers never pay for scrypt.
-        (await identity.insertUser({ email: invitation.email, name: newUser!.name, passwordHash: await hashPassword(newUser!.password) })) ??
-        (await identity.findUserByEmail(invitation.email));
-      if (!user) throw new AppError('INVALID_STATE', 'The login could not be created');
+        // Hashed only by the request that won the claim: concurrent losers never pay for argon2.
+        (await identity.insertUser({ email: invitation.email, name: newUser!.name, passwordHash: await hashPassword(newUser!.password) }));
+      // The email got a login since it was checked (e.g. through SSO): that login must consent.
+      if (!user) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This email has a login now: sign in as that user to accept the invitation');
       const membership = await identity.insertMembership({
         userId: user.id,
         accountId: invitation.account_id,

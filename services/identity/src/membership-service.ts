@@ -1,6 +1,8 @@
-import { type AccountChain, type Role } from '@platform/authz';
+import { assertAuthorityOver, type AccountChain, type Role } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
 import { recordActivity } from './activity';
+import { InvitationService } from './invitation-service';
+import type { InvitationRow } from './repositories/access-repository';
 import type { IdentityContext } from './context';
 import { IdentityRepository, type ContactGroupGrantRow, type MembershipRow } from './repositories/identity-repository';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames, callerRank } from './scope';
@@ -23,18 +25,35 @@ const limitsView = (m: MembershipRow) => ({ allowedSenderIds: m.allowed_sender_i
 export class MembershipService {
   constructor(private readonly ctx: IdentityContext) {}
 
-  async addMember(accountId: string, email: string, role: Role): Promise<MembershipRow> {
+  /**
+   * A login the caller already sees as a member of one of their accounts is added at once. Any
+   * other email — another tree's login, or none — is invited instead (the user accepts), and the
+   * answer is the same whichever it is: nobody learns whether an email has a login, and nobody is
+   * added to a tree without their consent.
+   */
+  async addMember(accountId: string, email: string, role: Role): Promise<{ membership: MembershipRow | null; invitation: InvitationRow | null }> {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'users');
     assertOpenAccount(chain);
     await assertCallerMayGive(this.ctx, chain, { role });
-    const user = await this.ctx.identity.findUserByEmail(normaliseEmail(email));
-    if (!user) throw errors.notFound('User');
+    const normalisedEmail = normaliseEmail(email);
+    const user = await this.ctx.identity.findUserByEmail(normalisedEmail);
+    if (!user || !(await this.callerSeesAsMember(user.id))) {
+      return { membership: null, invitation: await new InvitationService(this.ctx).invite(chain.id, normalisedEmail, role, null) };
+    }
     return this.ctx.dataSource.transaction(async (manager) => {
       const membership = await new IdentityRepository(manager).insertMembership({ userId: user.id, accountId: chain.id, role, createdBy: this.ctx.access.userId });
       if (!membership) throw new AppError('ALREADY_EXISTS', 'The user is already a member of this account');
       await recordActivity(manager, this.ctx, chain, 'addAccountMember', { targetType: 'Membership', targetId: membership.id, after: permissionsView(membership) });
-      return membership;
+      return { membership, invitation: null };
     });
+  }
+
+  /** The user has a membership on an account whose members the caller may list (users.view). */
+  private async callerSeesAsMember(userId: string): Promise<boolean> {
+    for (const membership of await this.ctx.identity.findMembershipsByUserIds([userId])) {
+      if (await this.ctx.access.can(membership.account_id, 'users.view')) return true;
+    }
+    return false;
   }
 
   async removeMember(accountId: string, userId: string): Promise<boolean> {
@@ -65,6 +84,8 @@ export class MembershipService {
     const both = grantedPermissions.filter((p) => revokedPermissions.includes(p));
     if (both.length > 0) throw errors.badInput(`A permission cannot be both granted and revoked: ${both.join(', ')}`, 'granted');
     return this.changeMembership(membershipId, 'setMembershipPermissions', async (chain, membership) => {
+      // Revocations limit a user like I6 limits do: only someone above them lifts them.
+      await this.assertAuthorityOver(chain, membership);
       await assertCallerMayGive(this.ctx, chain, { permissions: grantedPermissions });
       return { grantedPermissions, revokedPermissions, before: permissionsView(membership) };
     }, permissionsView);
@@ -104,12 +125,15 @@ export class MembershipService {
     } else if (input.contactGroups?.length) {
       throw errors.badInput('contactGroups must be empty when contactAccess is ALL', 'contactGroups');
     }
-    return this.changeMembership(membershipId, 'setMembershipLimits', async (_chain, membership) => ({
-      allowedSenderIds,
-      contactAccess: input.contactAccess,
-      contactGroups,
-      before: limitsView(membership),
-    }), limitsView);
+    return this.changeMembership(membershipId, 'setMembershipLimits', async (chain, membership) => {
+      await this.assertAuthorityOver(chain, membership);
+      return { allowedSenderIds, contactAccess: input.contactAccess, contactGroups, before: limitsView(membership) };
+    }, limitsView);
+  }
+
+  /** Nobody sets their own limits, nor a peer's (SPEC I6): the shared authz rule of strictly more authority. */
+  private assertAuthorityOver(chain: AccountChain, membership: MembershipRow): Promise<void> {
+    return assertAuthorityOver(this.ctx.access, this.ctx.dataSource, chain, membership.user_id, [{ role: membership.role, accountPath: chain.path }]);
   }
 
   /**

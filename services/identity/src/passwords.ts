@@ -1,31 +1,62 @@
 import crypto from 'node:crypto';
-import { errors } from '@platform/errors';
 import { promisify } from 'node:util';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { errors } from '@platform/errors';
 
-const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+/**
+ * argon2id at OWASP's minimum (m = 19 MiB, t = 2, p = 1), stored as a PHC string
+ * (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`) that carries its own parameters.
+ */
+export const ARGON2_PARAMS = { memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
-// scrypt with N=2^15, r=8, p=1 (32 MiB): OWASP's minimum is N=2^17 with p=1 or an equivalent
-// cost; we keep logins near 100 ms on a 2-core machine. The parameters are stored with each hash.
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
-const KEY_LENGTH = 32;
+// The package's Algorithm is an ambient const enum (unusable with isolatedModules): 2 = Argon2id.
+const ARGON2ID = 2;
 
 export async function hashPassword(password: string): Promise<string> {
+  return argon2Hash(password, { algorithm: ARGON2ID, ...ARGON2_PARAMS });
+}
+
+// Hashes made before argon2id (scrypt N=2^15, r=8, p=1): they still verify, and a successful
+// login replaces them (needsRehash).
+const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
+const LEGACY_SCRYPT = { N: 2 ** 15, r: 8, p: 1 };
+const SCRYPT_MAXMEM = 64 * 1024 * 1024;
+
+/** The previous format, `scrypt$N$r$p$<salt>$<key>`: only the bench and tests make new ones (old hashes). */
+export async function hashPasswordLegacyScrypt(password: string): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await scrypt(password, salt, KEY_LENGTH, { ...PARAMS, maxmem: 64 * 1024 * 1024 });
-  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await scrypt(password, salt, 32, { ...LEGACY_SCRYPT, maxmem: SCRYPT_MAXMEM });
+  return `scrypt$${LEGACY_SCRYPT.N}$${LEGACY_SCRYPT.r}$${LEGACY_SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+async function verifyScrypt(password: string, stored: string): Promise<boolean> {
+  const [, n, r, p, salt, key] = stored.split('$');
+  const expected = Buffer.from(key ?? '', 'base64');
+  if (expected.length === 0) return false;
+  const actual = await scrypt(password, Buffer.from(salt ?? '', 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT_MAXMEM });
+  return crypto.timingSafeEqual(expected, actual);
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, key] = stored.split('$');
-  if (scheme !== 'scrypt') return false;
-  const expected = Buffer.from(key, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 64 * 1024 * 1024,
-  });
-  return crypto.timingSafeEqual(expected, actual);
+  if (stored.startsWith('$argon2id$')) {
+    try {
+      return await argon2Verify(stored, password);
+    } catch {
+      return false;
+    }
+  }
+  if (stored.startsWith('scrypt$')) return verifyScrypt(password, stored);
+  return false;
+}
+
+const PHC_PARAMS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
+
+/** True for any hash that is not argon2id with at least the current parameters (checked after a successful verify). */
+export function needsRehash(stored: string): boolean {
+  const match = PHC_PARAMS.exec(stored);
+  if (!match) return true;
+  const [m, t, p] = match.slice(1).map(Number);
+  return m < ARGON2_PARAMS.memoryCost || t < ARGON2_PARAMS.timeCost || p !== ARGON2_PARAMS.parallelism;
 }
 
 /** Spends the same time as a real check when the email is unknown (no user enumeration by timing). */

@@ -2,7 +2,7 @@ import { AccessControl, hashSecret, randomToken, SESSION_TOKEN_PREFIX } from '@p
 import { AppError, assertId, errors } from '@platform/errors';
 import { recordActivity } from './activity';
 import type { IdentityContext } from './context';
-import { burnPasswordCheck, verifyPassword } from './passwords';
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { IdentityRepository, type UserRow } from './repositories/identity-repository';
 
 export interface AuthPayloadValue {
@@ -25,18 +25,45 @@ export class SessionService {
   constructor(private readonly ctx: IdentityContext) {}
 
   async login(email: string, password: string, accountId?: string | null): Promise<AuthPayloadValue> {
-    const user = await this.ctx.identity.findUserByEmail(normaliseEmail(email));
-    if (!user?.password_hash) {
-      await burnPasswordCheck(password);
-      throw errors.unauthenticated('Invalid email or password');
-    }
-    if (!(await verifyPassword(password, user.password_hash))) throw errors.unauthenticated('Invalid email or password');
+    const user = await this.verifyCredentials(email, password);
     const acting = await this.chooseActingAccount(user.id, accountId);
     return this.ctx.dataSource.transaction(async (manager) => {
       const session = await this.openSession(new IdentityRepository(manager), user, acting);
       await this.recordSessionActivity(manager, 'login', user.id, acting);
       return session;
     });
+  }
+
+  /**
+   * The user an email and password prove, or UNAUTHENTICATED (the same for an unknown email).
+   * Refused before any check when the email's organisation requires SSO (SSO_REQUIRED), or when
+   * failed attempts from this address or on this email must wait (RATE_LIMITED). An outdated
+   * hash (scrypt, weaker argon2) is replaced after a successful check.
+   */
+  async verifyCredentials(email: string, password: string): Promise<UserRow> {
+    const normalised = normaliseEmail(email);
+    await this.assertPasswordSignInAllowed(normalised);
+    const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress, normalised);
+    const user = await this.ctx.identity.findUserByEmail(normalised);
+    if (!user?.password_hash) {
+      await burnPasswordCheck(password);
+      throw errors.unauthenticated('Invalid email or password');
+    }
+    if (!(await verifyPassword(password, user.password_hash))) throw errors.unauthenticated('Invalid email or password');
+    await this.ctx.loginThrottle.succeeded(attempt);
+    if (needsRehash(user.password_hash)) {
+      const rehashed = await hashPassword(password);
+      await this.ctx.identity.replacePasswordHash(user.id, user.password_hash, rehashed);
+    }
+    return user;
+  }
+
+  /** SSO_REQUIRED when the tree that claimed the email's domain requires single sign-on (SPEC I8). */
+  async assertPasswordSignInAllowed(email: string): Promise<void> {
+    const configuration = await this.ctx.accessRepository.findSsoConfigurationByDomain(email.slice(email.lastIndexOf('@') + 1));
+    if (configuration?.require_sso) {
+      throw new AppError('SSO_REQUIRED', 'Your organisation requires single sign-on: sign in through its identity provider');
+    }
   }
 
   /** A session's entry is logged in the tree it acts in (the platform chain without an account). */
@@ -75,7 +102,10 @@ export class SessionService {
     });
   }
 
-  /** The requested account if the user can see it, else the user's highest membership. */
+  /**
+   * The requested account if the user can see it, else the user's highest membership in their
+   * home tree (that of their first membership): a guest membership elsewhere is never the default.
+   */
   async chooseActingAccount(userId: string, accountId?: string | null): Promise<string | null> {
     const access = new AccessControl({ kind: 'USER', id: userId, actingAccountId: null, sessionId: null }, this.ctx.dataSource);
     if (accountId) {
@@ -84,7 +114,11 @@ export class SessionService {
       return id;
     }
     const grants = await access.grants();
-    return grants[0]?.accountId ?? null;
+    if (grants.length === 0) return null;
+    const rootOf = new Map(grants.map((g) => [g.accountId, g.accountPath[0]]));
+    const memberships = await this.ctx.identity.findMembershipsByUserIds([userId]);
+    const homeRoot = memberships.map((m) => rootOf.get(m.account_id)).find((root) => root !== undefined);
+    return (grants.find((g) => g.accountPath[0] === homeRoot) ?? grants[0]).accountId;
   }
 
   async openSession(repository: IdentityRepository, user: UserRow, actingAccountId: string | null): Promise<AuthPayloadValue> {

@@ -1,5 +1,5 @@
 import { jose, type JWTPayload } from './jose';
-import { ROLES, type Role, hashSecret } from '@platform/authz';
+import { ROLES, type Role, hashSecret, randomToken } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
 import { recordActivity } from './activity';
 import type { IdentityContext } from './context';
@@ -11,25 +11,42 @@ import { normaliseEmail, SessionService, type AuthPayloadValue } from './session
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 type RemoteJwks = ReturnType<typeof jose.createRemoteJWKSet>;
-// JWKS per issuer, for the life of the process: jose caches keys and refetches on an unknown kid.
-const jwksByIssuer = new Map<string, Promise<RemoteJwks>>();
+interface Provider {
+  jwks: RemoteJwks;
+  authorizationEndpoint: string | null;
+}
+// Discovery per issuer, for the life of the process: jose caches keys and refetches on an unknown kid.
+const providers = new Map<string, Promise<Provider>>();
 
-async function discoverJwks(issuer: string): Promise<RemoteJwks> {
+async function discover(issuer: string): Promise<Provider> {
   const response = await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`OIDC discovery of ${issuer} answered ${response.status}`);
-  const document = (await response.json()) as { issuer?: string; jwks_uri?: string };
+  const document = (await response.json()) as { issuer?: string; jwks_uri?: string; authorization_endpoint?: string };
   if (document.issuer !== issuer || typeof document.jwks_uri !== 'string') throw new Error(`OIDC discovery of ${issuer} is inconsistent`);
-  return jose.createRemoteJWKSet(new URL(document.jwks_uri), { timeoutDuration: 5000 });
+  return {
+    jwks: jose.createRemoteJWKSet(new URL(document.jwks_uri), { timeoutDuration: 5000 }),
+    authorizationEndpoint: typeof document.authorization_endpoint === 'string' ? document.authorization_endpoint : null,
+  };
 }
 
-function jwksFor(issuer: string): Promise<RemoteJwks> {
-  let jwks = jwksByIssuer.get(issuer);
-  if (!jwks) {
-    jwks = discoverJwks(issuer);
-    jwks.catch(() => jwksByIssuer.delete(issuer));
-    jwksByIssuer.set(issuer, jwks);
+function providerFor(issuer: string): Promise<Provider> {
+  let provider = providers.get(issuer);
+  if (!provider) {
+    provider = discover(issuer);
+    provider.catch(() => providers.delete(issuer));
+    providers.set(issuer, provider);
   }
-  return jwks;
+  return provider;
+}
+
+const STATE_PREFIX = 'sso';
+const STATE_PATTERN = new RegExp(`^${STATE_PREFIX}_[0-9A-Za-z]{43}$`);
+const STATE_TTL_SECONDS = 600;
+
+export interface SsoLoginStartValue {
+  authorizationUrl: string;
+  state: string;
+  expiresAt: string;
 }
 
 const invalidToken = (reason: string) => new AppError('SSO_TOKEN_INVALID', 'The ID token is not valid', { reason });
@@ -38,7 +55,10 @@ const invalidToken = (reason: string) => new AppError('SSO_TOKEN_INVALID', 'The 
 export class SsoService {
   constructor(private readonly ctx: IdentityContext) {}
 
-  async configure(accountId: string, input: { issuer: string; clientId: string; allowedDomains: string[]; defaultRole?: Role | null }): Promise<SsoConfigurationRow> {
+  async configure(
+    accountId: string,
+    input: { issuer: string; clientId: string; allowedDomains: string[]; defaultRole?: Role | null; requireSso?: boolean | null },
+  ): Promise<SsoConfigurationRow> {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'security');
     assertOpenAccount(chain);
     const issuer = this.assertIssuer(input.issuer);
@@ -53,33 +73,65 @@ export class SsoService {
     return this.ctx.dataSource.transaction(async (manager) => {
       const repository = new AccessRepository(manager);
       const [before] = await repository.findSsoConfigurationsByAccountIds([chain.id]);
-      const configuration = await repository.upsertSsoConfiguration({ accountId: chain.id, treeId: chain.rootId, issuer, clientId, allowedDomains: domains, defaultRole });
+      const configuration = await repository.upsertSsoConfiguration({ accountId: chain.id, treeId: chain.rootId, issuer, clientId, allowedDomains: domains, defaultRole, requireSso: input.requireSso ?? false });
       const taken = await repository.claimSsoDomains(configuration.id, chain.rootId, domains);
       if (taken.length > 0) throw new AppError('ALREADY_EXISTS', `These domains belong to another organisation: ${taken.join(', ')}`, { domains: taken });
-      const view = (c?: SsoConfigurationRow) => c && { issuer: c.issuer, clientId: c.client_id, allowedDomains: c.allowed_domains, defaultRole: c.default_role };
+      const view = (c?: SsoConfigurationRow) =>
+        c && { issuer: c.issuer, clientId: c.client_id, allowedDomains: c.allowed_domains, defaultRole: c.default_role, requireSso: c.require_sso };
       await recordActivity(manager, this.ctx, chain, 'configureSso', { targetType: 'SsoConfiguration', targetId: configuration.id, before: view(before), after: view(configuration) });
       return configuration;
     });
   }
 
-  async login(idToken: string, nonce: string): Promise<AuthPayloadValue> {
-    if (typeof nonce !== 'string' || nonce.length < 8 || nonce.length > 200) throw errors.badInput('nonce must be 8 to 200 characters', 'nonce');
-    let unverified: JWTPayload;
+  /**
+   * Starts a sign-in for the email's organisation: the server makes the OIDC state and nonce,
+   * keeps them (state as SHA-256, 10 minutes, single use) and answers the provider's
+   * authorization URL. Whether an email has a login plays no part.
+   */
+  async begin(email: string, redirectUri: string): Promise<SsoLoginStartValue> {
+    const normalised = normaliseEmail(email);
+    const redirect = this.assertRedirectUri(redirectUri);
+    const configuration = await this.ctx.accessRepository.findSsoConfigurationByDomain(normalised.slice(normalised.lastIndexOf('@') + 1));
+    if (!configuration) throw new AppError('SSO_NOT_CONFIGURED', 'No organisation signs in users of this domain through single sign-on');
+    let provider: Provider;
     try {
-      unverified = jose.decodeJwt(idToken);
+      provider = await providerFor(configuration.issuer);
+    } catch {
+      throw new AppError('SSO_NOT_CONFIGURED', 'The identity provider cannot be reached');
+    }
+    if (!provider.authorizationEndpoint) throw new AppError('SSO_NOT_CONFIGURED', 'The identity provider publishes no authorization endpoint');
+    const state = randomToken(STATE_PREFIX);
+    const nonce = randomToken('n');
+    const chain = await this.ctx.access.chains.load(configuration.account_id);
+    await this.ctx.dataSource.transaction(async (manager) => {
+      await new AccessRepository(manager).insertSsoLoginState({ stateHash: hashSecret(state), nonce, configurationId: configuration.id, ttlSeconds: STATE_TTL_SECONDS });
+      await recordActivity(manager, this.ctx, chain, 'beginSsoLogin', { targetType: 'SsoConfiguration', targetId: configuration.id, after: { issuer: configuration.issuer } });
+    });
+    const url = new URL(provider.authorizationEndpoint);
+    for (const [name, value] of Object.entries({ response_type: 'id_token', scope: 'openid email profile', client_id: configuration.client_id, redirect_uri: redirect, state, nonce, login_hint: normalised })) {
+      url.searchParams.set(name, value);
+    }
+    return { authorizationUrl: url.toString(), state, expiresAt: new Date(Date.now() + STATE_TTL_SECONDS * 1000).toISOString() };
+  }
+
+  /** An ID token for the state of beginSsoLogin: the state is used up, the token must carry its nonce. */
+  async login(idToken: string, state: string): Promise<AuthPayloadValue> {
+    const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress);
+    if (typeof state !== 'string' || !STATE_PATTERN.test(state)) throw new AppError('SSO_STATE_INVALID', 'The sign-in state is malformed');
+    const issued = await this.ctx.accessRepository.consumeSsoLoginState(hashSecret(state));
+    if (!issued) throw new AppError('SSO_STATE_INVALID', 'The sign-in state is unknown, expired or already used; start again');
+    const [target] = (await this.ctx.accessRepository.findSsoConfigurationsById([issued.configuration_id]));
+    if (!target) throw new AppError('SSO_STATE_INVALID', 'The sign-in state is unknown, expired or already used; start again');
+    try {
+      jose.decodeJwt(idToken);
     } catch {
       throw invalidToken('malformed');
     }
-    const issuer = typeof unverified.iss === 'string' ? unverified.iss : '';
-    const audiences = Array.isArray(unverified.aud) ? unverified.aud : [unverified.aud];
-    const candidates = issuer ? await this.ctx.accessRepository.findSsoConfigurationsByIssuer(issuer) : [];
-    const configuration = candidates.find((c) => audiences.includes(c.client_id)) ?? candidates[0];
-    if (!configuration) throw new AppError('SSO_NOT_CONFIGURED', 'No account accepts sign-in from this identity provider');
     let payload: JWTPayload;
     try {
-      const { payload: verified } = await jose.jwtVerify(idToken, await jwksFor(configuration.issuer), {
-        issuer: configuration.issuer,
-        audience: configuration.client_id,
+      const { payload: verified } = await jose.jwtVerify(idToken, (await providerFor(target.issuer)).jwks, {
+        issuer: target.issuer,
+        audience: target.client_id,
         algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'],
         clockTolerance: 30,
         requiredClaims: ['sub', 'exp', 'iat'],
@@ -88,17 +140,15 @@ export class SsoService {
     } catch (error) {
       throw invalidToken((error as { code?: string }).code ?? 'verification failed');
     }
-    if (payload.nonce !== nonce) throw invalidToken('nonce mismatch');
+    if (payload.nonce !== issued.nonce) throw invalidToken('nonce mismatch');
     if (payload.email_verified !== true || typeof payload.email !== 'string') throw invalidToken('email missing or not verified');
     const email = normaliseEmail(payload.email);
     const domain = email.slice(email.lastIndexOf('@') + 1);
-    // Any configuration of this issuer and client whose domains include the email's.
-    const matching = candidates.filter((c) => audiences.includes(c.client_id) && c.allowed_domains.includes(domain));
-    if (matching.length === 0) throw new AppError('SSO_DOMAIN_NOT_ALLOWED', `Users of ${domain} cannot sign in through this provider`);
-    const target = matching[0];
+    if (!target.allowed_domains.includes(domain)) throw new AppError('SSO_DOMAIN_NOT_ALLOWED', `Users of ${domain} cannot sign in through this provider`);
     const chain = await this.ctx.access.chains.load(target.account_id);
     if (!chain || chain.chainStatus !== 'ACTIVE') throw new AppError('ACCOUNT_CLOSED', 'The account of this sign-in is not active');
     const sessions = new SessionService(this.ctx);
+    await this.ctx.loginThrottle.succeeded(attempt);
     const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 100) : email.slice(0, email.indexOf('@')).slice(0, 100);
     return this.ctx.dataSource.transaction(async (manager) => {
       // A token signs in once (no replay of a captured token before it expires); a refused
@@ -134,6 +184,21 @@ export class SsoService {
       });
       return session;
     });
+  }
+
+  /** An absolute https URL (http only for loopback clients or with SSO_ALLOW_HTTP_ISSUERS); the provider checks it is registered. */
+  private assertRedirectUri(raw: string): string {
+    let url: URL;
+    try {
+      url = new URL(raw.trim());
+    } catch {
+      throw errors.badInput('redirectUri must be a URL', 'redirectUri');
+    }
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (raw.length > 2000 || url.hash || !(url.protocol === 'https:' || (url.protocol === 'http:' && (loopback || this.ctx.config.ssoAllowHttpIssuers)))) {
+      throw errors.badInput('redirectUri must be an https URL without a fragment', 'redirectUri');
+    }
+    return url.toString();
   }
 
   private assertIssuer(raw: string): string {

@@ -5,3 +5,4 @@ export * from './rules';
 export * from './authenticate';
 export * from './account-settings';
 export * from './secret-box';
+export * from './authority';

@@ -58,6 +58,10 @@ export const ERROR_CODES = {
   TEMPLATE_VALUE_MISSING: 'A template placeholder has no value for a recipient (a contact field is empty, or the recipient is a bare number); extensions name the placeholder and the recipient.',
   EMAIL_TO_SMS_DISABLED: 'Email to SMS is off for the account (the emailToSmsEnabled setting).',
   EMAIL_SENDER_NOT_REGISTERED: 'The sender address of the email is not registered for email to SMS on the account.',
+  AUTHORITY_REQUIRED: "Only someone with strictly more authority on the account (an admin of an ancestor, or a higher role) may change a user's limits; nobody changes their own.",
+  INVITATION_LOGIN_REQUIRED: 'The invitation is for an email that has a login: sign in as that user (or give their password) to accept it.',
+  SSO_REQUIRED: "The email's organisation requires single sign-on: password sign-in is refused (start with beginSsoLogin).",
+  SSO_STATE_INVALID: 'The single sign-on state is unknown, expired or already used; start again with beginSsoLogin.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,3 +2,4 @@ export * from './http';
 export * from './logger';
 export * from './subgraph';
 export * from './process';
+export * from './rate-limit';

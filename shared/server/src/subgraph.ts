@@ -32,6 +32,8 @@ export interface SubgraphDefinition<TContext extends SubgraphRequestContext> {
   createContext(base: SubgraphRequestContext, dataSource: DataSource): TContext;
   /** HTTP routes besides /graphql; they authenticate their requests themselves. */
   httpRoutes?(dataSource: DataSource, config: PlatformConfig, logger: Logger): Record<string, HttpRoute>;
+  /** Runs when the server has stopped: releases what the subgraph opened for this data source (e.g. a Redis connection). */
+  stop?(dataSource: DataSource): Promise<void>;
 }
 
 /**
@@ -131,7 +133,10 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
     },
   });
   const port = options.port ?? config.subgraphPorts[definition.name];
-  const server = await listen(handler, port, config.host, () => apollo.stop(), { shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000 });
+  const server = await listen(handler, port, config.host, async () => {
+    await apollo.stop();
+    await definition.stop?.(dataSource);
+  }, { shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000 });
   logger.info({ url: server.url }, `${definition.name} subgraph listening`);
   return server;
 }

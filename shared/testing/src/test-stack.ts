@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { Pool } from 'pg';
 import { generatePrincipalKeyPair, loadConfig, type PlatformConfig } from '@platform/config';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
@@ -60,7 +61,8 @@ export function principalKeyEnvironment(): Record<string, string> {
  * DATABASE_URL, every migration, optionally the demo data, four subgraphs and the gateway on port 0.
  */
 export async function startTestStack(options: { seedDemo?: boolean; env?: Record<string, string>; logDestination?: StartPlatformOptions['logDestination'] } = {}): Promise<TestStack> {
-  const baseConfig = loadConfig({ ...process.env, NODE_ENV: 'test', ...options.env });
+  // Suites sharing one Redis (REDIS_URL) never see each other's keys (login throttle, rate limits).
+  const baseConfig = loadConfig({ ...process.env, NODE_ENV: 'test', REDIS_KEY_PREFIX: `test:${crypto.randomUUID()}:`, ...options.env });
   if (!baseConfig.databaseUrl) throw new Error('DATABASE_URL is unset: run tests through jest (its global setup starts PostgreSQL)');
   const database = await createTestDatabase(baseConfig.databaseUrl);
   const config: PlatformConfig = { ...baseConfig, databaseUrl: database.url, databasePoolSize: 5 };

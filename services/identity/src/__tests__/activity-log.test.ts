@@ -6,7 +6,7 @@ import { verifyActivityLog } from '@platform/audit';
 import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/testing';
 import { codeOf, invitationTokenFor, queryable } from './helpers';
-import { startIssuer } from './oidc-issuer';
+import { beginSso, startIssuer } from './oidc-issuer';
 
 /**
  * Mutations of subgraphs that do not write the activity log yet, each with the issue that will
@@ -79,8 +79,8 @@ describe('activity log (SPEC I9)', () => {
       suspendAccount: () => call(`mutation($id: ID!) { suspendAccount(id: $id) { id } }`, { id: ids.child }),
       resumeAccount: () => call(`mutation($id: ID!) { resumeAccount(id: $id) { id } }`, { id: ids.child }),
       closeAccount: () => call(`mutation($id: ID!) { closeAccount(id: $id) { id } }`, { id: ids.child }),
-      addAccountMember: () => call(`mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: BASIC_USER) { id } }`, { a: north, e: demoUser('accountant').email }),
-      removeAccountMember: () => call(`mutation($a: ID!, $u: ID!) { removeAccountMember(accountId: $a, userId: $u) }`, { a: north, u: demoUser('accountant').id }),
+      addAccountMember: () => call(`mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: BASIC_USER) { membership { id } } }`, { a: north, e: demoUser('n1-marketing').email }),
+      removeAccountMember: () => call(`mutation($a: ID!, $u: ID!) { removeAccountMember(accountId: $a, userId: $u) }`, { a: north, u: demoUser('n1-marketing').id }),
       inviteUser: async () => (ids.invitation = (await call(`mutation($a: ID!) { inviteUser(accountId: $a, email: "logged@retail.example", role: BASIC_USER) { id } }`, { a: north })).inviteUser.id),
       revokeInvitation: () => call(`mutation($id: ID!) { revokeInvitation(invitationId: $id) { id } }`, { id: ids.invitation }),
       declineInvitation: async () => {
@@ -123,8 +123,11 @@ describe('activity log (SPEC I9)', () => {
           a: hq,
           i: issuer.issuer,
         }),
-      loginWithSso: async () =>
-        call(`mutation($t: String!) { loginWithSso(idToken: $t, nonce: "nonce-123456") { token } }`, { t: await issuer.sign({ email: 'sso.logged@retail.example' }) }, undefined),
+      beginSsoLogin: async () => (ids.ssoStart = JSON.stringify(await beginSso(stack, 'sso.logged@retail.example'))),
+      loginWithSso: async () => {
+        const { state, nonce } = JSON.parse(ids.ssoStart);
+        return call(`mutation($t: String!, $s: String!) { loginWithSso(idToken: $t, state: $s) { token } }`, { t: await issuer.sign({ email: 'sso.logged@retail.example', nonce }), s: state }, undefined);
+      },
       logout: () => call(`mutation { logout }`, {}, ids.joinerSession),
       // messaging (SPEC M1-M5, M7)
       createContactGroup: async () => (ids.group = (await call(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "Logged") { id } }`, { a: demoAccount('store-n1').id })).createContactGroup.id),

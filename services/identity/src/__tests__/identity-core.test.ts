@@ -1,5 +1,7 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack, codeOf } from '@platform/testing';
+import { hashPasswordLegacyScrypt } from '../passwords';
+import { invitationTokenFor } from './helpers';
 
 const LOGIN = `mutation($email: String!, $password: String!, $accountId: ID) {
   login(email: $email, password: $password, accountId: $accountId) { token expiresAt user { email } activeAccount { id name } } }`;
@@ -34,6 +36,31 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     const response = await stack.graphql(LOGIN, variables);
     expect(codeOf(response)).toBe(code);
     expect((await stack.sql.query('SELECT count(*)::int AS n FROM identity.sessions')).rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('stores argon2id PHC hashes (m=19 MiB, t=2, p=1) and replaces an old scrypt hash at the first successful login', async () => {
+    // Arrange: n1.advanced still has a hash made before argon2id
+    const user = demoUser('n1-advanced');
+    const oldHash = await hashPasswordLegacyScrypt('demo-password');
+    await stack.sql.query(`UPDATE identity.users SET password_hash = $2 WHERE id = $1`, [user.id, oldHash]);
+    const hashOf = async (id: string) => (await stack.sql.query(`SELECT password_hash FROM identity.users WHERE id = $1`, [id])).rows[0].password_hash as string;
+
+    // Act
+    const wrong = await stack.graphql(LOGIN, { email: user.email, password: 'not-the-password' });
+    const afterWrong = await hashOf(user.id);
+    const right = await stack.graphql(LOGIN, { email: user.email, password: 'demo-password' });
+    const rehashed = await hashOf(user.id);
+    const again = await stack.graphql(LOGIN, { email: user.email, password: 'demo-password' });
+
+    // Assert
+    expect(oldHash).toMatch(/^scrypt\$/);
+    expect(codeOf(wrong)).toBe('UNAUTHENTICATED');
+    expect(afterWrong).toBe(oldHash);
+    expect(right.errors).toBeUndefined();
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(again.errors).toBeUndefined();
+    expect(await hashOf(user.id)).toBe(rehashed);
+    expect(await hashOf(demoUser('hq-admin').id)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it('stores only the hash of the session token', async () => {
@@ -93,7 +120,7 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     // Arrange
     const northAdmin = await stack.login('north.admin@retail.example');
     const storeN2 = demoAccount('store-n2').id;
-    const ADD = `mutation($a: ID!, $e: String!, $r: Role!) { addAccountMember(accountId: $a, email: $e, role: $r) { role account { id } user { email } } }`;
+    const ADD = `mutation($a: ID!, $e: String!, $r: Role!) { addAccountMember(accountId: $a, email: $e, role: $r) { membership { role account { id } user { email } } invitation { email status } } }`;
     const messagesBefore = await stack.sql.query('SELECT count(*)::int AS n FROM messaging.messages');
 
     // Act
@@ -111,9 +138,9 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     const afterRemoval = await stack.graphql(`query($id: ID!) { account(id: $id) { id } }`, { id: storeN2 }, memberToken);
 
     // Assert
-    expect(added.data.addAccountMember).toEqual({ role: 'ADVANCED_USER', account: { id: storeN2 }, user: { email: 'n1.marketing@retail.example' } });
+    expect(added.data.addAccountMember).toEqual({ membership: { role: 'ADVANCED_USER', account: { id: storeN2 }, user: { email: 'n1.marketing@retail.example' } }, invitation: null });
     expect(codeOf(duplicate)).toBe('ALREADY_EXISTS');
-    expect(codeOf(unknown)).toBe('NOT_FOUND');
+    expect(unknown.data.addAccountMember).toEqual({ membership: null, invitation: { email: 'ghost@retail.example', status: 'SENT' } });
     expect(codeOf(invisible)).toBe('NOT_FOUND');
     expect(members.data.account.members).toEqual([{ role: 'ADVANCED_USER', user: { email: 'n1.marketing@retail.example' } }]);
     expect(removed.data.removeAccountMember).toBe(true);
@@ -121,10 +148,52 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     expect((await stack.sql.query('SELECT count(*)::int AS n FROM messaging.messages')).rows[0].n).toBe(messagesBefore.rows[0].n);
   });
 
+  it("adding another tree's login invites it instead (answered like an unknown email), and its default account stays in its home tree", async () => {
+    // Arrange: the admin of Acme (another tree) targets a basic user of Retail Chain's Store N1 Marketing
+    const accountant = await stack.login('accountant@acme.example');
+    const victim = demoUser('n1-marketing');
+    const ADD = `mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: ADMIN) { membership { id } invitation { email role status } } }`;
+    const membershipsBefore = (await stack.sql.query(`SELECT count(*)::int AS n FROM identity.memberships WHERE user_id = $1`, [victim.id])).rows[0].n;
+
+    // Act
+    const existing = await stack.graphql(ADD, { a: demoAccount('acme').id, e: victim.email }, accountant);
+    const unknown = await stack.graphql(ADD, { a: demoAccount('acme').id, e: 'no.login.yet@retail.example' }, accountant);
+    const nextLogin = await stack.graphql(LOGIN, { email: victim.email, password: 'demo-password' });
+    const victimSession = nextLogin.data.login.token as string;
+    const mailed = await stack.sql.query(`SELECT count(*)::int AS n FROM identity.mail_outbox WHERE recipient = $1`, [victim.email]);
+    const { rows: tokens } = await stack.sql.query(`SELECT id FROM identity.invitations WHERE email = $1 AND status = 'SENT'`, [victim.email]);
+
+    // Assert
+    expect(existing.errors).toBeUndefined();
+    expect(existing.data.addAccountMember).toEqual({ membership: null, invitation: { email: victim.email, role: 'ADMIN', status: 'SENT' } });
+    expect(unknown.data.addAccountMember).toEqual({ membership: null, invitation: { email: 'no.login.yet@retail.example', role: 'ADMIN', status: 'SENT' } });
+    expect((await stack.sql.query(`SELECT count(*)::int AS n FROM identity.memberships WHERE user_id = $1`, [victim.id])).rows[0].n).toBe(membershipsBefore);
+    expect(nextLogin.data.login.activeAccount.id).toBe(demoAccount('store-n1-marketing').id);
+    expect(mailed.rows[0].n).toBe(1);
+    expect(tokens).toHaveLength(1);
+    expect(victimSession).toMatch(/^ses_/);
+  });
+
+  it('a guest membership the user accepted never becomes their default acting account', async () => {
+    // Arrange
+    const accountant = await stack.login('accountant@acme.example');
+    const guest = demoUser('n1-advanced');
+    await stack.graphql(`mutation($a: ID!, $e: String!) { inviteUser(accountId: $a, email: $e, role: BASIC_USER) { id } }`, { a: demoAccount('acme').id, e: guest.email }, accountant);
+    const token = await invitationTokenFor(stack, guest.email);
+    const accepted = await stack.graphql(`mutation($t: String!) { acceptInvitation(token: $t) { activeAccount { id } } }`, { t: token }, await stack.login(guest.email));
+
+    // Act
+    const nextLogin = await stack.graphql(LOGIN, { email: guest.email, password: 'demo-password' });
+
+    // Assert
+    expect(accepted.data.acceptInvitation.activeAccount.id).toBe(demoAccount('acme').id);
+    expect(nextLogin.data.login.activeAccount.id).toBe(demoAccount('store-n1').id);
+  });
+
   it('nobody gives a role above their own, and a basic user cannot add members', async () => {
     const advanced = await stack.login('n1.advanced@retail.example');
     const response = await stack.graphql(
-      `mutation($a: ID!) { addAccountMember(accountId: $a, email: "north.admin@retail.example", role: ADMIN) { role } }`,
+      `mutation($a: ID!) { addAccountMember(accountId: $a, email: "north.admin@retail.example", role: ADMIN) { membership { role } } }`,
       { a: demoAccount('store-n1').id },
       advanced,
     );

@@ -62,7 +62,7 @@ describe('invitations and guests (SPEC I4, I5)', () => {
     const invited = await stack.graphql(INVITE, { accountId: north.id, email: accountant.email, role: 'BASIC_USER' }, hqAdmin);
     if (invited.errors) throw new Error(JSON.stringify(invited.errors));
     const token = await invitationTokenFor(stack, accountant.email);
-    const accepted = await stack.graphql(ACCEPT, { token });
+    const accepted = await stack.graphql(ACCEPT, { token }, await stack.login(accountant.email));
     const session = accepted.data?.acceptInvitation.token as string;
     const inNorth = await stack.graphql(TREE, {}, session);
     const members = await stack.graphql(`query($id: ID!) { account(id: $id) { members { userId accountId type } } }`, { id: north.id }, hqAdmin);
@@ -87,6 +87,34 @@ describe('invitations and guests (SPEC I4, I5)', () => {
     expect(me.data.me.memberships.map((m: { accountId: string }) => m.accountId).sort()).toEqual(
       [demoAccount('acme').id, demoAccount('store-s1').id, north.id].sort(),
     );
+  });
+
+  it('an invitation for an existing login is no password-less login: the token alone, a wrong password or another user cannot accept it', async () => {
+    // Arrange
+    const invitee = demoUser('n1-advanced');
+    const invited = await stack.graphql(INVITE, { accountId: demoAccount('south').id, email: invitee.email, role: 'ADVANCED_USER' }, hqAdmin);
+    if (invited.errors) throw new Error(JSON.stringify(invited.errors));
+    const token = await invitationTokenFor(stack, invitee.email);
+    const someoneElse = await stack.login(demoUser('n1-marketing').email);
+    const sessionsBefore = await countRows(stack, 'identity.sessions');
+    const membershipsBefore = await countRows(stack, 'identity.memberships');
+
+    // Act
+    const tokenAlone = await stack.graphql(ACCEPT, { token });
+    const newLoginFields = await stack.graphql(ACCEPT, { token, name: 'Attacker', password: 'attacker-password-1' });
+    const asAnotherUser = await stack.graphql(ACCEPT, { token }, someoneElse);
+    const afterRefusals = { sessions: await countRows(stack, 'identity.sessions'), memberships: await countRows(stack, 'identity.memberships') };
+    const withPassword = await stack.graphql(ACCEPT, { token, password: 'demo-password' });
+
+    // Assert
+    expect(codeOf(tokenAlone)).toBe('INVITATION_LOGIN_REQUIRED');
+    expect(codeOf(newLoginFields)).toBe('UNAUTHENTICATED');
+    expect(codeOf(asAnotherUser)).toBe('INVITATION_LOGIN_REQUIRED');
+    expect(afterRefusals).toEqual({ sessions: sessionsBefore, memberships: membershipsBefore });
+    expect(withPassword.errors).toBeUndefined();
+    expect(withPassword.data.acceptInvitation).toMatchObject({ user: { id: invitee.id }, activeAccount: { id: demoAccount('south').id } });
+    const status = await stack.graphql(`query($id: ID!) { account(id: $id) { invitations { email status } } }`, { id: demoAccount('south').id }, hqAdmin);
+    expect(status.data.account.invitations).toContainEqual({ email: invitee.email, status: 'ACCEPTED' });
   });
 
   it('refuses reused, expired, revoked, declined and unknown tokens with distinct codes', async () => {

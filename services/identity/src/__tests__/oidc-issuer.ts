@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TestStack } from '@platform/testing';
 import { jose } from '../jose';
 
 /** A local OIDC issuer: discovery document and JWKS on port 0, keys made here. */
@@ -9,7 +10,7 @@ export async function startIssuer() {
   const server = http.createServer((request, response) => {
     const body =
       request.url === '/.well-known/openid-configuration'
-        ? { issuer, jwks_uri: `${issuer}/jwks` }
+        ? { issuer, jwks_uri: `${issuer}/jwks`, authorization_endpoint: `${issuer}/authorize` }
         : request.url === '/jwks'
           ? { keys: [jwk] }
           : null;
@@ -28,4 +29,14 @@ export async function startIssuer() {
       .setExpirationTime(options.expiresIn ?? '5m')
       .sign(options.key ?? privateKey);
   return { issuer, sign, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export const BEGIN_SSO = `mutation($e: String!, $r: String!) { beginSsoLogin(email: $e, redirectUri: $r) { authorizationUrl state expiresAt } }`;
+
+/** beginSsoLogin through the gateway: the state to give back and the nonce the provider puts in the ID token. */
+export async function beginSso(stack: TestStack, email: string): Promise<{ state: string; nonce: string; url: URL }> {
+  const started = await stack.graphql(BEGIN_SSO, { e: email, r: 'https://app.example/sso/callback' });
+  if (!started.data?.beginSsoLogin) throw new Error(`beginSsoLogin failed: ${JSON.stringify(started.errors)}`);
+  const url = new URL(started.data.beginSsoLogin.authorizationUrl);
+  return { state: started.data.beginSsoLogin.state, nonce: url.searchParams.get('nonce')!, url };
 }

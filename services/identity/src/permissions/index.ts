@@ -46,6 +46,7 @@ export const permissions = {
     uploadPartnerManifest: isUser,
     retirePartnerManifest: isUser,
     configureSso: isUser,
+    beginSsoLogin: allow,
     loginWithSso: allow,
   },
   Account: {
@@ -69,6 +70,8 @@ export const permissions = {
   PartnerApp: allow,
   PartnerManifest: allow,
   SsoConfiguration: allow,
+  SsoLoginStart: allow,
+  AddAccountMemberPayload: allow,
   ActivityLogEntry: allow,
   ActivityLogPage: allow,
   ActivityLogProblem: allow,

@@ -57,13 +57,15 @@ export interface SsoConfigurationRow {
   client_id: string;
   allowed_domains: string[];
   default_role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER';
+  /** password sign-in refused for the configuration's domains */
+  require_sso: boolean;
   updated_at: Date;
 }
 
 const INVITATION_COLUMNS =
   'id, account_id, email, role, granted_permissions, status, invited_by, user_id, membership_id, created_at, sent_at, expires_at, responded_at';
 const API_KEY_COLUMNS = 'id, account_id, name, display_prefix, role, permissions, partner_app_id, created_by, created_at, expires_at, revoked_at, last_used_at';
-const SSO_COLUMNS = 'id, account_id, tree_id, issuer, client_id, allowed_domains, default_role, updated_at';
+const SSO_COLUMNS = 'id, account_id, tree_id, issuer, client_id, allowed_domains, default_role, require_sso, updated_at';
 const MANIFEST_SELECT = `
   SELECT app_id, manifest_version AS version, count(*)::int AS operation_count, min(created_at) AS created_at, max(retired_at) AS retired_at
     FROM identity.partner_operations`;
@@ -243,8 +245,8 @@ export class AccessRepository {
     return this.db.query(`SELECT ${SSO_COLUMNS} FROM identity.sso_configurations WHERE account_id = ANY($1::uuid[])`, [accountIds]);
   }
 
-  findSsoConfigurationsByIssuer(issuer: string): Promise<SsoConfigurationRow[]> {
-    return this.db.query(`SELECT ${SSO_COLUMNS} FROM identity.sso_configurations WHERE issuer = $1 ORDER BY created_at, id`, [issuer]);
+  findSsoConfigurationsById(ids: readonly string[]): Promise<SsoConfigurationRow[]> {
+    return this.db.query(`SELECT ${SSO_COLUMNS} FROM identity.sso_configurations WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   async upsertSsoConfiguration(values: {
@@ -254,14 +256,15 @@ export class AccessRepository {
     clientId: string;
     allowedDomains: string[];
     defaultRole: string;
+    requireSso: boolean;
   }): Promise<SsoConfigurationRow> {
     const rows: SsoConfigurationRow[] = await this.db.query(
-      `INSERT INTO identity.sso_configurations (account_id, tree_id, issuer, client_id, allowed_domains, default_role)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO identity.sso_configurations (account_id, tree_id, issuer, client_id, allowed_domains, default_role, require_sso)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (account_id) DO UPDATE SET issuer = EXCLUDED.issuer, client_id = EXCLUDED.client_id,
-         allowed_domains = EXCLUDED.allowed_domains, default_role = EXCLUDED.default_role, updated_at = now()
+         allowed_domains = EXCLUDED.allowed_domains, default_role = EXCLUDED.default_role, require_sso = EXCLUDED.require_sso, updated_at = now()
        RETURNING ${SSO_COLUMNS}`,
-      [values.accountId, values.treeId, values.issuer, values.clientId, values.allowedDomains, values.defaultRole],
+      [values.accountId, values.treeId, values.issuer, values.clientId, values.allowedDomains, values.defaultRole, values.requireSso],
     );
     return rows[0];
   }
@@ -279,6 +282,35 @@ export class AccessRepository {
       [domains, treeId],
     );
     return rows.map((r) => r.domain);
+  }
+
+  /** The configuration that claimed the email's domain (a domain belongs to one tree), if any. */
+  async findSsoConfigurationByDomain(domain: string): Promise<SsoConfigurationRow | null> {
+    const rows: SsoConfigurationRow[] = await this.db.query(
+      `SELECT ${SSO_COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')}
+         FROM identity.sso_domains d JOIN identity.sso_configurations c ON c.id = d.configuration_id
+        WHERE d.domain = $1`,
+      [domain],
+    );
+    return rows[0] ?? null;
+  }
+
+  async insertSsoLoginState(values: { stateHash: string; nonce: string; configurationId: string; ttlSeconds: number }): Promise<void> {
+    await this.db.query(`DELETE FROM identity.sso_login_states WHERE expires_at < now()`);
+    await this.db.query(
+      `INSERT INTO identity.sso_login_states (state_hash, nonce, configuration_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+      [values.stateHash, values.nonce, values.configurationId, values.ttlSeconds],
+    );
+  }
+
+  /** Uses up a live state (single use): its nonce and configuration, or null. */
+  async consumeSsoLoginState(stateHash: string): Promise<{ nonce: string; configuration_id: string } | null> {
+    const rows = await queryRows<{ nonce: string; configuration_id: string }>(
+      this.db,
+      `DELETE FROM identity.sso_login_states WHERE state_hash = $1 AND expires_at > now() RETURNING nonce, configuration_id`,
+      [stateHash],
+    );
+    return rows[0] ?? null;
   }
 
   async findUserIdByIdentity(issuer: string, subject: string): Promise<string | null> {

@@ -125,6 +125,11 @@ export class IdentityRepository {
     return rows[0] ?? null;
   }
 
+  /** Replaces an outdated hash (rehash on login); a concurrent change of the password wins. */
+  async replacePasswordHash(userId: string, previousHash: string, newHash: string): Promise<void> {
+    await this.db.query(`UPDATE identity.users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [userId, previousHash, newHash]);
+  }
+
   async deleteMembership(accountId: string, userId: string): Promise<MembershipRow | null> {
     const rows = await queryRows<MembershipRow>(
       this.db,

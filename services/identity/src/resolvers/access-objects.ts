@@ -44,6 +44,7 @@ export const SsoConfiguration = {
   clientId: (configuration: SsoConfigurationRow) => configuration.client_id,
   allowedDomains: (configuration: SsoConfigurationRow) => configuration.allowed_domains,
   defaultRole: (configuration: SsoConfigurationRow) => configuration.default_role,
+  requireSso: (configuration: SsoConfigurationRow) => configuration.require_sso,
   updatedAt: (configuration: SsoConfigurationRow) => iso(configuration.updated_at),
 };
 

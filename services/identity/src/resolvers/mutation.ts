@@ -39,8 +39,9 @@ export const Mutation = {
     new ApiKeyService(ctx).retireManifest(args.appId, args.version),
   configureSso: (
     _root: unknown,
-    args: { accountId: string; input: { issuer: string; clientId: string; allowedDomains: string[]; defaultRole?: Role | null } },
+    args: { accountId: string; input: { issuer: string; clientId: string; allowedDomains: string[]; defaultRole?: Role | null; requireSso?: boolean | null } },
     ctx: IdentityContext,
   ) => new SsoService(ctx).configure(args.accountId, args.input),
-  loginWithSso: (_root: unknown, args: { idToken: string; nonce: string }, ctx: IdentityContext) => new SsoService(ctx).login(args.idToken, args.nonce),
+  beginSsoLogin: (_root: unknown, args: { email: string; redirectUri: string }, ctx: IdentityContext) => new SsoService(ctx).begin(args.email, args.redirectUri),
+  loginWithSso: (_root: unknown, args: { idToken: string; state: string }, ctx: IdentityContext) => new SsoService(ctx).login(args.idToken, args.state),
 };

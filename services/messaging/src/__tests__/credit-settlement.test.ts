@@ -1,3 +1,4 @@
+import { requirePrivateKey } from '@platform/config';
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createBillingClient } from '@platform/billing-client';
@@ -83,7 +84,7 @@ describe('credit of retried and unsettleable sends (SPEC M2, B3)', () => {
 
   it('billing refuses to hand back or capture a released reservation, with stable codes', async () => {
     // Arrange
-    const billing = createBillingClient({ url: stack.subgraphUrls.billing, signingSecret: stack.config.internalSigningSecret });
+    const billing = createBillingClient({ url: stack.subgraphUrls.billing, privateKey: requirePrivateKey(stack.config, 'messaging') });
     const input = { accountId: storeN2, userId: null, units: 3, idempotencyKey: `released-${crypto.randomUUID()}`, reference: 'released-reservation' };
     const reservation = await billing.reserve(input);
     await billing.release(reservation.id);
@@ -104,7 +105,7 @@ describe('credit of retried and unsettleable sends (SPEC M2, B3)', () => {
     const sent = await stack.graphql(BULK, { input: { accountId: storeS1, to: [number(10), number(11)], body: 'Never paid', scheduledAt } }, hqAdmin);
     const { batchId, messageIds } = sent.data.sendBulk;
     const [{ reservation_id: reservationId }] = (await stack.sql.query(`SELECT reservation_id FROM messaging.send_batches WHERE id = $1`, [batchId])).rows;
-    await createBillingClient({ url: stack.subgraphUrls.billing, signingSecret: stack.config.internalSigningSecret }).release(reservationId);
+    await createBillingClient({ url: stack.subgraphUrls.billing, privateKey: requirePrivateKey(stack.config, 'messaging') }).release(reservationId);
     await stack.sql.query(`UPDATE messaging.send_batches SET send_at = now() WHERE id = $1`, [batchId]);
     await stack.sql.query(`UPDATE messaging.messages SET status = 'QUEUED', send_at = now() WHERE batch_id = $1`, [batchId]);
     const before = await balance(storeS1);
