@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   TEMPLATE_VALUE_MISSING: 'A template placeholder has no value for a recipient (a contact field is empty, or the recipient is a bare number); extensions name the placeholder and the recipient.',
   EMAIL_TO_SMS_DISABLED: 'Email to SMS is off for the account (the emailToSmsEnabled setting).',
   EMAIL_SENDER_NOT_REGISTERED: 'The sender address of the email is not registered for email to SMS on the account.',
+  CONTACT_ACCESS_RESTRICTED: "The caller's contact access hides phone numbers on the account (SPEC I6), and the change would send them out in full (a forwarding automation rule, a webhook of a number-carrying event).",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
