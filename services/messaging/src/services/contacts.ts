@@ -353,6 +353,7 @@ export const GroupService = {
         );
         if (added.length !== new Set(add).size) throw errors.notFound('Contact');
         // Adding to a group is a write of each contact added: the caller must see and edit every one (I6).
+        // Every hidden contact is refused before any FORBIDDEN one, as an unknown id is above.
         const policy = await numberPolicy(ctx, chain.id);
         for (const contact of added) if (!policy.canSeeContact(contact.group_ids)) throw errors.notFound('Contact');
         for (const contact of added) requireEditableContact(policy, contact.group_ids);
