@@ -18,6 +18,10 @@ jest.setTimeout(60_000);
  * demo tree; their allowed paths are tested by their subgraphs' suites).
  *
  * EVERY root field needs an entry in ROOT_FIELDS; the first test fails for a field without one.
+ *
+ * Fields that target an object other than an account are also probed with an object that EXISTS
+ * but that the principal may not see (`invisible`): the answer must be the very answer to an id that
+ * exists nowhere (same status, data, messages and codes), so no resolver can tell the two apart.
  */
 
 type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'credential';
@@ -39,7 +43,20 @@ interface UnknownObjectField {
   variables: (unknownId: string) => Record<string, unknown>;
   /** Codes that count as a refusal for this field (besides UNAUTHENTICATED, FORBIDDEN, NOT_FOUND). */
   alsoRefusedWith?: string[];
+  /** Also probed with an existing object, by every principal the oracle does not allow `rule` on the object's account. */
+  invisible?: { object: FixtureObject; rule: Rule };
 }
+/** Objects the suite creates (beforeAll) to probe with existing ids; the account they belong to. */
+const FIXTURE_ACCOUNTS = {
+  webhookEndpoint: 'store-n1',
+  webhookDelivery: 'store-n1',
+  automationRule: 'store-n1',
+  emailToSmsSender: 'store-n1',
+  contactGroup: 'store-n1',
+  // in a tree no probe lists contacts of (listed numbers would fail every allowed contacts query)
+  contact: 'acme',
+} as const;
+type FixtureObject = keyof typeof FIXTURE_ACCOUNTS;
 interface UntargetedField {
   kind: 'untargeted';
   rule: Rule;
@@ -71,12 +88,12 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   messages: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messages(accountId: $target) { nodes { id status } } }' },
   inbox: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { inbox(accountId: $target) { nodes { id } } }' },
   createContact: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContact(accountId: $target, input: { phoneNumber: "+447400123456" }) { id } }' },
-  updateContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Probe" }) { id } }', variables: (id) => ({ id }) },
-  deleteContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContact(id: $id) }', variables: (id) => ({ id }) },
+  updateContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
+  deleteContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContact(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
   importContacts: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { importContacts(accountId: $target, csv: "phone\\n+447400123456") { imported } }' },
   createContactGroup: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContactGroup(accountId: $target, name: "Probe") { id } }' },
-  updateContactGroup: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContactGroup(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }) },
-  deleteContactGroup: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContactGroup(id: $id) }', variables: (id) => ({ id }) },
+  updateContactGroup: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContactGroup(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contactGroup', rule: 'visible' } },
+  deleteContactGroup: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContactGroup(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'contactGroup', rule: 'visible' } },
   requestSenderId: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { requestSenderId(accountId: $target, input: { kind: ALPHANUMERIC, value: "Probe" }) { id } }' },
   verifySenderId: { kind: 'unknown-object', document: 'mutation($id: ID!) { verifySenderId(id: $id, code: "000000") { id } }', variables: (id) => ({ id }) },
   activateSenderId: { kind: 'unknown-object', document: 'mutation($id: ID!) { activateSenderId(id: $id) { id } }', variables: (id) => ({ id }) },
@@ -89,18 +106,18 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   // Webhooks (messaging, SPEC M10): `webhooks` is an ADMIN default at every level
   webhookEventTypes: { kind: 'untargeted', rule: 'credential', document: '{ webhookEventTypes { type } }' },
   webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { id url } }' },
-  webhookEndpoint: { kind: 'unknown-object', document: 'query($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }) },
+  webhookEndpoint: { kind: 'unknown-object', document: 'query($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
   createWebhookEndpoint: {
     kind: 'account',
     rule: 'admin',
     document: 'mutation($target: ID!) { createWebhookEndpoint(input: { accountId: $target, url: "https://93.184.215.14/probe", eventTypes: ["message.status"] }) { endpoint { id } } }',
   },
-  updateWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "probe" }) { id } }', variables: (id) => ({ id }) },
-  rotateWebhookSecret: { kind: 'unknown-object', document: 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }', variables: (id) => ({ id }) },
-  disableWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { disableWebhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }) },
-  enableWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { enableWebhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }) },
-  deleteWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: (id) => ({ id }) },
-  replayWebhookDelivery: { kind: 'unknown-object', document: 'mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }', variables: (id) => ({ id }) },
+  updateWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
+  rotateWebhookSecret: { kind: 'unknown-object', document: 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
+  disableWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { disableWebhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
+  enableWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { enableWebhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
+  deleteWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
+  replayWebhookDelivery: { kind: 'unknown-object', document: 'mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookDelivery', rule: 'admin' } },
   // Messaging features (SPEC M6, M8, M9, M11): templates need `contacts` to change; email to SMS and automation are ADMIN defaults
   messageTemplates: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messageTemplates(accountId: $target) { id name } }' },
   batchClicks: { kind: 'unknown-object', document: 'query($id: ID!) { batchClicks(batchId: $id) { clicks } }', variables: (id) => ({ id }) },
@@ -110,11 +127,11 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   updateMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateMessageTemplate(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }) },
   deleteMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteMessageTemplate(id: $id) }', variables: (id) => ({ id }) },
   registerEmailToSmsSender: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { registerEmailToSmsSender(accountId: $target, email: "probe@example.com") { id } }' },
-  removeEmailToSmsSender: { kind: 'unknown-object', document: 'mutation($id: ID!) { removeEmailToSmsSender(id: $id) }', variables: (id) => ({ id }) },
+  removeEmailToSmsSender: { kind: 'unknown-object', document: 'mutation($id: ID!) { removeEmailToSmsSender(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'emailToSmsSender', rule: 'admin' } },
   rotateEmailToSmsSecret: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { rotateEmailToSmsSecret(accountId: $target) { secretPrefix } }' },
   createAutomationRule: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createAutomationRule(accountId: $target, input: { name: "Probe", action: FORWARD_WEBHOOK }) { id } }' },
-  updateAutomationRule: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateAutomationRule(id: $id, input: { enabled: false }) { id } }', variables: (id) => ({ id }) },
-  deleteAutomationRule: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteAutomationRule(id: $id) }', variables: (id) => ({ id }) },
+  updateAutomationRule: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateAutomationRule(id: $id, input: { enabled: false }) { id } }', variables: (id) => ({ id }), invisible: { object: 'automationRule', rule: 'admin' } },
+  deleteAutomationRule: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteAutomationRule(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'automationRule', rule: 'admin' } },
   // Mutation: account hierarchy
   createSubAccount: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createSubAccount(input: { parentId: $target, name: "Probe" }) { id } }' },
   moveAccount: {
@@ -294,8 +311,16 @@ function partnerManifestOperations() {
   });
 }
 
+/** What tells two answers apart: status, data, and each error's message, code and path. */
+const answerOf = (response: { status: number; body: { data?: unknown; errors?: { message: string; path?: unknown; extensions?: { code?: string } }[] } }) => ({
+  status: response.status,
+  data: response.body.data ?? null,
+  errors: (response.body.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code, path: e.path })),
+});
+
 describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', () => {
   let stack: TestStack;
+  const fixtures = {} as Record<FixtureObject, string>;
   const probes: Probe[] = [
     { name: 'parent admin', kind: 'USER', memberships: [{ accountKey: 'hq', role: 'ADMIN' }], positions: { own: 'hq', descendant: 'north', 'other tenant': 'acme' } },
     { name: 'sub-account admin', kind: 'USER', memberships: [{ accountKey: 'north', role: 'ADMIN' }], positions: { own: 'north', ancestor: 'hq', descendant: 'store-n1', sibling: 'south', 'other tenant': 'acme' } },
@@ -358,6 +383,41 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
       m: { format: 'apollo-persisted-query-manifest', version: 1, operations },
     });
     probes[6].token = (await admin('mutation($a: ID!, $app: ID) { createApiKey(accountId: $a, name: "partner", role: ADMIN, partnerAppId: $app) { key } }', { a: north, app: appId })).createApiKey.key;
+
+    // The existing objects of the invisible-object probes, made by admins of their accounts.
+    const as = async (token: string, query: string, variables: Record<string, unknown>) => {
+      const response = await stack.graphql(query, variables, token);
+      if (!response.data || response.errors) throw new Error(JSON.stringify(response.errors));
+      return response.data;
+    };
+    const hqAdmin = probes[0].token!;
+    const acmeAdmin = probes[4].token!;
+    const storeN1 = demoAccount(FIXTURE_ACCOUNTS.webhookEndpoint).id;
+    fixtures.webhookEndpoint = (
+      await as(hqAdmin, 'mutation($a: ID!) { createWebhookEndpoint(input: { accountId: $a, url: "https://93.184.215.14/matrix", eventTypes: ["account.created"] }) { endpoint { id } } }', { a: storeN1 })
+    ).createWebhookEndpoint.endpoint.id;
+    // A delivery as the dispatcher records it, already SUCCEEDED so that no dispatcher sends it.
+    const eventId = crypto.randomUUID();
+    await stack.sql.query(
+      `INSERT INTO messaging.webhook_events (id, source_schema, type, account_id, account_path, occurred_at, data)
+       SELECT $1, 'hierarchy', 'account.created', id, path, now(), '{}' FROM hierarchy.accounts WHERE id = $2`,
+      [eventId, storeN1],
+    );
+    fixtures.webhookDelivery = (
+      await stack.sql.query(
+        `INSERT INTO messaging.webhook_deliveries (event_id, endpoint_id, status, attempt_count, next_attempt_at, completed_at) VALUES ($1, $2, 'SUCCEEDED', 1, now(), now()) RETURNING id`,
+        [eventId, fixtures.webhookEndpoint],
+      )
+    ).rows[0].id;
+    fixtures.automationRule = (
+      await as(hqAdmin, 'mutation($a: ID!) { createAutomationRule(accountId: $a, input: { name: "Matrix", keyword: "MATRIX", action: AUTO_REPLY, replyBody: "probe" }) { id } }', { a: storeN1 })
+    ).createAutomationRule.id;
+    await as(hqAdmin, 'mutation($a: ID!) { updateAccountSettings(id: $a, input: { emailToSmsEnabled: true }) { id } }', { a: storeN1 });
+    fixtures.emailToSmsSender = (await as(hqAdmin, 'mutation($a: ID!) { registerEmailToSmsSender(accountId: $a, email: "matrix@retail.example") { id } }', { a: storeN1 })).registerEmailToSmsSender.id;
+    fixtures.contactGroup = (await as(hqAdmin, 'mutation($a: ID!) { createContactGroup(accountId: $a, name: "Matrix") { id } }', { a: storeN1 })).createContactGroup.id;
+    fixtures.contact = (
+      await as(acmeAdmin, 'mutation($a: ID!) { createContact(accountId: $a, input: { phoneNumber: "+447400123499" }) { id } }', { a: demoAccount(FIXTURE_ACCOUNTS.contact).id })
+    ).createContact.id;
   });
   afterAll(() => stack?.close());
 
@@ -430,12 +490,37 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
     } else if (field.kind === 'unknown-object') {
       const response = await send(probe, fieldName, field.document, field.variables(crypto.randomUUID()));
       check('unknown id', response, false, false, field.alsoRefusedWith);
+      const invisible = field.invisible;
+      if (invisible && !oracle(probe, invisible.rule, FIXTURE_ACCOUNTS[invisible.object])) {
+        const existing = await send(probe, fieldName, field.document, field.variables(fixtures[invisible.object]));
+        check(`invisible ${invisible.object}`, existing, false, false, field.alsoRefusedWith);
+        const [seen, unknown] = [JSON.stringify(answerOf(existing)), JSON.stringify(answerOf(response))];
+        if (seen !== unknown) outcomes.push(`invisible ${invisible.object}: answers ${seen.slice(0, 300)} where an unknown id answers ${unknown.slice(0, 300)}`);
+      }
     } else if (field.kind === 'untargeted') {
       const response = await send(probe, fieldName, field.document, {});
       check('no target', response, oracle(probe, field.rule), true);
     }
 
     expect(outcomes).toEqual([]);
+  });
+
+  it('invisible-object probes include signed-in principals that see the object\'s account but may not see the object, and ones that do not see the account', () => {
+    // Arrange
+    const withInvisible = Object.entries(ROOT_FIELDS).filter((entry): entry is [string, UnknownObjectField & { invisible: NonNullable<UnknownObjectField['invisible']> }] =>
+      entry[1].kind === 'unknown-object' && entry[1].invisible !== undefined,
+    );
+
+    // Act
+    const probedBy = (rule: Rule, object: FixtureObject, sees: boolean) =>
+      probes.filter((p) => p.kind !== 'ANONYMOUS' && !oracle(p, rule, FIXTURE_ACCOUNTS[object]) && oracle(p, 'visible', FIXTURE_ACCOUNTS[object]) === sees).map((p) => p.name);
+
+    // Assert
+    expect(withInvisible.map(([name]) => name)).toEqual(expect.arrayContaining(['webhookEndpoint', 'updateWebhookEndpoint', 'rotateWebhookSecret', 'disableWebhookEndpoint', 'enableWebhookEndpoint', 'deleteWebhookEndpoint', 'replayWebhookDelivery']));
+    for (const [, field] of withInvisible) {
+      expect(probedBy(field.invisible.rule, field.invisible.object, false).length).toBeGreaterThan(0);
+      if (field.invisible.rule !== 'visible') expect(probedBy(field.invisible.rule, field.invisible.object, true).length).toBeGreaterThan(0);
+    }
   });
 
   it('fields not probed here say why', () => {

@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   INVITATION_LOGIN_REQUIRED: 'The invitation is for an email that has a login: sign in as that user (or give their password) to accept it.',
   SSO_REQUIRED: "The email's organisation requires single sign-on: password sign-in is refused (start with beginSsoLogin).",
   SSO_STATE_INVALID: 'The single sign-on state is unknown, expired or already used; start again with beginSsoLogin.',
+  CONTACT_ACCESS_RESTRICTED: "The caller's contact access hides phone numbers on the account (SPEC I6), and the change would send them out in full (a forwarding automation rule, a webhook of a number-carrying event).",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

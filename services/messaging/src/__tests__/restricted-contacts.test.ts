@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import {
   buildASTSchema,
   getNamedType,
@@ -15,7 +16,7 @@ import {
 } from 'graphql';
 import { readCommittedSupergraph } from '@platform/gateway';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type GraphQLResponse, type TestStack } from '@platform/testing';
+import { codeOf, startTestStack, type GraphQLResponse, type TestStack } from '@platform/testing';
 
 jest.setTimeout(120_000);
 
@@ -189,5 +190,218 @@ describe('restricted contact access hides phone numbers everywhere (SPEC I6, M4,
     expect(responses.filter((r) => r.errors)).toEqual([]);
     for (const number of NUMBERS) expect(text).toContain(number);
     for (const r of responses.filter((x) => ['contacts', 'messages', 'inbox'].includes(x.field))) expect(JSON.stringify(r.data)).toMatch(UNMASKED);
+  });
+});
+
+/**
+ * SPEC I6 on the write and forwarding paths: a user with selected contact groups gains no access to a
+ * contact outside their FULL groups and learns nothing of it; numbers they may not see never leave
+ * through automation or webhooks they configure; and a basic user reads the same outbound messages in
+ * a conversation as in `messages`.
+ */
+describe('restricted callers gain nothing through writes, forwards and the inbox (SPEC I6, M4, M11)', () => {
+  let stack: TestStack;
+  let hqAdmin: string;
+  /** n1-advanced: FULL on "Mine", RESTRICTED on "Send only"; no access to "Head office". */
+  let restrictedUser: string;
+  /** north-admin: RESTRICTED on "Send only" (an ADMIN of store N1's parent). */
+  let restrictedAdmin: string;
+  const storeN1 = demoAccount('store-n1').id;
+  const groups: Record<'mine' | 'sendOnly' | 'headOffice', string> = { mine: '', sendOnly: '', headOffice: '' };
+  const contacts: Record<'mine' | 'sendOnly' | 'hidden' | 'hiddenForImport' | 'hiddenForUpdate', string> = { mine: '', sendOnly: '', hidden: '', hiddenForImport: '', hiddenForUpdate: '' };
+  const PHONES = { mine: '+447400800001', sendOnly: '+447400800002', hidden: '+447400800003', hiddenForImport: '+447400800004', hiddenForUpdate: '+447400800005' };
+
+  const gql = async (query: string, variables: Record<string, unknown>, token = hqAdmin) => {
+    const response = await stack.graphql(query, variables, token);
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data;
+  };
+  const membershipOf = async (userKey: string, accountKey: string) =>
+    (await stack.sql.query(`SELECT id FROM identity.memberships WHERE user_id = $1 AND account_id = $2`, [demoUser(userKey).id, demoAccount(accountKey).id])).rows[0].id;
+  const setLimits = async (membershipId: string, contactGroups: { groupId: string; access: 'FULL' | 'RESTRICTED' }[]) =>
+    gql(`mutation($id: ID!, $groups: [ContactGroupGrantInput!]!) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: true, contactAccess: SELECTED, contactGroups: $groups }) { id } }`, {
+      id: membershipId,
+      groups: contactGroups,
+    });
+  const errorsOf = (response: GraphQLResponse) => (response.errors ?? []).map((e) => ({ message: e.message, code: e.extensions?.code }));
+  const storedContact = async (id: string) =>
+    (
+      await stack.sql.query(
+        `SELECT c.first_name, c.last_name, c.email, c.phone_number, coalesce(array_agg(m.group_id ORDER BY m.group_id) FILTER (WHERE m.group_id IS NOT NULL), '{}') AS group_ids
+           FROM messaging.contacts c LEFT JOIN messaging.group_members m ON m.contact_id = c.id WHERE c.id = $1 GROUP BY c.id`,
+        [id],
+      )
+    ).rows[0];
+
+  beforeAll(async () => {
+    stack = await startTestStack({ env: { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0' } });
+    hqAdmin = await stack.login(demoUser('hq-admin').email);
+    await gql(`mutation($id: ID!) { updateAccountSettings(id: $id, input: { clear: [SENDING_WINDOW] }) { id } }`, { id: demoAccount('hq').id });
+    for (const [key, name] of [['mine', 'Mine'], ['sendOnly', 'Send only'], ['headOffice', 'Head office']] as const) {
+      groups[key] = (await gql(`mutation($a: ID!, $n: String!) { createContactGroup(accountId: $a, name: $n) { id } }`, { a: storeN1, n: name })).createContactGroup.id;
+    }
+    const groupOf = { mine: groups.mine, sendOnly: groups.sendOnly, hidden: groups.headOffice, hiddenForImport: groups.headOffice, hiddenForUpdate: groups.headOffice };
+    for (const key of Object.keys(contacts) as (keyof typeof contacts)[]) {
+      const input = { phoneNumber: PHONES[key], firstName: 'Hidden', lastName: `Person ${key}`, email: `${key.toLowerCase()}@customer.example`, groupIds: [groupOf[key]] };
+      contacts[key] = (await gql(`mutation($a: ID!, $input: ContactInput!) { createContact(accountId: $a, input: $input) { id } }`, { a: storeN1, input })).createContact.id;
+    }
+    await setLimits(await membershipOf('n1-advanced', 'store-n1'), [
+      { groupId: groups.mine, access: 'FULL' },
+      { groupId: groups.sendOnly, access: 'RESTRICTED' },
+    ]);
+    await setLimits(await membershipOf('north-admin', 'north'), [{ groupId: groups.sendOnly, access: 'RESTRICTED' }]);
+    restrictedUser = await stack.login(demoUser('n1-advanced').email);
+    restrictedAdmin = await stack.login(demoUser('north-admin').email);
+  });
+  afterAll(() => stack?.close());
+
+  it('updateContactGroup adds only contacts the caller may see and edit; a hidden one answers like an unknown id and nothing is written', async () => {
+    // Arrange
+    const add = (contactId: string) =>
+      stack.graphql(`mutation($g: ID!, $c: ID!) { updateContactGroup(id: $g, input: { addContactIds: [$c] }) { id contactCount } }`, { g: groups.mine, c: contactId }, restrictedUser);
+    const before = await storedContact(contacts.hidden);
+
+    // Act
+    const hidden = await add(contacts.hidden);
+    const unknown = await add(crypto.randomUUID());
+    const sendOnly = await add(contacts.sendOnly);
+    const listed = await gql(`query($a: ID!, $g: ID) { contacts(accountId: $a, groupId: $g) { nodes { id phoneNumber } } }`, { a: storeN1, g: groups.mine }, restrictedUser);
+
+    // Assert
+    expect(errorsOf(hidden)).toEqual([{ message: 'Contact not found', code: 'NOT_FOUND' }]);
+    expect(errorsOf(hidden)).toEqual(errorsOf(unknown));
+    expect(hidden.data).toEqual(unknown.data);
+    expect(errorsOf(sendOnly).map((e) => e.code)).toEqual(['FORBIDDEN']);
+    expect(await storedContact(contacts.hidden)).toEqual(before);
+    expect((await storedContact(contacts.sendOnly)).group_ids).toEqual([groups.sendOnly]);
+    expect(listed.contacts.nodes).toEqual([{ id: contacts.mine, phoneNumber: PHONES.mine }]);
+  });
+
+  it('createContact, importContacts and updateContact with a number kept outside the caller\'s FULL groups make a separate contact and answer as for a new number', async () => {
+    // Arrange
+    const SELECTION = 'id phoneNumber firstName lastName email groupIds editable';
+    const create = (phoneNumber: string) =>
+      stack.graphql(`mutation($a: ID!, $input: ContactInput!) { createContact(accountId: $a, input: $input) { ${SELECTION} } }`, { a: storeN1, input: { phoneNumber, firstName: 'Mine', groupIds: [groups.mine] } }, restrictedUser);
+    const hiddenBefore = await Promise.all([contacts.hidden, contacts.hiddenForImport, contacts.hiddenForUpdate, contacts.sendOnly].map(storedContact));
+
+    // Act
+    const overHidden = await create(PHONES.hidden);
+    const overSendOnly = await create(PHONES.sendOnly);
+    const fresh = await create('+447400800091');
+    const imported = await stack.graphql(
+      `mutation($a: ID!, $csv: String!, $g: ID) { importContacts(accountId: $a, csv: $csv, groupId: $g) { imported merged rejected { line } } }`,
+      { a: storeN1, csv: `phone,first_name\n${PHONES.hiddenForImport},Imported\n+447400800092,Imported`, g: groups.mine },
+      restrictedUser,
+    );
+    const renumbered = await stack.graphql(
+      `mutation($id: ID!, $phone: String!) { updateContact(id: $id, input: { phoneNumber: $phone }) { id phoneNumber } }`,
+      { id: fresh.data?.createContact.id, phone: PHONES.hiddenForUpdate },
+      restrictedUser,
+    );
+    const mergedIntoOwn = await create(PHONES.mine);
+
+    // Assert
+    for (const [response, phoneNumber] of [[overHidden, PHONES.hidden], [overSendOnly, PHONES.sendOnly], [fresh, '+447400800091']] as const) {
+      expect(response.errors).toBeUndefined();
+      expect(response.data.createContact).toEqual({ id: expect.any(String), phoneNumber, firstName: 'Mine', lastName: null, email: null, groupIds: [groups.mine], editable: true });
+    }
+    expect(overHidden.data.createContact.id).not.toBe(contacts.hidden);
+    expect(overSendOnly.data.createContact.id).not.toBe(contacts.sendOnly);
+    expect(imported.errors).toBeUndefined();
+    expect(imported.data.importContacts).toEqual({ imported: 2, merged: 0, rejected: [] });
+    expect(renumbered.errors).toBeUndefined();
+    expect(renumbered.data.updateContact.phoneNumber).toBe(PHONES.hiddenForUpdate);
+    expect(await Promise.all([contacts.hidden, contacts.hiddenForImport, contacts.hiddenForUpdate, contacts.sendOnly].map(storedContact))).toEqual(hiddenBefore);
+    // Within the caller's FULL groups the account's rule (no duplicate contacts) still merges.
+    expect(mergedIntoOwn.data.createContact).toMatchObject({ id: contacts.mine, firstName: 'Mine', lastName: 'Person mine' });
+  });
+
+  it('a restricted admin may not configure forwards or webhooks that would send numbers out in full; nothing is written', async () => {
+    // Arrange
+    const hqRule = (await gql(`mutation($a: ID!) { createAutomationRule(accountId: $a, input: { name: "To head office", action: FORWARD_EMAIL, forwardEmail: "desk@retail.example" }) { id } }`, { a: storeN1 }))
+      .createAutomationRule.id;
+    const RULE = `mutation($a: ID!, $input: AutomationRuleInput!) { createAutomationRule(accountId: $a, input: $input) { id action } }`;
+    const ENDPOINT = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id eventTypes } } }`;
+    const endpointInput = (eventTypes: string[]) => ({ input: { accountId: storeN1, url: 'https://93.184.215.14/north', eventTypes } });
+    const counts = async () =>
+      (await stack.sql.query(`SELECT (SELECT count(*)::int FROM messaging.automation_rules) AS rules, (SELECT count(*)::int FROM messaging.webhook_endpoints) AS endpoints`)).rows[0];
+    const before = await counts();
+
+    // Act
+    const forwardEmail = await stack.graphql(RULE, { a: storeN1, input: { name: "North's copy", action: 'FORWARD_EMAIL', forwardEmail: 'north@elsewhere.example' } }, restrictedAdmin);
+    const forwardWebhook = await stack.graphql(RULE, { a: storeN1, input: { name: "North's hook", action: 'FORWARD_WEBHOOK' } }, restrictedAdmin);
+    const redirected = await stack.graphql(
+      `mutation($id: ID!) { updateAutomationRule(id: $id, input: { forwardEmail: "north@elsewhere.example" }) { id } }`,
+      { id: hqRule },
+      restrictedAdmin,
+    );
+    const autoReply = await stack.graphql(RULE, { a: storeN1, input: { name: 'Hours', keyword: 'HOURS', action: 'AUTO_REPLY', replyBody: 'We open at 9' } }, restrictedAdmin);
+    const carryingEndpoint = await stack.graphql(ENDPOINT, endpointInput(['account.created', 'automation.forwarded']), restrictedAdmin);
+    const plainEndpoint = await stack.graphql(ENDPOINT, endpointInput(['account.created']), restrictedAdmin);
+    const resubscribed = await stack.graphql(
+      `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { eventTypes: ["automation.forwarded"] }) { id } }`,
+      { id: plainEndpoint.data?.createWebhookEndpoint.endpoint.id },
+      restrictedAdmin,
+    );
+    const byFullAdmin = await stack.graphql(ENDPOINT, endpointInput(['automation.forwarded']), hqAdmin);
+    const after = await counts();
+
+    // Assert
+    for (const refused of [forwardEmail, forwardWebhook, redirected, carryingEndpoint, resubscribed]) expect(codeOf(refused)).toBe('CONTACT_ACCESS_RESTRICTED');
+    expect(autoReply.data.createAutomationRule.action).toBe('AUTO_REPLY');
+    expect(plainEndpoint.data.createWebhookEndpoint.endpoint.eventTypes).toEqual(['account.created']);
+    expect(byFullAdmin.errors).toBeUndefined();
+    expect(after).toEqual({ rules: before.rules + 1, endpoints: before.endpoints + 2 });
+    const stored = await stack.sql.query(`SELECT forward_email FROM messaging.automation_rules WHERE id = $1`, [hqRule]);
+    expect(stored.rows[0].forward_email).toBe('desk@retail.example');
+    const plain = await stack.sql.query(`SELECT event_types FROM messaging.webhook_endpoints WHERE id = $1`, [plainEndpoint.data.createWebhookEndpoint.endpoint.id]);
+    expect(plain.rows[0].event_types).toEqual(['account.created']);
+  });
+
+  it('email to SMS rejections show the destination number masked to a restricted admin', async () => {
+    // Arrange
+    await gql(`mutation($id: ID!) { updateAccountSettings(id: $id, input: { emailToSmsEnabled: true }) { id } }`, { id: storeN1 });
+    await gql(`mutation($a: ID!) { registerEmailToSmsSender(accountId: $a, email: "alerts@store-n1.example") { id } }`, { a: storeN1 });
+    const secret = (await gql(`mutation($a: ID!) { rotateEmailToSmsSecret(accountId: $a) { secret } }`, { a: storeN1 })).rotateEmailToSmsSecret.secret;
+    const refused = await fetch(`${new URL(stack.gatewayUrl).origin}/inbound/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-email-to-sms-secret': secret },
+      body: JSON.stringify({ from: 'intruder@elsewhere.example', to: '447400800009@sms.example', subject: 'Hello', text: 'Hello' }),
+    });
+    const REJECTIONS = `query($a: ID!) { emailToSms(accountId: $a) { rejections { from to code reason } } }`;
+
+    // Act
+    const asRestricted = await gql(REJECTIONS, { a: storeN1 }, restrictedAdmin);
+    const asFull = await gql(REJECTIONS, { a: storeN1 });
+
+    // Assert
+    expect(refused.status).toBe(403);
+    expect(asRestricted.emailToSms.rejections).toEqual([{ from: 'intruder@elsewhere.example', to: '447*******09@sms.example', code: 'EMAIL_SENDER_NOT_REGISTERED', reason: expect.any(String) }]);
+    expect(JSON.stringify(asRestricted)).not.toContain('7400800009');
+    expect(asFull.emailToSms.rejections[0].to).toBe('447400800009@sms.example');
+  });
+
+  it('a basic user reads in a conversation only the outbound messages that messages() shows them', async () => {
+    // Arrange
+    const marketing = demoAccount('store-n1-marketing').id;
+    const basic = await stack.login(demoUser('n1-marketing').email);
+    const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { batchId } }`;
+    const customer = '+447400800050';
+    await gql(SEND, { input: { accountId: marketing, to: customer, body: 'Head office: staff discount code 4411' } });
+    await gql(SEND, { input: { accountId: marketing, to: customer, body: 'Marketing: spring sale' } }, basic);
+    await gql(`mutation($a: ID!, $from: String!) { injectInboundMessage(accountId: $a, from: $from, body: "Count me in") { conversationId } }`, { a: marketing, from: customer });
+
+    // Act
+    const inbox = await gql(`query($a: ID!) { inbox(accountId: $a) { nodes { messages { direction body } } } }`, { a: marketing }, basic);
+    const listed = await gql(`query($a: ID!) { messages(accountId: $a, first: 500) { nodes { body } } }`, { a: marketing }, basic);
+
+    // Assert
+    const entries = inbox.inbox.nodes.flatMap((c: { messages: { direction: string; body: string }[] }) => c.messages);
+    const outboundInInbox = entries.filter((e: { direction: string }) => e.direction === 'OUTBOUND').map((e: { body: string }) => e.body);
+    const listedBodies = listed.messages.nodes.map((m: { body: string }) => m.body);
+    expect(entries).toEqual(expect.arrayContaining([{ direction: 'INBOUND', body: 'Count me in' }, { direction: 'OUTBOUND', body: 'Marketing: spring sale' }]));
+    expect(outboundInInbox.every((body: string) => listedBodies.includes(body))).toBe(true);
+    expect(JSON.stringify(inbox)).not.toContain('staff discount');
+    expect(JSON.stringify(listed)).not.toContain('staff discount');
   });
 });

@@ -4,7 +4,7 @@ import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { queryRows } from '@platform/db';
 import { publishEvent } from '@platform/events';
 import type { MessagingContext } from '../context';
-import { mutate, requireActiveChain } from '../services/access';
+import { mutate, requireActiveChain, requireSeesNumbers } from '../services/access';
 import { send } from '../services/send';
 import { emailAddressOf } from './email-to-sms';
 import { queueMail } from './mail-outbox';
@@ -74,6 +74,11 @@ function validate(input: RuleInput, current: RuleRow | null) {
   return { name, action, keyword: keyword ?? null, replyBody, forwardEmail, enabled: input.enabled ?? current?.enabled ?? true };
 }
 
+/** A forward carries the sender's number in full: only callers who see the account's numbers configure one (I6). */
+async function requireMayForward(ctx: MessagingContext, accountId: string, action: Action): Promise<void> {
+  if (action === 'FORWARD_EMAIL' || action === 'FORWARD_WEBHOOK') await requireSeesNumbers(ctx, accountId, `a ${action} rule`);
+}
+
 export const AutomationService = {
   async list(ctx: MessagingContext, accountId: string): Promise<RuleRow[]> {
     const chain = await ctx.access.require(accountId, 'automation');
@@ -84,6 +89,7 @@ export const AutomationService = {
     const chain = await ctx.access.require(accountId, 'automation');
     requireActiveChain(chain);
     const rule = validate(input, null);
+    await requireMayForward(ctx, chain.id, rule.action);
     return mutate(ctx, chain, 'createAutomationRule', async (tx) => {
       const [row] = await queryRows<RuleRow>(
         tx,
@@ -98,6 +104,7 @@ export const AutomationService = {
   async update(ctx: MessagingContext, id: string, input: RuleInput): Promise<RuleRow> {
     const { chain, rule: current } = await ownRule(ctx, id);
     const rule = validate(input, current);
+    await requireMayForward(ctx, chain.id, rule.action);
     return mutate(ctx, chain, 'updateAutomationRule', async (tx) => {
       const [row] = await queryRows<RuleRow>(
         tx,
@@ -135,7 +142,8 @@ export const AutomationService = {
 
 async function ownRule(ctx: MessagingContext, id: string): Promise<{ chain: AccountChain; rule: RuleRow }> {
   const [rule] = await queryRows<RuleRow>(ctx.dataSource, `SELECT ${COLUMNS} FROM messaging.automation_rules WHERE id = $1`, [assertId(id)]);
-  if (!rule || !(await ctx.access.canView(rule.account_id))) throw errors.notFound('Automation rule');
+  // Rules are listed only to holders of `automation`: without it, a rule does not exist for the caller.
+  if (!rule || !(await ctx.access.can(rule.account_id, 'automation'))) throw errors.notFound('Automation rule');
   const chain = await ctx.access.require(rule.account_id, 'automation');
   return { chain, rule };
 }

@@ -8,7 +8,7 @@ import { queryRows } from '@platform/db';
 import { sendJson, type Logger } from '@platform/server';
 import type { MessagingContext } from '../context';
 import { toE164 } from '../phone';
-import { mutate, requireActiveChain } from '../services/access';
+import { mutate, numberPolicy, requireActiveChain } from '../services/access';
 import { send } from '../services/send';
 import { accountServiceContext } from './service-context';
 
@@ -54,7 +54,8 @@ export interface SenderRow {
 export const EmailToSmsService = {
   async config(ctx: MessagingContext, accountId: string) {
     const chain = await ctx.access.require(accountId, 'email-to-sms');
-    const [settings, senders, secrets, rejections] = await Promise.all([
+    const [policy, settings, senders, secrets, rejections] = await Promise.all([
+      numberPolicy(ctx, chain.id),
       loadEffectiveSettingsAlongPath(ctx.dataSource, chain.path),
       queryRows<SenderRow>(ctx.dataSource, `SELECT id, account_id, email, created_at FROM messaging.email_to_sms_senders WHERE account_id = $1 ORDER BY email`, [chain.id]),
       queryRows<{ prefix: string; created_at: Date }>(ctx.dataSource, `SELECT prefix, created_at FROM messaging.email_to_sms_secrets WHERE account_id = $1`, [chain.id]),
@@ -70,7 +71,15 @@ export const EmailToSmsService = {
       senders,
       secretPrefix: secrets[0]?.prefix ?? null,
       secretCreatedAt: secrets[0] ? new Date(secrets[0].created_at).toISOString() : null,
-      rejections: rejections.map((r) => ({ id: r.id, from: r.from_email, to: r.to_address, code: r.code, reason: r.reason, receivedAt: new Date(r.received_at).toISOString() })),
+      // `to` holds the destination number (its local part), and a reason may quote it: masked per I6.
+      rejections: rejections.map((r) => ({
+        id: r.id,
+        from: r.from_email,
+        to: policy.showDigitsIn(r.to_address),
+        code: r.code,
+        reason: policy.showDigitsIn(r.reason),
+        receivedAt: new Date(r.received_at).toISOString(),
+      })),
     };
   },
 
@@ -94,7 +103,8 @@ export const EmailToSmsService = {
 
   async removeSender(ctx: MessagingContext, id: string): Promise<string> {
     const [sender] = await queryRows<SenderRow>(ctx.dataSource, `SELECT id, account_id, email, created_at FROM messaging.email_to_sms_senders WHERE id = $1`, [assertId(id)]);
-    if (!sender || !(await ctx.access.canView(sender.account_id))) throw errors.notFound('Email to SMS sender');
+    // Senders are listed only to holders of `email-to-sms`: without it, a sender does not exist for the caller.
+    if (!sender || !(await ctx.access.can(sender.account_id, 'email-to-sms'))) throw errors.notFound('Email to SMS sender');
     const chain = await ctx.access.require(sender.account_id, 'email-to-sms');
     return mutate(ctx, chain, 'removeEmailToSmsSender', async (tx) => {
       await tx.query(`DELETE FROM messaging.email_to_sms_senders WHERE id = $1`, [sender.id]);

@@ -1,5 +1,5 @@
 import type { MessagingContext } from '../context';
-import { numberPolicy } from '../services/access';
+import { numberPolicy, outboundAuthorScope } from '../services/access';
 import type { ConversationRow } from '../services/messages';
 
 export const Conversation = {
@@ -7,13 +7,15 @@ export const Conversation = {
   phoneNumber: async (c: ConversationRow, _: unknown, ctx: MessagingContext) => (await numberPolicy(ctx, c.account_id)).show(c.phone_number),
   lastMessageAt: (c: ConversationRow) => new Date(c.last_message_at).toISOString(),
   messages: async (c: ConversationRow, _: unknown, ctx: MessagingContext) => {
+    const author = await outboundAuthorScope(ctx, c.account_id);
     const rows: { id: string; direction: string; body: string; status: string | null; at: Date }[] = await ctx.dataSource.query(
       `SELECT * FROM (
-         SELECT id, 'OUTBOUND' AS direction, body, status, created_at AS at FROM messaging.messages WHERE account_id = $1 AND recipient = $2
+         SELECT id, 'OUTBOUND' AS direction, body, status, created_at AS at FROM messaging.messages
+          WHERE account_id = $1 AND recipient = $2 AND ($4::uuid IS NULL OR user_id = $4)
          UNION ALL
          SELECT id, 'INBOUND', body, NULL, received_at FROM messaging.inbound_messages WHERE conversation_id = $3
          ORDER BY at DESC LIMIT 50) recent ORDER BY at`,
-      [c.account_id, c.phone_number, c.id],
+      [c.account_id, c.phone_number, c.id, author],
     );
     return rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
   },

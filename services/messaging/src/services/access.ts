@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { appendActivity } from '@platform/audit';
 import type { AccountChain, MembershipLimits } from '@platform/authz';
-import { AppError } from '@platform/errors';
+import { AppError, errors } from '@platform/errors';
+import type { EventType } from '@platform/events';
 import type { MessagingContext } from '../context';
 import { maskPhoneNumber } from '../phone';
 
@@ -48,13 +49,24 @@ export interface NumberPolicy {
   selectedGroupIds: Set<string> | null;
   fullGroupIds: Set<string> | null;
   show(number: string): string;
+  /** `show` for free text (a stored reason, an email address): every run of 5+ digits masked like a number. */
+  showDigitsIn(text: string): string;
   showContact(number: string, groupIds: string[]): string;
+  /** A contact outside every selected group does not exist for the caller. */
+  canSeeContact(groupIds: string[]): boolean;
   canEditContact(groupIds: string[]): boolean;
+  /**
+   * Stored contacts a write deduplicates against (H5): null = every contact of the account; with
+   * selected groups only those of the caller's FULL groups, so that a number kept elsewhere in the
+   * account becomes a separate contact and the caller learns nothing of the other one (I6).
+   */
+  dedupeGroupIds: string[] | null;
 }
 
-const policyCache = new WeakMap<MessagingContext, Map<string, Promise<NumberPolicy>>>();
+type AccessContext = Pick<MessagingContext, 'access'>;
+const policyCache = new WeakMap<AccessContext, Map<string, Promise<NumberPolicy>>>();
 
-export function numberPolicy(ctx: MessagingContext, accountId: string): Promise<NumberPolicy> {
+export function numberPolicy(ctx: AccessContext, accountId: string): Promise<NumberPolicy> {
   let cache = policyCache.get(ctx);
   if (!cache) policyCache.set(ctx, (cache = new Map()));
   let policy = cache.get(accountId);
@@ -67,7 +79,7 @@ export function forgetNumberPolicies(ctx: MessagingContext): void {
   policyCache.delete(ctx);
 }
 
-async function buildPolicy(ctx: MessagingContext, accountId: string): Promise<NumberPolicy> {
+async function buildPolicy(ctx: AccessContext, accountId: string): Promise<NumberPolicy> {
   const [limits, canManageContacts] = await Promise.all([ctx.access.limitsOn(accountId), ctx.access.can(accountId, 'contacts')]);
   const selected = limits.contactAccess === 'SELECTED';
   const revealsNumbers = !selected || limits.contactGroups.every((g) => g.access === 'FULL');
@@ -81,7 +93,45 @@ async function buildPolicy(ctx: MessagingContext, accountId: string): Promise<Nu
     selectedGroupIds,
     fullGroupIds,
     show: (number) => (revealsNumbers ? number : maskPhoneNumber(number)),
+    showDigitsIn: (text) => (revealsNumbers ? text : text.replace(/\+?\d{5,}/g, maskPhoneNumber)),
     showContact: (number, groupIds) => (inFullGroup(groupIds) ? number : maskPhoneNumber(number)),
+    canSeeContact: (groupIds) => selectedGroupIds === null || groupIds.some((id) => selectedGroupIds.has(id)),
     canEditContact: (groupIds) => canManageContacts && inFullGroup(groupIds),
+    dedupeGroupIds: fullGroupIds && [...fullGroupIds],
   };
+}
+
+/** The contact write rule (I6): NOT_FOUND outside the caller's selected groups, FORBIDDEN unless a FULL group (or ALL access) and `contacts`. */
+export function requireEditableContact(policy: NumberPolicy, groupIds: string[]): void {
+  if (!policy.canSeeContact(groupIds)) throw errors.notFound('Contact');
+  if (!policy.canEditContact(groupIds)) throw errors.forbidden('Your contact access to this contact is restricted');
+}
+
+/**
+ * Whose outbound messages the caller reads on an account, wherever messages are listed (`messages`,
+ * a conversation's entries): null = everyone's; a user id = only that user's (basic users: neither
+ * `reports` nor `inbox` in full, SPEC I2 and M4).
+ */
+export async function outboundAuthorScope(ctx: MessagingContext, accountId: string): Promise<string | null> {
+  const [reports, inbox] = await Promise.all([ctx.access.dataScope(accountId, 'reports'), ctx.access.dataScope(accountId, 'inbox')]);
+  if (reports === 'ALL' || inbox === 'ALL') return null;
+  if (!ctx.access.userId) throw errors.forbidden('Missing permission "reports" on this account');
+  return ctx.access.userId;
+}
+
+/**
+ * Event types whose data carries phone numbers in full. `automation.forwarded` is the one published
+ * today; the message and opt-out types will carry the number they are about.
+ */
+export const NUMBER_CARRYING_EVENT_TYPES: readonly EventType[] = ['automation.forwarded', 'message.status', 'message.inbound', 'contact.opted_out'];
+
+/**
+ * Sending phone numbers out of the platform (a FORWARD_EMAIL or FORWARD_WEBHOOK rule, a webhook
+ * endpoint of a number-carrying event) is only for callers who see the account's numbers (I6):
+ * numbers leave as their configurer sees them, so a caller whose contact access masks them is refused.
+ */
+export async function requireSeesNumbers(ctx: AccessContext, accountId: string, what: string): Promise<void> {
+  if (!(await numberPolicy(ctx, accountId)).revealsNumbers) {
+    throw new AppError('CONTACT_ACCESS_RESTRICTED', `Your contact access hides phone numbers on this account, and ${what} would send them out in full`);
+  }
 }

@@ -6,7 +6,7 @@ import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { queryRows } from '@platform/db';
 import type { MessagingContext } from '../context';
 import { isCountryCode, requireE164, toE164 } from '../phone';
-import { mutate, numberPolicy, requireActiveChain } from './access';
+import { mutate, numberPolicy, requireActiveChain, requireEditableContact } from './access';
 
 export interface ContactRow {
   id: string;
@@ -69,6 +69,10 @@ async function allowsDuplicates(tx: EntityManager, chain: AccountChain): Promise
 /** Contact writes of one account are serialised so that deduplication holds under concurrency. */
 const lockContacts = (tx: EntityManager, accountId: string) => tx.query(`SELECT pg_advisory_xact_lock(hashtext('messaging.contacts:' || $1))`, [accountId]);
 
+/** SQL: contact `c` is in the dedupe scope of NumberPolicy.dedupeGroupIds, given as the uuid[] parameter `param` (NULL = the whole account). */
+const IN_DEDUPE_SCOPE = (param: string) =>
+  `(${param}::uuid[] IS NULL OR c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY(${param}::uuid[])))`;
+
 /** Groups the account may use: its own, and its ancestors' groups shared down (SPEC M5), narrowed by I6. */
 export async function usableGroups(ctx: MessagingContext, db: { query(sql: string, p?: unknown[]): Promise<any> }, chain: AccountChain, groupIds: string[] | null, purpose: 'read' | 'send'): Promise<GroupRow[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const policy = await numberPolicy(ctx, chain.id);
@@ -95,9 +99,7 @@ async function loadContactForWrite(ctx: MessagingContext, id: string): Promise<{
   const chain = await ctx.access.require(contact.account_id, 'contacts');
   requireActiveChain(chain);
   const groupIds = await ctx.loaders.groupIdsByContactId.load(contact.id);
-  const policy = await numberPolicy(ctx, contact.account_id);
-  if (policy.selectedGroupIds && !groupIds.some((g) => policy.selectedGroupIds!.has(g))) throw errors.notFound('Contact');
-  if (!policy.canEditContact(groupIds)) throw errors.forbidden('Your contact access to this contact is restricted');
+  requireEditableContact(await numberPolicy(ctx, contact.account_id), groupIds);
   return { contact, chain, groupIds };
 }
 
@@ -151,9 +153,9 @@ export const ContactService = {
         ? []
         : await queryRows<{ id: string }>(
             tx,
-            `UPDATE messaging.contacts SET first_name = coalesce($3, first_name), last_name = coalesce($4, last_name), email = coalesce($5, email), updated_at = now()
-              WHERE account_id = $1 AND phone_number = $2 RETURNING id`,
-            [chain.id, phone, values.first, values.last, values.email],
+            `UPDATE messaging.contacts c SET first_name = coalesce($3, first_name), last_name = coalesce($4, last_name), email = coalesce($5, email), updated_at = now()
+              WHERE account_id = $1 AND phone_number = $2 AND ${IN_DEDUPE_SCOPE('$6')} RETURNING id`,
+            [chain.id, phone, values.first, values.last, values.email, policy.dedupeGroupIds],
           );
       const merged = Boolean(contact);
       contact ??= (await queryRows<{ id: string }>(
@@ -169,11 +171,12 @@ export const ContactService = {
 
   async update(ctx: MessagingContext, id: string, input: ContactInput): Promise<ContactRow> {
     const { contact, chain } = await loadContactForWrite(ctx, id);
+    const policy = await numberPolicy(ctx, chain.id);
     const phone = input.phoneNumber ? requireE164(input.phoneNumber, country(ctx, input.defaultCountry)) : null;
     return mutate(ctx, chain, 'updateContact', async (tx) => {
       await lockContacts(tx, chain.id);
       if (phone && phone !== contact.phone_number && !(await allowsDuplicates(tx, chain))) {
-        const [clash] = await tx.query(`SELECT 1 FROM messaging.contacts WHERE account_id = $1 AND phone_number = $2`, [chain.id, phone]);
+        const [clash] = await tx.query(`SELECT 1 FROM messaging.contacts c WHERE account_id = $1 AND phone_number = $2 AND ${IN_DEDUPE_SCOPE('$3')}`, [chain.id, phone, policy.dedupeGroupIds]);
         if (clash) throw new AppError('ALREADY_EXISTS', 'Another contact of the account has this number');
       }
       await tx.query(
@@ -233,13 +236,15 @@ export const ContactService = {
             : `WITH input AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(phone, first_name, last_name, email)),
                     updated AS (UPDATE messaging.contacts c SET first_name = coalesce(i.first_name, c.first_name), last_name = coalesce(i.last_name, c.last_name),
                                        email = coalesce(i.email, c.email), updated_at = now()
-                                  FROM input i WHERE c.account_id = $1 AND c.phone_number = i.phone RETURNING c.id),
+                                  FROM input i WHERE c.account_id = $1 AND c.phone_number = i.phone AND ${IN_DEDUPE_SCOPE('$6')} RETURNING c.id),
                     inserted AS (INSERT INTO messaging.contacts (account_id, phone_number, first_name, last_name, email)
                                  SELECT $1, i.phone, i.first_name, i.last_name, i.email FROM input i
-                                  WHERE NOT EXISTS (SELECT 1 FROM messaging.contacts c WHERE c.account_id = $1 AND c.phone_number = i.phone)
+                                  WHERE NOT EXISTS (SELECT 1 FROM messaging.contacts c WHERE c.account_id = $1 AND c.phone_number = i.phone AND ${IN_DEDUPE_SCOPE('$6')})
                                  RETURNING id)
                SELECT id, true AS merged FROM updated UNION ALL SELECT id, false AS merged FROM inserted`,
-          [chain.id, rows.map((r) => r.phone), rows.map((r) => r.first), rows.map((r) => r.last), rows.map((r) => r.email)],
+          duplicatesAllowed
+            ? [chain.id, rows.map((r) => r.phone), rows.map((r) => r.first), rows.map((r) => r.last), rows.map((r) => r.email)]
+            : [chain.id, rows.map((r) => r.phone), rows.map((r) => r.first), rows.map((r) => r.last), rows.map((r) => r.email), policy.dedupeGroupIds],
         );
         report.imported += written.filter((w) => !w.merged).length;
         report.merged += written.filter((w) => w.merged).length;
@@ -339,8 +344,19 @@ export const GroupService = {
     const remove = (input.removeContactIds ?? []).map((c) => assertId(c, 'removeContactIds'));
     return mutate(ctx, chain, 'updateContactGroup', async (tx) => {
       if (add.length) {
-        const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM messaging.contacts WHERE id = ANY($1::uuid[]) AND account_id = $2`, [add, chain.id]);
-        if (n !== new Set(add).size) throw errors.notFound('Contact');
+        const added = await queryRows<{ id: string; group_ids: string[] }>(
+          tx,
+          `SELECT c.id, coalesce(array_agg(m.group_id) FILTER (WHERE m.group_id IS NOT NULL), '{}') AS group_ids
+             FROM messaging.contacts c LEFT JOIN messaging.group_members m ON m.contact_id = c.id
+            WHERE c.id = ANY($1::uuid[]) AND c.account_id = $2 GROUP BY c.id`,
+          [add, chain.id],
+        );
+        if (added.length !== new Set(add).size) throw errors.notFound('Contact');
+        // Adding to a group is a write of each contact added: the caller must see and edit every one (I6).
+        // Every hidden contact is refused before any FORBIDDEN one, as an unknown id is above.
+        const policy = await numberPolicy(ctx, chain.id);
+        for (const contact of added) if (!policy.canSeeContact(contact.group_ids)) throw errors.notFound('Contact');
+        for (const contact of added) requireEditableContact(policy, contact.group_ids);
         await tx.query(`INSERT INTO messaging.group_members (group_id, contact_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, [groupId, add]);
       }
       if (remove.length) await tx.query(`DELETE FROM messaging.group_members WHERE group_id = $1 AND contact_id = ANY($2::uuid[])`, [groupId, remove]);

@@ -8,7 +8,7 @@ import { applyUsage } from '../reporting/usage';
 import { usageChanges, type UsageRow } from '../pipeline/usage-changes';
 import { localDate } from '../sending-window';
 import { countSmsParts } from '../sms-encoding';
-import { mutate, requireActiveChain } from './access';
+import { mutate, outboundAuthorScope, requireActiveChain } from './access';
 import { decodeCursor, encodeCursor } from './contacts';
 import { evaluateAutomation, sendAutoReplies, type PendingReply } from '../features/automation';
 
@@ -48,10 +48,7 @@ export const MessageService = {
   /** SPEC M1/R2: cursor-paginated, newest first; basic users see only their own messages. */
   async list(ctx: MessagingContext, accountId: string, filter: MessageFilter | null, first: number, after: string | null) {
     await ctx.access.require(accountId, 'account.view');
-    const scope = await ctx.access.dataScope(accountId, 'reports');
-    const inboxScope = await ctx.access.dataScope(accountId, 'inbox');
-    const own = scope !== 'ALL' && inboxScope !== 'ALL';
-    if (own && !ctx.access.userId) throw errors.forbidden('Missing permission "reports" on this account');
+    const author = await outboundAuthorScope(ctx, accountId);
     if (first < 1 || first > 500) throw errors.badInput('first must be between 1 and 500', 'first');
     const cursor = after ? decodeCursor(after) : null;
     const date = (value: string | null | undefined, field: string) => {
@@ -74,7 +71,7 @@ export const MessageService = {
         ORDER BY created_at DESC, id DESC LIMIT $10`,
       [
         accountId,
-        own ? ctx.access.userId : filter?.userId ? assertId(filter.userId, 'userId') : null,
+        author ?? (filter?.userId ? assertId(filter.userId, 'userId') : null),
         filter?.status?.length ? filter.status : null,
         filter?.senderId ? assertId(filter.senderId, 'senderId') : null,
         filter?.batchId ? assertId(filter.batchId, 'batchId') : null,

@@ -8,6 +8,7 @@ import { AppError, assertId, errors } from '@platform/errors';
 import { EVENT_TYPES, isEventType } from '@platform/events';
 import type { SubgraphRequestContext } from '@platform/server';
 import type { SecretBox } from '@platform/authz';
+import { NUMBER_CARRYING_EVENT_TYPES, requireSeesNumbers } from '../services/access';
 import { generateWebhookSecret, webhookSecretBox } from './signing';
 import { assertRegistrableUrl, systemResolver, type HostResolver } from './url-policy';
 
@@ -106,13 +107,28 @@ export class WebhookService {
     return trimmed || null;
   }
 
-  /** The endpoint and its account chain, if the caller holds `webhooks` there; unknown and invisible alike answer NOT_FOUND. */
-  private async requireEndpoint(id: string, db: { query: DataSource['query'] } = this.dataSource, lock = false): Promise<{ row: EndpointRow; chain: AccountChain }> {
+  /**
+   * The endpoint and its account chain, if the caller holds `webhooks` there. Without it the endpoint
+   * does not exist for the caller: unknown, invisible and not permitted answer the same `notFound`
+   * (of the endpoint, or of the delivery the caller named), so ids cannot be probed.
+   */
+  private async requireEndpoint(
+    id: string,
+    db: { query: DataSource['query'] } = this.dataSource,
+    lock = false,
+    notFound = () => errors.notFound('Webhook endpoint'),
+  ): Promise<{ row: EndpointRow; chain: AccountChain }> {
     assertId(id, 'id');
     const rows: EndpointRow[] = await db.query(`SELECT ${ENDPOINT_COLUMNS} FROM messaging.webhook_endpoints WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
-    if (!rows[0]) throw errors.notFound('Webhook endpoint');
+    if (!rows[0] || !(await this.ctx.access.can(rows[0].account_id, 'webhooks'))) throw notFound();
     const chain = await this.ctx.access.require(rows[0].account_id, 'webhooks');
     return { row: rows[0], chain };
+  }
+
+  /** An endpoint of an event type that carries phone numbers sends them out in full: only for callers who see them (I6). */
+  private async requireMaySubscribe(accountId: string, eventTypes: readonly string[]): Promise<void> {
+    const carrying = eventTypes.filter((t) => (NUMBER_CARRYING_EVENT_TYPES as readonly string[]).includes(t));
+    if (carrying.length) await requireSeesNumbers(this.ctx, accountId, `a webhook endpoint of ${carrying.join(', ')}`);
   }
 
   private log(manager: EntityManager, chain: AccountChain, action: string, endpointId: string, before: unknown, after: unknown) {
@@ -145,6 +161,7 @@ export class WebhookService {
     const chain = await this.ctx.access.require(input.accountId, 'webhooks');
     this.requireOpen(chain);
     const eventTypes = this.validateEventTypes(input.eventTypes);
+    await this.requireMaySubscribe(chain.id, eventTypes);
     const description = this.validateDescription(input.description);
     const url = await assertRegistrableUrl(input.url, this.policy, this.resolver);
     const id = crypto.randomUUID();
@@ -163,10 +180,12 @@ export class WebhookService {
   }
 
   async update(id: string, input: { url?: string | null; eventTypes?: string[] | null; includeSubAccounts?: boolean | null; description?: string | null }) {
-    const { chain } = await this.requireEndpoint(id);
+    const { chain, row: current } = await this.requireEndpoint(id);
     this.requireOpen(chain);
-    const url = input.url === undefined || input.url === null ? null : await assertRegistrableUrl(input.url, this.policy, this.resolver);
     const eventTypes = input.eventTypes ? this.validateEventTypes(input.eventTypes) : null;
+    // Any change to such an endpoint (its URL above all) decides where the numbers go.
+    await this.requireMaySubscribe(chain.id, eventTypes ?? current.event_types);
+    const url = input.url === undefined || input.url === null ? null : await assertRegistrableUrl(input.url, this.policy, this.resolver);
     const description = input.description === undefined ? undefined : this.validateDescription(input.description);
     return this.dataSource.transaction(async (manager) => {
       const { row: before } = await this.requireEndpoint(id, manager, true);
@@ -248,11 +267,12 @@ export class WebhookService {
   /** Sends a delivery again with the same webhook-id and a fresh retry schedule. */
   async replay(deliveryId: string): Promise<DeliveryRow> {
     assertId(deliveryId, 'id');
+    const notFound = () => errors.notFound('Webhook delivery');
     const found: { endpoint_id: string }[] = await this.dataSource.query(`SELECT endpoint_id FROM messaging.webhook_deliveries WHERE id = $1`, [deliveryId]);
-    if (!found[0]) throw errors.notFound('Webhook delivery');
-    const { chain } = await this.requireEndpoint(found[0].endpoint_id);
+    if (!found[0]) throw notFound();
+    const { chain } = await this.requireEndpoint(found[0].endpoint_id, this.dataSource, false, notFound);
     return this.dataSource.transaction(async (manager) => {
-      const { row: endpoint } = await this.requireEndpoint(found[0].endpoint_id, manager, true);
+      const { row: endpoint } = await this.requireEndpoint(found[0].endpoint_id, manager, true, notFound);
       if (endpoint.status !== 'ACTIVE') throw new AppError('INVALID_STATE', 'The endpoint is disabled; enable it before replaying');
       await manager.query(
         `UPDATE messaging.webhook_deliveries
