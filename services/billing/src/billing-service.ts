@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AccessControl, AccountChain } from '@platform/authz';
+import { assertAuthorityOver, type AccessControl, type AccountChain } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
 import { recordActivity, type BillingActivity } from './activity';
 import { assertIdempotencyKey, assertUnits } from './credit-service';
@@ -137,6 +137,8 @@ export class BillingService {
   async setUserCreditLimit(accountId: string, userId: string, limit: number | null | undefined, monthlyRenewal: boolean | null | undefined): Promise<boolean> {
     const chain = await this.requireBilling(accountId);
     const user = assertId(userId, 'userId');
+    // SPEC I6: nobody sets their own credit limit, nor a peer's (same rule as identity's membership limits).
+    await assertAuthorityOver(this.access, this.dataSource, chain, user);
     return inTransaction(this.dataSource, async (tx) => {
       const [row] = await tx.rows<{ credit_limit: string; monthly_renewal: boolean; spent: string; held: string }>(
         `SELECT credit_limit, monthly_renewal, spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,

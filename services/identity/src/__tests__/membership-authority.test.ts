@@ -78,4 +78,23 @@ describe('nobody changes their own limits: only strictly more authority on the a
     // The peer's North membership reaches Store N1 too: on that chain nobody here outranks them.
     expect(codeOf(peerOnDescendant)).toBe('AUTHORITY_REQUIRED');
   });
+  it('nobody sets their own credit limit, nor a peer\'s; an admin of an ancestor sets it', async () => {
+    // Arrange: North's admin is granted billing on North by HQ's admin
+    const SET_CREDIT = `mutation($a: ID!, $u: ID!, $l: Int) { setUserCreditLimit(accountId: $a, userId: $u, limit: $l) { limit } }`;
+    await stack.graphql(SET_PERMISSIONS, { id: await membershipOf('north-admin', 'north'), granted: ['billing'], revoked: [] }, hqAdmin);
+    const northAdmin = await stack.login(demoUser('north-admin').email);
+    const limitRows = () => stack.sql.query(`SELECT user_id, credit_limit FROM billing.user_limits ORDER BY user_id`).then((r) => r.rows);
+    const before = await limitRows();
+
+    // Act
+    const ownByNorth = await stack.graphql(SET_CREDIT, { a: demoAccount('north').id, u: demoUser('north-admin').id, l: 1_000_000 }, northAdmin);
+    const ownByHq = await stack.graphql(SET_CREDIT, { a: demoAccount('hq').id, u: demoUser('hq-admin').id, l: 1_000_000 }, hqAdmin);
+    const unchanged = await limitRows();
+    const byAncestor = await stack.graphql(SET_CREDIT, { a: demoAccount('north').id, u: demoUser('north-admin').id, l: 500 }, hqAdmin);
+
+    // Assert
+    expect([codeOf(ownByNorth), codeOf(ownByHq)]).toEqual(['AUTHORITY_REQUIRED', 'AUTHORITY_REQUIRED']);
+    expect(unchanged).toEqual(before);
+    expect(byAncestor.data?.setUserCreditLimit).toEqual({ limit: 500 });
+  });
 });
