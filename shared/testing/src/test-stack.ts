@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
 import { generatePrincipalKeyPair, loadConfig, type PlatformConfig } from '@platform/config';
@@ -101,4 +102,13 @@ export async function startTestStack(options: { seedDemo?: boolean; env?: Record
       await database.drop();
     },
   };
+}
+
+/** A log destination that keeps everything the servers write, for tests that read the logs. */
+export class LogCapture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
 }

@@ -1,16 +1,6 @@
-import { Writable } from 'node:stream';
 import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { LogCapture, startTestStack, type TestStack } from '@platform/testing';
 import { invitationTokenFor } from './helpers';
-
-/** Everything every server of the stack logs, at the most verbose level. */
-class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
 
 describe('no plaintext secret in the logs (SPEC I4, I7, M10; G5)', () => {
   let stack: TestStack;

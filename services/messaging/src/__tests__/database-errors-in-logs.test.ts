@@ -1,14 +1,5 @@
-import { Writable } from 'node:stream';
 import { demoAccount } from '@platform/demo-data';
-import { codeOf, startTestStack, type TestStack } from '@platform/testing';
-
-class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-}
+import { codeOf, LogCapture, startTestStack, type TestStack } from '@platform/testing';
 
 describe('an unexpected database error is logged with its statement, not its values (issue 12, item 19)', () => {
   let stack: TestStack;
