@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { DataSource } from 'typeorm';
 import { loadAccountChains, loadEffectiveSettingsAlongPath } from '@platform/authz';
 import type { PlatformConfig } from '@platform/config';
-import { AppError, assertId, errors } from '@platform/errors';
+import { AppError, assertId, errors, findIllFormedString } from '@platform/errors';
 import { queryRows } from '@platform/db';
 import { sendJson, type Logger } from '@platform/server';
 import type { MessagingContext } from '../context';
@@ -191,6 +191,8 @@ export function inboundEmailRoute(dataSource: DataSource, config: PlatformConfig
     try {
       const body = await readJson(request);
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_REQUEST', 'The body must be a JSON object');
+      const illFormed = findIllFormedString(body);
+      if (illFormed !== null) throw new AppError('BAD_USER_INPUT', 'Strings must be well-formed Unicode (this one holds a lone UTF-16 surrogate)', { field: illFormed });
       email = body as typeof email;
     } catch (error) {
       if (error instanceof AppError) return refuse(response, error.code, error.message);

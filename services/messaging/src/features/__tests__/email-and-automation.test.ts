@@ -92,6 +92,19 @@ describe('email to SMS (SPEC M9) and automation rules (SPEC M11)', () => {
       expect(config.emailToSms.rejections.find((r: { code: string }) => r.code === 'EMAIL_SENDER_NOT_REGISTERED').from).toBe('intruder@evil.example');
     });
 
+    it('refuses an email holding a lone UTF-16 surrogate with 400 BAD_USER_INPUT, recording and sending nothing', async () => {
+      // Arrange
+      const count = async (table: string) => (await stack.sql.query(`SELECT count(*)::int AS n FROM ${table} WHERE account_id = $1`, [storeN1])).rows[0].n as number;
+      const before = [await count('messaging.messages'), await count('messaging.email_to_sms_rejections')];
+
+      // Act
+      const response = await post({ ...email('447400500126@sms.example'), subject: 'Broken \ud800 subject' });
+
+      // Assert
+      expect(await refusal(response)).toEqual([400, 'BAD_USER_INPUT']);
+      expect([await count('messaging.messages'), await count('messaging.email_to_sms_rejections')]).toEqual(before);
+    });
+
     it('still enforces the SMS limits of the account (M2) and stores the secret hashed only', async () => {
       // Arrange
       const used = await stack.sql.query(`SELECT coalesce(max(used), 0)::int AS n FROM messaging.sms_counters WHERE account_id = $1 AND period_kind = 'DAY'`, [storeN1]);
