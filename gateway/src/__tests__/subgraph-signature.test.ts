@@ -1,11 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, serviceIssuer, type Principal } from '@platform/authz';
+import { GATEWAY_ISSUER, jose, PRINCIPAL_HEADER, PrincipalSigner, serviceIssuer, type Principal } from '@platform/authz';
 import { generatePrincipalKeyPair, requirePrivateKey, SUBGRAPH_NAMES, type Ed25519Jwk, type SubgraphName } from '@platform/config';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { postGraphQL, startTestStack, type TestStack } from '@platform/testing';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const jose: typeof import('jose', { with: { 'resolution-mode': 'import' } }) = require('jose');
 
 /** A token with any claims and header, signed with any key: what an attacker holding that key could send. */
 async function craftToken(key: Ed25519Jwk, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {

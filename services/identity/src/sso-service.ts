@@ -1,4 +1,4 @@
-import { jose, type JWTPayload } from './jose';
+import { jose, type JWTPayload } from '@platform/authz';
 import { ROLES, type Role, hashSecret, randomToken } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
 import { recordActivity } from './activity';

@@ -113,10 +113,13 @@ export async function loadAccountChains(db: Queryable, ids: readonly string[]): 
  * committed on the chain the account really had. `db` must be a transaction.
  */
 export async function lockChainForSpending(db: Queryable, accountId: string): Promise<AccountChain | null> {
-  const unlocked = (await loadAccountChains(db, [accountId])).get(accountId.toLowerCase());
-  if (!unlocked) return null;
-  await db.query(`SELECT pg_advisory_xact_lock_shared(hashtextextended('usage:' || $1::text, 0))`, [unlocked.rootId]);
-  // Read again under the lock: a move that committed in between changed the path (never the root).
+  if (!isUuid(accountId)) return null;
+  // A move never changes an account's root, so the lock is found from the root alone; the chain is read after it.
+  const locked: unknown[] = await db.query(
+    `SELECT pg_advisory_xact_lock_shared(hashtextextended('usage:' || root_id::text, 0)) FROM hierarchy.accounts WHERE id = $1`,
+    [accountId],
+  );
+  if (locked.length === 0) return null;
   return (await loadAccountChains(db, [accountId])).get(accountId.toLowerCase()) ?? null;
 }
 

@@ -1,3 +1,4 @@
+export * from './jose';
 export * from './principal';
 export * from './permissions';
 export * from './access-control';

@@ -1,12 +1,9 @@
 import crypto from 'node:crypto';
 import { errors } from '@platform/errors';
 
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
-type JWK = import('jose', { with: { 'resolution-mode': 'import' } }).JWK;
-type VerifyKey = Awaited<ReturnType<Jose['importJWK']>>;
-// jose 6 is an ES module only; Node >= 20.19 loads it with require (jest transforms it, see jest.config.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const jose: Jose = require('jose');
+import { jose, type JWK } from './jose';
+
+type VerifyKey = Awaited<ReturnType<typeof jose.importJWK>>;
 
 export const PRINCIPAL_HEADER = 'x-platform-principal';
 
