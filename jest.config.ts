@@ -21,7 +21,7 @@ const PACKAGES = [
   'shared/config',
   'shared/errors',
   'shared/authz',
-  'shared/testing',
+  'platform',
   'services/account-hierarchy',
   'services/identity',
   'services/messaging',
@@ -30,8 +30,8 @@ const PACKAGES = [
 ];
 
 const config: Config = {
-  globalSetup: '<rootDir>/shared/testing/src/jest-global-setup.ts',
-  globalTeardown: '<rootDir>/shared/testing/src/jest-global-teardown.ts',
+  globalSetup: '<rootDir>/platform/src/testing/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/platform/src/testing/jest-global-teardown.ts',
   maxWorkers: 2,
   // integration suites start PostgreSQL databases and five servers
   testTimeout: 60_000,

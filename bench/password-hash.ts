@@ -5,7 +5,7 @@
  * verify, with the spread over rounds. BENCH_ROUNDS (default 7) rounds of BENCH_HASHES (10).
  */
 import os from 'node:os';
-import { hashPassword, hashPasswordLegacyScrypt, verifyPassword } from '../services/identity/src/passwords';
+import { hashPassword, hashPasswordLegacyScrypt, verifyPassword } from '@platform/identity';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const perRound = Number(process.env.BENCH_HASHES ?? 10);

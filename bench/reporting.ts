@@ -14,9 +14,9 @@ import { execSync } from 'node:child_process';
 import type { PoolClient } from 'pg';
 import { startEmbeddedPostgres } from '@platform/db';
 import { demoUser } from '@platform/demo-data';
-import { createMessagingDataSource, rebuildUsage } from '@platform/messaging';
-import { applyUsageChanges } from '../services/messaging/src/reporting/usage';
-import { insertAccountTree, startTestStack, type TestStack } from '@platform/testing';
+import { applyUsageChanges, rebuildUsage, service as messaging } from '@platform/messaging';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { insertAccountTree } from '@platform/testing';
 import { markdownTable, type BenchResult } from './lib/result';
 import { fmt, median, percentile } from './lib/stats';
 
@@ -133,7 +133,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
   try {
     const generation = await timed(() => generate(stack));
     const { rootId, midId } = generation.value;
-    const dataSource = createMessagingDataSource(stack.database.url, { poolSize: 1 });
+    const dataSource = messaging.createDataSource(stack.database.url, { poolSize: 1 });
     await dataSource.initialize();
     const rebuild = await timed(() => rebuildUsage(dataSource));
     await dataSource.destroy();

@@ -16,9 +16,8 @@ import crypto from 'node:crypto';
 import { Pool } from 'pg';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { DEMO_PASSWORD, demoAccount, demoUser } from '@platform/demo-data';
-import { prepareDatabase } from '@platform/testing';
-import { createDeliveryWorker } from '../services/messaging/src/pipeline/worker';
-import { createMessagingDataSource } from '../services/messaging/src/data-source';
+import { prepareDatabase } from '@platform/platform';
+import { createDeliveryWorker, service as messaging } from '@platform/messaging';
 import { BENCH_KEY_ENVIRONMENT, createBenchDatabase, serverEnvironment, ServerProcess } from './lib/cluster';
 import { markdownTable, type BenchResult } from './lib/result';
 import { fmt, median, percentile, spread } from './lib/stats';
@@ -96,7 +95,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
 
     // b. loopback drain of the queued bulk messages, one batch series per round
     const config = { ...loadConfig({ NODE_ENV: 'production', DATABASE_URL: database.url, INTERNAL_SIGNING_SECRET: 'x'.repeat(32), WEBHOOK_ENCRYPTION_KEY: 'y'.repeat(32), ...BENCH_KEY_ENVIRONMENT, MESSAGING_WORKER_BATCH_SIZE: String(BATCH_SIZE), BILLING_URL: urls.BILLING_URL, LOG_LEVEL: 'warn' }) };
-    const dataSource = createMessagingDataSource(database.url, { poolSize: 4 });
+    const dataSource = messaging.createDataSource(database.url, { poolSize: 4 });
     await dataSource.initialize();
     const rates: number[] = [];
     try {

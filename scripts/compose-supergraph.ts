@@ -1,6 +1,7 @@
 /** `npm run supergraph:compose` writes schema/supergraph.graphql; `--check` fails when it is stale. */
 import fs from 'node:fs';
-import { composeSupergraph, SUPERGRAPH_PATH } from '@platform/gateway';
+import { SUPERGRAPH_PATH } from '@platform/gateway';
+import { composeSupergraph } from '@platform/platform';
 
 const composed = composeSupergraph();
 if (process.argv.includes('--check')) {

@@ -1,6 +1,6 @@
 /** `npm run db:migrate`: applies every subgraph's pending migrations to DATABASE_URL. */
 import { loadConfig } from '@platform/config';
-import { prepareDatabase } from '@platform/testing';
+import { prepareDatabase } from '@platform/platform';
 
 async function main(): Promise<void> {
   const config = loadConfig();

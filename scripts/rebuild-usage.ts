@@ -1,11 +1,11 @@
 /** `npm run reporting:rebuild`: recomputes the usage rollups of DATABASE_URL from raw messages (one transaction). */
 import { loadConfig } from '@platform/config';
-import { createMessagingDataSource, rebuildUsage } from '@platform/messaging';
+import { rebuildUsage, service as messaging } from '@platform/messaging';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required for reporting:rebuild');
-  const dataSource = createMessagingDataSource(config.databaseUrl, { poolSize: 1 });
+  const dataSource = messaging.createDataSource(config.databaseUrl, { poolSize: 1 });
   await dataSource.initialize();
   try {
     const startedAt = performance.now();

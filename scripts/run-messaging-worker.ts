@@ -14,8 +14,7 @@
  */
 import { ConfigError, loadConfig } from '@platform/config';
 import { createLogger, stopOnSignals } from '@platform/server';
-import { createMessagingDataSource } from '../services/messaging/src/data-source';
-import { createDeliveryWorker, runDeliveryLoop } from '../services/messaging/src/pipeline/worker';
+import { createDeliveryWorker, runDeliveryLoop, service as messaging } from '@platform/messaging';
 
 function parseArguments(argv: string[]): { loopbackSendDelayMs?: number } {
   const options: { loopbackSendDelayMs?: number } = {};
@@ -38,7 +37,7 @@ async function main(): Promise<void> {
   if (carrierOverrides.loopbackSendDelayMs !== undefined && config.nodeEnv === 'production') problems.push('--loopback-send-delay-ms is refused in production');
   if (problems.length) throw new ConfigError(problems);
   const logger = createLogger('messaging-worker', config.logLevel);
-  const dataSource = createMessagingDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 3) });
+  const dataSource = messaging.createDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 3) });
   await dataSource.initialize();
   const intervalMs = config.messaging.workerIntervalMs || 100;
   const loop = runDeliveryLoop(createDeliveryWorker(dataSource, config, logger, carrierOverrides), intervalMs, logger);

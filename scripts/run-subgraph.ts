@@ -1,11 +1,11 @@
 /**
- * `tsx scripts/run-subgraph.ts <name>`: one subgraph as its own process (containers, replicas).
- * Migrations are applied beforehand by `npm run db:migrate`. SIGTERM/SIGINT drain in-flight
- * requests, then exit.
+ * `tsx scripts/run-subgraph.ts <name>`: one subgraph as its own process (containers, replicas),
+ * with its background jobs. Migrations are applied beforehand by `npm run db:migrate`.
+ * SIGTERM/SIGINT drain in-flight requests, then exit.
  */
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { startSubgraphJobs, SUBGRAPHS } from '@platform/platform';
 import { createLogger, startSubgraph, stopOnSignals } from '@platform/server';
-import { SERVICES, startServiceJobs } from '@platform/testing';
 
 async function main(): Promise<void> {
   const name = process.argv[2] as SubgraphName;
@@ -13,15 +13,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run a subgraph on its own']);
   const logger = createLogger(name, config.logLevel);
-  const service = SERVICES[name];
-  const dataSource = service.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const subgraph = SUBGRAPHS[name];
+  const dataSource = subgraph.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
   await dataSource.initialize();
-  const server = await startSubgraph(service.definition, { config, dataSource, logger });
-  const backgroundJobs = await startServiceJobs(service, config.databaseUrl, config, logger);
+  const server = await startSubgraph(subgraph, { config, dataSource, logger });
+  const jobs = await startSubgraphJobs(subgraph, config.databaseUrl, config, logger);
 
   stopOnSignals(logger, async () => {
     await server.close();
-    await backgroundJobs?.stop();
+    await jobs?.stop();
     await dataSource.destroy();
   });
 }

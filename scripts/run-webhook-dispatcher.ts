@@ -6,8 +6,7 @@
  */
 import { ConfigError, loadConfig } from '@platform/config';
 import { createLogger, stopOnSignals } from '@platform/server';
-import { createMessagingDataSource } from '../services/messaging/src/data-source';
-import { startWebhookDispatcher } from '../services/messaging/src/webhooks/dispatcher';
+import { service as messaging, startWebhookDispatcher } from '@platform/messaging';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,7 +15,7 @@ async function main(): Promise<void> {
   if (config.webhooks.dispatchIntervalMs <= 0) problems.push('WEBHOOK_DISPATCH_INTERVAL_MS must be greater than 0 for the dispatcher process');
   if (problems.length) throw new ConfigError(problems);
   const logger = createLogger('webhook-dispatcher', config.logLevel);
-  const dataSource = createMessagingDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 5) });
+  const dataSource = messaging.createDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 5) });
   await dataSource.initialize();
   const dispatcher = startWebhookDispatcher(dataSource, config, logger);
   logger.info({ intervalMs: config.webhooks.dispatchIntervalMs }, 'webhook dispatcher running');

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { loadConfig, ConfigError } from '@platform/config';
 import { startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
 import { stopOnSignals } from '@platform/server';
-import { prepareDatabase, startPlatform } from '@platform/testing';
+import { prepareDatabase, startPlatform } from '@platform/platform';
 
 const DATABASE_NAME = 'platform';
 

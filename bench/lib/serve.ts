@@ -20,22 +20,21 @@ import { allow } from '@platform/authz';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { QueryCounter } from '@platform/db';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
-import { createIdentityDataSource } from '@platform/identity';
-import { createLogger, loadTypeDefs, startSubgraph, type RunningServer, type SubgraphDefinition, type SubgraphRequestContext } from '@platform/server';
-import { SERVICES, startServiceJobs } from '@platform/testing';
+import { createLogger, startSubgraph, type RunningServer, type Subgraph } from '@platform/server';
+import { SUBGRAPHS, startSubgraphJobs } from '@platform/platform';
 import type { DataSource } from 'typeorm';
 
 type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' };
 
 /** The same subgraph with every field of every object type allowed: the shield runs, no rule checks anything. */
-export function withoutRules<T extends SubgraphRequestContext>(definition: SubgraphDefinition<T>): SubgraphDefinition<T> {
-  const schema = buildSubgraphSchema({ typeDefs: loadTypeDefs(definition.serviceDir) });
+export function withoutRules(subgraph: Subgraph): Subgraph {
+  const schema = buildSubgraphSchema({ typeDefs: subgraph.typeDefs });
   const permissions: Record<string, Record<string, typeof allow>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     permissions[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allow]));
   }
-  return { ...definition, permissions };
+  return { ...subgraph, modules: subgraph.modules.map((module, index) => ({ ...module, permissions: index === 0 ? permissions : undefined })) };
 }
 
 async function main(): Promise<void> {
@@ -47,17 +46,17 @@ async function main(): Promise<void> {
   let dataSource: DataSource;
   let backgroundJobs: { stop(): Promise<void> } | undefined;
   if (role === 'gateway') {
-    dataSource = createIdentityDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+    dataSource = SUBGRAPHS.identity.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
     await dataSource.initialize();
     server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource });
   } else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName)) {
-    const service = SERVICES[name as SubgraphName];
-    const definition = flags.includes('--rules=off') ? withoutRules(service.definition) : service.definition;
+    const service = SUBGRAPHS[name as SubgraphName];
+    const definition = flags.includes('--rules=off') ? withoutRules(service) : service;
     dataSource = service.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
     await dataSource.initialize();
     const logger = createLogger(name, config.logLevel);
     server = await startSubgraph(definition, { config, dataSource, logger });
-    backgroundJobs = (await startServiceJobs(service, config.databaseUrl, config, logger)) ?? undefined;
+    backgroundJobs = (await startSubgraphJobs(service, config.databaseUrl, config, logger)) ?? undefined;
   } else {
     throw new Error(`usage: serve.ts gateway | subgraph <${SUBGRAPH_NAMES.join('|')}> [--rules=off]`);
   }

@@ -4,7 +4,7 @@
  * supergraph. SIGTERM/SIGINT drain in-flight requests, then exit.
  */
 import { ConfigError, loadConfig } from '@platform/config';
-import { createIdentityDataSource } from '@platform/identity';
+import { service as identity } from '@platform/identity';
 import { createLogger, stopOnSignals } from '@platform/server';
 import { startGateway } from './gateway';
 import { readCommittedSupergraph } from './supergraph';
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('gateway', config.logLevel);
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run the gateway on its own']);
-  const dataSource = createIdentityDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const dataSource = identity.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
   await dataSource.initialize();
   const server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource, logger });
 

@@ -1,5 +1,6 @@
 import { demoAccount } from '@platform/demo-data';
-import { codeOf, postGraphQL, startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf, postGraphQL } from '@platform/testing';
 
 /** Client mistakes are answered 4xx with a code, never 500, and change nothing (issue 12, items 17, 18, 22). */
 describe('client errors at the gateway boundary', () => {

@@ -4,7 +4,8 @@ import crypto from 'node:crypto';
 import Redis from 'ioredis';
 import type { PlatformConfig } from '@platform/config';
 import { createLogger, type Logger } from '@platform/server';
-import { SERVICES, type TestStack } from '@platform/testing';
+import { SUBGRAPHS } from '@platform/platform';
+import { type TestStack } from '@platform/platform/testing';
 import { startGateway } from '../gateway';
 import { readCommittedSupergraph } from '../supergraph';
 
@@ -19,7 +20,7 @@ export async function startExtraGateway(
   config: PlatformConfig,
   options: { subgraphUrls?: TestStack['subgraphUrls']; logger?: Logger } = {},
 ): Promise<ExtraGateway> {
-  const dataSource = SERVICES.identity.createDataSource(stack.database.url, { poolSize: 2 });
+  const dataSource = SUBGRAPHS.identity.createDataSource(stack.database.url, { poolSize: 2 });
   await dataSource.initialize();
   try {
     const server = await startGateway({

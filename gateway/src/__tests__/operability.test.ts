@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { SUBGRAPH_NAMES } from '@platform/config';
 import { startSubgraph, type Logger } from '@platform/server';
-import { SERVICES, startTestStack, type TestStack } from '@platform/testing';
+import { SUBGRAPHS } from '@platform/platform';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { startExtraGateway } from './extra-gateway';
 import { request } from './http-client';
 
@@ -88,9 +89,9 @@ describe('operability (SPEC G5)', () => {
     // Arrange
     const gatewayLog = capturingLogger('gateway');
     const subgraphLog = capturingLogger('account-hierarchy');
-    const dataSource = SERVICES['account-hierarchy'].createDataSource(stack.database.url, { poolSize: 2 });
+    const dataSource = SUBGRAPHS['account-hierarchy'].createDataSource(stack.database.url, { poolSize: 2 });
     await dataSource.initialize();
-    const subgraph = await startSubgraph(SERVICES['account-hierarchy'].definition, { config: stack.config, dataSource, port: 0, logger: subgraphLog.logger });
+    const subgraph = await startSubgraph(SUBGRAPHS['account-hierarchy'], { config: stack.config, dataSource, port: 0, logger: subgraphLog.logger });
     const gateway = await startExtraGateway(stack, stack.config, { subgraphUrls: { ...stack.subgraphUrls, 'account-hierarchy': subgraph.url }, logger: gatewayLog.logger });
     const token = await stack.login('north.admin@retail.example');
 

@@ -1,6 +1,7 @@
 import { Lexer, Source, TokenKind } from 'graphql';
 import { demoAccount } from '@platform/demo-data';
-import { principalKeyEnvironment, startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { principalKeyEnvironment } from '@platform/testing';
 import { getIntrospectionQuery } from 'graphql';
 import { OPERATION_LIMITS } from '../limits';
 import { errorCodes, request } from './http-client';

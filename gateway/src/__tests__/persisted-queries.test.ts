@@ -1,5 +1,5 @@
 import { demoAccount } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { sha256 } from './extra-gateway';
 import { errorCodes, request, withGraphQLParams } from './http-client';
 

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import { DEMO_ACCOUNTS, demoAccount, demoUser, type DemoAccount } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { readCommittedSupergraph } from '../supergraph';
 import { request } from './http-client';
 

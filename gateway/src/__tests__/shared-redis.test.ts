@@ -1,4 +1,4 @@
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { randomRedisPrefix, reachableRedisUrl, sha256, startExtraGateway, type ExtraGateway } from './extra-gateway';
 import { errorCodes, request } from './http-client';
 

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { GATEWAY_ISSUER, jose, PRINCIPAL_HEADER, PrincipalSigner, serviceIssuer, type Principal } from '@platform/authz';
 import { generatePrincipalKeyPair, requirePrivateKey, SUBGRAPH_NAMES, type Ed25519Jwk, type SubgraphName } from '@platform/config';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { postGraphQL, startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { postGraphQL } from '@platform/testing';
 
 /** A token with any claims and header, signed with any key: what an attacker holding that key could send. */
 async function craftToken(key: Ed25519Jwk, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {

@@ -1,5 +1,6 @@
 import { demoAccount } from '@platform/demo-data';
-import { codeOf, startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf } from '@platform/testing';
 
 /**
  * A suspended account is read-only for its members and the members of every account below it:

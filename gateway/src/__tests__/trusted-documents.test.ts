@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { demoAccount } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { sha256, startExtraGateway, type ExtraGateway } from './extra-gateway';
 import { errorCodes, request, withGraphQLParams } from './http-client';
 

@@ -1,11 +1,11 @@
-import { createDataSource, type QueryCounter } from '@platform/db';
+import { createDataSource, type DataSourceOverrides } from '@platform/db';
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-CreateAccounts';
 import { CreateHierarchyActivityLog1763800030100 } from './migrations/1763800030100-CreateHierarchyActivityLog';
 import { CreateHierarchyOutbox1763800090100 } from './migrations/1763800090100-CreateHierarchyOutbox';
 
 export const SCHEMA = 'hierarchy';
 
-export function createHierarchyDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter } = {}) {
+export function createHierarchyDataSource(url: string, options: DataSourceOverrides = {}) {
   return createDataSource({
     url,
     schema: SCHEMA,

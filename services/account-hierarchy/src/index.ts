@@ -1,16 +1,16 @@
 import path from 'node:path';
-import type { SubgraphDefinition } from '@platform/server';
-import { createHierarchyContext, type HierarchyContext } from './context';
+import { defineSubgraph, readTypeDefs } from '@platform/server';
+import { createHierarchyContext } from './context';
+import { createHierarchyDataSource, SCHEMA } from './data-source';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { seedHierarchyDemo } from './seed';
 
-export { createHierarchyDataSource, SCHEMA as HIERARCHY_SCHEMA } from './data-source';
-export { seedHierarchyDemo } from './seed';
-
-export const hierarchySubgraph: SubgraphDefinition<HierarchyContext> = {
+export const service = defineSubgraph({
   name: 'account-hierarchy',
-  serviceDir: path.join(__dirname, '..'),
-  resolvers: resolvers as SubgraphDefinition<HierarchyContext>['resolvers'],
-  permissions,
+  databaseSchema: SCHEMA,
+  modules: [{ name: 'accounts', typeDefs: readTypeDefs(path.join(__dirname, '..'), 'schema.graphql'), resolvers, permissions }],
+  createDataSource: createHierarchyDataSource,
   createContext: createHierarchyContext,
-};
+  seed: seedHierarchyDemo,
+});

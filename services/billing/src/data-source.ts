@@ -1,4 +1,4 @@
-import { createDataSource, type QueryCounter } from '@platform/db';
+import { createDataSource, type DataSourceOverrides } from '@platform/db';
 import { CreateBalances1763800000003 } from './migrations/1763800000003-CreateBalances';
 import { CreateCreditLedger1763800010001 } from './migrations/1763800010001-CreateCreditLedger';
 import { CreateBillingOutbox1763800090200 } from './migrations/1763800090200-CreateBillingOutbox';
@@ -6,7 +6,7 @@ import { CreateBillingActivityLog1763800070000 } from './migrations/176380007000
 
 export const SCHEMA = 'billing';
 
-export function createBillingDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter } = {}) {
+export function createBillingDataSource(url: string, options: DataSourceOverrides = {}) {
   return createDataSource({
     url,
     schema: SCHEMA,

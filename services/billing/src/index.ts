@@ -1,19 +1,22 @@
 import path from 'node:path';
-import type { SubgraphDefinition } from '@platform/server';
-import { createBillingContext, type BillingContext } from './context';
+import { defineSubgraph, readTypeDefs } from '@platform/server';
+import { createBillingContext } from './context';
+import { createBillingDataSource, SCHEMA } from './data-source';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { seedBillingDemo } from './seed';
+import { startBillingSweeper } from './sweeper';
 
-export { createBillingDataSource, SCHEMA as BILLING_SCHEMA } from './data-source';
-export { seedBillingDemo } from './seed';
-export { startBillingSweeper, sweepBilling } from './sweeper';
+export { sweepBilling } from './sweeper';
 export { CreditService } from './credit-service';
 export { reconcileLedger } from './ledger';
 
-export const billingSubgraph: SubgraphDefinition<BillingContext> = {
+export const service = defineSubgraph({
   name: 'billing',
-  serviceDir: path.join(__dirname, '..'),
-  resolvers: resolvers as SubgraphDefinition<BillingContext>['resolvers'],
-  permissions,
+  databaseSchema: SCHEMA,
+  modules: [{ name: 'billing', typeDefs: readTypeDefs(path.join(__dirname, '..'), 'schema.graphql'), resolvers, permissions }],
+  createDataSource: createBillingDataSource,
   createContext: createBillingContext,
-};
+  seed: seedBillingDemo,
+  jobs: [{ name: 'reservation-sweeper', start: ({ dataSource, config, logger }) => startBillingSweeper(dataSource, config, logger) }],
+});

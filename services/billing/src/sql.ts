@@ -1,5 +1,5 @@
+import type { Sql as DbSql } from '@platform/db';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Queryable } from '@platform/authz';
 
 /** Raw SQL with rows back for every statement kind (TypeORM returns [rows, count] for UPDATE). */
 export interface Sql {
@@ -34,6 +34,6 @@ export function sqlOf(dataSource: DataSource): Sql {
 }
 
 /** The `query` shape shared modules (@platform/authz, @platform/audit) take, over the same connection. */
-export function queryableOf(db: Sql): Queryable {
+export function queryableOf(db: Sql): DbSql {
   return { query: (sql, params) => db.rows(sql, params) };
 }

@@ -1,5 +1,6 @@
+import type { Sql } from '@platform/db';
 import { appendActivity } from '@platform/audit';
-import type { AccountChain, Principal, Queryable } from '@platform/authz';
+import type { AccountChain, Principal } from '@platform/authz';
 import type { IdentityContext } from './context';
 import { SCHEMA } from './data-source';
 
@@ -14,7 +15,7 @@ export interface ActivityDetails {
 }
 
 /** Writes identity's activity-log entry for `action` (the mutation name) inside `transaction`. */
-export function recordActivity(transaction: Queryable, ctx: IdentityContext, chain: AccountChain | null, action: string, details: ActivityDetails = {}) {
+export function recordActivity(transaction: Sql, ctx: IdentityContext, chain: AccountChain | null, action: string, details: ActivityDetails = {}) {
   return appendActivity(transaction, SCHEMA, {
     principal: details.principal ?? ctx.principal,
     treeId: chain?.rootId ?? null,

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { SubgraphRequestContext } from '@platform/server';
 import { loginThrottleFor, type LoginThrottle } from './login-throttle';
-import { OutboxMailSender, type MailSender } from './mail-sender';
+import { OutboxMailSender, type MailSender } from '@platform/mail';
 import {
   AccessRepository,
   type ApiKeyRow,
@@ -48,7 +48,7 @@ export function createIdentityContext(base: SubgraphRequestContext, dataSource: 
     dataSource,
     identity,
     accessRepository,
-    mailSender: new OutboxMailSender(base.config.internalSigningSecret, base.logger),
+    mailSender: new OutboxMailSender('identity', base.config.internalSigningSecret, base.logger),
     loginThrottle: loginThrottleFor(dataSource, base.config, base.logger),
     selfUserIds: new Set(base.access.userId ? [base.access.userId] : []),
     loaders: {

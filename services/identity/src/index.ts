@@ -1,19 +1,20 @@
 import path from 'node:path';
-import type { SubgraphDefinition } from '@platform/server';
-import { createIdentityContext, type IdentityContext } from './context';
+import { defineSubgraph, readTypeDefs } from '@platform/server';
+import { createIdentityContext } from './context';
+import { createIdentityDataSource, SCHEMA } from './data-source';
 import { closeLoginThrottle } from './login-throttle';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { seedIdentityDemo } from './seed';
 
-export { createIdentityDataSource, SCHEMA as IDENTITY_SCHEMA } from './data-source';
-export { seedIdentityDemo } from './seed';
-export { hashPassword, hashPasswordLegacyScrypt } from './passwords';
+export { hashPassword, hashPasswordLegacyScrypt, verifyPassword } from './passwords';
 
-export const identitySubgraph: SubgraphDefinition<IdentityContext> = {
+export const service = defineSubgraph({
   name: 'identity',
-  serviceDir: path.join(__dirname, '..'),
-  resolvers: resolvers as SubgraphDefinition<IdentityContext>['resolvers'],
-  permissions,
+  databaseSchema: SCHEMA,
+  modules: [{ name: 'identity', typeDefs: readTypeDefs(path.join(__dirname, '..'), 'schema.graphql'), resolvers, permissions }],
+  createDataSource: createIdentityDataSource,
   createContext: createIdentityContext,
+  seed: seedIdentityDemo,
   stop: closeLoginThrottle,
-};
+});

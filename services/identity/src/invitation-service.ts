@@ -70,6 +70,7 @@ export class InvitationService {
       });
       if (!created) throw new AppError('ALREADY_EXISTS', 'An open invitation for this email exists already; revoke it first');
       await this.ctx.mailSender.send(manager, {
+        accountId: chain.id,
         to: normalisedEmail,
         subject: existingUser ? 'You have been invited to another account' : 'You have been invited',
         template: 'invitation',

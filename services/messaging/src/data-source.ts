@@ -1,4 +1,4 @@
-import { createDataSource, type QueryCounter } from '@platform/db';
+import { createDataSource, type DataSourceOverrides } from '@platform/db';
 import { CreateMessages1763800000002 } from './migrations/1763800000002-CreateMessages';
 import { MessagingCore1763800050000 } from './migrations/1763800050000-MessagingCore';
 import { CreateUsageRollups1763800900000 } from './migrations/1763800900000-CreateUsageRollups';
@@ -7,6 +7,6 @@ import { MessagingFeatures1763801100000 } from './migrations/1763801100000-Messa
 
 export const SCHEMA = 'messaging';
 
-export function createMessagingDataSource(url: string, options: { poolSize?: number; queryCounter?: QueryCounter } = {}) {
+export function createMessagingDataSource(url: string, options: DataSourceOverrides = {}) {
   return createDataSource({ url, schema: SCHEMA, migrations: [CreateMessages1763800000002, MessagingCore1763800050000, CreateUsageRollups1763800900000, CreateWebhooksAndOutbox1763800090000, MessagingFeatures1763801100000], applicationName: 'messaging', ...options });
 }

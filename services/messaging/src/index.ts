@@ -1,26 +1,56 @@
 import path from 'node:path';
-import type { SubgraphDefinition } from '@platform/server';
-import { createMessagingContext, type MessagingContext } from './context';
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { defineSubgraph, readTypeDefs, type SubgraphRequestContext } from '@platform/server';
+import { createMessagingContext } from './context';
+import { createMessagingDataSource, SCHEMA } from './data-source';
+import { featurePermissions, featureResolvers, featureRoutes } from './features';
+import { linksOfMessages } from './features/short-links';
 import { permissions } from './permissions';
+import { startMessagingBackgroundJobs } from './pipeline/worker';
+import { reportingPermissions, reportingResolvers, reportingRoutes } from './reporting';
+import { UsageLoaders } from './reporting/usage-loader';
 import { resolvers } from './resolvers';
-import { withWebhooks } from './webhooks';
-import { mergeTypeMaps, reportingPermissions, reportingResolvers, reportingRoutes, withReportingContext } from './reporting';
-import { featurePermissions, featureResolvers, featureRoutes, withFeaturesContext } from './features';
+import { seedMessagingDemo } from './seed';
+import { startWebhookDispatcher } from './webhooks';
+import { webhookPermissions } from './webhooks/permissions';
+import { webhookResolvers } from './webhooks/resolvers';
+import { WebhookService } from './webhooks/webhook-service';
 
-export { createMessagingDataSource, SCHEMA as MESSAGING_SCHEMA } from './data-source';
-export { seedMessagingDemo } from './seed';
-export { startWebhookDispatcher, withWebhookDispatcher, WebhookDispatcher } from './webhooks';
-export { startMessagingBackgroundJobs, createDeliveryWorker, DeliveryWorker, runDeliveryLoop } from './pipeline/worker';
+export { WebhookDispatcher, startWebhookDispatcher } from './webhooks';
+export { createDeliveryWorker, DeliveryWorker, runDeliveryLoop } from './pipeline/worker';
 export { countSmsParts } from './sms-encoding';
 export { nextAllowedInstant, localDate } from './sending-window';
-export { applyUsage, rebuildUsage, type UsageChange } from './reporting';
-export { readMessagingMailOutbox, INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './features';
+export { applyUsage, applyUsageChanges, rebuildUsage, type UsageChange } from './reporting';
+export { INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './features';
 
-export const messagingSubgraph = withWebhooks<MessagingContext>({
+const serviceDir = path.join(__dirname, '..');
+
+function createContext(base: SubgraphRequestContext, dataSource: DataSource) {
+  return {
+    ...createMessagingContext(base, dataSource),
+    dataSource,
+    usage: new UsageLoaders(base.access, dataSource),
+    features: { linksByMessageId: new DataLoader((ids: readonly string[]) => linksOfMessages(dataSource, ids)) },
+    webhooks: new WebhookService(dataSource, base),
+  };
+}
+
+export const service = defineSubgraph({
   name: 'messaging',
-  serviceDir: path.join(__dirname, '..'),
-  resolvers: mergeTypeMaps(mergeTypeMaps(resolvers, reportingResolvers), featureResolvers) as SubgraphDefinition<MessagingContext>['resolvers'],
-  permissions: mergeTypeMaps(mergeTypeMaps(permissions, reportingPermissions), featurePermissions),
-  createContext: withFeaturesContext(withReportingContext(createMessagingContext)),
-  httpRoutes: (dataSource, config, logger) => ({ ...reportingRoutes(dataSource, config, logger), ...featureRoutes(dataSource, config, logger) }),
+  databaseSchema: SCHEMA,
+  modules: [
+    { name: 'messaging', typeDefs: readTypeDefs(serviceDir, 'schema.graphql'), resolvers, permissions },
+    { name: 'features', typeDefs: readTypeDefs(serviceDir, 'features.graphql'), resolvers: featureResolvers, permissions: featurePermissions, routes: ({ dataSource, config, logger }) => featureRoutes(dataSource, config, logger) },
+    { name: 'reporting', typeDefs: readTypeDefs(serviceDir, 'reporting.graphql'), resolvers: reportingResolvers, permissions: reportingPermissions, routes: ({ dataSource, config, logger }) => reportingRoutes(dataSource, config, logger) },
+    { name: 'webhooks', typeDefs: readTypeDefs(serviceDir, 'webhooks.graphql'), resolvers: webhookResolvers, permissions: webhookPermissions },
+  ],
+  createDataSource: createMessagingDataSource,
+  createContext,
+  seed: seedMessagingDemo,
+  calls: ['billing'],
+  jobs: [
+    { name: 'delivery-worker', start: ({ dataSource, config, logger }) => startMessagingBackgroundJobs(dataSource, config, logger) },
+    { name: 'webhook-dispatcher', start: ({ dataSource, config, logger }) => startWebhookDispatcher(dataSource, config, logger) },
+  ],
 });

@@ -1,5 +1,6 @@
+import type { Sql } from '@platform/db';
 import crypto from 'node:crypto';
-import type { Principal, Queryable } from '@platform/authz';
+import type { Principal } from '@platform/authz';
 
 /**
  * The activity log (SPEC I9): an append-only table `<schema>.activity_log` in EVERY subgraph's own
@@ -138,7 +139,7 @@ function entryHash(fields: HashedFields): string {
  * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by an advisory
  * lock held until the transaction ends.
  */
-export async function appendActivity(db: Queryable, schema: string, input: ActivityInput): Promise<{ id: string; seq: number; hash: string }> {
+export async function appendActivity(db: Sql, schema: string, input: ActivityInput): Promise<{ id: string; seq: number; hash: string }> {
   const s = assertSchema(schema);
   const treeId = (input.treeId ?? PLATFORM_TREE_ID).toLowerCase();
   await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`activity_log:${s}:${treeId}`]);
@@ -206,7 +207,7 @@ export interface ActivityLogVerification {
  * fails its own hash, a deleted one leaves a gap and a broken link, reordered rows fail their
  * hashes (seq is hashed), and deleted newest rows disagree with the head table.
  */
-export async function verifyActivityLog(db: Queryable, schema: string, treeId?: string): Promise<ActivityLogVerification> {
+export async function verifyActivityLog(db: Sql, schema: string, treeId?: string): Promise<ActivityLogVerification> {
   const s = assertSchema(schema);
   const rows: (Omit<HashedFields, 'occurred_at'> & { occurred_at: Date; hash: string })[] = await db.query(
     `SELECT id, tree_id, seq::text AS seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
@@ -241,7 +242,7 @@ export async function verifyActivityLog(db: Queryable, schema: string, treeId?: 
 }
 
 /** Schemas that hold an activity log today (the union the identity subgraph reads). */
-export async function activityLogSchemas(db: Queryable): Promise<string[]> {
+export async function activityLogSchemas(db: Sql): Promise<string[]> {
   const rows: { table_schema: string }[] = await db.query(
     `SELECT table_schema FROM information_schema.tables WHERE table_name = 'activity_log' AND table_type = 'BASE TABLE' ORDER BY table_schema`,
   );

@@ -1,1 +1,2 @@
 export * from './activity-log';
+export * from './mutate';

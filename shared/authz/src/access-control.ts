@@ -1,13 +1,8 @@
 import DataLoader from 'dataloader';
+import type { Sql } from '@platform/db';
 import { AppError, errors, isUuid } from '@platform/errors';
 import { effectivePermissions, isPermission, roleDefaults, type Permission, type Role } from './permissions';
 import type { Principal } from './principal';
-
-/** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
-export interface Queryable {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
 
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
 
@@ -99,7 +94,7 @@ export function rowToChain(row: {
 }
 
 /** Chains of the given accounts in one statement (outside a request, e.g. in a transaction). */
-export async function loadAccountChains(db: Queryable, ids: readonly string[]): Promise<Map<string, AccountChain>> {
+export async function loadAccountChains(db: Sql, ids: readonly string[]): Promise<Map<string, AccountChain>> {
   const valid = ids.filter(isUuid);
   const rows: Parameters<typeof rowToChain>[0][] = valid.length ? await db.query(CHAIN_SQL, [valid]) : [];
   return new Map(rows.map((row) => [row.id, rowToChain(row)]));
@@ -112,7 +107,7 @@ export async function loadAccountChains(db: Queryable, ids: readonly string[]): 
  * so the chain cannot change before the caller commits: what it counts or holds on this chain is
  * committed on the chain the account really had. `db` must be a transaction.
  */
-export async function lockChainForSpending(db: Queryable, accountId: string): Promise<AccountChain | null> {
+export async function lockChainForSpending(db: Sql, accountId: string): Promise<AccountChain | null> {
   if (!isUuid(accountId)) return null;
   // A move never changes an account's root, so the lock is found from the root alone; the chain is read after it.
   const locked: unknown[] = await db.query(
@@ -131,7 +126,7 @@ export const samePath = (a: readonly string[], b: readonly string[]): boolean =>
  * absent from the map. With loadAccountChains and the settings readers of account-settings.ts,
  * the only way another subgraph reads `hierarchy.*`.
  */
-export async function loadAccountNames(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+export async function loadAccountNames(db: Sql, ids: readonly string[]): Promise<Map<string, string>> {
   const valid = [...new Set(ids.filter(isUuid))];
   const rows: { id: string; name: string }[] = valid.length ? await db.query(`SELECT id, name FROM hierarchy.accounts WHERE id = ANY($1::uuid[])`, [valid]) : [];
   return new Map(rows.map((row) => [row.id, row.name]));
@@ -154,7 +149,7 @@ export class AccessControl {
 
   constructor(
     readonly principal: Principal,
-    private readonly db: Queryable,
+    private readonly db: Sql,
   ) {
     this.chains = new DataLoader(async (ids) => {
       const byId = await loadAccountChains(this.db, ids);

@@ -1,5 +1,6 @@
+import type { Sql } from '@platform/db';
 import crypto from 'node:crypto';
-import type { Queryable } from './access-control';
+
 import { ANONYMOUS, type Principal } from './principal';
 
 /** Opaque secrets (session tokens, later API keys) are stored only as their SHA-256. */
@@ -76,7 +77,7 @@ const API_KEY_SQL = `
  * Resolves the bearer credential of a request into a principal. Unknown, expired or revoked
  * credentials answer null (the gateway refuses with UNAUTHENTICATED).
  */
-export async function authenticateBearer(db: Queryable, token: string): Promise<Principal | null> {
+export async function authenticateBearer(db: Sql, token: string): Promise<Principal | null> {
   if (token.startsWith(`${SESSION_TOKEN_PREFIX}_`) && token.length < 200) {
     const rows: { id: string; user_id: string; acting_account_id: string | null }[] = await db.query(
       `SELECT s.id, s.user_id, s.acting_account_id

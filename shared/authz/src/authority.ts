@@ -1,5 +1,6 @@
+import type { Sql } from '@platform/db';
 import { AppError } from '@platform/errors';
-import { AccessControl, type AccountChain, type Queryable } from './access-control';
+import { AccessControl, type AccountChain } from './access-control';
 import { roleRank, type Role } from './permissions';
 
 /** A role held on an account (a membership or an API key's scope); null role ranks below every role. */
@@ -32,7 +33,7 @@ export function hasAuthorityOver(caller: readonly AuthorityGrant[], target: read
  */
 export async function assertAuthorityOver(
   access: AccessControl,
-  db: Queryable,
+  db: Sql,
   chain: AccountChain,
   targetUserId: string,
   targetGrants: readonly AuthorityGrant[] = [],

@@ -20,6 +20,7 @@
  */
 import { PRINCIPAL_HEADER, PrincipalSigner, serviceIssuer, type Principal } from '@platform/authz';
 import type { Ed25519Jwk } from '@platform/config';
+import { AppError } from '@platform/errors';
 
 export interface ReserveCreditInput {
   /** the sending account (spending entity) */
@@ -57,18 +58,6 @@ export interface BillingClient {
   release(reservationId: string): Promise<CreditReservation>;
 }
 
-/** Thrown by the client with the billing subgraph's extensions.code (e.g. INSUFFICIENT_CREDIT). */
-export class BillingError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly extensions: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'BillingError';
-  }
-}
-
 export interface BillingClientOptions {
   /** the billing subgraph's GraphQL URL */
   url: string;
@@ -99,7 +88,7 @@ const RESERVATION_FIELDS = 'id accountId userId units capturedUnits status expir
 /**
  * The HTTP client of the contract above. Each call is one GraphQL request to the billing subgraph
  * signed as a SERVICE principal (never through the gateway: the mutations are @inaccessible there).
- * Refusals throw BillingError with the subgraph's extensions.code.
+ * Refusals throw billing's registered AppError (same code and extensions).
  */
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   const principal: Principal = { kind: 'SERVICE', id: options.serviceName ?? 'messaging', actingAccountId: null, sessionId: null };
@@ -118,15 +107,12 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     try {
       body = JSON.parse(text);
     } catch {
-      throw new BillingError('INTERNAL_SERVER_ERROR', `Billing answered ${response.status} with a non-JSON body`);
+      throw new AppError('INTERNAL_SERVER_ERROR', `Billing answered ${response.status} with a non-JSON body`);
     }
     const error = body.errors?.[0];
-    if (error) {
-      const { code, ...extensions } = error.extensions ?? {};
-      throw new BillingError(typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR', error.message, extensions);
-    }
+    if (error) throw AppError.fromRemote(error);
     const result = body.data?.[field];
-    if (!result) throw new BillingError('INTERNAL_SERVER_ERROR', `Billing answered without ${field}`);
+    if (!result) throw new AppError('INTERNAL_SERVER_ERROR', `Billing answered without ${field}`);
     return result;
   };
   return {

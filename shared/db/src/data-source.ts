@@ -39,6 +39,9 @@ export interface DataSourceOptions {
   applicationName?: string;
 }
 
+/** What a caller of a subgraph's data source may set (its schema and migrations are the subgraph's). */
+export type DataSourceOverrides = Pick<DataSourceOptions, 'poolSize' | 'queryCounter' | 'applicationName'>;
+
 export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -62,22 +65,4 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 export async function migrate(dataSource: DataSource, schema: string): Promise<void> {
   await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   await dataSource.runMigrations({ transaction: 'each' });
-}
-
-/** Anything that runs SQL: a TypeORM DataSource, EntityManager or QueryRunner. */
-export interface SqlRunner {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
-
-/**
- * The rows of a statement. TypeORM answers UPDATE and DELETE (even with RETURNING) with
- * `[rows, affectedCount]` instead of the rows; this gives the rows for every kind of statement.
- */
-export async function queryRows<T>(db: SqlRunner, sql: string, parameters?: unknown[]): Promise<T[]> {
-  const result = await db.query(sql, parameters);
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return result as T[];
 }

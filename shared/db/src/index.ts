@@ -1,3 +1,5 @@
 export * from './data-source';
+export * from './sql';
+export * from './cursor';
 export * from './embedded-postgres';
 export * from './test-database';

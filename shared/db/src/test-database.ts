@@ -13,13 +13,19 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Creates a throwaway database with a random name on the server of serverUrl. */
-export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
+const NAME_PATTERN = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Creates a throwaway database with a random name on the server of serverUrl, empty or as a copy
+ * of `template` (a database made by `createTemplateDatabase`).
+ */
+export async function createTestDatabase(serverUrl: string, options: { template?: string } = {}): Promise<TestDatabase> {
   const name = `test_${crypto.randomBytes(6).toString('hex')}`;
+  if (options.template !== undefined && !NAME_PATTERN.test(options.template)) throw new Error(`Invalid template name ${options.template}`);
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.query(options.template ? `CREATE DATABASE "${name}" TEMPLATE "${options.template}" STRATEGY FILE_COPY` : `CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
   }
@@ -36,6 +42,36 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
           if (rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/**
+ * Makes a template database: `prepare` fills it (migrations, demo data), then it is closed to
+ * connections so that any number of `createTestDatabase({ template })` copy it at once.
+ */
+export async function createTemplateDatabase(serverUrl: string, name: string, prepare: (url: string) => Promise<void>): Promise<{ name: string; drop(): Promise<void> }> {
+  if (!NAME_PATTERN.test(name)) throw new Error(`Invalid template name ${name}`);
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await prepare(withDatabase(serverUrl, name));
+    await admin.query(`ALTER DATABASE "${name}" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    drop: async () => {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`ALTER DATABASE "${name}" WITH IS_TEMPLATE false`);
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await client.end();

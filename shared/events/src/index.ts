@@ -1,5 +1,6 @@
+import type { Sql } from '@platform/db';
 import crypto from 'node:crypto';
-import { loadAccountChains, type Queryable } from '@platform/authz';
+import { loadAccountChains } from '@platform/authz';
 
 /**
  * Platform events and the transactional outbox (SPEC M10).
@@ -81,7 +82,7 @@ function assertSchema(schema: string): string {
  * with includeSubAccounts, its ancestors'). Basic-user and restricted-contact rules (SPEC I6) do not
  * apply to webhooks: an endpoint is configured by an admin of the account (`webhooks` permission).
  */
-export async function publishEvent(db: Queryable, schema: string, event: PlatformEventInput): Promise<PlatformEvent> {
+export async function publishEvent(db: Sql, schema: string, event: PlatformEventInput): Promise<PlatformEvent> {
   const s = assertSchema(schema);
   if (!isEventType(event.type)) throw new Error(`Unknown event type ${event.type}; add it to EVENT_TYPES`);
   let path = event.accountPath ? [...event.accountPath] : undefined;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { AppError, errors, findIllFormedString } from '@platform/errors';
+import { AppError, errors, findIllFormedString, httpStatusOf } from '@platform/errors';
 import type { Logger } from './logger';
 
 export interface RunningServer {
@@ -38,14 +38,6 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 }
 
 export type HttpRoute = (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>;
-
-const HTTP_STATUS: Partial<Record<string, number>> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  BAD_REQUEST: 400,
-  RATE_LIMITED: 429,
-  PAYLOAD_TOO_LARGE: 413,
-};
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -101,7 +93,7 @@ export function sendRefusal(response: http.ServerResponse, error: AppError): voi
   const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
   const retryAfter = extensions.retryAfterSeconds;
   const headers: Record<string, string> = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {};
-  sendJson(response, HTTP_STATUS[error.code] ?? 400, { errors: [{ message: error.message, extensions: { ...extensions, code: error.code } }] }, headers);
+  sendJson(response, httpStatusOf(error.code), { errors: [{ message: error.message, extensions: { ...extensions, code: error.code } }] }, headers);
 }
 
 export function sendJson(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -110,7 +102,7 @@ export function sendJson(response: http.ServerResponse, status: number, body: un
   response.end(text);
 }
 
-export function sendGraphQLError(response: http.ServerResponse, code: string, message: string, status = HTTP_STATUS[code] ?? 400, headers: Record<string, string> = {}): void {
+export function sendGraphQLError(response: http.ServerResponse, code: string, message: string, status = httpStatusOf(code), headers: Record<string, string> = {}): void {
   sendJson(response, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 

@@ -5,9 +5,10 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { applyMiddleware } from 'graphql-middleware';
-import { parse, type DocumentNode } from 'graphql';
+import { concatAST, parse, type DocumentNode } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import type { DataSource } from 'typeorm';
+import type { DataSourceOverrides } from '@platform/db';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, PrincipalVerifier, TRUSTED_SERVICE_CALLERS, type Principal } from '@platform/authz';
 import { formatError } from '@platform/errors';
@@ -22,47 +23,108 @@ export interface SubgraphRequestContext extends BaseContext {
   config: PlatformConfig;
 }
 
+/** What a service's parts are given: its data source, the configuration and its logger. */
+export interface ServiceDependencies {
+  dataSource: DataSource;
+  config: PlatformConfig;
+  logger: Logger;
+}
+
+/**
+ * One domain module of a subgraph: its part of the SDL (`<module>.graphql` beside it), the
+ * resolvers and shield rules of those types, and the HTTP routes it answers besides /graphql.
+ */
+export interface SubgraphModule {
+  name: string;
+  typeDefs: DocumentNode;
+  // Resolver maps are typed by each module against its generated resolver types; here they are only merged.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers?: Record<string, any>;
+  permissions?: IRules;
+  /** HTTP routes besides /graphql; they authenticate their requests themselves. */
+  routes?(dependencies: ServiceDependencies): Record<string, HttpRoute>;
+}
+
+/** A timer or loop that runs beside a subgraph (a delivery worker, a sweeper); stopped before its pool closes. */
+export interface BackgroundJob {
+  name: string;
+  start(dependencies: ServiceDependencies): { stop(): Promise<void> };
+}
+
 export interface SubgraphDefinition<TContext extends SubgraphRequestContext> {
   name: SubgraphName;
-  /** The service's folder: its SDL is `schema.graphql` plus any other `*.graphql` file beside it. */
-  serviceDir: string;
-  resolvers: GraphQLResolverMap<TContext>;
-  permissions: IRules;
+  /** the PostgreSQL schema this subgraph owns: it writes nowhere else */
+  databaseSchema: string;
+  /** in order; the first holds the `extend schema @link` of federation */
+  modules: SubgraphModule[];
+  /** The subgraph's pool, with its schema and migrations (its `data-source.ts`). */
+  createDataSource(url: string, options?: DataSourceOverrides): DataSource;
   /** Adds the subgraph's own per-request loaders to the shared context. */
   createContext(base: SubgraphRequestContext, dataSource: DataSource): TContext;
-  /** HTTP routes besides /graphql; they authenticate their requests themselves. */
-  httpRoutes?(dataSource: DataSource, config: PlatformConfig, logger: Logger): Record<string, HttpRoute>;
+  /** The demo data (npm start, tests); idempotent. */
+  seed(dataSource: DataSource): Promise<void>;
+  jobs?: BackgroundJob[];
+  /** Subgraphs it calls itself (not through the gateway): started before it, their real URLs in its config. */
+  calls?: SubgraphName[];
   /** Runs when the server has stopped: releases what the subgraph opened for this data source (e.g. a Redis connection). */
   stop?(dataSource: DataSource): Promise<void>;
 }
 
-/**
- * A subgraph's SDL: `schema.graphql` (which holds the federation @link) followed by the other
- * `*.graphql` files of the service folder, so a feature can keep its types in a file of its own.
- */
-export function readSubgraphSdl(serviceDir: string): string {
-  const files = fs
-    .readdirSync(serviceDir)
-    .filter((file) => file.endsWith('.graphql') && file !== 'schema.graphql')
-    .sort();
-  return ['schema.graphql', ...files].map((file) => fs.readFileSync(path.join(serviceDir, file), 'utf8')).join('\n');
+/** A subgraph as the composition root, the gateway's build and the test kit see it. */
+export interface Subgraph {
+  name: SubgraphName;
+  databaseSchema: string;
+  modules: SubgraphModule[];
+  /** the subgraph's SDL: its modules' typeDefs in order */
+  typeDefs: DocumentNode;
+  jobs: BackgroundJob[];
+  calls: SubgraphName[];
+  createDataSource(url: string, options?: DataSourceOverrides): DataSource;
+  createContext(base: SubgraphRequestContext, dataSource: DataSource): SubgraphRequestContext;
+  seed(dataSource: DataSource): Promise<void>;
+  stop?(dataSource: DataSource): Promise<void>;
 }
 
-export function loadTypeDefs(serviceDir: string): DocumentNode {
-  return parse(readSubgraphSdl(serviceDir));
+export function defineSubgraph<TContext extends SubgraphRequestContext>(definition: SubgraphDefinition<TContext>): Subgraph {
+  return {
+    name: definition.name,
+    databaseSchema: definition.databaseSchema,
+    modules: definition.modules,
+    typeDefs: concatAST(definition.modules.map((module) => module.typeDefs)),
+    jobs: definition.jobs ?? [],
+    calls: definition.calls ?? [],
+    createDataSource: definition.createDataSource,
+    createContext: definition.createContext,
+    seed: definition.seed,
+    stop: definition.stop,
+  };
 }
 
-export function buildSubgraph<TContext extends SubgraphRequestContext>(definition: SubgraphDefinition<TContext>) {
-  const typeDefs = loadTypeDefs(definition.serviceDir);
-  const schema = buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
-  const rules = { ...federationRules, ...definition.permissions } as IRules;
-  for (const [type, typeRules] of Object.entries(federationRules)) {
-    const own = (definition.permissions as Record<string, unknown>)[type];
-    if (own && typeof own === 'object' && typeof typeRules === 'object') {
-      (rules as Record<string, unknown>)[type] = { ...typeRules, ...own };
+/** A module's SDL file, read once when the module is defined. */
+export function readTypeDefs(directory: string, file: string): DocumentNode {
+  return parse(fs.readFileSync(path.join(directory, file), 'utf8'));
+}
+
+const isFieldMap = (value: unknown) => value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+
+/** Shield rules of several modules, merged per type (a type's fields may come from several modules). */
+export function mergeRules(rulesOfModules: (IRules | undefined)[]): IRules {
+  const merged: Record<string, unknown> = {};
+  for (const rules of rulesOfModules) {
+    for (const [type, rule] of Object.entries(rules ?? {})) {
+      const existing = merged[type];
+      if (existing && isFieldMap(existing) && isFieldMap(rule)) merged[type] = { ...(existing as object), ...(rule as object) };
+      else if (existing) throw new Error(`Two modules set the shield rule of ${type}`);
+      else merged[type] = rule;
     }
   }
-  return { typeDefs, schema: applyMiddleware(schema, buildShield(rules)) };
+  return merged as IRules;
+}
+
+export function buildSubgraph(subgraph: Subgraph) {
+  const schema = buildSubgraphSchema(subgraph.modules.map((module) => ({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> })));
+  const rules = mergeRules([federationRules, ...subgraph.modules.map((module) => module.permissions)]);
+  return { typeDefs: subgraph.typeDefs, schema: applyMiddleware(schema, buildShield(rules)) };
 }
 
 export interface StartSubgraphOptions {
@@ -84,21 +146,18 @@ const mutationAccessPlugin: ApolloServerPlugin<SubgraphRequestContext> = {
 };
 
 /** Starts one subgraph over HTTP; every request must carry a valid principal token (SPEC G2). */
-export async function startSubgraph<TContext extends SubgraphRequestContext>(
-  definition: SubgraphDefinition<TContext>,
-  options: StartSubgraphOptions,
-): Promise<RunningServer> {
+export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOptions): Promise<RunningServer> {
   const { config, dataSource } = options;
-  const logger = options.logger ?? createLogger(definition.name, config.logLevel);
-  const { schema } = buildSubgraph(definition);
+  const logger = options.logger ?? createLogger(subgraph.name, config.logLevel);
+  const { schema } = buildSubgraph(subgraph);
   const tokens = config.principalTokens;
   const principals = await PrincipalVerifier.create({
-    audience: definition.name,
+    audience: subgraph.name,
     gatewayPublicKeys: tokens.gatewayPublicKeys,
-    servicePublicKeys: Object.fromEntries((TRUSTED_SERVICE_CALLERS[definition.name] ?? []).map((caller) => [caller, caller === 'messaging' ? tokens.messagingPublicKeys : []])),
+    servicePublicKeys: Object.fromEntries((TRUSTED_SERVICE_CALLERS[subgraph.name] ?? []).map((caller) => [caller, caller === 'messaging' ? tokens.messagingPublicKeys : []])),
     maxTtlSeconds: tokens.ttlSeconds,
   });
-  const apollo = new ApolloServer<TContext>({
+  const apollo = new ApolloServer<SubgraphRequestContext>({
     schema,
     // The process entries own shutdown (drain, then close pools); Apollo's own signal handlers would race them.
     stopOnTerminationSignals: false,
@@ -112,14 +171,14 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
   });
   await apollo.start();
 
-  const handler = createGraphQLHandler<TContext>({
+  const handler = createGraphQLHandler<SubgraphRequestContext>({
     apollo,
     logger,
     ready: async () => {
       await dataSource.query('SELECT 1');
       return true;
     },
-    routes: definition.httpRoutes?.(dataSource, config, logger),
+    routes: Object.assign({}, ...subgraph.modules.map((module) => module.routes?.({ dataSource, config, logger }) ?? {})),
     buildContext: async (request, requestId) => {
       const principal = await principals.verify(request.headers[PRINCIPAL_HEADER] as string | undefined);
       const base: SubgraphRequestContext = {
@@ -129,14 +188,14 @@ export async function startSubgraph<TContext extends SubgraphRequestContext>(
         logger,
         config,
       };
-      return definition.createContext(base, dataSource);
+      return subgraph.createContext(base, dataSource);
     },
   });
-  const port = options.port ?? config.subgraphPorts[definition.name];
+  const port = options.port ?? config.subgraphPorts[subgraph.name];
   const server = await listen(handler, port, config.host, async () => {
     await apollo.stop();
-    await definition.stop?.(dataSource);
+    await subgraph.stop?.(dataSource);
   }, { shutdownTimeoutMs: config.shutdownTimeoutSeconds * 1000 });
-  logger.info({ url: server.url }, `${definition.name} subgraph listening`);
+  logger.info({ url: server.url }, `${subgraph.name} subgraph listening`);
   return server;
 }

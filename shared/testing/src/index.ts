@@ -1,3 +1,4 @@
-export * from './platform';
-export * from './test-stack';
+export * from './graphql-client';
+export * from './principal-keys';
+export * from './log-capture';
 export * from './generate-tree';

@@ -1,5 +1,6 @@
 import { demoUser } from '@platform/demo-data';
-import { insertAccountTree, startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { insertAccountTree } from '@platform/testing';
 
 describe('cross-subgraph tree query batching (SPEC H4, AUTHZ)', () => {
   let stack: TestStack;

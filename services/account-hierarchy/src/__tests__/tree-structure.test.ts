@@ -1,5 +1,6 @@
 import { demoAccount } from '@platform/demo-data';
-import { startTestStack, type TestStack, codeOf } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf } from '@platform/testing';
 
 const CREATE = `mutation($parentId: ID!, $name: String!) { createSubAccount(input: { parentId: $parentId, name: $name }) { id depth parent { id } } }`;
 const MOVE = `mutation($id: ID!, $to: ID!) { moveAccount(id: $id, newParentId: $to) { id depth parent { id } } }`;

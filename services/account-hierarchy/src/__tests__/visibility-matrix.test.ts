@@ -1,5 +1,5 @@
 import { DEMO_ACCOUNTS, DEMO_MESSAGES, DEMO_USERS, demoAccount, demoUser, type DemoAccount, type DemoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 
 /**
  * SPEC H3/I2 as an oracle independent of the authz module: a user sees an account iff one of

@@ -1,5 +1,6 @@
+import type { Sql } from '@platform/db';
 import type { EntityManager } from 'typeorm';
-import { loadSettingOverrides, type AccountStatus, type Queryable } from '@platform/authz';
+import { loadSettingOverrides, type AccountStatus } from '@platform/authz';
 import type { SettingName, SettingValues } from '../settings';
 
 export interface AccountRow {
@@ -18,7 +19,7 @@ const COLUMNS = 'id, parent_id, root_id, path, depth, name, status, created_at';
 export const MAX_DEPTH = 5;
 
 export class AccountRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Sql) {}
 
   findByIds(ids: readonly string[]): Promise<AccountRow[]> {
     return this.db.query(`SELECT ${COLUMNS} FROM hierarchy.accounts WHERE id = ANY($1::uuid[])`, [ids]);

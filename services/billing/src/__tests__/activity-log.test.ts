@@ -1,6 +1,6 @@
 import { verifyActivityLog } from '@platform/audit';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { billingClientFor } from './billing-test-kit';
 
 jest.setTimeout(60_000);

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AccessControl } from '@platform/authz';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import { requirePrivateKey } from '@platform/config';
-import type { TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/platform/testing';
 import { createBillingDataSource } from '../data-source';
 import { CreditService } from '../credit-service';
 import { reconcileLedger } from '../ledger';

@@ -1,6 +1,7 @@
-import { BillingError, type BillingClient, type CreditReservation } from '@platform/billing-client';
+import type { BillingClient, CreditReservation } from '@platform/billing-client';
+import { AppError } from '@platform/errors';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { billingClientFor, expectConsistentLedger, openBillingProcess } from './billing-test-kit';
 
 /**
@@ -60,9 +61,9 @@ describe('credit reservations under concurrency (SPEC B3)', () => {
       Array.from({ length: n }, (_, i) =>
         client
           .reserve({ accountId: store, userId: user, units: 1 + (i % 3), idempotencyKey: `round-${round}-${i}`, reference: `batch-${round}-${i}` })
-          .then((r): CreditReservation | BillingError => r)
+          .then((r): CreditReservation | AppError => r)
           .catch((error: unknown) => {
-            if (error instanceof BillingError) return error;
+            if (error instanceof AppError) return error;
             throw error;
           }),
       ),
@@ -95,8 +96,8 @@ describe('credit reservations under concurrency (SPEC B3)', () => {
 
       // Act
       const results = await reserveMany(round);
-      const granted = results.filter((r): r is CreditReservation => !(r instanceof BillingError));
-      const refused = results.filter((r): r is BillingError => r instanceof BillingError);
+      const granted = results.filter((r): r is CreditReservation => !(r instanceof AppError));
+      const refused = results.filter((r): r is AppError => r instanceof AppError);
       const heldUnits = granted.reduce((sum, r) => sum + r.units, 0);
       const captured = await settle(granted);
 
@@ -137,7 +138,7 @@ describe('credit reservations under concurrency (SPEC B3)', () => {
       reserveMany(100),
       Promise.all(processes.map((p) => p.credit.renewDueUserLimits())),
     ]);
-    const granted = results.filter((r): r is CreditReservation => !(r instanceof BillingError));
+    const granted = results.filter((r): r is CreditReservation => !(r instanceof AppError));
     const captured = await settle(granted);
     await Promise.all(processes.map((p) => p.dataSource.destroy()));
 

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { BillingError, type BillingClient } from '@platform/billing-client';
+import type { BillingClient } from '@platform/billing-client';
+import { AppError } from '@platform/errors';
 import { demoAccount } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { sweepBilling } from '../sweeper';
 import { billingClientFor, count, expectConsistentLedger, openBillingProcess } from './billing-test-kit';
 
@@ -39,7 +40,7 @@ describe('credit reservations: idempotency, expiry, crashes (SPEC B2, B3)', () =
     // Act
     const answers = await Promise.all(Array.from({ length: 50 }, () => client.reserve(input)));
     const captures = await Promise.all(Array.from({ length: 20 }, () => client.capture(answers[0].id)));
-    const reused = await client.reserve({ ...input, units: 8 }).catch((error: BillingError) => error);
+    const reused = await client.reserve({ ...input, units: 8 }).catch((error: AppError) => error);
 
     // Assert
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
@@ -47,8 +48,8 @@ describe('credit reservations: idempotency, expiry, crashes (SPEC B2, B3)', () =
     expect(captures[0]).toMatchObject({ status: 'CAPTURED', capturedUnits: 7 });
     expect((await stack.sql.query(`SELECT count(*)::int AS n FROM billing.reservations WHERE idempotency_key = 'replayed-key'`)).rows[0].n).toBe(1);
     expect((await balanceOf(hq)).units).toBe(before.units - 7);
-    expect(reused).toBeInstanceOf(BillingError);
-    expect((reused as BillingError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(reused).toBeInstanceOf(AppError);
+    expect((reused as AppError).code).toBe('IDEMPOTENCY_KEY_REUSED');
     await expectConsistentLedger(stack);
   });
 
@@ -63,13 +64,13 @@ describe('credit reservations: idempotency, expiry, crashes (SPEC B2, B3)', () =
     // Act
     const sweep = await sweepBilling(sweeper.dataSource, stack.config);
     await sweeper.dataSource.destroy();
-    const late = await client.capture(reservation.id).catch((error: BillingError) => error);
+    const late = await client.capture(reservation.id).catch((error: AppError) => error);
 
     // Assert
     expect(sweep.releasedReservations).toBe(1);
     const { rows } = await stack.sql.query(`SELECT status FROM billing.reservations WHERE id = $1`, [reservation.id]);
     expect(rows[0].status).toBe('EXPIRED');
-    expect((late as BillingError).code).toBe('RESERVATION_EXPIRED');
+    expect((late as AppError).code).toBe('RESERVATION_EXPIRED');
     expect(await balanceOf(hq)).toEqual(before);
     await expectConsistentLedger(stack);
   });

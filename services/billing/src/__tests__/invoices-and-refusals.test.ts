@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { billingClientFor, count, expectConsistentLedger } from './billing-test-kit';
 
 jest.setTimeout(60_000);

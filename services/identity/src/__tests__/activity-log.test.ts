@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse, type ObjectTypeDefinitionNode, type StringValueNode, type EnumValueNode } from 'graphql';
 import { verifyActivityLog } from '@platform/audit';
 import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf, invitationTokenFor, queryable } from './helpers';
 import { beginSso, startIssuer } from './oidc-issuer';
 

@@ -1,5 +1,5 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf } from './helpers';
 
 const CREATE = `mutation($accountId: ID!, $name: String!, $role: Role, $permissions: [String!], $expiresAt: String) {

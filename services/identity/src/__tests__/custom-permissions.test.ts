@@ -1,6 +1,6 @@
 import { PERMISSIONS } from '@platform/authz';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf } from './helpers';
 
 const SET = `mutation($id: ID!, $granted: [String!]!, $revoked: [String!]!) {

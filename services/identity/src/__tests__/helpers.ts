@@ -1,13 +1,14 @@
-import type { Queryable } from '@platform/authz';
-import type { TestStack } from '@platform/testing';
-import { readMailOutbox } from '../mail-sender';
 
-/** stack.sql (a pg Pool) as the rows-returning Queryable the platform's helpers take. */
-export const queryable = (stack: TestStack): Queryable => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
+import type { Sql } from '@platform/db';
+import type { TestStack } from '@platform/platform/testing';
+import { readMailOutbox } from '@platform/mail';
+
+/** stack.sql (a pg Pool) as the rows-returning Sql the platform's helpers take. */
+export const queryable = (stack: TestStack): Sql => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
 
 /** The newest invitation token mailed to `email`, read from the sealed outbox as a recipient would. */
 export async function invitationTokenFor(stack: TestStack, email: string): Promise<string> {
-  const [message] = await readMailOutbox(queryable(stack), stack.config.internalSigningSecret, email);
+  const [message] = await readMailOutbox(queryable(stack), 'identity', stack.config.internalSigningSecret, email);
   const match = message && /Invitation token: (inv_[0-9A-Za-z]+)/.exec(message.text);
   if (!match) throw new Error(`No invitation mailed to ${email}`);
   return match[1];

@@ -1,5 +1,6 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack, codeOf } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf } from '@platform/testing';
 import { hashPasswordLegacyScrypt } from '../passwords';
 import { invitationTokenFor } from './helpers';
 

@@ -1,5 +1,5 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf, countRows, invitationTokenFor } from './helpers';
 
 const INVITE = `mutation($accountId: ID!, $email: String!, $role: Role!, $permissions: [String!]) {

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import { demoUser, DEMO_PASSWORD } from '@platform/demo-data';
 import { createLogger, startSubgraph, type RunningServer } from '@platform/server';
-import { postGraphQL, SERVICES, startTestStack, type GraphQLResponse, type TestStack } from '@platform/testing';
+import { SUBGRAPHS } from '@platform/platform';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { postGraphQL, type GraphQLResponse } from '@platform/testing';
 import { randomRedisPrefix, reachableRedisUrl, startExtraGateway, type ExtraGateway } from '../../../../gateway/src/__tests__/extra-gateway';
 import { LOGIN_THROTTLE } from '../login-throttle';
 import { codeOf } from './helpers';
@@ -112,10 +114,10 @@ describe('the failed sign-in counters are shared by every identity server throug
   beforeAll(async () => {
     const redisUrl = await reachableRedisUrl();
     stack = await startTestStack({ env: { TRUST_PROXY: 'true', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: randomRedisPrefix() } });
-    const dataSource = SERVICES.identity.createDataSource(stack.database.url, { poolSize: 2 });
+    const dataSource = SUBGRAPHS.identity.createDataSource(stack.database.url, { poolSize: 2 });
     await dataSource.initialize();
     closeSecondPool = () => dataSource.destroy();
-    secondIdentity = await startSubgraph(SERVICES.identity.definition, { config: stack.config, dataSource, port: 0, logger: createLogger('identity', 'silent') });
+    secondIdentity = await startSubgraph(SUBGRAPHS.identity, { config: stack.config, dataSource, port: 0, logger: createLogger('identity', 'silent') });
     secondGateway = await startExtraGateway(stack, stack.config, { subgraphUrls: { ...stack.subgraphUrls, identity: secondIdentity.url } });
   });
   afterAll(async () => {

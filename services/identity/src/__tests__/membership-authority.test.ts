@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf } from './helpers';
 
 const SET_LIMITS = `mutation($id: ID!, $limits: MembershipLimitsInput!) {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/platform/testing';
 import { jose } from '@platform/authz';
 
 /** A local OIDC issuer: discovery document and JWKS on port 0, keys made here. */

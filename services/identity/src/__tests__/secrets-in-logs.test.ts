@@ -1,5 +1,6 @@
 import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
-import { LogCapture, startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { LogCapture } from '@platform/testing';
 import { invitationTokenFor } from './helpers';
 
 describe('no plaintext secret in the logs (SPEC I4, I7, M10; G5)', () => {

@@ -1,5 +1,5 @@
 import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { jose } from '@platform/authz';
 import { codeOf, countRows, invitationTokenFor } from './helpers';
 import { BEGIN_SSO, beginSso, startIssuer } from './oidc-issuer';

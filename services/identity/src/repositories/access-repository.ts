@@ -1,5 +1,4 @@
-import { queryRows } from '@platform/db';
-import type { Queryable } from '@platform/authz';
+import { queryRows, type Sql } from '@platform/db';
 
 export type InvitationStatus = 'PENDING' | 'SENT' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED' | 'REVOKED';
 
@@ -72,7 +71,7 @@ const MANIFEST_SELECT = `
 
 /** Invitations, API keys, partner apps and SSO configurations (SPEC I4, I7, I8, G3). */
 export class AccessRepository {
-  constructor(private readonly db: Queryable) {}
+  constructor(private readonly db: Sql) {}
 
   async insertInvitation(values: {
     accountId: string;

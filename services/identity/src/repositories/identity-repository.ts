@@ -1,5 +1,5 @@
-import type { Queryable } from '@platform/authz';
-import { queryRows } from '@platform/db';
+
+import { queryRows, type Sql } from '@platform/db';
 
 export interface UserRow {
   id: string;
@@ -33,7 +33,7 @@ const MEMBERSHIP_COLUMNS =
   'id, user_id, account_id, role, status, granted_permissions, revoked_permissions, allowed_sender_ids, contact_access, contact_groups, created_at';
 
 export class IdentityRepository {
-  constructor(readonly db: Queryable) {}
+  constructor(readonly db: Sql) {}
 
   async findUserByEmail(email: string): Promise<UserRow | null> {
     const rows: UserRow[] = await this.db.query(`SELECT ${USER_COLUMNS} FROM identity.users WHERE email = $1`, [email]);

@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createBillingClient } from '@platform/billing-client';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack, codeOf as code } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf as code } from '@platform/testing';
 import { createMessagingDataSource } from '../data-source';
 import { createDeliveryWorker, type DeliveryWorker } from '../pipeline/worker';
 

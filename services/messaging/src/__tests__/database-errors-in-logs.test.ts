@@ -1,5 +1,6 @@
 import { demoAccount } from '@platform/demo-data';
-import { codeOf, LogCapture, startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf, LogCapture } from '@platform/testing';
 
 describe('an unexpected database error is logged with its statement, not its values (issue 12, item 19)', () => {
   let stack: TestStack;

@@ -1,5 +1,6 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack, codeOf as code } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf as code } from '@platform/testing';
 
 jest.setTimeout(120_000);
 

@@ -16,7 +16,8 @@ import {
 } from 'graphql';
 import { readCommittedSupergraph } from '@platform/gateway';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { codeOf, startTestStack, type GraphQLResponse, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { codeOf, type GraphQLResponse } from '@platform/testing';
 
 jest.setTimeout(120_000);
 

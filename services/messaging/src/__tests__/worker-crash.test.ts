@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 
 jest.setTimeout(180_000);
 

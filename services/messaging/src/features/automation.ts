@@ -7,7 +7,7 @@ import type { MessagingContext } from '../context';
 import { mutate, requireActiveChain, requireSeesNumbers } from '../services/access';
 import { send } from '../services/send';
 import { emailAddressOf } from './email-to-sms';
-import { queueMail } from './mail-outbox';
+import { OutboxMailSender } from '@platform/mail';
 import { accountServiceContext } from './service-context';
 
 /**
@@ -190,7 +190,7 @@ export async function evaluateAutomation(tx: EntityManager, ctx: MessagingContex
       );
       outcome = recent ? 'RATE_LIMITED' : 'PENDING';
     } else if (rule.action === 'FORWARD_EMAIL') {
-      await queueMail(tx, ctx.config.internalSigningSecret, {
+      await new OutboxMailSender('messaging', ctx.config.internalSigningSecret).send(tx, {
         accountId: chain.id,
         to: rule.forward_email!,
         subject: `SMS from ${inbound.phone}`,

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { DataSource } from 'typeorm';
 import { loadAccountChains, loadEffectiveSettingsAlongPath } from '@platform/authz';
 import type { PlatformConfig } from '@platform/config';
-import { AppError, assertId, errors, findIllFormedString } from '@platform/errors';
+import { AppError, assertId, errors, findIllFormedString, httpStatusOf } from '@platform/errors';
 import { queryRows } from '@platform/db';
 import { sendJson, type Logger } from '@platform/server';
 import type { MessagingContext } from '../context';
@@ -136,18 +136,6 @@ export const EmailToSmsService = {
   },
 };
 
-const REFUSAL_STATUS: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  EMAIL_TO_SMS_DISABLED: 403,
-  EMAIL_SENDER_NOT_REGISTERED: 403,
-  ACCOUNT_SUSPENDED: 403,
-  ACCOUNT_CLOSED: 403,
-  SENDER_NOT_ALLOWED: 403,
-  INSUFFICIENT_CREDIT: 402,
-  OUTSIDE_LIMIT: 429,
-  IDEMPOTENCY_KEY_REUSED: 409,
-};
-
 function readJson(request: http.IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -171,7 +159,7 @@ function readJson(request: http.IncomingMessage): Promise<unknown> {
 }
 
 const refuse = (response: http.ServerResponse, code: string, message: string) =>
-  sendJson(response, REFUSAL_STATUS[code] ?? (code === 'PAYLOAD_TOO_LARGE' ? 413 : 400), { errors: [{ message, extensions: { code } }] });
+  sendJson(response, httpStatusOf(code), { errors: [{ message, extensions: { code } }] });
 
 /** POST /inbound/email (proxied by the gateway). */
 export function inboundEmailRoute(dataSource: DataSource, config: PlatformConfig, logger: Logger) {

@@ -2,15 +2,14 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { allow, isAuthenticated } from '@platform/authz';
 import type { PlatformConfig } from '@platform/config';
-import type { Logger, SubgraphRequestContext } from '@platform/server';
+import type { Logger } from '@platform/server';
 import type { MessagingContext } from '../context';
 import type { MessageRow } from '../services/messages';
 import { AutomationService, type RuleInput, type RuleRow } from './automation';
 import { EmailToSmsService, inboundEmailRoute, INBOUND_EMAIL_PATH, type SenderRow } from './email-to-sms';
-import { batchClicks, linksOfMessages, shortLinkRoute, SHORT_LINK_PATH_PREFIX, SHORT_LINK_ROUTE, type LinkRow } from './short-links';
+import { batchClicks, shortLinkRoute, SHORT_LINK_PATH_PREFIX, SHORT_LINK_ROUTE, type LinkRow } from './short-links';
 import { parsePlaceholders, TemplateService, type TemplateRow } from './templates';
 
-export { readMessagingMailOutbox } from './mail-outbox';
 export { INBOUND_EMAIL_PATH, SECRET_HEADER as EMAIL_TO_SMS_SECRET_HEADER } from './email-to-sms';
 
 /**
@@ -20,12 +19,6 @@ export { INBOUND_EMAIL_PATH, SECRET_HEADER as EMAIL_TO_SMS_SECRET_HEADER } from 
  */
 export interface FeaturesContext {
   features: { linksByMessageId: DataLoader<string, LinkRow[]> };
-}
-
-export function withFeaturesContext<TContext extends SubgraphRequestContext>(
-  createContext: (base: SubgraphRequestContext, dataSource: DataSource) => TContext,
-): (base: SubgraphRequestContext, dataSource: DataSource) => TContext & FeaturesContext {
-  return (base, dataSource) => ({ ...createContext(base, dataSource), features: { linksByMessageId: new DataLoader((ids) => linksOfMessages(dataSource, ids)) } });
 }
 
 /** The HTTP routes besides /graphql: `GET /l/<code>` (short links) and `POST /inbound/email`. */

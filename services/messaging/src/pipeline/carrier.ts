@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import type { Queryable } from '@platform/authz';
+
 import type { MessagingSettings } from '@platform/config';
-import { queryRows } from '@platform/db';
+import { queryRows, type Sql } from '@platform/db';
 
 /** One SMS handed to a carrier; `messageId` is the idempotency key of the call (SPEC M3). */
 export interface OutboundSms {
@@ -37,7 +37,7 @@ export interface Carrier {
    * Carriers that keep their receipts in PostgreSQL (the loopback) hand over the due ones inside the
    * caller's transaction, so a receipt is applied exactly once. HTTP providers push receipts instead.
    */
-  takeDueReceipts?(tx: Queryable, limit: number): Promise<DeliveryReceipt[]>;
+  takeDueReceipts?(tx: Sql, limit: number): Promise<DeliveryReceipt[]>;
 }
 
 export interface LoopbackOptions {
@@ -59,7 +59,7 @@ export class LoopbackCarrier implements Carrier {
   readonly name = 'loopback';
 
   constructor(
-    private readonly db: Queryable,
+    private readonly db: Sql,
     private readonly options: LoopbackOptions,
   ) {}
 
@@ -95,7 +95,7 @@ export class LoopbackCarrier implements Carrier {
    * recorded SENT (a slow answer, or a worker killed in between whose lease has yet to pass), and a
    * receipt handed over then would be lost (receipts change only SENT messages).
    */
-  async takeDueReceipts(tx: Queryable, limit: number): Promise<DeliveryReceipt[]> {
+  async takeDueReceipts(tx: Sql, limit: number): Promise<DeliveryReceipt[]> {
     // queryRows: TypeORM answers an UPDATE … RETURNING with [rows, count]
     const rows = await queryRows<{ message_id: string; outcome: DeliveryOutcome }>(
       tx,
@@ -132,7 +132,7 @@ export class HttpCarrier implements Carrier {
 }
 
 /** `overrides.loopbackSendDelayMs`: see LoopbackOptions.sendDelayMs (the worker's --loopback-send-delay-ms). */
-export function createCarrier(db: Queryable, settings: MessagingSettings, overrides: { loopbackSendDelayMs?: number } = {}): Carrier {
+export function createCarrier(db: Sql, settings: MessagingSettings, overrides: { loopbackSendDelayMs?: number } = {}): Carrier {
   if (settings.carrier === 'http') return new HttpCarrier(settings.carrierHttpUrl!);
   return new LoopbackCarrier(db, {
     receiptDelayMs: settings.loopbackReceiptDelayMs,

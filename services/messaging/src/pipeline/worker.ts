@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { requirePrivateKey, type PlatformConfig } from '@platform/config';
 import { queryRows } from '@platform/db';
-import { BillingError, createBillingClient, type BillingClient } from '@platform/billing-client';
+import { AppError } from '@platform/errors';
+import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import type { Logger } from '@platform/server';
 import { appendActivity } from '@platform/audit';
 import { loadAccountChains } from '@platform/authz';
@@ -128,8 +129,8 @@ export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?
  * Billing answers that will not change by retrying: the batch's credit can never be captured.
  * Anything else (billing unreachable, an internal error) is retried next round.
  */
-const isFinalRefusal = (error: unknown): error is BillingError =>
-  error instanceof BillingError && !['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'UNAUTHENTICATED'].includes(error.code);
+const isFinalRefusal = (error: unknown): error is AppError =>
+  error instanceof AppError && !['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'UNAUTHENTICATED'].includes(error.code);
 
 export async function settleBatch(
   dataSource: DataSource,
@@ -142,7 +143,7 @@ export async function settleBatch(
     [batch.id],
   );
   let state: 'CAPTURED' | 'RELEASED' | 'FAILED' = 'CAPTURED';
-  let refusal: BillingError | null = null;
+  let refusal: AppError | null = null;
   if (units === 0) {
     await billing.release(batch.reservation_id);
     state = 'RELEASED';

@@ -1,3 +1,4 @@
+import type { Sql } from '@platform/db';
 import type { EntityManager } from 'typeorm';
 import { loadAccountChains } from '@platform/authz';
 
@@ -24,12 +25,6 @@ export interface UsageChange {
 }
 
 export type ApplyUsage = (manager: EntityManager, changes: UsageChange[]) => Promise<void>;
-
-/** Anything that runs SQL inside the caller's transaction (an EntityManager or a QueryRunner). */
-interface SqlRunner {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
 
 /** The same lock key as messaging.move_account_usage: sends hold it shared, a move exclusively. */
 const LOCK_TREES_SQL = `
@@ -79,7 +74,7 @@ export const applyUsage: ApplyUsage = async (manager, changes) => {
   await applyUsageChanges(manager, changes);
 };
 
-export async function applyUsageChanges(db: SqlRunner, changes: readonly UsageChange[]): Promise<void> {
+export async function applyUsageChanges(db: Sql, changes: readonly UsageChange[]): Promise<void> {
   const summed = new Map<string, UsageChange>();
   for (const change of changes) {
     if (!DAY_PATTERN.test(change.day)) throw new Error(`applyUsage: day must be YYYY-MM-DD, got ${change.day}`);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { loadEffectiveSettingsAlongPath, lockChainForSpending, samePath, type AccountChain } from '@platform/authz';
-import { BillingError, type CreditReservation } from '@platform/billing-client';
-import { AppError, assertId, errors } from '@platform/errors';
+import type { CreditReservation } from '@platform/billing-client';
+import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
 import { queryRows } from '@platform/db';
 import type { MessagingContext } from '../context';
 import { isCountryCode, toE164 } from '../phone';
@@ -185,10 +185,11 @@ async function sendOnChain(ctx: MessagingContext, input: SendInput, action: Send
       // A concurrent request with the same key may have been accepted meanwhile: its answer stands.
       const concurrent = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
       if (concurrent) return concurrent;
-      if (error instanceof BillingError) {
+      if (error instanceof AppError) {
         if (error.code === 'CHAIN_CHANGED') throw chainChanged();
-        const code = error.code in { INSUFFICIENT_CREDIT: 1, IDEMPOTENCY_KEY_REUSED: 1, ACCOUNT_SUSPENDED: 1, ACCOUNT_CLOSED: 1 } ? (error.code as 'INSUFFICIENT_CREDIT') : 'INTERNAL_SERVER_ERROR';
-        throw new AppError(code, error.message, await visibleLimitDetails(ctx, chain, error.extensions));
+        // Billing's refusals of the send itself reach the client (their limit details trimmed to what it may see); a refusal of messaging's own signature is an internal fault.
+        if (!SENDER_FACING_BILLING_CODES.has(error.code)) throw new AppError('INTERNAL_SERVER_ERROR', error.message);
+        throw new AppError(error.code, error.message, await visibleLimitDetails(ctx, chain, error.extensions as Record<string, unknown>));
       }
       throw error;
     }
@@ -260,6 +261,8 @@ class ConcurrentReplay extends Error {}
  * whether it is the account's own or an ancestor's; an ancestor's id is kept only for callers who
  * can see that ancestor (SPEC H3).
  */
+const SENDER_FACING_BILLING_CODES = new Set<ErrorCode>(['INSUFFICIENT_CREDIT', 'IDEMPOTENCY_KEY_REUSED', 'ACCOUNT_SUSPENDED', 'ACCOUNT_CLOSED']);
+
 async function visibleLimitDetails(ctx: MessagingContext, chain: AccountChain, extensions: Record<string, unknown>): Promise<Record<string, unknown>> {
   const limitAccountId = extensions.limitAccountId;
   if (typeof limitAccountId !== 'string') return extensions;

@@ -14,7 +14,7 @@ export interface TestMessage {
   costUnits?: number;
 }
 
-/** A pg client as the SqlRunner applyUsage expects (rows, not pg's result object); counts statements. */
+/** A pg client as the Sql applyUsage expects (rows, not pg's result object); counts statements. */
 export function runnerOf(client: PoolClient) {
   const runner = {
     statements: 0,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { demoUser } from '@platform/demo-data';
-import { createMessagingDataSource } from '@platform/messaging';
-import { insertAccountTree, startTestStack, type TestStack } from '@platform/testing';
+import { service as messaging } from '@platform/messaging';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+import { insertAccountTree } from '@platform/testing';
 import type { DataSource } from 'typeorm';
 import { rebuildUsage } from '../rebuild';
 import { acceptMessages, changeStatus, QUIET_STACK_ENV, rawSubtreeTotals } from './usage-fixtures';
@@ -33,7 +34,7 @@ describe('usage rollups equal raw sums (SPEC R1, property-based)', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ env: QUIET_STACK_ENV });
-    dataSource = createMessagingDataSource(stack.database.url, { poolSize: 1 });
+    dataSource = messaging.createDataSource(stack.database.url, { poolSize: 1 });
     await dataSource.initialize();
     token = await stack.login('hq.admin@retail.example');
   });

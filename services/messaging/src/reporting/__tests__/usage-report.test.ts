@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { acceptMessages, changeStatus, QUIET_STACK_ENV, rawSubtreeTotals } from './usage-fixtures';
 
 const USAGE = `query($id: ID!, $from: String!, $to: String!, $groupBy: [UsageGroupBy!], $includeDescendants: Boolean) {

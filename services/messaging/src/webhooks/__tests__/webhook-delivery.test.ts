@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import type { WebhookDispatcher } from '../dispatcher';
 import { nominalRetryDelayMs, retryDelayMs } from '../schedule';
 import { createEndpoint, createTestDispatcher, dispatchRound, ENDPOINT_FIELDS, FakeClock, publish, startReceiver, verifyStandardWebhook, type Receiver } from './webhook-kit';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import type { WebhookDispatcher } from '../dispatcher';
 import { createEndpoint, createTestDispatcher, FakeClock, publish, relayEverything, startReceiver, verifyStandardWebhook, type Receiver } from './webhook-kit';
 

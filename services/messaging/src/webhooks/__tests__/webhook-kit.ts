@@ -1,10 +1,11 @@
+import type { Sql } from '@platform/db';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import type { Queryable } from '@platform/authz';
+
 import { publishEvent, type EventType } from '@platform/events';
-import type { TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/platform/testing';
 import { createMessagingDataSource } from '../../data-source';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../dispatcher';
 import type { Clock } from '../schedule';
@@ -97,7 +98,7 @@ export class FakeClock implements Clock {
   }
 }
 
-export const queryable = (stack: TestStack): Queryable => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
+export const queryable = (stack: TestStack): Sql => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
 
 /** Publishes an event the way a subgraph does (a committed outbox row of its schema). */
 export async function publish(stack: TestStack, schema: string, type: EventType, accountId: string, data: Record<string, unknown> = {}) {

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createBillingClient } from '@platform/billing-client';
 import { ConfigError, loadConfig, requirePrivateKey } from '@platform/config';
 import { demoAccount, demoUser } from '@platform/demo-data';
-import { startTestStack, type TestStack } from '@platform/testing';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
 import type { WebhookDispatcher } from '../dispatcher';
 import { classifyAddress, parseWebhookUrl } from '../url-policy';
 import { createEndpoint, createTestDispatcher, dispatchRound, startReceiver, verifyStandardWebhook, type Receiver } from './webhook-kit';

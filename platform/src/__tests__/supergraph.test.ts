@@ -1,7 +1,8 @@
-import { composeSupergraph, readCommittedSupergraph } from '../supergraph';
+import { readCommittedSupergraph } from '@platform/gateway';
+import { composeSupergraph } from '../supergraph';
 
 describe('supergraph (SPEC G1)', () => {
-  it('the committed schema/supergraph.graphql equals a fresh composition of the four subgraphs', () => {
+  it('the committed schema/supergraph.graphql equals a fresh composition of the registered subgraphs', () => {
     // Arrange
     const committed = readCommittedSupergraph();
 

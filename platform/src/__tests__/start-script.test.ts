@@ -4,9 +4,9 @@ import path from 'node:path';
 import { loadConfig } from '@platform/config';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
 import { Pool } from 'pg';
-import { postGraphQL } from '../test-stack';
+import { postGraphQL } from '@platform/testing';
 
-const ROOT = path.join(__dirname, '..', '..', '..', '..');
+const ROOT = path.join(__dirname, '..', '..', '..');
 
 /**
  * A free port below Linux's ephemeral range (32768+): the other suites' servers (port 0) and every

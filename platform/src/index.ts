@@ -1,0 +1,5 @@
+export * from './registry';
+export * from './database';
+export * from './jobs';
+export * from './start-platform';
+export * from './supergraph';
