@@ -13,8 +13,8 @@ const swcTransform: Config['transform'] = {
       module: { type: 'commonjs' },
     },
   ],
-  // jose 6 ships ES modules only; the identity subgraph requires it (SSO, SPEC I8).
-  '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  // jose 6 (SSO, principal tokens) and auto-bind (graphql-codegen, the generated-types test) ship ES modules only.
+  '/node_modules/(jose|auto-bind)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
 
 const PACKAGES = [
@@ -40,7 +40,7 @@ const config: Config = {
     rootDir: `<rootDir>/${dir}`,
     testMatch: ['<rootDir>/src/**/__tests__/**/*.test.ts'],
     transform: swcTransform,
-    transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+    transformIgnorePatterns: ['/node_modules/(?!(jose|auto-bind)/)'],
     testEnvironment: 'node',
   })),
 };

@@ -110,7 +110,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await redis.connect();
     } catch (error) {
       redis.disconnect();
-      throw new Error(`REDIS_URL is set but Redis cannot be reached: ${(error as Error).message}`);
+      throw new Error(`REDIS_URL is set but Redis cannot be reached: ${(error as Error).message}`, { cause: error });
     }
   }
   const rateLimiter: RateLimiter = redis

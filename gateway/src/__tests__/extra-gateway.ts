@@ -93,7 +93,7 @@ export async function reachableRedisUrl(): Promise<string> {
   try {
     return await startPrivateRedis();
   } catch (error) {
-    throw new Error(`These tests need a Redis: set REDIS_URL, run one on 127.0.0.1:6379, or put redis-server on PATH (${(error as Error).message})`);
+    throw new Error(`These tests need a Redis: set REDIS_URL, run one on 127.0.0.1:6379, or put redis-server on PATH (${(error as Error).message})`, { cause: error });
   }
 }
 

@@ -111,7 +111,7 @@ export class MembershipService {
     } else if (input.allowedSenderIds?.length) {
       throw errors.badInput('allowedSenderIds must be empty when allSenderIds is true', 'allowedSenderIds');
     }
-    let contactGroups: ContactGroupGrantRow[] = [];
+    const contactGroups: ContactGroupGrantRow[] = [];
     if (input.contactAccess === 'SELECTED') {
       if (!input.contactGroups) throw errors.badInput('contactGroups is required when contactAccess is SELECTED', 'contactGroups');
       if (input.contactGroups.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} contact groups`, 'contactGroups');

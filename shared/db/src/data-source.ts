@@ -1,4 +1,4 @@
-import { DataSource, type Logger, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type Logger, type MigrationInterface, type MixedList } from 'typeorm';
 
 /** Counts SQL statements sent by the data sources it is attached to (tests assert batching). */
 export class QueryCounter {
@@ -30,10 +30,7 @@ export interface DataSourceOptions {
   url: string;
   /** The PostgreSQL schema this subgraph owns; it writes nowhere else. */
   schema: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  entities?: MixedList<Function | string | EntitySchema<any>>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  migrations?: MixedList<Function | string>;
+  migrations?: MixedList<(new () => MigrationInterface) | string>;
   poolSize?: number;
   queryCounter?: QueryCounter;
   applicationName?: string;
@@ -47,7 +44,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    entities: options.entities ?? [],
+    entities: [],
     migrations: options.migrations ?? [],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -3,3 +3,4 @@ export * from './logger';
 export * from './subgraph';
 export * from './process';
 export * from './rate-limit';
+export * from './scalars';

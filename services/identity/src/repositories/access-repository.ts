@@ -94,14 +94,14 @@ export class AccessRepository {
 
   /** Open invitations past their expiry become EXPIRED (so the email can be invited again). */
   async expireOpenInvitations(accountId: string, email: string): Promise<void> {
-    (await queryRows<any>(this.db, 
+    (await queryRows<unknown>(this.db, 
       `UPDATE identity.invitations SET status = 'EXPIRED' WHERE account_id = $1 AND email = $2 AND status IN ('PENDING', 'SENT') AND expires_at <= now()`,
       [accountId, email],
     ));
   }
 
   async markInvitationSent(id: string): Promise<InvitationRow> {
-    const rows: InvitationRow[] = (await queryRows<any>(this.db, 
+    const rows = (await queryRows<InvitationRow>(this.db, 
       `UPDATE identity.invitations SET status = 'SENT', sent_at = now() WHERE id = $1 AND status = 'PENDING' RETURNING ${INVITATION_COLUMNS}`,
       [id],
     ));
@@ -127,7 +127,7 @@ export class AccessRepository {
 
   /** Moves an open, unexpired invitation to `status`; null when another request got there first. */
   async respondToInvitation(id: string, status: 'ACCEPTED' | 'DECLINED' | 'REVOKED'): Promise<InvitationRow | null> {
-    const rows: InvitationRow[] = (await queryRows<any>(this.db, 
+    const rows = (await queryRows<InvitationRow>(this.db, 
       `UPDATE identity.invitations SET status = $2, responded_at = now()
         WHERE id = $1 AND status IN ('PENDING', 'SENT') AND ($2 = 'REVOKED' OR expires_at > now())
         RETURNING ${INVITATION_COLUMNS}`,
@@ -137,7 +137,7 @@ export class AccessRepository {
   }
 
   async linkInvitation(id: string, userId: string, membershipId: string): Promise<InvitationRow> {
-    const rows: InvitationRow[] = (await queryRows<any>(this.db, 
+    const rows = (await queryRows<InvitationRow>(this.db, 
       `UPDATE identity.invitations SET user_id = $2, membership_id = $3 WHERE id = $1 RETURNING ${INVITATION_COLUMNS}`,
       [id, userId, membershipId],
     ));
@@ -173,7 +173,7 @@ export class AccessRepository {
   }
 
   async revokeApiKey(id: string): Promise<ApiKeyRow | null> {
-    const rows: ApiKeyRow[] = (await queryRows<any>(this.db, 
+    const rows = (await queryRows<ApiKeyRow>(this.db, 
       `UPDATE identity.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${API_KEY_COLUMNS}`,
       [id],
     ));
@@ -233,7 +233,7 @@ export class AccessRepository {
   }
 
   async retireManifest(appId: string, version: number): Promise<number> {
-    const rows = (await queryRows<any>(this.db, 
+    const rows = (await queryRows<unknown>(this.db, 
       `UPDATE identity.partner_operations SET retired_at = now() WHERE app_id = $1 AND manifest_version = $2 AND retired_at IS NULL RETURNING operation_id`,
       [appId, version],
     ));
@@ -270,7 +270,7 @@ export class AccessRepository {
 
   /** Claims the domains for the configuration's tree; returns the domains another tree holds. */
   async claimSsoDomains(configurationId: string, treeId: string, domains: string[]): Promise<string[]> {
-    (await queryRows<any>(this.db, `DELETE FROM identity.sso_domains WHERE configuration_id = $1 AND domain <> ALL($2::text[])`, [configurationId, domains]));
+    (await queryRows<unknown>(this.db, `DELETE FROM identity.sso_domains WHERE configuration_id = $1 AND domain <> ALL($2::text[])`, [configurationId, domains]));
     await this.db.query(
       `INSERT INTO identity.sso_domains (domain, tree_id, configuration_id) SELECT d, $2, $3 FROM unnest($1::text[]) AS d
        ON CONFLICT (domain) DO UPDATE SET configuration_id = EXCLUDED.configuration_id WHERE identity.sso_domains.tree_id = EXCLUDED.tree_id`,

@@ -110,7 +110,7 @@ export class IdentityRepository {
     if (values.allowedSenderIds !== undefined) set('allowed_sender_ids', values.allowedSenderIds, '::uuid[]');
     if (values.contactAccess !== undefined) set('contact_access', values.contactAccess);
     if (values.contactGroups !== undefined) set('contact_groups', JSON.stringify(values.contactGroups), '::jsonb');
-    const rows: MembershipRow[] = (await queryRows<any>(this.db, 
+    const rows = (await queryRows<MembershipRow>(this.db, 
       `UPDATE identity.memberships SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${MEMBERSHIP_COLUMNS}`,
       params,
     ));
