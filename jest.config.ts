@@ -21,6 +21,7 @@ const PACKAGES = [
   'shared/config',
   'shared/errors',
   'shared/authz',
+  'shared/db',
   'platform',
   'services/account-hierarchy',
   'services/identity',

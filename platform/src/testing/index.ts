@@ -1,2 +1,3 @@
 export * from './test-stack';
+export * from './subgraph-server';
 export { templateDatabaseFor } from './templates';

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import { loadConfig, type PlatformConfig } from '@platform/config';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
 import { DEMO_PASSWORD } from '@platform/demo-data';
-import { postGraphQL, type GraphQLResponse } from '@platform/testing';
+import { postGraphQL, type GraphQLResponse, type TypedDocument } from '@platform/testing';
 import { prepareDatabase } from '../database';
 import { startPlatform, type RunningPlatform, type StartPlatformOptions } from '../start-platform';
 import { templateDatabaseFor } from './templates';
@@ -13,6 +13,7 @@ export interface TestStack extends RunningPlatform {
   database: TestDatabase;
   /** A direct pool to the suite's database, for arranging data and asserting what was written. */
   sql: Pool;
+  graphql<TData, TVariables extends Record<string, unknown>>(document: TypedDocument<TData, TVariables>, variables?: TVariables, token?: string): Promise<GraphQLResponse<TData>>;
   graphql<TData = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<TData>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Logs in through the gateway and returns the session token. */
   login(email: string, options?: { password?: string; accountId?: string }): Promise<string>;
@@ -44,8 +45,8 @@ export async function startTestStack(options: { seedDemo?: boolean; env?: Record
   }
   const running = platform;
   const pool = sql;
-  const graphql = <TData>(query: string, variables?: Record<string, unknown>, token?: string) =>
-    postGraphQL<TData>(running.gatewayUrl, { query, variables }, token ? { authorization: `Bearer ${token}` } : {});
+  const graphql = <TData>(document: string | TypedDocument<TData, Record<string, unknown>>, variables?: Record<string, unknown>, token?: string) =>
+    postGraphQL<TData>(running.gatewayUrl, { query: typeof document === 'string' ? document : document.query, variables }, token ? { authorization: `Bearer ${token}` } : {});
   return {
     ...running,
     config,
