@@ -164,7 +164,7 @@ const ENV_URL_VARIABLES: Record<SubgraphName, string> = {
   messaging: 'MESSAGING_URL',
   billing: 'BILLING_URL',
 };
-const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
+export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   'account-hierarchy': 4001,
   identity: 4002,
   messaging: 4003,
