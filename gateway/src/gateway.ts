@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, SESSION_TOKEN_PREFIX, type Principal } from '@platform/authz';
 import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
+import { withCors } from './cors';
 import { createGraphQLHandler, createLogger, listen, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
 import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
 import { EXPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes } from './exports-proxy';
@@ -201,8 +202,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Short links (/l/*) and email to SMS (/inbound/email): see exports-proxy.ts
   const messagingRoutes = admitted(proxyMessagingRoutes(options.subgraphUrls.messaging));
   const server = await listen(
-    (request, response) =>
+    withCors(settings.corsOrigins, (request, response) =>
       request.url?.startsWith(EXPORTS_PREFIX) ? exportsProxy(request, response) : isMessagingRoute(request.url) ? messagingRoutes(request, response) : handler(request, response),
+    ),
     options.port ?? config.gatewayPort,
     config.host,
     async () => {

@@ -121,7 +121,12 @@ export interface GatewaySettings {
   partnerOperationCacheTtlSeconds: number;
   /** The in-browser explorer at GET /graphql; never in production. */
   explorer: boolean;
+  /** Browser origins (`scheme://host[:port]`) allowed to call the gateway cross-origin, with credentials. */
+  corsOrigins: string[];
 }
+
+/** The reference portal's development server (Vite's default port). */
+export const PORTAL_DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 
 /** SPEC B3-B6. */
 export interface BillingSettings {
@@ -205,6 +210,24 @@ function principalTokenSettings(env: NodeJS.ProcessEnv, isProduction: boolean, p
     settings.messagingPublicKeys = [keys.messaging.publicJwk];
   }
   return settings;
+}
+
+/** CORS_ORIGINS: a comma-separated list of exact origins; unset → the portal's dev origins in development, none elsewhere. */
+function corsOrigins(raw: string | undefined, nodeEnv: NodeEnv, problems: string[]): string[] {
+  if (raw === undefined) return nodeEnv === 'development' ? PORTAL_DEV_ORIGINS : [];
+  const origins: string[] = [];
+  for (const entry of raw.split(',').map((value) => value.trim()).filter(Boolean)) {
+    let origin: string | null = null;
+    try {
+      const parsed = new URL(entry);
+      if ((parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.origin === entry.replace(/\/$/, '')) origin = parsed.origin;
+    } catch {
+      origin = null;
+    }
+    if (origin) origins.push(origin);
+    else problems.push(`CORS_ORIGINS must list origins such as https://portal.example.com, without path or wildcard (got "${entry}")`);
+  }
+  return origins;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -311,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       apqTtlSeconds: integer('APQ_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
       partnerOperationCacheTtlSeconds: integer('PARTNER_OPERATION_CACHE_TTL_SECONDS', 30, 0, 3600),
       explorer: false,
+      corsOrigins: corsOrigins(env.CORS_ORIGINS, nodeEnv, problems),
     },
     messaging: undefined as unknown as MessagingSettings,
     webhooks: undefined as unknown as WebhookSettings,
