@@ -27,6 +27,7 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly subgraph: SubgraphName,
     private readonly signer: PrincipalSigner,
     private readonly dataSource?: DataSource,
+    private readonly logger?: Logger,
   ) {
     // Node's fetch keeps connections to the subgraphs alive between requests.
     super({ url, fetcher: fetch as unknown as Fetcher });
@@ -51,6 +52,20 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       }
     }
     return response;
+  }
+
+  /**
+   * A subgraph that cannot be reached (or answers 5xx) fails the fields it serves with
+   * SERVICE_UNAVAILABLE naming it, never with the fetch's own text; the rest of the answer stands.
+   * Another HTTP refusal is rethrown as the registered error its body carries.
+   */
+  override didEncounterError(error: Error, _request: unknown, response?: { status: number }): never {
+    if (!response || response.status >= 500) {
+      this.logger?.warn({ err: error, subgraph: this.subgraph, status: response?.status }, 'subgraph unavailable');
+      throw new AppError('SERVICE_UNAVAILABLE', `The ${this.subgraph} service is unavailable; retry later`, { service: this.subgraph, retryable: true });
+    }
+    const body = (error as { extensions?: { response?: { body?: { errors?: { message?: string; extensions?: Record<string, unknown> }[] } } } }).extensions?.response?.body;
+    throw AppError.fromRemote(body?.errors?.[0] ?? { message: 'The subgraph refused the request' });
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -124,7 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined),
+      new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined, logger),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
