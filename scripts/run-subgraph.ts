@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { startSubgraphJobs, SUBGRAPHS } from '@platform/platform';
-import { createLogger, startSubgraph, stopOnSignals } from '@platform/server';
+import { createLogger, Metrics, startMetricsServer, startSubgraph, stopOnSignals } from '@platform/server';
 
 async function main(): Promise<void> {
   const name = process.argv[2] as SubgraphName;
@@ -16,11 +16,14 @@ async function main(): Promise<void> {
   const subgraph = SUBGRAPHS[name];
   const dataSource = subgraph.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
   await dataSource.initialize();
-  const server = await startSubgraph(subgraph, { config, dataSource, logger });
+  const metrics = new Metrics();
+  const server = await startSubgraph(subgraph, { config, dataSource, logger, metrics });
+  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host) : null;
   const jobs = await startSubgraphJobs(subgraph, config.databaseUrl, config, logger);
 
   stopOnSignals(logger, async () => {
     await server.close();
+    await metricsServer?.close();
     await jobs?.stop();
     await dataSource.destroy();
   });

@@ -8,7 +8,8 @@ import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, Princi
 import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { withCors } from './cors';
-import { createGraphQLHandler, createLogger, listen, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
+import { createGraphQLHandler, createLogger, listen, Metrics, metricsPlugin, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendJson, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
+import type { Histogram } from 'prom-client';
 import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
 import { EXPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
@@ -28,9 +29,25 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly signer: PrincipalSigner,
     private readonly dataSource?: DataSource,
     private readonly logger?: Logger,
+    private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>,
   ) {
     // Node's fetch keeps connections to the subgraphs alive between requests.
     super({ url, fetcher: fetch as unknown as Fetcher });
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const startedAt = performance.now();
+    let outcome = 'error';
+    try {
+      const response = await super.process(options);
+      outcome = response.errors?.length ? 'error' : 'success';
+      return response;
+    } catch (error) {
+      outcome = (error as AppError).code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'error';
+      throw error;
+    } finally {
+      this.fetchDuration?.observe({ subgraph: this.subgraph, outcome }, (performance.now() - startedAt) / 1000);
+    }
   }
 
   /**
@@ -77,6 +94,8 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 export interface StartGatewayOptions {
   config: PlatformConfig;
+  /** the process's metrics (a fresh one when not given) */
+  metrics?: Metrics;
   supergraphSdl: string;
   subgraphUrls: Record<SubgraphName, string>;
   /** Reads identity's sessions to authenticate bearer tokens. */
@@ -133,13 +152,31 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ? new RedisRateLimiter(redis, config.redisKeyPrefix, settings.rateLimitWindowSeconds * 1000, logger)
     : new MemoryRateLimiter(settings.rateLimitWindowSeconds * 1000);
   const partnerOperations = new PartnerOperationStore(dataSource, settings.partnerOperationCacheTtlSeconds);
-  const subgraphUrls = Object.values(options.subgraphUrls);
+
+  const metrics = options.metrics ?? new Metrics({ defaultMetrics: false });
+  metrics.observePool('gateway', dataSource);
+  const fetchDuration = metrics.histogram({
+    name: 'subgraph_fetch_duration_seconds',
+    help: 'Fetches of the gateway to each subgraph by outcome (success, error: errors in the answer, unavailable: unreachable or 5xx)',
+    labelNames: ['subgraph', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+  const subgraphHealth = async () =>
+    Object.fromEntries(await Promise.all(Object.entries(options.subgraphUrls).map(async ([name, url]) => [name, await subgraphIsUp(url).catch(() => false)] as const)));
+  metrics.gauge({
+    name: 'subgraph_up',
+    help: "1 when the subgraph answers the gateway's health check, else 0",
+    labelNames: ['subgraph'] as const,
+    async collect() {
+      for (const [subgraph, up] of Object.entries(await subgraphHealth())) this.set({ subgraph }, up ? 1 : 0);
+    },
+  });
 
   const signer = await PrincipalSigner.create(requirePrivateKey(config, 'gateway'), GATEWAY_ISSUER, config.principalTokens.ttlSeconds);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
-      new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined, logger),
+      new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined, logger, fetchDuration),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -155,7 +192,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       : { ttl: settings.apqTtlSeconds },
     parseOptions: { maxTokens: OPERATION_LIMITS.maxTokens },
     validationRules: [operationLimitsRule(OPERATION_LIMITS, { introspection: !config.isProduction })],
-    plugins: [operationNamePlugin, operationResolutionPlugin, ApolloServerPluginLandingPageDisabled()],
+    plugins: [operationNamePlugin, operationResolutionPlugin, metricsPlugin(metrics, 'gateway'), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => {
       const shaped = formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') });
       if (shaped.extensions?.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(shaped.message)) {
@@ -189,12 +226,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger,
     maxBodyBytes: settings.maxBodyBytes,
     explorerHtml: settings.explorer ? EXPLORER_HTML : undefined,
-    routes: settings.explorer ? explorerAssetRoutes() : undefined,
+    metrics: config.metrics.enabled && config.metrics.onGatewayPort ? metrics : undefined,
+    routes: {
+      ...(settings.explorer ? explorerAssetRoutes() : {}),
+      // Each subgraph's health, for operators; it does not decide the gateway's readiness.
+      '/health/subgraphs': async (_request, response) => {
+        const health = await subgraphHealth();
+        sendJson(response, Object.values(health).every(Boolean) ? 200 : 503, { subgraphs: Object.fromEntries(Object.entries(health).map(([name, up]) => [name, up ? 'up' : 'down'])) });
+      },
+    },
+    // Ready when the gateway itself can serve: its database and Redis. A subgraph outage fails only that subgraph's fields
+    // (SERVICE_UNAVAILABLE), so it must not take every gateway out of a load balancer's rotation.
     ready: async () => {
       await dataSource.query('SELECT 1');
       if (redis) await redis.ping();
-      const subgraphs = await Promise.all(subgraphUrls.map((url) => subgraphIsUp(url).catch(() => false)));
-      return subgraphs.every(Boolean);
+      return true;
     },
     admit,
     buildContext: async (request, requestId) => {

@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig } from '@platform/config';
 import { service as identity } from '@platform/identity';
-import { createLogger, stopOnSignals } from '@platform/server';
+import { createLogger, Metrics, startMetricsServer, stopOnSignals } from '@platform/server';
 import { startGateway } from './gateway';
 import { readCommittedSupergraph } from './supergraph';
 
@@ -15,10 +15,13 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run the gateway on its own']);
   const dataSource = identity.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
   await dataSource.initialize();
-  const server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource, logger });
+  const metrics = new Metrics();
+  const server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource, logger, metrics });
+  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host) : null;
 
   stopOnSignals(logger, async () => {
     await server.close();
+    await metricsServer?.close();
     await dataSource.destroy();
   });
 }

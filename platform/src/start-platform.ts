@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { QueryCounter } from '@platform/db';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
-import { createLogger, startSubgraph, type RunningServer } from '@platform/server';
+import { createLogger, Metrics, startMetricsServer, startSubgraph, type RunningServer } from '@platform/server';
 import { startSubgraphJobs, type RunningJobs } from './jobs';
 import { startOrder, SUBGRAPHS } from './registry';
 
@@ -12,6 +12,8 @@ export interface RunningPlatform {
   subgraphUrls: Record<SubgraphName, string>;
   /** Counts every SQL statement of the subgraphs and the gateway (tests assert batching). */
   queryCounter: QueryCounter;
+  /** The process's Prometheus metrics (every server records into it). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export interface StartPlatformOptions {
  */
 export async function startPlatform(config: PlatformConfig, databaseUrl: string, options: StartPlatformOptions = {}): Promise<RunningPlatform> {
   const queryCounter = new QueryCounter();
+  const metrics = new Metrics();
   const dataSources: DataSource[] = [];
   const servers: RunningServer[] = [];
   const jobs: RunningJobs[] = [];
@@ -40,7 +43,7 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
       await dataSource.initialize();
       dataSources.push(dataSource);
       const logger = createLogger(subgraph.name, config.logLevel, options.logDestination);
-      const server = await startSubgraph(subgraph, { config: subgraphConfig, dataSource, port: options.ephemeralPorts ? 0 : config.subgraphPorts[subgraph.name], logger });
+      const server = await startSubgraph(subgraph, { config: subgraphConfig, dataSource, port: options.ephemeralPorts ? 0 : config.subgraphPorts[subgraph.name], logger, metrics });
       servers.push(server);
       subgraphUrls[subgraph.name] = server.url;
       const running = await startSubgraphJobs(subgraph, databaseUrl, subgraphConfig, logger);
@@ -57,12 +60,15 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
       subgraphUrls,
       dataSource: gatewayDataSource,
       port: options.ephemeralPorts ? 0 : config.gatewayPort,
+      metrics,
     });
     servers.unshift(gateway);
+    if (config.metrics.enabled && config.metrics.port !== null) servers.push(await startMetricsServer(metrics, options.ephemeralPorts ? 0 : config.metrics.port, config.metrics.host));
     return {
       gatewayUrl: gateway.url,
       subgraphUrls,
       queryCounter,
+      metrics,
       close: async () => {
         for (const running of jobs) await running.stop();
         for (const server of servers) await server.close();

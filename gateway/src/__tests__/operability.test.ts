@@ -65,7 +65,7 @@ describe('operability (SPEC G5)', () => {
     expect(responses.map((r) => r.body.status)).toEqual(origins.flatMap(() => ['ok', 'ready']));
   });
 
-  it('the gateway is alive but not ready while a subgraph is unreachable', async () => {
+  it('a subgraph outage keeps the gateway ready (its fields fail alone) and shows on /health/subgraphs and subgraph_up (issue 16)', async () => {
     // Arrange
     const gone = await startHeldSubgraph();
     await gone.close();
@@ -75,11 +75,17 @@ describe('operability (SPEC G5)', () => {
       // Act
       const health = await request(new URL('/health', gateway.url).toString());
       const ready = await request(new URL('/ready', gateway.url).toString());
+      const subgraphs = await request(new URL('/health/subgraphs', gateway.url).toString());
+      const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
 
       // Assert
       expect(health.status).toBe(200);
-      expect(ready.status).toBe(503);
-      expect(ready.body.status).toBe('not ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('ready');
+      expect(subgraphs.status).toBe(503);
+      expect(subgraphs.body.subgraphs).toEqual({ 'account-hierarchy': 'up', identity: 'up', messaging: 'up', billing: 'down' });
+      expect(metrics).toMatch(/^subgraph_up\{subgraph="billing"\} 0$/m);
+      expect(metrics).toMatch(/^subgraph_up\{subgraph="identity"\} 1$/m);
     } finally {
       await gateway.close();
     }

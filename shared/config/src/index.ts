@@ -41,6 +41,7 @@ export interface PlatformConfig {
   shutdownTimeoutSeconds: number;
   gateway: GatewaySettings;
   messaging: MessagingSettings;
+  metrics: MetricsSettings;
   webhooks: WebhookSettings;
 }
 
@@ -123,6 +124,16 @@ export interface GatewaySettings {
   explorer: boolean;
   /** Browser origins (`scheme://host[:port]`) allowed to call the gateway cross-origin, with credentials. */
   corsOrigins: string[];
+}
+
+/** Prometheus metrics of each process (issue 16). */
+export interface MetricsSettings {
+  enabled: boolean;
+  /** A listener of its own for /metrics (METRICS_PORT), e.g. in production where the gateway's port is public; null → none. */
+  port: number | null;
+  host: string;
+  /** Also serve /metrics on the gateway's public port (default outside production only); subgraph ports are internal and always serve it. */
+  onGatewayPort: boolean;
 }
 
 /** The reference portal's development server (Vite's default port). */
@@ -337,6 +348,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       corsOrigins: corsOrigins(env.CORS_ORIGINS, nodeEnv, problems),
     },
     messaging: undefined as unknown as MessagingSettings,
+    metrics: {
+      enabled: boolean('METRICS_ENABLED', true),
+      port: env.METRICS_PORT ? integer('METRICS_PORT', 9464, 0, 65535) : null,
+      host: env.METRICS_HOST || env.HOST || '127.0.0.1',
+      onGatewayPort: boolean('METRICS_ON_GATEWAY_PORT', !isProduction),
+    },
     webhooks: undefined as unknown as WebhookSettings,
   };
   config.messaging = {

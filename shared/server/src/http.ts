@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { AppError, errors, findIllFormedString, httpStatusOf } from '@platform/errors';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 
 export interface RunningServer {
   url: string;
@@ -33,6 +34,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   prepareOperation?(operation: HttpOperation, context: TContext): Promise<HttpOperation>;
   /** Served for a browser's GET of the GraphQL path without parameters (development explorer). */
   explorerHtml?: string;
+  /** Serves `GET /metrics` from this registry when given. */
+  metrics?: Metrics;
   /** Other paths this server answers (e.g. messaging's streamed CSV export), by exact pathname, or every path under a key ending in `/*`. */
   routes?: Record<string, HttpRoute>;
 }
@@ -191,6 +194,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://internal');
     if (url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
+    if (url.pathname === '/metrics' && options.metrics && request.method === 'GET') return options.metrics.respond(response);
     if (url.pathname === '/ready') {
       const ready = await options.ready().catch(() => false);
       return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
@@ -282,4 +286,16 @@ export async function listen(
       return closing;
     },
   };
+}
+
+/** A listener of its own for `/metrics` (METRICS_PORT), away from a public port. */
+export async function startMetricsServer(metrics: Metrics, port: number, host: string): Promise<RunningServer> {
+  return listen(
+    (request, response) => {
+      if (new URL(request.url ?? '/', 'http://internal').pathname === '/metrics' && request.method === 'GET') return void metrics.respond(response);
+      sendJson(response, 404, { error: 'not found' });
+    },
+    port,
+    host,
+  );
 }

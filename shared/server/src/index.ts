@@ -4,3 +4,4 @@ export * from './subgraph';
 export * from './process';
 export * from './rate-limit';
 export * from './scalars';
+export * from './metrics';

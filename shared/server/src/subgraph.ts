@@ -14,6 +14,7 @@ import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, Principa
 import { formatError } from '@platform/errors';
 import { createGraphQLHandler, listen, operationNamePlugin, operationResolutionPlugin, type HttpRoute, type RunningServer } from './http';
 import { createLogger, type Logger } from './logger';
+import { Metrics, metricsPlugin } from './metrics';
 
 export interface SubgraphRequestContext extends BaseContext {
   principal: Principal;
@@ -43,6 +44,8 @@ export interface SubgraphModule {
   permissions?: IRules;
   /** HTTP routes besides /graphql; they authenticate their requests themselves. */
   routes?(dependencies: ServiceDependencies): Record<string, HttpRoute>;
+  /** Registers the module's own series (queue depth, backlog…) in the process's metrics. */
+  metrics?(metrics: Metrics, dependencies: ServiceDependencies): void;
 }
 
 /** A timer or loop that runs beside a subgraph (a delivery worker, a sweeper); stopped before its pool closes. */
@@ -132,6 +135,8 @@ export interface StartSubgraphOptions {
   dataSource: DataSource;
   port?: number;
   logger?: Logger;
+  /** the process's metrics (one per process; a fresh one when not given) */
+  metrics?: Metrics;
 }
 
 /** Tells the request's AccessControl that it decides for a change (suspended accounts are read-only). */
@@ -150,6 +155,9 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
   const { config, dataSource } = options;
   const logger = options.logger ?? createLogger(subgraph.name, config.logLevel);
   const { schema } = buildSubgraph(subgraph);
+  const metrics = options.metrics ?? new Metrics({ defaultMetrics: false });
+  metrics.observePool(subgraph.name, dataSource);
+  for (const module of subgraph.modules) module.metrics?.(metrics, { dataSource, config, logger });
   const tokens = config.principalTokens;
   const principals = await PrincipalVerifier.create({
     audience: subgraph.name,
@@ -164,7 +172,7 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     // No inline traces and no cache-control hints: both instrument every resolved field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin, mutationAccessPlugin],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin, mutationAccessPlugin, metricsPlugin(metrics, subgraph.name)],
     hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError: (formatted, error) =>
       formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),
@@ -178,6 +186,7 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
       await dataSource.query('SELECT 1');
       return true;
     },
+    metrics: config.metrics.enabled ? metrics : undefined,
     routes: Object.assign({}, ...subgraph.modules.map((module) => module.routes?.({ dataSource, config, logger }) ?? {})),
     buildContext: async (request, requestId) => {
       const principal = await principals.verify(request.headers[PRINCIPAL_HEADER] as string | undefined);
