@@ -52,6 +52,73 @@ export type AccountStatus =
   | 'SUSPENDED'
   | 'CLOSED';
 
+export type CreateSubAccountInput = {
+  parentId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  account: Maybe<Account>;
+  /** Every account the caller can see under rootId (default: the acting account), parents before children */
+  accountTree: Array<Account>;
+};
+
+
+export type QueryAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryAccountTreeArgs = {
+  rootId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  createSubAccount: Account;
+  /** Re-parents a sub-account and its subtree within the same tree (SPEC H7) */
+  moveAccount: Account;
+  /** Soft close: data is kept; with open sub-accounts only when cascade is true (SPEC H6) */
+  closeAccount: Account;
+  suspendAccount: Account;
+  resumeAccount: Account;
+  updateAccountSettings: Account;
+};
+
+
+export type MutationCreateSubAccountArgs = {
+  input: CreateSubAccountInput;
+};
+
+
+export type MutationMoveAccountArgs = {
+  id: Scalars['ID']['input'];
+  newParentId: Scalars['ID']['input'];
+};
+
+
+export type MutationCloseAccountArgs = {
+  id: Scalars['ID']['input'];
+  cascade?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationSuspendAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationResumeAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateAccountSettingsArgs = {
+  id: Scalars['ID']['input'];
+  input: AccountSettingsInput;
+};
+
 /** Effective settings: each value is the account's own, else the nearest ancestor's, else the platform default (SPEC H5) */
 export type AccountSettings = {
   __typename?: 'AccountSettings';
@@ -128,11 +195,6 @@ export type SettingOrigin = {
   sourceDepth: Maybe<Scalars['Int']['output']>;
 };
 
-export type CreateSubAccountInput = {
-  parentId: Scalars['ID']['input'];
-  name: Scalars['String']['input'];
-};
-
 export type SendingWindowInput = {
   days: Array<Weekday>;
   start: Scalars['String']['input'];
@@ -158,68 +220,6 @@ export type AccountSettingsInput = {
   deliveryReceipts?: InputMaybe<Scalars['Boolean']['input']>;
   emailToSmsEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   clear?: InputMaybe<Array<SettingKey>>;
-};
-
-export type Query = {
-  __typename?: 'Query';
-  account: Maybe<Account>;
-  /** Every account the caller can see under rootId (default: the acting account), parents before children */
-  accountTree: Array<Account>;
-};
-
-
-export type QueryAccountArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryAccountTreeArgs = {
-  rootId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-export type Mutation = {
-  __typename?: 'Mutation';
-  createSubAccount: Account;
-  /** Re-parents a sub-account and its subtree within the same tree (SPEC H7) */
-  moveAccount: Account;
-  updateAccountSettings: Account;
-  /** Soft close: data is kept; with open sub-accounts only when cascade is true (SPEC H6) */
-  closeAccount: Account;
-  suspendAccount: Account;
-  resumeAccount: Account;
-};
-
-
-export type MutationCreateSubAccountArgs = {
-  input: CreateSubAccountInput;
-};
-
-
-export type MutationMoveAccountArgs = {
-  id: Scalars['ID']['input'];
-  newParentId: Scalars['ID']['input'];
-};
-
-
-export type MutationUpdateAccountSettingsArgs = {
-  id: Scalars['ID']['input'];
-  input: AccountSettingsInput;
-};
-
-
-export type MutationCloseAccountArgs = {
-  id: Scalars['ID']['input'];
-  cascade?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-
-export type MutationSuspendAccountArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationResumeAccountArgs = {
-  id: Scalars['ID']['input'];
 };
 
 export type Link__Purpose =
@@ -327,6 +327,9 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AccountStatus: AccountStatus;
+  CreateSubAccountInput: CreateSubAccountInput;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   AccountSettings: ResolverTypeWrapper<AccountSettings>;
   SendingWindow: ResolverTypeWrapper<SendingWindow>;
   SmsLimits: ResolverTypeWrapper<SmsLimits>;
@@ -334,12 +337,9 @@ export type ResolversTypes = ResolversObject<{
   SettingKey: SettingKey;
   SettingSource: SettingSource;
   SettingOrigin: ResolverTypeWrapper<SettingOrigin>;
-  CreateSubAccountInput: CreateSubAccountInput;
   SendingWindowInput: SendingWindowInput;
   SmsLimitsInput: SmsLimitsInput;
   AccountSettingsInput: AccountSettingsInput;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -354,16 +354,16 @@ export type ResolversParentTypes = ResolversObject<{
   Account: Account | FederationReferenceTypes['Account'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  CreateSubAccountInput: CreateSubAccountInput;
+  Query: Record<PropertyKey, never>;
+  Mutation: Record<PropertyKey, never>;
   AccountSettings: AccountSettings;
   SendingWindow: SendingWindow;
   SmsLimits: SmsLimits;
   SettingOrigin: SettingOrigin;
-  CreateSubAccountInput: CreateSubAccountInput;
   SendingWindowInput: SendingWindowInput;
   SmsLimitsInput: SmsLimitsInput;
   AccountSettingsInput: AccountSettingsInput;
-  Query: Record<PropertyKey, never>;
-  Mutation: Record<PropertyKey, never>;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -465,6 +465,20 @@ export type AccountResolvers<ContextType = any, ParentType extends ResolversPare
   settings?: Resolver<ResolversTypes['AccountSettings'], ParentType, ContextType>;
 }>;
 
+export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  accountTree?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryAccountTreeArgs>>;
+}>;
+
+export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createSubAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCreateSubAccountArgs, 'input'>>;
+  moveAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationMoveAccountArgs, 'id' | 'newParentId'>>;
+  closeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCloseAccountArgs, 'id'>>;
+  suspendAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSuspendAccountArgs, 'id'>>;
+  resumeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationResumeAccountArgs, 'id'>>;
+  updateAccountSettings?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountSettingsArgs, 'id' | 'input'>>;
+}>;
+
 export type AccountSettingsResolvers<ContextType = any, ParentType extends ResolversParentTypes['AccountSettings'] = ResolversParentTypes['AccountSettings']> = ResolversObject<{
   timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   optOutKeywords?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -498,20 +512,6 @@ export type SettingOriginResolvers<ContextType = any, ParentType extends Resolve
   sourceDepth?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
-export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
-  accountTree?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryAccountTreeArgs>>;
-}>;
-
-export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createSubAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCreateSubAccountArgs, 'input'>>;
-  moveAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationMoveAccountArgs, 'id' | 'newParentId'>>;
-  updateAccountSettings?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountSettingsArgs, 'id' | 'input'>>;
-  closeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCloseAccountArgs, 'id'>>;
-  suspendAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSuspendAccountArgs, 'id'>>;
-  resumeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationResumeAccountArgs, 'id'>>;
-}>;
-
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -530,12 +530,12 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 
 export type Resolvers<ContextType = any> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   AccountSettings?: AccountSettingsResolvers<ContextType>;
   SendingWindow?: SendingWindowResolvers<ContextType>;
   SmsLimits?: SmsLimitsResolvers<ContextType>;
   SettingOrigin?: SettingOriginResolvers<ContextType>;
-  Query?: QueryResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

@@ -1,4 +1,4 @@
-import { allow, canOnAccount, canViewParentAccount, isAuthenticated } from '@platform/authz';
+import { canOnAccount, canViewParentAccount, isAuthenticated } from '@platform/authz';
 
 const byArgId = (_parent: unknown, args: { id: string }) => args.id;
 
@@ -14,15 +14,9 @@ export const permissions = {
   Mutation: {
     createSubAccount: canOnAccount('sub-accounts', (_parent, args) => args.input.parentId),
     moveAccount: canOnAccount('account.view', byArgId),
-    updateAccountSettings: canOnAccount('system-configuration', byArgId),
     closeAccount: canOnAccount('account.view', byArgId),
     suspendAccount: canOnAccount('account.view', byArgId),
     resumeAccount: canOnAccount('account.view', byArgId),
   },
   Account: canViewParentAccount,
-  // Reached only through a guarded Account field.
-  AccountSettings: allow,
-  SettingOrigin: allow,
-  SendingWindow: allow,
-  SmsLimits: allow,
 };

@@ -1,5 +1,7 @@
+import { SETTING_KEY_BY_NAME, SETTING_KEYS, type EffectiveSettings, type SettingName } from '@platform/authz';
 import type { HierarchyContext } from '../context';
-import { SETTING_KEY_BY_NAME, SETTING_KEYS, type EffectiveSettings, type SettingName } from '../settings';
+import type { AccountRow } from '../accounts/store';
+import { SettingsService } from './service';
 
 interface SettingOriginValue {
   key: string;
@@ -17,7 +19,7 @@ const originOf = (settings: EffectiveSettings, name: SettingName): SettingOrigin
 
 const value = (name: SettingName) => (settings: EffectiveSettings) => settings.values[name];
 
-export const AccountSettings = {
+const AccountSettings = {
   timezone: value('timezone'),
   optOutKeywords: value('optOutKeywords'),
   allowDuplicateContacts: value('allowDuplicateContacts'),
@@ -32,8 +34,20 @@ export const AccountSettings = {
   origin: (settings: EffectiveSettings, args: { key: string }) => originOf(settings, SETTING_KEYS[args.key]),
 };
 
-export const SettingOrigin = {
+const SettingOrigin = {
   sourceAccount: async (origin: SettingOriginValue, _args: unknown, ctx: HierarchyContext) =>
     origin.accountId && (await ctx.access.canView(origin.accountId)) ? ctx.loaders.accountById.load(origin.accountId) : null,
   sourceDepth: (origin: SettingOriginValue) => origin.depth,
+};
+
+export const resolvers = {
+  Mutation: {
+    updateAccountSettings: (_root: unknown, args: { id: string; input: Record<string, unknown> }, ctx: HierarchyContext) =>
+      new SettingsService(ctx).updateSettings(args.id, args.input),
+  },
+  Account: {
+    settings: async (account: AccountRow, _args: unknown, ctx: HierarchyContext) => ctx.loaders.settingsByAccountId.load(account.id),
+  },
+  AccountSettings,
+  SettingOrigin,
 };

@@ -1,7 +1,5 @@
 import type { Sql } from '@platform/db';
-import type { EntityManager } from 'typeorm';
-import { loadSettingOverrides, type AccountStatus } from '@platform/authz';
-import type { SettingName, SettingValues } from '../settings';
+import type { AccountStatus } from '@platform/authz';
 
 export interface AccountRow {
   id: string;
@@ -18,7 +16,7 @@ const COLUMNS = 'id, parent_id, root_id, path, depth, name, status, created_at';
 
 export const MAX_DEPTH = 5;
 
-export class AccountRepository {
+export class AccountStore {
   constructor(private readonly db: Sql) {}
 
   findByIds(ids: readonly string[]): Promise<AccountRow[]> {
@@ -56,29 +54,24 @@ export class AccountRepository {
     }
     return this.db.query(sql, params);
   }
-
-  /** The settings overrides of the given accounts (the shared H5 read model). */
-  findSettings(accountIds: readonly string[]): Promise<Map<string, Partial<SettingValues>>> {
-    return loadSettingOverrides(this.db, accountIds);
-  }
 }
 
 /** Writes; every method runs inside the caller's transaction. */
 export class AccountWriter {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(private readonly tx: Sql) {}
 
   /** Serialises structural changes (create, move, close) within one tree. */
   async lockTree(rootId: string): Promise<void> {
-    await this.manager.query(`SELECT id FROM hierarchy.accounts WHERE id = $1 FOR UPDATE`, [rootId]);
+    await this.tx.query(`SELECT id FROM hierarchy.accounts WHERE id = $1 FOR UPDATE`, [rootId]);
   }
 
   async findForUpdate(id: string): Promise<AccountRow | null> {
-    const rows: AccountRow[] = await this.manager.query(`SELECT ${COLUMNS} FROM hierarchy.accounts WHERE id = $1 FOR UPDATE`, [id]);
+    const rows: AccountRow[] = await this.tx.query(`SELECT ${COLUMNS} FROM hierarchy.accounts WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 
   async insertChild(parent: AccountRow, name: string): Promise<AccountRow> {
-    const rows: AccountRow[] = await this.manager.query(
+    const rows: AccountRow[] = await this.tx.query(
       `WITH new_id AS (SELECT gen_random_uuid() AS id)
        INSERT INTO hierarchy.accounts (id, parent_id, root_id, path, depth, name)
        SELECT new_id.id, $1, $2, $3::uuid[] || new_id.id, $4, $5 FROM new_id
@@ -89,12 +82,12 @@ export class AccountWriter {
   }
 
   async subtreeMaxDepth(id: string): Promise<number> {
-    const rows: { max: number }[] = await this.manager.query(`SELECT max(depth)::int AS max FROM hierarchy.accounts WHERE path @> ARRAY[$1::uuid]`, [id]);
+    const rows: { max: number }[] = await this.tx.query(`SELECT max(depth)::int AS max FROM hierarchy.accounts WHERE path @> ARRAY[$1::uuid]`, [id]);
     return rows[0].max;
   }
 
   async countOpenChildren(id: string): Promise<number> {
-    const rows: { count: number }[] = await this.manager.query(
+    const rows: { count: number }[] = await this.tx.query(
       `SELECT count(*)::int AS count FROM hierarchy.accounts WHERE parent_id = $1 AND status <> 'CLOSED'`,
       [id],
     );
@@ -103,7 +96,7 @@ export class AccountWriter {
 
   /** Rewrites the paths and depths of the whole subtree of `account` in one statement. */
   async moveSubtree(account: AccountRow, newParent: AccountRow): Promise<void> {
-    await this.manager.query(
+    await this.tx.query(
       `UPDATE hierarchy.accounts
           SET path = $2::uuid[] || path[$3:],
               depth = depth + $4,
@@ -115,7 +108,7 @@ export class AccountWriter {
     // The one sanctioned write into another subgraph's schema: usage rollups (SPEC R1) are keyed by
     // ancestor, so the moved subtree's history must follow it in this same transaction (SPEC H7), or
     // reports would disagree with the tree. The function is owned and migrated by messaging.
-    await this.manager.query(`SELECT messaging.move_account_usage($1::uuid, $2::uuid[], $3::uuid[])`, [
+    await this.tx.query(`SELECT messaging.move_account_usage($1::uuid, $2::uuid[], $3::uuid[])`, [
       account.id,
       account.path,
       [...newParent.path, account.id],
@@ -124,7 +117,7 @@ export class AccountWriter {
 
   async setStatus(id: string, status: AccountStatus, options: { cascade: boolean }): Promise<void> {
     const scope = options.cascade ? 'path @> ARRAY[$1::uuid]' : 'id = $1';
-    await this.manager.query(
+    await this.tx.query(
       `UPDATE hierarchy.accounts
           SET status = $2, updated_at = now(),
               closed_at = CASE WHEN $2 = 'CLOSED' THEN now() ELSE closed_at END
@@ -134,15 +127,6 @@ export class AccountWriter {
   }
 
   async rename(id: string, name: string): Promise<void> {
-    await this.manager.query(`UPDATE hierarchy.accounts SET name = $2, updated_at = now() WHERE id = $1`, [id, name]);
-  }
-
-  async writeSettings(id: string, set: Partial<SettingValues>, clear: SettingName[]): Promise<void> {
-    await this.manager.query(
-      `INSERT INTO hierarchy.account_settings (account_id, overrides) VALUES ($1, $2::jsonb - $3::text[])
-       ON CONFLICT (account_id) DO UPDATE
-         SET overrides = (hierarchy.account_settings.overrides || $2::jsonb) - $3::text[], updated_at = now()`,
-      [id, JSON.stringify(set), clear],
-    );
+    await this.tx.query(`UPDATE hierarchy.accounts SET name = $2, updated_at = now() WHERE id = $1`, [id, name]);
   }
 }
