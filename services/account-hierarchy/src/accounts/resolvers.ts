@@ -1,5 +1,6 @@
 import { decodeCursor } from '@platform/db';
 import { assertId, errors } from '@platform/errors';
+import type { AccountResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
 import type { HierarchyContext } from '../context';
 import { AccountService } from './service';
 import type { AccountRow } from './store';
@@ -19,14 +20,14 @@ function descendantsAfter(cursor: string): { depth: number; name: string; id: st
   return { depth, name, id: assertId(id, 'after') };
 }
 
-const Query = {
-  account: async (_root: unknown, args: { id: string }, ctx: HierarchyContext) => {
+const Query: QueryResolvers = {
+  account: async (_root, args, ctx) => {
     const id = assertId(args.id);
     await ctx.access.require(id, 'account.view');
     return ctx.loaders.accountById.load(id);
   },
 
-  accountTree: async (_root: unknown, args: { rootId?: string | null }, ctx: HierarchyContext) => {
+  accountTree: async (_root, args, ctx) => {
     const rootIds = await treeRootIds(ctx, args.rootId);
     if (rootIds.length === 0) {
       if (!ctx.access.isAuthenticated) throw errors.unauthenticated();
@@ -43,38 +44,34 @@ const Query = {
   },
 };
 
-const Mutation = {
-  createSubAccount: (_root: unknown, args: { input: { parentId: string; name: string } }, ctx: HierarchyContext) =>
+const Mutation: MutationResolvers = {
+  createSubAccount: (_root, args, ctx) =>
     new AccountService(ctx).createSubAccount(args.input),
-  moveAccount: (_root: unknown, args: { id: string; newParentId: string }, ctx: HierarchyContext) =>
+  moveAccount: (_root, args, ctx) =>
     new AccountService(ctx).moveAccount(args.id, args.newParentId),
-  closeAccount: (_root: unknown, args: { id: string; cascade?: boolean | null }, ctx: HierarchyContext) =>
+  closeAccount: (_root, args, ctx) =>
     new AccountService(ctx).closeAccount(args.id, args.cascade ?? false),
-  suspendAccount: (_root: unknown, args: { id: string }, ctx: HierarchyContext) => new AccountService(ctx).setSuspended(args.id, true),
-  resumeAccount: (_root: unknown, args: { id: string }, ctx: HierarchyContext) => new AccountService(ctx).setSuspended(args.id, false),
+  suspendAccount: (_root, args, ctx) => new AccountService(ctx).setSuspended(args.id, true),
+  resumeAccount: (_root, args, ctx) => new AccountService(ctx).setSuspended(args.id, false),
 };
 
-const Account = {
-  __resolveReference: (reference: { id: string }, ctx: HierarchyContext) => ctx.loaders.accountById.load(reference.id),
-  createdAt: (account: AccountRow) => account.created_at.toISOString(),
-  effectiveStatus: async (account: AccountRow, _args: unknown, ctx: HierarchyContext) =>
+const Account: AccountResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.accountById.load(reference.id),
+  createdAt: (account) => account.created_at.toISOString(),
+  effectiveStatus: async (account, _args, ctx) =>
     (await ctx.access.chains.load(account.id))?.chainStatus ?? account.status,
-  parent: async (account: AccountRow, _args: unknown, ctx: HierarchyContext) => {
+  parent: async (account, _args, ctx) => {
     if (!account.parent_id || !(await ctx.access.canView(account.parent_id))) return null;
     return ctx.loaders.accountById.load(account.parent_id);
   },
-  children: (account: AccountRow, _args: unknown, ctx: HierarchyContext) => ctx.loaders.childrenByParentId.load(account.id),
-  ancestors: async (account: AccountRow, _args: unknown, ctx: HierarchyContext) => {
+  children: (account, _args, ctx) => ctx.loaders.childrenByParentId.load(account.id),
+  ancestors: async (account, _args, ctx) => {
     const ancestorIds = account.path.slice(0, -1);
     const visible = await Promise.all(ancestorIds.map((id) => ctx.access.canView(id)));
     const rows = await ctx.loaders.accountById.loadMany(ancestorIds.filter((_, i) => visible[i]));
     return rows.filter((row): row is AccountRow => row !== null && !(row instanceof Error));
   },
-  descendants: async (
-    account: AccountRow,
-    args: { maxDepth?: number | null; first?: number | null; after?: string | null },
-    ctx: HierarchyContext,
-  ) => {
+  descendants: async (account, args, ctx) => {
     if (args.maxDepth != null && args.maxDepth < 1) throw errors.badInput('maxDepth must be at least 1', 'maxDepth');
     if (args.first != null && (args.first < 1 || args.first > MAX_PAGE)) {
       throw errors.badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
@@ -90,4 +87,4 @@ const Account = {
   },
 };
 
-export const resolvers = { Query, Mutation, Account };
+export const resolvers: Resolvers = { Query, Mutation, Account };

@@ -3,6 +3,7 @@ import type { AccountChain } from '@platform/authz';
 import { inTransaction, type Sql } from '@platform/db';
 import { publishEvent } from '@platform/events';
 import { AppError, assertId, assertName } from '@platform/errors';
+import type { CreateSubAccountInput } from '../__generated__/resolvers-types';
 import type { HierarchyContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { chainBelow } from './loaders';
@@ -50,7 +51,7 @@ export class AccountService {
     }
   }
 
-  async createSubAccount(input: { parentId: string; name: string }): Promise<AccountRow> {
+  async createSubAccount(input: CreateSubAccountInput): Promise<AccountRow> {
     const parentId = assertId(input.parentId, 'parentId');
     const name = assertName(input.name);
     const parentChain = await this.ctx.access.require(parentId, 'sub-accounts');

@@ -1,9 +1,9 @@
-import { SETTING_KEY_BY_NAME, SETTING_KEYS, type EffectiveSettings, type SettingName } from '@platform/authz';
-import type { HierarchyContext } from '../context';
-import type { AccountRow } from '../accounts/store';
+import { SETTING_KEY_BY_NAME, SETTING_KEYS, type EffectiveSettings, type SettingName, type SettingValues } from '@platform/authz';
+import type { AccountSettingsResolvers, Resolvers, SettingOriginResolvers } from '../__generated__/resolvers-types';
 import { SettingsService } from './service';
 
-interface SettingOriginValue {
+/** Where one effective setting comes from (the parent of SettingOrigin's fields). */
+export interface SettingOriginValue {
   key: string;
   source: string;
   accountId: string | null;
@@ -17,9 +17,12 @@ const originOf = (settings: EffectiveSettings, name: SettingName): SettingOrigin
   depth: settings.origins[name].depth,
 });
 
-const value = (name: SettingName) => (settings: EffectiveSettings) => settings.values[name];
+const value =
+  <TName extends SettingName>(name: TName) =>
+  (settings: EffectiveSettings): SettingValues[TName] =>
+    settings.values[name];
 
-const AccountSettings = {
+const AccountSettings: AccountSettingsResolvers = {
   timezone: value('timezone'),
   optOutKeywords: value('optOutKeywords'),
   allowDuplicateContacts: value('allowDuplicateContacts'),
@@ -30,23 +33,28 @@ const AccountSettings = {
   trackableLinks: value('trackableLinks'),
   deliveryReceipts: value('deliveryReceipts'),
   emailToSmsEnabled: value('emailToSmsEnabled'),
-  origins: (settings: EffectiveSettings) => (Object.keys(settings.origins) as SettingName[]).map((name) => originOf(settings, name)),
-  origin: (settings: EffectiveSettings, args: { key: string }) => originOf(settings, SETTING_KEYS[args.key]),
+  origins: (settings) => (Object.keys(settings.origins) as SettingName[]).map((name) => originOf(settings, name)),
+  origin: (settings, args) => originOf(settings, SETTING_KEYS[args.key]),
 };
 
-const SettingOrigin = {
-  sourceAccount: async (origin: SettingOriginValue, _args: unknown, ctx: HierarchyContext) =>
+const SettingOrigin: SettingOriginResolvers = {
+  sourceAccount: async (origin, _args, ctx) =>
     origin.accountId && (await ctx.access.canView(origin.accountId)) ? ctx.loaders.accountById.load(origin.accountId) : null,
-  sourceDepth: (origin: SettingOriginValue) => origin.depth,
+  sourceDepth: (origin) => origin.depth,
 };
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Mutation: {
-    updateAccountSettings: (_root: unknown, args: { id: string; input: Record<string, unknown> }, ctx: HierarchyContext) =>
+    updateAccountSettings: (_root, args, ctx) =>
       new SettingsService(ctx).updateSettings(args.id, args.input),
   },
   Account: {
-    settings: async (account: AccountRow, _args: unknown, ctx: HierarchyContext) => ctx.loaders.settingsByAccountId.load(account.id),
+    settings: async (account, _args, ctx) => {
+      const settings = await ctx.loaders.settingsByAccountId.load(account.id);
+      // An account row always has a chain; without one the non-null field could not be answered anyway.
+      if (!settings) throw new Error(`No chain for account ${account.id}`);
+      return settings;
+    },
   },
   AccountSettings,
   SettingOrigin,

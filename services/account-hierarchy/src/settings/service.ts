@@ -1,6 +1,7 @@
 import { mutate } from '@platform/audit';
 import { validateSettingsInput } from '@platform/authz';
 import { AppError, assertId, assertName } from '@platform/errors';
+import type { AccountSettingsInput } from '../__generated__/resolvers-types';
 import type { HierarchyContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { AccountWriter, type AccountRow } from '../accounts/store';
@@ -10,7 +11,7 @@ import { ownOverridesOf, writeSettings } from './store';
 export class SettingsService {
   constructor(private readonly ctx: HierarchyContext) {}
 
-  async updateSettings(id: string, input: Record<string, unknown>): Promise<AccountRow> {
+  async updateSettings(id: string, input: AccountSettingsInput): Promise<AccountRow> {
     assertId(id, 'id');
     const chain = await this.ctx.access.require(id, 'system-configuration');
     const name = input.name === undefined || input.name === null ? undefined : assertName(String(input.name));

@@ -1,6 +1,9 @@
 import type { Sql } from '@platform/db';
 import { loadSettingOverrides, type SettingName, type SettingValues } from '@platform/authz';
 
+/** A sending window as stored and validated (its days are Weekday names). */
+export type StoredSendingWindow = NonNullable<SettingValues['sendingWindow']>;
+
 /** The settings overrides of the given accounts (the shared H5 read model). */
 export function findSettingOverrides(db: Sql, accountIds: readonly string[]): Promise<Map<string, Partial<SettingValues>>> {
   return loadSettingOverrides(db, accountIds);
