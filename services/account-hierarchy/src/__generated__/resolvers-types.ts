@@ -16,6 +16,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  DateTime: { input: string; output: Date | string; }
   link__Import: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Scope: { input: unknown; output: unknown; }
@@ -33,7 +34,7 @@ export type Account = {
   status: AccountStatus;
   /** The most restrictive status on the chain from the root: a suspended region suspends its stores */
   effectiveStatus: AccountStatus;
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
   /** The parent, when the caller can see it */
   parent: Maybe<Account>;
   children: Array<Account>;
@@ -328,6 +329,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Account: ResolverTypeWrapper<AccountRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -356,6 +358,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  DateTime: Scalars['DateTime']['output'];
   Account: AccountRow;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -455,6 +458,10 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = HierarchyContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
 export type AccountResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -462,7 +469,7 @@ export type AccountResolvers<ContextType = HierarchyContext, ParentType extends 
   depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
   effectiveStatus?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   children?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
   ancestors?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
@@ -534,6 +541,7 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 }
 
 export type Resolvers<ContextType = HierarchyContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
   Account?: AccountResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

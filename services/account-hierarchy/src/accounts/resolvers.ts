@@ -1,5 +1,6 @@
 import { decodeCursor } from '@platform/db';
 import { assertId, errors } from '@platform/errors';
+import { DateTimeScalar } from '@platform/server';
 import type { AccountResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
 import type { HierarchyContext } from '../context';
 import { AccountService } from './service';
@@ -57,7 +58,7 @@ const Mutation: MutationResolvers = {
 
 const Account: AccountResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.accountById.load(reference.id),
-  createdAt: (account) => account.created_at.toISOString(),
+  createdAt: (account) => account.created_at,
   effectiveStatus: async (account, _args, ctx) =>
     (await ctx.access.chains.load(account.id))?.chainStatus ?? account.status,
   parent: async (account, _args, ctx) => {
@@ -87,4 +88,4 @@ const Account: AccountResolvers = {
   },
 };
 
-export const resolvers: Resolvers = { Query, Mutation, Account };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Account };
