@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { AccessControl, AccountChain } from '@platform/authz';
+import { byKey, groupBy } from '@platform/db';
 import { isUuid } from '@platform/errors';
 import type { AccountStore, AccountRow } from './store';
 
@@ -14,16 +15,13 @@ export interface AccountLoaders {
 export function createAccountLoaders(store: AccountStore, access: AccessControl): AccountLoaders {
   const accountById = new DataLoader<string, AccountRow | null>(async (ids) => {
     const rows = await store.findByIds(ids.filter(isUuid));
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+    return byKey(ids.map((id) => id.toLowerCase()), rows, (row) => row.id);
   });
 
   const childrenByParentId = new DataLoader<string, AccountRow[]>(async (parentIds) => {
     const rows = await store.findChildren(parentIds);
-    const byParent = new Map<string, AccountRow[]>(parentIds.map((id) => [id, []]));
-    for (const row of rows) byParent.get(row.parent_id!)?.push(row);
     prime(rows);
-    return parentIds.map((id) => byParent.get(id) ?? []);
+    return groupBy(parentIds, rows, (row) => row.parentId!);
   });
 
   /**
@@ -35,7 +33,7 @@ export function createAccountLoaders(store: AccountStore, access: AccessControl)
     if (chainOfRoot) chains.set(chainOfRoot.id, chainOfRoot);
     for (const row of rows) {
       accountById.prime(row.id, row);
-      const parentChain = row.parent_id ? chains.get(row.parent_id) : null;
+      const parentChain = row.parentId ? chains.get(row.parentId) : null;
       if (parentChain === undefined) continue;
       const chain = chainBelow(parentChain, row);
       chains.set(row.id, chain);
@@ -53,8 +51,8 @@ export function chainBelow(parentChain: AccountChain | null, row: AccountRow): A
     parentStatus === 'CLOSED' || row.status === 'CLOSED' ? 'CLOSED' : parentStatus === 'SUSPENDED' || row.status === 'SUSPENDED' ? 'SUSPENDED' : 'ACTIVE';
   return {
     id: row.id,
-    rootId: row.root_id,
-    parentId: row.parent_id,
+    rootId: row.rootId,
+    parentId: row.parentId,
     path: row.path,
     depth: row.depth,
     status: row.status,

@@ -58,12 +58,11 @@ const Mutation: MutationResolvers = {
 
 const Account: AccountResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.accountById.load(reference.id),
-  createdAt: (account) => account.created_at,
   effectiveStatus: async (account, _args, ctx) =>
     (await ctx.access.chains.load(account.id))?.chainStatus ?? account.status,
   parent: async (account, _args, ctx) => {
-    if (!account.parent_id || !(await ctx.access.canView(account.parent_id))) return null;
-    return ctx.loaders.accountById.load(account.parent_id);
+    if (!account.parentId || !(await ctx.access.canView(account.parentId))) return null;
+    return ctx.loaders.accountById.load(account.parentId);
   },
   children: (account, _args, ctx) => ctx.loaders.childrenByParentId.load(account.id),
   ancestors: async (account, _args, ctx) => {

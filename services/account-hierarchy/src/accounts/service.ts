@@ -78,17 +78,17 @@ export class AccountService {
       const account = (await writer.findForUpdate(chain.id))!;
       const newParent = (await writer.findForUpdate(newParentChain.id))!;
       assertMayMoveUnder(account, newParent);
-      if (account.parent_id === newParent.id) return { account, chainAfter: null };
+      if (account.parentId === newParent.id) return { account, chainAfter: null };
       await assertSubtreeFitsUnder(writer, account, newParent);
       await writer.moveSubtree(account, newParent);
       const moved = (await writer.findForUpdate(account.id))!;
       // Routed by the new path: the new ancestors' subscriptions with includeSubAccounts receive it.
-      await publishEvent(tx, SCHEMA, { type: 'account.moved', accountId: moved.id, accountPath: moved.path, data: { previousParentId: account.parent_id, parentId: moved.parent_id, depth: moved.depth } });
+      await publishEvent(tx, SCHEMA, { type: 'account.moved', accountId: moved.id, accountPath: moved.path, data: { previousParentId: account.parentId, parentId: moved.parentId, depth: moved.depth } });
       return {
         account: moved,
         chainAfter: chainBelow(newParentChain, moved),
-        before: { parentId: account.parent_id, path: account.path },
-        after: { parentId: moved.parent_id, path: moved.path },
+        before: { parentId: account.parentId, path: account.path },
+        after: { parentId: moved.parentId, path: moved.path },
       };
     });
   }

@@ -3,16 +3,16 @@ import type { AccountStatus } from '@platform/authz';
 
 export interface AccountRow {
   id: string;
-  parent_id: string | null;
-  root_id: string;
+  parentId: string | null;
+  rootId: string;
   path: string[];
   depth: number;
   name: string;
   status: AccountStatus;
-  created_at: Date;
+  createdAt: Date;
 }
 
-const COLUMNS = 'id, parent_id, root_id, path, depth, name, status, created_at';
+const COLUMNS = 'id, parent_id AS "parentId", root_id AS "rootId", path, depth, name, status, created_at AS "createdAt"';
 
 export const MAX_DEPTH = 5;
 
@@ -76,7 +76,7 @@ export class AccountWriter {
        INSERT INTO hierarchy.accounts (id, parent_id, root_id, path, depth, name)
        SELECT new_id.id, $1, $2, $3::uuid[] || new_id.id, $4, $5 FROM new_id
        RETURNING ${COLUMNS}`,
-      [parent.id, parent.root_id, parent.path, parent.depth + 1, name],
+      [parent.id, parent.rootId, parent.path, parent.depth + 1, name],
     );
     return rows[0];
   }
