@@ -1,15 +1,30 @@
 import type { DataSource } from 'typeorm';
 import type { SubgraphRequestContext } from '@platform/server';
-import { createHierarchyLoaders, type HierarchyLoaders } from './loaders';
-import { AccountRepository } from './repositories/account-repository';
+import { createAccountLoaders, type AccountLoaders } from './accounts/loaders';
+import { AccountStore } from './accounts/store';
+import { createSettingsLoaders, type SettingsLoaders } from './settings/loaders';
 
 export interface HierarchyContext extends SubgraphRequestContext {
   dataSource: DataSource;
-  accounts: AccountRepository;
-  loaders: HierarchyLoaders;
+  accounts: AccountStore;
+  loaders: AccountLoaders & SettingsLoaders;
+  /** After a change: forgets what this request cached about the tree (chains, rows, settings). */
+  forgetCachedTree(): void;
 }
 
 export function createHierarchyContext(base: SubgraphRequestContext, dataSource: DataSource): HierarchyContext {
-  const accounts = new AccountRepository(dataSource);
-  return { ...base, dataSource, accounts, loaders: createHierarchyLoaders(accounts, base.access) };
+  const accounts = new AccountStore(dataSource);
+  const loaders = { ...createAccountLoaders(accounts, base.access), ...createSettingsLoaders(dataSource, base.access) };
+  return {
+    ...base,
+    dataSource,
+    accounts,
+    loaders,
+    forgetCachedTree() {
+      base.access.clearCache();
+      loaders.accountById.clearAll();
+      loaders.childrenByParentId.clearAll();
+      loaders.settingsByAccountId.clearAll();
+    },
+  };
 }

@@ -1,15 +1,14 @@
-import path from 'node:path';
-import { defineSubgraph, readTypeDefs } from '@platform/server';
+import { defineSubgraph } from '@platform/server';
+import { accountsModule } from './accounts';
 import { createHierarchyContext } from './context';
 import { createHierarchyDataSource, SCHEMA } from './data-source';
-import { permissions } from './permissions';
-import { resolvers } from './resolvers';
 import { seedHierarchyDemo } from './seed';
+import { settingsModule } from './settings';
 
 export const service = defineSubgraph({
   name: 'account-hierarchy',
   databaseSchema: SCHEMA,
-  modules: [{ name: 'accounts', typeDefs: readTypeDefs(path.join(__dirname, '..'), 'schema.graphql'), resolvers, permissions }],
+  modules: [accountsModule, settingsModule],
   createDataSource: createHierarchyDataSource,
   createContext: createHierarchyContext,
   seed: seedHierarchyDemo,

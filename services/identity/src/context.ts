@@ -1,22 +1,22 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { SubgraphRequestContext } from '@platform/server';
-import { loginThrottleFor, type LoginThrottle } from './login-throttle';
+import { byKey, groupBy } from '@platform/db';
 import { OutboxMailSender, type MailSender } from '@platform/mail';
-import {
-  AccessRepository,
-  type ApiKeyRow,
-  type InvitationRow,
-  type PartnerAppRow,
-  type PartnerManifestRow,
-  type SsoConfigurationRow,
-} from './repositories/access-repository';
-import { IdentityRepository, type MembershipRow, type UserRow } from './repositories/identity-repository';
+import type { SubgraphRequestContext } from '@platform/server';
+import { ApiKeyStore, type ApiKeyRow, type PartnerAppRow, type PartnerManifestRow } from './api-keys/store';
+import { InvitationStore, type InvitationRow } from './invitations/store';
+import { MembershipStore, type MembershipRow } from './memberships/store';
+import type { LoginThrottle } from './sessions/login-throttle';
+import { UserStore, type UserRow } from './sessions/store';
+import { SsoStore, type SsoConfigurationRow } from './sso/store';
 
 export interface IdentityContext extends SubgraphRequestContext {
   dataSource: DataSource;
-  identity: IdentityRepository;
-  accessRepository: AccessRepository;
+  users: UserStore;
+  memberships: MembershipStore;
+  invitations: InvitationStore;
+  apiKeys: ApiKeyStore;
+  sso: SsoStore;
   mailSender: MailSender;
   /** Failed sign-in counters of this identity server (shared through Redis when configured). */
   loginThrottle: LoginThrottle;
@@ -34,39 +34,33 @@ export interface IdentityContext extends SubgraphRequestContext {
   };
 }
 
-function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
-  for (const row of rows) groups.get(keyOf(row))?.push(row);
-  return keys.map((k) => groups.get(k) ?? []);
-}
-
-export function createIdentityContext(base: SubgraphRequestContext, dataSource: DataSource): IdentityContext {
-  const identity = new IdentityRepository(dataSource);
-  const accessRepository = new AccessRepository(dataSource);
+/** The per-request context; `loginThrottle` is the one of this identity server (see `sessions/login-throttle`). */
+export function createIdentityContext(base: SubgraphRequestContext, dataSource: DataSource, loginThrottle: LoginThrottle): IdentityContext {
+  const users = new UserStore(dataSource);
+  const memberships = new MembershipStore(dataSource);
+  const invitations = new InvitationStore(dataSource);
+  const apiKeys = new ApiKeyStore(dataSource);
+  const sso = new SsoStore(dataSource);
   return {
     ...base,
     dataSource,
-    identity,
-    accessRepository,
+    users,
+    memberships,
+    invitations,
+    apiKeys,
+    sso,
     mailSender: new OutboxMailSender('identity', base.config.internalSigningSecret, base.logger),
-    loginThrottle: loginThrottleFor(dataSource, base.config, base.logger),
+    loginThrottle,
     selfUserIds: new Set(base.access.userId ? [base.access.userId] : []),
     loaders: {
-      userById: new DataLoader(async (ids) => {
-        const rows = await identity.findUsersByIds(ids);
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-      membershipsByAccountId: new DataLoader(async (ids) => groupBy(ids, await identity.findMembershipsByAccountIds(ids), (r) => r.account_id)),
-      membershipsByUserId: new DataLoader(async (ids) => groupBy(ids, await identity.findMembershipsByUserIds(ids), (r) => r.user_id)),
-      invitationsByAccountId: new DataLoader(async (ids) => groupBy(ids, await accessRepository.findInvitationsByAccountIds(ids), (r) => r.account_id)),
-      apiKeysByAccountId: new DataLoader(async (ids) => groupBy(ids, await accessRepository.findApiKeysByAccountIds(ids), (r) => r.account_id)),
-      partnerAppsByAccountId: new DataLoader(async (ids) => groupBy(ids, await accessRepository.findPartnerAppsByAccountIds(ids), (r) => r.account_id)),
-      manifestsByAppId: new DataLoader(async (ids) => groupBy(ids, await accessRepository.findManifestsByAppIds(ids), (r) => r.app_id)),
-      ssoConfigurationByAccountId: new DataLoader(async (ids) => {
-        const rows = await accessRepository.findSsoConfigurationsByAccountIds(ids);
-        return ids.map((id) => rows.find((r) => r.account_id === id) ?? null);
-      }),
+      userById: new DataLoader(async (ids) => byKey(ids, await users.findUsersByIds(ids), (r) => r.id)),
+      membershipsByAccountId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByAccountIds(ids), (r) => r.account_id)),
+      membershipsByUserId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByUserIds(ids), (r) => r.user_id)),
+      invitationsByAccountId: new DataLoader(async (ids) => groupBy(ids, await invitations.findInvitationsByAccountIds(ids), (r) => r.account_id)),
+      apiKeysByAccountId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findApiKeysByAccountIds(ids), (r) => r.account_id)),
+      partnerAppsByAccountId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findPartnerAppsByAccountIds(ids), (r) => r.account_id)),
+      manifestsByAppId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findManifestsByAppIds(ids), (r) => r.app_id)),
+      ssoConfigurationByAccountId: new DataLoader(async (ids) => byKey(ids, await sso.findSsoConfigurationsByAccountIds(ids), (r) => r.account_id)),
     },
   };
 }

@@ -1,20 +1,25 @@
-import path from 'node:path';
-import { defineSubgraph, readTypeDefs } from '@platform/server';
+import { defineSubgraph } from '@platform/server';
+import { activityLogModule } from './activity-log';
+import { apiKeysModule } from './api-keys';
 import { createIdentityContext } from './context';
 import { createIdentityDataSource, SCHEMA } from './data-source';
-import { closeLoginThrottle } from './login-throttle';
-import { permissions } from './permissions';
-import { resolvers } from './resolvers';
+import { invitationsModule } from './invitations';
+import { membershipsModule } from './memberships';
 import { seedIdentityDemo } from './seed';
+import { sessionsModule } from './sessions';
+import { LoginThrottles } from './sessions/login-throttle';
+import { ssoModule } from './sso';
 
-export { hashPassword, hashPasswordLegacyScrypt, verifyPassword } from './passwords';
+export { hashPassword, hashPasswordLegacyScrypt, verifyPassword } from './sessions/passwords';
+
+const loginThrottles = new LoginThrottles();
 
 export const service = defineSubgraph({
   name: 'identity',
   databaseSchema: SCHEMA,
-  modules: [{ name: 'identity', typeDefs: readTypeDefs(path.join(__dirname, '..'), 'schema.graphql'), resolvers, permissions }],
+  modules: [sessionsModule, membershipsModule, invitationsModule, ssoModule, apiKeysModule, activityLogModule],
   createDataSource: createIdentityDataSource,
-  createContext: createIdentityContext,
+  createContext: (base, dataSource) => createIdentityContext(base, dataSource, loginThrottles.for(dataSource, base.config, base.logger)),
   seed: seedIdentityDemo,
-  stop: closeLoginThrottle,
+  stop: (dataSource) => loginThrottles.release(dataSource),
 });

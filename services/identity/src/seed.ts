@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, DEMO_USERS, demoAccount, demoId } from '@platform/demo-data';
-import { hashPassword } from './passwords';
+import { hashPassword } from './sessions/passwords';
 
 export async function seedIdentityDemo(dataSource: DataSource): Promise<void> {
   const existing: { id: string }[] = await dataSource.query(`SELECT id FROM identity.users WHERE id = ANY($1::uuid[])`, [DEMO_USERS.map((u) => u.id)]);

@@ -1,3 +1,4 @@
+import { encodeCursor } from '@platform/db';
 import { demoAccount } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf } from '@platform/testing';
@@ -285,7 +286,7 @@ describe('tree queries (SPEC H4)', () => {
       if (rows.length === 0) break;
       pages.push(...rows);
       const last = rows[rows.length - 1];
-      after = Buffer.from(JSON.stringify({ d: last.depth, n: last.name, i: last.id })).toString('base64url');
+      after = encodeCursor([last.depth, last.name, last.id]);
     }
 
     // Assert

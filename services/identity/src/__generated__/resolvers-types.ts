@@ -33,6 +33,228 @@ export type Role =
   | 'ADVANCED_USER'
   | 'BASIC_USER';
 
+export type Account = {
+  __typename?: 'Account';
+  id: Scalars['ID']['output'];
+  /** The account's own members and guests (requires users.view) */
+  members: Array<Membership>;
+  /** Invitations to this account, newest first (requires users.view) */
+  invitations: Array<Invitation>;
+  /** Single sign-on configuration of this account (requires security) */
+  ssoConfiguration: Maybe<SsoConfiguration>;
+  /** API keys of this account (requires api-keys) */
+  apiKeys: Array<ApiKey>;
+  /** Partner apps of this account (requires api-keys) */
+  partnerApps: Array<PartnerApp>;
+};
+
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  /** Opaque session token for the Authorization: Bearer header; shown only here */
+  token: Scalars['String']['output'];
+  expiresAt: Scalars['String']['output'];
+  user: User;
+  activeAccount: Maybe<Account>;
+};
+
+export type Viewer = {
+  __typename?: 'Viewer';
+  user: User;
+  activeAccount: Maybe<Account>;
+  /** What the caller may do on an account (the shared authz module's answer); empty when invisible */
+  permissionsOn: Array<Scalars['String']['output']>;
+  /** The access list: every account the user may act in */
+  memberships: Array<Membership>;
+};
+
+
+export type ViewerPermissionsOnArgs = {
+  accountId: Scalars['ID']['input'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  me: Viewer;
+  /** The permission catalogue (SPEC I3) */
+  permissionCatalogue: Array<Scalars['String']['output']>;
+  /** Changes on the account (and its subtree), newest first; for admins (security) of the account or an ancestor */
+  activityLog: ActivityLogPage;
+  /** Re-checks the hash chains of the account's tree (requires security on the tree's parent account) */
+  verifyActivityLog: ActivityLogVerification;
+};
+
+
+export type QueryActivityLogArgs = {
+  accountId: Scalars['ID']['input'];
+  filter?: InputMaybe<ActivityLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryVerifyActivityLogArgs = {
+  accountId: Scalars['ID']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  login: AuthPayload;
+  /** Issues a session acting in another visible account; the current token is revoked */
+  switchAccount: AuthPayload;
+  logout: Scalars['Boolean']['output'];
+  /** Removes a user's membership; the account's data stays */
+  removeAccountMember: Scalars['Boolean']['output'];
+  /** Grants and revokes catalogue permissions on a membership; you cannot grant what you do not hold */
+  setMembershipPermissions: Membership;
+  deactivateMembership: Membership;
+  reactivateMembership: Membership;
+  setMembershipLimits: Membership;
+  /** Adds a user the caller already sees as a member elsewhere at once; invites any other email (another tree's login or none) */
+  addAccountMember: AddAccountMemberPayload;
+  /** Invites an email to an account; an existing login joins as a guest with the same login */
+  inviteUser: Invitation;
+  revokeInvitation: Invitation;
+  /** Redeems an invitation token. An email with a login: sign in as that user first or give its password; without one: name and password create it */
+  acceptInvitation: AuthPayload;
+  declineInvitation: Invitation;
+  configureSso: SsoConfiguration;
+  /** Starts single sign-on for the email's organisation (its domain's SSO configuration) */
+  beginSsoLogin: SsoLoginStart;
+  /** Signs in with the ID token the provider answered for the state of beginSsoLogin; creates or links the user by verified email */
+  loginWithSso: AuthPayload;
+  /** Creates an API key; the key is in the answer only */
+  createApiKey: CreatedApiKey;
+  revokeApiKey: ApiKey;
+  registerPartnerApp: PartnerApp;
+  /** Apollo persisted query manifest {format, version, operations:[{id,name,type,body}]}; creates a new manifest version */
+  uploadPartnerManifest: PartnerManifest;
+  retirePartnerManifest: PartnerManifest;
+};
+
+
+export type MutationLoginArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationSwitchAccountArgs = {
+  accountId: Scalars['ID']['input'];
+};
+
+
+export type MutationRemoveAccountMemberArgs = {
+  accountId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetMembershipPermissionsArgs = {
+  membershipId: Scalars['ID']['input'];
+  granted: Array<Scalars['String']['input']>;
+  revoked: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationDeactivateMembershipArgs = {
+  membershipId: Scalars['ID']['input'];
+};
+
+
+export type MutationReactivateMembershipArgs = {
+  membershipId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetMembershipLimitsArgs = {
+  membershipId: Scalars['ID']['input'];
+  limits: MembershipLimitsInput;
+};
+
+
+export type MutationAddAccountMemberArgs = {
+  accountId: Scalars['ID']['input'];
+  email: Scalars['String']['input'];
+  role: Role;
+};
+
+
+export type MutationInviteUserArgs = {
+  accountId: Scalars['ID']['input'];
+  email: Scalars['String']['input'];
+  role: Role;
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type MutationRevokeInvitationArgs = {
+  invitationId: Scalars['ID']['input'];
+};
+
+
+export type MutationAcceptInvitationArgs = {
+  token: Scalars['String']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDeclineInvitationArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationConfigureSsoArgs = {
+  accountId: Scalars['ID']['input'];
+  input: SsoConfigurationInput;
+};
+
+
+export type MutationBeginSsoLoginArgs = {
+  email: Scalars['String']['input'];
+  redirectUri: Scalars['String']['input'];
+};
+
+
+export type MutationLoginWithSsoArgs = {
+  idToken: Scalars['String']['input'];
+  state: Scalars['String']['input'];
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  accountId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  role?: InputMaybe<Role>;
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+  expiresAt?: InputMaybe<Scalars['String']['input']>;
+  partnerAppId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterPartnerAppArgs = {
+  accountId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationUploadPartnerManifestArgs = {
+  appId: Scalars['ID']['input'];
+  manifest: Scalars['JSON']['input'];
+};
+
+
+export type MutationRetirePartnerManifestArgs = {
+  appId: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
 export type MembershipStatus =
   | 'ACTIVE'
   | 'INACTIVE';
@@ -128,6 +350,48 @@ export type Invitation = {
   respondedAt: Maybe<Scalars['String']['output']>;
 };
 
+/** What addAccountMember did; an email that has no login and one of another tree answer alike */
+export type AddAccountMemberPayload = {
+  __typename?: 'AddAccountMemberPayload';
+  /** The new membership, when the email's login is already a member of an account the caller sees the members of */
+  membership: Maybe<Membership>;
+  /** Otherwise: the invitation the user must accept */
+  invitation: Maybe<Invitation>;
+};
+
+/** Single sign-on through an OIDC provider (SPEC I8) */
+export type SsoConfiguration = {
+  __typename?: 'SsoConfiguration';
+  accountId: Scalars['ID']['output'];
+  issuer: Scalars['String']['output'];
+  clientId: Scalars['String']['output'];
+  allowedDomains: Array<Scalars['String']['output']>;
+  defaultRole: Role;
+  /** Password sign-in is refused for emails of the allowed domains (SSO_REQUIRED) */
+  requireSso: Scalars['Boolean']['output'];
+  updatedAt: Scalars['String']['output'];
+};
+
+export type SsoConfigurationInput = {
+  issuer: Scalars['String']['input'];
+  clientId: Scalars['String']['input'];
+  allowedDomains: Array<Scalars['String']['input']>;
+  /** Role of a user who first signs in through SSO (default BASIC_USER) */
+  defaultRole?: InputMaybe<Role>;
+  /** Refuse password sign-in for emails of the allowed domains (default false) */
+  requireSso?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The start of an OIDC sign-in: the state and nonce are made and kept by the server */
+export type SsoLoginStart = {
+  __typename?: 'SsoLoginStart';
+  /** The identity provider's authorization URL (client_id, redirect_uri, state, nonce); send the browser there */
+  authorizationUrl: Scalars['String']['output'];
+  /** Give it back to loginWithSso with the ID token; single use */
+  state: Scalars['String']['output'];
+  expiresAt: Scalars['String']['output'];
+};
+
 /** An API key of an account (SPEC I7); the key itself is shown once, by createApiKey */
 export type ApiKey = {
   __typename?: 'ApiKey';
@@ -169,48 +433,6 @@ export type PartnerManifest = {
   operationCount: Scalars['Int']['output'];
   createdAt: Scalars['String']['output'];
   retiredAt: Maybe<Scalars['String']['output']>;
-};
-
-/** Single sign-on through an OIDC provider (SPEC I8) */
-export type SsoConfiguration = {
-  __typename?: 'SsoConfiguration';
-  accountId: Scalars['ID']['output'];
-  issuer: Scalars['String']['output'];
-  clientId: Scalars['String']['output'];
-  allowedDomains: Array<Scalars['String']['output']>;
-  defaultRole: Role;
-  /** Password sign-in is refused for emails of the allowed domains (SSO_REQUIRED) */
-  requireSso: Scalars['Boolean']['output'];
-  updatedAt: Scalars['String']['output'];
-};
-
-export type SsoConfigurationInput = {
-  issuer: Scalars['String']['input'];
-  clientId: Scalars['String']['input'];
-  allowedDomains: Array<Scalars['String']['input']>;
-  /** Role of a user who first signs in through SSO (default BASIC_USER) */
-  defaultRole?: InputMaybe<Role>;
-  /** Refuse password sign-in for emails of the allowed domains (default false) */
-  requireSso?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** The start of an OIDC sign-in: the state and nonce are made and kept by the server */
-export type SsoLoginStart = {
-  __typename?: 'SsoLoginStart';
-  /** The identity provider's authorization URL (client_id, redirect_uri, state, nonce); send the browser there */
-  authorizationUrl: Scalars['String']['output'];
-  /** Give it back to loginWithSso with the ID token; single use */
-  state: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
-};
-
-/** What addAccountMember did; an email that has no login and one of another tree answer alike */
-export type AddAccountMemberPayload = {
-  __typename?: 'AddAccountMemberPayload';
-  /** The new membership, when the email's login is already a member of an account the caller sees the members of */
-  membership: Maybe<Membership>;
-  /** Otherwise: the invitation the user must accept */
-  invitation: Maybe<Invitation>;
 };
 
 /** One change recorded by a subgraph (SPEC I9) */
@@ -260,228 +482,6 @@ export type ActivityLogVerification = {
   valid: Scalars['Boolean']['output'];
   checkedEntries: Scalars['Int']['output'];
   problems: Array<ActivityLogProblem>;
-};
-
-export type Account = {
-  __typename?: 'Account';
-  id: Scalars['ID']['output'];
-  /** The account's own members and guests (requires users.view) */
-  members: Array<Membership>;
-  /** Invitations to this account, newest first (requires users.view) */
-  invitations: Array<Invitation>;
-  /** API keys of this account (requires api-keys) */
-  apiKeys: Array<ApiKey>;
-  /** Partner apps of this account (requires api-keys) */
-  partnerApps: Array<PartnerApp>;
-  /** Single sign-on configuration of this account (requires security) */
-  ssoConfiguration: Maybe<SsoConfiguration>;
-};
-
-export type AuthPayload = {
-  __typename?: 'AuthPayload';
-  /** Opaque session token for the Authorization: Bearer header; shown only here */
-  token: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
-  user: User;
-  activeAccount: Maybe<Account>;
-};
-
-export type Viewer = {
-  __typename?: 'Viewer';
-  user: User;
-  activeAccount: Maybe<Account>;
-  /** The access list: every account the user may act in */
-  memberships: Array<Membership>;
-  /** What the caller may do on an account (the shared authz module's answer); empty when invisible */
-  permissionsOn: Array<Scalars['String']['output']>;
-};
-
-
-export type ViewerPermissionsOnArgs = {
-  accountId: Scalars['ID']['input'];
-};
-
-export type Query = {
-  __typename?: 'Query';
-  me: Viewer;
-  /** The permission catalogue (SPEC I3) */
-  permissionCatalogue: Array<Scalars['String']['output']>;
-  /** Changes on the account (and its subtree), newest first; for admins (security) of the account or an ancestor */
-  activityLog: ActivityLogPage;
-  /** Re-checks the hash chains of the account's tree (requires security on the tree's parent account) */
-  verifyActivityLog: ActivityLogVerification;
-};
-
-
-export type QueryActivityLogArgs = {
-  accountId: Scalars['ID']['input'];
-  filter?: InputMaybe<ActivityLogFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  after?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-export type QueryVerifyActivityLogArgs = {
-  accountId: Scalars['ID']['input'];
-};
-
-export type Mutation = {
-  __typename?: 'Mutation';
-  login: AuthPayload;
-  /** Issues a session acting in another visible account; the current token is revoked */
-  switchAccount: AuthPayload;
-  logout: Scalars['Boolean']['output'];
-  /** Adds a user the caller already sees as a member elsewhere at once; invites any other email (another tree's login or none) */
-  addAccountMember: AddAccountMemberPayload;
-  /** Removes a user's membership; the account's data stays */
-  removeAccountMember: Scalars['Boolean']['output'];
-  /** Grants and revokes catalogue permissions on a membership; you cannot grant what you do not hold */
-  setMembershipPermissions: Membership;
-  deactivateMembership: Membership;
-  reactivateMembership: Membership;
-  setMembershipLimits: Membership;
-  /** Invites an email to an account; an existing login joins as a guest with the same login */
-  inviteUser: Invitation;
-  revokeInvitation: Invitation;
-  /** Redeems an invitation token. An email with a login: sign in as that user first or give its password; without one: name and password create it */
-  acceptInvitation: AuthPayload;
-  declineInvitation: Invitation;
-  /** Creates an API key; the key is in the answer only */
-  createApiKey: CreatedApiKey;
-  revokeApiKey: ApiKey;
-  registerPartnerApp: PartnerApp;
-  /** Apollo persisted query manifest {format, version, operations:[{id,name,type,body}]}; creates a new manifest version */
-  uploadPartnerManifest: PartnerManifest;
-  retirePartnerManifest: PartnerManifest;
-  configureSso: SsoConfiguration;
-  /** Starts single sign-on for the email's organisation (its domain's SSO configuration) */
-  beginSsoLogin: SsoLoginStart;
-  /** Signs in with the ID token the provider answered for the state of beginSsoLogin; creates or links the user by verified email */
-  loginWithSso: AuthPayload;
-};
-
-
-export type MutationLoginArgs = {
-  email: Scalars['String']['input'];
-  password: Scalars['String']['input'];
-  accountId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-
-export type MutationSwitchAccountArgs = {
-  accountId: Scalars['ID']['input'];
-};
-
-
-export type MutationAddAccountMemberArgs = {
-  accountId: Scalars['ID']['input'];
-  email: Scalars['String']['input'];
-  role: Role;
-};
-
-
-export type MutationRemoveAccountMemberArgs = {
-  accountId: Scalars['ID']['input'];
-  userId: Scalars['ID']['input'];
-};
-
-
-export type MutationSetMembershipPermissionsArgs = {
-  membershipId: Scalars['ID']['input'];
-  granted: Array<Scalars['String']['input']>;
-  revoked: Array<Scalars['String']['input']>;
-};
-
-
-export type MutationDeactivateMembershipArgs = {
-  membershipId: Scalars['ID']['input'];
-};
-
-
-export type MutationReactivateMembershipArgs = {
-  membershipId: Scalars['ID']['input'];
-};
-
-
-export type MutationSetMembershipLimitsArgs = {
-  membershipId: Scalars['ID']['input'];
-  limits: MembershipLimitsInput;
-};
-
-
-export type MutationInviteUserArgs = {
-  accountId: Scalars['ID']['input'];
-  email: Scalars['String']['input'];
-  role: Role;
-  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
-};
-
-
-export type MutationRevokeInvitationArgs = {
-  invitationId: Scalars['ID']['input'];
-};
-
-
-export type MutationAcceptInvitationArgs = {
-  token: Scalars['String']['input'];
-  name?: InputMaybe<Scalars['String']['input']>;
-  password?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-export type MutationDeclineInvitationArgs = {
-  token: Scalars['String']['input'];
-};
-
-
-export type MutationCreateApiKeyArgs = {
-  accountId: Scalars['ID']['input'];
-  name: Scalars['String']['input'];
-  role?: InputMaybe<Role>;
-  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
-  expiresAt?: InputMaybe<Scalars['String']['input']>;
-  partnerAppId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-
-export type MutationRevokeApiKeyArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationRegisterPartnerAppArgs = {
-  accountId: Scalars['ID']['input'];
-  name: Scalars['String']['input'];
-};
-
-
-export type MutationUploadPartnerManifestArgs = {
-  appId: Scalars['ID']['input'];
-  manifest: Scalars['JSON']['input'];
-};
-
-
-export type MutationRetirePartnerManifestArgs = {
-  appId: Scalars['ID']['input'];
-  version: Scalars['Int']['input'];
-};
-
-
-export type MutationConfigureSsoArgs = {
-  accountId: Scalars['ID']['input'];
-  input: SsoConfigurationInput;
-};
-
-
-export type MutationBeginSsoLoginArgs = {
-  email: Scalars['String']['input'];
-  redirectUri: Scalars['String']['input'];
-};
-
-
-export type MutationLoginWithSsoArgs = {
-  idToken: Scalars['String']['input'];
-  state: Scalars['String']['input'];
 };
 
 export type Link__Purpose =
@@ -589,9 +589,16 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   User: ResolverTypeWrapper<User>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Role: Role;
+  Account: ResolverTypeWrapper<Account>;
+  AuthPayload: ResolverTypeWrapper<AuthPayload>;
+  Viewer: ResolverTypeWrapper<Viewer>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MembershipStatus: MembershipStatus;
   MembershipType: MembershipType;
   Membership: ResolverTypeWrapper<Membership>;
@@ -603,26 +610,19 @@ export type ResolversTypes = ResolversObject<{
   MembershipLimitsInput: MembershipLimitsInput;
   InvitationStatus: InvitationStatus;
   Invitation: ResolverTypeWrapper<Invitation>;
+  AddAccountMemberPayload: ResolverTypeWrapper<AddAccountMemberPayload>;
+  SsoConfiguration: ResolverTypeWrapper<SsoConfiguration>;
+  SsoConfigurationInput: SsoConfigurationInput;
+  SsoLoginStart: ResolverTypeWrapper<SsoLoginStart>;
   ApiKey: ResolverTypeWrapper<ApiKey>;
   CreatedApiKey: ResolverTypeWrapper<CreatedApiKey>;
   PartnerApp: ResolverTypeWrapper<PartnerApp>;
   PartnerManifest: ResolverTypeWrapper<PartnerManifest>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  SsoConfiguration: ResolverTypeWrapper<SsoConfiguration>;
-  SsoConfigurationInput: SsoConfigurationInput;
-  SsoLoginStart: ResolverTypeWrapper<SsoLoginStart>;
-  AddAccountMemberPayload: ResolverTypeWrapper<AddAccountMemberPayload>;
   ActivityLogEntry: ResolverTypeWrapper<ActivityLogEntry>;
   ActivityLogPage: ResolverTypeWrapper<ActivityLogPage>;
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ResolverTypeWrapper<ActivityLogProblem>;
   ActivityLogVerification: ResolverTypeWrapper<ActivityLogVerification>;
-  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
-  Account: ResolverTypeWrapper<Account>;
-  AuthPayload: ResolverTypeWrapper<AuthPayload>;
-  Viewer: ResolverTypeWrapper<Viewer>;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -634,34 +634,34 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  JSON: Scalars['JSON']['output'];
   User: User | FederationReferenceTypes['User'];
   ID: Scalars['ID']['output'];
+  Account: Account | FederationReferenceTypes['Account'];
+  AuthPayload: AuthPayload;
+  Viewer: Viewer;
+  Query: Record<PropertyKey, never>;
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
   Membership: Membership;
   ContactGroupGrant: ContactGroupGrant;
   MembershipLimits: MembershipLimits;
   ContactGroupGrantInput: ContactGroupGrantInput;
   MembershipLimitsInput: MembershipLimitsInput;
   Invitation: Invitation;
+  AddAccountMemberPayload: AddAccountMemberPayload;
+  SsoConfiguration: SsoConfiguration;
+  SsoConfigurationInput: SsoConfigurationInput;
+  SsoLoginStart: SsoLoginStart;
   ApiKey: ApiKey;
   CreatedApiKey: CreatedApiKey;
   PartnerApp: PartnerApp;
   PartnerManifest: PartnerManifest;
-  Int: Scalars['Int']['output'];
-  SsoConfiguration: SsoConfiguration;
-  SsoConfigurationInput: SsoConfigurationInput;
-  SsoLoginStart: SsoLoginStart;
-  AddAccountMemberPayload: AddAccountMemberPayload;
   ActivityLogEntry: ActivityLogEntry;
   ActivityLogPage: ActivityLogPage;
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ActivityLogProblem;
   ActivityLogVerification: ActivityLogVerification;
-  JSON: Scalars['JSON']['output'];
-  Account: Account | FederationReferenceTypes['Account'];
-  AuthPayload: AuthPayload;
-  Viewer: Viewer;
-  Query: Record<PropertyKey, never>;
-  Mutation: Record<PropertyKey, never>;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -748,12 +748,71 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = any, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export type UserResolvers<ContextType = any, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AccountResolvers<ContextType = any, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
+  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
+  ssoConfiguration?: Resolver<Maybe<ResolversTypes['SsoConfiguration']>, ParentType, ContextType>;
+  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  partnerApps?: Resolver<Array<ResolversTypes['PartnerApp']>, ParentType, ContextType>;
+}>;
+
+export type AuthPayloadResolvers<ContextType = any, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+}>;
+
+export type ViewerResolvers<ContextType = any, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  permissionsOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ViewerPermissionsOnArgs, 'accountId'>>;
+  memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+  permissionCatalogue?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  activityLog?: Resolver<ResolversTypes['ActivityLogPage'], ParentType, ContextType, RequireFields<QueryActivityLogArgs, 'accountId'>>;
+  verifyActivityLog?: Resolver<ResolversTypes['ActivityLogVerification'], ParentType, ContextType, RequireFields<QueryVerifyActivityLogArgs, 'accountId'>>;
+}>;
+
+export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  switchAccount?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSwitchAccountArgs, 'accountId'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  removeAccountMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAccountMemberArgs, 'accountId' | 'userId'>>;
+  setMembershipPermissions?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationSetMembershipPermissionsArgs, 'membershipId' | 'granted' | 'revoked'>>;
+  deactivateMembership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationDeactivateMembershipArgs, 'membershipId'>>;
+  reactivateMembership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationReactivateMembershipArgs, 'membershipId'>>;
+  setMembershipLimits?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationSetMembershipLimitsArgs, 'membershipId' | 'limits'>>;
+  addAccountMember?: Resolver<ResolversTypes['AddAccountMemberPayload'], ParentType, ContextType, RequireFields<MutationAddAccountMemberArgs, 'accountId' | 'email' | 'role'>>;
+  inviteUser?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteUserArgs, 'accountId' | 'email' | 'role'>>;
+  revokeInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'invitationId'>>;
+  acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
+  declineInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineInvitationArgs, 'token'>>;
+  configureSso?: Resolver<ResolversTypes['SsoConfiguration'], ParentType, ContextType, RequireFields<MutationConfigureSsoArgs, 'accountId' | 'input'>>;
+  beginSsoLogin?: Resolver<ResolversTypes['SsoLoginStart'], ParentType, ContextType, RequireFields<MutationBeginSsoLoginArgs, 'email' | 'redirectUri'>>;
+  loginWithSso?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginWithSsoArgs, 'idToken' | 'state'>>;
+  createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'accountId' | 'name'>>;
+  revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  registerPartnerApp?: Resolver<ResolversTypes['PartnerApp'], ParentType, ContextType, RequireFields<MutationRegisterPartnerAppArgs, 'accountId' | 'name'>>;
+  uploadPartnerManifest?: Resolver<ResolversTypes['PartnerManifest'], ParentType, ContextType, RequireFields<MutationUploadPartnerManifestArgs, 'appId' | 'manifest'>>;
+  retirePartnerManifest?: Resolver<ResolversTypes['PartnerManifest'], ParentType, ContextType, RequireFields<MutationRetirePartnerManifestArgs, 'appId' | 'version'>>;
 }>;
 
 export type MembershipResolvers<ContextType = any, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = ResolversObject<{
@@ -797,6 +856,27 @@ export type InvitationResolvers<ContextType = any, ParentType extends ResolversP
   respondedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type AddAccountMemberPayloadResolvers<ContextType = any, ParentType extends ResolversParentTypes['AddAccountMemberPayload'] = ResolversParentTypes['AddAccountMemberPayload']> = ResolversObject<{
+  membership?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  invitation?: Resolver<Maybe<ResolversTypes['Invitation']>, ParentType, ContextType>;
+}>;
+
+export type SsoConfigurationResolvers<ContextType = any, ParentType extends ResolversParentTypes['SsoConfiguration'] = ResolversParentTypes['SsoConfiguration']> = ResolversObject<{
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  allowedDomains?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  defaultRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  requireSso?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SsoLoginStartResolvers<ContextType = any, ParentType extends ResolversParentTypes['SsoLoginStart'] = ResolversParentTypes['SsoLoginStart']> = ResolversObject<{
+  authorizationUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type ApiKeyResolvers<ContextType = any, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -829,27 +909,6 @@ export type PartnerManifestResolvers<ContextType = any, ParentType extends Resol
   operationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retiredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-}>;
-
-export type SsoConfigurationResolvers<ContextType = any, ParentType extends ResolversParentTypes['SsoConfiguration'] = ResolversParentTypes['SsoConfiguration']> = ResolversObject<{
-  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  issuer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  allowedDomains?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  defaultRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
-  requireSso?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type SsoLoginStartResolvers<ContextType = any, ParentType extends ResolversParentTypes['SsoLoginStart'] = ResolversParentTypes['SsoLoginStart']> = ResolversObject<{
-  authorizationUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type AddAccountMemberPayloadResolvers<ContextType = any, ParentType extends ResolversParentTypes['AddAccountMemberPayload'] = ResolversParentTypes['AddAccountMemberPayload']> = ResolversObject<{
-  membership?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
-  invitation?: Resolver<Maybe<ResolversTypes['Invitation']>, ParentType, ContextType>;
 }>;
 
 export type ActivityLogEntryResolvers<ContextType = any, ParentType extends ResolversParentTypes['ActivityLogEntry'] = ResolversParentTypes['ActivityLogEntry']> = ResolversObject<{
@@ -885,65 +944,6 @@ export type ActivityLogVerificationResolvers<ContextType = any, ParentType exten
   problems?: Resolver<Array<ResolversTypes['ActivityLogProblem']>, ParentType, ContextType>;
 }>;
 
-export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
-  name: 'JSON';
-}
-
-export type AccountResolvers<ContextType = any, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  members?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
-  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
-  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
-  partnerApps?: Resolver<Array<ResolversTypes['PartnerApp']>, ParentType, ContextType>;
-  ssoConfiguration?: Resolver<Maybe<ResolversTypes['SsoConfiguration']>, ParentType, ContextType>;
-}>;
-
-export type AuthPayloadResolvers<ContextType = any, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
-  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
-  activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
-}>;
-
-export type ViewerResolvers<ContextType = any, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
-  activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
-  memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
-  permissionsOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ViewerPermissionsOnArgs, 'accountId'>>;
-}>;
-
-export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
-  permissionCatalogue?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  activityLog?: Resolver<ResolversTypes['ActivityLogPage'], ParentType, ContextType, RequireFields<QueryActivityLogArgs, 'accountId'>>;
-  verifyActivityLog?: Resolver<ResolversTypes['ActivityLogVerification'], ParentType, ContextType, RequireFields<QueryVerifyActivityLogArgs, 'accountId'>>;
-}>;
-
-export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
-  switchAccount?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSwitchAccountArgs, 'accountId'>>;
-  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  addAccountMember?: Resolver<ResolversTypes['AddAccountMemberPayload'], ParentType, ContextType, RequireFields<MutationAddAccountMemberArgs, 'accountId' | 'email' | 'role'>>;
-  removeAccountMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveAccountMemberArgs, 'accountId' | 'userId'>>;
-  setMembershipPermissions?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationSetMembershipPermissionsArgs, 'membershipId' | 'granted' | 'revoked'>>;
-  deactivateMembership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationDeactivateMembershipArgs, 'membershipId'>>;
-  reactivateMembership?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationReactivateMembershipArgs, 'membershipId'>>;
-  setMembershipLimits?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationSetMembershipLimitsArgs, 'membershipId' | 'limits'>>;
-  inviteUser?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteUserArgs, 'accountId' | 'email' | 'role'>>;
-  revokeInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'invitationId'>>;
-  acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
-  declineInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineInvitationArgs, 'token'>>;
-  createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'accountId' | 'name'>>;
-  revokeApiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
-  registerPartnerApp?: Resolver<ResolversTypes['PartnerApp'], ParentType, ContextType, RequireFields<MutationRegisterPartnerAppArgs, 'accountId' | 'name'>>;
-  uploadPartnerManifest?: Resolver<ResolversTypes['PartnerManifest'], ParentType, ContextType, RequireFields<MutationUploadPartnerManifestArgs, 'appId' | 'manifest'>>;
-  retirePartnerManifest?: Resolver<ResolversTypes['PartnerManifest'], ParentType, ContextType, RequireFields<MutationRetirePartnerManifestArgs, 'appId' | 'version'>>;
-  configureSso?: Resolver<ResolversTypes['SsoConfiguration'], ParentType, ContextType, RequireFields<MutationConfigureSsoArgs, 'accountId' | 'input'>>;
-  beginSsoLogin?: Resolver<ResolversTypes['SsoLoginStart'], ParentType, ContextType, RequireFields<MutationBeginSsoLoginArgs, 'email' | 'redirectUri'>>;
-  loginWithSso?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginWithSsoArgs, 'idToken' | 'state'>>;
-}>;
-
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -961,28 +961,28 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 }
 
 export type Resolvers<ContextType = any> = ResolversObject<{
-  User?: UserResolvers<ContextType>;
-  Membership?: MembershipResolvers<ContextType>;
-  ContactGroupGrant?: ContactGroupGrantResolvers<ContextType>;
-  MembershipLimits?: MembershipLimitsResolvers<ContextType>;
-  Invitation?: InvitationResolvers<ContextType>;
-  ApiKey?: ApiKeyResolvers<ContextType>;
-  CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
-  PartnerApp?: PartnerAppResolvers<ContextType>;
-  PartnerManifest?: PartnerManifestResolvers<ContextType>;
-  SsoConfiguration?: SsoConfigurationResolvers<ContextType>;
-  SsoLoginStart?: SsoLoginStartResolvers<ContextType>;
-  AddAccountMemberPayload?: AddAccountMemberPayloadResolvers<ContextType>;
-  ActivityLogEntry?: ActivityLogEntryResolvers<ContextType>;
-  ActivityLogPage?: ActivityLogPageResolvers<ContextType>;
-  ActivityLogProblem?: ActivityLogProblemResolvers<ContextType>;
-  ActivityLogVerification?: ActivityLogVerificationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  User?: UserResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
+  ContactGroupGrant?: ContactGroupGrantResolvers<ContextType>;
+  MembershipLimits?: MembershipLimitsResolvers<ContextType>;
+  Invitation?: InvitationResolvers<ContextType>;
+  AddAccountMemberPayload?: AddAccountMemberPayloadResolvers<ContextType>;
+  SsoConfiguration?: SsoConfigurationResolvers<ContextType>;
+  SsoLoginStart?: SsoLoginStartResolvers<ContextType>;
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
+  PartnerApp?: PartnerAppResolvers<ContextType>;
+  PartnerManifest?: PartnerManifestResolvers<ContextType>;
+  ActivityLogEntry?: ActivityLogEntryResolvers<ContextType>;
+  ActivityLogPage?: ActivityLogPageResolvers<ContextType>;
+  ActivityLogProblem?: ActivityLogProblemResolvers<ContextType>;
+  ActivityLogVerification?: ActivityLogVerificationResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

@@ -1,7 +1,7 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf } from '@platform/testing';
-import { hashPasswordLegacyScrypt } from '../passwords';
+import { hashPasswordLegacyScrypt } from '../sessions/passwords';
 import { invitationTokenFor } from './helpers';
 
 const LOGIN = `mutation($email: String!, $password: String!, $accountId: ID) {

@@ -1,0 +1,62 @@
+import DataLoader from 'dataloader';
+import type { AccessControl, AccountChain } from '@platform/authz';
+import { byKey, groupBy } from '@platform/db';
+import { isUuid } from '@platform/errors';
+import type { AccountStore, AccountRow } from './store';
+
+export interface AccountLoaders {
+  accountById: DataLoader<string, AccountRow | null>;
+  childrenByParentId: DataLoader<string, AccountRow[]>;
+  /** Remembers rows loaded by list queries so later field resolvers and authz checks reuse them. */
+  prime(rows: AccountRow[], chainOfRoot?: AccountChain | null): void;
+}
+
+/** Per-request loaders: each batches all keys of one tick into one SQL statement. */
+export function createAccountLoaders(store: AccountStore, access: AccessControl): AccountLoaders {
+  const accountById = new DataLoader<string, AccountRow | null>(async (ids) => {
+    const rows = await store.findByIds(ids.filter(isUuid));
+    return byKey(ids.map((id) => id.toLowerCase()), rows, (row) => row.id);
+  });
+
+  const childrenByParentId = new DataLoader<string, AccountRow[]>(async (parentIds) => {
+    const rows = await store.findChildren(parentIds);
+    prime(rows);
+    return groupBy(parentIds, rows, (row) => row.parentId!);
+  });
+
+  /**
+   * Primes the loaders with rows of a subtree listed in parent-before-child order; their chains
+   * (and chain statuses) follow from the parents', so no per-row query is needed.
+   */
+  function prime(rows: AccountRow[], chainOfRoot?: AccountChain | null): void {
+    const chains = new Map<string, AccountChain>();
+    if (chainOfRoot) chains.set(chainOfRoot.id, chainOfRoot);
+    for (const row of rows) {
+      accountById.prime(row.id, row);
+      const parentChain = row.parentId ? chains.get(row.parentId) : null;
+      if (parentChain === undefined) continue;
+      const chain = chainBelow(parentChain, row);
+      chains.set(row.id, chain);
+      access.chains.prime(row.id, chain);
+    }
+  }
+
+  return { accountById, childrenByParentId, prime };
+}
+
+/** The chain of `row` under its parent's chain (null for a root): the most restrictive status wins. */
+export function chainBelow(parentChain: AccountChain | null, row: AccountRow): AccountChain {
+  const parentStatus = parentChain?.chainStatus ?? 'ACTIVE';
+  const chainStatus =
+    parentStatus === 'CLOSED' || row.status === 'CLOSED' ? 'CLOSED' : parentStatus === 'SUSPENDED' || row.status === 'SUSPENDED' ? 'SUSPENDED' : 'ACTIVE';
+  return {
+    id: row.id,
+    rootId: row.rootId,
+    parentId: row.parentId,
+    path: row.path,
+    depth: row.depth,
+    status: row.status,
+    chainStatus,
+    suspendedFromDepth: parentChain?.suspendedFromDepth ?? (row.status === 'SUSPENDED' ? row.depth : null),
+  };
+}

@@ -1,0 +1,18 @@
+import { allow, canOnAccount, isUser } from '@platform/authz';
+
+export const permissions = {
+  Mutation: {
+    addAccountMember: canOnAccount('users', (_parent, args) => args.accountId),
+    // Checked on the invitation's account in the service (the id must be loaded first).
+    inviteUser: isUser,
+    revokeInvitation: isUser,
+    // The token is the credential of these two.
+    acceptInvitation: allow,
+    declineInvitation: allow,
+  },
+  Account: {
+    invitations: canOnAccount('users.view', (parent) => parent.id),
+  },
+  Invitation: allow,
+  AddAccountMemberPayload: allow,
+};

@@ -1,0 +1,219 @@
+import { recordActivity } from '@platform/audit';
+import { hashSecret, randomToken, type Role } from '@platform/authz';
+import { inTransaction } from '@platform/db';
+import { AppError, assertId, assertName, errors } from '@platform/errors';
+import type { IdentityContext } from '../context';
+import { SCHEMA } from '../data-source';
+import { assertCallerMayGive, assertOpenAccount, assertPermissionNames } from '../memberships/authority';
+import { permissionsView } from '../memberships/service';
+import { MembershipStore, type MembershipRow } from '../memberships/store';
+import { assertPassword, hashPassword } from '../sessions/passwords';
+import { normaliseEmail, SessionService, type AuthPayloadValue } from '../sessions/service';
+import { UserStore } from '../sessions/store';
+import { InvitationStore, type InvitationRow, type InvitationStatus } from './store';
+
+export const INVITATION_TOKEN_PREFIX = 'inv';
+const TOKEN_PATTERN = new RegExp(`^${INVITATION_TOKEN_PREFIX}_[0-9A-Za-z]{43}$`);
+
+/** SENT/PENDING past their expiry read as EXPIRED even before anything rewrites the row. */
+export function effectiveInvitationStatus(invitation: InvitationRow, now = new Date()): InvitationStatus {
+  if ((invitation.status === 'PENDING' || invitation.status === 'SENT') && invitation.expires_at <= now) return 'EXPIRED';
+  return invitation.status;
+}
+
+function refusalFor(invitation: InvitationRow | null): AppError {
+  if (!invitation) return new AppError('INVALID_TOKEN', 'The invitation token is unknown');
+  switch (effectiveInvitationStatus(invitation)) {
+    case 'ACCEPTED':
+    case 'DECLINED':
+      return new AppError('TOKEN_ALREADY_USED', 'This invitation has already been answered');
+    case 'EXPIRED':
+      return new AppError('TOKEN_EXPIRED', 'This invitation has expired');
+    case 'REVOKED':
+      return new AppError('INVITATION_REVOKED', 'This invitation was revoked');
+    default:
+      return new AppError('INVALID_TOKEN', 'The invitation cannot be answered');
+  }
+}
+
+const invitationView = (i: InvitationRow) => ({ email: i.email, role: i.role, grantedPermissions: i.granted_permissions, status: i.status });
+
+/**
+ * Invitations and guests (SPEC I4): an email is invited to an account with a role; the token
+ * (256 random bits, single use, stored as SHA-256, expiring) goes out through the mail sender.
+ * An email that already has a login joins with that login — as a guest when its home is in
+ * another tree.
+ */
+export class InvitationService {
+  constructor(private readonly ctx: IdentityContext) {}
+
+  async invite(accountId: string, email: string, role: Role, permissions: string[] | null | undefined): Promise<InvitationRow> {
+    const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'users');
+    const normalisedEmail = normaliseEmail(email);
+    const grantedPermissions = assertPermissionNames(permissions, 'permissions');
+    assertOpenAccount(chain);
+    await assertCallerMayGive(this.ctx, chain, { role, permissions: grantedPermissions });
+    const inviterId = this.ctx.access.userId;
+    if (!inviterId) throw errors.unauthenticated('A user session is required');
+    const existingUser = await this.ctx.users.findUserByEmail(normalisedEmail);
+    if (existingUser && (await this.ctx.memberships.findMembership(existingUser.id, chain.id))) {
+      throw new AppError('ALREADY_EXISTS', 'This email is already a member of the account');
+    }
+    const token = randomToken(INVITATION_TOKEN_PREFIX);
+    return inTransaction(this.ctx.dataSource, async (tx) => {
+      const repository = new InvitationStore(tx);
+      await repository.expireOpenInvitations(chain.id, normalisedEmail);
+      const created = await repository.insertInvitation({
+        accountId: chain.id,
+        email: normalisedEmail,
+        role,
+        grantedPermissions,
+        tokenHash: hashSecret(token),
+        invitedBy: inviterId,
+        ttlSeconds: this.ctx.config.invitationTtlSeconds,
+      });
+      if (!created) throw new AppError('ALREADY_EXISTS', 'An open invitation for this email exists already; revoke it first');
+      await this.ctx.mailSender.send(tx, {
+        accountId: chain.id,
+        to: normalisedEmail,
+        subject: existingUser ? 'You have been invited to another account' : 'You have been invited',
+        template: 'invitation',
+        text: [
+          `You are invited to join an account as ${role}.`,
+          `Accept: /invitations/accept?token=${token}`,
+          `Invitation token: ${token}`,
+          `It expires at ${created.expires_at.toISOString()}.`,
+        ].join('\n'),
+      });
+      const sent = await repository.markInvitationSent(created.id);
+      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'inviteUser', { targetType: 'Invitation', targetId: sent.id, after: invitationView(sent) });
+      return sent;
+    });
+  }
+
+  /**
+   * A login the caller already sees as a member of one of their accounts is added at once. Any
+   * other email — another tree's login, or none — is invited instead (the user accepts), and the
+   * answer is the same whichever it is: nobody learns whether an email has a login, and nobody is
+   * added to a tree without their consent.
+   */
+  async addMember(accountId: string, email: string, role: Role): Promise<{ membership: MembershipRow | null; invitation: InvitationRow | null }> {
+    const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'users');
+    assertOpenAccount(chain);
+    await assertCallerMayGive(this.ctx, chain, { role });
+    const normalisedEmail = normaliseEmail(email);
+    const user = await this.ctx.users.findUserByEmail(normalisedEmail);
+    if (!user || !(await this.callerSeesAsMember(user.id))) {
+      return { membership: null, invitation: await this.invite(chain.id, normalisedEmail, role, null) };
+    }
+    return inTransaction(this.ctx.dataSource, async (tx) => {
+      const membership = await new MembershipStore(tx).insertMembership({ userId: user.id, accountId: chain.id, role, createdBy: this.ctx.access.userId });
+      if (!membership) throw new AppError('ALREADY_EXISTS', 'The user is already a member of this account');
+      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'addAccountMember', { targetType: 'Membership', targetId: membership.id, after: permissionsView(membership) });
+      return { membership, invitation: null };
+    });
+  }
+
+  /** The user has a membership on an account whose members the caller may list (users.view). */
+  private async callerSeesAsMember(userId: string): Promise<boolean> {
+    for (const membership of await this.ctx.memberships.findMembershipsByUserIds([userId])) {
+      if (await this.ctx.access.can(membership.account_id, 'users.view')) return true;
+    }
+    return false;
+  }
+
+  async revoke(invitationId: string): Promise<InvitationRow> {
+    const id = assertId(invitationId, 'invitationId');
+    const found = await this.ctx.invitations.findInvitationById(id);
+    if (!found || !(await this.ctx.access.canView(found.account_id))) throw errors.notFound('Invitation');
+    const chain = await this.ctx.access.require(found.account_id, 'users');
+    return inTransaction(this.ctx.dataSource, async (tx) => {
+      const revoked = await new InvitationStore(tx).respondToInvitation(id, 'REVOKED');
+      if (!revoked) throw new AppError('INVALID_STATE', `Only pending or sent invitations can be revoked (this one is ${effectiveInvitationStatus(found)})`);
+      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'revokeInvitation', { targetType: 'Invitation', targetId: id, before: invitationView(found), after: invitationView(revoked) });
+      return revoked;
+    });
+  }
+
+  async decline(token: string): Promise<InvitationRow> {
+    const invitation = await this.findByToken(token);
+    const chain = await this.ctx.access.chains.load(invitation.account_id);
+    return inTransaction(this.ctx.dataSource, async (tx) => {
+      const declined = await new InvitationStore(tx).respondToInvitation(invitation.id, 'DECLINED');
+      if (!declined) throw refusalFor(await new InvitationStore(tx).findInvitationById(invitation.id));
+      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'declineInvitation', { targetType: 'Invitation', targetId: invitation.id, after: invitationView(declined) });
+      return declined;
+    });
+  }
+
+  /**
+   * Exactly one of any number of concurrent redemptions wins: the claim is a conditional UPDATE.
+   * The token only names the invitation: for an email that has a login, the caller must also be
+   * that user (signed in, or with their password); otherwise the login is created here.
+   */
+  async accept(token: string, name?: string | null, password?: string | null): Promise<AuthPayloadValue> {
+    const sessions = new SessionService(this.ctx);
+    const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress);
+    const invitation = await this.findByToken(token);
+    await this.ctx.loginThrottle.succeeded(attempt);
+    const existingUser = await this.ctx.users.findUserByEmail(invitation.email);
+    let newUser: { name: string; password: string } | null = null;
+    if (existingUser) {
+      const signedIn = this.ctx.principal.kind === 'USER' && this.ctx.principal.id === existingUser.id;
+      if (!signedIn) {
+        if (!password) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This invitation is for an existing login: sign in as that user, or give its password, to accept it');
+        await sessions.verifyCredentials(invitation.email, password);
+      }
+    } else {
+      await sessions.assertPasswordSignInAllowed(invitation.email);
+      if (!name) throw errors.badInput('name is required to create your login', 'name');
+      if (!password) throw errors.badInput('password is required to create your login', 'password');
+      const validName = assertName(name);
+      assertPassword(password);
+      newUser = { name: validName, password };
+    }
+    const chain = await this.ctx.access.chains.load(invitation.account_id);
+    if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
+    return inTransaction(this.ctx.dataSource, async (tx) => {
+      const invitations = new InvitationStore(tx);
+      const users = new UserStore(tx);
+      const memberships = new MembershipStore(tx);
+      const claimed = await invitations.respondToInvitation(invitation.id, 'ACCEPTED');
+      if (!claimed) throw refusalFor(await invitations.findInvitationById(invitation.id));
+      const user =
+        existingUser ??
+        // Hashed only by the request that won the claim: concurrent losers never pay for argon2.
+        (await users.insertUser({ email: invitation.email, name: newUser!.name, passwordHash: await hashPassword(newUser!.password) }));
+      // The email got a login since it was checked (e.g. through SSO): that login must consent.
+      if (!user) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This email has a login now: sign in as that user to accept the invitation');
+      const membership = await memberships.insertMembership({
+        userId: user.id,
+        accountId: invitation.account_id,
+        role: invitation.role,
+        createdBy: invitation.invited_by,
+        grantedPermissions: invitation.granted_permissions,
+      });
+      if (!membership) throw new AppError('ALREADY_EXISTS', 'You are already a member of this account');
+      await invitations.linkInvitation(invitation.id, user.id, membership.id);
+      const session = await sessions.openSession(users, user, invitation.account_id);
+      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'acceptInvitation', {
+        principal: { kind: 'USER', id: user.id, actingAccountId: invitation.account_id },
+        actingAccountId: invitation.account_id,
+        targetType: 'Invitation',
+        targetId: invitation.id,
+        before: invitationView(invitation),
+        after: { ...invitationView(claimed), membershipId: membership.id, newLogin: !existingUser },
+      });
+      return session;
+    });
+  }
+
+  private async findByToken(token: string): Promise<InvitationRow> {
+    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw new AppError('INVALID_TOKEN', 'The invitation token is malformed');
+    const invitation = await this.ctx.invitations.findInvitationByTokenHash(hashSecret(token));
+    if (!invitation || effectiveInvitationStatus(invitation) !== invitation.status || !['PENDING', 'SENT'].includes(invitation.status)) {
+      throw refusalFor(invitation);
+    }
+    return invitation;
+  }
+}

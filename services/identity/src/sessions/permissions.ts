@@ -1,0 +1,32 @@
+import { allow, isUser, rule } from '@platform/authz';
+import { errors } from '@platform/errors';
+import type { IdentityContext } from '../context';
+import type { UserRow } from './store';
+
+/** A user profile is visible to the user and to whoever may view users on one of its accounts. */
+const canViewUser = rule({ cache: 'no_cache' })(async (user: UserRow, _args, ctx: IdentityContext) => {
+  if (ctx.selfUserIds.has(user.id)) return true;
+  const memberships = await ctx.loaders.membershipsByUserId.load(user.id);
+  for (const membership of memberships) {
+    if (await ctx.access.can(membership.account_id, 'users.view')) return true;
+  }
+  return errors.notFound('User');
+});
+
+export const permissions = {
+  Query: {
+    me: isUser,
+  },
+  Mutation: {
+    login: allow,
+    switchAccount: isUser,
+    logout: isUser,
+  },
+  Account: {
+    id: allow,
+  },
+  User: canViewUser,
+  // Reached only from the caller's own access list or a mutation's answer.
+  Viewer: allow,
+  AuthPayload: allow,
+};
