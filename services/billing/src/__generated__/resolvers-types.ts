@@ -92,20 +92,164 @@ export type AccountBilling = {
   autoTopUp: Maybe<AutoTopUp>;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Sets the mode of a tree (on its parent account); postpaid trees spend up to creditCeiling */
+  setBillingMode: Account;
+  /** Gives a sub-account its own balance (starting at 0) instead of drawing on an ancestor's */
+  enableOwnBalance: Account;
+  /** A LOW_BALANCE event is written when the balance falls below it; null turns it off */
+  setLowBalanceThreshold: Account;
+  /** Caps the spending of a sub-account's whole subtree; null removes the cap (requires billing on the parent) */
+  setCreditLimit: Account;
+  /** A membership's credit limit and monthly renewal (SPEC I6); null limit removes it */
+  setUserCreditLimit: Maybe<UserCredit>;
+  /** Internal (messaging): holds credit over every limit on the chain */
+  reserveCredit: CreditReservation;
+  /** Internal (messaging): turns a reservation into ledger debits */
+  captureCredit: CreditReservation;
+  /** Internal (messaging): gives the held units back */
+  releaseCredit: CreditReservation;
+  /** Moves balance units between an account and one of its descendants, each with its own balance */
+  transferBalance: Transfer;
+  /** Moves credit-limit units between an account and one of its descendants, each with a limit */
+  transferCredit: Transfer;
+  /** Charges a payment method and credits the prepaid balance (SPEC B4) */
+  topUp: TopUp;
+  /** Null threshold turns automatic top-up off */
+  setAutoTopUp: Account;
+  /** Creates or refreshes the draft invoice of a postpaid paying account for a month (YYYY-MM) */
+  generateInvoice: Invoice;
+  /** Freezes a draft whose period has ended */
+  issueInvoice: Invoice;
+  /** Records payment of an issued invoice and restores the postpaid credit */
+  markInvoicePaid: Invoice;
+  updateBillingProfile: BillingProfile;
+  addPaymentMethod: PaymentMethod;
+  setDefaultPaymentMethod: PaymentMethod;
+  removePaymentMethod: Scalars['Boolean']['output'];
+};
+
+
+export type MutationSetBillingModeArgs = {
+  accountId: Scalars['ID']['input'];
+  mode: BillingMode;
+  creditCeiling?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationEnableOwnBalanceArgs = {
+  accountId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetLowBalanceThresholdArgs = {
+  accountId: Scalars['ID']['input'];
+  threshold?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationSetCreditLimitArgs = {
+  accountId: Scalars['ID']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationSetUserCreditLimitArgs = {
+  accountId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  monthlyRenewal?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationReserveCreditArgs = {
+  input: ReserveCreditInput;
+};
+
+
+export type MutationCaptureCreditArgs = {
+  reservationId: Scalars['ID']['input'];
+  units?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationReleaseCreditArgs = {
+  reservationId: Scalars['ID']['input'];
+};
+
+
+export type MutationTransferBalanceArgs = {
+  input: TransferInput;
+};
+
+
+export type MutationTransferCreditArgs = {
+  input: TransferInput;
+};
+
+
+export type MutationTopUpArgs = {
+  input: TopUpInput;
+};
+
+
+export type MutationSetAutoTopUpArgs = {
+  accountId: Scalars['ID']['input'];
+  threshold?: InputMaybe<Scalars['Int']['input']>;
+  units?: InputMaybe<Scalars['Int']['input']>;
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationGenerateInvoiceArgs = {
+  accountId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+};
+
+
+export type MutationIssueInvoiceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationMarkInvoicePaidArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateBillingProfileArgs = {
+  accountId: Scalars['ID']['input'];
+  input: BillingProfileInput;
+};
+
+
+export type MutationAddPaymentMethodArgs = {
+  accountId: Scalars['ID']['input'];
+  providerToken: Scalars['String']['input'];
+  brand: Scalars['String']['input'];
+  last4: Scalars['String']['input'];
+  makeDefault?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type MutationSetDefaultPaymentMethodArgs = {
+  accountId: Scalars['ID']['input'];
+  paymentMethodId: Scalars['ID']['input'];
+};
+
+
+export type MutationRemovePaymentMethodArgs = {
+  accountId: Scalars['ID']['input'];
+  paymentMethodId: Scalars['ID']['input'];
+};
+
 export type CreditLimit = {
   __typename?: 'CreditLimit';
   limit: Scalars['Int']['output'];
   spent: Scalars['Int']['output'];
   held: Scalars['Int']['output'];
   remaining: Scalars['Int']['output'];
-};
-
-export type AutoTopUp = {
-  __typename?: 'AutoTopUp';
-  /** Top up when the balance falls below this */
-  threshold: Scalars['Int']['output'];
-  units: Scalars['Int']['output'];
-  paymentMethod: Maybe<PaymentMethod>;
 };
 
 /** A membership's credit (SPEC I6): units the user may spend in this account and below */
@@ -164,6 +308,34 @@ export type LedgerConnection = {
   nextCursor: Maybe<Scalars['String']['output']>;
 };
 
+export type ReserveCreditInput = {
+  accountId: Scalars['ID']['input'];
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  units: Scalars['Int']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  reference: Scalars['String']['input'];
+  holdSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** The account's chain the caller decided on (root first); a stale one is refused with CHAIN_CHANGED */
+  accountPath?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
+export type ReservationStatus =
+  | 'HELD'
+  | 'CAPTURED'
+  | 'RELEASED'
+  | 'EXPIRED';
+
+export type CreditReservation = {
+  __typename?: 'CreditReservation';
+  id: Scalars['ID']['output'];
+  accountId: Scalars['ID']['output'];
+  userId: Maybe<Scalars['ID']['output']>;
+  units: Scalars['Int']['output'];
+  capturedUnits: Scalars['Int']['output'];
+  status: ReservationStatus;
+  expiresAt: Scalars['String']['output'];
+};
+
 export type TransferKind =
   /** Balance units move from one paying account to another */
   | 'BALANCE'
@@ -180,6 +352,21 @@ export type Transfer = {
   units: Scalars['Int']['output'];
   userId: Maybe<Scalars['ID']['output']>;
   createdAt: Scalars['String']['output'];
+};
+
+export type TransferInput = {
+  fromAccountId: Scalars['ID']['input'];
+  toAccountId: Scalars['ID']['input'];
+  units: Scalars['Int']['input'];
+  idempotencyKey: Scalars['String']['input'];
+};
+
+export type AutoTopUp = {
+  __typename?: 'AutoTopUp';
+  /** Top up when the balance falls below this */
+  threshold: Scalars['Int']['output'];
+  units: Scalars['Int']['output'];
+  paymentMethod: Maybe<PaymentMethod>;
 };
 
 export type TopUpStatus =
@@ -203,35 +390,12 @@ export type TopUp = {
   createdAt: Scalars['String']['output'];
 };
 
-export type Plan =
-  | 'STARTER'
-  | 'STANDARD'
-  | 'ENTERPRISE';
-
-export type BillingAddress = {
-  __typename?: 'BillingAddress';
-  line1: Maybe<Scalars['String']['output']>;
-  line2: Maybe<Scalars['String']['output']>;
-  city: Maybe<Scalars['String']['output']>;
-  postalCode: Maybe<Scalars['String']['output']>;
-  country: Maybe<Scalars['String']['output']>;
-};
-
-export type BillingProfile = {
-  __typename?: 'BillingProfile';
-  plan: Plan;
-  billingEmail: Maybe<Scalars['String']['output']>;
-  address: BillingAddress;
-};
-
-/** A provider token; card numbers never reach the platform (SPEC B5) */
-export type PaymentMethod = {
-  __typename?: 'PaymentMethod';
-  id: Scalars['ID']['output'];
-  brand: Scalars['String']['output'];
-  last4: Scalars['String']['output'];
-  isDefault: Scalars['Boolean']['output'];
-  createdAt: Scalars['String']['output'];
+export type TopUpInput = {
+  accountId: Scalars['ID']['input'];
+  units: Scalars['Int']['input'];
+  /** Default: the account's default payment method */
+  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
+  idempotencyKey: Scalars['String']['input'];
 };
 
 export type InvoiceStatus =
@@ -287,6 +451,47 @@ export type InvoiceDocument = {
   base64: Scalars['String']['output'];
 };
 
+export type Query = {
+  __typename?: 'Query';
+  invoice: Maybe<Invoice>;
+};
+
+
+export type QueryInvoiceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type Plan =
+  | 'STARTER'
+  | 'STANDARD'
+  | 'ENTERPRISE';
+
+export type BillingAddress = {
+  __typename?: 'BillingAddress';
+  line1: Maybe<Scalars['String']['output']>;
+  line2: Maybe<Scalars['String']['output']>;
+  city: Maybe<Scalars['String']['output']>;
+  postalCode: Maybe<Scalars['String']['output']>;
+  country: Maybe<Scalars['String']['output']>;
+};
+
+export type BillingProfile = {
+  __typename?: 'BillingProfile';
+  plan: Plan;
+  billingEmail: Maybe<Scalars['String']['output']>;
+  address: BillingAddress;
+};
+
+/** A provider token; card numbers never reach the platform (SPEC B5) */
+export type PaymentMethod = {
+  __typename?: 'PaymentMethod';
+  id: Scalars['ID']['output'];
+  brand: Scalars['String']['output'];
+  last4: Scalars['String']['output'];
+  isDefault: Scalars['Boolean']['output'];
+  createdAt: Scalars['String']['output'];
+};
+
 export type BillingAddressInput = {
   line1?: InputMaybe<Scalars['String']['input']>;
   line2?: InputMaybe<Scalars['String']['input']>;
@@ -299,211 +504,6 @@ export type BillingProfileInput = {
   plan?: InputMaybe<Plan>;
   billingEmail?: InputMaybe<Scalars['String']['input']>;
   address?: InputMaybe<BillingAddressInput>;
-};
-
-export type TransferInput = {
-  fromAccountId: Scalars['ID']['input'];
-  toAccountId: Scalars['ID']['input'];
-  units: Scalars['Int']['input'];
-  idempotencyKey: Scalars['String']['input'];
-};
-
-export type TopUpInput = {
-  accountId: Scalars['ID']['input'];
-  units: Scalars['Int']['input'];
-  /** Default: the account's default payment method */
-  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
-  idempotencyKey: Scalars['String']['input'];
-};
-
-export type Query = {
-  __typename?: 'Query';
-  invoice: Maybe<Invoice>;
-};
-
-
-export type QueryInvoiceArgs = {
-  id: Scalars['ID']['input'];
-};
-
-export type Mutation = {
-  __typename?: 'Mutation';
-  /** Sets the mode of a tree (on its parent account); postpaid trees spend up to creditCeiling */
-  setBillingMode: Account;
-  /** Gives a sub-account its own balance (starting at 0) instead of drawing on an ancestor's */
-  enableOwnBalance: Account;
-  /** Caps the spending of a sub-account's whole subtree; null removes the cap (requires billing on the parent) */
-  setCreditLimit: Account;
-  /** A membership's credit limit and monthly renewal (SPEC I6); null limit removes it */
-  setUserCreditLimit: Maybe<UserCredit>;
-  /** Moves balance units between an account and one of its descendants, each with its own balance */
-  transferBalance: Transfer;
-  /** Moves credit-limit units between an account and one of its descendants, each with a limit */
-  transferCredit: Transfer;
-  /** Charges a payment method and credits the prepaid balance (SPEC B4) */
-  topUp: TopUp;
-  /** Null threshold turns automatic top-up off */
-  setAutoTopUp: Account;
-  /** A LOW_BALANCE event is written when the balance falls below it; null turns it off */
-  setLowBalanceThreshold: Account;
-  updateBillingProfile: BillingProfile;
-  addPaymentMethod: PaymentMethod;
-  setDefaultPaymentMethod: PaymentMethod;
-  removePaymentMethod: Scalars['Boolean']['output'];
-  /** Creates or refreshes the draft invoice of a postpaid paying account for a month (YYYY-MM) */
-  generateInvoice: Invoice;
-  /** Freezes a draft whose period has ended */
-  issueInvoice: Invoice;
-  /** Records payment of an issued invoice and restores the postpaid credit */
-  markInvoicePaid: Invoice;
-  /** Internal (messaging): holds credit over every limit on the chain */
-  reserveCredit: CreditReservation;
-  /** Internal (messaging): turns a reservation into ledger debits */
-  captureCredit: CreditReservation;
-  /** Internal (messaging): gives the held units back */
-  releaseCredit: CreditReservation;
-};
-
-
-export type MutationSetBillingModeArgs = {
-  accountId: Scalars['ID']['input'];
-  mode: BillingMode;
-  creditCeiling?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type MutationEnableOwnBalanceArgs = {
-  accountId: Scalars['ID']['input'];
-};
-
-
-export type MutationSetCreditLimitArgs = {
-  accountId: Scalars['ID']['input'];
-  limit?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type MutationSetUserCreditLimitArgs = {
-  accountId: Scalars['ID']['input'];
-  userId: Scalars['ID']['input'];
-  limit?: InputMaybe<Scalars['Int']['input']>;
-  monthlyRenewal?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-
-export type MutationTransferBalanceArgs = {
-  input: TransferInput;
-};
-
-
-export type MutationTransferCreditArgs = {
-  input: TransferInput;
-};
-
-
-export type MutationTopUpArgs = {
-  input: TopUpInput;
-};
-
-
-export type MutationSetAutoTopUpArgs = {
-  accountId: Scalars['ID']['input'];
-  threshold?: InputMaybe<Scalars['Int']['input']>;
-  units?: InputMaybe<Scalars['Int']['input']>;
-  paymentMethodId?: InputMaybe<Scalars['ID']['input']>;
-};
-
-
-export type MutationSetLowBalanceThresholdArgs = {
-  accountId: Scalars['ID']['input'];
-  threshold?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type MutationUpdateBillingProfileArgs = {
-  accountId: Scalars['ID']['input'];
-  input: BillingProfileInput;
-};
-
-
-export type MutationAddPaymentMethodArgs = {
-  accountId: Scalars['ID']['input'];
-  providerToken: Scalars['String']['input'];
-  brand: Scalars['String']['input'];
-  last4: Scalars['String']['input'];
-  makeDefault?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-
-export type MutationSetDefaultPaymentMethodArgs = {
-  accountId: Scalars['ID']['input'];
-  paymentMethodId: Scalars['ID']['input'];
-};
-
-
-export type MutationRemovePaymentMethodArgs = {
-  accountId: Scalars['ID']['input'];
-  paymentMethodId: Scalars['ID']['input'];
-};
-
-
-export type MutationGenerateInvoiceArgs = {
-  accountId: Scalars['ID']['input'];
-  period: Scalars['String']['input'];
-};
-
-
-export type MutationIssueInvoiceArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationMarkInvoicePaidArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type MutationReserveCreditArgs = {
-  input: ReserveCreditInput;
-};
-
-
-export type MutationCaptureCreditArgs = {
-  reservationId: Scalars['ID']['input'];
-  units?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-export type MutationReleaseCreditArgs = {
-  reservationId: Scalars['ID']['input'];
-};
-
-export type ReserveCreditInput = {
-  accountId: Scalars['ID']['input'];
-  userId?: InputMaybe<Scalars['ID']['input']>;
-  units: Scalars['Int']['input'];
-  idempotencyKey: Scalars['String']['input'];
-  reference: Scalars['String']['input'];
-  holdSeconds?: InputMaybe<Scalars['Int']['input']>;
-  /** The account's chain the caller decided on (root first); a stale one is refused with CHAIN_CHANGED */
-  accountPath?: InputMaybe<Array<Scalars['ID']['input']>>;
-};
-
-export type ReservationStatus =
-  | 'HELD'
-  | 'CAPTURED'
-  | 'RELEASED'
-  | 'EXPIRED';
-
-export type CreditReservation = {
-  __typename?: 'CreditReservation';
-  id: Scalars['ID']['output'];
-  accountId: Scalars['ID']['output'];
-  userId: Maybe<Scalars['ID']['output']>;
-  units: Scalars['Int']['output'];
-  capturedUnits: Scalars['Int']['output'];
-  status: ReservationStatus;
-  expiresAt: Scalars['String']['output'];
 };
 
 export type Link__Purpose =
@@ -613,36 +613,36 @@ export type ResolversTypes = ResolversObject<{
   BillingMode: BillingMode;
   BillingPayer: BillingPayer;
   AccountBilling: ResolverTypeWrapper<AccountBilling>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CreditLimit: ResolverTypeWrapper<CreditLimit>;
-  AutoTopUp: ResolverTypeWrapper<AutoTopUp>;
   UserCredit: ResolverTypeWrapper<UserCredit>;
   LedgerKind: LedgerKind;
   LedgerFilter: LedgerFilter;
   LedgerEntry: ResolverTypeWrapper<LedgerEntry>;
   LedgerConnection: ResolverTypeWrapper<LedgerConnection>;
+  ReserveCreditInput: ReserveCreditInput;
+  ReservationStatus: ReservationStatus;
+  CreditReservation: ResolverTypeWrapper<CreditReservation>;
   TransferKind: TransferKind;
   Transfer: ResolverTypeWrapper<Transfer>;
+  TransferInput: TransferInput;
+  AutoTopUp: ResolverTypeWrapper<AutoTopUp>;
   TopUpStatus: TopUpStatus;
   TopUpTrigger: TopUpTrigger;
   TopUp: ResolverTypeWrapper<TopUp>;
-  Plan: Plan;
-  BillingAddress: ResolverTypeWrapper<BillingAddress>;
-  BillingProfile: ResolverTypeWrapper<BillingProfile>;
-  PaymentMethod: ResolverTypeWrapper<PaymentMethod>;
+  TopUpInput: TopUpInput;
   InvoiceStatus: InvoiceStatus;
   InvoiceFormat: InvoiceFormat;
   Invoice: ResolverTypeWrapper<Invoice>;
   InvoiceLine: ResolverTypeWrapper<InvoiceLine>;
   InvoiceDocument: ResolverTypeWrapper<InvoiceDocument>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Plan: Plan;
+  BillingAddress: ResolverTypeWrapper<BillingAddress>;
+  BillingProfile: ResolverTypeWrapper<BillingProfile>;
+  PaymentMethod: ResolverTypeWrapper<PaymentMethod>;
   BillingAddressInput: BillingAddressInput;
   BillingProfileInput: BillingProfileInput;
-  TransferInput: TransferInput;
-  TopUpInput: TopUpInput;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ReserveCreditInput: ReserveCreditInput;
-  ReservationStatus: ReservationStatus;
-  CreditReservation: ResolverTypeWrapper<CreditReservation>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -658,28 +658,28 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   AccountBilling: AccountBilling;
+  Mutation: Record<PropertyKey, never>;
   CreditLimit: CreditLimit;
-  AutoTopUp: AutoTopUp;
   UserCredit: UserCredit;
   LedgerFilter: LedgerFilter;
   LedgerEntry: LedgerEntry;
   LedgerConnection: LedgerConnection;
+  ReserveCreditInput: ReserveCreditInput;
+  CreditReservation: CreditReservation;
   Transfer: Transfer;
+  TransferInput: TransferInput;
+  AutoTopUp: AutoTopUp;
   TopUp: TopUp;
-  BillingAddress: BillingAddress;
-  BillingProfile: BillingProfile;
-  PaymentMethod: PaymentMethod;
+  TopUpInput: TopUpInput;
   Invoice: Invoice;
   InvoiceLine: InvoiceLine;
   InvoiceDocument: InvoiceDocument;
+  Query: Record<PropertyKey, never>;
+  BillingAddress: BillingAddress;
+  BillingProfile: BillingProfile;
+  PaymentMethod: PaymentMethod;
   BillingAddressInput: BillingAddressInput;
   BillingProfileInput: BillingProfileInput;
-  TransferInput: TransferInput;
-  TopUpInput: TopUpInput;
-  Query: Record<PropertyKey, never>;
-  Mutation: Record<PropertyKey, never>;
-  ReserveCreditInput: ReserveCreditInput;
-  CreditReservation: CreditReservation;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -794,17 +794,33 @@ export type AccountBillingResolvers<ContextType = any, ParentType extends Resolv
   autoTopUp?: Resolver<Maybe<ResolversTypes['AutoTopUp']>, ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  setBillingMode?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetBillingModeArgs, 'accountId' | 'mode'>>;
+  enableOwnBalance?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationEnableOwnBalanceArgs, 'accountId'>>;
+  setLowBalanceThreshold?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetLowBalanceThresholdArgs, 'accountId'>>;
+  setCreditLimit?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetCreditLimitArgs, 'accountId'>>;
+  setUserCreditLimit?: Resolver<Maybe<ResolversTypes['UserCredit']>, ParentType, ContextType, RequireFields<MutationSetUserCreditLimitArgs, 'accountId' | 'userId'>>;
+  reserveCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationReserveCreditArgs, 'input'>>;
+  captureCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationCaptureCreditArgs, 'reservationId'>>;
+  releaseCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationReleaseCreditArgs, 'reservationId'>>;
+  transferBalance?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType, RequireFields<MutationTransferBalanceArgs, 'input'>>;
+  transferCredit?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType, RequireFields<MutationTransferCreditArgs, 'input'>>;
+  topUp?: Resolver<ResolversTypes['TopUp'], ParentType, ContextType, RequireFields<MutationTopUpArgs, 'input'>>;
+  setAutoTopUp?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetAutoTopUpArgs, 'accountId'>>;
+  generateInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationGenerateInvoiceArgs, 'accountId' | 'period'>>;
+  issueInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationIssueInvoiceArgs, 'id'>>;
+  markInvoicePaid?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationMarkInvoicePaidArgs, 'id'>>;
+  updateBillingProfile?: Resolver<ResolversTypes['BillingProfile'], ParentType, ContextType, RequireFields<MutationUpdateBillingProfileArgs, 'accountId' | 'input'>>;
+  addPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationAddPaymentMethodArgs, 'accountId' | 'providerToken' | 'brand' | 'last4'>>;
+  setDefaultPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationSetDefaultPaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
+  removePaymentMethod?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
+}>;
+
 export type CreditLimitResolvers<ContextType = any, ParentType extends ResolversParentTypes['CreditLimit'] = ResolversParentTypes['CreditLimit']> = ResolversObject<{
   limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   held?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   remaining?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-}>;
-
-export type AutoTopUpResolvers<ContextType = any, ParentType extends ResolversParentTypes['AutoTopUp'] = ResolversParentTypes['AutoTopUp']> = ResolversObject<{
-  threshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  paymentMethod?: Resolver<Maybe<ResolversTypes['PaymentMethod']>, ParentType, ContextType>;
 }>;
 
 export type UserCreditResolvers<ContextType = any, ParentType extends ResolversParentTypes['UserCredit'] = ResolversParentTypes['UserCredit']> = ResolversObject<{
@@ -837,6 +853,16 @@ export type LedgerConnectionResolvers<ContextType = any, ParentType extends Reso
   nextCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type CreditReservationResolvers<ContextType = any, ParentType extends ResolversParentTypes['CreditReservation'] = ResolversParentTypes['CreditReservation']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  capturedUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReservationStatus'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type TransferResolvers<ContextType = any, ParentType extends ResolversParentTypes['Transfer'] = ResolversParentTypes['Transfer']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TransferKind'], ParentType, ContextType>;
@@ -847,6 +873,12 @@ export type TransferResolvers<ContextType = any, ParentType extends ResolversPar
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type AutoTopUpResolvers<ContextType = any, ParentType extends ResolversParentTypes['AutoTopUp'] = ResolversParentTypes['AutoTopUp']> = ResolversObject<{
+  threshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  paymentMethod?: Resolver<Maybe<ResolversTypes['PaymentMethod']>, ParentType, ContextType>;
+}>;
+
 export type TopUpResolvers<ContextType = any, ParentType extends ResolversParentTypes['TopUp'] = ResolversParentTypes['TopUp']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
@@ -855,28 +887,6 @@ export type TopUpResolvers<ContextType = any, ParentType extends ResolversParent
   status?: Resolver<ResolversTypes['TopUpStatus'], ParentType, ContextType>;
   declineReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paymentMethod?: Resolver<Maybe<ResolversTypes['PaymentMethod']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type BillingAddressResolvers<ContextType = any, ParentType extends ResolversParentTypes['BillingAddress'] = ResolversParentTypes['BillingAddress']> = ResolversObject<{
-  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-}>;
-
-export type BillingProfileResolvers<ContextType = any, ParentType extends ResolversParentTypes['BillingProfile'] = ResolversParentTypes['BillingProfile']> = ResolversObject<{
-  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
-  billingEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  address?: Resolver<ResolversTypes['BillingAddress'], ParentType, ContextType>;
-}>;
-
-export type PaymentMethodResolvers<ContextType = any, ParentType extends ResolversParentTypes['PaymentMethod'] = ResolversParentTypes['PaymentMethod']> = ResolversObject<{
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  last4?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -916,36 +926,26 @@ export type QueryResolvers<ContextType = any, ParentType extends ResolversParent
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
 }>;
 
-export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  setBillingMode?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetBillingModeArgs, 'accountId' | 'mode'>>;
-  enableOwnBalance?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationEnableOwnBalanceArgs, 'accountId'>>;
-  setCreditLimit?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetCreditLimitArgs, 'accountId'>>;
-  setUserCreditLimit?: Resolver<Maybe<ResolversTypes['UserCredit']>, ParentType, ContextType, RequireFields<MutationSetUserCreditLimitArgs, 'accountId' | 'userId'>>;
-  transferBalance?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType, RequireFields<MutationTransferBalanceArgs, 'input'>>;
-  transferCredit?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType, RequireFields<MutationTransferCreditArgs, 'input'>>;
-  topUp?: Resolver<ResolversTypes['TopUp'], ParentType, ContextType, RequireFields<MutationTopUpArgs, 'input'>>;
-  setAutoTopUp?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetAutoTopUpArgs, 'accountId'>>;
-  setLowBalanceThreshold?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetLowBalanceThresholdArgs, 'accountId'>>;
-  updateBillingProfile?: Resolver<ResolversTypes['BillingProfile'], ParentType, ContextType, RequireFields<MutationUpdateBillingProfileArgs, 'accountId' | 'input'>>;
-  addPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationAddPaymentMethodArgs, 'accountId' | 'providerToken' | 'brand' | 'last4'>>;
-  setDefaultPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationSetDefaultPaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
-  removePaymentMethod?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
-  generateInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationGenerateInvoiceArgs, 'accountId' | 'period'>>;
-  issueInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationIssueInvoiceArgs, 'id'>>;
-  markInvoicePaid?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationMarkInvoicePaidArgs, 'id'>>;
-  reserveCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationReserveCreditArgs, 'input'>>;
-  captureCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationCaptureCreditArgs, 'reservationId'>>;
-  releaseCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationReleaseCreditArgs, 'reservationId'>>;
+export type BillingAddressResolvers<ContextType = any, ParentType extends ResolversParentTypes['BillingAddress'] = ResolversParentTypes['BillingAddress']> = ResolversObject<{
+  line1?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type CreditReservationResolvers<ContextType = any, ParentType extends ResolversParentTypes['CreditReservation'] = ResolversParentTypes['CreditReservation']> = ResolversObject<{
+export type BillingProfileResolvers<ContextType = any, ParentType extends ResolversParentTypes['BillingProfile'] = ResolversParentTypes['BillingProfile']> = ResolversObject<{
+  plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  billingEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  address?: Resolver<ResolversTypes['BillingAddress'], ParentType, ContextType>;
+}>;
+
+export type PaymentMethodResolvers<ContextType = any, ParentType extends ResolversParentTypes['PaymentMethod'] = ResolversParentTypes['PaymentMethod']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  capturedUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['ReservationStatus'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  last4?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -967,22 +967,22 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 export type Resolvers<ContextType = any> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   AccountBilling?: AccountBillingResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   CreditLimit?: CreditLimitResolvers<ContextType>;
-  AutoTopUp?: AutoTopUpResolvers<ContextType>;
   UserCredit?: UserCreditResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
   LedgerConnection?: LedgerConnectionResolvers<ContextType>;
+  CreditReservation?: CreditReservationResolvers<ContextType>;
   Transfer?: TransferResolvers<ContextType>;
+  AutoTopUp?: AutoTopUpResolvers<ContextType>;
   TopUp?: TopUpResolvers<ContextType>;
-  BillingAddress?: BillingAddressResolvers<ContextType>;
-  BillingProfile?: BillingProfileResolvers<ContextType>;
-  PaymentMethod?: PaymentMethodResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
   InvoiceDocument?: InvoiceDocumentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
-  CreditReservation?: CreditReservationResolvers<ContextType>;
+  BillingAddress?: BillingAddressResolvers<ContextType>;
+  BillingProfile?: BillingProfileResolvers<ContextType>;
+  PaymentMethod?: PaymentMethodResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

@@ -1,13 +1,15 @@
 import type { DataSource } from 'typeorm';
+import { mutate } from '@platform/audit';
 import { publishEvent } from '@platform/events';
-import { lockChainForSpending, samePath, type AccountChain } from '@platform/authz';
+import { assertAuthorityOver, loadEffectiveTimezone, lockChainForSpending, samePath, type AccessControl, type AccountChain } from '@platform/authz';
+import { inTransaction, queryRows, type Sql } from '@platform/db';
 import { AppError, assertId, errors, isUuid } from '@platform/errors';
 import type { CreditReservation, ReserveCreditInput } from '@platform/billing-client';
-import { postMovement } from './ledger';
-import { effectiveTimezone } from './read-model';
-import { inTransaction, type Sql } from './sql';
+import { auditScope } from '../activity';
+import { postMovement } from './store';
 
 export const MAX_UNITS = 1_000_000;
+export const MAX_LIMIT = 1_000_000_000;
 const DEFAULT_HOLD_SECONDS = 300;
 const MAX_HOLD_SECONDS = 86_400;
 
@@ -41,6 +43,13 @@ export function toReservation(row: ReservationRow): CreditReservation {
     status: row.status,
     expiresAt: new Date(row.expires_at).toISOString(),
   };
+}
+
+export function assertLimit(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_LIMIT) {
+    throw errors.badInput(`${field} must be an integer between 0 and ${MAX_LIMIT}`, field);
+  }
+  return value;
 }
 
 export function assertUnits(value: unknown, field = 'units', { allowZero = false } = {}): number {
@@ -90,8 +99,8 @@ function assertStillHeldOrCaptured(reservation: Pick<ReservationRow, 'status' | 
 
 /** First day (YYYY-MM-DD) of the current calendar month in the timezone of the account at the end of `path`. */
 export async function currentPeriodStart(db: Sql, path: string[]): Promise<string> {
-  const timezone = await effectiveTimezone(db, path);
-  const [row] = await db.rows<{ period: string }>(`SELECT to_char(date_trunc('month', now() AT TIME ZONE $1), 'YYYY-MM-DD') AS period`, [timezone]);
+  const timezone = await loadEffectiveTimezone(db, path);
+  const [row] = await queryRows<{ period: string }>(db, `SELECT to_char(date_trunc('month', now() AT TIME ZONE $1), 'YYYY-MM-DD') AS period`, [timezone]);
   return row.period;
 }
 
@@ -100,12 +109,12 @@ export async function currentPeriodStart(db: Sql, path: string[]): Promise<strin
  * renew once even if several processes race; the caller holds the row lock, so they queue.
  */
 async function renewUserLimit(tx: Sql, row: { account_id: string; user_id: string; spent: string }, periodStart: string): Promise<boolean> {
-  const inserted = await tx.rows(
+  const inserted = await queryRows(tx,
     `INSERT INTO billing.user_limit_renewals (account_id, user_id, period_start, spent_before) VALUES ($1, $2, $3, $4)
      ON CONFLICT DO NOTHING RETURNING period_start`,
     [row.account_id, row.user_id, periodStart, row.spent],
   );
-  await tx.rows(
+  await queryRows(tx,
     `UPDATE billing.user_limits SET spent = CASE WHEN $4 THEN 0 ELSE spent END, period_start = $3, updated_at = now()
       WHERE account_id = $1 AND user_id = $2`,
     [row.account_id, row.user_id, periodStart, inserted.length > 0],
@@ -121,7 +130,7 @@ async function renewUserLimit(tx: Sql, row: { account_id: string; user_id: strin
  * Lock order, everywhere: sub-account limits root-first, user limits root-first, then the paying
  * balance (a reservation row, when one is involved, is locked before all of them).
  * These are SERVICE calls of the send path, not user changes: they write no activity-log entry
- * (SPEC I9, see ./activity.ts); the append-only ledger and the reservations table record them.
+ * (SPEC I9); the append-only ledger and the reservations table record them.
  */
 export class CreditService {
   constructor(
@@ -144,8 +153,8 @@ export class CreditService {
 
     return inTransaction(this.dataSource, async (tx) => {
       // Replays of one key queue here, so exactly one of them does the work.
-      await tx.rows(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`reserve:${idempotencyKey}`]);
-      const [existing] = await tx.rows<ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE idempotency_key = $1`, [
+      await queryRows(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`reserve:${idempotencyKey}`]);
+      const [existing] = await queryRows<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE idempotency_key = $1`, [
         idempotencyKey,
       ]);
       if (existing) {
@@ -156,7 +165,7 @@ export class CreditService {
         assertStillHeldOrCaptured(existing);
         return toReservation(existing);
       }
-      const chain = await lockChainForSpending({ query: (sql, params) => tx.rows(sql, params) }, accountId);
+      const chain = await lockChainForSpending(tx, accountId);
       if (!chain) throw errors.notFound('Account');
       if (expectedPath && !samePath(expectedPath, chain.path)) {
         throw new AppError('CHAIN_CHANGED', 'The account moved since the caller read its chain', { retryable: true });
@@ -164,20 +173,20 @@ export class CreditService {
       assertChainActive(chain);
       const path = chain.path;
 
-      const limits = await tx.rows<{ account_id: string; credit_limit: string; spent: string; held: string }>(
+      const limits = await queryRows<{ account_id: string; credit_limit: string; spent: string; held: string }>(tx,
         `SELECT account_id, credit_limit, spent, held FROM billing.account_limits
           WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
         [path],
       );
       const userLimits = userId
-        ? await tx.rows<{ account_id: string; user_id: string; credit_limit: string; monthly_renewal: boolean; spent: string; held: string; period_start: string }>(
+        ? await queryRows<{ account_id: string; user_id: string; credit_limit: string; monthly_renewal: boolean; spent: string; held: string; period_start: string }>(tx,
             `SELECT account_id, user_id, credit_limit, monthly_renewal, spent, held, to_char(period_start, 'YYYY-MM-DD') AS period_start
                FROM billing.user_limits
               WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
             [path, userId],
           )
         : [];
-      const [payer] = await tx.rows<{ account_id: string; units: string; held: string }>(
+      const [payer] = await queryRows<{ account_id: string; units: string; held: string }>(tx,
         `SELECT account_id, units, held FROM billing.balances
           WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE`,
         [path],
@@ -203,17 +212,17 @@ export class CreditService {
       const limitedAccountIds = limits.map((l) => l.account_id);
       const userLimitAccountIds = userLimits.map((l) => l.account_id);
       if (limitedAccountIds.length) {
-        await tx.rows(`UPDATE billing.account_limits SET held = held + $2, updated_at = now() WHERE account_id = ANY($1::uuid[])`, [limitedAccountIds, units]);
+        await queryRows(tx, `UPDATE billing.account_limits SET held = held + $2, updated_at = now() WHERE account_id = ANY($1::uuid[])`, [limitedAccountIds, units]);
       }
       if (userLimitAccountIds.length) {
-        await tx.rows(`UPDATE billing.user_limits SET held = held + $3, updated_at = now() WHERE user_id = $2 AND account_id = ANY($1::uuid[])`, [
+        await queryRows(tx, `UPDATE billing.user_limits SET held = held + $3, updated_at = now() WHERE user_id = $2 AND account_id = ANY($1::uuid[])`, [
           userLimitAccountIds,
           userId,
           units,
         ]);
       }
-      await tx.rows(`UPDATE billing.balances SET held = held + $2, updated_at = now() WHERE account_id = $1`, [payer.account_id, units]);
-      const [created] = await tx.rows<ReservationRow>(
+      await queryRows(tx, `UPDATE billing.balances SET held = held + $2, updated_at = now() WHERE account_id = $1`, [payer.account_id, units]);
+      const [created] = await queryRows<ReservationRow>(tx,
         `INSERT INTO billing.reservations
            (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))
@@ -237,7 +246,7 @@ export class CreditService {
       if (captured > reserved) throw errors.badInput(`units must not exceed the ${reserved} reserved units`, 'units');
 
       await this.settleHolds(tx, reservation, captured);
-      const [before] = await tx.rows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null; held: string }>(
+      const [before] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null; held: string }>(tx,
         `SELECT units, held, low_balance_threshold, auto_top_up_threshold FROM billing.balances WHERE account_id = $1`,
         [reservation.paying_account_id],
       );
@@ -257,7 +266,7 @@ export class CreditService {
         const lowThreshold = before.low_balance_threshold === null ? null : Number(before.low_balance_threshold);
         if (lowThreshold !== null && unitsBefore >= lowThreshold && unitsAfter < lowThreshold) {
           // SPEC B4/M10: delivered to webhook endpoints subscribed to billing.low_balance (shared/events outbox).
-          await publishEvent({ query: (sql, params) => tx.rows(sql, params) }, 'billing', {
+          await publishEvent(tx, 'billing', {
             type: 'billing.low_balance',
             accountId: reservation.paying_account_id,
             data: { balance: unitsAfter, threshold: lowThreshold },
@@ -266,7 +275,7 @@ export class CreditService {
         const autoThreshold = before.auto_top_up_threshold === null ? null : Number(before.auto_top_up_threshold);
         crossedAutoTopUpThreshold = autoThreshold !== null && unitsAfter < autoThreshold;
       }
-      const [updated] = await tx.rows<ReservationRow>(
+      const [updated] = await queryRows<ReservationRow>(tx,
         `UPDATE billing.reservations SET status = 'CAPTURED', captured_units = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
         [reservation.id, captured],
       );
@@ -289,7 +298,7 @@ export class CreditService {
     let released = 0;
     while (released < maxCount) {
       const done = await inTransaction(this.dataSource, async (tx) => {
-        const [reservation] = await tx.rows<ReservationRow>(
+        const [reservation] = await queryRows<ReservationRow>(tx,
           `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations
             WHERE status = 'HELD' AND expires_at <= now() ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
         );
@@ -314,11 +323,11 @@ export class CreditService {
       if (!periodByAccount.has(candidate.account_id)) {
         const chain = await this.chains(candidate.account_id);
         if (!chain) continue;
-        periodByAccount.set(candidate.account_id, await currentPeriodStart({ rows: (s, p) => this.dataSource.query(s, p) }, chain.path));
+        periodByAccount.set(candidate.account_id, await currentPeriodStart(this.dataSource, chain.path));
       }
       const period = periodByAccount.get(candidate.account_id)!;
       const didRenew = await inTransaction(this.dataSource, async (tx) => {
-        const [row] = await tx.rows<{ account_id: string; user_id: string; spent: string }>(
+        const [row] = await queryRows<{ account_id: string; user_id: string; spent: string }>(tx,
           `SELECT account_id, user_id, spent FROM billing.user_limits
             WHERE account_id = $1 AND user_id = $2 AND monthly_renewal AND period_start < $3 FOR UPDATE`,
           [candidate.account_id, candidate.user_id, period],
@@ -331,7 +340,7 @@ export class CreditService {
   }
 
   private async lockReservation(tx: Sql, id: string): Promise<ReservationRow> {
-    const [reservation] = await tx.rows<ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE id = $1 FOR UPDATE`, [id]);
+    const [reservation] = await queryRows<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE id = $1 FOR UPDATE`, [id]);
     if (!reservation) throw errors.notFound('Reservation');
     return reservation;
   }
@@ -340,41 +349,119 @@ export class CreditService {
   private async settleHolds(tx: Sql, reservation: ReservationRow, captured: number): Promise<void> {
     const reserved = Number(reservation.units);
     if (reservation.limited_account_ids.length) {
-      await tx.rows(
+      await queryRows(tx,
         `SELECT account_id FROM billing.account_limits WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
         [reservation.limited_account_ids],
       );
     }
     if (reservation.user_id && reservation.user_limit_account_ids.length) {
-      await tx.rows(
+      await queryRows(tx,
         `SELECT account_id FROM billing.user_limits WHERE user_id = $2 AND account_id = ANY($1::uuid[])
           ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
         [reservation.user_limit_account_ids, reservation.user_id],
       );
     }
-    await tx.rows(`SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [reservation.paying_account_id]);
+    await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [reservation.paying_account_id]);
     if (reservation.limited_account_ids.length) {
-      await tx.rows(
+      await queryRows(tx,
         `UPDATE billing.account_limits SET held = GREATEST(held - $2, 0), spent = spent + $3, updated_at = now() WHERE account_id = ANY($1::uuid[])`,
         [reservation.limited_account_ids, reserved, captured],
       );
     }
     if (reservation.user_id && reservation.user_limit_account_ids.length) {
-      await tx.rows(
+      await queryRows(tx,
         `UPDATE billing.user_limits SET held = GREATEST(held - $3, 0), spent = spent + $4, updated_at = now()
           WHERE user_id = $2 AND account_id = ANY($1::uuid[])`,
         [reservation.user_limit_account_ids, reservation.user_id, reserved, captured],
       );
     }
-    await tx.rows(`UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
+    await queryRows(tx, `UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
   }
 
   private async releaseHeld(tx: Sql, reservation: ReservationRow, status: 'RELEASED' | 'EXPIRED'): Promise<CreditReservation> {
     await this.settleHolds(tx, reservation, 0);
-    const [updated] = await tx.rows<ReservationRow>(
+    const [updated] = await queryRows<ReservationRow>(tx,
       `UPDATE billing.reservations SET status = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
       [reservation.id, status],
     );
     return toReservation(updated);
+  }
+}
+
+/** Sub-account and per-user credit limits (SPEC B3, I6); each change checks `billing` and is audited. */
+export class CreditLimitService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: AccessControl,
+  ) {}
+
+  /** A sub-account's limit is decided above it: `billing` on its parent. */
+  async setCreditLimit(accountId: string, limit: number | null | undefined): Promise<void> {
+    const chain = await this.access.require(assertId(accountId, 'accountId'), 'billing');
+    if (chain.depth === 0) throw errors.badInput('A parent account is capped by its balance or credit ceiling, not by a limit', 'accountId');
+    await this.access.require(chain.parentId!, 'billing');
+    await mutate(auditScope(this.dataSource, this.access, chain), 'setCreditLimit', async (tx) => {
+      const [row] = await queryRows<{ credit_limit: string; spent: string; held: string }>(
+        tx,
+        `SELECT credit_limit, spent, held FROM billing.account_limits WHERE account_id = $1 FOR UPDATE`,
+        [chain.id],
+      );
+      const before = row ? { limit: Number(row.credit_limit), spent: Number(row.spent) } : null;
+      const audited = { result: undefined, targetType: 'Account', targetId: chain.id, before };
+      if (limit === null || limit === undefined) {
+        if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
+        await tx.query(`DELETE FROM billing.account_limits WHERE account_id = $1`, [chain.id]);
+        return { ...audited, unchanged: !row, after: null };
+      }
+      const value = assertLimit(limit, 'limit');
+      assertCovers(row, value);
+      await tx.query(
+        `INSERT INTO billing.account_limits (account_id, credit_limit) VALUES ($1, $2)
+         ON CONFLICT (account_id) DO UPDATE SET credit_limit = EXCLUDED.credit_limit, updated_at = now()`,
+        [chain.id, value],
+      );
+      return { ...audited, after: { limit: value, spent: before?.spent ?? 0 } };
+    });
+  }
+
+  /** True when the user keeps a limit, false when it was removed. */
+  async setUserCreditLimit(accountId: string, userId: string, limit: number | null | undefined, monthlyRenewal: boolean | null | undefined): Promise<boolean> {
+    const chain = await this.access.require(assertId(accountId, 'accountId'), 'billing');
+    const user = assertId(userId, 'userId');
+    // SPEC I6: nobody sets their own credit limit, nor a peer's (same rule as identity's membership limits).
+    await assertAuthorityOver(this.access, this.dataSource, chain, user);
+    return mutate(auditScope(this.dataSource, this.access, chain), 'setUserCreditLimit', async (tx) => {
+      const [row] = await queryRows<{ credit_limit: string; monthly_renewal: boolean; spent: string; held: string }>(
+        tx,
+        `SELECT credit_limit, monthly_renewal, spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,
+        [chain.id, user],
+      );
+      const before = row ? { limit: Number(row.credit_limit), monthlyRenewal: row.monthly_renewal } : null;
+      if (limit === null || limit === undefined) {
+        if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
+        await tx.query(`DELETE FROM billing.user_limits WHERE account_id = $1 AND user_id = $2`, [chain.id, user]);
+        return { result: false, unchanged: !row, targetType: 'UserCredit', targetId: user, before, after: null };
+      }
+      const value = assertLimit(limit, 'limit');
+      assertCovers(row, value);
+      const timezone = await loadEffectiveTimezone(tx, chain.path);
+      const [kept] = await queryRows<{ credit_limit: string; monthly_renewal: boolean }>(
+        tx,
+        `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, monthly_renewal, period_start)
+         VALUES ($1, $2, $3, $4, date_trunc('month', now() AT TIME ZONE $5)::date)
+         ON CONFLICT (account_id, user_id) DO UPDATE
+           SET credit_limit = EXCLUDED.credit_limit, monthly_renewal = COALESCE($6, billing.user_limits.monthly_renewal), updated_at = now()
+         RETURNING credit_limit, monthly_renewal`,
+        [chain.id, user, value, monthlyRenewal ?? false, timezone, monthlyRenewal ?? null],
+      );
+      return { result: true, targetType: 'UserCredit', targetId: user, before, after: { limit: Number(kept.credit_limit), monthlyRenewal: kept.monthly_renewal } };
+    });
+  }
+}
+
+/** A limit must cover what is already spent or held against it. */
+function assertCovers(row: { spent: string; held: string } | undefined, limit: number): void {
+  if (row && Number(row.spent) + Number(row.held) > limit) {
+    throw errors.badInput(`limit must cover the ${Number(row.spent) + Number(row.held)} units already spent or held`, 'limit');
   }
 }

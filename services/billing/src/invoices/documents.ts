@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import type { InvoiceLineRow, InvoiceRow } from './invoice-service';
+import type { InvoiceLineRow, InvoiceRow } from './store';
 
 const money = (minor: number | string, currency: string) => `${(Number(minor) / 100).toFixed(2)} ${currency}`;
 

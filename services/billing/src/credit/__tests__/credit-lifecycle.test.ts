@@ -4,8 +4,8 @@ import type { BillingClient } from '@platform/billing-client';
 import { AppError } from '@platform/errors';
 import { demoAccount } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { sweepBilling } from '../sweeper';
-import { billingClientFor, count, expectConsistentLedger, openBillingProcess } from './billing-test-kit';
+import { sweepBilling } from '../../sweeper';
+import { billingClientFor, count, expectConsistentLedger, openBillingProcess } from '../../__tests__/billing-test-kit';
 
 jest.setTimeout(60_000);
 

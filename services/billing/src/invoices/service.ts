@@ -1,41 +1,13 @@
 import type { DataSource } from 'typeorm';
-import type { AccessControl, AccountChain } from '@platform/authz';
+import { mutate } from '@platform/audit';
+import { loadEffectiveTimezone, type AccessControl, type AccountChain } from '@platform/authz';
 import type { BillingSettings } from '@platform/config';
+import { queryRows } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
-import { postMovement } from './ledger';
-import { recordActivity } from './activity';
-import { accountLabels, effectiveTimezone } from './read-model';
-import { inTransaction } from './sql';
-
-export interface InvoiceRow {
-  id: string;
-  account_id: string;
-  period_start: string;
-  period_end: string;
-  timezone: string;
-  status: 'DRAFT' | 'ISSUED' | 'PAID';
-  currency: string;
-  unit_price_minor: number;
-  tax_rate_basis_points: number;
-  units: string;
-  subtotal_minor: string;
-  tax_minor: string;
-  total_minor: string;
-  issued_at: Date | null;
-  paid_at: Date | null;
-}
-
-export interface InvoiceLineRow {
-  invoice_id: string;
-  spending_account_id: string;
-  account_name: string;
-  depth: number;
-  units: string;
-  amount_minor: string;
-}
-
-export const INVOICE_COLUMNS = `id, account_id, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end,
-  timezone, status, currency, unit_price_minor, tax_rate_basis_points, units, subtotal_minor, tax_minor, total_minor, issued_at, paid_at`;
+import { auditScope } from '../activity';
+import { postMovement } from '../credit/store';
+import { accountLabels } from '../read-model';
+import { findInvoice, INVOICE_COLUMNS, type InvoiceRow } from './store';
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -65,16 +37,16 @@ export class InvoiceService {
     const match = PERIOD.exec(period ?? '');
     if (!match) throw errors.badInput('period is a month YYYY-MM', 'period');
     const periodStart = `${period}-01`;
-    return inTransaction(this.dataSource, async (tx) => {
-      const [balance] = await tx.rows<{ mode: string }>(`SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [chain.id]);
+    return mutate(auditScope(this.dataSource, this.access, chain), 'generateInvoice', async (tx) => {
+      const [balance] = await queryRows<{ mode: string }>(tx, `SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [chain.id]);
       if (!balance || balance.mode !== 'POSTPAID') throw new AppError('INVALID_STATE', 'Only postpaid paying accounts are invoiced');
-      const timezone = await effectiveTimezone(tx, chain.path);
-      const [existing] = await tx.rows<InvoiceRow>(`SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE account_id = $1 AND period_start = $2 FOR UPDATE`, [
+      const timezone = await loadEffectiveTimezone(tx, chain.path);
+      const [existing] = await queryRows<InvoiceRow>(tx, `SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE account_id = $1 AND period_start = $2 FOR UPDATE`, [
         chain.id,
         periodStart,
       ]);
       if (existing && existing.status !== 'DRAFT') throw new AppError('ALREADY_EXISTS', `The invoice for ${period} is already ${existing.status.toLowerCase()}`);
-      const usage = await tx.rows<{ spending_account_id: string; units: string }>(
+      const usage = await queryRows<{ spending_account_id: string; units: string }>(tx,
         `SELECT spending_account_id, sum(units) AS units
            FROM billing.ledger_entries
           WHERE paying_account_id = $1 AND book = 'USAGE'
@@ -95,7 +67,7 @@ export class InvoiceService {
       const subtotal = units * unitPrice;
       const tax = Math.round((subtotal * this.settings.taxRateBasisPoints) / 10_000);
       const values = [chain.id, periodStart, timezone, this.settings.currency, unitPrice, this.settings.taxRateBasisPoints, units, subtotal, tax, subtotal + tax];
-      const [invoice] = await tx.rows<InvoiceRow>(
+      const [invoice] = await queryRows<InvoiceRow>(tx,
         `INSERT INTO billing.invoices (account_id, period_start, period_end, timezone, currency, unit_price_minor, tax_rate_basis_points,
                                        units, subtotal_minor, tax_minor, total_minor)
          VALUES ($1, $2, ($2::date + interval '1 month' - interval '1 day')::date, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -106,60 +78,60 @@ export class InvoiceService {
          RETURNING ${INVOICE_COLUMNS}`,
         values,
       );
-      await tx.rows(`DELETE FROM billing.invoice_lines WHERE invoice_id = $1`, [invoice.id]);
+      await queryRows(tx, `DELETE FROM billing.invoice_lines WHERE invoice_id = $1`, [invoice.id]);
       for (const line of lines) {
-        await tx.rows(
+        await queryRows(tx,
           `INSERT INTO billing.invoice_lines (invoice_id, spending_account_id, account_name, depth, units, amount_minor) VALUES ($1, $2, $3, $4, $5, $6)`,
           [invoice.id, line.accountId, line.name, line.depth, line.units, line.units * unitPrice],
         );
       }
-      await recordActivity(tx, this.access.principal, chain, 'generateInvoice', {
+      return {
+        result: invoice,
         targetType: 'Invoice',
         targetId: invoice.id,
         before: existing ? invoiceView(existing) : null,
         after: invoiceView(invoice),
-      });
-      return invoice;
+      };
     });
   }
 
   private async requireInvoice(id: string): Promise<{ invoice: InvoiceRow; chain: AccountChain }> {
-    const [invoice] = (await this.dataSource.query(`SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE id = $1`, [assertId(id, 'id')])) as InvoiceRow[];
+    const invoice = await findInvoice(this.dataSource, assertId(id, 'id'));
     if (!invoice || !(await this.access.canView(invoice.account_id))) throw errors.notFound('Invoice');
     return { invoice, chain: await this.access.require(invoice.account_id, 'billing') };
   }
 
   async issue(id: string): Promise<InvoiceRow> {
     const { invoice, chain } = await this.requireInvoice(id);
-    return inTransaction(this.dataSource, async (tx) => {
-      const [row] = await tx.rows<InvoiceRow & { ended: boolean }>(
+    return mutate(auditScope(this.dataSource, this.access, chain), 'issueInvoice', async (tx) => {
+      const [row] = await queryRows<InvoiceRow & { ended: boolean }>(tx,
         `SELECT status, (now() >= ((period_end + 1)::timestamp AT TIME ZONE timezone)) AS ended FROM billing.invoices WHERE id = $1 FOR UPDATE`,
         [invoice.id],
       );
       if (row.status !== 'DRAFT') throw new AppError('INVALID_STATE', `The invoice is already ${row.status.toLowerCase()}`);
       if (!row.ended) throw new AppError('INVALID_STATE', 'The period has not ended yet');
-      const [issued] = await tx.rows<InvoiceRow>(`UPDATE billing.invoices SET status = 'ISSUED', issued_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [
+      const [issued] = await queryRows<InvoiceRow>(tx, `UPDATE billing.invoices SET status = 'ISSUED', issued_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [
         invoice.id,
       ]);
-      await recordActivity(tx, this.access.principal, chain, 'issueInvoice', {
+      return {
+        result: issued,
         targetType: 'Invoice',
         targetId: invoice.id,
         before: { status: row.status },
         after: invoiceView(issued),
-      });
-      return issued;
+      };
     });
   }
 
   /** Payment restores the postpaid credit by the invoiced units (a ledger movement). */
   async markPaid(id: string): Promise<InvoiceRow> {
     const { invoice, chain } = await this.requireInvoice(id);
-    return inTransaction(this.dataSource, async (tx) => {
-      const [row] = await tx.rows<{ status: string }>(`SELECT status FROM billing.invoices WHERE id = $1 FOR UPDATE`, [invoice.id]);
+    return mutate(auditScope(this.dataSource, this.access, chain), 'markInvoicePaid', async (tx) => {
+      const [row] = await queryRows<{ status: string }>(tx, `SELECT status FROM billing.invoices WHERE id = $1 FOR UPDATE`, [invoice.id]);
       if (row.status !== 'ISSUED') throw new AppError('INVALID_STATE', 'Only issued invoices can be paid');
       const units = Number(invoice.units);
       if (units > 0) {
-        await tx.rows(`SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [invoice.account_id]);
+        await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [invoice.account_id]);
         await postMovement(tx, {
           kind: 'INVOICE_PAYMENT',
           idempotencyKey: `invoice-payment:${invoice.id}`,
@@ -170,14 +142,14 @@ export class InvoiceService {
           ],
         });
       }
-      const [paid] = await tx.rows<InvoiceRow>(`UPDATE billing.invoices SET status = 'PAID', paid_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [invoice.id]);
-      await recordActivity(tx, this.access.principal, chain, 'markInvoicePaid', {
+      const [paid] = await queryRows<InvoiceRow>(tx, `UPDATE billing.invoices SET status = 'PAID', paid_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [invoice.id]);
+      return {
+        result: paid,
         targetType: 'Invoice',
         targetId: invoice.id,
         before: { status: row.status },
         after: { ...invoiceView(paid), restoredUnits: units },
-      });
-      return paid;
+      };
     });
   }
 }

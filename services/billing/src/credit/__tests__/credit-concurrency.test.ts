@@ -2,7 +2,7 @@ import type { BillingClient, CreditReservation } from '@platform/billing-client'
 import { AppError } from '@platform/errors';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { billingClientFor, expectConsistentLedger, openBillingProcess } from './billing-test-kit';
+import { billingClientFor, expectConsistentLedger, openBillingProcess } from '../../__tests__/billing-test-kit';
 
 /**
  * SPEC B3 under real concurrency: 200 parallel reservations per round against a chain where the
