@@ -13,10 +13,15 @@ export async function accountLabels(db: Sql, ids: string[]): Promise<Map<string,
   return labels;
 }
 
+/** An Account as billing resolves it: the entity's key (the other subgraphs own its other fields). */
+export interface AccountReference {
+  id: string;
+}
+
 /**
  * A reference to an account the caller may see, else null: billing rows name the ancestors that pay
  * or fund an account, and a sub-account's admin must not learn their ids (SPEC H3).
  */
-export async function visibleAccount(accountId: string, access: AccessControl): Promise<{ id: string } | null> {
+export async function visibleAccount(accountId: string, access: AccessControl): Promise<AccountReference | null> {
   return (await access.canView(accountId)) ? { id: accountId } : null;
 }

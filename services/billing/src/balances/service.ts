@@ -3,6 +3,7 @@ import { mutate } from '@platform/audit';
 import type { AccessControl, AccountChain } from '@platform/authz';
 import { queryOne, queryRows } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
+import type { BillingMode } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import { assertLimit } from '../credit/service';
 import { postMovement } from '../credit/store';
@@ -18,7 +19,7 @@ export class BalanceService {
     return this.access.require(assertId(accountId, 'accountId'), 'billing');
   }
 
-  async setBillingMode(accountId: string, mode: 'PREPAID' | 'POSTPAID', creditCeiling: number | null | undefined): Promise<void> {
+  async setBillingMode(accountId: string, mode: BillingMode, creditCeiling: number | null | undefined): Promise<void> {
     const chain = await this.requireBilling(accountId);
     if (chain.depth !== 0) throw errors.badInput('The billing mode is set on the parent account of a tree', 'accountId');
     const ceiling = mode === 'POSTPAID' ? assertLimit(creditCeiling ?? 0, 'creditCeiling') : 0;

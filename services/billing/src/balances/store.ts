@@ -1,10 +1,11 @@
 import { byKey, queryRows, type Sql } from '@platform/db';
+import type { BillingMode } from '../__generated__/resolvers-types';
 
 export interface BalanceRow {
   account_id: string;
   units: string;
   held: string;
-  mode: 'PREPAID' | 'POSTPAID';
+  mode: BillingMode;
   credit_ceiling: string;
   low_balance_threshold: string | null;
   auto_top_up_threshold: string | null;

@@ -4,7 +4,8 @@ import { publishEvent } from '@platform/events';
 import { assertAuthorityOver, loadEffectiveTimezone, lockChainForSpending, samePath, type AccessControl, type AccountChain } from '@platform/authz';
 import { inTransaction, queryRows, type Sql } from '@platform/db';
 import { AppError, assertId, errors, isUuid } from '@platform/errors';
-import type { CreditReservation, ReserveCreditInput } from '@platform/billing-client';
+import type { CreditReservation } from '@platform/billing-client';
+import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import { postMovement } from './store';
 

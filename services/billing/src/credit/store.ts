@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { byKey, groupBy, queryOne, queryRows, type Sql } from '@platform/db';
+import type { LedgerKind } from '../__generated__/resolvers-types';
 
-export type LedgerKind = 'OPENING' | 'USAGE' | 'TOP_UP' | 'TRANSFER' | 'INVOICE_PAYMENT' | 'CREDIT_CEILING';
 /** BALANCE is an account's spendable credit; the other books are its counterparts (double entry). */
 export type LedgerBook = 'BALANCE' | 'USAGE' | 'PAYMENTS' | 'CREDIT_LINE';
 
@@ -161,7 +161,7 @@ export async function userLimitsOf(db: Sql, accountIds: readonly string[]): Prom
 }
 
 export interface LedgerFilter {
-  kinds: readonly string[] | null;
+  kinds: readonly LedgerKind[] | null;
   userId: string | null;
   from: Date | null;
   to: Date | null;

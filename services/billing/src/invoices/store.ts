@@ -1,4 +1,5 @@
 import { groupBy, queryOne, queryRows, type Sql } from '@platform/db';
+import type { InvoiceStatus } from '../__generated__/resolvers-types';
 
 export interface InvoiceRow {
   id: string;
@@ -6,7 +7,7 @@ export interface InvoiceRow {
   period_start: string;
   period_end: string;
   timezone: string;
-  status: 'DRAFT' | 'ISSUED' | 'PAID';
+  status: InvoiceStatus;
   currency: string;
   unit_price_minor: number;
   tax_rate_basis_points: number;

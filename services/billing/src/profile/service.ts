@@ -3,17 +3,11 @@ import { mutate } from '@platform/audit';
 import type { AccessControl, AccountChain } from '@platform/authz';
 import { queryOne, queryRows } from '@platform/db';
 import { assertId, errors } from '@platform/errors';
+import type { BillingProfileInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import type { PaymentMethodRow, ProfileRow } from './store';
 
-const PLANS = ['STARTER', 'STANDARD', 'ENTERPRISE'];
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export interface BillingProfileInput {
-  plan?: string | null;
-  billingEmail?: string | null;
-  address?: Record<string, string | null | undefined> | null;
-}
 
 /** The normalised email; undefined (for an absent or null billingEmail) keeps the stored one. */
 function validBillingEmail(billingEmail: string | null | undefined): string | undefined {
@@ -53,7 +47,6 @@ export class ProfileService {
   /** The profile after the change. */
   async updateBillingProfile(accountId: string, input: BillingProfileInput): Promise<ProfileRow> {
     const chain = await this.requireBilling(accountId);
-    if (input.plan && !PLANS.includes(input.plan)) throw errors.badInput('Unknown plan', 'plan');
     const email = validBillingEmail(input.billingEmail);
     const address = validAddress(input.address);
     return mutate(auditScope(this.dataSource, this.access, chain), 'updateBillingProfile', async (tx) => {

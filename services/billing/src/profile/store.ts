@@ -1,10 +1,14 @@
+import type { BillingAddressInput, Plan } from '../__generated__/resolvers-types';
 import { byKey, groupBy, queryOne, queryRows, type Sql } from '@platform/db';
+
+/** A billing address as stored (jsonb): only the fields that were given. */
+export type StoredAddress = Partial<Record<keyof BillingAddressInput, string>>;
 
 export interface ProfileRow {
   account_id: string;
-  plan: string;
+  plan: Plan;
   billing_email: string | null;
-  address: Record<string, string>;
+  address: StoredAddress;
 }
 
 export interface PaymentMethodRow {

@@ -4,6 +4,7 @@ import type { AccessControl } from '@platform/authz';
 import type { BillingSettings } from '@platform/config';
 import { inTransaction, queryOne, queryRows, type Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
+import type { TopUpInput, TopUpTrigger } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import { assertIdempotencyKey, assertLimit, assertUnits } from '../credit/service';
 import { postMovement } from '../credit/store';
@@ -13,6 +14,16 @@ import { TOP_UP_COLUMNS, type TopUpRow } from './store';
 
 /** Runs last in the transaction that credits a successful top-up (the manual mutation's activity-log entry). */
 export type OnTopUpSucceeded = (tx: Sql, settled: TopUpRow, balanceAfter: number) => Promise<unknown>;
+
+/** A validated top-up: the account pays for itself; null paymentMethodId means its default method. */
+interface TopUpRequest {
+  accountId: string;
+  units: number;
+  paymentMethodId: string | null;
+  idempotencyKey: string;
+  userId: string | null;
+  trigger: TopUpTrigger;
+}
 
 /**
  * SPEC B4. A top-up is recorded PENDING in one transaction, charged outside any transaction
@@ -26,14 +37,7 @@ export class TopUpService {
     private readonly settings: BillingSettings,
   ) {}
 
-  async topUp(input: {
-    accountId: string;
-    units: number;
-    paymentMethodId: string | null;
-    idempotencyKey: string;
-    userId: string | null;
-    trigger: 'MANUAL' | 'AUTOMATIC';
-  }, onSucceeded?: OnTopUpSucceeded): Promise<TopUpRow> {
+  async topUp(input: TopUpRequest, onSucceeded?: OnTopUpSucceeded): Promise<TopUpRow> {
     const pending = await inTransaction(this.dataSource, async (tx) => {
       await queryRows(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`top-up:${input.idempotencyKey}`]);
       const [existing] = await queryRows<TopUpRow>(tx, `SELECT ${TOP_UP_COLUMNS} FROM billing.top_ups WHERE idempotency_key = $1`, [input.idempotencyKey]);
@@ -49,10 +53,7 @@ export class TopUpService {
     return this.chargeAndSettle(pending, onSucceeded);
   }
 
-  private async insertPending(
-    tx: Sql,
-    input: { accountId: string; units: number; paymentMethodId: string | null; idempotencyKey: string; userId: string | null; trigger: 'MANUAL' | 'AUTOMATIC' },
-  ): Promise<TopUpRow> {
+  private async insertPending(tx: Sql, input: TopUpRequest): Promise<TopUpRow> {
     const [balance] = await queryRows<{ mode: string }>(tx, `SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [input.accountId]);
     if (!balance) throw new AppError('INVALID_STATE', 'The account draws on an ancestor’s balance; top up the paying account');
     if (balance.mode !== 'PREPAID') throw new AppError('INVALID_STATE', 'Postpaid balances are restored by paying invoices, not by top-ups');
@@ -177,7 +178,7 @@ export class AccountTopUpService {
     private readonly topUps: TopUpService,
   ) {}
 
-  async topUp(input: { accountId: string; units: number; paymentMethodId?: string | null; idempotencyKey: string }): Promise<TopUpRow> {
+  async topUp(input: TopUpInput): Promise<TopUpRow> {
     const chain = await this.access.require(assertId(input.accountId, 'accountId'), 'billing');
     const units = assertUnits(input.units);
     const paymentMethodId = input.paymentMethodId ? assertId(input.paymentMethodId, 'paymentMethodId') : null;

@@ -1,11 +1,12 @@
 import { queryRows, type Sql } from '@platform/db';
+import type { TopUpStatus, TopUpTrigger } from '../__generated__/resolvers-types';
 
 export interface TopUpRow {
   id: string;
   account_id: string;
   units: string;
-  trigger: 'MANUAL' | 'AUTOMATIC';
-  status: 'PENDING' | 'SUCCEEDED' | 'DECLINED';
+  trigger: TopUpTrigger;
+  status: TopUpStatus;
   payment_method_id: string;
   decline_reason: string | null;
   user_id: string | null;

@@ -3,17 +3,11 @@ import { mutate } from '@platform/audit';
 import type { AccessControl } from '@platform/authz';
 import { queryOne, queryRows, type Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
+import type { TransferInput, TransferKind } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import { assertIdempotencyKey, assertUnits, MAX_LIMIT } from '../credit/service';
 import { postMovement } from '../credit/store';
 import type { TransferRow } from './store';
-
-export interface TransferInput {
-  fromAccountId: string;
-  toAccountId: string;
-  units: number;
-  idempotencyKey: string;
-}
 
 type Figures = Record<string, number | null>;
 
@@ -33,7 +27,7 @@ export class TransferService {
     private readonly access: AccessControl,
   ) {}
 
-  async transfer(kind: 'BALANCE' | 'CREDIT', input: TransferInput): Promise<TransferRow> {
+  async transfer(kind: TransferKind, input: TransferInput): Promise<TransferRow> {
     const fromId = assertId(input.fromAccountId, 'fromAccountId');
     const toId = assertId(input.toAccountId, 'toAccountId');
     const units = assertUnits(input.units);

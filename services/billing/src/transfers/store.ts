@@ -1,8 +1,9 @@
 import { queryRows, type Sql } from '@platform/db';
+import type { TransferKind } from '../__generated__/resolvers-types';
 
 export interface TransferRow {
   id: string;
-  kind: 'BALANCE' | 'CREDIT';
+  kind: TransferKind;
   from_account_id: string;
   to_account_id: string;
   units: string;
