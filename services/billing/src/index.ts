@@ -1,20 +1,23 @@
-import path from 'node:path';
-import { defineSubgraph, readTypeDefs } from '@platform/server';
+import { defineSubgraph } from '@platform/server';
+import { balancesModule } from './balances';
 import { createBillingContext } from './context';
+import { creditModule } from './credit';
 import { createBillingDataSource, SCHEMA } from './data-source';
-import { permissions } from './permissions';
-import { resolvers } from './resolvers';
+import { invoicesModule } from './invoices';
+import { profileModule } from './profile';
 import { seedBillingDemo } from './seed';
 import { startBillingSweeper } from './sweeper';
+import { topUpsModule } from './top-ups';
+import { transfersModule } from './transfers';
 
 export { sweepBilling } from './sweeper';
-export { CreditService } from './credit-service';
-export { reconcileLedger } from './ledger';
+export { CreditService } from './credit/service';
+export { reconcileLedger } from './credit/store';
 
 export const service = defineSubgraph({
   name: 'billing',
   databaseSchema: SCHEMA,
-  modules: [{ name: 'billing', typeDefs: readTypeDefs(path.join(__dirname, '..'), 'schema.graphql'), resolvers, permissions }],
+  modules: [balancesModule, creditModule, transfersModule, topUpsModule, invoicesModule, profileModule],
   createDataSource: createBillingDataSource,
   createContext: createBillingContext,
   seed: seedBillingDemo,

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DEMO_BALANCES, demoAccount, demoUser } from '@platform/demo-data';
-import { postMovement } from './ledger';
-import { inTransaction } from './sql';
+import { postMovement } from './credit/store';
+import { inTransaction, queryRows } from '@platform/db';
 
 /** Demo trees: Retail Chain HQ prepaid (with limits), Acme postpaid with a 5000-unit ceiling. */
 const POSTPAID = new Set(['acme']);
@@ -20,7 +20,7 @@ export async function seedBillingDemo(dataSource: DataSource): Promise<void> {
     const accountId = demoAccount(accountKey).id;
     const postpaid = POSTPAID.has(accountKey);
     await inTransaction(dataSource, async (tx) => {
-      const created = await tx.rows(
+      const created = await queryRows(tx,
         `INSERT INTO billing.balances (account_id, units, mode, credit_ceiling) VALUES ($1, 0, $2, $3)
          ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
         [accountId, postpaid ? 'POSTPAID' : 'PREPAID', postpaid ? units : 0],

@@ -3,8 +3,8 @@ import { AccessControl, type Principal } from '@platform/authz';
 import type { PlatformConfig } from '@platform/config';
 import type { Logger } from '@platform/server';
 import { paymentProviderFor } from './context';
-import { CreditService } from './credit-service';
-import { TopUpService } from './top-up-service';
+import { CreditService } from './credit/service';
+import { TopUpService } from './top-ups/service';
 
 const SWEEPER: Principal = { kind: 'SERVICE', id: 'billing-sweeper', actingAccountId: null, sessionId: null };
 

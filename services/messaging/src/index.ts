@@ -8,14 +8,10 @@ import { featurePermissions, featureResolvers, featureRoutes } from './features'
 import { linksOfMessages } from './features/short-links';
 import { permissions } from './permissions';
 import { startMessagingBackgroundJobs } from './pipeline/worker';
-import { reportingPermissions, reportingResolvers, reportingRoutes } from './reporting';
-import { UsageLoaders } from './reporting/usage-loader';
+import { reportingModule, UsageLoaders } from './reporting';
 import { resolvers } from './resolvers';
 import { seedMessagingDemo } from './seed';
-import { startWebhookDispatcher } from './webhooks';
-import { webhookPermissions } from './webhooks/permissions';
-import { webhookResolvers } from './webhooks/resolvers';
-import { WebhookService } from './webhooks/webhook-service';
+import { startWebhookDispatcher, WebhookService, webhooksModule } from './webhooks';
 
 export { WebhookDispatcher, startWebhookDispatcher } from './webhooks';
 export { createDeliveryWorker, DeliveryWorker, runDeliveryLoop } from './pipeline/worker';
@@ -42,8 +38,8 @@ export const service = defineSubgraph({
   modules: [
     { name: 'messaging', typeDefs: readTypeDefs(serviceDir, 'schema.graphql'), resolvers, permissions },
     { name: 'features', typeDefs: readTypeDefs(serviceDir, 'features.graphql'), resolvers: featureResolvers, permissions: featurePermissions, routes: ({ dataSource, config, logger }) => featureRoutes(dataSource, config, logger) },
-    { name: 'reporting', typeDefs: readTypeDefs(serviceDir, 'reporting.graphql'), resolvers: reportingResolvers, permissions: reportingPermissions, routes: ({ dataSource, config, logger }) => reportingRoutes(dataSource, config, logger) },
-    { name: 'webhooks', typeDefs: readTypeDefs(serviceDir, 'webhooks.graphql'), resolvers: webhookResolvers, permissions: webhookPermissions },
+    reportingModule,
+    webhooksModule,
   ],
   createDataSource: createMessagingDataSource,
   createContext,

@@ -4,9 +4,8 @@ import { createBillingClient, type BillingClient } from '@platform/billing-clien
 import { requirePrivateKey } from '@platform/config';
 import type { TestStack } from '@platform/platform/testing';
 import { createBillingDataSource } from '../data-source';
-import { CreditService } from '../credit-service';
-import { reconcileLedger } from '../ledger';
-import { sqlOf } from '../sql';
+import { CreditService } from '../credit/service';
+import { reconcileLedger } from '../credit/store';
 
 /** The client messaging uses, pointed straight at the suite's billing subgraph. */
 export function billingClientFor(stack: TestStack): BillingClient {
@@ -22,12 +21,10 @@ export async function openBillingProcess(stack: TestStack, poolSize = 4): Promis
 }
 
 export async function expectConsistentLedger(stack: TestStack): Promise<void> {
-  const report = await reconcileLedger({ rows: async (sql, params) => (await stack.sql.query(sql, params)).rows });
+  const report = await reconcileLedger({ query: async (sql, params) => (await stack.sql.query(sql, params)).rows });
   expect(report).toEqual({ balanceMismatches: [], unbalancedMovements: [], captureMismatches: [], limitHeldMismatches: [] });
 }
 
 export async function count(stack: TestStack, table: string): Promise<number> {
   return (await stack.sql.query(`SELECT count(*)::int AS n FROM billing.${table}`)).rows[0].n;
 }
-
-export { sqlOf };

@@ -1,67 +1,14 @@
-import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { PlatformConfig } from '@platform/config';
-import { AccessControl, type AccountChain, type Principal, type PrincipalKind } from '@platform/authz';
-import { AppError, errors } from '@platform/errors';
+import { AccessControl, type AccountChain } from '@platform/authz';
+import { AppError } from '@platform/errors';
 import { sendGraphQLError, type Logger } from '@platform/server';
-import { reportScope } from './report-scope';
-import { buildUsageSql, validateUsageArgs, type UsageGroupBy, type UsageQuery } from './usage-query';
+import { verifyExportToken } from './export-token';
+import { authorizeExport } from './service';
+import { buildUsageSql, type UsageGroupBy, type UsageQuery } from './store';
 
-export const USAGE_EXPORT_PATH = '/exports/usage.csv';
-/** An export link is a bearer credential: it lives long enough to start the download, no longer. */
-export const USAGE_EXPORT_TTL_SECONDS = 300;
 const FETCH_SIZE = 1000;
-
-export interface UsageExportRequest {
-  accountId: string;
-  from: string;
-  to: string;
-  groupBy: UsageGroupBy[];
-  includeDescendants: boolean;
-}
-
-interface ExportTokenPayload extends UsageExportRequest {
-  principal: { kind: PrincipalKind; id: string | null; actingAccountId: string | null; sessionId: string | null };
-  exp: number;
-}
-
-// A key of its own, derived from the internal secret, so an export token is never a principal header.
-const tokenKey = (secret: string) => crypto.createHmac('sha256', secret).update('usage-export-token/v1').digest();
-const mac = (secret: string, body: string) => crypto.createHmac('sha256', tokenKey(secret)).update(body).digest('base64url');
-
-export function signExportToken(request: UsageExportRequest, principal: Principal, secret: string, nowMs = Date.now()): { token: string; expiresAt: Date } {
-  const exp = Math.floor(nowMs / 1000) + USAGE_EXPORT_TTL_SECONDS;
-  const payload: ExportTokenPayload = {
-    ...request,
-    principal: { kind: principal.kind, id: principal.id, actingAccountId: principal.actingAccountId, sessionId: principal.sessionId },
-    exp,
-  };
-  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return { token: `${body}.${mac(secret, body)}`, expiresAt: new Date(exp * 1000) };
-}
-
-export function verifyExportToken(token: string | null, secret: string, nowMs = Date.now()): ExportTokenPayload {
-  const [body, signature, extra] = (token ?? '').split('.');
-  if (!body || !signature || extra !== undefined) throw errors.unauthenticated('Missing or malformed export token');
-  const expected = Buffer.from(mac(secret, body));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) throw errors.unauthenticated('Invalid export token');
-  const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as ExportTokenPayload;
-  if (payload.exp * 1000 < nowMs) throw errors.unauthenticated('The export link has expired; create a new one');
-  return payload;
-}
-
-/**
- * Permission and scope of an export, checked when the link is made and again when it is used
- * (a permission revoked in between stops the download).
- */
-export async function authorizeExport(access: AccessControl, request: UsageExportRequest): Promise<UsageQuery> {
-  const chain = await access.require(request.accountId, 'reports-export');
-  const { ownUserId } = await reportScope(access, chain.id);
-  const { from, to, groupBy } = validateUsageArgs(request);
-  return { from, to, groupBy, includeDescendants: request.includeDescendants, ownUserId };
-}
 
 const CSV_KEY_COLUMNS: Record<UsageGroupBy, { header: string; column: 'child_id' | 'day' | 'month' | 'user_id' | 'sender_id' }> = {
   CHILD_ACCOUNT: { header: 'child_account_id', column: 'child_id' },

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { AccessControl } from '@platform/authz';
 import { errors } from '@platform/errors';
-import { buildUsageSql, sumMeasures, toUsageRow, type UsageMeasures, type UsageQuery, type UsageRow, type UsageSqlRow } from './usage-query';
+import { usageRowsByAccount, type UsageMeasures, type UsageQuery, type UsageRow } from './store';
 
 /** Rows one GraphQL answer may carry; beyond it the client narrows the query or exports it as CSV. */
 export const MAX_USAGE_ROWS = 10_000;
@@ -42,22 +42,26 @@ async function batchUsage(access: AccessControl, dataSource: DataSource, account
     const chain = chains[i];
     return chain && !(chain instanceof Error) ? [{ accountId: chain.id, depth: chain.depth }] : [];
   });
-  const rowsByAccount = new Map<string, UsageRow[]>();
-  if (targets.length > 0) {
-    const grouped = query.groupBy.length > 0;
-    const { sql, parameters } = buildUsageSql(query, targets, grouped ? { limit: (MAX_USAGE_ROWS + 1) * targets.length } : {});
-    const rows: UsageSqlRow[] = await dataSource.query(sql, parameters);
-    for (const row of rows) {
-      let list = rowsByAccount.get(row.account_id);
-      if (!list) rowsByAccount.set(row.account_id, (list = []));
-      list.push(toUsageRow(row));
-    }
-  }
+  const grouped = query.groupBy.length > 0;
+  const rowsByAccount =
+    targets.length > 0 ? await usageRowsByAccount(dataSource, query, targets, grouped ? { limit: (MAX_USAGE_ROWS + 1) * targets.length } : {}) : new Map<string, UsageRow[]>();
   return accountIds.map((accountId) => {
     const rows = rowsByAccount.get(accountId.toLowerCase()) ?? [];
     if (rows.length > MAX_USAGE_ROWS) {
       return errors.badInput(`The report has more than ${MAX_USAGE_ROWS} rows; narrow the range or groupBy, or export it (createUsageExport)`, 'groupBy');
     }
-    return { totals: sumMeasures(rows), rows: query.groupBy.length > 0 ? rows : [] };
+    return { totals: sumMeasures(rows), rows: grouped ? rows : [] };
   });
+}
+
+function sumMeasures(rows: readonly UsageMeasures[]): UsageMeasures {
+  const totals: UsageMeasures = { messages: 0, parts: 0, delivered: 0, failed: 0, costUnits: 0 };
+  for (const row of rows) {
+    totals.messages += row.messages;
+    totals.parts += row.parts;
+    totals.delivered += row.delivered;
+    totals.failed += row.failed;
+    totals.costUnits += row.costUnits;
+  }
+  return totals;
 }

@@ -1,3 +1,14 @@
+import { readTypeDefs, type SubgraphModule } from '@platform/server';
+import { webhookPermissions } from './permissions';
+import { webhookResolvers } from './resolvers';
+
 export { WebhookDispatcher, startWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher';
 export { type WebhookContext } from './resolvers';
-export { WebhookService } from './webhook-service';
+export { WebhookService } from './service';
+
+export const webhooksModule: SubgraphModule = {
+  name: 'webhooks',
+  typeDefs: readTypeDefs(__dirname, 'webhooks.graphql'),
+  resolvers: webhookResolvers,
+  permissions: webhookPermissions,
+};

@@ -1,5 +1,6 @@
 import type { SubgraphRequestContext } from '@platform/server';
-import { WebhookService, type AttemptRow, type DeliveryRow, type EndpointRow } from './webhook-service';
+import { WebhookService } from './service';
+import type { AttemptRow, DeliveryRow, EndpointRow } from './store';
 
 export interface WebhookContext extends SubgraphRequestContext {
   webhooks: WebhookService;

@@ -4,7 +4,7 @@ import { service as messaging } from '@platform/messaging';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { insertAccountTree } from '@platform/testing';
 import type { DataSource } from 'typeorm';
-import { rebuildUsage } from '../rebuild';
+import { rebuildUsage } from '../store';
 import { acceptMessages, changeStatus, QUIET_STACK_ENV, rawSubtreeTotals } from './usage-fixtures';
 
 const USERS = [demoUser('hq-admin').id, demoUser('north-admin').id, null];

@@ -1,0 +1,94 @@
+import type { AccountBillingResolvers, AccountResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
+import type { BillingContext } from '../context';
+import { visibleAccount } from '../read-model';
+import type { BalanceRow } from './store';
+
+/** The nearest account on the chain (self first) that has a balance pays (SPEC B1). */
+export async function payingBalance(accountId: string, ctx: BillingContext): Promise<{ path: string[]; payer: BalanceRow | null; rootId: string | null }> {
+  const chain = await ctx.access.chains.load(accountId);
+  if (!chain) return { path: [], payer: null, rootId: null };
+  const balances = await ctx.loaders.balanceByAccountId.loadMany(chain.path);
+  for (let i = balances.length - 1; i >= 0; i--) {
+    const row = balances[i];
+    if (row && !(row instanceof Error)) return { path: chain.path, payer: row, rootId: chain.rootId };
+  }
+  return { path: chain.path, payer: null, rootId: chain.rootId };
+}
+
+/** The parent of AccountBilling's fields: the account they describe. */
+export interface AccountBillingParent {
+  accountId: string;
+}
+
+const Mutation: MutationResolvers = {
+  setBillingMode: async (_root, args, ctx) => {
+    await ctx.balances.setBillingMode(args.accountId, args.mode, args.creditCeiling);
+    return { id: args.accountId.toLowerCase() };
+  },
+  enableOwnBalance: async (_root, args, ctx) => {
+    await ctx.balances.enableOwnBalance(args.accountId);
+    return { id: args.accountId.toLowerCase() };
+  },
+  setLowBalanceThreshold: async (_root, args, ctx) => {
+    await ctx.balances.setLowBalanceThreshold(args.accountId, args.threshold);
+    return { id: args.accountId.toLowerCase() };
+  },
+};
+
+const Account: AccountResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+  balance: async (account, _args, ctx) => {
+    const { payer } = await payingBalance(account.id, ctx);
+    return payer ? Number(payer.units) : 0;
+  },
+  billing: (account) => ({ accountId: account.id }),
+};
+
+const AccountBilling: AccountBillingResolvers = {
+  mode: async (parent, _args, ctx) => {
+    const { rootId } = await payingBalance(parent.accountId, ctx);
+    return rootId ? ((await ctx.loaders.balanceByAccountId.load(rootId))?.mode ?? null) : null;
+  },
+  ownBalance: async (parent, _args, ctx) => (await ctx.loaders.balanceByAccountId.load(parent.accountId)) !== null,
+  paidBy: async (parent, _args, ctx) => {
+    const { payer } = await payingBalance(parent.accountId, ctx);
+    if (!payer) return 'NONE';
+    return payer.account_id === parent.accountId ? 'SELF' : 'ANCESTOR';
+  },
+  payingAccount: async (parent, _args, ctx) => {
+    const { payer } = await payingBalance(parent.accountId, ctx);
+    return payer ? visibleAccount(payer.account_id, ctx.access) : null;
+  },
+  balance: async (parent, _args, ctx) => Number((await payingBalance(parent.accountId, ctx)).payer?.units ?? 0),
+  heldUnits: async (parent, _args, ctx) => Number((await payingBalance(parent.accountId, ctx)).payer?.held ?? 0),
+  creditCeiling: async (parent, _args, ctx) => {
+    const { payer } = await payingBalance(parent.accountId, ctx);
+    return payer?.mode === 'POSTPAID' ? Number(payer.credit_ceiling) : null;
+  },
+  creditLimit: (parent, _args, ctx) => ctx.loaders.limitByAccountId.load(parent.accountId),
+  remainingCredit: async (parent, _args, ctx) => {
+    const { path, payer } = await payingBalance(parent.accountId, ctx);
+    if (!payer) return 0;
+    let remaining = Number(payer.units) - Number(payer.held);
+    for (const limit of await ctx.loaders.limitByAccountId.loadMany(path)) {
+      if (limit && !(limit instanceof Error)) remaining = Math.min(remaining, Number(limit.credit_limit) - Number(limit.spent) - Number(limit.held));
+    }
+    return Math.max(remaining, 0);
+  },
+  lowBalanceThreshold: async (parent, _args, ctx) => {
+    const own = await ctx.loaders.balanceByAccountId.load(parent.accountId);
+    return own?.low_balance_threshold == null ? null : Number(own.low_balance_threshold);
+  },
+  autoTopUp: async (parent, _args, ctx) => {
+    const own = await ctx.loaders.balanceByAccountId.load(parent.accountId);
+    if (!own || own.auto_top_up_threshold === null || own.auto_top_up_units === null) return null;
+    const methods = await ctx.loaders.paymentMethodsByAccountId.load(own.account_id);
+    return {
+      threshold: Number(own.auto_top_up_threshold),
+      units: Number(own.auto_top_up_units),
+      paymentMethod: methods.find((m) => (own.auto_top_up_payment_method_id ? m.id === own.auto_top_up_payment_method_id : m.is_default)) ?? null,
+    };
+  },
+};
+
+export const resolvers: Resolvers = { Mutation, Account, AccountBilling };

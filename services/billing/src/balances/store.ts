@@ -1,0 +1,20 @@
+import { byKey, queryRows, type Sql } from '@platform/db';
+import type { BillingMode } from '../__generated__/resolvers-types';
+
+export interface BalanceRow {
+  account_id: string;
+  units: string;
+  held: string;
+  mode: BillingMode;
+  credit_ceiling: string;
+  low_balance_threshold: string | null;
+  auto_top_up_threshold: string | null;
+  auto_top_up_units: string | null;
+  auto_top_up_payment_method_id: string | null;
+}
+
+/** For a DataLoader: the balance row of each account that pays for itself (null: it draws on an ancestor's). */
+export async function balancesOf(db: Sql, accountIds: readonly string[]): Promise<(BalanceRow | null)[]> {
+  const rows = await queryRows<BalanceRow>(db, `SELECT * FROM billing.balances WHERE account_id = ANY($1::uuid[])`, [accountIds]);
+  return byKey(accountIds, rows, (row) => row.account_id);
+}

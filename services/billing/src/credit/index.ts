@@ -1,0 +1,5 @@
+import { readTypeDefs, type SubgraphModule } from '@platform/server';
+import { permissions } from './permissions';
+import { resolvers } from './resolvers';
+
+export const creditModule: SubgraphModule = { name: 'credit', typeDefs: readTypeDefs(__dirname, 'credit.graphql'), resolvers, permissions };

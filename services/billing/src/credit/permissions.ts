@@ -1,0 +1,18 @@
+import { allow, isService } from '@platform/authz';
+import { byArgAccount, onParent } from '../account-rules';
+
+export const permissions = {
+  Mutation: {
+    setCreditLimit: byArgAccount,
+    setUserCreditLimit: byArgAccount,
+    reserveCredit: isService,
+    captureCredit: isService,
+    releaseCredit: isService,
+  },
+  Account: { userCredits: onParent, ledger: onParent },
+  CreditLimit: allow,
+  UserCredit: allow,
+  LedgerEntry: allow,
+  LedgerConnection: allow,
+  CreditReservation: isService,
+};

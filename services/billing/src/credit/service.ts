@@ -1,0 +1,468 @@
+import type { DataSource } from 'typeorm';
+import { mutate } from '@platform/audit';
+import { publishEvent } from '@platform/events';
+import { assertAuthorityOver, loadEffectiveTimezone, lockChainForSpending, samePath, type AccessControl, type AccountChain } from '@platform/authz';
+import { inTransaction, queryRows, type Sql } from '@platform/db';
+import { AppError, assertId, errors, isUuid } from '@platform/errors';
+import type { CreditReservation } from '@platform/billing-client';
+import type { ReserveCreditInput } from '../__generated__/resolvers-types';
+import { auditScope } from '../activity';
+import { postMovement } from './store';
+
+export const MAX_UNITS = 1_000_000;
+export const MAX_LIMIT = 1_000_000_000;
+const DEFAULT_HOLD_SECONDS = 300;
+const MAX_HOLD_SECONDS = 86_400;
+
+export type ChainLookup = (accountId: string) => Promise<AccountChain | null>;
+
+interface ReservationRow {
+  id: string;
+  idempotency_key: string;
+  account_id: string;
+  user_id: string | null;
+  paying_account_id: string;
+  limited_account_ids: string[];
+  user_limit_account_ids: string[];
+  units: string;
+  captured_units: string;
+  reference: string;
+  status: CreditReservation['status'];
+  expires_at: Date;
+}
+
+const RESERVATION_COLUMNS = `id, idempotency_key, account_id, user_id, paying_account_id, limited_account_ids,
+  user_limit_account_ids, units, captured_units, reference, status, expires_at`;
+
+export function toReservation(row: ReservationRow): CreditReservation {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    userId: row.user_id,
+    units: Number(row.units),
+    capturedUnits: Number(row.captured_units),
+    status: row.status,
+    expiresAt: new Date(row.expires_at).toISOString(),
+  };
+}
+
+export function assertLimit(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_LIMIT) {
+    throw errors.badInput(`${field} must be an integer between 0 and ${MAX_LIMIT}`, field);
+  }
+  return value;
+}
+
+export function assertUnits(value: unknown, field = 'units', { allowZero = false } = {}): number {
+  const min = allowZero ? 0 : 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_UNITS) {
+    throw errors.badInput(`${field} must be an integer between ${min} and ${MAX_UNITS}`, field);
+  }
+  return value;
+}
+
+/** The chain the caller decided on: root first, ending with the account (at most six levels). */
+function assertPath(value: unknown, accountId: string): string[] {
+  if (!Array.isArray(value) || value.length < 1 || value.length > 6 || !value.every(isUuid) || value[value.length - 1].toLowerCase() !== accountId.toLowerCase()) {
+    throw errors.badInput('accountPath must list the account\'s ancestors root first, ending with the account', 'accountPath');
+  }
+  return value;
+}
+
+export function assertIdempotencyKey(value: unknown): string {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 200 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw errors.badInput('idempotencyKey must be 1 to 200 printable characters', 'idempotencyKey');
+  }
+  return value;
+}
+
+/** Refuses spending on a closed or suspended chain (SPEC H6, M2). */
+export function assertChainActive(chain: AccountChain): void {
+  if (chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account is closed');
+  if (chain.chainStatus === 'SUSPENDED') throw new AppError('ACCOUNT_SUSPENDED', 'The account or one of its ancestors is suspended');
+}
+
+const insufficient = (limit: 'USER_LIMIT' | 'ACCOUNT_LIMIT' | 'BALANCE', accountId: string | null, remaining: number) =>
+  new AppError('INSUFFICIENT_CREDIT', `Not enough credit: the ${limit.toLowerCase().replace('_', ' ')} leaves ${remaining} units`, {
+    limit,
+    limitAccountId: accountId,
+    remaining,
+  });
+
+/** RESERVATION_RELEASED / RESERVATION_EXPIRED for a reservation that no longer holds credit. */
+function assertStillHeldOrCaptured(reservation: Pick<ReservationRow, 'status' | 'expires_at'>): void {
+  if (reservation.status === 'RELEASED') throw new AppError('RESERVATION_RELEASED', 'The reservation was released; reserve again with a new idempotency key');
+  if (reservation.status === 'EXPIRED') throw new AppError('RESERVATION_EXPIRED', 'The reservation expired and was released');
+  if (reservation.status === 'HELD' && new Date(reservation.expires_at).getTime() <= Date.now()) {
+    throw new AppError('RESERVATION_EXPIRED', 'The reservation expired; the sweeper releases it');
+  }
+}
+
+/** First day (YYYY-MM-DD) of the current calendar month in the timezone of the account at the end of `path`. */
+export async function currentPeriodStart(db: Sql, path: string[]): Promise<string> {
+  const timezone = await loadEffectiveTimezone(db, path);
+  const [row] = await queryRows<{ period: string }>(db, `SELECT to_char(date_trunc('month', now() AT TIME ZONE $1), 'YYYY-MM-DD') AS period`, [timezone]);
+  return row.period;
+}
+
+/**
+ * Renews a locked user-limit row for `periodStart`. The renewal row's primary key makes a period
+ * renew once even if several processes race; the caller holds the row lock, so they queue.
+ */
+async function renewUserLimit(tx: Sql, row: { account_id: string; user_id: string; spent: string }, periodStart: string): Promise<boolean> {
+  const inserted = await queryRows(tx,
+    `INSERT INTO billing.user_limit_renewals (account_id, user_id, period_start, spent_before) VALUES ($1, $2, $3, $4)
+     ON CONFLICT DO NOTHING RETURNING period_start`,
+    [row.account_id, row.user_id, periodStart, row.spent],
+  );
+  await queryRows(tx,
+    `UPDATE billing.user_limits SET spent = CASE WHEN $4 THEN 0 ELSE spent END, period_start = $3, updated_at = now()
+      WHERE account_id = $1 AND user_id = $2`,
+    [row.account_id, row.user_id, periodStart, inserted.length > 0],
+  );
+  return inserted.length > 0;
+}
+
+/**
+ * SPEC B3: reserve / capture / release credit atomically over every limit on the chain.
+ * A reservation reads its chain under the tree's move lock (shared; a move takes it exclusively)
+ * and, given the path its caller decided on, refuses a stale one with CHAIN_CHANGED: a send is
+ * decided on one version of the chain in messaging and billing alike (SPEC H7).
+ * Lock order, everywhere: sub-account limits root-first, user limits root-first, then the paying
+ * balance (a reservation row, when one is involved, is locked before all of them).
+ * These are SERVICE calls of the send path, not user changes: they write no activity-log entry
+ * (SPEC I9); the append-only ledger and the reservations table record them.
+ */
+export class CreditService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly chains: ChainLookup,
+  ) {}
+
+  async reserve(input: ReserveCreditInput): Promise<CreditReservation> {
+    const accountId = assertId(input.accountId, 'accountId');
+    const userId = input.userId === null || input.userId === undefined ? null : assertId(input.userId, 'userId');
+    const units = assertUnits(input.units);
+    const idempotencyKey = assertIdempotencyKey(input.idempotencyKey);
+    const reference = typeof input.reference === 'string' ? input.reference.trim() : '';
+    if (reference.length < 1 || reference.length > 200) throw errors.badInput('reference must be 1 to 200 characters', 'reference');
+    const holdSeconds = input.holdSeconds ?? DEFAULT_HOLD_SECONDS;
+    if (!Number.isInteger(holdSeconds) || holdSeconds < 1 || holdSeconds > MAX_HOLD_SECONDS) {
+      throw errors.badInput(`holdSeconds must be an integer between 1 and ${MAX_HOLD_SECONDS}`, 'holdSeconds');
+    }
+    const expectedPath = input.accountPath === null || input.accountPath === undefined ? null : assertPath(input.accountPath, accountId);
+
+    return inTransaction(this.dataSource, async (tx) => {
+      // Replays of one key queue here, so exactly one of them does the work.
+      await queryRows(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`reserve:${idempotencyKey}`]);
+      const [existing] = await queryRows<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE idempotency_key = $1`, [
+        idempotencyKey,
+      ]);
+      if (existing) {
+        const same = existing.account_id === accountId && existing.user_id === userId && Number(existing.units) === units && existing.reference === reference;
+        if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
+        // A replay gets the reservation only while it still stands for credit: a released or expired
+        // hold is gone, and handing it back would let the caller spend without a hold.
+        assertStillHeldOrCaptured(existing);
+        return toReservation(existing);
+      }
+      const chain = await lockChainForSpending(tx, accountId);
+      if (!chain) throw errors.notFound('Account');
+      if (expectedPath && !samePath(expectedPath, chain.path)) {
+        throw new AppError('CHAIN_CHANGED', 'The account moved since the caller read its chain', { retryable: true });
+      }
+      assertChainActive(chain);
+      const path = chain.path;
+
+      const limits = await queryRows<{ account_id: string; credit_limit: string; spent: string; held: string }>(tx,
+        `SELECT account_id, credit_limit, spent, held FROM billing.account_limits
+          WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+        [path],
+      );
+      const userLimits = userId
+        ? await queryRows<{ account_id: string; user_id: string; credit_limit: string; monthly_renewal: boolean; spent: string; held: string; period_start: string }>(tx,
+            `SELECT account_id, user_id, credit_limit, monthly_renewal, spent, held, to_char(period_start, 'YYYY-MM-DD') AS period_start
+               FROM billing.user_limits
+              WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+            [path, userId],
+          )
+        : [];
+      const [payer] = await queryRows<{ account_id: string; units: string; held: string }>(tx,
+        `SELECT account_id, units, held FROM billing.balances
+          WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE`,
+        [path],
+      );
+
+      for (const row of userLimits) {
+        if (!row.monthly_renewal) continue;
+        const period = await currentPeriodStart(tx, path.slice(0, path.indexOf(row.account_id) + 1));
+        if (row.period_start < period && (await renewUserLimit(tx, row, period))) row.spent = '0';
+      }
+      for (const row of [...userLimits].reverse()) {
+        const remaining = Number(row.credit_limit) - Number(row.spent) - Number(row.held);
+        if (remaining < units) throw insufficient('USER_LIMIT', row.account_id, remaining);
+      }
+      for (const row of [...limits].reverse()) {
+        const remaining = Number(row.credit_limit) - Number(row.spent) - Number(row.held);
+        if (remaining < units) throw insufficient('ACCOUNT_LIMIT', row.account_id, remaining);
+      }
+      if (!payer) throw insufficient('BALANCE', null, 0);
+      const available = Number(payer.units) - Number(payer.held);
+      if (available < units) throw insufficient('BALANCE', payer.account_id, available);
+
+      const limitedAccountIds = limits.map((l) => l.account_id);
+      const userLimitAccountIds = userLimits.map((l) => l.account_id);
+      if (limitedAccountIds.length) {
+        await queryRows(tx, `UPDATE billing.account_limits SET held = held + $2, updated_at = now() WHERE account_id = ANY($1::uuid[])`, [limitedAccountIds, units]);
+      }
+      if (userLimitAccountIds.length) {
+        await queryRows(tx, `UPDATE billing.user_limits SET held = held + $3, updated_at = now() WHERE user_id = $2 AND account_id = ANY($1::uuid[])`, [
+          userLimitAccountIds,
+          userId,
+          units,
+        ]);
+      }
+      await queryRows(tx, `UPDATE billing.balances SET held = held + $2, updated_at = now() WHERE account_id = $1`, [payer.account_id, units]);
+      const [created] = await queryRows<ReservationRow>(tx,
+        `INSERT INTO billing.reservations
+           (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))
+         RETURNING ${RESERVATION_COLUMNS}`,
+        [idempotencyKey, accountId, userId, payer.account_id, limitedAccountIds, userLimitAccountIds, units, reference, holdSeconds],
+      );
+      return toReservation(created);
+    });
+  }
+
+  /** Turns `units` (default: all) of a held reservation into ledger debits and releases the rest. */
+  async capture(reservationId: string, units?: number | null): Promise<CreditReservation & { crossedAutoTopUpThreshold: boolean }> {
+    const id = assertId(reservationId, 'reservationId');
+    if (units !== undefined && units !== null) assertUnits(units, 'units', { allowZero: true });
+    return inTransaction(this.dataSource, async (tx) => {
+      const reservation = await this.lockReservation(tx, id);
+      if (reservation.status === 'CAPTURED') return { ...toReservation(reservation), crossedAutoTopUpThreshold: false };
+      assertStillHeldOrCaptured(reservation);
+      const reserved = Number(reservation.units);
+      const captured = units ?? reserved;
+      if (captured > reserved) throw errors.badInput(`units must not exceed the ${reserved} reserved units`, 'units');
+
+      await this.settleHolds(tx, reservation, captured);
+      const [before] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null; held: string }>(tx,
+        `SELECT units, held, low_balance_threshold, auto_top_up_threshold FROM billing.balances WHERE account_id = $1`,
+        [reservation.paying_account_id],
+      );
+      let crossedAutoTopUpThreshold = false;
+      if (captured > 0) {
+        const { balancesAfter } = await postMovement(tx, {
+          kind: 'USAGE',
+          idempotencyKey: `capture:${reservation.id}`,
+          reference: reservation.reference,
+          lines: [
+            { book: 'BALANCE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: -captured },
+            { book: 'USAGE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: captured },
+          ],
+        });
+        const unitsBefore = Number(before.units);
+        const unitsAfter = balancesAfter.get(reservation.paying_account_id)!;
+        const lowThreshold = before.low_balance_threshold === null ? null : Number(before.low_balance_threshold);
+        if (lowThreshold !== null && unitsBefore >= lowThreshold && unitsAfter < lowThreshold) {
+          // SPEC B4/M10: delivered to webhook endpoints subscribed to billing.low_balance (shared/events outbox).
+          await publishEvent(tx, 'billing', {
+            type: 'billing.low_balance',
+            accountId: reservation.paying_account_id,
+            data: { balance: unitsAfter, threshold: lowThreshold },
+          });
+        }
+        const autoThreshold = before.auto_top_up_threshold === null ? null : Number(before.auto_top_up_threshold);
+        crossedAutoTopUpThreshold = autoThreshold !== null && unitsAfter < autoThreshold;
+      }
+      const [updated] = await queryRows<ReservationRow>(tx,
+        `UPDATE billing.reservations SET status = 'CAPTURED', captured_units = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
+        [reservation.id, captured],
+      );
+      return { ...toReservation(updated), crossedAutoTopUpThreshold };
+    });
+  }
+
+  async release(reservationId: string): Promise<CreditReservation> {
+    const id = assertId(reservationId, 'reservationId');
+    return inTransaction(this.dataSource, async (tx) => {
+      const reservation = await this.lockReservation(tx, id);
+      if (reservation.status === 'RELEASED' || reservation.status === 'EXPIRED') return toReservation(reservation);
+      if (reservation.status === 'CAPTURED') throw new AppError('INVALID_STATE', 'A captured reservation cannot be released');
+      return this.releaseHeld(tx, reservation, 'RELEASED');
+    });
+  }
+
+  /** The sweeper: releases held reservations past their expiry, one short transaction each. */
+  async releaseExpired(maxCount = 1000): Promise<number> {
+    let released = 0;
+    while (released < maxCount) {
+      const done = await inTransaction(this.dataSource, async (tx) => {
+        const [reservation] = await queryRows<ReservationRow>(tx,
+          `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations
+            WHERE status = 'HELD' AND expires_at <= now() ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        );
+        if (!reservation) return false;
+        await this.releaseHeld(tx, reservation, 'EXPIRED');
+        return true;
+      });
+      if (!done) break;
+      released += 1;
+    }
+    return released;
+  }
+
+  /** Renews every monthly user limit whose period has ended in its account's timezone (SPEC I6). */
+  async renewDueUserLimits(): Promise<number> {
+    const candidates = await this.dataSource.query(
+      `SELECT account_id, user_id FROM billing.user_limits WHERE monthly_renewal ORDER BY account_id, user_id`,
+    ) as { account_id: string; user_id: string }[];
+    const periodByAccount = new Map<string, string>();
+    let renewed = 0;
+    for (const candidate of candidates) {
+      if (!periodByAccount.has(candidate.account_id)) {
+        const chain = await this.chains(candidate.account_id);
+        if (!chain) continue;
+        periodByAccount.set(candidate.account_id, await currentPeriodStart(this.dataSource, chain.path));
+      }
+      const period = periodByAccount.get(candidate.account_id)!;
+      const didRenew = await inTransaction(this.dataSource, async (tx) => {
+        const [row] = await queryRows<{ account_id: string; user_id: string; spent: string }>(tx,
+          `SELECT account_id, user_id, spent FROM billing.user_limits
+            WHERE account_id = $1 AND user_id = $2 AND monthly_renewal AND period_start < $3 FOR UPDATE`,
+          [candidate.account_id, candidate.user_id, period],
+        );
+        return row ? renewUserLimit(tx, row, period) : false;
+      });
+      if (didRenew) renewed += 1;
+    }
+    return renewed;
+  }
+
+  private async lockReservation(tx: Sql, id: string): Promise<ReservationRow> {
+    const [reservation] = await queryRows<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE id = $1 FOR UPDATE`, [id]);
+    if (!reservation) throw errors.notFound('Reservation');
+    return reservation;
+  }
+
+  /** Takes the reservation's units off every held counter, adding `captured` to the limits' spent. */
+  private async settleHolds(tx: Sql, reservation: ReservationRow, captured: number): Promise<void> {
+    const reserved = Number(reservation.units);
+    if (reservation.limited_account_ids.length) {
+      await queryRows(tx,
+        `SELECT account_id FROM billing.account_limits WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+        [reservation.limited_account_ids],
+      );
+    }
+    if (reservation.user_id && reservation.user_limit_account_ids.length) {
+      await queryRows(tx,
+        `SELECT account_id FROM billing.user_limits WHERE user_id = $2 AND account_id = ANY($1::uuid[])
+          ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+        [reservation.user_limit_account_ids, reservation.user_id],
+      );
+    }
+    await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [reservation.paying_account_id]);
+    if (reservation.limited_account_ids.length) {
+      await queryRows(tx,
+        `UPDATE billing.account_limits SET held = GREATEST(held - $2, 0), spent = spent + $3, updated_at = now() WHERE account_id = ANY($1::uuid[])`,
+        [reservation.limited_account_ids, reserved, captured],
+      );
+    }
+    if (reservation.user_id && reservation.user_limit_account_ids.length) {
+      await queryRows(tx,
+        `UPDATE billing.user_limits SET held = GREATEST(held - $3, 0), spent = spent + $4, updated_at = now()
+          WHERE user_id = $2 AND account_id = ANY($1::uuid[])`,
+        [reservation.user_limit_account_ids, reservation.user_id, reserved, captured],
+      );
+    }
+    await queryRows(tx, `UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
+  }
+
+  private async releaseHeld(tx: Sql, reservation: ReservationRow, status: 'RELEASED' | 'EXPIRED'): Promise<CreditReservation> {
+    await this.settleHolds(tx, reservation, 0);
+    const [updated] = await queryRows<ReservationRow>(tx,
+      `UPDATE billing.reservations SET status = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
+      [reservation.id, status],
+    );
+    return toReservation(updated);
+  }
+}
+
+/** Sub-account and per-user credit limits (SPEC B3, I6); each change checks `billing` and is audited. */
+export class CreditLimitService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: AccessControl,
+  ) {}
+
+  /** A sub-account's limit is decided above it: `billing` on its parent. */
+  async setCreditLimit(accountId: string, limit: number | null | undefined): Promise<void> {
+    const chain = await this.access.require(assertId(accountId, 'accountId'), 'billing');
+    if (chain.depth === 0) throw errors.badInput('A parent account is capped by its balance or credit ceiling, not by a limit', 'accountId');
+    await this.access.require(chain.parentId!, 'billing');
+    await mutate(auditScope(this.dataSource, this.access, chain), 'setCreditLimit', async (tx) => {
+      const [row] = await queryRows<{ credit_limit: string; spent: string; held: string }>(
+        tx,
+        `SELECT credit_limit, spent, held FROM billing.account_limits WHERE account_id = $1 FOR UPDATE`,
+        [chain.id],
+      );
+      const before = row ? { limit: Number(row.credit_limit), spent: Number(row.spent) } : null;
+      const audited = { result: undefined, targetType: 'Account', targetId: chain.id, before };
+      if (limit === null || limit === undefined) {
+        if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
+        await tx.query(`DELETE FROM billing.account_limits WHERE account_id = $1`, [chain.id]);
+        return { ...audited, unchanged: !row, after: null };
+      }
+      const value = assertLimit(limit, 'limit');
+      assertCovers(row, value);
+      await tx.query(
+        `INSERT INTO billing.account_limits (account_id, credit_limit) VALUES ($1, $2)
+         ON CONFLICT (account_id) DO UPDATE SET credit_limit = EXCLUDED.credit_limit, updated_at = now()`,
+        [chain.id, value],
+      );
+      return { ...audited, after: { limit: value, spent: before?.spent ?? 0 } };
+    });
+  }
+
+  /** True when the user keeps a limit, false when it was removed. */
+  async setUserCreditLimit(accountId: string, userId: string, limit: number | null | undefined, monthlyRenewal: boolean | null | undefined): Promise<boolean> {
+    const chain = await this.access.require(assertId(accountId, 'accountId'), 'billing');
+    const user = assertId(userId, 'userId');
+    // SPEC I6: nobody sets their own credit limit, nor a peer's (same rule as identity's membership limits).
+    await assertAuthorityOver(this.access, this.dataSource, chain, user);
+    return mutate(auditScope(this.dataSource, this.access, chain), 'setUserCreditLimit', async (tx) => {
+      const [row] = await queryRows<{ credit_limit: string; monthly_renewal: boolean; spent: string; held: string }>(
+        tx,
+        `SELECT credit_limit, monthly_renewal, spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,
+        [chain.id, user],
+      );
+      const before = row ? { limit: Number(row.credit_limit), monthlyRenewal: row.monthly_renewal } : null;
+      if (limit === null || limit === undefined) {
+        if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
+        await tx.query(`DELETE FROM billing.user_limits WHERE account_id = $1 AND user_id = $2`, [chain.id, user]);
+        return { result: false, unchanged: !row, targetType: 'UserCredit', targetId: user, before, after: null };
+      }
+      const value = assertLimit(limit, 'limit');
+      assertCovers(row, value);
+      const timezone = await loadEffectiveTimezone(tx, chain.path);
+      const [kept] = await queryRows<{ credit_limit: string; monthly_renewal: boolean }>(
+        tx,
+        `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, monthly_renewal, period_start)
+         VALUES ($1, $2, $3, $4, date_trunc('month', now() AT TIME ZONE $5)::date)
+         ON CONFLICT (account_id, user_id) DO UPDATE
+           SET credit_limit = EXCLUDED.credit_limit, monthly_renewal = COALESCE($6, billing.user_limits.monthly_renewal), updated_at = now()
+         RETURNING credit_limit, monthly_renewal`,
+        [chain.id, user, value, monthlyRenewal ?? false, timezone, monthlyRenewal ?? null],
+      );
+      return { result: true, targetType: 'UserCredit', targetId: user, before, after: { limit: Number(kept.credit_limit), monthlyRenewal: kept.monthly_renewal } };
+    });
+  }
+}
+
+/** A limit must cover what is already spent or held against it. */
+function assertCovers(row: { spent: string; held: string } | undefined, limit: number): void {
+  if (row && Number(row.spent) + Number(row.held) > limit) {
+    throw errors.badInput(`limit must cover the ${Number(row.spent) + Number(row.held)} units already spent or held`, 'limit');
+  }
+}

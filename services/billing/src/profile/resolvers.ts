@@ -1,0 +1,26 @@
+import type { AccountResolvers, BillingProfileResolvers, MutationResolvers, PaymentMethodResolvers, Resolvers } from '../__generated__/resolvers-types';
+
+const Account: AccountResolvers = {
+  billingProfile: async (account, _args, ctx) =>
+    (await ctx.loaders.profileByAccountId.load(account.id)) ?? { account_id: account.id, plan: 'STANDARD', billing_email: null, address: {} },
+  paymentMethods: (account, _args, ctx) => ctx.loaders.paymentMethodsByAccountId.load(account.id),
+};
+
+const BillingProfile: BillingProfileResolvers = {
+  billingEmail: (row) => row.billing_email,
+  address: (row) => row.address ?? {},
+};
+
+const PaymentMethod: PaymentMethodResolvers = {
+  isDefault: (row) => row.is_default,
+  createdAt: (row) => new Date(row.created_at).toISOString(),
+};
+
+const Mutation: MutationResolvers = {
+  updateBillingProfile: (_root, args, ctx) => ctx.profiles.updateBillingProfile(args.accountId, args.input),
+  addPaymentMethod: (_root, args, ctx) => ctx.profiles.addPaymentMethod(args.accountId, args.providerToken, args.brand, args.last4, args.makeDefault ?? false),
+  setDefaultPaymentMethod: (_root, args, ctx) => ctx.profiles.setDefaultPaymentMethod(args.accountId, args.paymentMethodId),
+  removePaymentMethod: (_root, args, ctx) => ctx.profiles.removePaymentMethod(args.accountId, args.paymentMethodId),
+};
+
+export const resolvers: Resolvers = { Account, BillingProfile, PaymentMethod, Mutation };

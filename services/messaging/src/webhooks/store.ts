@@ -1,0 +1,169 @@
+import { groupBy, queryOne, queryRows, type Sql } from '@platform/db';
+
+export interface EndpointRow {
+  id: string;
+  account_id: string;
+  url: string;
+  description: string | null;
+  event_types: string[];
+  include_sub_accounts: boolean;
+  status: 'ACTIVE' | 'DISABLED';
+  disabled_reason: string | null;
+  disabled_at: Date | null;
+  secret_rotated_at: Date | null;
+  previous_secret_expires_at: Date | null;
+  last_success_at: Date | null;
+  created_at: Date;
+}
+
+export interface DeliveryRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  event_type: string;
+  event_account_id: string;
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  attempt_count: number;
+  next_attempt_at: Date;
+  last_response_status: number | null;
+  last_error: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  attempt_number: number;
+  attempted_at: Date;
+  latency_ms: number;
+  response_status: number | null;
+  outcome: 'SUCCEEDED' | 'FAILED';
+  error: string | null;
+}
+
+const ENDPOINT_COLUMNS = `id, account_id, url, description, event_types, include_sub_accounts, status, disabled_reason, disabled_at,
+  secret_rotated_at, previous_secret_expires_at, last_success_at, created_at`;
+const DELIVERY_COLUMNS = `d.id, d.event_id, d.endpoint_id, e.type AS event_type, e.account_id AS event_account_id, d.status, d.attempt_count,
+  d.next_attempt_at, d.last_response_status, d.last_error, d.created_at, d.completed_at`;
+
+export function findEndpoint(db: Sql, id: string, lock: boolean): Promise<EndpointRow | null> {
+  return queryOne<EndpointRow>(db, `SELECT ${ENDPOINT_COLUMNS} FROM messaging.webhook_endpoints WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+}
+
+export function endpointsOfAccount(db: Sql, accountId: string): Promise<EndpointRow[]> {
+  return queryRows<EndpointRow>(db, `SELECT ${ENDPOINT_COLUMNS} FROM messaging.webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
+}
+
+export interface NewEndpoint {
+  id: string;
+  accountId: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  includeSubAccounts: boolean;
+  secretSealed: string;
+  createdBy: string;
+}
+
+export async function insertEndpoint(db: Sql, endpoint: NewEndpoint): Promise<EndpointRow> {
+  const [row] = await queryRows<EndpointRow>(
+    db,
+    `INSERT INTO messaging.webhook_endpoints (id, account_id, url, description, event_types, include_sub_accounts, secret_sealed, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${ENDPOINT_COLUMNS}`,
+    [endpoint.id, endpoint.accountId, endpoint.url, endpoint.description, endpoint.eventTypes, endpoint.includeSubAccounts, endpoint.secretSealed, endpoint.createdBy],
+  );
+  return row;
+}
+
+/** Null fields keep their value; `description` undefined keeps it, null clears it. */
+export interface EndpointChanges {
+  url: string | null;
+  eventTypes: string[] | null;
+  includeSubAccounts: boolean | null;
+  description: string | null | undefined;
+}
+
+export async function updateEndpoint(db: Sql, id: string, changes: EndpointChanges): Promise<EndpointRow> {
+  const [row] = await queryRows<EndpointRow>(
+    db,
+    `UPDATE messaging.webhook_endpoints
+        SET url = COALESCE($2, url), event_types = COALESCE($3, event_types), include_sub_accounts = COALESCE($4, include_sub_accounts),
+            description = CASE WHEN $5 THEN $6 ELSE description END, updated_at = now()
+      WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+    [id, changes.url, changes.eventTypes, changes.includeSubAccounts, changes.description !== undefined, changes.description ?? null],
+  );
+  return row;
+}
+
+/** The current secret becomes the previous one and keeps signing until the overlap ends. */
+export async function replaceEndpointSecret(db: Sql, id: string, secretSealed: string, overlapSeconds: number): Promise<EndpointRow> {
+  const [row] = await queryRows<EndpointRow>(
+    db,
+    `UPDATE messaging.webhook_endpoints
+        SET previous_secret_sealed = CASE WHEN $3 > 0 THEN secret_sealed END,
+            previous_secret_expires_at = CASE WHEN $3 > 0 THEN now() + make_interval(secs => $3) END,
+            secret_sealed = $2, secret_rotated_at = now(), updated_at = now()
+      WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+    [id, secretSealed, overlapSeconds],
+  );
+  return row;
+}
+
+/** The endpoint after the change; null when disabling an endpoint that is not active. */
+export function setEndpointStatus(db: Sql, id: string, enabled: boolean): Promise<EndpointRow | null> {
+  return queryOne<EndpointRow>(
+    db,
+    enabled
+      ? `UPDATE messaging.webhook_endpoints SET status = 'ACTIVE', disabled_reason = NULL, disabled_at = NULL, updated_at = now() WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`
+      : `UPDATE messaging.webhook_endpoints SET status = 'DISABLED', disabled_reason = 'MANUAL', disabled_at = now(), updated_at = now()
+          WHERE id = $1 AND status = 'ACTIVE' RETURNING ${ENDPOINT_COLUMNS}`,
+    [id],
+  );
+}
+
+export async function deleteEndpoint(db: Sql, id: string): Promise<void> {
+  await db.query(`DELETE FROM messaging.webhook_endpoints WHERE id = $1`, [id]);
+}
+
+export function deliveriesOfEndpoint(db: Sql, endpointId: string, first: number, status: string | null): Promise<DeliveryRow[]> {
+  return queryRows<DeliveryRow>(
+    db,
+    `SELECT ${DELIVERY_COLUMNS} FROM messaging.webhook_deliveries d JOIN messaging.webhook_events e ON e.id = d.event_id
+      WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2) ORDER BY d.created_at DESC, d.id LIMIT $3`,
+    [endpointId, status, first],
+  );
+}
+
+export function findDelivery(db: Sql, id: string): Promise<DeliveryRow | null> {
+  return queryOne<DeliveryRow>(
+    db,
+    `SELECT ${DELIVERY_COLUMNS} FROM messaging.webhook_deliveries d JOIN messaging.webhook_events e ON e.id = d.event_id WHERE d.id = $1`,
+    [id],
+  );
+}
+
+export async function endpointIdOfDelivery(db: Sql, deliveryId: string): Promise<string | null> {
+  const row = await queryOne<{ endpoint_id: string }>(db, `SELECT endpoint_id FROM messaging.webhook_deliveries WHERE id = $1`, [deliveryId]);
+  return row?.endpoint_id ?? null;
+}
+
+/** Makes a delivery due now with a fresh retry schedule (same webhook-id). */
+export async function rescheduleDelivery(db: Sql, deliveryId: string): Promise<void> {
+  await db.query(
+    `UPDATE messaging.webhook_deliveries
+        SET status = 'PENDING', cycle_attempts = 0, cycle_started_at = NULL, next_attempt_at = now(), completed_at = NULL,
+            lease_token = NULL, lease_expires_at = NULL
+      WHERE id = $1`,
+    [deliveryId],
+  );
+}
+
+export async function attemptsOfDeliveries(db: Sql, deliveryIds: readonly string[]): Promise<AttemptRow[][]> {
+  const rows = await queryRows<AttemptRow>(
+    db,
+    `SELECT delivery_id, attempt_number, attempted_at, latency_ms, response_status, outcome, error
+       FROM messaging.webhook_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt_number, id`,
+    [deliveryIds],
+  );
+  return groupBy(deliveryIds, rows, (row) => row.delivery_id);
+}
