@@ -22,6 +22,7 @@ const PACKAGES = [
   'shared/errors',
   'shared/authz',
   'shared/db',
+  'shared/server',
   'platform',
   'services/account-hierarchy',
   'services/identity',

@@ -1,5 +1,6 @@
 export * from './data-source';
 export * from './sql';
 export * from './cursor';
+export * from './connection';
 export * from './embedded-postgres';
 export * from './test-database';
