@@ -17,55 +17,6 @@ export type Scalars = {
   federation__Policy: { input: unknown; output: unknown; }
 };
 
-export type Account = {
-  __typename?: 'Account';
-  id: Scalars['ID']['output'];
-  /** Messages sent by this account (its own, not its sub-accounts'); basic users count only their own */
-  messageCount: Scalars['Int']['output'];
-  /**
-   * Usage of this account over [from, to] (YYYY-MM-DD, each message on its sending account's local
-   * date, at most 366 days): of its whole subtree (default) or of the account alone. Needs `reports`
-   * (everything) or `reports.own` (only the caller's own messages).
-   */
-  usage: AccountUsage;
-};
-
-
-export type AccountUsageArgs = {
-  from: Scalars['String']['input'];
-  to: Scalars['String']['input'];
-  groupBy?: InputMaybe<Array<UsageGroupBy>>;
-  includeDescendants?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** SPEC M3 */
-export type MessageStatus =
-  | 'SCHEDULED'
-  | 'QUEUED'
-  | 'SENT'
-  | 'DELIVERED'
-  | 'FAILED'
-  | 'EXPIRED'
-  | 'CANCELLED';
-
-export type SmsEncoding =
-  | 'GSM7'
-  | 'UCS2';
-
-/** SPEC M7; the shared number pool is the default when no sender ID is named */
-export type SenderIdKind =
-  | 'DEDICATED_NUMBER'
-  | 'ALPHANUMERIC'
-  | 'PERSONAL_NUMBER'
-  | 'SHORT_CODE';
-
-export type SenderIdStatus =
-  | 'REQUESTED'
-  | 'PENDING_VERIFICATION'
-  | 'ACTIVE'
-  | 'REJECTED'
-  | 'RETIRED';
-
 /** How a group is shared down the tree (SPEC M5) */
 export type GroupShareAccess =
   | 'READ'
@@ -118,112 +69,6 @@ export type ContactImportReport = {
   rejected: Array<RejectedContactRow>;
 };
 
-export type SenderId = {
-  __typename?: 'SenderId';
-  id: Scalars['ID']['output'];
-  accountId: Scalars['ID']['output'];
-  kind: SenderIdKind;
-  value: Scalars['String']['output'];
-  status: SenderIdStatus;
-  sharedDown: Scalars['Boolean']['output'];
-  createdAt: Scalars['String']['output'];
-};
-
-export type Message = {
-  __typename?: 'Message';
-  id: Scalars['ID']['output'];
-  accountId: Scalars['ID']['output'];
-  userId: Maybe<Scalars['ID']['output']>;
-  batchId: Maybe<Scalars['ID']['output']>;
-  contactId: Maybe<Scalars['ID']['output']>;
-  senderId: Maybe<Scalars['ID']['output']>;
-  /** the sender as carriers see it: SHARED (pool), a number, a tag or a short code */
-  sender: Scalars['String']['output'];
-  recipient: Scalars['String']['output'];
-  body: Scalars['String']['output'];
-  encoding: SmsEncoding;
-  parts: Scalars['Int']['output'];
-  costUnits: Scalars['Int']['output'];
-  status: MessageStatus;
-  errorCode: Maybe<Scalars['String']['output']>;
-  sendAt: Scalars['String']['output'];
-  sentAt: Maybe<Scalars['String']['output']>;
-  statusAt: Maybe<Scalars['String']['output']>;
-  createdAt: Scalars['String']['output'];
-  /** Clicks on the message's short links (SPEC M8) */
-  clicks: Scalars['Int']['output'];
-  trackedLinks: Array<TrackedLink>;
-};
-
-export type MessageConnection = {
-  __typename?: 'MessageConnection';
-  nodes: Array<Message>;
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-};
-
-export type MessageFilter = {
-  status?: InputMaybe<Array<MessageStatus>>;
-  userId?: InputMaybe<Scalars['ID']['input']>;
-  senderId?: InputMaybe<Scalars['ID']['input']>;
-  batchId?: InputMaybe<Scalars['ID']['input']>;
-  from?: InputMaybe<Scalars['String']['input']>;
-  to?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type SkippedRecipient = {
-  __typename?: 'SkippedRecipient';
-  recipient: Scalars['String']['output'];
-  reason: Scalars['String']['output'];
-};
-
-export type SendResult = {
-  __typename?: 'SendResult';
-  batchId: Scalars['ID']['output'];
-  accepted: Scalars['Int']['output'];
-  status: MessageStatus;
-  sendAt: Scalars['String']['output'];
-  encoding: SmsEncoding;
-  partsPerMessage: Scalars['Int']['output'];
-  costUnits: Scalars['Int']['output'];
-  skipped: Array<SkippedRecipient>;
-  /** ids of the messages when there are at most 100 */
-  messageIds: Array<Scalars['ID']['output']>;
-};
-
-export type ConversationEntry = {
-  __typename?: 'ConversationEntry';
-  id: Scalars['ID']['output'];
-  direction: Scalars['String']['output'];
-  body: Scalars['String']['output'];
-  status: Maybe<MessageStatus>;
-  at: Scalars['String']['output'];
-};
-
-export type Conversation = {
-  __typename?: 'Conversation';
-  id: Scalars['ID']['output'];
-  accountId: Scalars['ID']['output'];
-  phoneNumber: Scalars['String']['output'];
-  lastMessageAt: Scalars['String']['output'];
-  /** the last 50 messages, oldest first */
-  messages: Array<ConversationEntry>;
-};
-
-export type ConversationConnection = {
-  __typename?: 'ConversationConnection';
-  nodes: Array<Conversation>;
-  endCursor: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-};
-
-export type InboundResult = {
-  __typename?: 'InboundResult';
-  conversationId: Scalars['ID']['output'];
-  optedOut: Scalars['Boolean']['output'];
-  confirmationMessageId: Maybe<Scalars['ID']['output']>;
-};
-
 export type ContactInput = {
   phoneNumber?: InputMaybe<Scalars['String']['input']>;
   firstName?: InputMaybe<Scalars['String']['input']>;
@@ -240,56 +85,18 @@ export type ContactGroupUpdate = {
   removeContactIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
-export type SenderIdRequest = {
-  kind: SenderIdKind;
-  value: Scalars['String']['input'];
-  sharedDown?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-export type SendMessageInput = {
-  accountId: Scalars['ID']['input'];
-  /** a phone number, or contactId */
-  to?: InputMaybe<Scalars['String']['input']>;
-  contactId?: InputMaybe<Scalars['ID']['input']>;
-  /** a body, or templateId, or neither: the account's default template (SPEC M6, H5 defaultTemplateId) */
-  body?: InputMaybe<Scalars['String']['input']>;
-  /** a template of the account or shared down by an ancestor; its {{placeholders}} are filled from the contact */
-  templateId?: InputMaybe<Scalars['ID']['input']>;
-  senderId?: InputMaybe<Scalars['ID']['input']>;
-  /** ISO 8601; outside the sending window the message moves to the next allowed time */
-  scheduledAt?: InputMaybe<Scalars['String']['input']>;
-  /** a retried request with the same key never sends twice and gets the same answer */
-  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  defaultCountry?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type SendBulkInput = {
-  accountId: Scalars['ID']['input'];
-  to?: InputMaybe<Array<Scalars['String']['input']>>;
-  contactIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  groupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** a body, or templateId, or neither: the account's default template (SPEC M6) */
-  body?: InputMaybe<Scalars['String']['input']>;
-  /** placeholders are filled per recipient (contacts and group members) */
-  templateId?: InputMaybe<Scalars['ID']['input']>;
-  senderId?: InputMaybe<Scalars['ID']['input']>;
-  scheduledAt?: InputMaybe<Scalars['String']['input']>;
-  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  defaultCountry?: InputMaybe<Scalars['String']['input']>;
-};
-
 export type Query = {
   __typename?: 'Query';
   contacts: ContactConnection;
   contactGroups: Array<ContactGroup>;
   senderIds: Array<SenderId>;
-  /** Messages of an account, newest first; basic users see only their own */
-  messages: MessageConnection;
-  inbox: ConversationConnection;
   /** The account's templates and those its ancestors share down (SPEC M6) */
   messageTemplates: Array<MessageTemplate>;
+  /** Messages of an account, newest first; basic users see only their own */
+  messages: MessageConnection;
   /** Clicks of a send batch's short links (SPEC M8); needs reports (basic users: their own batches) */
   batchClicks: BatchClicks;
+  inbox: ConversationConnection;
   /** Email to SMS configuration of the account (SPEC M9); needs email-to-sms */
   emailToSms: EmailToSmsConfig;
   /** Automation rules of the account (SPEC M11); needs automation */
@@ -320,6 +127,11 @@ export type QuerySenderIdsArgs = {
 };
 
 
+export type QueryMessageTemplatesArgs = {
+  accountId: Scalars['ID']['input'];
+};
+
+
 export type QueryMessagesArgs = {
   accountId: Scalars['ID']['input'];
   filter?: InputMaybe<MessageFilter>;
@@ -328,20 +140,15 @@ export type QueryMessagesArgs = {
 };
 
 
+export type QueryBatchClicksArgs = {
+  batchId: Scalars['ID']['input'];
+};
+
+
 export type QueryInboxArgs = {
   accountId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
-};
-
-
-export type QueryMessageTemplatesArgs = {
-  accountId: Scalars['ID']['input'];
-};
-
-
-export type QueryBatchClicksArgs = {
-  batchId: Scalars['ID']['input'];
 };
 
 
@@ -374,20 +181,20 @@ export type Mutation = {
   createContactGroup: ContactGroup;
   updateContactGroup: ContactGroup;
   deleteContactGroup: Scalars['ID']['output'];
+  resubscribeContact: Scalars['Boolean']['output'];
   requestSenderId: SenderId;
   verifySenderId: SenderId;
   activateSenderId: SenderId;
-  sendMessage: SendResult;
-  sendBulk: SendResult;
-  cancelMessage: Message;
-  replyToConversation: SendResult;
-  resubscribeContact: Scalars['Boolean']['output'];
-  /** Development and test only (refused in production): an inbound SMS through the loopback carrier */
-  injectInboundMessage: InboundResult;
   /** Needs contacts on the account */
   createMessageTemplate: MessageTemplate;
   updateMessageTemplate: MessageTemplate;
   deleteMessageTemplate: Scalars['ID']['output'];
+  sendMessage: SendResult;
+  sendBulk: SendResult;
+  cancelMessage: Message;
+  replyToConversation: SendResult;
+  /** Development and test only (refused in production): an inbound SMS through the loopback carrier */
+  injectInboundMessage: InboundResult;
   /** Needs email-to-sms and the emailToSmsEnabled setting */
   registerEmailToSmsSender: EmailToSmsSender;
   removeEmailToSmsSender: Scalars['ID']['output'];
@@ -455,6 +262,12 @@ export type MutationDeleteContactGroupArgs = {
 };
 
 
+export type MutationResubscribeContactArgs = {
+  accountId: Scalars['ID']['input'];
+  phoneNumber: Scalars['String']['input'];
+};
+
+
 export type MutationRequestSenderIdArgs = {
   accountId: Scalars['ID']['input'];
   input: SenderIdRequest;
@@ -468,6 +281,23 @@ export type MutationVerifySenderIdArgs = {
 
 
 export type MutationActivateSenderIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateMessageTemplateArgs = {
+  accountId: Scalars['ID']['input'];
+  input: MessageTemplateInput;
+};
+
+
+export type MutationUpdateMessageTemplateArgs = {
+  id: Scalars['ID']['input'];
+  input: MessageTemplateUpdate;
+};
+
+
+export type MutationDeleteMessageTemplateArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -495,33 +325,10 @@ export type MutationReplyToConversationArgs = {
 };
 
 
-export type MutationResubscribeContactArgs = {
-  accountId: Scalars['ID']['input'];
-  phoneNumber: Scalars['String']['input'];
-};
-
-
 export type MutationInjectInboundMessageArgs = {
   accountId: Scalars['ID']['input'];
   from: Scalars['String']['input'];
   body: Scalars['String']['input'];
-};
-
-
-export type MutationCreateMessageTemplateArgs = {
-  accountId: Scalars['ID']['input'];
-  input: MessageTemplateInput;
-};
-
-
-export type MutationUpdateMessageTemplateArgs = {
-  id: Scalars['ID']['input'];
-  input: MessageTemplateUpdate;
-};
-
-
-export type MutationDeleteMessageTemplateArgs = {
-  id: Scalars['ID']['input'];
 };
 
 
@@ -603,6 +410,37 @@ export type MutationReplayWebhookDeliveryArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** SPEC M7; the shared number pool is the default when no sender ID is named */
+export type SenderIdKind =
+  | 'DEDICATED_NUMBER'
+  | 'ALPHANUMERIC'
+  | 'PERSONAL_NUMBER'
+  | 'SHORT_CODE';
+
+export type SenderIdStatus =
+  | 'REQUESTED'
+  | 'PENDING_VERIFICATION'
+  | 'ACTIVE'
+  | 'REJECTED'
+  | 'RETIRED';
+
+export type SenderId = {
+  __typename?: 'SenderId';
+  id: Scalars['ID']['output'];
+  accountId: Scalars['ID']['output'];
+  kind: SenderIdKind;
+  value: Scalars['String']['output'];
+  status: SenderIdStatus;
+  sharedDown: Scalars['Boolean']['output'];
+  createdAt: Scalars['String']['output'];
+};
+
+export type SenderIdRequest = {
+  kind: SenderIdKind;
+  value: Scalars['String']['input'];
+  sharedDown?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** A message template (SPEC M6). Placeholders: {{firstName}}, {{lastName}}, {{fullName}}, {{email}}, optionally with a fallback: {{firstName|there}} */
 export type MessageTemplate = {
   __typename?: 'MessageTemplate';
@@ -633,6 +471,135 @@ export type MessageTemplateUpdate = {
   sharedDown?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+export type Account = {
+  __typename?: 'Account';
+  id: Scalars['ID']['output'];
+  /** Messages sent by this account (its own, not its sub-accounts'); basic users count only their own */
+  messageCount: Scalars['Int']['output'];
+  /**
+   * Usage of this account over [from, to] (YYYY-MM-DD, each message on its sending account's local
+   * date, at most 366 days): of its whole subtree (default) or of the account alone. Needs `reports`
+   * (everything) or `reports.own` (only the caller's own messages).
+   */
+  usage: AccountUsage;
+};
+
+
+export type AccountUsageArgs = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
+  groupBy?: InputMaybe<Array<UsageGroupBy>>;
+  includeDescendants?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** SPEC M3 */
+export type MessageStatus =
+  | 'SCHEDULED'
+  | 'QUEUED'
+  | 'SENT'
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'EXPIRED'
+  | 'CANCELLED';
+
+export type SmsEncoding =
+  | 'GSM7'
+  | 'UCS2';
+
+export type Message = {
+  __typename?: 'Message';
+  id: Scalars['ID']['output'];
+  accountId: Scalars['ID']['output'];
+  userId: Maybe<Scalars['ID']['output']>;
+  batchId: Maybe<Scalars['ID']['output']>;
+  contactId: Maybe<Scalars['ID']['output']>;
+  senderId: Maybe<Scalars['ID']['output']>;
+  /** the sender as carriers see it: SHARED (pool), a number, a tag or a short code */
+  sender: Scalars['String']['output'];
+  recipient: Scalars['String']['output'];
+  body: Scalars['String']['output'];
+  encoding: SmsEncoding;
+  parts: Scalars['Int']['output'];
+  costUnits: Scalars['Int']['output'];
+  status: MessageStatus;
+  errorCode: Maybe<Scalars['String']['output']>;
+  sendAt: Scalars['String']['output'];
+  sentAt: Maybe<Scalars['String']['output']>;
+  statusAt: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['String']['output'];
+  /** Clicks on the message's short links (SPEC M8) */
+  clicks: Scalars['Int']['output'];
+  trackedLinks: Array<TrackedLink>;
+};
+
+export type MessageConnection = {
+  __typename?: 'MessageConnection';
+  nodes: Array<Message>;
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type MessageFilter = {
+  status?: InputMaybe<Array<MessageStatus>>;
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  senderId?: InputMaybe<Scalars['ID']['input']>;
+  batchId?: InputMaybe<Scalars['ID']['input']>;
+  from?: InputMaybe<Scalars['String']['input']>;
+  to?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SkippedRecipient = {
+  __typename?: 'SkippedRecipient';
+  recipient: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
+export type SendResult = {
+  __typename?: 'SendResult';
+  batchId: Scalars['ID']['output'];
+  accepted: Scalars['Int']['output'];
+  status: MessageStatus;
+  sendAt: Scalars['String']['output'];
+  encoding: SmsEncoding;
+  partsPerMessage: Scalars['Int']['output'];
+  costUnits: Scalars['Int']['output'];
+  skipped: Array<SkippedRecipient>;
+  /** ids of the messages when there are at most 100 */
+  messageIds: Array<Scalars['ID']['output']>;
+};
+
+export type SendMessageInput = {
+  accountId: Scalars['ID']['input'];
+  /** a phone number, or contactId */
+  to?: InputMaybe<Scalars['String']['input']>;
+  contactId?: InputMaybe<Scalars['ID']['input']>;
+  /** a body, or templateId, or neither: the account's default template (SPEC M6, H5 defaultTemplateId) */
+  body?: InputMaybe<Scalars['String']['input']>;
+  /** a template of the account or shared down by an ancestor; its {{placeholders}} are filled from the contact */
+  templateId?: InputMaybe<Scalars['ID']['input']>;
+  senderId?: InputMaybe<Scalars['ID']['input']>;
+  /** ISO 8601; outside the sending window the message moves to the next allowed time */
+  scheduledAt?: InputMaybe<Scalars['String']['input']>;
+  /** a retried request with the same key never sends twice and gets the same answer */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  defaultCountry?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SendBulkInput = {
+  accountId: Scalars['ID']['input'];
+  to?: InputMaybe<Array<Scalars['String']['input']>>;
+  contactIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  groupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** a body, or templateId, or neither: the account's default template (SPEC M6) */
+  body?: InputMaybe<Scalars['String']['input']>;
+  /** placeholders are filled per recipient (contacts and group members) */
+  templateId?: InputMaybe<Scalars['ID']['input']>;
+  senderId?: InputMaybe<Scalars['ID']['input']>;
+  scheduledAt?: InputMaybe<Scalars['String']['input']>;
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  defaultCountry?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A trackable short link of a message (SPEC M8): unique per message and recipient */
 export type TrackedLink = {
   __typename?: 'TrackedLink';
@@ -658,6 +625,39 @@ export type BatchClicks = {
   clickedLinks: Scalars['Int']['output'];
   /** Messages (recipients) with at least one click */
   clickedMessages: Scalars['Int']['output'];
+};
+
+export type ConversationEntry = {
+  __typename?: 'ConversationEntry';
+  id: Scalars['ID']['output'];
+  direction: Scalars['String']['output'];
+  body: Scalars['String']['output'];
+  status: Maybe<MessageStatus>;
+  at: Scalars['String']['output'];
+};
+
+export type Conversation = {
+  __typename?: 'Conversation';
+  id: Scalars['ID']['output'];
+  accountId: Scalars['ID']['output'];
+  phoneNumber: Scalars['String']['output'];
+  lastMessageAt: Scalars['String']['output'];
+  /** the last 50 messages, oldest first */
+  messages: Array<ConversationEntry>;
+};
+
+export type ConversationConnection = {
+  __typename?: 'ConversationConnection';
+  nodes: Array<Conversation>;
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type InboundResult = {
+  __typename?: 'InboundResult';
+  conversationId: Scalars['ID']['output'];
+  optedOut: Scalars['Boolean']['output'];
+  confirmationMessageId: Maybe<Scalars['ID']['output']>;
 };
 
 /** A sender address allowed to send SMS by email for the account (SPEC M9) */
@@ -1037,41 +1037,41 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Account: ResolverTypeWrapper<Account>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  MessageStatus: MessageStatus;
-  SmsEncoding: SmsEncoding;
-  SenderIdKind: SenderIdKind;
-  SenderIdStatus: SenderIdStatus;
   GroupShareAccess: GroupShareAccess;
   Contact: ResolverTypeWrapper<Contact>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ContactConnection: ResolverTypeWrapper<ContactConnection>;
   ContactGroup: ResolverTypeWrapper<ContactGroup>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RejectedContactRow: ResolverTypeWrapper<RejectedContactRow>;
   ContactImportReport: ResolverTypeWrapper<ContactImportReport>;
+  ContactInput: ContactInput;
+  ContactGroupUpdate: ContactGroupUpdate;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SenderIdKind: SenderIdKind;
+  SenderIdStatus: SenderIdStatus;
   SenderId: ResolverTypeWrapper<SenderId>;
+  SenderIdRequest: SenderIdRequest;
+  MessageTemplate: ResolverTypeWrapper<MessageTemplate>;
+  MessageTemplateInput: MessageTemplateInput;
+  MessageTemplateUpdate: MessageTemplateUpdate;
+  Account: ResolverTypeWrapper<Account>;
+  MessageStatus: MessageStatus;
+  SmsEncoding: SmsEncoding;
   Message: ResolverTypeWrapper<Message>;
   MessageConnection: ResolverTypeWrapper<MessageConnection>;
   MessageFilter: MessageFilter;
   SkippedRecipient: ResolverTypeWrapper<SkippedRecipient>;
   SendResult: ResolverTypeWrapper<SendResult>;
+  SendMessageInput: SendMessageInput;
+  SendBulkInput: SendBulkInput;
+  TrackedLink: ResolverTypeWrapper<TrackedLink>;
+  BatchClicks: ResolverTypeWrapper<BatchClicks>;
   ConversationEntry: ResolverTypeWrapper<ConversationEntry>;
   Conversation: ResolverTypeWrapper<Conversation>;
   ConversationConnection: ResolverTypeWrapper<ConversationConnection>;
   InboundResult: ResolverTypeWrapper<InboundResult>;
-  ContactInput: ContactInput;
-  ContactGroupUpdate: ContactGroupUpdate;
-  SenderIdRequest: SenderIdRequest;
-  SendMessageInput: SendMessageInput;
-  SendBulkInput: SendBulkInput;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  MessageTemplate: ResolverTypeWrapper<MessageTemplate>;
-  MessageTemplateInput: MessageTemplateInput;
-  MessageTemplateUpdate: MessageTemplateUpdate;
-  TrackedLink: ResolverTypeWrapper<TrackedLink>;
-  BatchClicks: ResolverTypeWrapper<BatchClicks>;
   EmailToSmsSender: ResolverTypeWrapper<EmailToSmsSender>;
   EmailToSmsRejection: ResolverTypeWrapper<EmailToSmsRejection>;
   EmailToSmsConfig: ResolverTypeWrapper<EmailToSmsConfig>;
@@ -1108,36 +1108,36 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Account: Account | FederationReferenceTypes['Account'];
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   Contact: Contact;
+  ID: Scalars['ID']['output'];
   ContactConnection: ContactConnection;
   ContactGroup: ContactGroup;
+  Int: Scalars['Int']['output'];
   RejectedContactRow: RejectedContactRow;
   ContactImportReport: ContactImportReport;
+  ContactInput: ContactInput;
+  ContactGroupUpdate: ContactGroupUpdate;
+  Query: Record<PropertyKey, never>;
+  Mutation: Record<PropertyKey, never>;
   SenderId: SenderId;
+  SenderIdRequest: SenderIdRequest;
+  MessageTemplate: MessageTemplate;
+  MessageTemplateInput: MessageTemplateInput;
+  MessageTemplateUpdate: MessageTemplateUpdate;
+  Account: Account | FederationReferenceTypes['Account'];
   Message: Message;
   MessageConnection: MessageConnection;
   MessageFilter: MessageFilter;
   SkippedRecipient: SkippedRecipient;
   SendResult: SendResult;
+  SendMessageInput: SendMessageInput;
+  SendBulkInput: SendBulkInput;
+  TrackedLink: TrackedLink;
+  BatchClicks: BatchClicks;
   ConversationEntry: ConversationEntry;
   Conversation: Conversation;
   ConversationConnection: ConversationConnection;
   InboundResult: InboundResult;
-  ContactInput: ContactInput;
-  ContactGroupUpdate: ContactGroupUpdate;
-  SenderIdRequest: SenderIdRequest;
-  SendMessageInput: SendMessageInput;
-  SendBulkInput: SendBulkInput;
-  Query: Record<PropertyKey, never>;
-  Mutation: Record<PropertyKey, never>;
-  MessageTemplate: MessageTemplate;
-  MessageTemplateInput: MessageTemplateInput;
-  MessageTemplateUpdate: MessageTemplateUpdate;
-  TrackedLink: TrackedLink;
-  BatchClicks: BatchClicks;
   EmailToSmsSender: EmailToSmsSender;
   EmailToSmsRejection: EmailToSmsRejection;
   EmailToSmsConfig: EmailToSmsConfig;
@@ -1243,13 +1243,6 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = any, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type AccountResolvers<ContextType = any, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  messageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  usage?: Resolver<ResolversTypes['AccountUsage'], ParentType, ContextType, RequireFields<AccountUsageArgs, 'from' | 'to' | 'includeDescendants'>>;
-}>;
-
 export type ContactResolvers<ContextType = any, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1290,6 +1283,57 @@ export type ContactImportReportResolvers<ContextType = any, ParentType extends R
   rejected?: Resolver<Array<ResolversTypes['RejectedContactRow']>, ParentType, ContextType>;
 }>;
 
+export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  contacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QueryContactsArgs, 'accountId' | 'first'>>;
+  contactGroups?: Resolver<Array<ResolversTypes['ContactGroup']>, ParentType, ContextType, RequireFields<QueryContactGroupsArgs, 'accountId'>>;
+  senderIds?: Resolver<Array<ResolversTypes['SenderId']>, ParentType, ContextType, RequireFields<QuerySenderIdsArgs, 'accountId'>>;
+  messageTemplates?: Resolver<Array<ResolversTypes['MessageTemplate']>, ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId'>>;
+  messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'accountId' | 'first'>>;
+  batchClicks?: Resolver<ResolversTypes['BatchClicks'], ParentType, ContextType, RequireFields<QueryBatchClicksArgs, 'batchId'>>;
+  inbox?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryInboxArgs, 'accountId' | 'first'>>;
+  emailToSms?: Resolver<ResolversTypes['EmailToSmsConfig'], ParentType, ContextType, RequireFields<QueryEmailToSmsArgs, 'accountId'>>;
+  automationRules?: Resolver<Array<ResolversTypes['AutomationRule']>, ParentType, ContextType, RequireFields<QueryAutomationRulesArgs, 'accountId'>>;
+  webhookEventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointsArgs, 'accountId'>>;
+  webhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
+}>;
+
+export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createContact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'accountId' | 'input'>>;
+  updateContact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'id' | 'input'>>;
+  deleteContact?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteContactArgs, 'id'>>;
+  importContacts?: Resolver<ResolversTypes['ContactImportReport'], ParentType, ContextType, RequireFields<MutationImportContactsArgs, 'accountId' | 'csv'>>;
+  createContactGroup?: Resolver<ResolversTypes['ContactGroup'], ParentType, ContextType, RequireFields<MutationCreateContactGroupArgs, 'accountId' | 'name'>>;
+  updateContactGroup?: Resolver<ResolversTypes['ContactGroup'], ParentType, ContextType, RequireFields<MutationUpdateContactGroupArgs, 'id' | 'input'>>;
+  deleteContactGroup?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteContactGroupArgs, 'id'>>;
+  resubscribeContact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResubscribeContactArgs, 'accountId' | 'phoneNumber'>>;
+  requestSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationRequestSenderIdArgs, 'accountId' | 'input'>>;
+  verifySenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationVerifySenderIdArgs, 'id' | 'code'>>;
+  activateSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationActivateSenderIdArgs, 'id'>>;
+  createMessageTemplate?: Resolver<ResolversTypes['MessageTemplate'], ParentType, ContextType, RequireFields<MutationCreateMessageTemplateArgs, 'accountId' | 'input'>>;
+  updateMessageTemplate?: Resolver<ResolversTypes['MessageTemplate'], ParentType, ContextType, RequireFields<MutationUpdateMessageTemplateArgs, 'id' | 'input'>>;
+  deleteMessageTemplate?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteMessageTemplateArgs, 'id'>>;
+  sendMessage?: Resolver<ResolversTypes['SendResult'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
+  sendBulk?: Resolver<ResolversTypes['SendResult'], ParentType, ContextType, RequireFields<MutationSendBulkArgs, 'input'>>;
+  cancelMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationCancelMessageArgs, 'id'>>;
+  replyToConversation?: Resolver<ResolversTypes['SendResult'], ParentType, ContextType, RequireFields<MutationReplyToConversationArgs, 'conversationId' | 'body'>>;
+  injectInboundMessage?: Resolver<ResolversTypes['InboundResult'], ParentType, ContextType, RequireFields<MutationInjectInboundMessageArgs, 'accountId' | 'from' | 'body'>>;
+  registerEmailToSmsSender?: Resolver<ResolversTypes['EmailToSmsSender'], ParentType, ContextType, RequireFields<MutationRegisterEmailToSmsSenderArgs, 'accountId' | 'email'>>;
+  removeEmailToSmsSender?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationRemoveEmailToSmsSenderArgs, 'id'>>;
+  rotateEmailToSmsSecret?: Resolver<ResolversTypes['EmailToSmsSecret'], ParentType, ContextType, RequireFields<MutationRotateEmailToSmsSecretArgs, 'accountId'>>;
+  createAutomationRule?: Resolver<ResolversTypes['AutomationRule'], ParentType, ContextType, RequireFields<MutationCreateAutomationRuleArgs, 'accountId' | 'input'>>;
+  updateAutomationRule?: Resolver<ResolversTypes['AutomationRule'], ParentType, ContextType, RequireFields<MutationUpdateAutomationRuleArgs, 'id' | 'input'>>;
+  deleteAutomationRule?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteAutomationRuleArgs, 'id'>>;
+  createUsageExport?: Resolver<ResolversTypes['UsageExport'], ParentType, ContextType, RequireFields<MutationCreateUsageExportArgs, 'accountId' | 'from' | 'to' | 'includeDescendants'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
+  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'id' | 'input'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id'>>;
+  disableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationDisableWebhookEndpointArgs, 'id'>>;
+  enableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationEnableWebhookEndpointArgs, 'id'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
+  replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
+}>;
+
 export type SenderIdResolvers<ContextType = any, ParentType extends ResolversParentTypes['SenderId'] = ResolversParentTypes['SenderId']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1298,6 +1342,25 @@ export type SenderIdResolvers<ContextType = any, ParentType extends ResolversPar
   status?: Resolver<ResolversTypes['SenderIdStatus'], ParentType, ContextType>;
   sharedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MessageTemplateResolvers<ContextType = any, ParentType extends ResolversParentTypes['MessageTemplate'] = ResolversParentTypes['MessageTemplate']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  accountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  inherited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sharedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  placeholders?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AccountResolvers<ContextType = any, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  messageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['AccountUsage'], ParentType, ContextType, RequireFields<AccountUsageArgs, 'from' | 'to' | 'includeDescendants'>>;
 }>;
 
 export type MessageResolvers<ContextType = any, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = ResolversObject<{
@@ -1346,6 +1409,23 @@ export type SendResultResolvers<ContextType = any, ParentType extends ResolversP
   messageIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
+export type TrackedLinkResolvers<ContextType = any, ParentType extends ResolversParentTypes['TrackedLink'] = ResolversParentTypes['TrackedLink']> = ResolversObject<{
+  shortUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstClickedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastClickedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type BatchClicksResolvers<ContextType = any, ParentType extends ResolversParentTypes['BatchClicks'] = ResolversParentTypes['BatchClicks']> = ResolversObject<{
+  batchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  links?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  clickedLinks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  clickedMessages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type ConversationEntryResolvers<ContextType = any, ParentType extends ResolversParentTypes['ConversationEntry'] = ResolversParentTypes['ConversationEntry']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   direction?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1372,86 +1452,6 @@ export type InboundResultResolvers<ContextType = any, ParentType extends Resolve
   conversationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   optedOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   confirmationMessageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-}>;
-
-export type QueryResolvers<ContextType = any, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  contacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QueryContactsArgs, 'accountId' | 'first'>>;
-  contactGroups?: Resolver<Array<ResolversTypes['ContactGroup']>, ParentType, ContextType, RequireFields<QueryContactGroupsArgs, 'accountId'>>;
-  senderIds?: Resolver<Array<ResolversTypes['SenderId']>, ParentType, ContextType, RequireFields<QuerySenderIdsArgs, 'accountId'>>;
-  messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'accountId' | 'first'>>;
-  inbox?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryInboxArgs, 'accountId' | 'first'>>;
-  messageTemplates?: Resolver<Array<ResolversTypes['MessageTemplate']>, ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId'>>;
-  batchClicks?: Resolver<ResolversTypes['BatchClicks'], ParentType, ContextType, RequireFields<QueryBatchClicksArgs, 'batchId'>>;
-  emailToSms?: Resolver<ResolversTypes['EmailToSmsConfig'], ParentType, ContextType, RequireFields<QueryEmailToSmsArgs, 'accountId'>>;
-  automationRules?: Resolver<Array<ResolversTypes['AutomationRule']>, ParentType, ContextType, RequireFields<QueryAutomationRulesArgs, 'accountId'>>;
-  webhookEventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
-  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointsArgs, 'accountId'>>;
-  webhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
-}>;
-
-export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createContact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType, RequireFields<MutationCreateContactArgs, 'accountId' | 'input'>>;
-  updateContact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType, RequireFields<MutationUpdateContactArgs, 'id' | 'input'>>;
-  deleteContact?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteContactArgs, 'id'>>;
-  importContacts?: Resolver<ResolversTypes['ContactImportReport'], ParentType, ContextType, RequireFields<MutationImportContactsArgs, 'accountId' | 'csv'>>;
-  createContactGroup?: Resolver<ResolversTypes['ContactGroup'], ParentType, ContextType, RequireFields<MutationCreateContactGroupArgs, 'accountId' | 'name'>>;
-  updateContactGroup?: Resolver<ResolversTypes['ContactGroup'], ParentType, ContextType, RequireFields<MutationUpdateContactGroupArgs, 'id' | 'input'>>;
-  deleteContactGroup?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteContactGroupArgs, 'id'>>;
-  requestSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationRequestSenderIdArgs, 'accountId' | 'input'>>;
-  verifySenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationVerifySenderIdArgs, 'id' | 'code'>>;
-  activateSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationActivateSenderIdArgs, 'id'>>;
-  sendMessage?: Resolver<ResolversTypes['SendResult'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
-  sendBulk?: Resolver<ResolversTypes['SendResult'], ParentType, ContextType, RequireFields<MutationSendBulkArgs, 'input'>>;
-  cancelMessage?: Resolver<ResolversTypes['Message'], ParentType, ContextType, RequireFields<MutationCancelMessageArgs, 'id'>>;
-  replyToConversation?: Resolver<ResolversTypes['SendResult'], ParentType, ContextType, RequireFields<MutationReplyToConversationArgs, 'conversationId' | 'body'>>;
-  resubscribeContact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResubscribeContactArgs, 'accountId' | 'phoneNumber'>>;
-  injectInboundMessage?: Resolver<ResolversTypes['InboundResult'], ParentType, ContextType, RequireFields<MutationInjectInboundMessageArgs, 'accountId' | 'from' | 'body'>>;
-  createMessageTemplate?: Resolver<ResolversTypes['MessageTemplate'], ParentType, ContextType, RequireFields<MutationCreateMessageTemplateArgs, 'accountId' | 'input'>>;
-  updateMessageTemplate?: Resolver<ResolversTypes['MessageTemplate'], ParentType, ContextType, RequireFields<MutationUpdateMessageTemplateArgs, 'id' | 'input'>>;
-  deleteMessageTemplate?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteMessageTemplateArgs, 'id'>>;
-  registerEmailToSmsSender?: Resolver<ResolversTypes['EmailToSmsSender'], ParentType, ContextType, RequireFields<MutationRegisterEmailToSmsSenderArgs, 'accountId' | 'email'>>;
-  removeEmailToSmsSender?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationRemoveEmailToSmsSenderArgs, 'id'>>;
-  rotateEmailToSmsSecret?: Resolver<ResolversTypes['EmailToSmsSecret'], ParentType, ContextType, RequireFields<MutationRotateEmailToSmsSecretArgs, 'accountId'>>;
-  createAutomationRule?: Resolver<ResolversTypes['AutomationRule'], ParentType, ContextType, RequireFields<MutationCreateAutomationRuleArgs, 'accountId' | 'input'>>;
-  updateAutomationRule?: Resolver<ResolversTypes['AutomationRule'], ParentType, ContextType, RequireFields<MutationUpdateAutomationRuleArgs, 'id' | 'input'>>;
-  deleteAutomationRule?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteAutomationRuleArgs, 'id'>>;
-  createUsageExport?: Resolver<ResolversTypes['UsageExport'], ParentType, ContextType, RequireFields<MutationCreateUsageExportArgs, 'accountId' | 'from' | 'to' | 'includeDescendants'>>;
-  createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
-  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'id' | 'input'>>;
-  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id'>>;
-  disableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationDisableWebhookEndpointArgs, 'id'>>;
-  enableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationEnableWebhookEndpointArgs, 'id'>>;
-  deleteWebhookEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
-  replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
-}>;
-
-export type MessageTemplateResolvers<ContextType = any, ParentType extends ResolversParentTypes['MessageTemplate'] = ResolversParentTypes['MessageTemplate']> = ResolversObject<{
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  accountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  inherited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  sharedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  placeholders?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type TrackedLinkResolvers<ContextType = any, ParentType extends ResolversParentTypes['TrackedLink'] = ResolversParentTypes['TrackedLink']> = ResolversObject<{
-  shortUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  firstClickedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  lastClickedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-}>;
-
-export type BatchClicksResolvers<ContextType = any, ParentType extends ResolversParentTypes['BatchClicks'] = ResolversParentTypes['BatchClicks']> = ResolversObject<{
-  batchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  links?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  clickedLinks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  clickedMessages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type EmailToSmsSenderResolvers<ContextType = any, ParentType extends ResolversParentTypes['EmailToSmsSender'] = ResolversParentTypes['EmailToSmsSender']> = ResolversObject<{
@@ -1614,26 +1614,26 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 }
 
 export type Resolvers<ContextType = any> = ResolversObject<{
-  Account?: AccountResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
   ContactConnection?: ContactConnectionResolvers<ContextType>;
   ContactGroup?: ContactGroupResolvers<ContextType>;
   RejectedContactRow?: RejectedContactRowResolvers<ContextType>;
   ContactImportReport?: ContactImportReportResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   SenderId?: SenderIdResolvers<ContextType>;
+  MessageTemplate?: MessageTemplateResolvers<ContextType>;
+  Account?: AccountResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   SkippedRecipient?: SkippedRecipientResolvers<ContextType>;
   SendResult?: SendResultResolvers<ContextType>;
+  TrackedLink?: TrackedLinkResolvers<ContextType>;
+  BatchClicks?: BatchClicksResolvers<ContextType>;
   ConversationEntry?: ConversationEntryResolvers<ContextType>;
   Conversation?: ConversationResolvers<ContextType>;
   ConversationConnection?: ConversationConnectionResolvers<ContextType>;
   InboundResult?: InboundResultResolvers<ContextType>;
-  Query?: QueryResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
-  MessageTemplate?: MessageTemplateResolvers<ContextType>;
-  TrackedLink?: TrackedLinkResolvers<ContextType>;
-  BatchClicks?: BatchClicksResolvers<ContextType>;
   EmailToSmsSender?: EmailToSmsSenderResolvers<ContextType>;
   EmailToSmsRejection?: EmailToSmsRejectionResolvers<ContextType>;
   EmailToSmsConfig?: EmailToSmsConfigResolvers<ContextType>;

@@ -6,7 +6,7 @@ import { createBillingClient, type BillingClient } from '@platform/billing-clien
 import type { Logger } from '@platform/server';
 import { appendActivity } from '@platform/audit';
 import { loadAccountChains } from '@platform/authz';
-import { applyUsage } from '../reporting/usage';
+import { applyUsageChanges } from '../reporting/usage';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
 import { usageChanges, type UsageRow } from './usage-changes';
 
@@ -66,7 +66,7 @@ export class DeliveryWorker {
             RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text`,
           [rejected.map((r) => r.messageId), rejected.map((r) => r.errorCode ?? 'CARRIER_REJECTED')],
         );
-        await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+        await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
       }
     });
     return accepted.length;
@@ -116,8 +116,8 @@ export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?
       RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text, m.status`,
     [receipts.map((r) => r.messageId), receipts.map((r) => r.outcome)],
   );
-  await applyUsage(
-    tx as never,
+  await applyUsageChanges(
+    tx,
     usageChanges(changed, (row) => {
       const delivered = (row as UsageRow & { status: string }).status === 'DELIVERED' ? 1 : 0;
       return { messages: 0, parts: 0, delivered, failed: 1 - delivered, costUnits: 0 };
@@ -186,7 +186,7 @@ export async function settleBatch(
         WHERE batch_id = $1 AND status IN ('SCHEDULED', 'QUEUED') RETURNING account_id, user_id, sender_id, usage_day::text`,
       [batch.id, errorCode],
     );
-    await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+    await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
     const chain = (await loadAccountChains(tx, [batch.account_id])).get(batch.account_id);
     await appendActivity(tx, 'messaging', {
       principal: WORKER_PRINCIPAL,
