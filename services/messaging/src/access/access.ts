@@ -1,9 +1,9 @@
-import type { EntityManager } from 'typeorm';
-import { appendActivity } from '@platform/audit';
+import type { AuditScope } from '@platform/audit';
 import type { AccountChain, MembershipLimits } from '@platform/authz';
 import { AppError, errors } from '@platform/errors';
 import type { EventType } from '@platform/events';
 import type { MessagingContext } from '../context';
+import { SCHEMA } from '../data-source';
 import { maskPhoneNumber } from '../phone/phone';
 
 /** An account that can be seen may still refuse changes: sending and writes need an ACTIVE chain (SPEC H6). */
@@ -12,27 +12,9 @@ export function requireActiveChain(chain: AccountChain): void {
   if (chain.chainStatus === 'SUSPENDED') throw new AppError('ACCOUNT_SUSPENDED', 'The account or an ancestor is suspended');
 }
 
-/** Runs a mutation in one transaction and records it in messaging.activity_log before commit (SPEC I9). */
-export async function mutate<T>(
-  ctx: MessagingContext,
-  chain: AccountChain,
-  action: string,
-  work: (tx: EntityManager) => Promise<{ result: T; targetType?: string; targetId?: string | null; before?: unknown; after?: unknown }>,
-): Promise<T> {
-  return ctx.dataSource.transaction(async (tx) => {
-    const { result, targetType, targetId, before, after } = await work(tx);
-    await appendActivity(tx, 'messaging', {
-      principal: ctx.principal,
-      treeId: chain.rootId,
-      targetAccountPath: chain.path,
-      action,
-      targetType: targetType ?? null,
-      targetId: targetId ?? null,
-      before: before ?? null,
-      after: after ?? null,
-    });
-    return result;
-  });
+/** The audit scope of a change to `chain`'s account by the request's principal (for `mutate` of @platform/audit). */
+export function auditScope(ctx: MessagingContext, chain: AccountChain): AuditScope {
+  return { dataSource: ctx.dataSource, schema: SCHEMA, principal: ctx.principal, chain };
 }
 
 /**

@@ -3,8 +3,9 @@ import type { Sql } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { publishEvent } from '@platform/events';
 import { OutboxMailSender } from '@platform/mail';
+import { mutate } from '@platform/audit';
 import { accountServiceContext, type MessagingContext } from '../context';
-import { mutate, requireActiveChain, requireSeesNumbers } from '../access/access';
+import { auditScope, requireActiveChain, requireSeesNumbers } from '../access/access';
 import { emailAddressOf } from '../email-to-sms/service';
 import { isActiveSenderValue } from '../sender-ids/store';
 import { send } from '../sending/service';
@@ -90,7 +91,7 @@ export const AutomationService = {
     requireActiveChain(chain);
     const rule = validate(input, null);
     await requireMayForward(ctx, chain.id, rule.action);
-    return mutate(ctx, chain, 'createAutomationRule', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'createAutomationRule', async (tx) => {
       const row = await insertRule(tx, chain.id, rule, ctx.principal.id);
       return { result: row, targetType: 'AutomationRule', targetId: row.id, after: { name: rule.name, keyword: rule.keyword, action: rule.action, enabled: rule.enabled } };
     });
@@ -100,7 +101,7 @@ export const AutomationService = {
     const { chain, rule: current } = await ownRule(ctx, id);
     const rule = validate(input, current);
     await requireMayForward(ctx, chain.id, rule.action);
-    return mutate(ctx, chain, 'updateAutomationRule', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'updateAutomationRule', async (tx) => {
       const row = await updateRule(tx, current.id, rule);
       return {
         result: row,
@@ -114,7 +115,7 @@ export const AutomationService = {
 
   async remove(ctx: MessagingContext, id: string): Promise<string> {
     const { chain, rule } = await ownRule(ctx, id);
-    return mutate(ctx, chain, 'deleteAutomationRule', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'deleteAutomationRule', async (tx) => {
       await deleteRule(tx, rule.id);
       return { result: rule.id, targetType: 'AutomationRule', targetId: rule.id, before: { name: rule.name, action: rule.action } };
     });

@@ -3,8 +3,10 @@ import { parse } from 'csv-parse';
 import { loadEffectiveSettingsAlongPath, type AccountChain } from '@platform/authz';
 import type { Sql } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
+import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
-import { mutate, numberPolicy, requireActiveChain, requireEditableContact, type NumberPolicy } from '../access/access';
+import { auditScope, numberPolicy, requireActiveChain, requireEditableContact, type NumberPolicy } from '../access/access';
+import { connectionOf, cursorPosition } from '../paging/cursor';
 import { isCountryCode, requireE164, toE164 } from '../phone/phone';
 import {
   addGroupMembers,
@@ -109,28 +111,27 @@ export const ContactService = {
       groupIds: groups.map((g) => g.id),
       accountId: chain.id,
       restrictToGroups: groupId !== null || policy.selectedGroupIds !== null,
-      after: after ? decodeCursor(after) : null,
+      after: after ? cursorPosition(after) : null,
       limit: first + 1,
     });
-    const page = rows.slice(0, first);
-    const last = page[page.length - 1];
-    return { nodes: page, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.created_at, last.id) : null };
+    return connectionOf(rows, first);
   },
 
   async create(ctx: MessagingContext, accountId: string, input: ContactInput): Promise<ContactRow> {
     const chain = await ctx.access.require(accountId, 'contacts');
     requireActiveChain(chain);
     const policy = await numberPolicy(ctx, accountId);
-    if (policy.selectedGroupIds && !(input.groupIds ?? []).some((g) => policy.fullGroupIds!.has(g))) {
+    const groupIds = (input.groupIds ?? []).map((id) => assertId(id, 'groupIds'));
+    if (policy.selectedGroupIds && !groupIds.some((g) => policy.fullGroupIds!.has(g))) {
       throw errors.forbidden('With selected contact groups, a new contact must go into one of your FULL groups');
     }
     const phone = requireE164(input.phoneNumber ?? '', country(ctx, input.defaultCountry));
     const values: ContactValues = { phone, first: optionalText(input.firstName, 'firstName'), last: optionalText(input.lastName, 'lastName'), email: optionalEmail(input.email) };
-    return mutate(ctx, chain, 'createContact', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'createContact', async (tx) => {
       await lockContacts(tx, chain.id);
       const mergedId = (await allowsDuplicates(tx, chain)) ? null : await mergeIntoContact(tx, chain.id, values, policy.dedupeGroupIds);
       const contactId = mergedId ?? (await insertContact(tx, chain.id, values));
-      await addToGroups(ctx, tx, chain, input.groupIds ?? [], [contactId]);
+      await addToGroups(ctx, tx, chain, groupIds, [contactId]);
       const row = (await findContact(tx, contactId))!;
       return { result: row, targetType: 'Contact', targetId: row.id, after: { merged: mergedId !== null } };
     });
@@ -140,7 +141,7 @@ export const ContactService = {
     const { contact, chain } = await loadContactForWrite(ctx, id);
     const policy = await numberPolicy(ctx, chain.id);
     const phone = input.phoneNumber ? requireE164(input.phoneNumber, country(ctx, input.defaultCountry)) : null;
-    return mutate(ctx, chain, 'updateContact', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'updateContact', async (tx) => {
       await lockContacts(tx, chain.id);
       if (phone && phone !== contact.phone_number && !(await allowsDuplicates(tx, chain)) && (await numberTaken(tx, chain.id, phone, policy.dedupeGroupIds))) {
         throw new AppError('ALREADY_EXISTS', 'Another contact of the account has this number');
@@ -159,7 +160,7 @@ export const ContactService = {
 
   async remove(ctx: MessagingContext, id: string): Promise<string> {
     const { contact, chain } = await loadContactForWrite(ctx, id);
-    return mutate(ctx, chain, 'deleteContact', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'deleteContact', async (tx) => {
       await deleteContact(tx, contact.id);
       return { result: contact.id, targetType: 'Contact', targetId: contact.id };
     });
@@ -170,15 +171,16 @@ export const ContactService = {
    * optionally first_name, last_name, email; rows are parsed as a stream and written in batches
    * of 500 in one transaction. Rejected rows are reported with their line and reason, never their number.
    */
-  async importCsv(ctx: MessagingContext, accountId: string, csv: string, groupId: string | null, defaultCountry: string | null) {
+  async importCsv(ctx: MessagingContext, accountId: string, csv: string, groupIdArgument: string | null, defaultCountry: string | null) {
     const chain = await ctx.access.require(accountId, 'contacts');
     requireActiveChain(chain);
+    const groupId = groupIdArgument === null ? null : assertId(groupIdArgument, 'groupId');
     const policy = await numberPolicy(ctx, accountId);
     if (policy.selectedGroupIds && !(groupId && policy.fullGroupIds!.has(groupId))) {
       throw errors.forbidden('With selected contact groups, import into one of your FULL groups');
     }
     const countryCode = country(ctx, defaultCountry);
-    return mutate(ctx, chain, 'importContacts', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'importContacts', async (tx) => {
       if (groupId) await ownGroup(ctx, tx, chain, groupId);
       await lockContacts(tx, chain.id);
       const importer = new ContactImport(tx, chain.id, groupId, { duplicatesAllowed: await allowsDuplicates(tx, chain), groupIds: policy.dedupeGroupIds });
@@ -309,7 +311,7 @@ export const GroupService = {
     const chain = await ctx.access.require(accountId, 'contacts');
     requireActiveChain(chain);
     const groupName = assertName(name, 'name');
-    return mutate(ctx, chain, 'createContactGroup', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'createContactGroup', async (tx) => {
       const group = await insertGroup(tx, chain.id, groupName, sharedAccess);
       return { result: group, targetType: 'ContactGroup', targetId: group.id, after: { name: groupName, sharedAccess } };
     });
@@ -323,7 +325,7 @@ export const GroupService = {
     const { groupId, found, chain } = await requireWritableGroup(ctx, id);
     const add = (input.addContactIds ?? []).map((c) => assertId(c, 'addContactIds'));
     const remove = (input.removeContactIds ?? []).map((c) => assertId(c, 'removeContactIds'));
-    return mutate(ctx, chain, 'updateContactGroup', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'updateContactGroup', async (tx) => {
       if (add.length) {
         await requireAddableContacts(tx, await numberPolicy(ctx, chain.id), chain.id, add);
         await addGroupMembers(tx, groupId, add);
@@ -342,7 +344,7 @@ export const GroupService = {
 
   async remove(ctx: MessagingContext, id: string): Promise<string> {
     const { groupId, found, chain } = await requireWritableGroup(ctx, id);
-    return mutate(ctx, chain, 'deleteContactGroup', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'deleteContactGroup', async (tx) => {
       await deleteGroup(tx, groupId);
       return { result: groupId, targetType: 'ContactGroup', targetId: groupId, before: { name: found.name } };
     });
@@ -355,23 +357,10 @@ export const OptOutService = {
     const chain = await ctx.access.require(accountId, 'system-configuration');
     requireActiveChain(chain);
     const phone = requireE164(phoneNumber, ctx.config.messaging.defaultCountry);
-    return mutate(ctx, chain, 'resubscribeContact', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'resubscribeContact', async (tx) => {
       if (!(await deleteOptOut(tx, chain.id, phone))) throw new AppError('INVALID_STATE', 'This number has not opted out of the account');
       return { result: true, targetType: 'OptOut' };
     });
   },
 };
 
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([new Date(at).toISOString(), id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { at: string; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) throw new Error('bad');
-    return { at, id: assertId(id, 'after') };
-  } catch {
-    throw errors.badInput('after is not a valid cursor', 'after');
-  }
-}

@@ -1,5 +1,6 @@
 import { queryRows, type Sql } from '@platform/db';
 import type { AccountChain } from '@platform/authz';
+import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 
 export interface ContactRow {
   id: string;
@@ -50,10 +51,10 @@ export async function findContact(db: Sql, id: string): Promise<ContactRow | nul
 export function contactsPage(
   db: Sql,
   page: { groupIds: string[]; accountId: string; restrictToGroups: boolean; after: { at: string; id: string } | null; limit: number },
-): Promise<ContactRow[]> {
-  return queryRows<ContactRow>(
+): Promise<(ContactRow & CursorKey)[]> {
+  return queryRows<ContactRow & CursorKey>(
     db,
-    `SELECT ${CONTACT_COLUMNS} FROM messaging.contacts c
+    `SELECT ${CONTACT_COLUMNS}, ${cursorTimeSql('c.created_at')} AS cursor_at FROM messaging.contacts c
       WHERE ${page.restrictToGroups
         ? // $2 is typed even when unused: PostgreSQL refuses a parameter whose type it cannot determine
           `c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[])) AND $2::uuid IS NOT NULL`

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import { loadEffectiveSettingsAlongPath } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
+import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
-import { mutate, numberPolicy, requireActiveChain } from '../access/access';
+import { auditScope, numberPolicy, requireActiveChain } from '../access/access';
 import { toE164 } from '../phone/phone';
 import { deleteSender, findSender, insertSender, latestRejections, secretOfAccount, sendersOfAccount, storeSecret, type SenderRow } from './store';
 
@@ -72,7 +73,7 @@ export const EmailToSmsService = {
     if (!address || address !== email.trim().toLowerCase()) throw errors.badInput('email must be an email address', 'email');
     const settings = await loadEffectiveSettingsAlongPath(ctx.dataSource, chain.path);
     if (!settings[settings.length - 1].values.emailToSmsEnabled) throw new AppError('EMAIL_TO_SMS_DISABLED', 'Turn the emailToSmsEnabled setting on first');
-    return mutate(ctx, chain, 'registerEmailToSmsSender', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'registerEmailToSmsSender', async (tx) => {
       const row = await insertSender(tx, chain.id, address, ctx.principal.id);
       if (!row) throw new AppError('ALREADY_EXISTS', 'This address is registered already', { field: 'email' });
       return { result: row, targetType: 'EmailToSmsSender', targetId: row.id, after: { email: address } };
@@ -84,7 +85,7 @@ export const EmailToSmsService = {
     // Senders are listed only to holders of `email-to-sms`: without it, a sender does not exist for the caller.
     if (!sender || !(await ctx.access.can(sender.account_id, 'email-to-sms'))) throw errors.notFound('Email to SMS sender');
     const chain = await ctx.access.require(sender.account_id, 'email-to-sms');
-    return mutate(ctx, chain, 'removeEmailToSmsSender', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'removeEmailToSmsSender', async (tx) => {
       await deleteSender(tx, sender.id);
       return { result: sender.id, targetType: 'EmailToSmsSender', targetId: sender.id, before: { email: sender.email } };
     });
@@ -96,7 +97,7 @@ export const EmailToSmsService = {
     requireActiveChain(chain);
     const secret = `${SECRET_PREFIX}${crypto.randomBytes(32).toString('base64url')}`;
     const prefix = secret.slice(0, SECRET_PREFIX.length + 6);
-    return mutate(ctx, chain, 'rotateEmailToSmsSecret', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'rotateEmailToSmsSecret', async (tx) => {
       const createdAt = await storeSecret(tx, chain.id, hashSecret(secret), prefix, ctx.principal.id);
       return {
         result: { secret, secretPrefix: prefix, createdAt: new Date(createdAt).toISOString(), path: INBOUND_EMAIL_PATH, header: SECRET_HEADER },

@@ -2,11 +2,12 @@ import crypto from 'node:crypto';
 import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
 import type { Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
+import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
-import { mutate } from '../access/access';
+import { auditScope } from '../access/access';
 import { sendAutoReplies, evaluateAutomation, type PendingReply } from '../automation/service';
 import { insertOptOut } from '../contacts/store';
-import { encodeCursor, decodeCursor } from '../contacts/service';
+import { connectionOf, cursorPosition } from '../paging/cursor';
 import { requireE164 } from '../phone/phone';
 import { applyUsageChanges } from '../reporting/usage';
 import { localDate } from '../sending/sending-window';
@@ -23,11 +24,9 @@ export const InboxService = {
     const scope = await ctx.access.dataScope(accountId, 'inbox');
     if (scope === 'NONE') throw errors.forbidden('Missing permission "inbox" on this account');
     if (first < 1 || first > 200) throw errors.badInput('first must be between 1 and 200', 'first');
-    const before = after ? decodeCursor(after) : null;
+    const before = after ? cursorPosition(after) : null;
     const rows = await conversationsPage(ctx.dataSource, { accountId, userId: scope === 'OWN' ? ctx.access.userId ?? crypto.randomUUID() : null, before, limit: first + 1 });
-    const page = rows.slice(0, first);
-    const last = page[page.length - 1];
-    return { nodes: page, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.last_message_at, last.id) : null };
+    return connectionOf(rows, first);
   },
 
   async conversationForReply(ctx: MessagingContext, id: string): Promise<{ conversation: ConversationRow; own: boolean }> {
@@ -60,7 +59,7 @@ export async function receiveInbound(ctx: MessagingContext, accountId: string, f
   const keyword = body.trim().toUpperCase();
   const optOut = settings.optOutKeywords.includes(keyword);
   let autoReplies: PendingReply[] = [];
-  const inboundResult = await mutate(ctx, chain, 'injectInboundMessage', async (tx) => {
+  const inboundResult = await mutate(auditScope(ctx, chain), 'injectInboundMessage', async (tx) => {
     const conversationId = await touchConversation(tx, chain.id, phone);
     const inboundId = await insertInboundMessage(tx, { accountId: chain.id, conversationId, phone, body, optOut });
     const confirmationMessageId = optOut ? await optOutNumber(tx, chain, settings, phone, keyword) : null;

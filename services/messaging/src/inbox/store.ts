@@ -1,4 +1,5 @@
 import { queryRows, type Sql } from '@platform/db';
+import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 
 export interface ConversationRow {
   id: string;
@@ -18,10 +19,10 @@ export interface ConversationEntryRow {
 const COLUMNS = 'c.id, c.account_id, c.phone_number, c.last_message_at';
 
 /** Conversations of an account, latest first; with `userId`, only those of numbers that user sent to. */
-export function conversationsPage(db: Sql, page: { accountId: string; userId: string | null; before: { at: string; id: string } | null; limit: number }): Promise<ConversationRow[]> {
-  return queryRows<ConversationRow>(
+export function conversationsPage(db: Sql, page: { accountId: string; userId: string | null; before: { at: string; id: string } | null; limit: number }): Promise<(ConversationRow & CursorKey)[]> {
+  return queryRows<ConversationRow & CursorKey>(
     db,
-    `SELECT ${COLUMNS} FROM messaging.conversations c
+    `SELECT ${COLUMNS}, ${cursorTimeSql('c.last_message_at')} AS cursor_at FROM messaging.conversations c
       WHERE c.account_id = $1
         AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM messaging.messages m WHERE m.account_id = c.account_id AND m.recipient = c.phone_number AND m.user_id = $2))
         AND ($3::timestamptz IS NULL OR (c.last_message_at, c.id) < ($3::timestamptz, $4::uuid))

@@ -1,11 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { requirePrivateKey, type PlatformConfig } from '@platform/config';
-import { queryRows } from '@platform/db';
+import { queryRows, type Sql } from '@platform/db';
 import { AppError } from '@platform/errors';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import type { Logger } from '@platform/server';
-import { appendActivity } from '@platform/audit';
+import { recordActivity } from '@platform/audit';
 import { loadAccountChains } from '@platform/authz';
+import { SCHEMA } from '../data-source';
 import { applyUsageChanges } from '../reporting/usage';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
 import { usageChanges, type UsageRow } from './usage-changes';
@@ -106,7 +107,7 @@ export class DeliveryWorker {
 }
 
 /** Applies receipts in the caller's transaction; a receipt for a message no longer SENT changes nothing. */
-export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?: unknown[]): Promise<any> }, receipts: DeliveryReceipt[]): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function applyDeliveryReceipts(tx: Sql, receipts: DeliveryReceipt[]): Promise<void> {
   if (receipts.length === 0) return;
   const changed = await queryRows<UsageRow & { status: string }>(
     tx,
@@ -119,7 +120,7 @@ export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?
   await applyUsageChanges(
     tx,
     usageChanges(changed, (row) => {
-      const delivered = (row as UsageRow & { status: string }).status === 'DELIVERED' ? 1 : 0;
+      const delivered = row.status === 'DELIVERED' ? 1 : 0;
       return { messages: 0, parts: 0, delivered, failed: 1 - delivered, costUnits: 0 };
     }),
   );
@@ -188,11 +189,7 @@ export async function settleBatch(
     );
     await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
     const chain = (await loadAccountChains(tx, [batch.account_id])).get(batch.account_id);
-    await appendActivity(tx, 'messaging', {
-      principal: WORKER_PRINCIPAL,
-      treeId: chain?.rootId ?? null,
-      targetAccountPath: chain?.path ?? [],
-      action: 'settleSendBatch',
+    await recordActivity(tx, { schema: SCHEMA, principal: WORKER_PRINCIPAL, chain: chain ?? null }, 'settleSendBatch', {
       targetType: 'SendBatch',
       targetId: batch.id,
       before: { creditState: 'HELD' },

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import type { AccountChain } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
+import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
-import { mutate, requireActiveChain } from '../access/access';
+import { auditScope, requireActiveChain } from '../access/access';
 import { requireE164 } from '../phone/phone';
 import { activateRequested, activateVerified, findSenderId, insertSenderId, senderIdsOfChain, type SenderIdKind, type SenderIdRow, type SenderIdStatus } from './store';
 
@@ -49,7 +50,7 @@ export const SenderIdService = {
     requireActiveChain(chain);
     const { value, status } = validRequest(ctx, input.kind, input.value);
     const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
-    const created = await mutate(ctx, chain, 'requestSenderId', async (tx) => {
+    const created = await mutate(auditScope(ctx, chain), 'requestSenderId', async (tx) => {
       const row = await insertSenderId(tx, {
         accountId: chain.id,
         kind: input.kind,
@@ -70,7 +71,7 @@ export const SenderIdService = {
   async verify(ctx: MessagingContext, id: string, code: string): Promise<SenderIdRow> {
     const { sender, chain } = await loadForAdmin(ctx, id, 'system-configuration');
     if (sender.status !== 'PENDING_VERIFICATION') throw new AppError('INVALID_STATE', 'The sender ID is not waiting for verification');
-    return mutate(ctx, chain, 'verifySenderId', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'verifySenderId', async (tx) => {
       const row = await activateVerified(tx, sender.id, hash(code.trim()));
       if (!row) throw new AppError('INVALID_VERIFICATION_CODE', 'The code is wrong or expired');
       return { result: row, targetType: 'SenderId', targetId: row.id, before: { status: sender.status }, after: { status: row.status } };
@@ -81,7 +82,7 @@ export const SenderIdService = {
   async activate(ctx: MessagingContext, id: string): Promise<SenderIdRow> {
     const { sender, chain } = await loadForAdmin(ctx, id, 'deployment');
     if (sender.status !== 'REQUESTED') throw new AppError('INVALID_STATE', 'Only a requested sender ID can be activated');
-    return mutate(ctx, chain, 'activateSenderId', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'activateSenderId', async (tx) => {
       const row = await activateRequested(tx, sender.id);
       if (!row) throw new AppError('INVALID_STATE', 'Only a requested sender ID can be activated');
       return { result: row, targetType: 'SenderId', targetId: row.id, before: { status: sender.status }, after: { status: row.status } };

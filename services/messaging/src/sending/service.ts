@@ -2,10 +2,12 @@ import crypto from 'node:crypto';
 import { loadEffectiveSettingsAlongPath, lockChainForSpending, samePath, type AccountChain, type SettingValues } from '@platform/authz';
 import type { CreditReservation } from '@platform/billing-client';
 import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
+import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
-import { forgetNumberPolicies, mutate, numberPolicy, outboundAuthorScope, requireActiveChain, type NumberPolicy } from '../access/access';
+import { forgetNumberPolicies, auditScope, numberPolicy, outboundAuthorScope, requireActiveChain, type NumberPolicy } from '../access/access';
 import { optedOutNumbers, recipientContacts } from '../contacts/store';
-import { usableGroups, encodeCursor, decodeCursor } from '../contacts/service';
+import { usableGroups } from '../contacts/service';
+import { connectionOf, cursorPosition } from '../paging/cursor';
 import { isCountryCode, toE164 } from '../phone/phone';
 import { usageChanges } from '../pipeline/usage-changes';
 import { applyUsageChanges } from '../reporting/usage';
@@ -269,7 +271,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
   const { chain, composed, sender, batchId, sendAt, settings } = plan;
   const status = plan.scheduled ? 'SCHEDULED' : 'QUEUED';
   const day = localDate(plan.now, settings.timezone);
-  return mutate(ctx, chain, plan.action, async (tx) => {
+  return mutate(auditScope(ctx, chain), plan.action, async (tx) => {
     const locked = await lockChainForSpending(tx, chain.id);
     if (!locked || !samePath(locked.path, chain.path)) throw chainChanged();
     const claimed = await claimBatch(tx, {
@@ -380,7 +382,7 @@ export const MessageService = {
     await ctx.access.require(accountId, 'account.view');
     const author = await outboundAuthorScope(ctx, accountId);
     if (first < 1 || first > 500) throw errors.badInput('first must be between 1 and 500', 'first');
-    const before = after ? decodeCursor(after) : null;
+    const before = after ? cursorPosition(after) : null;
     const rows = await messagesPage(ctx.dataSource, {
       accountId,
       userId: author ?? (filter?.userId ? assertId(filter.userId, 'userId') : null),
@@ -392,9 +394,7 @@ export const MessageService = {
       before,
       limit: first + 1,
     });
-    const page = rows.slice(0, first);
-    const last = page[page.length - 1];
-    return { nodes: page, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.created_at, last.id) : null };
+    return connectionOf(rows, first);
   },
 
   /** Cancels a SCHEDULED message; its credit goes back when its batch is settled (or at once when nothing of the batch remains). */
@@ -403,7 +403,7 @@ export const MessageService = {
     if (!message || !(await ctx.access.canView(message.account_id))) throw errors.notFound('Message');
     const chain = await ctx.access.require(message.account_id, 'messages.send');
     if ((await ctx.access.dataScope(message.account_id, 'reports')) !== 'ALL' && message.user_id !== ctx.access.userId) throw errors.notFound('Message');
-    const { row, releaseReservation } = await mutate(ctx, chain, 'cancelMessage', async (tx) => {
+    const { row, releaseReservation } = await mutate(auditScope(ctx, chain), 'cancelMessage', async (tx) => {
       const cancelled = await cancelScheduled(tx, message.id);
       if (!cancelled) throw new AppError('INVALID_STATE', `Only a scheduled message can be cancelled (this one is ${message.status})`);
       await applyUsageChanges(tx, usageChanges([cancelled], (r) => ({ messages: -1, parts: -(r.parts ?? 0), delivered: 0, failed: 0, costUnits: -(r.cost_units ?? 0) })));

@@ -1,4 +1,5 @@
 import { queryRows, type Sql } from '@platform/db';
+import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 import type { UsageRow } from '../pipeline/usage-changes';
 
 export type MessageStatus = 'SCHEDULED' | 'QUEUED' | 'SENT' | 'DELIVERED' | 'FAILED' | 'EXPIRED' | 'CANCELLED';
@@ -39,10 +40,10 @@ export interface MessagesPageQuery {
 }
 
 /** Messages of an account, newest first, narrowed by each filter that is not null. */
-export function messagesPage(db: Sql, query: MessagesPageQuery): Promise<MessageRow[]> {
-  return queryRows<MessageRow>(
+export function messagesPage(db: Sql, query: MessagesPageQuery): Promise<(MessageRow & CursorKey)[]> {
+  return queryRows<MessageRow & CursorKey>(
     db,
-    `SELECT ${COLUMNS} FROM messaging.messages
+    `SELECT ${COLUMNS}, ${cursorTimeSql('created_at')} AS cursor_at FROM messaging.messages
       WHERE account_id = $1
         AND ($2::uuid IS NULL OR user_id = $2)
         AND ($3::text[] IS NULL OR status = ANY($3::text[]))

@@ -1,7 +1,8 @@
 import type { AccountChain } from '@platform/authz';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
+import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
-import { mutate, requireActiveChain } from '../access/access';
+import { auditScope, requireActiveChain } from '../access/access';
 import { parsePlaceholders } from './placeholders';
 import { deleteTemplate, findTemplate, insertTemplate, templatesOfChain, updateTemplate, type TemplateRow } from './store';
 
@@ -35,7 +36,7 @@ export const TemplateService = {
     requireActiveChain(chain);
     const name = assertName(input.name);
     const body = validateBody(input.body);
-    return mutate(ctx, chain, 'createMessageTemplate', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'createMessageTemplate', async (tx) => {
       const row = await insertTemplate(tx, { accountId: chain.id, name, body, sharedDown: input.sharedDown ?? false, createdBy: ctx.principal.id });
       if (!row) throw nameTaken();
       return { result: row, targetType: 'MessageTemplate', targetId: row.id, after: { name, sharedDown: row.shared_down } };
@@ -46,7 +47,7 @@ export const TemplateService = {
     const { chain, template } = await ownTemplate(ctx, id);
     const name = input.name == null ? template.name : assertName(input.name);
     const body = input.body == null ? template.body : validateBody(input.body);
-    return mutate(ctx, chain, 'updateMessageTemplate', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'updateMessageTemplate', async (tx) => {
       const row = await updateTemplate(tx, template.id, chain.id, { name, body, sharedDown: input.sharedDown ?? template.shared_down });
       if (!row) throw nameTaken();
       return {
@@ -61,7 +62,7 @@ export const TemplateService = {
 
   async remove(ctx: MessagingContext, id: string): Promise<string> {
     const { chain, template } = await ownTemplate(ctx, id);
-    return mutate(ctx, chain, 'deleteMessageTemplate', async (tx) => {
+    return mutate(auditScope(ctx, chain), 'deleteMessageTemplate', async (tx) => {
       await deleteTemplate(tx, template.id);
       return { result: template.id, targetType: 'MessageTemplate', targetId: template.id, before: { name: template.name } };
     });
