@@ -19,12 +19,11 @@ import {
   repliedRecently,
   rulesOfAccount,
   updateRule,
-  type AutomationAction,
-  type AutomationOutcome,
   type FiringRow,
   type RuleRow,
   type RuleValues,
 } from './store';
+import type { AutomationAction, AutomationOutcome, AutomationRuleInput, AutomationRuleUpdate } from '../__generated__/resolvers-types';
 
 /**
  * Automation rules (SPEC M11), evaluated for every inbound message of the account (hook in
@@ -45,14 +44,7 @@ export const AUTO_REPLY_INTERVAL = '1 hour';
 const ACTIONS: readonly AutomationAction[] = ['AUTO_REPLY', 'FORWARD_EMAIL', 'FORWARD_WEBHOOK'];
 const KEYWORD = /^[\p{L}\p{N}]{1,20}$/u;
 
-export interface RuleInput {
-  name?: string | null;
-  keyword?: string | null;
-  action?: AutomationAction | null;
-  replyBody?: string | null;
-  forwardEmail?: string | null;
-  enabled?: boolean | null;
-}
+export type RuleInput = AutomationRuleInput | AutomationRuleUpdate;
 
 function validate(input: RuleInput, current: RuleRow | null): RuleValues {
   const name = input.name != null ? assertName(input.name) : current?.name;

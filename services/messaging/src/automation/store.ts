@@ -1,7 +1,5 @@
 import { queryRows, type Sql } from '@platform/db';
-
-export type AutomationAction = 'AUTO_REPLY' | 'FORWARD_EMAIL' | 'FORWARD_WEBHOOK';
-export type AutomationOutcome = 'PENDING' | 'DONE' | 'RATE_LIMITED' | 'FAILED';
+import type { AutomationAction, AutomationOutcome } from '../__generated__/resolvers-types';
 
 export interface RuleRow {
   id: string;

@@ -30,17 +30,8 @@ import {
   type ContactRow,
   type ContactValues,
   type GroupRow,
-  type GroupShareAccess,
 } from './store';
-
-export interface ContactInput {
-  phoneNumber?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  groupIds?: string[] | null;
-  defaultCountry?: string | null;
-}
+import type { ContactGroupUpdate, ContactImportReport, ContactInput, GroupShareAccess } from '../__generated__/resolvers-types';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const IMPORT_BATCH = 500;
@@ -191,18 +182,13 @@ export const ContactService = {
   },
 };
 
-export interface ImportReport {
-  imported: number;
-  merged: number;
-  rejected: { line: number; code: string; reason: string }[];
-}
 
 const PHONE_COLUMNS = ['phone', 'phone_number', 'phonenumber', 'mobile', 'number'];
 const csvColumnName = (header: string) => header.trim().toLowerCase().replace(/[\s-]/g, '_');
 
 /** One import: the CSV's rows validated one by one and written in batches, within the caller's transaction. */
 class ContactImport {
-  readonly report: ImportReport = { imported: 0, merged: 0, rejected: [] };
+  readonly report: ContactImportReport = { imported: 0, merged: 0, rejected: [] };
   private batch: ContactValues[] = [];
   /** Without duplicates, the rows of the unflushed batch by number: a repeated number merges into its row. */
   private readonly pending = new Map<string, ContactValues>();
@@ -320,7 +306,7 @@ export const GroupService = {
   async update(
     ctx: MessagingContext,
     id: string,
-    input: { name?: string | null; sharedAccess?: GroupShareAccess | null; addContactIds?: string[] | null; removeContactIds?: string[] | null },
+    input: ContactGroupUpdate,
   ): Promise<GroupRow> {
     const { groupId, found, chain } = await requireWritableGroup(ctx, id);
     const add = (input.addContactIds ?? []).map((c) => assertId(c, 'addContactIds'));

@@ -1,6 +1,7 @@
 import { queryRows, type Sql } from '@platform/db';
 import type { AccountChain } from '@platform/authz';
 import { cursorTimeSql, type CursorKey } from '../paging/cursor';
+import type { GroupShareAccess } from '../__generated__/resolvers-types';
 
 export interface ContactRow {
   id: string;
@@ -12,8 +13,6 @@ export interface ContactRow {
   created_at: Date;
   opted_out: boolean;
 }
-
-export type GroupShareAccess = 'READ' | 'READ_SEND';
 
 export interface GroupRow {
   id: string;

@@ -13,6 +13,7 @@ import { applyUsageChanges } from '../reporting/usage';
 import { localDate } from '../sending/sending-window';
 import { countSmsParts } from '../sending/sms-encoding';
 import { conversationsPage, findConversation, insertFreeMessage, insertInboundMessage, touchConversation, type ConversationRow } from './store';
+import type { InboundResult } from '../__generated__/resolvers-types';
 
 const MAX_INBOUND = 1600;
 const OPT_OUT_CONFIRMATION = 'You have been unsubscribed and will receive no more messages from us.';
@@ -37,12 +38,6 @@ export const InboxService = {
     return { conversation, own: scope === 'OWN' };
   },
 };
-
-export interface InboundResult {
-  conversationId: string;
-  optedOut: boolean;
-  confirmationMessageId: string | null;
-}
 
 /**
  * An inbound SMS for an account (SPEC M4, M5): threaded into the conversation of its number; a body

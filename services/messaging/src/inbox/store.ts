@@ -1,4 +1,5 @@
 import { queryRows, type Sql } from '@platform/db';
+import type { MessageStatus } from '../__generated__/resolvers-types';
 import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 
 export interface ConversationRow {
@@ -12,7 +13,7 @@ export interface ConversationEntryRow {
   id: string;
   direction: 'INBOUND' | 'OUTBOUND';
   body: string;
-  status: string | null;
+  status: MessageStatus | null;
   at: Date;
 }
 

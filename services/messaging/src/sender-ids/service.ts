@@ -5,7 +5,8 @@ import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
 import { auditScope, requireActiveChain } from '../access/access';
 import { requireE164 } from '../phone/phone';
-import { activateRequested, activateVerified, findSenderId, insertSenderId, senderIdsOfChain, type SenderIdKind, type SenderIdRow, type SenderIdStatus } from './store';
+import type { SenderIdKind, SenderIdRequest, SenderIdStatus } from '../__generated__/resolvers-types';
+import { activateRequested, activateVerified, findSenderId, insertSenderId, senderIdsOfChain, type SenderIdRow } from './store';
 
 /** SPEC M7: at most 11 characters, letters, digits and spaces, at least one letter. */
 const ALPHANUMERIC = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
@@ -45,7 +46,7 @@ export const SenderIdService = {
    * Alphanumeric tags are active at once; dedicated numbers and short codes wait for provisioning
    * (activateSenderId); a personal mobile number receives a 6-digit code through the carrier.
    */
-  async request(ctx: MessagingContext, accountId: string, input: { kind: SenderIdKind; value: string; sharedDown?: boolean | null }): Promise<SenderIdRow> {
+  async request(ctx: MessagingContext, accountId: string, input: SenderIdRequest): Promise<SenderIdRow> {
     const chain = await ctx.access.require(accountId, 'system-configuration');
     requireActiveChain(chain);
     const { value, status } = validRequest(ctx, input.kind, input.value);

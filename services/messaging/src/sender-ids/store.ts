@@ -1,8 +1,6 @@
 import type { AccountChain } from '@platform/authz';
 import { queryRows, type Sql } from '@platform/db';
-
-export type SenderIdKind = 'DEDICATED_NUMBER' | 'ALPHANUMERIC' | 'PERSONAL_NUMBER' | 'SHORT_CODE';
-export type SenderIdStatus = 'REQUESTED' | 'PENDING_VERIFICATION' | 'ACTIVE' | 'REJECTED' | 'RETIRED';
+import type { SenderIdKind, SenderIdStatus } from '../__generated__/resolvers-types';
 
 export interface SenderIdRow {
   id: string;

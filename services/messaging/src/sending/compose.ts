@@ -9,7 +9,8 @@ import { newShortCode, SHORT_LINK_PATH_PREFIX } from '../short-links/service';
 import { insertLinks, type NewLink } from '../short-links/store';
 import { parsePlaceholders, PLACEHOLDER, type Placeholder, type PlaceholderField } from '../templates/placeholders';
 import { usableTemplate } from '../templates/store';
-import { countSmsParts } from './sms-encoding';
+import type { SmsEncoding } from '../__generated__/resolvers-types';
+import { countSmsParts, type SmsParts } from './sms-encoding';
 
 /**
  * The send path's two hooks for templates (SPEC M6) and trackable short links (SPEC M8):
@@ -61,10 +62,10 @@ export interface ComposedMessages {
   ids: string[];
   bodies: string[];
   parts: number[];
-  encodings: string[];
+  encodings: SmsEncoding[];
   units: number;
   /** UCS2 when any message needs it; partsPerMessage is the largest count */
-  encoding: string;
+  encoding: SmsEncoding;
   partsPerMessage: number;
   /** Writes the short links of the messages that were inserted (call in the send's transaction, after the messages). */
   afterInsert(tx: Sql, batchId: string): Promise<void>;
@@ -117,7 +118,7 @@ export async function composeMessages(
   const baseUrl = ctx.config.messaging.shortLinkBaseUrl;
   const ownLinkPrefix = `${baseUrl}${SHORT_LINK_PATH_PREFIX}`;
   const links: NewLink[] = [];
-  const partsCache = new Map<string, { encoding: string; parts: number }>();
+  const partsCache = new Map<string, SmsParts>();
   const composed: ComposedMessages = { ids: [], bodies: [], parts: [], encodings: [], units: 0, encoding: 'GSM7', partsPerMessage: 0, afterInsert: async () => undefined };
 
   for (const recipient of recipients) {

@@ -1,27 +1,25 @@
 import { errors } from '@platform/errors';
-import type { MessagingContext } from '../context';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
-import { MessageService, send, type MessageFilter, type SendInput } from './service';
-import type { MessageRow } from './store';
+import { MessageService, send } from './service';
 
 const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    messages: (_: unknown, args: { accountId: string; filter?: MessageFilter | null; first: number; after?: string | null }, ctx: MessagingContext) =>
-      MessageService.list(ctx, args.accountId, args.filter ?? null, args.first, args.after ?? null),
+    messages: (_, args, ctx) => MessageService.list(ctx, args.accountId, args.filter ?? null, args.first, args.after ?? null),
   },
   Mutation: {
-    sendMessage: (_: unknown, args: { input: Omit<SendInput, 'to' | 'contactIds'> & { to?: string | null; contactId?: string | null } }, ctx: MessagingContext) => {
+    sendMessage: (_, args, ctx) => {
       const { to, contactId, ...rest } = args.input;
       return send(ctx, { ...rest, to: to ? [to] : [], contactIds: contactId ? [contactId] : [] }, 'sendMessage');
     },
-    sendBulk: (_: unknown, args: { input: SendInput }, ctx: MessagingContext) => send(ctx, args.input, 'sendBulk'),
-    cancelMessage: (_: unknown, args: { id: string }, ctx: MessagingContext) => MessageService.cancel(ctx, args.id),
+    sendBulk: (_, args, ctx) => send(ctx, args.input, 'sendBulk'),
+    cancelMessage: (_, args, ctx) => MessageService.cancel(ctx, args.id),
   },
   Account: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    messageCount: async (account: { id: string }, _args: unknown, ctx: MessagingContext) => {
+    __resolveReference: (reference) => ({ id: reference.id }),
+    messageCount: async (account, _, ctx) => {
       const scope = await ctx.access.dataScope(account.id, 'reports');
       if (scope === 'ALL') return ctx.loaders.messageCountByAccountId.load(account.id);
       if (scope === 'OWN') return ctx.loaders.ownMessageCountByAccountId.load(account.id);
@@ -29,18 +27,18 @@ export const resolvers = {
     },
   },
   Message: {
-    accountId: (m: MessageRow) => m.account_id,
-    userId: (m: MessageRow) => m.user_id,
-    batchId: (m: MessageRow) => m.batch_id,
-    contactId: (m: MessageRow) => m.contact_id,
-    senderId: (m: MessageRow) => m.sender_id,
-    sender: async (m: MessageRow, _: unknown, ctx: MessagingContext) => (m.sender_value.startsWith('+') ? (await numberPolicy(ctx, m.account_id)).show(m.sender_value) : m.sender_value),
-    recipient: async (m: MessageRow, _: unknown, ctx: MessagingContext) => (await numberPolicy(ctx, m.account_id)).show(m.recipient),
-    costUnits: (m: MessageRow) => m.cost_units,
-    errorCode: (m: MessageRow) => m.error_code,
-    sendAt: (m: MessageRow) => iso(m.send_at),
-    sentAt: (m: MessageRow) => iso(m.sent_at),
-    statusAt: (m: MessageRow) => iso(m.status_at),
-    createdAt: (m: MessageRow) => iso(m.created_at),
+    accountId: (m) => m.account_id,
+    userId: (m) => m.user_id,
+    batchId: (m) => m.batch_id,
+    contactId: (m) => m.contact_id,
+    senderId: (m) => m.sender_id,
+    sender: async (m, _, ctx) => (m.sender_value.startsWith('+') ? (await numberPolicy(ctx, m.account_id)).show(m.sender_value) : m.sender_value),
+    recipient: async (m, _, ctx) => (await numberPolicy(ctx, m.account_id)).show(m.recipient),
+    costUnits: (m) => m.cost_units,
+    errorCode: (m) => m.error_code,
+    sendAt: (m) => new Date(m.send_at).toISOString(),
+    sentAt: (m) => iso(m.sent_at),
+    statusAt: (m) => iso(m.status_at),
+    createdAt: (m) => new Date(m.created_at).toISOString(),
   },
 };

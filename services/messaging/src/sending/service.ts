@@ -12,7 +12,7 @@ import { isCountryCode, toE164 } from '../phone/phone';
 import { usageChanges } from '../pipeline/usage-changes';
 import { applyUsageChanges } from '../reporting/usage';
 import { usableSenderId, type SenderIdRow } from '../sender-ids/store';
-import { composeMessages, resolveContent, type ComposedMessages, type SendContent } from './compose';
+import { composeMessages, resolveContent, type ComposedMessages, type ComposeRecipient, type SendContent } from './compose';
 import { localDate, nextAllowedInstant } from './sending-window';
 import { consumeSmsLimits } from './sms-limits';
 import {
@@ -28,27 +28,14 @@ import {
   releaseCancelledBatch,
   type MessageRow,
 } from './store';
+import type { MessageFilter, SendBulkInput, SmsEncoding } from '../__generated__/resolvers-types';
 
-export interface SendInput {
-  accountId: string;
-  to?: string[] | null;
-  contactIds?: string[] | null;
-  groupIds?: string[] | null;
-  /** a body, or a template (SPEC M6: templateId, else the account's default template) */
-  body?: string | null;
-  templateId?: string | null;
-  senderId?: string | null;
-  scheduledAt?: string | null;
-  idempotencyKey?: string | null;
-  defaultCountry?: string | null;
-}
-
-export interface SendResult {
+export interface SendAnswer {
   batchId: string;
   accepted: number;
   status: 'QUEUED' | 'SCHEDULED';
   sendAt: string;
-  encoding: string;
+  encoding: SmsEncoding;
   partsPerMessage: number;
   costUnits: number;
   /** recipients not sent to, numbers as the caller may see them */
@@ -60,11 +47,6 @@ export interface SendResult {
 const MAX_LISTED = 100;
 const MAX_SCHEDULE_DAYS = 365;
 
-interface Recipient {
-  phone: string;
-  contactId: string | null;
-}
-
 type SendAction = 'sendMessage' | 'sendBulk' | 'replyToConversation' | 'emailToSms' | 'automationReply';
 
 /**
@@ -73,7 +55,7 @@ type SendAction = 'sendMessage' | 'sendBulk' | 'replyToConversation' | 'emailToS
  * between, nothing is kept and the send is decided once more on the new chain; a second move in
  * that window refuses it with CHAIN_CHANGED (retryable).
  */
-export async function send(ctx: MessagingContext, input: SendInput, action: SendAction, narrowToOwnConversations = false): Promise<SendResult> {
+export async function send(ctx: MessagingContext, input: SendBulkInput, action: SendAction, narrowToOwnConversations = false): Promise<SendAnswer> {
   try {
     return await sendOnChain(ctx, input, action, narrowToOwnConversations);
   } catch (error) {
@@ -96,8 +78,8 @@ interface SendPlan {
   settings: SettingValues;
   content: SendContent;
   sender: SenderIdRow | null;
-  recipients: Recipient[];
-  skipped: SendResult['skipped'];
+  recipients: ComposeRecipient[];
+  skipped: SendAnswer['skipped'];
   composed: ComposedMessages;
   now: Date;
   sendAt: Date;
@@ -111,7 +93,7 @@ interface SendPlan {
  * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
  * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
  */
-async function sendOnChain(ctx: MessagingContext, input: SendInput, action: SendAction, narrowToOwnConversations: boolean): Promise<SendResult> {
+async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: SendAction, narrowToOwnConversations: boolean): Promise<SendAnswer> {
   const chain = await ctx.access.require(input.accountId, 'messages.send');
   requireActiveChain(chain);
   const { idempotencyKey, requestHash } = idempotencyOf(ctx, input, action);
@@ -132,7 +114,7 @@ async function sendOnChain(ctx: MessagingContext, input: SendInput, action: Send
 
   const credit = await reserveCredit(ctx, plan);
   if ('answer' in credit) return credit.answer;
-  let result: SendResult;
+  let result: SendAnswer;
   try {
     result = await writeBatch(ctx, plan, credit.reservation);
   } catch (error) {
@@ -147,7 +129,7 @@ async function sendOnChain(ctx: MessagingContext, input: SendInput, action: Send
 }
 
 /** The client's idempotency key (a fresh one when none is given) and the hash of what it asks for. */
-function idempotencyOf(ctx: MessagingContext, input: SendInput, action: SendAction): { idempotencyKey: string; requestHash: string } {
+function idempotencyOf(ctx: MessagingContext, input: SendBulkInput, action: SendAction): { idempotencyKey: string; requestHash: string } {
   const idempotencyKey = input.idempotencyKey ?? crypto.randomUUID();
   if (idempotencyKey.length < 8 || idempotencyKey.length > 100) throw errors.badInput('idempotencyKey must have 8 to 100 characters', 'idempotencyKey');
   const asked = [action, input.to ?? [], input.contactIds ?? [], input.groupIds ?? [], input.body ?? null, input.senderId ?? null, input.scheduledAt ?? null, ctx.access.userId, ...(input.templateId ? [input.templateId] : [])];
@@ -155,7 +137,7 @@ function idempotencyOf(ctx: MessagingContext, input: SendInput, action: SendActi
 }
 
 /** Sender (SPEC M7, I6): the shared pool unless a sender ID is named or the account has a default. */
-async function chooseSender(ctx: MessagingContext, chain: AccountChain, input: SendInput, settings: SettingValues, policy: NumberPolicy): Promise<SenderIdRow | null> {
+async function chooseSender(ctx: MessagingContext, chain: AccountChain, input: SendBulkInput, settings: SettingValues, policy: NumberPolicy): Promise<SenderIdRow | null> {
   const senderId = input.senderId ? assertId(input.senderId, 'senderId') : settings.defaultSenderId;
   const sender = senderId ? await usableSenderId(ctx.dataSource, chain, senderId) : null;
   if (senderId && !sender) throw new AppError('SENDER_NOT_ALLOWED', 'The sender ID is not active or not available to this account', { field: 'senderId' });
@@ -169,15 +151,15 @@ async function chooseSender(ctx: MessagingContext, chain: AccountChain, input: S
 async function collectRecipients(
   ctx: MessagingContext,
   chain: AccountChain,
-  input: SendInput,
+  input: SendBulkInput,
   action: SendAction,
   policy: NumberPolicy,
   narrowToOwnConversations: boolean,
-): Promise<{ recipients: Recipient[]; skipped: SendResult['skipped'] }> {
+): Promise<{ recipients: ComposeRecipient[]; skipped: SendAnswer['skipped'] }> {
   const country = (input.defaultCountry ?? ctx.config.messaging.defaultCountry).toUpperCase();
   if (!isCountryCode(country)) throw errors.badInput('defaultCountry must be an ISO 3166 alpha-2 code', 'defaultCountry');
-  const skipped: SendResult['skipped'] = [];
-  const recipients = new Map<string, Recipient>();
+  const skipped: SendAnswer['skipped'] = [];
+  const recipients = new Map<string, ComposeRecipient>();
   for (const raw of input.to ?? []) {
     const phone = toE164(raw, country);
     if (!phone) {
@@ -201,7 +183,7 @@ async function collectRecipients(
 }
 
 /** The contacts named and the members of the groups named, among those the caller may send to (SPEC M5, I6). */
-async function contactRecipients(ctx: MessagingContext, chain: AccountChain, input: SendInput, policy: NumberPolicy): Promise<Recipient[]> {
+async function contactRecipients(ctx: MessagingContext, chain: AccountChain, input: SendBulkInput, policy: NumberPolicy): Promise<ComposeRecipient[]> {
   const contactIds = (input.contactIds ?? []).map((id) => assertId(id, 'contactIds'));
   const groupIds = (input.groupIds ?? []).map((id) => assertId(id, 'groupIds'));
   if (groupIds.length) {
@@ -235,7 +217,7 @@ function sendTime(scheduledAt: string | null | undefined, settings: SettingValue
  * see settleBatch). When billing refuses and a concurrent request with the same key was accepted
  * meanwhile, that request's answer stands.
  */
-async function reserveCredit(ctx: MessagingContext, plan: SendPlan): Promise<{ reservation: CreditReservation | null } | { answer: SendResult }> {
+async function reserveCredit(ctx: MessagingContext, plan: SendPlan): Promise<{ reservation: CreditReservation | null } | { answer: SendAnswer }> {
   const { chain, composed, scheduled, sendAt, now, idempotencyKey } = plan;
   if (composed.units === 0) return { reservation: null };
   try {
@@ -267,7 +249,7 @@ async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error:
 }
 
 /** The one transaction of a send: batch, messages, short links, limit counters, usage rollups, answer and activity entry. */
-function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendResult> {
+function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
   const { chain, composed, sender, batchId, sendAt, settings } = plan;
   const status = plan.scheduled ? 'SCHEDULED' : 'QUEUED';
   const day = localDate(plan.now, settings.timezone);
@@ -307,7 +289,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
     await composed.afterInsert(tx, batchId);
     await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
     await applyUsageChanges(tx, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: acceptedParts, delivered: 0, failed: 0, costUnits: acceptedParts }] : []);
-    const answer: SendResult = {
+    const answer: SendAnswer = {
       batchId,
       accepted,
       status,
@@ -353,20 +335,11 @@ async function visibleLimitDetails(ctx: MessagingContext, chain: AccountChain, e
   };
 }
 
-async function previousAnswer(ctx: MessagingContext, accountId: string, idempotencyKey: string, requestHash: string): Promise<SendResult | null> {
-  const previous = await findBatchByKey<SendResult>(ctx.dataSource, accountId, idempotencyKey);
+async function previousAnswer(ctx: MessagingContext, accountId: string, idempotencyKey: string, requestHash: string): Promise<SendAnswer | null> {
+  const previous = await findBatchByKey<SendAnswer>(ctx.dataSource, accountId, idempotencyKey);
   if (!previous) return null;
   if (previous.request_hash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'The idempotency key was already used for another send');
   return previous.result;
-}
-
-export interface MessageFilter {
-  status?: string[] | null;
-  userId?: string | null;
-  senderId?: string | null;
-  batchId?: string | null;
-  from?: string | null;
-  to?: string | null;
 }
 
 function optionalDate(value: string | null | undefined, field: string): Date | null {

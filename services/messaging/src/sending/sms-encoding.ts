@@ -3,13 +3,13 @@
  * (^{}\[~]|€ and form feed) two; an escape pair is never split across parts. Anything outside
  * GSM-7 sends the whole body as UCS-2 (UTF-16 code units; a surrogate pair is never split).
  */
+import type { SmsEncoding } from '../__generated__/resolvers-types';
+
 const GSM7_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENSION = '^{}\\[~]|€\f';
 const BASIC = new Set(GSM7_BASIC);
 const EXTENSION = new Set(GSM7_EXTENSION);
-
-export type SmsEncoding = 'GSM7' | 'UCS2';
 
 export interface SmsParts {
   encoding: SmsEncoding;

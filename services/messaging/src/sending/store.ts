@@ -1,8 +1,7 @@
 import { queryRows, type Sql } from '@platform/db';
 import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 import type { UsageRow } from '../pipeline/usage-changes';
-
-export type MessageStatus = 'SCHEDULED' | 'QUEUED' | 'SENT' | 'DELIVERED' | 'FAILED' | 'EXPIRED' | 'CANCELLED';
+import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
 export interface MessageRow {
   id: string;
@@ -14,7 +13,7 @@ export interface MessageRow {
   sender_value: string;
   recipient: string;
   body: string;
-  encoding: string;
+  encoding: SmsEncoding;
   parts: number;
   cost_units: number;
   status: MessageStatus;
@@ -30,7 +29,7 @@ const COLUMNS = `id, account_id, user_id, batch_id, contact_id, sender_id, sende
 export interface MessagesPageQuery {
   accountId: string;
   userId: string | null;
-  statuses: string[] | null;
+  statuses: MessageStatus[] | null;
   senderId: string | null;
   batchId: string | null;
   createdFrom: Date | null;
@@ -150,7 +149,7 @@ export interface NewMessages {
   contactIds: (string | null)[];
   bodies: string[];
   parts: number[];
-  encodings: string[];
+  encodings: SmsEncoding[];
 }
 
 /** The batch's messages in one INSERT … SELECT, skipping numbers that opted out meanwhile; what was inserted. */
@@ -189,4 +188,9 @@ export async function completeBatch(tx: Sql, batchId: string, answer: unknown, u
 
 export async function markBatchCaptured(db: Sql, batchId: string): Promise<void> {
   await db.query(`UPDATE messaging.send_batches SET credit_state = 'CAPTURED' WHERE id = $1 AND credit_state = 'HELD'`, [batchId]);
+}
+
+/** An account as messaging knows it: its id (the entity is the hierarchy's). */
+export interface AccountReference {
+  id: string;
 }

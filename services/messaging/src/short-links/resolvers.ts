@@ -1,23 +1,21 @@
-import type { MessagingContext } from '../context';
-import type { MessageRow } from '../sending/store';
+import type { Resolvers } from '../__generated__/resolvers-types';
 import { batchClicks, SHORT_LINK_PATH_PREFIX } from './service';
-import type { LinkRow } from './store';
 
-const iso = (value: Date | null | undefined) => (value ? new Date(value).toISOString() : null);
+const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
 
-export const resolvers = {
+export const resolvers: Resolvers = {
   Query: {
-    batchClicks: (_: unknown, args: { batchId: string }, ctx: MessagingContext) => batchClicks(ctx, args.batchId),
+    batchClicks: (_, args, ctx) => batchClicks(ctx, args.batchId),
   },
   Message: {
-    clicks: async (m: MessageRow, _: unknown, ctx: MessagingContext) => (await ctx.loaders.linksByMessageId.load(m.id)).reduce((sum, l) => sum + l.clicks, 0),
-    trackedLinks: (m: MessageRow, _: unknown, ctx: MessagingContext) => ctx.loaders.linksByMessageId.load(m.id),
+    clicks: async (m, _, ctx) => (await ctx.loaders.linksByMessageId.load(m.id)).reduce((sum, l) => sum + l.clicks, 0),
+    trackedLinks: (m, _, ctx) => ctx.loaders.linksByMessageId.load(m.id),
   },
   TrackedLink: {
-    shortUrl: (l: LinkRow, _: unknown, ctx: MessagingContext) => `${ctx.config.messaging.shortLinkBaseUrl}${SHORT_LINK_PATH_PREFIX}${l.code}`,
-    url: (l: LinkRow) => l.target_url,
-    firstClickedAt: (l: LinkRow) => iso(l.first_clicked_at),
-    lastClickedAt: (l: LinkRow) => iso(l.last_clicked_at),
-    expiresAt: (l: LinkRow) => iso(l.expires_at),
+    shortUrl: (l, _, ctx) => `${ctx.config.messaging.shortLinkBaseUrl}${SHORT_LINK_PATH_PREFIX}${l.code}`,
+    url: (l) => l.target_url,
+    firstClickedAt: (l) => iso(l.first_clicked_at),
+    lastClickedAt: (l) => iso(l.last_clicked_at),
+    expiresAt: (l) => new Date(l.expires_at).toISOString(),
   },
 };

@@ -5,6 +5,7 @@ import type { MessagingContext } from '../context';
 import { auditScope, requireActiveChain } from '../access/access';
 import { parsePlaceholders } from './placeholders';
 import { deleteTemplate, findTemplate, insertTemplate, templatesOfChain, updateTemplate, type TemplateRow } from './store';
+import type { MessageTemplateInput, MessageTemplateUpdate } from '../__generated__/resolvers-types';
 
 /**
  * Message templates (SPEC M6). A template belongs to an account; with `sharedDown` every descendant
@@ -31,7 +32,7 @@ export const TemplateService = {
     return rows.map((row) => ({ ...row, inherited: row.account_id !== chain.id }));
   },
 
-  async create(ctx: MessagingContext, accountId: string, input: { name: string; body: string; sharedDown?: boolean | null }): Promise<TemplateRow> {
+  async create(ctx: MessagingContext, accountId: string, input: MessageTemplateInput): Promise<TemplateRow> {
     const chain = await ctx.access.require(accountId, 'contacts');
     requireActiveChain(chain);
     const name = assertName(input.name);
@@ -43,7 +44,7 @@ export const TemplateService = {
     });
   },
 
-  async update(ctx: MessagingContext, id: string, input: { name?: string | null; body?: string | null; sharedDown?: boolean | null }): Promise<TemplateRow> {
+  async update(ctx: MessagingContext, id: string, input: MessageTemplateUpdate): Promise<TemplateRow> {
     const { chain, template } = await ownTemplate(ctx, id);
     const name = input.name == null ? template.name : assertName(input.name);
     const body = input.body == null ? template.body : validateBody(input.body);

@@ -66,3 +66,8 @@ export async function updateTemplate(tx: Sql, id: string, accountId: string, val
 export async function deleteTemplate(tx: Sql, id: string): Promise<void> {
   await tx.query(`DELETE FROM messaging.message_templates WHERE id = $1`, [id]);
 }
+
+/** A template as listed for an account: `inherited` when an ancestor shares it down. */
+export interface ListedTemplateRow extends TemplateRow {
+  inherited?: boolean;
+}
