@@ -22,6 +22,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  DateTime: { input: string; output: Date | string; }
   link__Import: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Scope: { input: unknown; output: unknown; }
@@ -46,7 +47,7 @@ export type Contact = {
   groupIds: Array<Scalars['ID']['output']>;
   /** false when the caller's access to this contact is restricted */
   editable: Scalars['Boolean']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type ContactConnection = {
@@ -63,7 +64,7 @@ export type ContactGroup = {
   name: Scalars['String']['output'];
   sharedAccess: Maybe<GroupShareAccess>;
   contactCount: Scalars['Int']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type RejectedContactRow = {
@@ -443,7 +444,7 @@ export type SenderId = {
   value: Scalars['String']['output'];
   status: SenderIdStatus;
   sharedDown: Scalars['Boolean']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type SenderIdRequest = {
@@ -466,8 +467,8 @@ export type MessageTemplate = {
   sharedDown: Scalars['Boolean']['output'];
   /** The placeholder names of the body, in order */
   placeholders: Array<Scalars['String']['output']>;
-  createdAt: Scalars['String']['output'];
-  updatedAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 export type MessageTemplateInput = {
@@ -534,10 +535,10 @@ export type Message = {
   costUnits: Scalars['Int']['output'];
   status: MessageStatus;
   errorCode: Maybe<Scalars['String']['output']>;
-  sendAt: Scalars['String']['output'];
-  sentAt: Maybe<Scalars['String']['output']>;
-  statusAt: Maybe<Scalars['String']['output']>;
-  createdAt: Scalars['String']['output'];
+  sendAt: Scalars['DateTime']['output'];
+  sentAt: Maybe<Scalars['DateTime']['output']>;
+  statusAt: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
   /** Clicks on the message's short links (SPEC M8) */
   clicks: Scalars['Int']['output'];
   trackedLinks: Array<TrackedLink>;
@@ -570,7 +571,7 @@ export type SendResult = {
   batchId: Scalars['ID']['output'];
   accepted: Scalars['Int']['output'];
   status: MessageStatus;
-  sendAt: Scalars['String']['output'];
+  sendAt: Scalars['DateTime']['output'];
   encoding: SmsEncoding;
   partsPerMessage: Scalars['Int']['output'];
   costUnits: Scalars['Int']['output'];
@@ -619,10 +620,10 @@ export type TrackedLink = {
   /** The target URL it redirects to */
   url: Scalars['String']['output'];
   clicks: Scalars['Int']['output'];
-  firstClickedAt: Maybe<Scalars['String']['output']>;
-  lastClickedAt: Maybe<Scalars['String']['output']>;
+  firstClickedAt: Maybe<Scalars['DateTime']['output']>;
+  lastClickedAt: Maybe<Scalars['DateTime']['output']>;
   /** After this the link answers 404 */
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 /** Clicks of a send batch (SPEC M8) */
@@ -644,7 +645,7 @@ export type ConversationEntry = {
   direction: Scalars['String']['output'];
   body: Scalars['String']['output'];
   status: Maybe<MessageStatus>;
-  at: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
 };
 
 export type Conversation = {
@@ -652,7 +653,7 @@ export type Conversation = {
   id: Scalars['ID']['output'];
   accountId: Scalars['ID']['output'];
   phoneNumber: Scalars['String']['output'];
-  lastMessageAt: Scalars['String']['output'];
+  lastMessageAt: Scalars['DateTime']['output'];
   /** the last 50 messages, oldest first */
   messages: Array<ConversationEntry>;
 };
@@ -677,7 +678,7 @@ export type EmailToSmsSender = {
   id: Scalars['ID']['output'];
   accountId: Scalars['ID']['output'];
   email: Scalars['String']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 /** A refused inbound email: code is EMAIL_SENDER_NOT_REGISTERED, EMAIL_TO_SMS_DISABLED, INVALID_PHONE_NUMBER or a send refusal (OUTSIDE_LIMIT, INSUFFICIENT_CREDIT…) */
@@ -688,7 +689,7 @@ export type EmailToSmsRejection = {
   to: Scalars['String']['output'];
   code: Scalars['String']['output'];
   reason: Scalars['String']['output'];
-  receivedAt: Scalars['String']['output'];
+  receivedAt: Scalars['DateTime']['output'];
 };
 
 export type EmailToSmsConfig = {
@@ -699,7 +700,7 @@ export type EmailToSmsConfig = {
   senders: Array<EmailToSmsSender>;
   /** The visible start of the ingestion secret; null when none was created */
   secretPrefix: Maybe<Scalars['String']['output']>;
-  secretCreatedAt: Maybe<Scalars['String']['output']>;
+  secretCreatedAt: Maybe<Scalars['DateTime']['output']>;
   /** Newest first, at most 50 */
   rejections: Array<EmailToSmsRejection>;
 };
@@ -709,7 +710,7 @@ export type EmailToSmsSecret = {
   /** Shown only in this answer: send it in the header named by `header` to POST `path` on the gateway */
   secret: Scalars['String']['output'];
   secretPrefix: Scalars['String']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
   path: Scalars['String']['output'];
   header: Scalars['String']['output'];
 };
@@ -738,7 +739,7 @@ export type AutomationFiring = {
   errorCode: Maybe<Scalars['String']['output']>;
   /** The auto-reply sent */
   messageId: Maybe<Scalars['ID']['output']>;
-  firedAt: Scalars['String']['output'];
+  firedAt: Scalars['DateTime']['output'];
 };
 
 export type AutomationRule = {
@@ -752,8 +753,8 @@ export type AutomationRule = {
   replyBody: Maybe<Scalars['String']['output']>;
   forwardEmail: Maybe<Scalars['String']['output']>;
   enabled: Scalars['Boolean']['output'];
-  createdAt: Scalars['String']['output'];
-  updatedAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  updatedAt: Scalars['DateTime']['output'];
   /** Newest first */
   firings: Array<AutomationFiring>;
 };
@@ -1048,6 +1049,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   GroupShareAccess: GroupShareAccess;
   Contact: ResolverTypeWrapper<ContactRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -1119,6 +1121,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  DateTime: Scalars['DateTime']['output'];
   Contact: ContactRow;
   ID: Scalars['ID']['output'];
   ContactConnection: Omit<ContactConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Contact']> };
@@ -1254,6 +1257,10 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = MessagingContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
 export type ContactResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1264,7 +1271,7 @@ export type ContactResolvers<ContextType = MessagingContext, ParentType extends 
   optedOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   groupIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   editable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type ContactConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactConnection'] = ResolversParentTypes['ContactConnection']> = ResolversObject<{
@@ -1279,7 +1286,7 @@ export type ContactGroupResolvers<ContextType = MessagingContext, ParentType ext
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sharedAccess?: Resolver<Maybe<ResolversTypes['GroupShareAccess']>, ParentType, ContextType>;
   contactCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type RejectedContactRowResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['RejectedContactRow'] = ResolversParentTypes['RejectedContactRow']> = ResolversObject<{
@@ -1352,7 +1359,7 @@ export type SenderIdResolvers<ContextType = MessagingContext, ParentType extends
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SenderIdStatus'], ParentType, ContextType>;
   sharedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type MessageTemplateResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['MessageTemplate'] = ResolversParentTypes['MessageTemplate']> = ResolversObject<{
@@ -1363,8 +1370,8 @@ export type MessageTemplateResolvers<ContextType = MessagingContext, ParentType 
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   sharedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   placeholders?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type AccountResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
@@ -1389,10 +1396,10 @@ export type MessageResolvers<ContextType = MessagingContext, ParentType extends 
   costUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['MessageStatus'], ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  sendAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  sentAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  statusAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sendAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sentAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  statusAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   trackedLinks?: Resolver<Array<ResolversTypes['TrackedLink']>, ParentType, ContextType>;
 }>;
@@ -1412,7 +1419,7 @@ export type SendResultResolvers<ContextType = MessagingContext, ParentType exten
   batchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accepted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['MessageStatus'], ParentType, ContextType>;
-  sendAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sendAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   encoding?: Resolver<ResolversTypes['SmsEncoding'], ParentType, ContextType>;
   partsPerMessage?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   costUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1424,9 +1431,9 @@ export type TrackedLinkResolvers<ContextType = MessagingContext, ParentType exte
   shortUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  firstClickedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  lastClickedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firstClickedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastClickedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type BatchClicksResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['BatchClicks'] = ResolversParentTypes['BatchClicks']> = ResolversObject<{
@@ -1442,14 +1449,14 @@ export type ConversationEntryResolvers<ContextType = MessagingContext, ParentTyp
   direction?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['MessageStatus']>, ParentType, ContextType>;
-  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type ConversationResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Conversation'] = ResolversParentTypes['Conversation']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   phoneNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  lastMessageAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastMessageAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   messages?: Resolver<Array<ResolversTypes['ConversationEntry']>, ParentType, ContextType>;
 }>;
 
@@ -1469,7 +1476,7 @@ export type EmailToSmsSenderResolvers<ContextType = MessagingContext, ParentType
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type EmailToSmsRejectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['EmailToSmsRejection'] = ResolversParentTypes['EmailToSmsRejection']> = ResolversObject<{
@@ -1478,7 +1485,7 @@ export type EmailToSmsRejectionResolvers<ContextType = MessagingContext, ParentT
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  receivedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type EmailToSmsConfigResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['EmailToSmsConfig'] = ResolversParentTypes['EmailToSmsConfig']> = ResolversObject<{
@@ -1486,14 +1493,14 @@ export type EmailToSmsConfigResolvers<ContextType = MessagingContext, ParentType
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   senders?: Resolver<Array<ResolversTypes['EmailToSmsSender']>, ParentType, ContextType>;
   secretPrefix?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  secretCreatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  secretCreatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   rejections?: Resolver<Array<ResolversTypes['EmailToSmsRejection']>, ParentType, ContextType>;
 }>;
 
 export type EmailToSmsSecretResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['EmailToSmsSecret'] = ResolversParentTypes['EmailToSmsSecret']> = ResolversObject<{
   secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   secretPrefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   header?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -1504,7 +1511,7 @@ export type AutomationFiringResolvers<ContextType = MessagingContext, ParentType
   outcome?: Resolver<ResolversTypes['AutomationOutcome'], ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   messageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  firedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  firedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type AutomationRuleResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['AutomationRule'] = ResolversParentTypes['AutomationRule']> = ResolversObject<{
@@ -1516,8 +1523,8 @@ export type AutomationRuleResolvers<ContextType = MessagingContext, ParentType e
   replyBody?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   forwardEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   firings?: Resolver<Array<ResolversTypes['AutomationFiring']>, ParentType, ContextType, RequireFields<AutomationRuleFiringsArgs, 'first'>>;
 }>;
 
@@ -1625,6 +1632,7 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 }
 
 export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
   Contact?: ContactResolvers<ContextType>;
   ContactConnection?: ContactConnectionResolvers<ContextType>;
   ContactGroup?: ContactGroupResolvers<ContextType>;

@@ -1,8 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { AutomationService } from './service';
 
-const iso = (value: Date) => new Date(value).toISOString();
-
 export const resolvers: Resolvers = {
   Query: {
     automationRules: (_, args, ctx) => AutomationService.list(ctx, args.accountId),
@@ -16,14 +14,14 @@ export const resolvers: Resolvers = {
     accountId: (r) => r.account_id,
     replyBody: (r) => r.reply_body,
     forwardEmail: (r) => r.forward_email,
-    createdAt: (r) => iso(r.created_at),
-    updatedAt: (r) => iso(r.updated_at),
+    createdAt: (r) => r.created_at,
+    updatedAt: (r) => r.updated_at,
     firings: (r, args, ctx) => AutomationService.firings(ctx, r, args.first),
   },
   AutomationFiring: {
     inboundMessageId: (f) => f.inbound_message_id,
     errorCode: (f) => f.error_code,
     messageId: (f) => f.message_id,
-    firedAt: (f) => iso(f.fired_at),
+    firedAt: (f) => f.fired_at,
   },
 };

@@ -1,10 +1,10 @@
+import { DateTimeScalar } from '@platform/server';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
 import { ContactService, GroupService, OptOutService } from './service';
 
-const iso = (value: Date) => new Date(value).toISOString();
-
 export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
   Query: {
     contacts: (_, args, ctx) => ContactService.list(ctx, args.accountId, args.groupId ?? null, args.first, args.after ?? null),
     contactGroups: (_, args, ctx) => GroupService.list(ctx, args.accountId),
@@ -27,12 +27,12 @@ export const resolvers: Resolvers = {
     optedOut: (c) => c.opted_out,
     groupIds: (c, _, ctx) => ctx.loaders.groupIdsByContactId.load(c.id),
     editable: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).canEditContact(await ctx.loaders.groupIdsByContactId.load(c.id)),
-    createdAt: (c) => iso(c.created_at),
+    createdAt: (c) => c.created_at,
   },
   ContactGroup: {
     accountId: (g) => g.account_id,
     sharedAccess: (g) => g.shared_access,
     contactCount: (g, _, ctx) => ctx.loaders.contactCountByGroupId.load(g.id),
-    createdAt: (g) => iso(g.created_at),
+    createdAt: (g) => g.created_at,
   },
 };

@@ -12,6 +12,6 @@ export const resolvers: Resolvers = {
   },
   EmailToSmsSender: {
     accountId: (s) => s.account_id,
-    createdAt: (s) => new Date(s.created_at).toISOString(),
+    createdAt: (s) => s.created_at,
   },
 };

@@ -53,7 +53,7 @@ export const EmailToSmsService = {
       enabled: settings[settings.length - 1].values.emailToSmsEnabled,
       senders,
       secretPrefix: secret?.prefix ?? null,
-      secretCreatedAt: secret ? new Date(secret.created_at).toISOString() : null,
+      secretCreatedAt: secret?.created_at ?? null,
       // `to` holds the destination number (its local part), and a reason may quote it: masked per I6.
       rejections: rejections.map((r) => ({
         id: r.id,
@@ -61,7 +61,7 @@ export const EmailToSmsService = {
         to: policy.showDigitsIn(r.to_address),
         code: r.code,
         reason: policy.showDigitsIn(r.reason),
-        receivedAt: new Date(r.received_at).toISOString(),
+        receivedAt: r.received_at,
       })),
     };
   },
@@ -100,7 +100,7 @@ export const EmailToSmsService = {
     return mutate(auditScope(ctx, chain), 'rotateEmailToSmsSecret', async (tx) => {
       const createdAt = await storeSecret(tx, chain.id, hashSecret(secret), prefix, ctx.principal.id);
       return {
-        result: { secret, secretPrefix: prefix, createdAt: new Date(createdAt).toISOString(), path: INBOUND_EMAIL_PATH, header: SECRET_HEADER },
+        result: { secret, secretPrefix: prefix, createdAt, path: INBOUND_EMAIL_PATH, header: SECRET_HEADER },
         targetType: 'EmailToSmsSecret',
         targetId: chain.id,
         after: { prefix },

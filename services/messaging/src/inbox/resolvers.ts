@@ -18,10 +18,7 @@ export const resolvers: Resolvers = {
   Conversation: {
     accountId: (c) => c.account_id,
     phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).show(c.phone_number),
-    lastMessageAt: (c) => new Date(c.last_message_at).toISOString(),
+    lastMessageAt: (c) => c.last_message_at,
     messages: async (c, _, ctx) => conversationEntries(ctx.dataSource, c, await outboundAuthorScope(ctx, c.account_id)),
-  },
-  ConversationEntry: {
-    at: (e) => new Date(e.at).toISOString(),
   },
 };

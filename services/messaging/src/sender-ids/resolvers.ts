@@ -13,6 +13,6 @@ export const resolvers: Resolvers = {
   SenderId: {
     accountId: (s) => s.account_id,
     sharedDown: (s) => s.shared_down,
-    createdAt: (s) => new Date(s.created_at).toISOString(),
+    createdAt: (s) => s.created_at,
   },
 };

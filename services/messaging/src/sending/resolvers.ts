@@ -3,8 +3,6 @@ import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
 import { MessageService, send } from './service';
 
-const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
-
 export const resolvers: Resolvers = {
   Query: {
     messages: (_, args, ctx) => MessageService.list(ctx, args.accountId, args.filter ?? null, args.first, args.after ?? null),
@@ -36,9 +34,9 @@ export const resolvers: Resolvers = {
     recipient: async (m, _, ctx) => (await numberPolicy(ctx, m.account_id)).show(m.recipient),
     costUnits: (m) => m.cost_units,
     errorCode: (m) => m.error_code,
-    sendAt: (m) => new Date(m.send_at).toISOString(),
-    sentAt: (m) => iso(m.sent_at),
-    statusAt: (m) => iso(m.status_at),
-    createdAt: (m) => new Date(m.created_at).toISOString(),
+    sendAt: (m) => m.send_at,
+    sentAt: (m) => m.sent_at,
+    statusAt: (m) => m.status_at,
+    createdAt: (m) => m.created_at,
   },
 };

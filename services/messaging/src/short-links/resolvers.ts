@@ -1,8 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { batchClicks, SHORT_LINK_PATH_PREFIX } from './service';
 
-const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
-
 export const resolvers: Resolvers = {
   Query: {
     batchClicks: (_, args, ctx) => batchClicks(ctx, args.batchId),
@@ -14,8 +12,8 @@ export const resolvers: Resolvers = {
   TrackedLink: {
     shortUrl: (l, _, ctx) => `${ctx.config.messaging.shortLinkBaseUrl}${SHORT_LINK_PATH_PREFIX}${l.code}`,
     url: (l) => l.target_url,
-    firstClickedAt: (l) => iso(l.first_clicked_at),
-    lastClickedAt: (l) => iso(l.last_clicked_at),
-    expiresAt: (l) => new Date(l.expires_at).toISOString(),
+    firstClickedAt: (l) => l.first_clicked_at,
+    lastClickedAt: (l) => l.last_clicked_at,
+    expiresAt: (l) => l.expires_at,
   },
 };

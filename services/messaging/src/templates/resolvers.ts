@@ -2,8 +2,6 @@ import type { Resolvers } from '../__generated__/resolvers-types';
 import { parsePlaceholders } from './placeholders';
 import { TemplateService } from './service';
 
-const iso = (value: Date) => new Date(value).toISOString();
-
 export const resolvers: Resolvers = {
   Query: {
     messageTemplates: (_, args, ctx) => TemplateService.list(ctx, args.accountId),
@@ -18,7 +16,7 @@ export const resolvers: Resolvers = {
     inherited: (t) => t.inherited ?? false,
     sharedDown: (t) => t.shared_down,
     placeholders: (t) => parsePlaceholders(t.body).map((p) => p.name),
-    createdAt: (t) => iso(t.created_at),
-    updatedAt: (t) => iso(t.updated_at),
+    createdAt: (t) => t.created_at,
+    updatedAt: (t) => t.updated_at,
   },
 };
