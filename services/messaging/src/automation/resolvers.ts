@@ -11,17 +11,6 @@ export const resolvers: Resolvers = {
     deleteAutomationRule: (_, args, ctx) => AutomationService.remove(ctx, args.id),
   },
   AutomationRule: {
-    accountId: (r) => r.account_id,
-    replyBody: (r) => r.reply_body,
-    forwardEmail: (r) => r.forward_email,
-    createdAt: (r) => r.created_at,
-    updatedAt: (r) => r.updated_at,
     firings: (r, args, ctx) => AutomationService.firings(ctx, r, args.first),
-  },
-  AutomationFiring: {
-    inboundMessageId: (f) => f.inbound_message_id,
-    errorCode: (f) => f.error_code,
-    messageId: (f) => f.message_id,
-    firedAt: (f) => f.fired_at,
   },
 };

@@ -57,11 +57,11 @@ function validate(input: RuleInput, current: RuleRow | null): RuleValues {
     if (keyword === '') keyword = null;
     else if (!KEYWORD.test(keyword)) throw errors.badInput('keyword is one word of 1 to 20 letters or digits', 'keyword');
   }
-  const replyBody = action === 'AUTO_REPLY' ? (input.replyBody ?? current?.reply_body ?? '').trim() : null;
+  const replyBody = action === 'AUTO_REPLY' ? (input.replyBody ?? current?.replyBody ?? '').trim() : null;
   if (action === 'AUTO_REPLY' && (!replyBody || [...replyBody].length > 1600)) throw errors.badInput('An AUTO_REPLY rule needs a replyBody of 1 to 1600 characters', 'replyBody');
   let forwardEmail: string | null = null;
   if (action === 'FORWARD_EMAIL') {
-    forwardEmail = emailAddressOf(input.forwardEmail ?? current?.forward_email ?? '');
+    forwardEmail = emailAddressOf(input.forwardEmail ?? current?.forwardEmail ?? '');
     if (!forwardEmail) throw errors.badInput('A FORWARD_EMAIL rule needs a forwardEmail address', 'forwardEmail');
   }
   return { name, action, keyword: keyword ?? null, replyBody, forwardEmail, enabled: input.enabled ?? current?.enabled ?? true };
@@ -122,8 +122,8 @@ export const AutomationService = {
 async function ownRule(ctx: MessagingContext, id: string): Promise<{ chain: AccountChain; rule: RuleRow }> {
   const rule = await findRule(ctx.dataSource, assertId(id));
   // Rules are listed only to holders of `automation`: without it, a rule does not exist for the caller.
-  if (!rule || !(await ctx.access.can(rule.account_id, 'automation'))) throw errors.notFound('Automation rule');
-  const chain = await ctx.access.require(rule.account_id, 'automation');
+  if (!rule || !(await ctx.access.can(rule.accountId, 'automation'))) throw errors.notFound('Automation rule');
+  const chain = await ctx.access.require(rule.accountId, 'automation');
   return { chain, rule };
 }
 
@@ -160,7 +160,7 @@ export async function evaluateAutomation(tx: Sql, ctx: MessagingContext, chain: 
     const claimed = await claimFiring(tx, { ruleId: rule.id, inboundId: inbound.inboundId, accountId: chain.id, phone: inbound.phone, action: rule.action, outcome });
     // Already fired for this message: a forward done above would be a second one, so undo everything.
     if (!claimed) throw new AppError('INVALID_STATE', 'The rule has already fired for this inbound message');
-    if (outcome === 'PENDING') pending.push({ ruleId: rule.id, inboundId: inbound.inboundId, phone: inbound.phone, body: rule.reply_body! });
+    if (outcome === 'PENDING') pending.push({ ruleId: rule.id, inboundId: inbound.inboundId, phone: inbound.phone, body: rule.replyBody! });
   }
   return pending;
 }
@@ -174,7 +174,7 @@ async function fire(tx: Sql, ctx: MessagingContext, chain: AccountChain, rule: R
   if (rule.action === 'FORWARD_EMAIL') {
     await new OutboxMailSender('messaging', ctx.config.internalSigningSecret).send(tx, {
       accountId: chain.id,
-      to: rule.forward_email!,
+      to: rule.forwardEmail!,
       subject: `SMS from ${inbound.phone}`,
       template: 'automation-forward',
       text: `From: ${inbound.phone}\nRule: ${rule.name}\n\n${inbound.body}\n`,

@@ -3,24 +3,24 @@ import type { AutomationAction, AutomationOutcome } from '../__generated__/resol
 
 export interface RuleRow {
   id: string;
-  account_id: string;
+  accountId: string;
   name: string;
   keyword: string | null;
   action: AutomationAction;
-  reply_body: string | null;
-  forward_email: string | null;
+  replyBody: string | null;
+  forwardEmail: string | null;
   enabled: boolean;
-  created_at: Date;
-  updated_at: Date;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export interface FiringRow {
-  inbound_message_id: string;
+  inboundMessageId: string;
   action: AutomationAction;
   outcome: AutomationOutcome;
-  error_code: string | null;
-  message_id: string | null;
-  fired_at: Date;
+  errorCode: string | null;
+  messageId: string | null;
+  firedAt: Date;
 }
 
 /** A rule's validated values as written. */
@@ -33,7 +33,8 @@ export interface RuleValues {
   enabled: boolean;
 }
 
-const COLUMNS = 'id, account_id, name, keyword, action, reply_body, forward_email, enabled, created_at, updated_at';
+const COLUMNS = `id, account_id AS "accountId", name, keyword, action, reply_body AS "replyBody", forward_email AS "forwardEmail", enabled,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** The account's rules in creation order; only the enabled ones when `enabledOnly`. */
 export function rulesOfAccount(db: Sql, accountId: string, enabledOnly: boolean): Promise<RuleRow[]> {
@@ -72,7 +73,8 @@ export async function deleteRule(tx: Sql, id: string): Promise<void> {
 export function firingsOfRule(db: Sql, ruleId: string, limit: number): Promise<FiringRow[]> {
   return queryRows<FiringRow>(
     db,
-    `SELECT inbound_message_id, action, outcome, error_code, message_id, fired_at FROM messaging.automation_firings WHERE rule_id = $1 ORDER BY fired_at DESC LIMIT $2`,
+    `SELECT inbound_message_id AS "inboundMessageId", action, outcome, error_code AS "errorCode", message_id AS "messageId", fired_at AS "firedAt"
+       FROM messaging.automation_firings WHERE rule_id = $1 ORDER BY fired_at DESC LIMIT $2`,
     [ruleId, limit],
   );
 }

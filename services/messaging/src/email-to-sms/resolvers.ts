@@ -10,8 +10,4 @@ export const resolvers: Resolvers = {
     removeEmailToSmsSender: (_, args, ctx) => EmailToSmsService.removeSender(ctx, args.id),
     rotateEmailToSmsSecret: (_, args, ctx) => EmailToSmsService.rotateSecret(ctx, args.accountId),
   },
-  EmailToSmsSender: {
-    accountId: (s) => s.account_id,
-    createdAt: (s) => s.created_at,
-  },
 };

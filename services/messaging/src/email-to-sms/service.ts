@@ -83,8 +83,8 @@ export const EmailToSmsService = {
   async removeSender(ctx: MessagingContext, id: string): Promise<string> {
     const sender = await findSender(ctx.dataSource, assertId(id));
     // Senders are listed only to holders of `email-to-sms`: without it, a sender does not exist for the caller.
-    if (!sender || !(await ctx.access.can(sender.account_id, 'email-to-sms'))) throw errors.notFound('Email to SMS sender');
-    const chain = await ctx.access.require(sender.account_id, 'email-to-sms');
+    if (!sender || !(await ctx.access.can(sender.accountId, 'email-to-sms'))) throw errors.notFound('Email to SMS sender');
+    const chain = await ctx.access.require(sender.accountId, 'email-to-sms');
     return mutate(auditScope(ctx, chain), 'removeEmailToSmsSender', async (tx) => {
       await deleteSender(tx, sender.id);
       return { result: sender.id, targetType: 'EmailToSmsSender', targetId: sender.id, before: { email: sender.email } };

@@ -2,9 +2,9 @@ import { queryRows, type Sql } from '@platform/db';
 
 export interface SenderRow {
   id: string;
-  account_id: string;
+  accountId: string;
   email: string;
-  created_at: Date;
+  createdAt: Date;
 }
 
 export interface RejectionRow {
@@ -16,7 +16,7 @@ export interface RejectionRow {
   received_at: Date;
 }
 
-const SENDER_COLUMNS = 'id, account_id, email, created_at';
+const SENDER_COLUMNS = 'id, account_id AS "accountId", email, created_at AS "createdAt"';
 
 export function sendersOfAccount(db: Sql, accountId: string): Promise<SenderRow[]> {
   return queryRows<SenderRow>(db, `SELECT ${SENDER_COLUMNS} FROM messaging.email_to_sms_senders WHERE account_id = $1 ORDER BY email`, [accountId]);

@@ -10,9 +10,4 @@ export const resolvers: Resolvers = {
     verifySenderId: (_, args, ctx) => SenderIdService.verify(ctx, args.id, args.code),
     activateSenderId: (_, args, ctx) => SenderIdService.activate(ctx, args.id),
   },
-  SenderId: {
-    accountId: (s) => s.account_id,
-    sharedDown: (s) => s.shared_down,
-    createdAt: (s) => s.created_at,
-  },
 };

@@ -16,8 +16,8 @@ const hash = (code: string) => crypto.createHash('sha256').update(code).digest('
 
 async function loadForAdmin(ctx: MessagingContext, id: string, permission: 'system-configuration' | 'deployment'): Promise<{ sender: SenderIdRow; chain: AccountChain }> {
   const sender = await findSenderId(ctx.dataSource, assertId(id));
-  if (!sender || !(await ctx.access.canView(sender.account_id))) throw errors.notFound('Sender ID');
-  const chain = await ctx.access.require(sender.account_id, permission);
+  if (!sender || !(await ctx.access.canView(sender.accountId))) throw errors.notFound('Sender ID');
+  const chain = await ctx.access.require(sender.accountId, permission);
   requireActiveChain(chain);
   return { sender, chain };
 }
@@ -61,7 +61,7 @@ export const SenderIdService = {
         verificationCodeHash: input.kind === 'PERSONAL_NUMBER' ? hash(code) : null,
         verificationTtlMinutes: VERIFICATION_TTL_MINUTES,
       });
-      return { result: row, targetType: 'SenderId', targetId: row.id, after: { kind: row.kind, status: row.status, sharedDown: row.shared_down } };
+      return { result: row, targetType: 'SenderId', targetId: row.id, after: { kind: row.kind, status: row.status, sharedDown: row.sharedDown } };
     });
     if (created.kind === 'PERSONAL_NUMBER') {
       await ctx.carrier.send([{ messageId: crypto.randomUUID(), recipient: value, sender: 'VERIFY', body: `Your verification code is ${code}`, wantsReceipt: false }]);

@@ -4,15 +4,15 @@ import type { SenderIdKind, SenderIdStatus } from '../__generated__/resolvers-ty
 
 export interface SenderIdRow {
   id: string;
-  account_id: string;
+  accountId: string;
   kind: SenderIdKind;
   value: string;
   status: SenderIdStatus;
-  shared_down: boolean;
-  created_at: Date;
+  sharedDown: boolean;
+  createdAt: Date;
 }
 
-const COLUMNS = 'id, account_id, kind, value, status, shared_down, created_at';
+const COLUMNS = 'id, account_id AS "accountId", kind, value, status, shared_down AS "sharedDown", created_at AS "createdAt"';
 
 /** Sender IDs the account may send from: its own ACTIVE ones and its ancestors' ACTIVE ones shared down. */
 export async function usableSenderId(db: Sql, chain: AccountChain, senderId: string): Promise<SenderIdRow | null> {
