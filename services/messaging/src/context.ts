@@ -1,9 +1,14 @@
+import crypto from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { SubgraphRequestContext } from '@platform/server';
-import { requirePrivateKey } from '@platform/config';
+import { AccessControl, type AccountChain, type Grant, type Principal } from '@platform/authz';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
+import { requirePrivateKey, type PlatformConfig } from '@platform/config';
+import type { Logger, SubgraphRequestContext } from '@platform/server';
+import { contactCountsOfGroups, groupIdsOfContacts } from './contacts/store';
 import { createCarrier, type Carrier } from './pipeline/carrier';
+import { messageCountsOfAccounts } from './sending/store';
+import { linksOfMessages, type LinkRow } from './short-links/store';
 
 export interface MessagingContext extends SubgraphRequestContext {
   dataSource: DataSource;
@@ -18,19 +23,15 @@ export interface MessagingContext extends SubgraphRequestContext {
     groupIdsByContactId: DataLoader<string, string[]>;
     /** Number of contacts of each group. */
     contactCountByGroupId: DataLoader<string, number>;
+    /** Short links of each message (SPEC M8). */
+    linksByMessageId: DataLoader<string, LinkRow[]>;
   };
 }
 
 export function createMessagingContext(base: SubgraphRequestContext, dataSource: DataSource): MessagingContext {
-  const count = (userId: string | null) =>
+  const messageCount = (userId: string | null) =>
     new DataLoader<string, number>(async (accountIds) => {
-      const rows: { account_id: string; count: number }[] = await dataSource.query(
-        `SELECT account_id, count(*)::int AS count FROM messaging.messages
-          WHERE account_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR user_id = $2)
-          GROUP BY account_id`,
-        [accountIds, userId],
-      );
-      const byId = new Map(rows.map((r) => [r.account_id, r.count]));
+      const byId = new Map((await messageCountsOfAccounts(dataSource, accountIds, userId)).map((r) => [r.account_id, r.count]));
       return accountIds.map((id) => byId.get(id) ?? 0);
     });
   return {
@@ -39,24 +40,42 @@ export function createMessagingContext(base: SubgraphRequestContext, dataSource:
     billing: createBillingClient({ url: base.config.subgraphUrls.billing, privateKey: requirePrivateKey(base.config, 'messaging'), ttlSeconds: base.config.principalTokens.ttlSeconds }),
     carrier: createCarrier(dataSource, base.config.messaging),
     loaders: {
-      messageCountByAccountId: count(null),
-      ownMessageCountByAccountId: count(base.access.userId ?? '00000000-0000-0000-0000-000000000000'),
+      messageCountByAccountId: messageCount(null),
+      ownMessageCountByAccountId: messageCount(base.access.userId ?? '00000000-0000-0000-0000-000000000000'),
       groupIdsByContactId: new DataLoader(async (contactIds) => {
-        const rows: { contact_id: string; group_ids: string[] }[] = await dataSource.query(
-          `SELECT contact_id, array_agg(group_id) AS group_ids FROM messaging.group_members WHERE contact_id = ANY($1::uuid[]) GROUP BY contact_id`,
-          [contactIds],
-        );
-        const byId = new Map(rows.map((r) => [r.contact_id, r.group_ids]));
+        const byId = new Map((await groupIdsOfContacts(dataSource, contactIds)).map((r) => [r.contact_id, r.group_ids]));
         return contactIds.map((id) => byId.get(id) ?? []);
       }),
       contactCountByGroupId: new DataLoader(async (groupIds) => {
-        const rows: { group_id: string; count: number }[] = await dataSource.query(
-          `SELECT group_id, count(*)::int AS count FROM messaging.group_members WHERE group_id = ANY($1::uuid[]) GROUP BY group_id`,
-          [groupIds],
-        );
-        const byId = new Map(rows.map((r) => [r.group_id, r.count]));
+        const byId = new Map((await contactCountsOfGroups(dataSource, groupIds)).map((r) => [r.group_id, r.count]));
         return groupIds.map((id) => byId.get(id) ?? 0);
       }),
+      linksByMessageId: new DataLoader((messageIds: readonly string[]) => linksOfMessages(dataSource, messageIds)),
     },
   };
+}
+
+/**
+ * The platform acting for one account without a user (email to SMS, automation auto-replies):
+ * `account.view` and `messages.send` on that account only. No membership, hence no per-user
+ * limits (SPEC I6) and no user credit limit; every account-level check of the send path (M2) holds.
+ */
+class AccountServiceAccess extends AccessControl {
+  constructor(
+    principal: Principal,
+    db: DataSource,
+    private readonly chain: AccountChain,
+  ) {
+    super(principal, db);
+  }
+
+  override grants(): Promise<Grant[]> {
+    return Promise.resolve([{ membershipId: null, accountId: this.chain.id, accountPath: this.chain.path, role: null, permissions: new Set(['account.view', 'messages.send'] as const) }]);
+  }
+}
+
+/** A messaging context that sends as `chain`'s account; `actor` names the feature in the activity log (a SERVICE principal). */
+export function accountServiceContext(dataSource: DataSource, config: PlatformConfig, logger: Logger, chain: AccountChain, actor: string): MessagingContext {
+  const principal: Principal = { kind: 'SERVICE', id: actor, actingAccountId: chain.id, sessionId: null, requestId: crypto.randomUUID() };
+  return createMessagingContext({ principal, access: new AccountServiceAccess(principal, dataSource, chain), requestId: principal.requestId!, logger, config }, dataSource);
 }

@@ -1,33 +1,31 @@
-import path from 'node:path';
-import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { defineSubgraph, readTypeDefs, type SubgraphRequestContext } from '@platform/server';
+import { defineSubgraph, type SubgraphRequestContext } from '@platform/server';
+import { automationModule } from './automation';
+import { contactsModule } from './contacts';
 import { createMessagingContext } from './context';
 import { createMessagingDataSource, SCHEMA } from './data-source';
-import { featurePermissions, featureResolvers, featureRoutes } from './features';
-import { linksOfMessages } from './features/short-links';
-import { permissions } from './permissions';
+import { emailToSmsModule } from './email-to-sms';
+import { inboxModule } from './inbox';
 import { startMessagingBackgroundJobs } from './pipeline/worker';
 import { reportingModule, UsageLoaders } from './reporting';
-import { resolvers } from './resolvers';
 import { seedMessagingDemo } from './seed';
+import { senderIdsModule } from './sender-ids';
+import { sendingModule } from './sending';
+import { shortLinksModule } from './short-links';
+import { templatesModule } from './templates';
 import { startWebhookDispatcher, WebhookService, webhooksModule } from './webhooks';
 
 export { WebhookDispatcher, startWebhookDispatcher } from './webhooks';
 export { createDeliveryWorker, DeliveryWorker, runDeliveryLoop } from './pipeline/worker';
-export { countSmsParts } from './sms-encoding';
-export { nextAllowedInstant, localDate } from './sending-window';
+export { countSmsParts } from './sending/sms-encoding';
+export { nextAllowedInstant, localDate } from './sending/sending-window';
 export { applyUsage, applyUsageChanges, rebuildUsage, type UsageChange } from './reporting';
-export { INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './features';
-
-const serviceDir = path.join(__dirname, '..');
+export { INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './email-to-sms';
 
 function createContext(base: SubgraphRequestContext, dataSource: DataSource) {
   return {
     ...createMessagingContext(base, dataSource),
-    dataSource,
     usage: new UsageLoaders(base.access, dataSource),
-    features: { linksByMessageId: new DataLoader((ids: readonly string[]) => linksOfMessages(dataSource, ids)) },
     webhooks: new WebhookService(dataSource, base),
   };
 }
@@ -36,8 +34,14 @@ export const service = defineSubgraph({
   name: 'messaging',
   databaseSchema: SCHEMA,
   modules: [
-    { name: 'messaging', typeDefs: readTypeDefs(serviceDir, 'schema.graphql'), resolvers, permissions },
-    { name: 'features', typeDefs: readTypeDefs(serviceDir, 'features.graphql'), resolvers: featureResolvers, permissions: featurePermissions, routes: ({ dataSource, config, logger }) => featureRoutes(dataSource, config, logger) },
+    contactsModule,
+    senderIdsModule,
+    templatesModule,
+    sendingModule,
+    shortLinksModule,
+    inboxModule,
+    emailToSmsModule,
+    automationModule,
     reportingModule,
     webhooksModule,
   ],

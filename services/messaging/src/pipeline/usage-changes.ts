@@ -12,7 +12,7 @@ export interface UsageRow {
 const day = (value: string | Date) => (typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10));
 
 /** Sums per-message changes into one UsageChange per (account, user, sender, day). */
-export function usageChanges(rows: UsageRow[], perRow: (row: UsageRow) => Pick<UsageChange, 'messages' | 'parts' | 'delivered' | 'failed' | 'costUnits'>): UsageChange[] {
+export function usageChanges<TRow extends UsageRow>(rows: TRow[], perRow: (row: TRow) => Pick<UsageChange, 'messages' | 'parts' | 'delivered' | 'failed' | 'costUnits'>): UsageChange[] {
   const byKey = new Map<string, UsageChange>();
   for (const row of rows) {
     const key = `${row.account_id}|${row.user_id}|${row.sender_id}|${day(row.usage_day)}`;

@@ -1,12 +1,13 @@
 import type { DataSource } from 'typeorm';
 import { requirePrivateKey, type PlatformConfig } from '@platform/config';
-import { queryRows } from '@platform/db';
+import { queryRows, type Sql } from '@platform/db';
 import { AppError } from '@platform/errors';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import type { Logger } from '@platform/server';
-import { appendActivity } from '@platform/audit';
+import { recordActivity } from '@platform/audit';
 import { loadAccountChains } from '@platform/authz';
-import { applyUsage } from '../reporting/usage';
+import { SCHEMA } from '../data-source';
+import { applyUsageChanges } from '../reporting/usage';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
 import { usageChanges, type UsageRow } from './usage-changes';
 
@@ -66,7 +67,7 @@ export class DeliveryWorker {
             RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text`,
           [rejected.map((r) => r.messageId), rejected.map((r) => r.errorCode ?? 'CARRIER_REJECTED')],
         );
-        await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+        await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
       }
     });
     return accepted.length;
@@ -106,7 +107,7 @@ export class DeliveryWorker {
 }
 
 /** Applies receipts in the caller's transaction; a receipt for a message no longer SENT changes nothing. */
-export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?: unknown[]): Promise<any> }, receipts: DeliveryReceipt[]): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function applyDeliveryReceipts(tx: Sql, receipts: DeliveryReceipt[]): Promise<void> {
   if (receipts.length === 0) return;
   const changed = await queryRows<UsageRow & { status: string }>(
     tx,
@@ -116,10 +117,10 @@ export async function applyDeliveryReceipts(tx: { query(sql: string, parameters?
       RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text, m.status`,
     [receipts.map((r) => r.messageId), receipts.map((r) => r.outcome)],
   );
-  await applyUsage(
-    tx as never,
+  await applyUsageChanges(
+    tx,
     usageChanges(changed, (row) => {
-      const delivered = (row as UsageRow & { status: string }).status === 'DELIVERED' ? 1 : 0;
+      const delivered = row.status === 'DELIVERED' ? 1 : 0;
       return { messages: 0, parts: 0, delivered, failed: 1 - delivered, costUnits: 0 };
     }),
   );
@@ -186,13 +187,9 @@ export async function settleBatch(
         WHERE batch_id = $1 AND status IN ('SCHEDULED', 'QUEUED') RETURNING account_id, user_id, sender_id, usage_day::text`,
       [batch.id, errorCode],
     );
-    await applyUsage(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+    await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
     const chain = (await loadAccountChains(tx, [batch.account_id])).get(batch.account_id);
-    await appendActivity(tx, 'messaging', {
-      principal: WORKER_PRINCIPAL,
-      treeId: chain?.rootId ?? null,
-      targetAccountPath: chain?.path ?? [],
-      action: 'settleSendBatch',
+    await recordActivity(tx, { schema: SCHEMA, principal: WORKER_PRINCIPAL, chain: chain ?? null }, 'settleSendBatch', {
       targetType: 'SendBatch',
       targetId: batch.id,
       before: { creditState: 'HELD' },

@@ -8,7 +8,7 @@ import { AppError, assertId, errors } from '@platform/errors';
 import { EVENT_TYPES, isEventType } from '@platform/events';
 import type { SubgraphRequestContext } from '@platform/server';
 import { SCHEMA } from '../data-source';
-import { NUMBER_CARRYING_EVENT_TYPES, requireSeesNumbers } from '../services/access';
+import { NUMBER_CARRYING_EVENT_TYPES, requireSeesNumbers } from '../access/access';
 import { generateWebhookSecret, webhookSecretBox } from './signing';
 import {
   attemptsOfDeliveries,

@@ -1,0 +1,38 @@
+import { DateTimeScalar } from '@platform/server';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { numberPolicy } from '../access/access';
+import { ContactService, GroupService, OptOutService } from './service';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query: {
+    contacts: (_, args, ctx) => ContactService.list(ctx, args.accountId, args.groupId ?? null, args.first, args.after ?? null),
+    contactGroups: (_, args, ctx) => GroupService.list(ctx, args.accountId),
+  },
+  Mutation: {
+    createContact: (_, args, ctx) => ContactService.create(ctx, args.accountId, args.input),
+    updateContact: (_, args, ctx) => ContactService.update(ctx, args.id, args.input),
+    deleteContact: (_, args, ctx) => ContactService.remove(ctx, args.id),
+    importContacts: (_, args, ctx) => ContactService.importCsv(ctx, args.accountId, args.csv, args.groupId ?? null, args.defaultCountry ?? null),
+    createContactGroup: (_, args, ctx) => GroupService.create(ctx, args.accountId, args.name, args.sharedAccess ?? null),
+    updateContactGroup: (_, args, ctx) => GroupService.update(ctx, args.id, args.input),
+    deleteContactGroup: (_, args, ctx) => GroupService.remove(ctx, args.id),
+    resubscribeContact: (_, args, ctx) => OptOutService.resubscribe(ctx, args.accountId, args.phoneNumber),
+  },
+  Contact: {
+    accountId: (c) => c.account_id,
+    phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).showContact(c.phone_number, await ctx.loaders.groupIdsByContactId.load(c.id)),
+    firstName: (c) => c.first_name,
+    lastName: (c) => c.last_name,
+    optedOut: (c) => c.opted_out,
+    groupIds: (c, _, ctx) => ctx.loaders.groupIdsByContactId.load(c.id),
+    editable: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).canEditContact(await ctx.loaders.groupIdsByContactId.load(c.id)),
+    createdAt: (c) => c.created_at,
+  },
+  ContactGroup: {
+    accountId: (g) => g.account_id,
+    sharedAccess: (g) => g.shared_access,
+    contactCount: (g, _, ctx) => ctx.loaders.contactCountByGroupId.load(g.id),
+    createdAt: (g) => g.created_at,
+  },
+};

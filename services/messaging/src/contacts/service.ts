@@ -1,0 +1,352 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { loadEffectiveSettingsAlongPath, type AccountChain } from '@platform/authz';
+import type { Sql } from '@platform/db';
+import { AppError, assertId, assertName, errors } from '@platform/errors';
+import { mutate } from '@platform/audit';
+import type { MessagingContext } from '../context';
+import { auditScope, numberPolicy, requireActiveChain, requireEditableContact, type NumberPolicy } from '../access/access';
+import { connectionOf, cursorPosition } from '../paging/cursor';
+import { isCountryCode, requireE164, toE164 } from '../phone/phone';
+import {
+  addGroupMembers,
+  contactsPage,
+  contactsWithGroups,
+  deleteContact,
+  deleteGroup,
+  deleteOptOut,
+  findContact,
+  findGroup,
+  groupsOfChain,
+  insertContact,
+  insertGroup,
+  lockContacts,
+  mergeIntoContact,
+  numberTaken,
+  removeGroupMembers,
+  updateContactFields,
+  updateGroup,
+  writeImportBatch,
+  type ContactRow,
+  type ContactValues,
+  type GroupRow,
+} from './store';
+import type { ContactGroupUpdate, ContactImportReport, ContactInput, GroupShareAccess } from '../__generated__/resolvers-types';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const IMPORT_BATCH = 500;
+const MAX_IMPORT_ROWS = 100_000;
+
+function optionalText(value: string | null | undefined, field: string, max = 100): string | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  return assertName(value, field, max);
+}
+
+function optionalEmail(value: string | null | undefined): string | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const email = value.trim().toLowerCase();
+  if (email.length > 254 || !EMAIL.test(email)) throw errors.badInput('email is not a valid address', 'email');
+  return email;
+}
+
+function country(ctx: MessagingContext, value: string | null | undefined): string {
+  if (value === null || value === undefined) return ctx.config.messaging.defaultCountry;
+  const code = value.toUpperCase();
+  if (!isCountryCode(code)) throw errors.badInput('defaultCountry must be an ISO 3166 alpha-2 code such as GB', 'defaultCountry');
+  return code;
+}
+
+async function allowsDuplicates(tx: Sql, chain: AccountChain): Promise<boolean> {
+  const settings = await loadEffectiveSettingsAlongPath(tx, chain.path);
+  return settings[settings.length - 1].values.allowDuplicateContacts;
+}
+
+/** Groups the account may use: its own, and its ancestors' groups shared down (SPEC M5), narrowed by I6. */
+export async function usableGroups(ctx: MessagingContext, db: Sql, chain: AccountChain, groupIds: string[] | null, purpose: 'read' | 'send'): Promise<GroupRow[]> {
+  const policy = await numberPolicy(ctx, chain.id);
+  const rows = await groupsOfChain(db, chain, groupIds, purpose === 'send' ? ['READ_SEND'] : ['READ', 'READ_SEND']);
+  return policy.selectedGroupIds ? rows.filter((g) => policy.selectedGroupIds!.has(g.id)) : rows;
+}
+
+async function ownGroup(ctx: MessagingContext, tx: Sql, chain: AccountChain, groupId: string): Promise<GroupRow> {
+  const [group] = await usableGroups(ctx, tx, chain, [assertId(groupId, 'groupId')], 'read');
+  if (!group || group.account_id !== chain.id) throw errors.notFound('Contact group');
+  return group;
+}
+
+async function loadContactForWrite(ctx: MessagingContext, id: string): Promise<{ contact: ContactRow; chain: AccountChain; groupIds: string[] }> {
+  const contact = await findContact(ctx.dataSource, assertId(id));
+  if (!contact || !(await ctx.access.canView(contact.account_id))) throw errors.notFound('Contact');
+  const chain = await ctx.access.require(contact.account_id, 'contacts');
+  requireActiveChain(chain);
+  const groupIds = await ctx.loaders.groupIdsByContactId.load(contact.id);
+  requireEditableContact(await numberPolicy(ctx, contact.account_id), groupIds);
+  return { contact, chain, groupIds };
+}
+
+async function addToGroups(ctx: MessagingContext, tx: Sql, chain: AccountChain, groupIds: string[], contactIds: string[]): Promise<void> {
+  for (const groupId of groupIds) {
+    const group = await ownGroup(ctx, tx, chain, groupId);
+    await addGroupMembers(tx, group.id, contactIds);
+  }
+}
+
+export const ContactService = {
+  async list(ctx: MessagingContext, accountId: string, groupId: string | null, first: number, after: string | null) {
+    const chain = await ctx.access.require(accountId, 'account.view');
+    if (first < 1 || first > 500) throw errors.badInput('first must be between 1 and 500', 'first');
+    const groups = await usableGroups(ctx, ctx.dataSource, chain, groupId ? [assertId(groupId, 'groupId')] : null, 'read');
+    if (groupId && groups.length === 0) throw errors.notFound('Contact group');
+    const policy = await numberPolicy(ctx, accountId);
+    const rows = await contactsPage(ctx.dataSource, {
+      groupIds: groups.map((g) => g.id),
+      accountId: chain.id,
+      restrictToGroups: groupId !== null || policy.selectedGroupIds !== null,
+      after: after ? cursorPosition(after) : null,
+      limit: first + 1,
+    });
+    return connectionOf(rows, first);
+  },
+
+  async create(ctx: MessagingContext, accountId: string, input: ContactInput): Promise<ContactRow> {
+    const chain = await ctx.access.require(accountId, 'contacts');
+    requireActiveChain(chain);
+    const policy = await numberPolicy(ctx, accountId);
+    const groupIds = (input.groupIds ?? []).map((id) => assertId(id, 'groupIds'));
+    if (policy.selectedGroupIds && !groupIds.some((g) => policy.fullGroupIds!.has(g))) {
+      throw errors.forbidden('With selected contact groups, a new contact must go into one of your FULL groups');
+    }
+    const phone = requireE164(input.phoneNumber ?? '', country(ctx, input.defaultCountry));
+    const values: ContactValues = { phone, first: optionalText(input.firstName, 'firstName'), last: optionalText(input.lastName, 'lastName'), email: optionalEmail(input.email) };
+    return mutate(auditScope(ctx, chain), 'createContact', async (tx) => {
+      await lockContacts(tx, chain.id);
+      const mergedId = (await allowsDuplicates(tx, chain)) ? null : await mergeIntoContact(tx, chain.id, values, policy.dedupeGroupIds);
+      const contactId = mergedId ?? (await insertContact(tx, chain.id, values));
+      await addToGroups(ctx, tx, chain, groupIds, [contactId]);
+      const row = (await findContact(tx, contactId))!;
+      return { result: row, targetType: 'Contact', targetId: row.id, after: { merged: mergedId !== null } };
+    });
+  },
+
+  async update(ctx: MessagingContext, id: string, input: ContactInput): Promise<ContactRow> {
+    const { contact, chain } = await loadContactForWrite(ctx, id);
+    const policy = await numberPolicy(ctx, chain.id);
+    const phone = input.phoneNumber ? requireE164(input.phoneNumber, country(ctx, input.defaultCountry)) : null;
+    return mutate(auditScope(ctx, chain), 'updateContact', async (tx) => {
+      await lockContacts(tx, chain.id);
+      if (phone && phone !== contact.phone_number && !(await allowsDuplicates(tx, chain)) && (await numberTaken(tx, chain.id, phone, policy.dedupeGroupIds))) {
+        throw new AppError('ALREADY_EXISTS', 'Another contact of the account has this number');
+      }
+      await updateContactFields(tx, contact.id, {
+        phone,
+        first: { set: input.firstName !== undefined, value: optionalText(input.firstName, 'firstName') },
+        last: { set: input.lastName !== undefined, value: optionalText(input.lastName, 'lastName') },
+        email: { set: input.email !== undefined, value: optionalEmail(input.email) },
+      });
+      if (input.groupIds) await addToGroups(ctx, tx, chain, input.groupIds, [contact.id]);
+      const row = (await findContact(tx, contact.id))!;
+      return { result: row, targetType: 'Contact', targetId: row.id };
+    });
+  },
+
+  async remove(ctx: MessagingContext, id: string): Promise<string> {
+    const { contact, chain } = await loadContactForWrite(ctx, id);
+    return mutate(auditScope(ctx, chain), 'deleteContact', async (tx) => {
+      await deleteContact(tx, contact.id);
+      return { result: contact.id, targetType: 'Contact', targetId: contact.id };
+    });
+  },
+
+  /**
+   * CSV import (SPEC M5): a header row naming `phone` (or phone_number, phoneNumber, mobile) and
+   * optionally first_name, last_name, email; rows are parsed as a stream and written in batches
+   * of 500 in one transaction. Rejected rows are reported with their line and reason, never their number.
+   */
+  async importCsv(ctx: MessagingContext, accountId: string, csv: string, groupIdArgument: string | null, defaultCountry: string | null) {
+    const chain = await ctx.access.require(accountId, 'contacts');
+    requireActiveChain(chain);
+    const groupId = groupIdArgument === null ? null : assertId(groupIdArgument, 'groupId');
+    const policy = await numberPolicy(ctx, accountId);
+    if (policy.selectedGroupIds && !(groupId && policy.fullGroupIds!.has(groupId))) {
+      throw errors.forbidden('With selected contact groups, import into one of your FULL groups');
+    }
+    const countryCode = country(ctx, defaultCountry);
+    return mutate(auditScope(ctx, chain), 'importContacts', async (tx) => {
+      if (groupId) await ownGroup(ctx, tx, chain, groupId);
+      await lockContacts(tx, chain.id);
+      const importer = new ContactImport(tx, chain.id, groupId, { duplicatesAllowed: await allowsDuplicates(tx, chain), groupIds: policy.dedupeGroupIds });
+      await importer.read(csv, countryCode);
+      const { report } = importer;
+      return { result: report, targetType: 'ContactImport', after: { imported: report.imported, merged: report.merged, rejected: report.rejected.length } };
+    });
+  },
+};
+
+
+const PHONE_COLUMNS = ['phone', 'phone_number', 'phonenumber', 'mobile', 'number'];
+const csvColumnName = (header: string) => header.trim().toLowerCase().replace(/[\s-]/g, '_');
+
+/** One import: the CSV's rows validated one by one and written in batches, within the caller's transaction. */
+class ContactImport {
+  readonly report: ContactImportReport = { imported: 0, merged: 0, rejected: [] };
+  private batch: ContactValues[] = [];
+  /** Without duplicates, the rows of the unflushed batch by number: a repeated number merges into its row. */
+  private readonly pending = new Map<string, ContactValues>();
+
+  constructor(
+    private readonly tx: Sql,
+    private readonly accountId: string,
+    private readonly groupId: string | null,
+    private readonly dedupe: { duplicatesAllowed: boolean; groupIds: string[] | null },
+  ) {}
+
+  async read(csv: string, countryCode: string): Promise<void> {
+    const parser = Readable.from([csv]).pipe(parse({ columns: (header: string[]) => header.map(csvColumnName), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }));
+    let line = 1;
+    let phoneColumn: string | undefined;
+    try {
+      for await (const record of parser as AsyncIterable<Record<string, string>>) {
+        line++;
+        if (line - 1 > MAX_IMPORT_ROWS) throw errors.badInput(`At most ${MAX_IMPORT_ROWS} rows per import`, 'csv');
+        phoneColumn ??= PHONE_COLUMNS.find((c) => c in record);
+        if (!phoneColumn) throw errors.badInput('The CSV header must name a phone column (phone, phone_number or mobile)', 'csv');
+        const values = this.validRow(record, record[phoneColumn] ?? '', countryCode, line);
+        if (values) await this.add(values);
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw errors.badInput(`The CSV is malformed near line ${line + 1}: ${(error as Error).message}`, 'csv');
+    }
+    await this.flush();
+  }
+
+  /** The row's values, or null when it is rejected (reported with its line). */
+  private validRow(record: Record<string, string>, raw: string, countryCode: string, line: number): ContactValues | null {
+    const reject = (code: string, reason: string) => {
+      this.report.rejected.push({ line, code, reason });
+      return null;
+    };
+    if (raw === '') return reject('MISSING_PHONE_NUMBER', 'no phone number');
+    const phone = toE164(raw, countryCode);
+    if (!phone) return reject('INVALID_PHONE_NUMBER', 'not a valid phone number');
+    try {
+      return { phone, first: optionalText(record.first_name, 'first_name'), last: optionalText(record.last_name, 'last_name'), email: optionalEmail(record.email) };
+    } catch (error) {
+      return reject('BAD_USER_INPUT', (error as Error).message);
+    }
+  }
+
+  private async add(values: ContactValues): Promise<void> {
+    const earlier = this.dedupe.duplicatesAllowed ? undefined : this.pending.get(values.phone);
+    if (earlier) {
+      // The same number twice in the file: one contact, later values win (as when merging into a stored contact).
+      earlier.first = values.first ?? earlier.first;
+      earlier.last = values.last ?? earlier.last;
+      earlier.email = values.email ?? earlier.email;
+      this.report.merged++;
+      return;
+    }
+    // A number of an already written batch is merged by the UPDATE of its own batch.
+    if (!this.dedupe.duplicatesAllowed) this.pending.set(values.phone, values);
+    this.batch.push(values);
+    if (this.batch.length >= IMPORT_BATCH) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const rows = this.batch;
+    this.batch = [];
+    this.pending.clear();
+    const written = await writeImportBatch(this.tx, this.accountId, rows, this.dedupe);
+    this.report.imported += written.filter((w) => !w.merged).length;
+    this.report.merged += written.filter((w) => w.merged).length;
+    if (this.groupId) await addGroupMembers(this.tx, this.groupId, written.map((w) => w.id));
+  }
+}
+
+/** A group the caller may change: visible, `contacts` on an active account, and FULL access if groups are limited (I6). */
+async function requireWritableGroup(ctx: MessagingContext, id: string): Promise<{ groupId: string; found: GroupRow; chain: AccountChain }> {
+  const groupId = assertId(id);
+  const found = await findGroup(ctx.dataSource, groupId);
+  if (!found || !(await ctx.access.canView(found.account_id))) throw errors.notFound('Contact group');
+  const chain = await ctx.access.require(found.account_id, 'contacts');
+  requireActiveChain(chain);
+  const policy = await numberPolicy(ctx, chain.id);
+  if (policy.fullGroupIds && !policy.fullGroupIds.has(groupId)) throw errors.forbidden('Your access to this group is restricted');
+  return { groupId, found, chain };
+}
+
+/**
+ * Adding to a group is a write of each contact added: the caller must see and edit every one (I6).
+ * Every hidden contact is refused before any FORBIDDEN one, as an unknown id is.
+ */
+async function requireAddableContacts(tx: Sql, policy: NumberPolicy, accountId: string, ids: string[]): Promise<void> {
+  const added = await contactsWithGroups(tx, accountId, ids);
+  if (added.length !== new Set(ids).size) throw errors.notFound('Contact');
+  for (const contact of added) if (!policy.canSeeContact(contact.group_ids)) throw errors.notFound('Contact');
+  for (const contact of added) requireEditableContact(policy, contact.group_ids);
+}
+
+export const GroupService = {
+  async list(ctx: MessagingContext, accountId: string): Promise<GroupRow[]> {
+    const chain = await ctx.access.require(accountId, 'account.view');
+    return usableGroups(ctx, ctx.dataSource, chain, null, 'read');
+  },
+
+  async create(ctx: MessagingContext, accountId: string, name: string, sharedAccess: GroupShareAccess | null): Promise<GroupRow> {
+    const chain = await ctx.access.require(accountId, 'contacts');
+    requireActiveChain(chain);
+    const groupName = assertName(name, 'name');
+    return mutate(auditScope(ctx, chain), 'createContactGroup', async (tx) => {
+      const group = await insertGroup(tx, chain.id, groupName, sharedAccess);
+      return { result: group, targetType: 'ContactGroup', targetId: group.id, after: { name: groupName, sharedAccess } };
+    });
+  },
+
+  async update(
+    ctx: MessagingContext,
+    id: string,
+    input: ContactGroupUpdate,
+  ): Promise<GroupRow> {
+    const { groupId, found, chain } = await requireWritableGroup(ctx, id);
+    const add = (input.addContactIds ?? []).map((c) => assertId(c, 'addContactIds'));
+    const remove = (input.removeContactIds ?? []).map((c) => assertId(c, 'removeContactIds'));
+    return mutate(auditScope(ctx, chain), 'updateContactGroup', async (tx) => {
+      if (add.length) {
+        await requireAddableContacts(tx, await numberPolicy(ctx, chain.id), chain.id, add);
+        await addGroupMembers(tx, groupId, add);
+      }
+      if (remove.length) await removeGroupMembers(tx, groupId, remove);
+      const group = await updateGroup(tx, groupId, input.name ? assertName(input.name, 'name') : null, { set: input.sharedAccess !== undefined, value: input.sharedAccess ?? null });
+      return {
+        result: group,
+        targetType: 'ContactGroup',
+        targetId: groupId,
+        before: { name: found.name, sharedAccess: found.shared_access },
+        after: { name: group.name, sharedAccess: group.shared_access, added: add.length, removed: remove.length },
+      };
+    });
+  },
+
+  async remove(ctx: MessagingContext, id: string): Promise<string> {
+    const { groupId, found, chain } = await requireWritableGroup(ctx, id);
+    return mutate(auditScope(ctx, chain), 'deleteContactGroup', async (tx) => {
+      await deleteGroup(tx, groupId);
+      return { result: groupId, targetType: 'ContactGroup', targetId: groupId, before: { name: found.name } };
+    });
+  },
+};
+
+export const OptOutService = {
+  /** Resubscribes an opted-out number (SPEC M5: admins). */
+  async resubscribe(ctx: MessagingContext, accountId: string, phoneNumber: string): Promise<boolean> {
+    const chain = await ctx.access.require(accountId, 'system-configuration');
+    requireActiveChain(chain);
+    const phone = requireE164(phoneNumber, ctx.config.messaging.defaultCountry);
+    return mutate(auditScope(ctx, chain), 'resubscribeContact', async (tx) => {
+      if (!(await deleteOptOut(tx, chain.id, phone))) throw new AppError('INVALID_STATE', 'This number has not opted out of the account');
+      return { result: true, targetType: 'OptOut' };
+    });
+  },
+};
+

@@ -1,0 +1,24 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { numberPolicy, outboundAuthorScope } from '../access/access';
+import { send } from '../sending/service';
+import { InboxService, receiveInbound } from './service';
+import { conversationEntries } from './store';
+
+export const resolvers: Resolvers = {
+  Query: {
+    inbox: (_, args, ctx) => InboxService.list(ctx, args.accountId, args.first, args.after ?? null),
+  },
+  Mutation: {
+    replyToConversation: async (_, args, ctx) => {
+      const { conversation, own } = await InboxService.conversationForReply(ctx, args.conversationId);
+      return send(ctx, { accountId: conversation.account_id, to: [conversation.phone_number], body: args.body, senderId: args.senderId, idempotencyKey: args.idempotencyKey }, 'replyToConversation', own);
+    },
+    injectInboundMessage: (_, args, ctx) => receiveInbound(ctx, args.accountId, args.from, args.body),
+  },
+  Conversation: {
+    accountId: (c) => c.account_id,
+    phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).show(c.phone_number),
+    lastMessageAt: (c) => c.last_message_at,
+    messages: async (c, _, ctx) => conversationEntries(ctx.dataSource, c, await outboundAuthorScope(ctx, c.account_id)),
+  },
+};

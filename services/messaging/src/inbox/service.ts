@@ -1,0 +1,77 @@
+import crypto from 'node:crypto';
+import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
+import type { Sql } from '@platform/db';
+import { AppError, assertId, errors } from '@platform/errors';
+import { mutate } from '@platform/audit';
+import type { MessagingContext } from '../context';
+import { auditScope } from '../access/access';
+import { sendAutoReplies, evaluateAutomation, type PendingReply } from '../automation/service';
+import { insertOptOut } from '../contacts/store';
+import { connectionOf, cursorPosition } from '../paging/cursor';
+import { requireE164 } from '../phone/phone';
+import { applyUsageChanges } from '../reporting/usage';
+import { localDate } from '../sending/sending-window';
+import { countSmsParts } from '../sending/sms-encoding';
+import { conversationsPage, findConversation, insertFreeMessage, insertInboundMessage, touchConversation, type ConversationRow } from './store';
+import type { InboundResult } from '../__generated__/resolvers-types';
+
+const MAX_INBOUND = 1600;
+const OPT_OUT_CONFIRMATION = 'You have been unsubscribed and will receive no more messages from us.';
+
+export const InboxService = {
+  /** SPEC M4: advanced users and admins see the account's conversations, basic users those of their own messages. */
+  async list(ctx: MessagingContext, accountId: string, first: number, after: string | null) {
+    await ctx.access.require(accountId, 'account.view');
+    const scope = await ctx.access.dataScope(accountId, 'inbox');
+    if (scope === 'NONE') throw errors.forbidden('Missing permission "inbox" on this account');
+    if (first < 1 || first > 200) throw errors.badInput('first must be between 1 and 200', 'first');
+    const before = after ? cursorPosition(after) : null;
+    const rows = await conversationsPage(ctx.dataSource, { accountId, userId: scope === 'OWN' ? ctx.access.userId ?? crypto.randomUUID() : null, before, limit: first + 1 });
+    return connectionOf(rows, first);
+  },
+
+  async conversationForReply(ctx: MessagingContext, id: string): Promise<{ conversation: ConversationRow; own: boolean }> {
+    const conversation = await findConversation(ctx.dataSource, assertId(id));
+    if (!conversation || !(await ctx.access.canView(conversation.account_id))) throw errors.notFound('Conversation');
+    const scope = await ctx.access.dataScope(conversation.account_id, 'inbox');
+    if (scope === 'NONE') throw errors.notFound('Conversation');
+    return { conversation, own: scope === 'OWN' };
+  },
+};
+
+/**
+ * An inbound SMS for an account (SPEC M4, M5): threaded into the conversation of its number; a body
+ * that is one of the account's opt-out keywords (case-insensitive) unsubscribes the number from that
+ * account and queues a free confirmation. Used by the loopback carrier's test hook.
+ */
+export async function receiveInbound(ctx: MessagingContext, accountId: string, from: string, body: string): Promise<InboundResult> {
+  if (!ctx.config.messaging.testRoutes) throw new AppError('NOT_AVAILABLE_IN_PRODUCTION', 'Injecting inbound messages is a development and test facility');
+  const chain = await ctx.access.require(accountId, 'deployment');
+  const phone = requireE164(from, ctx.config.messaging.defaultCountry, 'from');
+  if (body.length === 0 || body.length > MAX_INBOUND) throw errors.badInput(`body must have 1 to ${MAX_INBOUND} characters`, 'body');
+  const settingsPath = await loadEffectiveSettingsAlongPath(ctx.dataSource, chain.path);
+  const settings = settingsPath[settingsPath.length - 1].values;
+  const keyword = body.trim().toUpperCase();
+  const optOut = settings.optOutKeywords.includes(keyword);
+  let autoReplies: PendingReply[] = [];
+  const inboundResult = await mutate(auditScope(ctx, chain), 'injectInboundMessage', async (tx) => {
+    const conversationId = await touchConversation(tx, chain.id, phone);
+    const inboundId = await insertInboundMessage(tx, { accountId: chain.id, conversationId, phone, body, optOut });
+    const confirmationMessageId = optOut ? await optOutNumber(tx, chain, settings, phone, keyword) : null;
+    // Automation rules (SPEC M11): forwards in this transaction, auto-replies once it has committed.
+    autoReplies = await evaluateAutomation(tx, ctx, chain, { inboundId, conversationId, phone, body, optOut });
+    return { result: { conversationId, optedOut: optOut, confirmationMessageId }, targetType: 'InboundMessage', targetId: conversationId, after: { optOut } };
+  });
+  await sendAutoReplies(ctx, chain, autoReplies);
+  return inboundResult;
+}
+
+/** Unsubscribes the number from the account and queues the free confirmation; its message id, or null when the number had opted out already. */
+async function optOutNumber(tx: Sql, chain: AccountChain, settings: SettingValues, phone: string, keyword: string): Promise<string | null> {
+  if (!(await insertOptOut(tx, chain.id, phone, keyword))) return null;
+  const { encoding, parts } = countSmsParts(OPT_OUT_CONFIRMATION);
+  const day = localDate(new Date(), settings.timezone);
+  const messageId = await insertFreeMessage(tx, { accountId: chain.id, phone, body: OPT_OUT_CONFIRMATION, parts, encoding, usageDay: day });
+  await applyUsageChanges(tx, [{ accountId: chain.id, userId: null, senderId: null, day, messages: 1, parts, delivered: 0, failed: 0, costUnits: 0 }]);
+  return messageId;
+}

@@ -1,0 +1,13 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { SenderIdService } from './service';
+
+export const resolvers: Resolvers = {
+  Query: {
+    senderIds: (_, args, ctx) => SenderIdService.list(ctx, args.accountId),
+  },
+  Mutation: {
+    requestSenderId: (_, args, ctx) => SenderIdService.request(ctx, args.accountId, args.input),
+    verifySenderId: (_, args, ctx) => SenderIdService.verify(ctx, args.id, args.code),
+    activateSenderId: (_, args, ctx) => SenderIdService.activate(ctx, args.id),
+  },
+};

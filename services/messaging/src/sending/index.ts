@@ -1,0 +1,6 @@
+import { readTypeDefs, type SubgraphModule } from '@platform/server';
+import { permissions } from './permissions';
+import { resolvers } from './resolvers';
+
+/** Sending: single and bulk sends, batches, scheduling in the sending window, SMS encoding (SPEC M1, M2). */
+export const sendingModule: SubgraphModule = { name: 'sending', typeDefs: readTypeDefs(__dirname, 'sending.graphql'), resolvers, permissions };

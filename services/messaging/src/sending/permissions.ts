@@ -1,0 +1,12 @@
+import { allow, canViewParentAccount, isAuthenticated } from '@platform/authz';
+
+/** Root fields need a credential; the service requires the permission on the account sent from (NOT_FOUND when invisible). */
+export const permissions = {
+  Account: { id: allow, messageCount: canViewParentAccount },
+  Query: { messages: isAuthenticated },
+  Mutation: { sendMessage: isAuthenticated, sendBulk: isAuthenticated, cancelMessage: isAuthenticated },
+  Message: allow,
+  MessageConnection: allow,
+  SkippedRecipient: allow,
+  SendResult: allow,
+};

@@ -1,0 +1,389 @@
+import crypto from 'node:crypto';
+import { loadEffectiveSettingsAlongPath, lockChainForSpending, samePath, type AccountChain, type SettingValues } from '@platform/authz';
+import type { CreditReservation } from '@platform/billing-client';
+import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
+import { mutate } from '@platform/audit';
+import type { MessagingContext } from '../context';
+import { forgetNumberPolicies, auditScope, numberPolicy, outboundAuthorScope, requireActiveChain, type NumberPolicy } from '../access/access';
+import { optedOutNumbers, recipientContacts } from '../contacts/store';
+import { usableGroups } from '../contacts/service';
+import { connectionOf, cursorPosition } from '../paging/cursor';
+import { isCountryCode, toE164 } from '../phone/phone';
+import { usageChanges } from '../pipeline/usage-changes';
+import { applyUsageChanges } from '../reporting/usage';
+import { usableSenderId, type SenderIdRow } from '../sender-ids/store';
+import { composeMessages, resolveContent, type ComposedMessages, type ComposeRecipient, type SendContent } from './compose';
+import { localDate, nextAllowedInstant } from './sending-window';
+import { consumeSmsLimits } from './sms-limits';
+import {
+  cancelScheduled,
+  claimBatch,
+  completeBatch,
+  findBatchByKey,
+  findMessage,
+  hasSentTo,
+  insertMessages,
+  markBatchCaptured,
+  messagesPage,
+  releaseCancelledBatch,
+  type MessageRow,
+} from './store';
+import type { MessageFilter, SendBulkInput, SmsEncoding } from '../__generated__/resolvers-types';
+
+export interface SendAnswer {
+  batchId: string;
+  accepted: number;
+  status: 'QUEUED' | 'SCHEDULED';
+  sendAt: string;
+  encoding: SmsEncoding;
+  partsPerMessage: number;
+  costUnits: number;
+  /** recipients not sent to, numbers as the caller may see them */
+  skipped: { recipient: string; reason: string }[];
+  /** ids of the messages when there are at most 100 */
+  messageIds: string[];
+}
+
+const MAX_LISTED = 100;
+const MAX_SCHEDULE_DAYS = 365;
+
+type SendAction = 'sendMessage' | 'sendBulk' | 'replyToConversation' | 'emailToSms' | 'automationReply';
+
+/**
+ * A send is decided on one version of the account's chain (SPEC H7): billing reserves on the path
+ * messaging read, and messaging counts on it under the tree's move lock. When the account moved in
+ * between, nothing is kept and the send is decided once more on the new chain; a second move in
+ * that window refuses it with CHAIN_CHANGED (retryable).
+ */
+export async function send(ctx: MessagingContext, input: SendBulkInput, action: SendAction, narrowToOwnConversations = false): Promise<SendAnswer> {
+  try {
+    return await sendOnChain(ctx, input, action, narrowToOwnConversations);
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'CHAIN_CHANGED')) throw error;
+    ctx.access.clearCache();
+    forgetNumberPolicies(ctx);
+    return sendOnChain(ctx, input, action, narrowToOwnConversations);
+  }
+}
+
+const chainChanged = () => new AppError('CHAIN_CHANGED', 'The account moved in its tree while the send was decided; send again', { retryable: true });
+
+/** What one attempt of a send has decided before it writes. */
+interface SendPlan {
+  chain: AccountChain;
+  action: SendAction;
+  idempotencyKey: string;
+  requestHash: string;
+  settingsPath: SettingValues[];
+  settings: SettingValues;
+  content: SendContent;
+  sender: SenderIdRow | null;
+  recipients: ComposeRecipient[];
+  skipped: SendAnswer['skipped'];
+  composed: ComposedMessages;
+  now: Date;
+  sendAt: Date;
+  scheduled: boolean;
+  batchId: string;
+}
+
+/**
+ * One send (SPEC M1, M2): every check before anything is written, then credit is reserved in
+ * billing, then one transaction writes the batch, its messages (one INSERT … SELECT), the limit
+ * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
+ * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
+ */
+async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: SendAction, narrowToOwnConversations: boolean): Promise<SendAnswer> {
+  const chain = await ctx.access.require(input.accountId, 'messages.send');
+  requireActiveChain(chain);
+  const { idempotencyKey, requestHash } = idempotencyOf(ctx, input, action);
+  const replay = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
+  if (replay) return replay;
+
+  const settingsPath = (await loadEffectiveSettingsAlongPath(ctx.dataSource, chain.path)).map((s) => s.values);
+  const settings = settingsPath[settingsPath.length - 1];
+  // Body, template or default template (SPEC M6); validated before anything else is read.
+  const content = await resolveContent(ctx, chain, input, settings);
+  const policy = await numberPolicy(ctx, chain.id);
+  const sender = await chooseSender(ctx, chain, input, settings, policy);
+  const { recipients, skipped } = await collectRecipients(ctx, chain, input, action, policy, narrowToOwnConversations);
+  // Each recipient's body (placeholders, short links: SPEC M6, M8), its parts and cost.
+  const composed = await composeMessages(ctx, chain, settings, content, recipients, policy);
+  const { now, sendAt, scheduled } = sendTime(input.scheduledAt, settings);
+  const plan: SendPlan = { chain, action, idempotencyKey, requestHash, settingsPath, settings, content, sender, recipients, skipped, composed, now, sendAt, scheduled, batchId: crypto.randomUUID() };
+
+  const credit = await reserveCredit(ctx, plan);
+  if ('answer' in credit) return credit.answer;
+  let result: SendAnswer;
+  try {
+    result = await writeBatch(ctx, plan, credit.reservation);
+  } catch (error) {
+    // The reservation is this attempt's own: whatever refused the send, its hold goes back.
+    if (credit.reservation) await ctx.billing.release(credit.reservation.id).catch(() => undefined);
+    const concurrent = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
+    if (concurrent) return concurrent;
+    throw error;
+  }
+  if (credit.reservation && !scheduled) await captureNow(ctx, credit.reservation, plan.batchId, result.costUnits);
+  return result;
+}
+
+/** The client's idempotency key (a fresh one when none is given) and the hash of what it asks for. */
+function idempotencyOf(ctx: MessagingContext, input: SendBulkInput, action: SendAction): { idempotencyKey: string; requestHash: string } {
+  const idempotencyKey = input.idempotencyKey ?? crypto.randomUUID();
+  if (idempotencyKey.length < 8 || idempotencyKey.length > 100) throw errors.badInput('idempotencyKey must have 8 to 100 characters', 'idempotencyKey');
+  const asked = [action, input.to ?? [], input.contactIds ?? [], input.groupIds ?? [], input.body ?? null, input.senderId ?? null, input.scheduledAt ?? null, ctx.access.userId, ...(input.templateId ? [input.templateId] : [])];
+  return { idempotencyKey, requestHash: crypto.createHash('sha256').update(JSON.stringify(asked)).digest('hex') };
+}
+
+/** Sender (SPEC M7, I6): the shared pool unless a sender ID is named or the account has a default. */
+async function chooseSender(ctx: MessagingContext, chain: AccountChain, input: SendBulkInput, settings: SettingValues, policy: NumberPolicy): Promise<SenderIdRow | null> {
+  const senderId = input.senderId ? assertId(input.senderId, 'senderId') : settings.defaultSenderId;
+  const sender = senderId ? await usableSenderId(ctx.dataSource, chain, senderId) : null;
+  if (senderId && !sender) throw new AppError('SENDER_NOT_ALLOWED', 'The sender ID is not active or not available to this account', { field: 'senderId' });
+  if (policy.limits.allowedSenderIds !== null && (!sender || !policy.limits.allowedSenderIds.includes(sender.id))) {
+    throw new AppError('SENDER_NOT_ALLOWED', 'You may send only from your allowed sender IDs', { field: 'senderId' });
+  }
+  return sender;
+}
+
+/** Numbers, contacts and group members, each number once; opted-out (and, in bulk, invalid) numbers are skipped and reported. */
+async function collectRecipients(
+  ctx: MessagingContext,
+  chain: AccountChain,
+  input: SendBulkInput,
+  action: SendAction,
+  policy: NumberPolicy,
+  narrowToOwnConversations: boolean,
+): Promise<{ recipients: ComposeRecipient[]; skipped: SendAnswer['skipped'] }> {
+  const country = (input.defaultCountry ?? ctx.config.messaging.defaultCountry).toUpperCase();
+  if (!isCountryCode(country)) throw errors.badInput('defaultCountry must be an ISO 3166 alpha-2 code', 'defaultCountry');
+  const skipped: SendAnswer['skipped'] = [];
+  const recipients = new Map<string, ComposeRecipient>();
+  for (const raw of input.to ?? []) {
+    const phone = toE164(raw, country);
+    if (!phone) {
+      if (action !== 'sendBulk') throw new AppError('INVALID_PHONE_NUMBER', 'A recipient is not a valid phone number', { field: 'to' });
+      skipped.push({ recipient: policy.show(raw.trim().slice(0, 32)), reason: 'INVALID_PHONE_NUMBER' });
+      continue;
+    }
+    recipients.set(phone, { phone, contactId: null });
+  }
+  for (const contact of await contactRecipients(ctx, chain, input, policy)) if (!recipients.has(contact.phone)) recipients.set(contact.phone, contact);
+  if (narrowToOwnConversations) {
+    // Basic users reply only to conversations of their own messages (SPEC M4).
+    for (const phone of recipients.keys()) if (!(await hasSentTo(ctx.dataSource, chain.id, phone, ctx.access.userId))) throw errors.notFound('Conversation');
+  }
+  for (const phone of await optedOutNumbers(ctx.dataSource, chain.id, [...recipients.keys()])) {
+    recipients.delete(phone);
+    skipped.push({ recipient: policy.show(phone), reason: 'OPTED_OUT' });
+  }
+  if (recipients.size === 0 && skipped.length === 0) throw new AppError('NO_RECIPIENTS', 'Name at least one number, contact or group with contacts');
+  return { recipients: [...recipients.values()], skipped };
+}
+
+/** The contacts named and the members of the groups named, among those the caller may send to (SPEC M5, I6). */
+async function contactRecipients(ctx: MessagingContext, chain: AccountChain, input: SendBulkInput, policy: NumberPolicy): Promise<ComposeRecipient[]> {
+  const contactIds = (input.contactIds ?? []).map((id) => assertId(id, 'contactIds'));
+  const groupIds = (input.groupIds ?? []).map((id) => assertId(id, 'groupIds'));
+  if (groupIds.length) {
+    const groups = await usableGroups(ctx, ctx.dataSource, chain, groupIds, 'send');
+    if (groups.length !== new Set(groupIds).size) throw errors.notFound('Contact group');
+  }
+  if (!contactIds.length && !groupIds.length) return [];
+  const sendableGroupIds = (await usableGroups(ctx, ctx.dataSource, chain, null, 'send')).map((g) => g.id);
+  const rows = await recipientContacts(ctx.dataSource, chain, { contactIds, groupIds, ownContacts: policy.selectedGroupIds === null, sendableGroupIds });
+  const found = new Set(rows.map((r) => r.id));
+  if (contactIds.some((id) => !found.has(id))) throw errors.notFound('Contact');
+  return rows.map((row) => ({ phone: row.phone_number, contactId: row.id }));
+}
+
+/** When (SPEC H5 sending window, in the account timezone): now or the time asked, moved into the window. */
+function sendTime(scheduledAt: string | null | undefined, settings: SettingValues): { now: Date; sendAt: Date; scheduled: boolean } {
+  const now = new Date();
+  let requested = now;
+  if (scheduledAt) {
+    requested = new Date(scheduledAt);
+    if (Number.isNaN(requested.getTime())) throw errors.badInput('scheduledAt must be an ISO 8601 date-time', 'scheduledAt');
+    if (requested.getTime() > now.getTime() + MAX_SCHEDULE_DAYS * 86_400_000) throw errors.badInput(`scheduledAt must be within ${MAX_SCHEDULE_DAYS} days`, 'scheduledAt');
+    if (requested < now) requested = now;
+  }
+  const sendAt = nextAllowedInstant(requested, settings.sendingWindow, settings.timezone);
+  return { now, sendAt, scheduled: sendAt.getTime() > now.getTime() };
+}
+
+/**
+ * Credit (SPEC B3): one reservation for the whole batch, held until the send time (at most a day;
+ * see settleBatch). When billing refuses and a concurrent request with the same key was accepted
+ * meanwhile, that request's answer stands.
+ */
+async function reserveCredit(ctx: MessagingContext, plan: SendPlan): Promise<{ reservation: CreditReservation | null } | { answer: SendAnswer }> {
+  const { chain, composed, scheduled, sendAt, now, idempotencyKey } = plan;
+  if (composed.units === 0) return { reservation: null };
+  try {
+    const reservation = await ctx.billing.reserve({
+      accountId: chain.id,
+      userId: ctx.access.userId,
+      units: composed.units,
+      // One reservation per attempt, never per client key: a retry after a refusal is decided afresh
+      // and must not be handed the released hold of the refused attempt.
+      idempotencyKey: `send:${chain.id}:${idempotencyKey}:${plan.batchId}`,
+      reference: `send:${idempotencyKey}`,
+      holdSeconds: scheduled ? Math.min(86_400, Math.ceil((sendAt.getTime() - now.getTime()) / 1000) + 600) : 600,
+      accountPath: chain.path,
+    });
+    return { reservation };
+  } catch (error) {
+    const concurrent = await previousAnswer(ctx, chain.id, idempotencyKey, plan.requestHash);
+    if (concurrent) return { answer: concurrent };
+    throw await billingRefusal(ctx, chain, error);
+  }
+}
+
+/** Billing's refusals of the send itself reach the client (their limit details trimmed to what it may see); a refusal of messaging's own signature is an internal fault. */
+async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error: unknown): Promise<unknown> {
+  if (!(error instanceof AppError)) return error;
+  if (error.code === 'CHAIN_CHANGED') return chainChanged();
+  if (!SENDER_FACING_BILLING_CODES.has(error.code)) return new AppError('INTERNAL_SERVER_ERROR', error.message);
+  return new AppError(error.code, error.message, await visibleLimitDetails(ctx, chain, error.extensions as Record<string, unknown>));
+}
+
+/** The one transaction of a send: batch, messages, short links, limit counters, usage rollups, answer and activity entry. */
+function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
+  const { chain, composed, sender, batchId, sendAt, settings } = plan;
+  const status = plan.scheduled ? 'SCHEDULED' : 'QUEUED';
+  const day = localDate(plan.now, settings.timezone);
+  return mutate(auditScope(ctx, chain), plan.action, async (tx) => {
+    const locked = await lockChainForSpending(tx, chain.id);
+    if (!locked || !samePath(locked.path, chain.path)) throw chainChanged();
+    const claimed = await claimBatch(tx, {
+      id: batchId,
+      accountId: chain.id,
+      userId: ctx.access.userId,
+      idempotencyKey: plan.idempotencyKey,
+      requestHash: plan.requestHash,
+      reservationId: reservation?.id ?? null,
+      sendAt,
+      units: composed.units,
+    });
+    if (!claimed) throw new ConcurrentReplay();
+    const inserted = await insertMessages(tx, {
+      accountId: chain.id,
+      userId: ctx.access.userId,
+      batchId,
+      status,
+      senderId: sender?.id ?? null,
+      senderValue: sender?.value ?? 'SHARED',
+      usageDay: day,
+      sendAt,
+      wantsReceipt: settings.deliveryReceipts,
+      ids: composed.ids,
+      phones: plan.recipients.map((r) => r.phone),
+      contactIds: plan.recipients.map((r) => r.contactId),
+      bodies: composed.bodies,
+      parts: composed.parts,
+      encodings: composed.encodings,
+    });
+    const accepted = inserted.length;
+    const acceptedParts = inserted.reduce((sum, r) => sum + r.parts, 0);
+    await composed.afterInsert(tx, batchId);
+    await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
+    await applyUsageChanges(tx, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: acceptedParts, delivered: 0, failed: 0, costUnits: acceptedParts }] : []);
+    const answer: SendAnswer = {
+      batchId,
+      accepted,
+      status,
+      sendAt: sendAt.toISOString(),
+      encoding: composed.encoding,
+      partsPerMessage: composed.partsPerMessage,
+      costUnits: acceptedParts,
+      skipped: plan.skipped,
+      messageIds: accepted <= MAX_LISTED ? inserted.map((r) => r.id) : [],
+    };
+    await completeBatch(tx, batchId, answer, acceptedParts);
+    const after = { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) };
+    return { result: answer, targetType: 'SendBatch', targetId: batchId, after };
+  });
+}
+
+/** An immediate send's credit is captured at once; when that fails the delivery worker captures it (settleDueBatches). */
+async function captureNow(ctx: MessagingContext, reservation: CreditReservation, batchId: string, costUnits: number): Promise<void> {
+  try {
+    await ctx.billing.capture(reservation.id, costUnits || undefined);
+    await markBatchCaptured(ctx.dataSource, batchId);
+  } catch (error) {
+    ctx.logger.warn({ err: error, batchId }, 'capture after send failed; the delivery worker retries it');
+  }
+}
+
+class ConcurrentReplay extends Error {}
+
+const SENDER_FACING_BILLING_CODES = new Set<ErrorCode>(['INSUFFICIENT_CREDIT', 'IDEMPOTENCY_KEY_REUSED', 'ACCOUNT_SUSPENDED', 'ACCOUNT_CLOSED']);
+
+/**
+ * The binding limit of an INSUFFICIENT_CREDIT refusal, as the caller may see it: `limitOf` says
+ * whether it is the account's own or an ancestor's; an ancestor's id is kept only for callers who
+ * can see that ancestor (SPEC H3).
+ */
+async function visibleLimitDetails(ctx: MessagingContext, chain: AccountChain, extensions: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const limitAccountId = extensions.limitAccountId;
+  if (typeof limitAccountId !== 'string') return extensions;
+  return {
+    ...extensions,
+    limitOf: limitAccountId === chain.id ? 'ACCOUNT' : 'ANCESTOR',
+    limitAccountId: (await ctx.access.canView(limitAccountId)) ? limitAccountId : null,
+  };
+}
+
+async function previousAnswer(ctx: MessagingContext, accountId: string, idempotencyKey: string, requestHash: string): Promise<SendAnswer | null> {
+  const previous = await findBatchByKey<SendAnswer>(ctx.dataSource, accountId, idempotencyKey);
+  if (!previous) return null;
+  if (previous.request_hash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'The idempotency key was already used for another send');
+  return previous.result;
+}
+
+function optionalDate(value: string | null | undefined, field: string): Date | null {
+  if (!value) return null;
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) throw errors.badInput(`${field} must be an ISO 8601 date-time`, field);
+  return parsed;
+}
+
+export const MessageService = {
+  /** SPEC M1/R2: cursor-paginated, newest first; basic users see only their own messages. */
+  async list(ctx: MessagingContext, accountId: string, filter: MessageFilter | null, first: number, after: string | null) {
+    await ctx.access.require(accountId, 'account.view');
+    const author = await outboundAuthorScope(ctx, accountId);
+    if (first < 1 || first > 500) throw errors.badInput('first must be between 1 and 500', 'first');
+    const before = after ? cursorPosition(after) : null;
+    const rows = await messagesPage(ctx.dataSource, {
+      accountId,
+      userId: author ?? (filter?.userId ? assertId(filter.userId, 'userId') : null),
+      statuses: filter?.status?.length ? filter.status : null,
+      senderId: filter?.senderId ? assertId(filter.senderId, 'senderId') : null,
+      batchId: filter?.batchId ? assertId(filter.batchId, 'batchId') : null,
+      createdFrom: optionalDate(filter?.from, 'from'),
+      createdBefore: optionalDate(filter?.to, 'to'),
+      before,
+      limit: first + 1,
+    });
+    return connectionOf(rows, first);
+  },
+
+  /** Cancels a SCHEDULED message; its credit goes back when its batch is settled (or at once when nothing of the batch remains). */
+  async cancel(ctx: MessagingContext, id: string): Promise<MessageRow> {
+    const message = await findMessage(ctx.dataSource, assertId(id));
+    if (!message || !(await ctx.access.canView(message.account_id))) throw errors.notFound('Message');
+    const chain = await ctx.access.require(message.account_id, 'messages.send');
+    if ((await ctx.access.dataScope(message.account_id, 'reports')) !== 'ALL' && message.user_id !== ctx.access.userId) throw errors.notFound('Message');
+    const { row, releaseReservation } = await mutate(auditScope(ctx, chain), 'cancelMessage', async (tx) => {
+      const cancelled = await cancelScheduled(tx, message.id);
+      if (!cancelled) throw new AppError('INVALID_STATE', `Only a scheduled message can be cancelled (this one is ${message.status})`);
+      await applyUsageChanges(tx, usageChanges([cancelled], (r) => ({ messages: -1, parts: -(r.parts ?? 0), delivered: 0, failed: 0, costUnits: -(r.cost_units ?? 0) })));
+      const reservationId = await releaseCancelledBatch(tx, cancelled.batch_id);
+      return { result: { row: cancelled, releaseReservation: reservationId }, targetType: 'Message', targetId: message.id, before: { status: message.status }, after: { status: 'CANCELLED' } };
+    });
+    if (releaseReservation) await ctx.billing.release(releaseReservation).catch((error) => ctx.logger.warn({ err: error }, 'release failed; the billing sweeper expires the hold'));
+    return row;
+  },
+};

@@ -1,0 +1,196 @@
+import { queryRows, type Sql } from '@platform/db';
+import { cursorTimeSql, type CursorKey } from '../paging/cursor';
+import type { UsageRow } from '../pipeline/usage-changes';
+import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
+
+export interface MessageRow {
+  id: string;
+  account_id: string;
+  user_id: string | null;
+  batch_id: string | null;
+  contact_id: string | null;
+  sender_id: string | null;
+  sender_value: string;
+  recipient: string;
+  body: string;
+  encoding: SmsEncoding;
+  parts: number;
+  cost_units: number;
+  status: MessageStatus;
+  error_code: string | null;
+  send_at: Date;
+  sent_at: Date | null;
+  status_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = `id, account_id, user_id, batch_id, contact_id, sender_id, sender_value, recipient, body, encoding, parts, cost_units, status, error_code, send_at, sent_at, status_at, created_at`;
+
+export interface MessagesPageQuery {
+  accountId: string;
+  userId: string | null;
+  statuses: MessageStatus[] | null;
+  senderId: string | null;
+  batchId: string | null;
+  createdFrom: Date | null;
+  createdBefore: Date | null;
+  before: { at: string; id: string } | null;
+  limit: number;
+}
+
+/** Messages of an account, newest first, narrowed by each filter that is not null. */
+export function messagesPage(db: Sql, query: MessagesPageQuery): Promise<(MessageRow & CursorKey)[]> {
+  return queryRows<MessageRow & CursorKey>(
+    db,
+    `SELECT ${COLUMNS}, ${cursorTimeSql('created_at')} AS cursor_at FROM messaging.messages
+      WHERE account_id = $1
+        AND ($2::uuid IS NULL OR user_id = $2)
+        AND ($3::text[] IS NULL OR status = ANY($3::text[]))
+        AND ($4::uuid IS NULL OR sender_id = $4)
+        AND ($5::uuid IS NULL OR batch_id = $5)
+        AND ($6::timestamptz IS NULL OR created_at >= $6)
+        AND ($7::timestamptz IS NULL OR created_at < $7)
+        AND ($8::timestamptz IS NULL OR (created_at, id) < ($8::timestamptz, $9::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $10`,
+    [query.accountId, query.userId, query.statuses, query.senderId, query.batchId, query.createdFrom, query.createdBefore, query.before?.at ?? null, query.before?.id ?? null, query.limit],
+  );
+}
+
+export async function findMessage(db: Sql, id: string): Promise<MessageRow | null> {
+  const [message] = await queryRows<MessageRow>(db, `SELECT ${COLUMNS} FROM messaging.messages WHERE id = $1`, [id]);
+  return message ?? null;
+}
+
+/** Cancels a SCHEDULED message; null when it is not scheduled. */
+export async function cancelScheduled(tx: Sql, id: string): Promise<(MessageRow & UsageRow) | null> {
+  const [cancelled] = await queryRows<MessageRow & UsageRow>(
+    tx,
+    `UPDATE messaging.messages SET status = 'CANCELLED', status_at = now() WHERE id = $1 AND status = 'SCHEDULED' RETURNING ${COLUMNS}, usage_day::text`,
+    [id],
+  );
+  return cancelled ?? null;
+}
+
+/** Marks a HELD batch whose messages are all cancelled RELEASED; the reservation to release, or null. */
+export async function releaseCancelledBatch(tx: Sql, batchId: string | null): Promise<string | null> {
+  const [batch] = await queryRows<{ reservation_id: string | null }>(
+    tx,
+    `UPDATE messaging.send_batches b SET credit_state = 'RELEASED'
+      WHERE b.id = $1 AND b.credit_state = 'HELD'
+        AND NOT EXISTS (SELECT 1 FROM messaging.messages m WHERE m.batch_id = b.id AND m.status <> 'CANCELLED')
+      RETURNING b.reservation_id`,
+    [batchId],
+  );
+  return batch?.reservation_id ?? null;
+}
+
+/** Number of messages of each account, of one user when `userId` is given (a DataLoader batch). */
+export function messageCountsOfAccounts(db: Sql, accountIds: readonly string[], userId: string | null): Promise<{ account_id: string; count: number }[]> {
+  return queryRows(
+    db,
+    `SELECT account_id, count(*)::int AS count FROM messaging.messages
+      WHERE account_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR user_id = $2)
+      GROUP BY account_id`,
+    [accountIds, userId],
+  );
+}
+
+/** The user has sent a message to this number from the account. */
+export async function hasSentTo(db: Sql, accountId: string, phone: string, userId: string | null): Promise<boolean> {
+  const [own] = await db.query(`SELECT 1 FROM messaging.messages WHERE account_id = $1 AND recipient = $2 AND user_id = $3 LIMIT 1`, [accountId, phone, userId]);
+  return Boolean(own);
+}
+
+/** The request hash and answer of the account's send with this idempotency key, or null. */
+export async function findBatchByKey<TAnswer>(db: Sql, accountId: string, idempotencyKey: string): Promise<{ request_hash: string; result: TAnswer } | null> {
+  const [previous] = await queryRows<{ request_hash: string; result: TAnswer }>(
+    db,
+    `SELECT request_hash, result FROM messaging.send_batches WHERE account_id = $1 AND idempotency_key = $2`,
+    [accountId, idempotencyKey],
+  );
+  return previous ?? null;
+}
+
+export interface NewBatch {
+  id: string;
+  accountId: string;
+  userId: string | null;
+  idempotencyKey: string;
+  requestHash: string;
+  reservationId: string | null;
+  sendAt: Date;
+  units: number;
+}
+
+/** Claims the idempotency key with a new batch; false when a concurrent request claimed it first. */
+export async function claimBatch(tx: Sql, batch: NewBatch): Promise<boolean> {
+  const [claimed] = await queryRows<{ id: string }>(
+    tx,
+    `INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}') ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
+    [batch.id, batch.accountId, batch.userId, batch.idempotencyKey, batch.requestHash, batch.reservationId, batch.reservationId ? 'HELD' : 'NONE', batch.sendAt, batch.units],
+  );
+  return Boolean(claimed);
+}
+
+export interface NewMessages {
+  accountId: string;
+  userId: string | null;
+  batchId: string;
+  status: 'QUEUED' | 'SCHEDULED';
+  senderId: string | null;
+  senderValue: string;
+  usageDay: string;
+  sendAt: Date;
+  wantsReceipt: boolean;
+  /** per message, in the same order */
+  ids: string[];
+  phones: string[];
+  contactIds: (string | null)[];
+  bodies: string[];
+  parts: number[];
+  encodings: SmsEncoding[];
+}
+
+/** The batch's messages in one INSERT … SELECT, skipping numbers that opted out meanwhile; what was inserted. */
+export function insertMessages(tx: Sql, messages: NewMessages): Promise<{ id: string; parts: number }[]> {
+  return queryRows<{ id: string; parts: number }>(
+    tx,
+    `INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt)
+     SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean
+       FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
+      WHERE NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
+     RETURNING id, parts`,
+    [
+      messages.accountId,
+      messages.userId,
+      messages.phones,
+      messages.contactIds,
+      messages.ids,
+      messages.bodies,
+      messages.status,
+      messages.batchId,
+      messages.senderId,
+      messages.senderValue,
+      messages.parts,
+      messages.usageDay,
+      messages.sendAt,
+      messages.wantsReceipt,
+      messages.encodings,
+    ],
+  );
+}
+
+/** Stores the batch's answer (for replays) and the units of what was accepted. */
+export async function completeBatch(tx: Sql, batchId: string, answer: unknown, units: number): Promise<void> {
+  await tx.query(`UPDATE messaging.send_batches SET result = $2, units = $3 WHERE id = $1`, [batchId, JSON.stringify(answer), units]);
+}
+
+export async function markBatchCaptured(db: Sql, batchId: string): Promise<void> {
+  await db.query(`UPDATE messaging.send_batches SET credit_state = 'CAPTURED' WHERE id = $1 AND credit_state = 'HELD'`, [batchId]);
+}
+
+/** An account as messaging knows it: its id (the entity is the hierarchy's). */
+export interface AccountReference {
+  id: string;
+}
