@@ -2,27 +2,9 @@
  * `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, demo data (once),
  * the four subgraphs and the gateway. Ctrl-C stops everything, PostgreSQL included.
  */
-import { Client } from 'pg';
 import { loadConfig, ConfigError } from '@platform/config';
-import { startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
+import { openPlatformDatabase, prepareDatabase, startPlatform } from '@platform/platform';
 import { stopOnSignals } from '@platform/server';
-import { prepareDatabase, startPlatform } from '@platform/platform';
-
-const DATABASE_NAME = 'platform';
-
-async function ensureDatabase(serverUrl: string): Promise<string> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE_NAME}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE_NAME}`;
-  return url.toString();
-}
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -36,23 +18,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  let embedded: RunningPostgres | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    console.log(`starting embedded PostgreSQL (data in ${config.embeddedPostgres.dataDir}, port ${config.embeddedPostgres.port})`);
-    embedded = await startEmbeddedPostgres(config.embeddedPostgres);
-    databaseUrl = await ensureDatabase(embedded.url);
-  }
-  const stopPostgres = async () => {
-    if (embedded) await embedded.stop().catch(() => {});
-  };
+  const database = await openPlatformDatabase(config, console.log);
   try {
-    await prepareDatabase(databaseUrl, { seedDemo: config.seedDemoData });
-    const platform = await startPlatform(config, databaseUrl);
+    await prepareDatabase(database.url, { seedDemo: config.seedDemoData });
+    const platform = await startPlatform(config, database.url);
     const consoleLog = { info: (_fields: object, message: string) => console.log(message), error: (fields: object, message: string) => console.error(message, fields) };
     stopOnSignals(consoleLog, async () => {
       await platform.close();
-      await stopPostgres();
+      await database.stop();
     });
     const gatewayUrl = platform.gatewayUrl.replace('127.0.0.1', 'localhost');
     console.log(`subgraphs: ${Object.entries(platform.subgraphUrls).map(([n, u]) => `${n} ${u}`).join(', ')}`);
@@ -60,7 +33,7 @@ async function main(): Promise<void> {
     console.log(`gateway: ${gatewayUrl}`);
   } catch (error) {
     console.error(error);
-    await stopPostgres();
+    await database.stop();
     process.exit(1);
   }
 }

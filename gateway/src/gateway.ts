@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { DataSource } from 'typeorm';
-import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, SESSION_TOKEN_PREFIX, type Principal } from '@platform/authz';
+import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, OPERATOR_SESSION_PREFIX, SESSION_TOKEN_PREFIX, type Principal } from '@platform/authz';
 import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { withCors } from './cors';
@@ -59,7 +59,7 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (data && this.dataSource) {
       for (const value of Object.values(data)) {
         const token = value && typeof value === 'object' ? value.token : undefined;
-        if (typeof token === 'string' && token.startsWith(`${SESSION_TOKEN_PREFIX}_`)) {
+        if (typeof token === 'string' && (token.startsWith(`${SESSION_TOKEN_PREFIX}_`) || token.startsWith(`${OPERATOR_SESSION_PREFIX}_`))) {
           const principal = await authenticateBearer(this.dataSource, token);
           if (principal) {
             const previous = (context as GatewayContext).principal;

@@ -3,3 +3,4 @@ export * from './database';
 export * from './jobs';
 export * from './start-platform';
 export * from './supergraph';
+export * from './platform-database';

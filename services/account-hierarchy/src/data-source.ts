@@ -2,6 +2,7 @@ import { createDataSource, type DataSourceOverrides } from '@platform/db';
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-CreateAccounts';
 import { CreateHierarchyActivityLog1763800030100 } from './migrations/1763800030100-CreateHierarchyActivityLog';
 import { CreateHierarchyOutbox1763800090100 } from './migrations/1763800090100-CreateHierarchyOutbox';
+import { CreateHierarchyOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 
 export const SCHEMA = 'hierarchy';
 
@@ -9,7 +10,7 @@ export function createHierarchyDataSource(url: string, options: DataSourceOverri
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100],
+    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100, CreateHierarchyOperatorLog1764650000000],
     applicationName: 'account-hierarchy',
     ...options,
   });

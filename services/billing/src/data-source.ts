@@ -2,6 +2,7 @@ import { createDataSource, type DataSourceOverrides } from '@platform/db';
 import { CreateBalances1763800000003 } from './migrations/1763800000003-CreateBalances';
 import { CreateCreditLedger1763800010001 } from './migrations/1763800010001-CreateCreditLedger';
 import { CreateBillingOutbox1763800090200 } from './migrations/1763800090200-CreateBillingOutbox';
+import { CreateBillingOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 import { CreateBillingActivityLog1763800070000 } from './migrations/1763800070000-CreateBillingActivityLog';
 
 export const SCHEMA = 'billing';
@@ -10,7 +11,7 @@ export function createBillingDataSource(url: string, options: DataSourceOverride
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200],
+    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200, CreateBillingOperatorLog1764650000000],
     applicationName: 'billing',
     ...options,
   });

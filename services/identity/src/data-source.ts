@@ -4,9 +4,11 @@ import { IdentityAccess1763800030000 } from './migrations/1763800030000-Identity
 import { SsoTokenUses1763801200000 } from './migrations/1763801200000-SsoTokenUses';
 import { SsoEnforcement1763802600000 } from './migrations/1763802600000-SsoEnforcement';
 import { MailOutboxAccount1764633600000 } from './migrations/1764633600000-MailOutboxAccount';
+import { CreateIdentityOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
+import { Operators1764650000100 } from './migrations/1764650000100-Operators';
 
 export const SCHEMA = 'identity';
 
 export function createIdentityDataSource(url: string, options: DataSourceOverrides = {}) {
-  return createDataSource({ url, schema: SCHEMA, migrations: [CreateIdentity1763800000001, IdentityAccess1763800030000, SsoTokenUses1763801200000, SsoEnforcement1763802600000, MailOutboxAccount1764633600000], applicationName: 'identity', ...options });
+  return createDataSource({ url, schema: SCHEMA, migrations: [CreateIdentity1763800000001, IdentityAccess1763800030000, SsoTokenUses1763801200000, SsoEnforcement1763802600000, MailOutboxAccount1764633600000, CreateIdentityOperatorLog1764650000000, Operators1764650000100], applicationName: 'identity', ...options });
 }

@@ -21,6 +21,12 @@ import type { Principal } from '@platform/authz';
  * that exists, so nothing else needs registering.
  */
 
+/**
+ * The two hash-chained logs of a subgraph's schema: `activity_log`, which customers read (SPEC I9),
+ * and `operator_log`, which only operators read (SPEC O4): every operator action is in both.
+ */
+export type AuditLog = 'activity_log' | 'operator_log';
+
 /** Entries without an account (e.g. the login of a user who has none) chain under this id. */
 export const PLATFORM_TREE_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -32,11 +38,11 @@ function assertSchema(schema: string): string {
   return schema;
 }
 
-/** The DDL of `<schema>.activity_log`; run it from one of the subgraph's migrations. */
-export function activityLogMigrationSql(schema: string): string[] {
+/** The DDL of `<schema>.activity_log` (or of its operator_log); run it from one of the subgraph's migrations. */
+export function activityLogMigrationSql(schema: string, log: AuditLog = 'activity_log'): string[] {
   const s = assertSchema(schema);
   return [
-    `CREATE TABLE ${s}.activity_log (
+    `CREATE TABLE ${s}.${log} (
        id uuid PRIMARY KEY,
        -- the root account of the target's tree; each tree has its own hash chain
        tree_id uuid NOT NULL,
@@ -57,26 +63,26 @@ export function activityLogMigrationSql(schema: string): string[] {
        hash text NOT NULL,
        UNIQUE (tree_id, seq)
      )`,
-    `CREATE INDEX activity_log_path ON ${s}.activity_log USING gin (target_account_path)`,
-    `CREATE INDEX activity_log_time ON ${s}.activity_log (occurred_at DESC, id DESC)`,
+    `CREATE INDEX ${log}_path ON ${s}.${log} USING gin (target_account_path)`,
+    `CREATE INDEX ${log}_time ON ${s}.${log} (occurred_at DESC, id DESC)`,
     // The last entry of each tree, so that deleting the newest rows is detected too.
-    `CREATE TABLE ${s}.activity_log_heads (
+    `CREATE TABLE ${s}.${log}_heads (
        tree_id uuid PRIMARY KEY,
        seq bigint NOT NULL,
        hash text NOT NULL
      )`,
-    `CREATE FUNCTION ${s}.activity_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    `CREATE FUNCTION ${s}.${log}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
-       RAISE EXCEPTION 'activity_log is append-only';
+       RAISE EXCEPTION '${log} is append-only';
      END $$`,
-    `CREATE TRIGGER activity_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.activity_log
-       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.activity_log_append_only()`,
+    `CREATE TRIGGER ${log}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ${s}.${log}
+       FOR EACH STATEMENT EXECUTE FUNCTION ${s}.${log}_append_only()`,
   ];
 }
 
-export function activityLogDropSql(schema: string): string[] {
+export function activityLogDropSql(schema: string, log: AuditLog = 'activity_log'): string[] {
   const s = assertSchema(schema);
-  return [`DROP TABLE ${s}.activity_log_heads`, `DROP TABLE ${s}.activity_log`, `DROP FUNCTION ${s}.activity_log_append_only()`];
+  return [`DROP TABLE ${s}.${log}_heads`, `DROP TABLE ${s}.${log}`, `DROP FUNCTION ${s}.${log}_append_only()`];
 }
 
 export interface ActivityInput {
@@ -139,11 +145,11 @@ function entryHash(fields: HashedFields): string {
  * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by an advisory
  * lock held until the transaction ends.
  */
-export async function appendActivity(db: Sql, schema: string, input: ActivityInput): Promise<{ id: string; seq: number; hash: string }> {
+export async function appendActivity(db: Sql, schema: string, input: ActivityInput, log: AuditLog = 'activity_log'): Promise<{ id: string; seq: number; hash: string }> {
   const s = assertSchema(schema);
   const treeId = (input.treeId ?? PLATFORM_TREE_ID).toLowerCase();
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`activity_log:${s}:${treeId}`]);
-  const heads: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM ${s}.activity_log_heads WHERE tree_id = $1`, [treeId]);
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${log}:${s}:${treeId}`]);
+  const heads: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $1`, [treeId]);
   const prevSeq = heads.length ? Number(heads[0].seq) : 0;
   const prevHash = heads.length ? heads[0].hash : GENESIS_HASH;
   const path = input.targetAccountPath.map((id) => id.toLowerCase());
@@ -168,7 +174,7 @@ export async function appendActivity(db: Sql, schema: string, input: ActivityInp
   };
   const hash = entryHash(fields);
   await db.query(
-    `INSERT INTO ${s}.activity_log (id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
+    `INSERT INTO ${s}.${log} (id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
        target_account_path, action, target_type, target_id, before, after, prev_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16)`,
     [
@@ -180,7 +186,7 @@ export async function appendActivity(db: Sql, schema: string, input: ActivityInp
     ],
   );
   await db.query(
-    `INSERT INTO ${s}.activity_log_heads (tree_id, seq, hash) VALUES ($1, $2, $3)
+    `INSERT INTO ${s}.${log}_heads (tree_id, seq, hash) VALUES ($1, $2, $3)
      ON CONFLICT (tree_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
     [treeId, fields.seq, hash],
   );
@@ -207,17 +213,17 @@ export interface ActivityLogVerification {
  * fails its own hash, a deleted one leaves a gap and a broken link, reordered rows fail their
  * hashes (seq is hashed), and deleted newest rows disagree with the head table.
  */
-export async function verifyActivityLog(db: Sql, schema: string, treeId?: string): Promise<ActivityLogVerification> {
+export async function verifyActivityLog(db: Sql, schema: string, treeId?: string, log: AuditLog = 'activity_log'): Promise<ActivityLogVerification> {
   const s = assertSchema(schema);
   const rows: (Omit<HashedFields, 'occurred_at'> & { occurred_at: Date; hash: string })[] = await db.query(
     `SELECT id, tree_id, seq::text AS seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
             target_account_path, action, target_type, target_id, before, after, prev_hash, hash
-       FROM ${s}.activity_log ${treeId ? 'WHERE tree_id = $1' : ''}
-      ORDER BY tree_id, ${s}.activity_log.seq`,
+       FROM ${s}.${log} ${treeId ? 'WHERE tree_id = $1' : ''}
+      ORDER BY tree_id, ${s}.${log}.seq`,
     treeId ? [treeId] : [],
   );
   const heads: { tree_id: string; seq: string; hash: string }[] = await db.query(
-    `SELECT tree_id, seq::text AS seq, hash FROM ${s}.activity_log_heads ${treeId ? 'WHERE tree_id = $1' : ''}`,
+    `SELECT tree_id, seq::text AS seq, hash FROM ${s}.${log}_heads ${treeId ? 'WHERE tree_id = $1' : ''}`,
     treeId ? [treeId] : [],
   );
   const problems: ActivityLogProblem[] = [];
@@ -242,9 +248,10 @@ export async function verifyActivityLog(db: Sql, schema: string, treeId?: string
 }
 
 /** Schemas that hold an activity log today (the union the identity subgraph reads). */
-export async function activityLogSchemas(db: Sql): Promise<string[]> {
+export async function activityLogSchemas(db: Sql, log: AuditLog = 'activity_log'): Promise<string[]> {
   const rows: { table_schema: string }[] = await db.query(
-    `SELECT table_schema FROM information_schema.tables WHERE table_name = 'activity_log' AND table_type = 'BASE TABLE' ORDER BY table_schema`,
+    `SELECT table_schema FROM information_schema.tables WHERE table_name = $1 AND table_type = 'BASE TABLE' ORDER BY table_schema`,
+    [log],
   );
   return rows.map((r) => r.table_schema).filter((s) => SCHEMA_PATTERN.test(s));
 }

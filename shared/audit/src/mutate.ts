@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AccountChain, Principal } from '@platform/authz';
 import { inTransaction, type Sql } from '@platform/db';
-import { appendActivity } from './activity-log';
+import { appendActivity, type ActivityInput } from './activity-log';
 
 type Actor = Pick<Principal, 'kind' | 'id' | 'actingAccountId'>;
 
@@ -41,9 +41,19 @@ export async function mutate<T>(scope: AuditScope, action: string, work: (tx: Sq
   });
 }
 
-/** The entry of a change made in a transaction the caller already holds (e.g. a worker's round). */
-export function recordActivity(tx: Sql, scope: Omit<AuditScope, 'dataSource'>, action: string, change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'> = {}) {
-  return appendActivity(tx, scope.schema, {
+/**
+ * The entry of a change made in a transaction the caller already holds (e.g. a worker's round).
+ * An operator's action is written to the operator log too (SPEC O4).
+ */
+export async function recordActivity(tx: Sql, scope: Omit<AuditScope, 'dataSource'>, action: string, change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'> = {}) {
+  const entry = activityEntry(scope, action, change);
+  const recorded = await appendActivity(tx, scope.schema, entry);
+  if (entry.principal.kind === 'OPERATOR') await appendActivity(tx, scope.schema, entry, 'operator_log');
+  return recorded;
+}
+
+function activityEntry(scope: Omit<AuditScope, 'dataSource'>, action: string, change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'>): ActivityInput {
+  return {
     principal: change.principal ?? scope.principal,
     treeId: scope.chain?.rootId ?? null,
     targetAccountPath: scope.chain?.path ?? [],
@@ -53,5 +63,5 @@ export function recordActivity(tx: Sql, scope: Omit<AuditScope, 'dataSource'>, a
     before: change.before ?? null,
     after: change.after ?? null,
     actingAccountId: change.actingAccountId,
-  });
+  };
 }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Sql } from '@platform/db';
 import { AppError, errors, isUuid } from '@platform/errors';
 import { effectivePermissions, isPermission, roleDefaults, type Permission, type Role } from './permissions';
+import { OPERATOR_READ_PERMISSIONS, operatorCan, type OperatorCapability } from './operators';
 import type { Principal } from './principal';
 
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
@@ -165,6 +166,27 @@ export class AccessControl {
     return this.principal.kind === 'USER' ? this.principal.id : null;
   }
 
+  get isOperator(): boolean {
+    return this.principal.kind === 'OPERATOR' && this.principal.id !== null;
+  }
+
+  /** FORBIDDEN unless the caller is an operator whose role holds `capability` (customers never pass). */
+  requireOperator(capability: OperatorCapability): void {
+    if (!this.isAuthenticated) throw errors.unauthenticated();
+    if (!this.isOperator || !operatorCan(this.principal.operatorRole, capability)) {
+      throw new AppError('FORBIDDEN', this.isOperator ? `Your operator role does not hold "${capability}"` : 'Only the platform operator may do this');
+    }
+  }
+
+  /** The chain of any account, for an operator holding `capability`; NOT_FOUND when there is none. */
+  async requireAsOperator(accountId: string, capability: OperatorCapability): Promise<AccountChain> {
+    this.requireOperator(capability);
+    if (!isUuid(accountId)) throw errors.badInput('Account id is not a valid id', 'accountId');
+    const chain = await this.chains.load(accountId);
+    if (!chain) throw errors.notFound('Account');
+    return chain;
+  }
+
   grants(): Promise<Grant[]> {
     this.grantsPromise ??= this.loadGrants();
     return this.grantsPromise;
@@ -208,8 +230,11 @@ export class AccessControl {
     return [];
   }
 
-  /** Grants whose account is the target or one of its ancestors. */
+  /** Grants whose account is the target or one of its ancestors; an operator reads every tree (OPERATOR_READ_PERMISSIONS). */
   async grantsOn(chain: AccountChain): Promise<Grant[]> {
+    if (this.isOperator && operatorCan(this.principal.operatorRole, 'customers.read')) {
+      return [{ membershipId: null, accountId: chain.rootId, accountPath: [chain.rootId], role: null, permissions: new Set(OPERATOR_READ_PERMISSIONS) }];
+    }
     const grants = await this.grants();
     return grants.filter((g) => chain.path.includes(g.accountId));
   }
@@ -271,6 +296,7 @@ export class AccessControl {
     if (!chain) throw errors.notFound('Account');
     let grants = await this.grantsOn(chain);
     if (grants.length === 0) throw errors.notFound('Account');
+    if (this.changing && this.isOperator) throw new AppError('FORBIDDEN', "Operators change a customer's data only through the operator operations");
     if (this.changing && chain.suspendedFromDepth !== null) {
       // Only authority from above the suspension (an admin of an active ancestor) may still change it.
       const suspendedFrom = chain.suspendedFromDepth;

@@ -1,7 +1,7 @@
 import type { Sql } from '@platform/db';
 import crypto from 'node:crypto';
 
-import { ANONYMOUS, type Principal } from './principal';
+import { ANONYMOUS, type OperatorRole, type Principal } from './principal';
 
 /** Opaque secrets (session tokens, later API keys) are stored only as their SHA-256. */
 export function hashSecret(secret: string): string {
@@ -23,6 +23,9 @@ export function randomToken(prefix: string, bytes = 32): string {
 
 export const SESSION_TOKEN_PREFIX = 'ses';
 export const API_KEY_PREFIX = 'mpk';
+/** Operator sessions (SPEC O1) and their one-time setup links. */
+export const OPERATOR_SESSION_PREFIX = 'ops';
+export const OPERATOR_SETUP_PREFIX = 'opsetup';
 
 function base62(bytes: Buffer, length: number): string {
   let value = BigInt(`0x${bytes.toString('hex')}`);
@@ -87,6 +90,16 @@ export async function authenticateBearer(db: Sql, token: string): Promise<Princi
     );
     if (rows.length === 0) return null;
     return { kind: 'USER', id: rows[0].user_id, actingAccountId: rows[0].acting_account_id, sessionId: rows[0].id };
+  }
+  if (token.startsWith(`${OPERATOR_SESSION_PREFIX}_`) && token.length < 200) {
+    const rows: { id: string; operator_id: string; role: OperatorRole }[] = await db.query(
+      `SELECT s.id, s.operator_id, o.role
+         FROM identity.operator_sessions s JOIN identity.operators o ON o.id = s.operator_id
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND s.revoked_at IS NULL AND o.status = 'ACTIVE'`,
+      [hashSecret(token)],
+    );
+    if (rows.length === 0) return null;
+    return { kind: 'OPERATOR', id: rows[0].operator_id, actingAccountId: null, sessionId: rows[0].id, operatorRole: rows[0].role };
   }
   if (token.startsWith(`${API_KEY_PREFIX}_`)) {
     if (!isWellFormedApiKey(token)) return null;

@@ -7,3 +7,4 @@ export * from './authenticate';
 export * from './account-settings';
 export * from './secret-box';
 export * from './authority';
+export * from './operators';

@@ -8,10 +8,16 @@ type VerifyKey = Awaited<ReturnType<typeof jose.importJWK>>;
 export const PRINCIPAL_HEADER = 'x-platform-principal';
 
 /**
- * USER: a session; API_KEY: a key of an account (I7); SERVICE: one subgraph calling another's
- * internal fields (signed with that subgraph's own key, never by the gateway); ANONYMOUS: no credential.
+ * USER: a session; API_KEY: a key of an account (I7); OPERATOR: a session of the platform's own
+ * staff (SPEC O1), in a realm of its own; SERVICE: one subgraph calling another's internal fields
+ * (signed with that subgraph's own key, never by the gateway); ANONYMOUS: no credential.
  */
-export type PrincipalKind = 'USER' | 'API_KEY' | 'SERVICE' | 'ANONYMOUS';
+export type PrincipalKind = 'USER' | 'API_KEY' | 'OPERATOR' | 'SERVICE' | 'ANONYMOUS';
+
+/** SPEC O1: admin (everything, manages operators), support (read, suspend/resume, approvals), finance (credit terms, plans, payments, invoices). */
+export const OPERATOR_ROLES = ['OPERATOR_ADMIN', 'OPERATOR_SUPPORT', 'OPERATOR_FINANCE'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+export const isOperatorRole = (value: unknown): value is OperatorRole => (OPERATOR_ROLES as readonly unknown[]).includes(value);
 
 /** Who is calling, as the gateway authenticated it. */
 export interface Principal {
@@ -22,6 +28,8 @@ export interface Principal {
   actingAccountId: string | null;
   /** session id, so logout and switchAccount can address the caller's own session */
   sessionId: string | null;
+  /** an OPERATOR's role; null or absent for every other kind */
+  operatorRole?: OperatorRole | null;
   /** the partner app of an API key (trusted documents, SPEC G3); null or absent otherwise */
   partnerAppId?: string | null;
   /** the client's network address as the gateway saw it (login throttling) */
@@ -49,6 +57,7 @@ interface PrincipalClaims {
   act: string | null;
   sid: string | null;
   app?: string | null;
+  orl?: OperatorRole;
   ip?: string | null;
   rid?: string;
 }
@@ -77,6 +86,10 @@ export class PrincipalSigner {
     }
     const claims: PrincipalClaims = { pk: principal.kind, act: principal.actingAccountId, sid: principal.sessionId };
     if (principal.partnerAppId) claims.app = principal.partnerAppId;
+    if (principal.kind === 'OPERATOR') {
+      if (!isOperatorRole(principal.operatorRole)) throw new Error('An operator principal needs its role');
+      claims.orl = principal.operatorRole;
+    }
     if (principal.clientAddress) claims.ip = principal.clientAddress;
     if (principal.requestId) claims.rid = principal.requestId;
     const iat = Math.floor(nowMs / 1000);
@@ -158,7 +171,7 @@ export class PrincipalVerifier {
       throw errors.unauthenticated('Invalid or expired internal principal token');
     }
     const isService = entry.issuer !== GATEWAY_ISSUER;
-    if (isService ? payload.pk !== 'SERVICE' || payload.sub !== entry.issuer.slice('service:'.length) : !['USER', 'API_KEY', 'ANONYMOUS'].includes(payload.pk)) {
+    if (isService ? payload.pk !== 'SERVICE' || payload.sub !== entry.issuer.slice('service:'.length) : !['USER', 'API_KEY', 'OPERATOR', 'ANONYMOUS'].includes(payload.pk) || (payload.pk === 'OPERATOR' && !isOperatorRole(payload.orl))) {
       throw errors.unauthenticated('The signer of this internal principal token may not vouch for this principal');
     }
     this.acceptOnce(payload.jti as string, (payload.exp as number) * 1000, nowMs);
@@ -168,6 +181,7 @@ export class PrincipalVerifier {
       actingAccountId: payload.act ?? null,
       sessionId: payload.sid ?? null,
       partnerAppId: payload.app ?? null,
+      operatorRole: payload.pk === 'OPERATOR' ? payload.orl : null,
       clientAddress: payload.ip ?? null,
       requestId: payload.rid,
     };

@@ -2,6 +2,7 @@ import { allow, deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { AppError, errors } from '@platform/errors';
 import type { AccessControl } from './access-control';
+import type { OperatorCapability } from './operators';
 import type { Permission } from './permissions';
 
 export interface AuthzContext {
@@ -25,6 +26,18 @@ export const isUser = rule({ cache: 'contextual' })((_parent, _args, ctx: AuthzC
 export const isService = rule({ cache: 'contextual' })((_parent, _args, ctx: AuthzContext) =>
   ctx.access.principal.kind === 'SERVICE' ? true : errors.forbidden('Internal operation'),
 );
+
+/** Operator operations (SPEC O1, O3): an operator whose role holds the capability; customers get FORBIDDEN. */
+export function isOperatorWith(capability: OperatorCapability) {
+  return rule(`operator:${capability}`, { cache: 'contextual' })((_parent, _args, ctx: AuthzContext) => {
+    try {
+      ctx.access.requireOperator(capability);
+      return true;
+    } catch (error) {
+      return asError(error);
+    }
+  });
+}
 
 /**
  * The caller holds `permission` on the account selected from (parent, args). No shield cache:

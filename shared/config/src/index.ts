@@ -26,6 +26,8 @@ export interface PlatformConfig {
   internalSigningSecret: string;
   principalTokens: PrincipalTokenSettings;
   sessionTtlSeconds: number;
+  /** Operator sessions are short (SPEC O1): 1 hour by default, 8 at most. */
+  operatorSessionTtlSeconds: number;
   /** Lifetime of an invitation token (SPEC I4). */
   invitationTtlSeconds: number;
   /** Accept http:// OIDC issuers (local test issuers); never in production (SPEC I8). */
@@ -314,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     internalSigningSecret,
     principalTokens: principalTokenSettings(env, isProduction, problems, integer('PRINCIPAL_TOKEN_TTL_SECONDS', 30, 2, 300)),
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    operatorSessionTtlSeconds: integer('OPERATOR_SESSION_TTL_SECONDS', 3600, 60, 8 * 3600),
     invitationTtlSeconds: integer('INVITATION_TTL_SECONDS', 7 * 24 * 3600, 60, 90 * 24 * 3600),
     ssoAllowHttpIssuers: env.SSO_ALLOW_HTTP_ISSUERS === 'true',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),

@@ -81,6 +81,9 @@ export const demoUser = (key: string): DemoUser => {
   return found;
 };
 
+/** The demo install's platform operator (SPEC O1): signs in with operatorLogin and DEMO_PASSWORD. */
+export const DEMO_OPERATOR = { id: demoId('operator:admin'), email: 'operator@platform.example', name: 'Petra Latform', role: 'OPERATOR_ADMIN' } as const;
+
 /** Demo messages per account: [account key, sending user key, count]. */
 export const DEMO_MESSAGES: [string, string, number][] = [
   ['store-n1', 'n1-advanced', 3],

@@ -81,6 +81,30 @@ export class AccountWriter {
     return rows[0];
   }
 
+  /** A new customer's parent account (SPEC O2): its own root, depth 0. */
+  async insertRoot(name: string): Promise<AccountRow> {
+    const rows: AccountRow[] = await this.tx.query(
+      `WITH new_id AS (SELECT gen_random_uuid() AS id)
+       INSERT INTO hierarchy.accounts (id, parent_id, root_id, path, depth, name)
+       SELECT new_id.id, NULL, new_id.id, ARRAY[new_id.id], 0, $1 FROM new_id
+       RETURNING ${COLUMNS}`,
+      [name],
+    );
+    return rows[0];
+  }
+
+  /** Reopens a closed account (SPEC O3); with cascade also the descendants that were closed with it. */
+  async reopen(account: { id: string }, options: { cascade: boolean }): Promise<void> {
+    await this.tx.query(
+      `UPDATE hierarchy.accounts a
+          SET status = 'ACTIVE', closed_at = NULL, updated_at = now()
+         FROM hierarchy.accounts target
+        WHERE target.id = $1 AND a.status = 'CLOSED'
+          AND (a.id = target.id OR ($2 AND a.path @> ARRAY[target.id] AND a.closed_at = target.closed_at))`,
+      [account.id, options.cascade],
+    );
+  }
+
   async subtreeMaxDepth(id: string): Promise<number> {
     const rows: { max: number }[] = await this.tx.query(`SELECT max(depth)::int AS max FROM hierarchy.accounts WHERE path @> ARRAY[$1::uuid]`, [id]);
     return rows[0].max;
