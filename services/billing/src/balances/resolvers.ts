@@ -1,3 +1,4 @@
+import { DateTimeScalar } from '@platform/server';
 import type { AccountBillingResolvers, AccountResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
 import type { BillingContext } from '../context';
 import { visibleAccount } from '../read-model';
@@ -91,4 +92,4 @@ const AccountBilling: AccountBillingResolvers = {
   },
 };
 
-export const resolvers: Resolvers = { Mutation, Account, AccountBilling };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Mutation, Account, AccountBilling };

@@ -59,7 +59,7 @@ const LedgerEntry: LedgerEntryResolvers = {
   units: (row) => Number(row.units),
   balanceAfter: (row) => Number(row.balance_after),
   idempotencyKey: (row) => row.idempotency_key,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
+  createdAt: (row) => row.created_at,
 };
 
 const Mutation: MutationResolvers = {

@@ -34,7 +34,10 @@ interface ReservationRow {
 const RESERVATION_COLUMNS = `id, idempotency_key, account_id, user_id, paying_account_id, limited_account_ids,
   user_limit_account_ids, units, captured_units, reference, status, expires_at`;
 
-export function toReservation(row: ReservationRow): CreditReservation {
+/** The contract's reservation as billing answers it: `expiresAt` a Date, which DateTime serializes to the contract's ISO text. */
+export type Reservation = Omit<CreditReservation, 'expiresAt'> & { expiresAt: Date };
+
+export function toReservation(row: ReservationRow): Reservation {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -42,7 +45,7 @@ export function toReservation(row: ReservationRow): CreditReservation {
     units: Number(row.units),
     capturedUnits: Number(row.captured_units),
     status: row.status,
-    expiresAt: new Date(row.expires_at).toISOString(),
+    expiresAt: row.expires_at,
   };
 }
 
@@ -139,7 +142,7 @@ export class CreditService {
     private readonly chains: ChainLookup,
   ) {}
 
-  async reserve(input: ReserveCreditInput): Promise<CreditReservation> {
+  async reserve(input: ReserveCreditInput): Promise<Reservation> {
     const accountId = assertId(input.accountId, 'accountId');
     const userId = input.userId === null || input.userId === undefined ? null : assertId(input.userId, 'userId');
     const units = assertUnits(input.units);
@@ -235,7 +238,7 @@ export class CreditService {
   }
 
   /** Turns `units` (default: all) of a held reservation into ledger debits and releases the rest. */
-  async capture(reservationId: string, units?: number | null): Promise<CreditReservation & { crossedAutoTopUpThreshold: boolean }> {
+  async capture(reservationId: string, units?: number | null): Promise<Reservation & { crossedAutoTopUpThreshold: boolean }> {
     const id = assertId(reservationId, 'reservationId');
     if (units !== undefined && units !== null) assertUnits(units, 'units', { allowZero: true });
     return inTransaction(this.dataSource, async (tx) => {
@@ -284,7 +287,7 @@ export class CreditService {
     });
   }
 
-  async release(reservationId: string): Promise<CreditReservation> {
+  async release(reservationId: string): Promise<Reservation> {
     const id = assertId(reservationId, 'reservationId');
     return inTransaction(this.dataSource, async (tx) => {
       const reservation = await this.lockReservation(tx, id);
@@ -379,7 +382,7 @@ export class CreditService {
     await queryRows(tx, `UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
   }
 
-  private async releaseHeld(tx: Sql, reservation: ReservationRow, status: 'RELEASED' | 'EXPIRED'): Promise<CreditReservation> {
+  private async releaseHeld(tx: Sql, reservation: ReservationRow, status: 'RELEASED' | 'EXPIRED'): Promise<Reservation> {
     await this.settleHolds(tx, reservation, 0);
     const [updated] = await queryRows<ReservationRow>(tx,
       `UPDATE billing.reservations SET status = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,

@@ -13,7 +13,7 @@ const BillingProfile: BillingProfileResolvers = {
 
 const PaymentMethod: PaymentMethodResolvers = {
   isDefault: (row) => row.is_default,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
+  createdAt: (row) => row.created_at,
 };
 
 const Mutation: MutationResolvers = {

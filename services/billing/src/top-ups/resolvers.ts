@@ -11,7 +11,7 @@ const TopUp: TopUpResolvers = {
   units: (row) => Number(row.units),
   declineReason: (row) => row.decline_reason,
   paymentMethod: async (row, _args, ctx) => (await ctx.loaders.paymentMethodsByAccountId.load(row.account_id)).find((m) => m.id === row.payment_method_id) ?? null,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
+  createdAt: (row) => row.created_at,
 };
 
 const Mutation: MutationResolvers = {

@@ -12,7 +12,7 @@ const Transfer: TransferResolvers = {
   toAccount: (row, _args, ctx) => visibleAccount(row.to_account_id, ctx.access),
   units: (row) => Number(row.units),
   userId: (row) => row.user_id,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
+  createdAt: (row) => row.created_at,
 };
 
 const Mutation: MutationResolvers = {
