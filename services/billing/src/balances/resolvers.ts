@@ -87,7 +87,7 @@ const AccountBilling: AccountBillingResolvers = {
     return {
       threshold: Number(own.auto_top_up_threshold),
       units: Number(own.auto_top_up_units),
-      paymentMethod: methods.find((m) => (own.auto_top_up_payment_method_id ? m.id === own.auto_top_up_payment_method_id : m.is_default)) ?? null,
+      paymentMethod: methods.find((m) => (own.auto_top_up_payment_method_id ? m.id === own.auto_top_up_payment_method_id : m.isDefault)) ?? null,
     };
   },
 };

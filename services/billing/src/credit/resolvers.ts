@@ -51,15 +51,10 @@ const UserCredit: UserCreditResolvers = {
 };
 
 const LedgerEntry: LedgerEntryResolvers = {
-  id: (row) => String(row.id),
-  movementId: (row) => row.movement_id,
-  payingAccount: (row, _args, ctx) => visibleAccount(row.paying_account_id, ctx.access),
-  spendingAccount: (row, _args, ctx) => (row.spending_account_id ? visibleAccount(row.spending_account_id, ctx.access) : null),
-  userId: (row) => row.user_id,
+  payingAccount: (row, _args, ctx) => visibleAccount(row.payingAccountId, ctx.access),
+  spendingAccount: (row, _args, ctx) => (row.spendingAccountId ? visibleAccount(row.spendingAccountId, ctx.access) : null),
   units: (row) => Number(row.units),
-  balanceAfter: (row) => Number(row.balance_after),
-  idempotencyKey: (row) => row.idempotency_key,
-  createdAt: (row) => row.created_at,
+  balanceAfter: (row) => Number(row.balanceAfter),
 };
 
 const Mutation: MutationResolvers = {

@@ -129,19 +129,24 @@ export interface UserLimitRow extends LimitRow {
 }
 
 export interface LedgerEntryRow {
+  /** bigserial, as text */
   id: string;
-  movement_id: string;
+  movementId: string;
   kind: LedgerKind;
   book: LedgerBook;
-  paying_account_id: string;
-  spending_account_id: string | null;
-  user_id: string | null;
+  payingAccountId: string;
+  spendingAccountId: string | null;
+  userId: string | null;
   reference: string | null;
   units: string;
-  balance_after: string;
-  idempotency_key: string;
-  created_at: Date;
+  balanceAfter: string;
+  idempotencyKey: string;
+  createdAt: Date;
 }
+
+const LEDGER_ENTRY_COLUMNS = `id, movement_id AS "movementId", kind, book, paying_account_id AS "payingAccountId",
+  spending_account_id AS "spendingAccountId", user_id AS "userId", reference, units, balance_after AS "balanceAfter",
+  idempotency_key AS "idempotencyKey", created_at AS "createdAt"`;
 
 /** For a DataLoader: the sub-account limit of each account (null when it has none). */
 export async function limitsOf(db: Sql, accountIds: readonly string[]): Promise<(LimitRow | null)[]> {
@@ -181,7 +186,7 @@ export function ledgerEntries(db: Sql, accountId: string, after: string | null, 
   if (filter.from) where((p) => `created_at >= ${p}`, filter.from);
   if (filter.to) where((p) => `created_at < ${p}`, filter.to);
   params.push(limit);
-  return queryRows<LedgerEntryRow>(db, `SELECT * FROM billing.ledger_entries WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+  return queryRows<LedgerEntryRow>(db, `SELECT ${LEDGER_ENTRY_COLUMNS} FROM billing.ledger_entries WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
 }
 
 export async function payingAccountOfReservation(db: Sql, reservationId: string): Promise<string> {
