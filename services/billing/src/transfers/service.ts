@@ -6,7 +6,7 @@ import { AppError, assertId, errors } from '@platform/errors';
 import type { TransferInput, TransferKind } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import { assertIdempotencyKey, assertUnits, MAX_LIMIT } from '../credit/service';
-import { postMovement } from '../credit/store';
+import { lockIdempotencyKey, postMovement } from '../credit/store';
 import { TRANSFER_COLUMNS, type TransferRow } from './store';
 
 type Figures = Record<string, number | null>;
@@ -40,7 +40,7 @@ export class TransferService {
     const [upper, lower] = to.path.includes(from.id) ? [from, to] : [to, from];
     // On the lower account: admins of both sides see it (the upper one is its ancestor).
     return mutate(auditScope(this.dataSource, this.access, lower), kind === 'BALANCE' ? 'transferBalance' : 'transferCredit', async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`transfer:${idempotencyKey}`]);
+      await lockIdempotencyKey(tx, `transfer:${idempotencyKey}`);
       const existing = await queryOne<TransferRow>(tx, `SELECT ${TRANSFER_COLUMNS} FROM billing.transfers WHERE idempotency_key = $1`, [idempotencyKey]);
       if (existing) {
         if (existing.kind !== kind || existing.fromAccountId !== fromId || existing.toAccountId !== toId || Number(existing.units) !== units) {
