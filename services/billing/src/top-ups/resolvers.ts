@@ -1,3 +1,4 @@
+import { assertId } from '@platform/errors';
 import type { AccountResolvers, MutationResolvers, Resolvers, TopUpResolvers } from '../__generated__/resolvers-types';
 import { pageSize } from '../page-size';
 import { topUpsOfAccount } from './store';
@@ -17,8 +18,9 @@ const TopUp: TopUpResolvers = {
 const Mutation: MutationResolvers = {
   topUp: (_root, args, ctx) => ctx.accountTopUps.topUp(args.input),
   setAutoTopUp: async (_root, args, ctx) => {
-    await ctx.accountTopUps.setAutoTopUp(args.accountId, args.threshold, args.units, args.paymentMethodId);
-    return { id: args.accountId.toLowerCase() };
+    const accountId = assertId(args.accountId, 'accountId');
+    await ctx.accountTopUps.setAutoTopUp(accountId, args.threshold, args.units, args.paymentMethodId);
+    return { id: accountId };
   },
 };
 
