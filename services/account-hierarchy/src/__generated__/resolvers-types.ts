@@ -8,6 +8,7 @@ import type { StoredSendingWindow } from '../settings/store';
 import type { HierarchyContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -68,6 +69,8 @@ export type Query = {
   account: Maybe<Account>;
   /** Every account the caller can see under rootId (default: the acting account), parents before children */
   accountTree: Array<Account>;
+  /** Customer trees, newest first (operators; default 20, at most 100 per page) */
+  customers: CustomerConnection;
 };
 
 
@@ -80,6 +83,13 @@ export type QueryAccountTreeArgs = {
   rootId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+
+export type QueryCustomersArgs = {
+  filter?: InputMaybe<CustomerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   createSubAccount: Account;
@@ -90,6 +100,10 @@ export type Mutation = {
   suspendAccount: Account;
   resumeAccount: Account;
   updateAccountSettings: Account;
+  /** Onboards a customer: a new parent account (operators with customers.manage); then set its billing terms and invite its first admin */
+  createCustomer: Account;
+  /** Suspends, resumes, closes or reopens any account of any customer, with a reason (operators with customers.manage) */
+  operatorSetAccountStatus: Account;
 };
 
 
@@ -123,6 +137,16 @@ export type MutationResumeAccountArgs = {
 export type MutationUpdateAccountSettingsArgs = {
   id: Scalars['ID']['input'];
   input: AccountSettingsInput;
+};
+
+
+export type MutationCreateCustomerArgs = {
+  input: CreateCustomerInput;
+};
+
+
+export type MutationOperatorSetAccountStatusArgs = {
+  input: OperatorAccountStatusInput;
 };
 
 /** Effective settings: each value is the account's own, else the nearest ancestor's, else the platform default (SPEC H5) */
@@ -226,6 +250,59 @@ export type AccountSettingsInput = {
   deliveryReceipts?: InputMaybe<Scalars['Boolean']['input']>;
   emailToSmsEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   clear?: InputMaybe<Array<SettingKey>>;
+};
+
+/** A customer: a parent account and its tree, as the platform operator sees it (SPEC O2, O3) */
+export type Customer = {
+  __typename?: 'Customer';
+  account: Account;
+  /** Accounts in the tree, the parent account included (closed ones too) */
+  accountCount: Scalars['Int']['output'];
+};
+
+export type CustomerEdge = {
+  __typename?: 'CustomerEdge';
+  cursor: Scalars['String']['output'];
+  node: Customer;
+};
+
+export type CustomerConnection = {
+  __typename?: 'CustomerConnection';
+  edges: Array<CustomerEdge>;
+  nodes: Array<Customer>;
+  pageInfo: PageInfo;
+};
+
+/** Relay page information */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+  endCursor: Maybe<Scalars['String']['output']>;
+};
+
+export type CreateCustomerInput = {
+  /** The parent account's name */
+  name: Scalars['String']['input'];
+  /** IANA time zone of the tree (H5 timezone setting of the parent account); default UTC */
+  timezone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CustomerFilter = {
+  /** Part of the parent account's name, case-insensitive */
+  nameContains?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<AccountStatus>;
+};
+
+export type OperatorAccountStatusInput = {
+  accountId: Scalars['ID']['input'];
+  /** ACTIVE resumes a suspended account or reopens a closed one; SUSPENDED; CLOSED */
+  status: AccountStatus;
+  /** Why: kept in the customer's activity log and the operator log */
+  reason: Scalars['String']['input'];
+  /** CLOSED: close the open sub-accounts too; ACTIVE on a closed account: reopen the sub-accounts closed with it */
+  cascade?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type Link__Purpose =
@@ -347,6 +424,13 @@ export type ResolversTypes = ResolversObject<{
   SendingWindowInput: SendingWindowInput;
   SmsLimitsInput: SmsLimitsInput;
   AccountSettingsInput: AccountSettingsInput;
+  Customer: ResolverTypeWrapper<Omit<Customer, 'account'> & { account: ResolversTypes['Account'] }>;
+  CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
+  CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CustomerEdge']>, nodes: Array<ResolversTypes['Customer']> }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  CreateCustomerInput: CreateCustomerInput;
+  CustomerFilter: CustomerFilter;
+  OperatorAccountStatusInput: OperatorAccountStatusInput;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -372,6 +456,13 @@ export type ResolversParentTypes = ResolversObject<{
   SendingWindowInput: SendingWindowInput;
   SmsLimitsInput: SmsLimitsInput;
   AccountSettingsInput: AccountSettingsInput;
+  Customer: Omit<Customer, 'account'> & { account: ResolversParentTypes['Account'] };
+  CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
+  CustomerConnection: Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CustomerEdge']>, nodes: Array<ResolversParentTypes['Customer']> };
+  PageInfo: PageInfo;
+  CreateCustomerInput: CreateCustomerInput;
+  CustomerFilter: CustomerFilter;
+  OperatorAccountStatusInput: OperatorAccountStatusInput;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -480,6 +571,7 @@ export type AccountResolvers<ContextType = HierarchyContext, ParentType extends 
 export type QueryResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
   accountTree?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryAccountTreeArgs>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<QueryCustomersArgs>>;
 }>;
 
 export type MutationResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -489,6 +581,8 @@ export type MutationResolvers<ContextType = HierarchyContext, ParentType extends
   suspendAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSuspendAccountArgs, 'id'>>;
   resumeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationResumeAccountArgs, 'id'>>;
   updateAccountSettings?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountSettingsArgs, 'id' | 'input'>>;
+  createCustomer?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
+  operatorSetAccountStatus?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationOperatorSetAccountStatusArgs, 'input'>>;
 }>;
 
 export type AccountSettingsResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['AccountSettings'] = ResolversParentTypes['AccountSettings']> = ResolversObject<{
@@ -524,6 +618,29 @@ export type SettingOriginResolvers<ContextType = HierarchyContext, ParentType ex
   sourceDepth?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type CustomerResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  accountCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CustomerEdgeResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['CustomerEdge'] = ResolversParentTypes['CustomerEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+}>;
+
+export type CustomerConnectionResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -549,6 +666,10 @@ export type Resolvers<ContextType = HierarchyContext> = ResolversObject<{
   SendingWindow?: SendingWindowResolvers<ContextType>;
   SmsLimits?: SmsLimitsResolvers<ContextType>;
   SettingOrigin?: SettingOriginResolvers<ContextType>;
+  Customer?: CustomerResolvers<ContextType>;
+  CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  CustomerConnection?: CustomerConnectionResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

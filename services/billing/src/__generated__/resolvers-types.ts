@@ -4,7 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AccountReference } from '../read-model';
 import type { AccountBillingParent } from '../balances/resolvers';
 import type { LimitRow, UserLimitRow, LedgerEntryRow } from '../credit/store';
-import type { CreditReservation as ContractReservation } from '@platform/billing-client';
+import type { Reservation } from '../credit/service';
 import type { TransferRow } from '../transfers/store';
 import type { TopUpRow } from '../top-ups/store';
 import type { ProfileRow, StoredAddress, PaymentMethodRow } from '../profile/store';
@@ -21,6 +21,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  DateTime: { input: string; output: Date | string; }
   link__Import: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Scope: { input: unknown; output: unknown; }
@@ -308,7 +309,7 @@ export type LedgerEntry = {
   units: Scalars['Int']['output'];
   balanceAfter: Scalars['Int']['output'];
   idempotencyKey: Scalars['String']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type LedgerConnection = {
@@ -343,7 +344,7 @@ export type CreditReservation = {
   units: Scalars['Int']['output'];
   capturedUnits: Scalars['Int']['output'];
   status: ReservationStatus;
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 export type TransferKind =
@@ -361,7 +362,7 @@ export type Transfer = {
   toAccount: Maybe<Account>;
   units: Scalars['Int']['output'];
   userId: Maybe<Scalars['ID']['output']>;
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type TransferInput = {
@@ -397,7 +398,7 @@ export type TopUp = {
   status: TopUpStatus;
   declineReason: Maybe<Scalars['String']['output']>;
   paymentMethod: Maybe<PaymentMethod>;
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type TopUpInput = {
@@ -436,8 +437,8 @@ export type Invoice = {
   lines: Array<InvoiceLine>;
   /** The invoice as a file, base64-encoded */
   document: InvoiceDocument;
-  issuedAt: Maybe<Scalars['String']['output']>;
-  paidAt: Maybe<Scalars['String']['output']>;
+  issuedAt: Maybe<Scalars['DateTime']['output']>;
+  paidAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 
@@ -499,7 +500,7 @@ export type PaymentMethod = {
   brand: Scalars['String']['output'];
   last4: Scalars['String']['output'];
   isDefault: Scalars['Boolean']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type BillingAddressInput = {
@@ -617,6 +618,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Account: ResolverTypeWrapper<AccountReference>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -632,7 +634,7 @@ export type ResolversTypes = ResolversObject<{
   LedgerConnection: ResolverTypeWrapper<Omit<LedgerConnection, 'entries'> & { entries: Array<ResolversTypes['LedgerEntry']> }>;
   ReserveCreditInput: ReserveCreditInput;
   ReservationStatus: ReservationStatus;
-  CreditReservation: ResolverTypeWrapper<ContractReservation>;
+  CreditReservation: ResolverTypeWrapper<Reservation>;
   TransferKind: TransferKind;
   Transfer: ResolverTypeWrapper<TransferRow>;
   TransferInput: TransferInput;
@@ -664,6 +666,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  DateTime: Scalars['DateTime']['output'];
   Account: AccountReference;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -675,7 +678,7 @@ export type ResolversParentTypes = ResolversObject<{
   LedgerEntry: LedgerEntryRow;
   LedgerConnection: Omit<LedgerConnection, 'entries'> & { entries: Array<ResolversParentTypes['LedgerEntry']> };
   ReserveCreditInput: ReserveCreditInput;
-  CreditReservation: ContractReservation;
+  CreditReservation: Reservation;
   Transfer: TransferRow;
   TransferInput: TransferInput;
   AutoTopUp: Omit<AutoTopUp, 'paymentMethod'> & { paymentMethod?: Maybe<ResolversParentTypes['PaymentMethod']> };
@@ -776,6 +779,10 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = BillingContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
 export type AccountResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -855,7 +862,7 @@ export type LedgerEntryResolvers<ContextType = BillingContext, ParentType extend
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   balanceAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type LedgerConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['LedgerConnection'] = ResolversParentTypes['LedgerConnection']> = ResolversObject<{
@@ -870,7 +877,7 @@ export type CreditReservationResolvers<ContextType = BillingContext, ParentType 
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   capturedUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReservationStatus'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type TransferResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Transfer'] = ResolversParentTypes['Transfer']> = ResolversObject<{
@@ -880,7 +887,7 @@ export type TransferResolvers<ContextType = BillingContext, ParentType extends R
   toAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type AutoTopUpResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['AutoTopUp'] = ResolversParentTypes['AutoTopUp']> = ResolversObject<{
@@ -897,7 +904,7 @@ export type TopUpResolvers<ContextType = BillingContext, ParentType extends Reso
   status?: Resolver<ResolversTypes['TopUpStatus'], ParentType, ContextType>;
   declineReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   paymentMethod?: Resolver<Maybe<ResolversTypes['PaymentMethod']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type InvoiceResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = ResolversObject<{
@@ -914,8 +921,8 @@ export type InvoiceResolvers<ContextType = BillingContext, ParentType extends Re
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['InvoiceDocument'], ParentType, ContextType, RequireFields<InvoiceDocumentArgs, 'format'>>;
-  issuedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  paidAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type InvoiceLineResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceLine'] = ResolversParentTypes['InvoiceLine']> = ResolversObject<{
@@ -955,7 +962,7 @@ export type PaymentMethodResolvers<ContextType = BillingContext, ParentType exte
   brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   last4?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -975,6 +982,7 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 }
 
 export type Resolvers<ContextType = BillingContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
   Account?: AccountResolvers<ContextType>;
   AccountBilling?: AccountBillingResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

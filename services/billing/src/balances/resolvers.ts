@@ -1,3 +1,5 @@
+import { assertId } from '@platform/errors';
+import { DateTimeScalar } from '@platform/server';
 import type { AccountBillingResolvers, AccountResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
 import type { BillingContext } from '../context';
 import { visibleAccount } from '../read-model';
@@ -22,16 +24,19 @@ export interface AccountBillingParent {
 
 const Mutation: MutationResolvers = {
   setBillingMode: async (_root, args, ctx) => {
-    await ctx.balances.setBillingMode(args.accountId, args.mode, args.creditCeiling);
-    return { id: args.accountId.toLowerCase() };
+    const accountId = assertId(args.accountId, 'accountId');
+    await ctx.balances.setBillingMode(accountId, args.mode, args.creditCeiling);
+    return { id: accountId };
   },
   enableOwnBalance: async (_root, args, ctx) => {
-    await ctx.balances.enableOwnBalance(args.accountId);
-    return { id: args.accountId.toLowerCase() };
+    const accountId = assertId(args.accountId, 'accountId');
+    await ctx.balances.enableOwnBalance(accountId);
+    return { id: accountId };
   },
   setLowBalanceThreshold: async (_root, args, ctx) => {
-    await ctx.balances.setLowBalanceThreshold(args.accountId, args.threshold);
-    return { id: args.accountId.toLowerCase() };
+    const accountId = assertId(args.accountId, 'accountId');
+    await ctx.balances.setLowBalanceThreshold(accountId, args.threshold);
+    return { id: accountId };
   },
 };
 
@@ -86,9 +91,9 @@ const AccountBilling: AccountBillingResolvers = {
     return {
       threshold: Number(own.auto_top_up_threshold),
       units: Number(own.auto_top_up_units),
-      paymentMethod: methods.find((m) => (own.auto_top_up_payment_method_id ? m.id === own.auto_top_up_payment_method_id : m.is_default)) ?? null,
+      paymentMethod: methods.find((m) => (own.auto_top_up_payment_method_id ? m.id === own.auto_top_up_payment_method_id : m.isDefault)) ?? null,
     };
   },
 };
 
-export const resolvers: Resolvers = { Mutation, Account, AccountBilling };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Mutation, Account, AccountBilling };

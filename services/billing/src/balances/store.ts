@@ -1,4 +1,4 @@
-import { byKey, queryRows, type Sql } from '@platform/db';
+import { byKey, queryOne, queryRows, type Sql } from '@platform/db';
 import type { BillingMode } from '../__generated__/resolvers-types';
 
 export interface BalanceRow {
@@ -17,4 +17,14 @@ export interface BalanceRow {
 export async function balancesOf(db: Sql, accountIds: readonly string[]): Promise<(BalanceRow | null)[]> {
   const rows = await queryRows<BalanceRow>(db, `SELECT * FROM billing.balances WHERE account_id = ANY($1::uuid[])`, [accountIds]);
   return byKey(accountIds, rows, (row) => row.account_id);
+}
+
+/** The mode of an account's own balance, its row locked; null when it draws on an ancestor's. */
+export function lockBalanceMode(tx: Sql, accountId: string): Promise<{ mode: BillingMode } | null> {
+  return queryOne<{ mode: BillingMode }>(tx, `SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [accountId]);
+}
+
+/** Locks an account's balance row before a ledger movement moves it. */
+export async function lockBalance(tx: Sql, accountId: string): Promise<void> {
+  await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [accountId]);
 }

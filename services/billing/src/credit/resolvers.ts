@@ -1,4 +1,5 @@
-import { errors, isUuid } from '@platform/errors';
+import { decodeCursor, encodeCursor } from '@platform/db';
+import { assertId, errors, isUuid } from '@platform/errors';
 import type { AccountResolvers, CreditLimitResolvers, LedgerEntryResolvers, MutationResolvers, Resolvers, UserCreditResolvers } from '../__generated__/resolvers-types';
 import { pageSize } from '../page-size';
 import { visibleAccount } from '../read-model';
@@ -11,24 +12,31 @@ function instant(value: string | null | undefined, field: string): Date | null {
   return date;
 }
 
+/** The `after` of `ledger`: the id of the last entry of the previous page (ids are unique, so the order has no ties). */
+function ledgerAfter(cursor: string): string {
+  const [id] = decodeCursor(cursor, ['string'], 'after');
+  if (!/^\d{1,18}$/.test(id)) throw errors.badInput('after is not a cursor of this list', 'after');
+  return id;
+}
+
 const remaining = (row: LimitRow) => Number(row.credit_limit) - Number(row.spent) - Number(row.held);
 
 const Account: AccountResolvers = {
   userCredits: (account, _args, ctx) => ctx.loaders.userLimitsByAccountId.load(account.id),
   ledger: async (account, args, ctx) => {
     const limit = pageSize(args.first);
-    if (args.after && !/^\d{1,18}$/.test(args.after)) throw errors.badInput('after is not a valid cursor', 'after');
+    const after = args.after ? ledgerAfter(args.after) : null;
     const filter = args.filter ?? {};
     if (filter.userId && !isUuid(filter.userId)) throw errors.badInput('filter.userId is not a valid id', 'filter.userId');
     const rows = await ledgerEntries(
       ctx.dataSource,
       account.id,
-      args.after ?? null,
+      after,
       { kinds: filter.kinds ?? null, userId: filter.userId ?? null, from: instant(filter.from, 'filter.from'), to: instant(filter.to, 'filter.to') },
       limit + 1,
     );
     const page = rows.slice(0, limit);
-    return { entries: page, nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null };
+    return { entries: page, nextCursor: rows.length > limit ? encodeCursor([page[page.length - 1].id]) : null };
   },
 };
 
@@ -51,27 +59,25 @@ const UserCredit: UserCreditResolvers = {
 };
 
 const LedgerEntry: LedgerEntryResolvers = {
-  id: (row) => String(row.id),
-  movementId: (row) => row.movement_id,
-  payingAccount: (row, _args, ctx) => visibleAccount(row.paying_account_id, ctx.access),
-  spendingAccount: (row, _args, ctx) => (row.spending_account_id ? visibleAccount(row.spending_account_id, ctx.access) : null),
-  userId: (row) => row.user_id,
+  payingAccount: (row, _args, ctx) => visibleAccount(row.payingAccountId, ctx.access),
+  spendingAccount: (row, _args, ctx) => (row.spendingAccountId ? visibleAccount(row.spendingAccountId, ctx.access) : null),
   units: (row) => Number(row.units),
-  balanceAfter: (row) => Number(row.balance_after),
-  idempotencyKey: (row) => row.idempotency_key,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
+  balanceAfter: (row) => Number(row.balanceAfter),
 };
 
 const Mutation: MutationResolvers = {
   setCreditLimit: async (_root, args, ctx) => {
-    await ctx.limits.setCreditLimit(args.accountId, args.limit);
-    return { id: args.accountId.toLowerCase() };
+    const accountId = assertId(args.accountId, 'accountId');
+    await ctx.limits.setCreditLimit(accountId, args.limit);
+    return { id: accountId };
   },
   setUserCreditLimit: async (_root, args, ctx) => {
-    const kept = await ctx.limits.setUserCreditLimit(args.accountId, args.userId, args.limit, args.monthlyRenewal);
+    const accountId = assertId(args.accountId, 'accountId');
+    const userId = assertId(args.userId, 'userId');
+    const kept = await ctx.limits.setUserCreditLimit(accountId, userId, args.limit, args.monthlyRenewal);
     if (!kept) return null;
-    const rows = await ctx.loaders.userLimitsByAccountId.load(args.accountId.toLowerCase());
-    return rows.find((r) => r.user_id === args.userId.toLowerCase()) ?? null;
+    const rows = await ctx.loaders.userLimitsByAccountId.load(accountId);
+    return rows.find((r) => r.user_id === userId) ?? null;
   },
 
   // Internal (@inaccessible, SERVICE principal only): the send path. Deliberately not in the

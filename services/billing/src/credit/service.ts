@@ -7,7 +7,30 @@ import { AppError, assertId, errors, isUuid } from '@platform/errors';
 import type { CreditReservation } from '@platform/billing-client';
 import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
-import { postMovement } from './store';
+import {
+  balanceThresholds,
+  holdCredit,
+  insertReservation,
+  lockAccountLimits,
+  lockIdempotencyKey,
+  lockNextExpiredReservation,
+  lockPayingBalance,
+  lockReservation,
+  lockUserLimitDueFor,
+  lockUserLimits,
+  markCaptured,
+  markReleased,
+  monthlyUserLimits,
+  monthStartIn,
+  postMovement,
+  renewUserLimit,
+  reservationByKey,
+  settleHolds,
+  type LimitRow,
+  type NewReservation,
+  type ReservationRow,
+  type UserLimitRow,
+} from './store';
 
 export const MAX_UNITS = 1_000_000;
 export const MAX_LIMIT = 1_000_000_000;
@@ -16,25 +39,10 @@ const MAX_HOLD_SECONDS = 86_400;
 
 export type ChainLookup = (accountId: string) => Promise<AccountChain | null>;
 
-interface ReservationRow {
-  id: string;
-  idempotency_key: string;
-  account_id: string;
-  user_id: string | null;
-  paying_account_id: string;
-  limited_account_ids: string[];
-  user_limit_account_ids: string[];
-  units: string;
-  captured_units: string;
-  reference: string;
-  status: CreditReservation['status'];
-  expires_at: Date;
-}
+/** The contract's reservation as billing answers it: `expiresAt` a Date, which DateTime serializes to the contract's ISO text. */
+export type Reservation = Omit<CreditReservation, 'expiresAt'> & { expiresAt: Date };
 
-const RESERVATION_COLUMNS = `id, idempotency_key, account_id, user_id, paying_account_id, limited_account_ids,
-  user_limit_account_ids, units, captured_units, reference, status, expires_at`;
-
-export function toReservation(row: ReservationRow): CreditReservation {
+export function toReservation(row: ReservationRow): Reservation {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -42,7 +50,7 @@ export function toReservation(row: ReservationRow): CreditReservation {
     units: Number(row.units),
     capturedUnits: Number(row.captured_units),
     status: row.status,
-    expiresAt: new Date(row.expires_at).toISOString(),
+    expiresAt: row.expires_at,
   };
 }
 
@@ -100,27 +108,81 @@ function assertStillHeldOrCaptured(reservation: Pick<ReservationRow, 'status' | 
 
 /** First day (YYYY-MM-DD) of the current calendar month in the timezone of the account at the end of `path`. */
 export async function currentPeriodStart(db: Sql, path: string[]): Promise<string> {
-  const timezone = await loadEffectiveTimezone(db, path);
-  const [row] = await queryRows<{ period: string }>(db, `SELECT to_char(date_trunc('month', now() AT TIME ZONE $1), 'YYYY-MM-DD') AS period`, [timezone]);
-  return row.period;
+  return monthStartIn(db, await loadEffectiveTimezone(db, path));
+}
+
+/** A reservation request once validated: what is held, for whom, how long, on which expected chain. */
+interface ReservationRequest {
+  accountId: string;
+  userId: string | null;
+  units: number;
+  idempotencyKey: string;
+  reference: string;
+  holdSeconds: number;
+  expectedPath: string[] | null;
+}
+
+function validReservationRequest(input: ReserveCreditInput): ReservationRequest {
+  const accountId = assertId(input.accountId, 'accountId');
+  const userId = input.userId === null || input.userId === undefined ? null : assertId(input.userId, 'userId');
+  const units = assertUnits(input.units);
+  const idempotencyKey = assertIdempotencyKey(input.idempotencyKey);
+  const reference = typeof input.reference === 'string' ? input.reference.trim() : '';
+  if (reference.length < 1 || reference.length > 200) throw errors.badInput('reference must be 1 to 200 characters', 'reference');
+  const holdSeconds = input.holdSeconds ?? DEFAULT_HOLD_SECONDS;
+  if (!Number.isInteger(holdSeconds) || holdSeconds < 1 || holdSeconds > MAX_HOLD_SECONDS) {
+    throw errors.badInput(`holdSeconds must be an integer between 1 and ${MAX_HOLD_SECONDS}`, 'holdSeconds');
+  }
+  const expectedPath = input.accountPath === null || input.accountPath === undefined ? null : assertPath(input.accountPath, accountId);
+  return { accountId, userId, units, idempotencyKey, reference, holdSeconds, expectedPath };
 }
 
 /**
- * Renews a locked user-limit row for `periodStart`. The renewal row's primary key makes a period
- * renew once even if several processes race; the caller holds the row lock, so they queue.
+ * The reservation an earlier call with this key made, for a replay with the same parameters. A
+ * replay gets it only while it still stands for credit: a released or expired hold is gone, and
+ * handing it back would let the caller spend without a hold.
  */
-async function renewUserLimit(tx: Sql, row: { account_id: string; user_id: string; spent: string }, periodStart: string): Promise<boolean> {
-  const inserted = await queryRows(tx,
-    `INSERT INTO billing.user_limit_renewals (account_id, user_id, period_start, spent_before) VALUES ($1, $2, $3, $4)
-     ON CONFLICT DO NOTHING RETURNING period_start`,
-    [row.account_id, row.user_id, periodStart, row.spent],
-  );
-  await queryRows(tx,
-    `UPDATE billing.user_limits SET spent = CASE WHEN $4 THEN 0 ELSE spent END, period_start = $3, updated_at = now()
-      WHERE account_id = $1 AND user_id = $2`,
-    [row.account_id, row.user_id, periodStart, inserted.length > 0],
-  );
-  return inserted.length > 0;
+function replayed(existing: ReservationRow, request: ReservationRequest): Reservation {
+  const same =
+    existing.account_id === request.accountId && existing.user_id === request.userId && Number(existing.units) === request.units && existing.reference === request.reference;
+  if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
+  assertStillHeldOrCaptured(existing);
+  return toReservation(existing);
+}
+
+/** The account's chain under the tree's move lock: still the one the caller decided on, and active. */
+async function lockChainAsExpected(tx: Sql, request: ReservationRequest): Promise<AccountChain> {
+  const chain = await lockChainForSpending(tx, request.accountId);
+  if (!chain) throw errors.notFound('Account');
+  if (request.expectedPath && !samePath(request.expectedPath, chain.path)) {
+    throw new AppError('CHAIN_CHANGED', 'The account moved since the caller read its chain', { retryable: true });
+  }
+  assertChainActive(chain);
+  return chain;
+}
+
+/** Starts a new month for the monthly user limits whose period has ended (they are locked). */
+async function renewEndedPeriods(tx: Sql, path: string[], userLimits: UserLimitRow[]): Promise<void> {
+  for (const row of userLimits) {
+    if (!row.monthly_renewal) continue;
+    const period = await currentPeriodStart(tx, path.slice(0, path.indexOf(row.account_id) + 1));
+    if (row.period_start < period && (await renewUserLimit(tx, row, period))) row.spent = '0';
+  }
+}
+
+/** INSUFFICIENT_CREDIT naming the binding limit, checked from the account up: user limits, sub-account limits, then the paying balance. */
+function assertCovered(units: number, userLimits: UserLimitRow[], limits: LimitRow[], payer: { account_id: string; units: string; held: string } | null): asserts payer {
+  for (const row of [...userLimits].reverse()) {
+    const remaining = Number(row.credit_limit) - Number(row.spent) - Number(row.held);
+    if (remaining < units) throw insufficient('USER_LIMIT', row.account_id, remaining);
+  }
+  for (const row of [...limits].reverse()) {
+    const remaining = Number(row.credit_limit) - Number(row.spent) - Number(row.held);
+    if (remaining < units) throw insufficient('ACCOUNT_LIMIT', row.account_id, remaining);
+  }
+  if (!payer) throw insufficient('BALANCE', null, 0);
+  const available = Number(payer.units) - Number(payer.held);
+  if (available < units) throw insufficient('BALANCE', payer.account_id, available);
 }
 
 /**
@@ -139,103 +201,37 @@ export class CreditService {
     private readonly chains: ChainLookup,
   ) {}
 
-  async reserve(input: ReserveCreditInput): Promise<CreditReservation> {
-    const accountId = assertId(input.accountId, 'accountId');
-    const userId = input.userId === null || input.userId === undefined ? null : assertId(input.userId, 'userId');
-    const units = assertUnits(input.units);
-    const idempotencyKey = assertIdempotencyKey(input.idempotencyKey);
-    const reference = typeof input.reference === 'string' ? input.reference.trim() : '';
-    if (reference.length < 1 || reference.length > 200) throw errors.badInput('reference must be 1 to 200 characters', 'reference');
-    const holdSeconds = input.holdSeconds ?? DEFAULT_HOLD_SECONDS;
-    if (!Number.isInteger(holdSeconds) || holdSeconds < 1 || holdSeconds > MAX_HOLD_SECONDS) {
-      throw errors.badInput(`holdSeconds must be an integer between 1 and ${MAX_HOLD_SECONDS}`, 'holdSeconds');
-    }
-    const expectedPath = input.accountPath === null || input.accountPath === undefined ? null : assertPath(input.accountPath, accountId);
-
+  async reserve(input: ReserveCreditInput): Promise<Reservation> {
+    const request = validReservationRequest(input);
     return inTransaction(this.dataSource, async (tx) => {
       // Replays of one key queue here, so exactly one of them does the work.
-      await queryRows(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`reserve:${idempotencyKey}`]);
-      const [existing] = await queryRows<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE idempotency_key = $1`, [
-        idempotencyKey,
-      ]);
-      if (existing) {
-        const same = existing.account_id === accountId && existing.user_id === userId && Number(existing.units) === units && existing.reference === reference;
-        if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
-        // A replay gets the reservation only while it still stands for credit: a released or expired
-        // hold is gone, and handing it back would let the caller spend without a hold.
-        assertStillHeldOrCaptured(existing);
-        return toReservation(existing);
-      }
-      const chain = await lockChainForSpending(tx, accountId);
-      if (!chain) throw errors.notFound('Account');
-      if (expectedPath && !samePath(expectedPath, chain.path)) {
-        throw new AppError('CHAIN_CHANGED', 'The account moved since the caller read its chain', { retryable: true });
-      }
-      assertChainActive(chain);
-      const path = chain.path;
-
-      const limits = await queryRows<{ account_id: string; credit_limit: string; spent: string; held: string }>(tx,
-        `SELECT account_id, credit_limit, spent, held FROM billing.account_limits
-          WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
-        [path],
-      );
-      const userLimits = userId
-        ? await queryRows<{ account_id: string; user_id: string; credit_limit: string; monthly_renewal: boolean; spent: string; held: string; period_start: string }>(tx,
-            `SELECT account_id, user_id, credit_limit, monthly_renewal, spent, held, to_char(period_start, 'YYYY-MM-DD') AS period_start
-               FROM billing.user_limits
-              WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
-            [path, userId],
-          )
-        : [];
-      const [payer] = await queryRows<{ account_id: string; units: string; held: string }>(tx,
-        `SELECT account_id, units, held FROM billing.balances
-          WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE`,
-        [path],
-      );
-
-      for (const row of userLimits) {
-        if (!row.monthly_renewal) continue;
-        const period = await currentPeriodStart(tx, path.slice(0, path.indexOf(row.account_id) + 1));
-        if (row.period_start < period && (await renewUserLimit(tx, row, period))) row.spent = '0';
-      }
-      for (const row of [...userLimits].reverse()) {
-        const remaining = Number(row.credit_limit) - Number(row.spent) - Number(row.held);
-        if (remaining < units) throw insufficient('USER_LIMIT', row.account_id, remaining);
-      }
-      for (const row of [...limits].reverse()) {
-        const remaining = Number(row.credit_limit) - Number(row.spent) - Number(row.held);
-        if (remaining < units) throw insufficient('ACCOUNT_LIMIT', row.account_id, remaining);
-      }
-      if (!payer) throw insufficient('BALANCE', null, 0);
-      const available = Number(payer.units) - Number(payer.held);
-      if (available < units) throw insufficient('BALANCE', payer.account_id, available);
-
-      const limitedAccountIds = limits.map((l) => l.account_id);
-      const userLimitAccountIds = userLimits.map((l) => l.account_id);
-      if (limitedAccountIds.length) {
-        await queryRows(tx, `UPDATE billing.account_limits SET held = held + $2, updated_at = now() WHERE account_id = ANY($1::uuid[])`, [limitedAccountIds, units]);
-      }
-      if (userLimitAccountIds.length) {
-        await queryRows(tx, `UPDATE billing.user_limits SET held = held + $3, updated_at = now() WHERE user_id = $2 AND account_id = ANY($1::uuid[])`, [
-          userLimitAccountIds,
-          userId,
-          units,
-        ]);
-      }
-      await queryRows(tx, `UPDATE billing.balances SET held = held + $2, updated_at = now() WHERE account_id = $1`, [payer.account_id, units]);
-      const [created] = await queryRows<ReservationRow>(tx,
-        `INSERT INTO billing.reservations
-           (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))
-         RETURNING ${RESERVATION_COLUMNS}`,
-        [idempotencyKey, accountId, userId, payer.account_id, limitedAccountIds, userLimitAccountIds, units, reference, holdSeconds],
-      );
-      return toReservation(created);
+      await lockIdempotencyKey(tx, `reserve:${request.idempotencyKey}`);
+      const existing = await reservationByKey(tx, request.idempotencyKey);
+      if (existing) return replayed(existing, request);
+      const { path } = await lockChainAsExpected(tx, request);
+      const limits = await lockAccountLimits(tx, path);
+      const userLimits = request.userId ? await lockUserLimits(tx, path, request.userId) : [];
+      const payer = await lockPayingBalance(tx, path);
+      await renewEndedPeriods(tx, path, userLimits);
+      assertCovered(request.units, userLimits, limits, payer);
+      const hold: NewReservation = {
+        idempotencyKey: request.idempotencyKey,
+        accountId: request.accountId,
+        userId: request.userId,
+        payingAccountId: payer.account_id,
+        limitedAccountIds: limits.map((l) => l.account_id),
+        userLimitAccountIds: userLimits.map((l) => l.account_id),
+        units: request.units,
+        reference: request.reference,
+        holdSeconds: request.holdSeconds,
+      };
+      await holdCredit(tx, hold);
+      return toReservation(await insertReservation(tx, hold));
     });
   }
 
   /** Turns `units` (default: all) of a held reservation into ledger debits and releases the rest. */
-  async capture(reservationId: string, units?: number | null): Promise<CreditReservation & { crossedAutoTopUpThreshold: boolean }> {
+  async capture(reservationId: string, units?: number | null): Promise<Reservation & { crossedAutoTopUpThreshold: boolean }> {
     const id = assertId(reservationId, 'reservationId');
     if (units !== undefined && units !== null) assertUnits(units, 'units', { allowZero: true });
     return inTransaction(this.dataSource, async (tx) => {
@@ -246,45 +242,13 @@ export class CreditService {
       const captured = units ?? reserved;
       if (captured > reserved) throw errors.badInput(`units must not exceed the ${reserved} reserved units`, 'units');
 
-      await this.settleHolds(tx, reservation, captured);
-      const [before] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null; held: string }>(tx,
-        `SELECT units, held, low_balance_threshold, auto_top_up_threshold FROM billing.balances WHERE account_id = $1`,
-        [reservation.paying_account_id],
-      );
-      let crossedAutoTopUpThreshold = false;
-      if (captured > 0) {
-        const { balancesAfter } = await postMovement(tx, {
-          kind: 'USAGE',
-          idempotencyKey: `capture:${reservation.id}`,
-          reference: reservation.reference,
-          lines: [
-            { book: 'BALANCE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: -captured },
-            { book: 'USAGE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: captured },
-          ],
-        });
-        const unitsBefore = Number(before.units);
-        const unitsAfter = balancesAfter.get(reservation.paying_account_id)!;
-        const lowThreshold = before.low_balance_threshold === null ? null : Number(before.low_balance_threshold);
-        if (lowThreshold !== null && unitsBefore >= lowThreshold && unitsAfter < lowThreshold) {
-          // SPEC B4/M10: delivered to webhook endpoints subscribed to billing.low_balance (shared/events outbox).
-          await publishEvent(tx, 'billing', {
-            type: 'billing.low_balance',
-            accountId: reservation.paying_account_id,
-            data: { balance: unitsAfter, threshold: lowThreshold },
-          });
-        }
-        const autoThreshold = before.auto_top_up_threshold === null ? null : Number(before.auto_top_up_threshold);
-        crossedAutoTopUpThreshold = autoThreshold !== null && unitsAfter < autoThreshold;
-      }
-      const [updated] = await queryRows<ReservationRow>(tx,
-        `UPDATE billing.reservations SET status = 'CAPTURED', captured_units = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
-        [reservation.id, captured],
-      );
-      return { ...toReservation(updated), crossedAutoTopUpThreshold };
+      await settleHolds(tx, reservation, captured);
+      const crossedAutoTopUpThreshold = captured > 0 ? await debitCapture(tx, reservation, captured) : false;
+      return { ...toReservation(await markCaptured(tx, reservation.id, captured)), crossedAutoTopUpThreshold };
     });
   }
 
-  async release(reservationId: string): Promise<CreditReservation> {
+  async release(reservationId: string): Promise<Reservation> {
     const id = assertId(reservationId, 'reservationId');
     return inTransaction(this.dataSource, async (tx) => {
       const reservation = await this.lockReservation(tx, id);
@@ -299,10 +263,7 @@ export class CreditService {
     let released = 0;
     while (released < maxCount) {
       const done = await inTransaction(this.dataSource, async (tx) => {
-        const [reservation] = await queryRows<ReservationRow>(tx,
-          `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations
-            WHERE status = 'HELD' AND expires_at <= now() ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        );
+        const reservation = await lockNextExpiredReservation(tx);
         if (!reservation) return false;
         await this.releaseHeld(tx, reservation, 'EXPIRED');
         return true;
@@ -315,9 +276,7 @@ export class CreditService {
 
   /** Renews every monthly user limit whose period has ended in its account's timezone (SPEC I6). */
   async renewDueUserLimits(): Promise<number> {
-    const candidates = await this.dataSource.query(
-      `SELECT account_id, user_id FROM billing.user_limits WHERE monthly_renewal ORDER BY account_id, user_id`,
-    ) as { account_id: string; user_id: string }[];
+    const candidates = await monthlyUserLimits(this.dataSource);
     const periodByAccount = new Map<string, string>();
     let renewed = 0;
     for (const candidate of candidates) {
@@ -328,11 +287,7 @@ export class CreditService {
       }
       const period = periodByAccount.get(candidate.account_id)!;
       const didRenew = await inTransaction(this.dataSource, async (tx) => {
-        const [row] = await queryRows<{ account_id: string; user_id: string; spent: string }>(tx,
-          `SELECT account_id, user_id, spent FROM billing.user_limits
-            WHERE account_id = $1 AND user_id = $2 AND monthly_renewal AND period_start < $3 FOR UPDATE`,
-          [candidate.account_id, candidate.user_id, period],
-        );
+        const row = await lockUserLimitDueFor(tx, candidate.account_id, candidate.user_id, period);
         return row ? renewUserLimit(tx, row, period) : false;
       });
       if (didRenew) renewed += 1;
@@ -341,52 +296,45 @@ export class CreditService {
   }
 
   private async lockReservation(tx: Sql, id: string): Promise<ReservationRow> {
-    const [reservation] = await queryRows<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE id = $1 FOR UPDATE`, [id]);
+    const reservation = await lockReservation(tx, id);
     if (!reservation) throw errors.notFound('Reservation');
     return reservation;
   }
 
-  /** Takes the reservation's units off every held counter, adding `captured` to the limits' spent. */
-  private async settleHolds(tx: Sql, reservation: ReservationRow, captured: number): Promise<void> {
-    const reserved = Number(reservation.units);
-    if (reservation.limited_account_ids.length) {
-      await queryRows(tx,
-        `SELECT account_id FROM billing.account_limits WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
-        [reservation.limited_account_ids],
-      );
-    }
-    if (reservation.user_id && reservation.user_limit_account_ids.length) {
-      await queryRows(tx,
-        `SELECT account_id FROM billing.user_limits WHERE user_id = $2 AND account_id = ANY($1::uuid[])
-          ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
-        [reservation.user_limit_account_ids, reservation.user_id],
-      );
-    }
-    await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [reservation.paying_account_id]);
-    if (reservation.limited_account_ids.length) {
-      await queryRows(tx,
-        `UPDATE billing.account_limits SET held = GREATEST(held - $2, 0), spent = spent + $3, updated_at = now() WHERE account_id = ANY($1::uuid[])`,
-        [reservation.limited_account_ids, reserved, captured],
-      );
-    }
-    if (reservation.user_id && reservation.user_limit_account_ids.length) {
-      await queryRows(tx,
-        `UPDATE billing.user_limits SET held = GREATEST(held - $3, 0), spent = spent + $4, updated_at = now()
-          WHERE user_id = $2 AND account_id = ANY($1::uuid[])`,
-        [reservation.user_limit_account_ids, reservation.user_id, reserved, captured],
-      );
-    }
-    await queryRows(tx, `UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
+  private async releaseHeld(tx: Sql, reservation: ReservationRow, status: 'RELEASED' | 'EXPIRED'): Promise<Reservation> {
+    await settleHolds(tx, reservation, 0);
+    return toReservation(await markReleased(tx, reservation.id, status));
   }
+}
 
-  private async releaseHeld(tx: Sql, reservation: ReservationRow, status: 'RELEASED' | 'EXPIRED'): Promise<CreditReservation> {
-    await this.settleHolds(tx, reservation, 0);
-    const [updated] = await queryRows<ReservationRow>(tx,
-      `UPDATE billing.reservations SET status = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
-      [reservation.id, status],
-    );
-    return toReservation(updated);
+/**
+ * The ledger debit of a capture; publishes billing.low_balance when it takes the paying balance
+ * below its threshold. True when the balance ends below its automatic top-up threshold.
+ */
+async function debitCapture(tx: Sql, reservation: ReservationRow, captured: number): Promise<boolean> {
+  const before = await balanceThresholds(tx, reservation.paying_account_id);
+  const { balancesAfter } = await postMovement(tx, {
+    kind: 'USAGE',
+    idempotencyKey: `capture:${reservation.id}`,
+    reference: reservation.reference,
+    lines: [
+      { book: 'BALANCE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: -captured },
+      { book: 'USAGE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: captured },
+    ],
+  });
+  const unitsBefore = Number(before.units);
+  const unitsAfter = balancesAfter.get(reservation.paying_account_id)!;
+  const lowThreshold = before.low_balance_threshold === null ? null : Number(before.low_balance_threshold);
+  if (lowThreshold !== null && unitsBefore >= lowThreshold && unitsAfter < lowThreshold) {
+    // SPEC B4/M10: delivered to webhook endpoints subscribed to billing.low_balance (shared/events outbox).
+    await publishEvent(tx, 'billing', {
+      type: 'billing.low_balance',
+      accountId: reservation.paying_account_id,
+      data: { balance: unitsAfter, threshold: lowThreshold },
+    });
   }
+  const autoThreshold = before.auto_top_up_threshold === null ? null : Number(before.auto_top_up_threshold);
+  return autoThreshold !== null && unitsAfter < autoThreshold;
 }
 
 /** Sub-account and per-user credit limits (SPEC B3, I6); each change checks `billing` and is audited. */

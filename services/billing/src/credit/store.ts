@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { byKey, groupBy, queryOne, queryRows, type Sql } from '@platform/db';
-import type { LedgerKind } from '../__generated__/resolvers-types';
+import type { LedgerKind, ReservationStatus } from '../__generated__/resolvers-types';
 
 /** BALANCE is an account's spendable credit; the other books are its counterparts (double entry). */
 export type LedgerBook = 'BALANCE' | 'USAGE' | 'PAYMENTS' | 'CREDIT_LINE';
@@ -129,19 +129,24 @@ export interface UserLimitRow extends LimitRow {
 }
 
 export interface LedgerEntryRow {
+  /** bigserial, as text */
   id: string;
-  movement_id: string;
+  movementId: string;
   kind: LedgerKind;
   book: LedgerBook;
-  paying_account_id: string;
-  spending_account_id: string | null;
-  user_id: string | null;
+  payingAccountId: string;
+  spendingAccountId: string | null;
+  userId: string | null;
   reference: string | null;
   units: string;
-  balance_after: string;
-  idempotency_key: string;
-  created_at: Date;
+  balanceAfter: string;
+  idempotencyKey: string;
+  createdAt: Date;
 }
+
+const LEDGER_ENTRY_COLUMNS = `id, movement_id AS "movementId", kind, book, paying_account_id AS "payingAccountId",
+  spending_account_id AS "spendingAccountId", user_id AS "userId", reference, units, balance_after AS "balanceAfter",
+  idempotency_key AS "idempotencyKey", created_at AS "createdAt"`;
 
 /** For a DataLoader: the sub-account limit of each account (null when it has none). */
 export async function limitsOf(db: Sql, accountIds: readonly string[]): Promise<(LimitRow | null)[]> {
@@ -181,10 +186,224 @@ export function ledgerEntries(db: Sql, accountId: string, after: string | null, 
   if (filter.from) where((p) => `created_at >= ${p}`, filter.from);
   if (filter.to) where((p) => `created_at < ${p}`, filter.to);
   params.push(limit);
-  return queryRows<LedgerEntryRow>(db, `SELECT * FROM billing.ledger_entries WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+  return queryRows<LedgerEntryRow>(db, `SELECT ${LEDGER_ENTRY_COLUMNS} FROM billing.ledger_entries WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
 }
 
 export async function payingAccountOfReservation(db: Sql, reservationId: string): Promise<string> {
   const row = await queryOne<{ paying_account_id: string }>(db, `SELECT paying_account_id FROM billing.reservations WHERE id = $1`, [reservationId]);
   return row!.paying_account_id;
+}
+
+/** Serializes the callers of one idempotency key until the transaction ends (replays queue; one does the work). */
+export async function lockIdempotencyKey(tx: Sql, key: string): Promise<void> {
+  await queryRows(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
+}
+
+export interface ReservationRow {
+  id: string;
+  idempotency_key: string;
+  account_id: string;
+  user_id: string | null;
+  paying_account_id: string;
+  limited_account_ids: string[];
+  user_limit_account_ids: string[];
+  units: string;
+  captured_units: string;
+  reference: string;
+  status: ReservationStatus;
+  expires_at: Date;
+}
+
+const RESERVATION_COLUMNS = `id, idempotency_key, account_id, user_id, paying_account_id, limited_account_ids,
+  user_limit_account_ids, units, captured_units, reference, status, expires_at`;
+
+export function reservationByKey(tx: Sql, idempotencyKey: string): Promise<ReservationRow | null> {
+  return queryOne<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE idempotency_key = $1`, [idempotencyKey]);
+}
+
+export function lockReservation(tx: Sql, id: string): Promise<ReservationRow | null> {
+  return queryOne<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations WHERE id = $1 FOR UPDATE`, [id]);
+}
+
+/** The held reservation that expired first, locked; skips those another sweeper holds. */
+export function lockNextExpiredReservation(tx: Sql): Promise<ReservationRow | null> {
+  return queryOne<ReservationRow>(tx,
+    `SELECT ${RESERVATION_COLUMNS} FROM billing.reservations
+      WHERE status = 'HELD' AND expires_at <= now() ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+export interface NewReservation {
+  idempotencyKey: string;
+  accountId: string;
+  userId: string | null;
+  payingAccountId: string;
+  limitedAccountIds: string[];
+  userLimitAccountIds: string[];
+  units: number;
+  reference: string;
+  holdSeconds: number;
+}
+
+export async function insertReservation(tx: Sql, reservation: NewReservation): Promise<ReservationRow> {
+  const [created] = await queryRows<ReservationRow>(tx,
+    `INSERT INTO billing.reservations
+       (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))
+     RETURNING ${RESERVATION_COLUMNS}`,
+    [
+      reservation.idempotencyKey,
+      reservation.accountId,
+      reservation.userId,
+      reservation.payingAccountId,
+      reservation.limitedAccountIds,
+      reservation.userLimitAccountIds,
+      reservation.units,
+      reservation.reference,
+      reservation.holdSeconds,
+    ],
+  );
+  return created;
+}
+
+export async function markCaptured(tx: Sql, id: string, capturedUnits: number): Promise<ReservationRow> {
+  const [updated] = await queryRows<ReservationRow>(tx,
+    `UPDATE billing.reservations SET status = 'CAPTURED', captured_units = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
+    [id, capturedUnits],
+  );
+  return updated;
+}
+
+export async function markReleased(tx: Sql, id: string, status: 'RELEASED' | 'EXPIRED'): Promise<ReservationRow> {
+  const [updated] = await queryRows<ReservationRow>(tx,
+    `UPDATE billing.reservations SET status = $2, settled_at = now() WHERE id = $1 RETURNING ${RESERVATION_COLUMNS}`,
+    [id, status],
+  );
+  return updated;
+}
+
+/** The sub-account limits on a chain, locked root first. */
+export function lockAccountLimits(tx: Sql, path: string[]): Promise<LimitRow[]> {
+  return queryRows<LimitRow>(tx,
+    `SELECT account_id, credit_limit, spent, held FROM billing.account_limits
+      WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+    [path],
+  );
+}
+
+/** A user's limits on a chain, locked root first. */
+export function lockUserLimits(tx: Sql, path: string[], userId: string): Promise<UserLimitRow[]> {
+  return queryRows<UserLimitRow>(tx,
+    `SELECT account_id, user_id, credit_limit, monthly_renewal, spent, held, to_char(period_start, 'YYYY-MM-DD') AS period_start
+       FROM billing.user_limits
+      WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+    [path, userId],
+  );
+}
+
+/** The balance that pays for the end of `path` (the deepest one on it), locked. */
+export function lockPayingBalance(tx: Sql, path: string[]): Promise<{ account_id: string; units: string; held: string } | null> {
+  return queryOne<{ account_id: string; units: string; held: string }>(tx,
+    `SELECT account_id, units, held FROM billing.balances
+      WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE`,
+    [path],
+  );
+}
+
+/** Adds `units` to the held counters of the given limits and of the paying balance (rows already locked). */
+export async function holdCredit(
+  tx: Sql,
+  hold: { limitedAccountIds: string[]; userLimitAccountIds: string[]; userId: string | null; payingAccountId: string; units: number },
+): Promise<void> {
+  if (hold.limitedAccountIds.length) {
+    await queryRows(tx, `UPDATE billing.account_limits SET held = held + $2, updated_at = now() WHERE account_id = ANY($1::uuid[])`, [hold.limitedAccountIds, hold.units]);
+  }
+  if (hold.userLimitAccountIds.length) {
+    await queryRows(tx, `UPDATE billing.user_limits SET held = held + $3, updated_at = now() WHERE user_id = $2 AND account_id = ANY($1::uuid[])`, [
+      hold.userLimitAccountIds,
+      hold.userId,
+      hold.units,
+    ]);
+  }
+  await queryRows(tx, `UPDATE billing.balances SET held = held + $2, updated_at = now() WHERE account_id = $1`, [hold.payingAccountId, hold.units]);
+}
+
+/** Takes the reservation's units off every held counter, adding `captured` to the limits' spent (locks in the lock order first). */
+export async function settleHolds(tx: Sql, reservation: ReservationRow, captured: number): Promise<void> {
+  const reserved = Number(reservation.units);
+  if (reservation.limited_account_ids.length) {
+    await queryRows(tx,
+      `SELECT account_id FROM billing.account_limits WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+      [reservation.limited_account_ids],
+    );
+  }
+  if (reservation.user_id && reservation.user_limit_account_ids.length) {
+    await queryRows(tx,
+      `SELECT account_id FROM billing.user_limits WHERE user_id = $2 AND account_id = ANY($1::uuid[])
+        ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
+      [reservation.user_limit_account_ids, reservation.user_id],
+    );
+  }
+  await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [reservation.paying_account_id]);
+  if (reservation.limited_account_ids.length) {
+    await queryRows(tx,
+      `UPDATE billing.account_limits SET held = GREATEST(held - $2, 0), spent = spent + $3, updated_at = now() WHERE account_id = ANY($1::uuid[])`,
+      [reservation.limited_account_ids, reserved, captured],
+    );
+  }
+  if (reservation.user_id && reservation.user_limit_account_ids.length) {
+    await queryRows(tx,
+      `UPDATE billing.user_limits SET held = GREATEST(held - $3, 0), spent = spent + $4, updated_at = now()
+        WHERE user_id = $2 AND account_id = ANY($1::uuid[])`,
+      [reservation.user_limit_account_ids, reservation.user_id, reserved, captured],
+    );
+  }
+  await queryRows(tx, `UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
+}
+
+/** The thresholds of a paying balance, read before a capture moves it. */
+export async function balanceThresholds(tx: Sql, accountId: string): Promise<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }> {
+  const [row] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
+    `SELECT units, held, low_balance_threshold, auto_top_up_threshold FROM billing.balances WHERE account_id = $1`,
+    [accountId],
+  );
+  return row;
+}
+
+/** First day (YYYY-MM-DD) of the current calendar month in `timezone`. */
+export async function monthStartIn(db: Sql, timezone: string): Promise<string> {
+  const [row] = await queryRows<{ period: string }>(db, `SELECT to_char(date_trunc('month', now() AT TIME ZONE $1), 'YYYY-MM-DD') AS period`, [timezone]);
+  return row.period;
+}
+
+/**
+ * Renews a locked user-limit row for `periodStart`. The renewal row's primary key makes a period
+ * renew once even if several processes race; the caller holds the row lock, so they queue.
+ */
+export async function renewUserLimit(tx: Sql, row: { account_id: string; user_id: string; spent: string }, periodStart: string): Promise<boolean> {
+  const inserted = await queryRows(tx,
+    `INSERT INTO billing.user_limit_renewals (account_id, user_id, period_start, spent_before) VALUES ($1, $2, $3, $4)
+     ON CONFLICT DO NOTHING RETURNING period_start`,
+    [row.account_id, row.user_id, periodStart, row.spent],
+  );
+  await queryRows(tx,
+    `UPDATE billing.user_limits SET spent = CASE WHEN $4 THEN 0 ELSE spent END, period_start = $3, updated_at = now()
+      WHERE account_id = $1 AND user_id = $2`,
+    [row.account_id, row.user_id, periodStart, inserted.length > 0],
+  );
+  return inserted.length > 0;
+}
+
+/** Every monthly-renewing user limit, by account then user. */
+export function monthlyUserLimits(db: Sql): Promise<{ account_id: string; user_id: string }[]> {
+  return queryRows<{ account_id: string; user_id: string }>(db, `SELECT account_id, user_id FROM billing.user_limits WHERE monthly_renewal ORDER BY account_id, user_id`);
+}
+
+/** The user limit, locked, when it renews monthly and its period started before `periodStart`. */
+export function lockUserLimitDueFor(tx: Sql, accountId: string, userId: string, periodStart: string): Promise<{ account_id: string; user_id: string; spent: string } | null> {
+  return queryOne<{ account_id: string; user_id: string; spent: string }>(tx,
+    `SELECT account_id, user_id, spent FROM billing.user_limits
+      WHERE account_id = $1 AND user_id = $2 AND monthly_renewal AND period_start < $3 FOR UPDATE`,
+    [accountId, userId, periodStart],
+  );
 }

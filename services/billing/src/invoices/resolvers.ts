@@ -4,8 +4,6 @@ import type { AccountResolvers, InvoiceLineResolvers, InvoiceResolvers, Mutation
 import { invoiceCsv, invoicePdf } from './documents';
 import { findInvoice, invoicesOfAccount } from './store';
 
-const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
-
 const Account: AccountResolvers = {
   invoices: (account, _args, ctx) => invoicesOfAccount(ctx.dataSource, account.id),
 };
@@ -19,8 +17,8 @@ const Invoice: InvoiceResolvers = {
   tax: (row) => Number(row.tax_minor),
   total: (row) => Number(row.total_minor),
   lines: (row, _args, ctx) => ctx.loaders.invoiceLinesByInvoiceId.load(row.id),
-  issuedAt: (row) => iso(row.issued_at),
-  paidAt: (row) => iso(row.paid_at),
+  issuedAt: (row) => row.issued_at,
+  paidAt: (row) => row.paid_at,
   document: async (row, args, ctx) => {
     const lines = await ctx.loaders.invoiceLinesByInvoiceId.load(row.id);
     const stem = `invoice-${row.period_start.slice(0, 7)}-${row.id.slice(0, 8)}`;

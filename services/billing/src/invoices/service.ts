@@ -2,12 +2,25 @@ import type { DataSource } from 'typeorm';
 import { mutate } from '@platform/audit';
 import { loadEffectiveTimezone, type AccessControl, type AccountChain } from '@platform/authz';
 import type { BillingSettings } from '@platform/config';
-import { queryRows } from '@platform/db';
+import type { Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import { auditScope } from '../activity';
+import { lockBalance, lockBalanceMode } from '../balances/store';
 import { postMovement } from '../credit/store';
 import { accountLabels } from '../read-model';
-import { findInvoice, INVOICE_COLUMNS, type InvoiceRow } from './store';
+import {
+  findInvoice,
+  lockInvoiceOfPeriod,
+  lockInvoiceStatus,
+  markInvoiceIssued,
+  markInvoicePaid,
+  replaceInvoiceLines,
+  upsertDraftInvoice,
+  usageOfPeriod,
+  type InvoiceFigures,
+  type InvoiceRow,
+  type NewInvoiceLine,
+} from './store';
 
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
@@ -34,57 +47,17 @@ export class InvoiceService {
 
   async generate(accountId: string, period: string): Promise<InvoiceRow> {
     const chain = await this.access.require(assertId(accountId, 'accountId'), 'billing');
-    const match = PERIOD.exec(period ?? '');
-    if (!match) throw errors.badInput('period is a month YYYY-MM', 'period');
+    if (!PERIOD.test(period ?? '')) throw errors.badInput('period is a month YYYY-MM', 'period');
     const periodStart = `${period}-01`;
     return mutate(auditScope(this.dataSource, this.access, chain), 'generateInvoice', async (tx) => {
-      const [balance] = await queryRows<{ mode: string }>(tx, `SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [chain.id]);
+      const balance = await lockBalanceMode(tx, chain.id);
       if (!balance || balance.mode !== 'POSTPAID') throw new AppError('INVALID_STATE', 'Only postpaid paying accounts are invoiced');
       const timezone = await loadEffectiveTimezone(tx, chain.path);
-      const [existing] = await queryRows<InvoiceRow>(tx, `SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE account_id = $1 AND period_start = $2 FOR UPDATE`, [
-        chain.id,
-        periodStart,
-      ]);
+      const existing = await lockInvoiceOfPeriod(tx, chain.id, periodStart);
       if (existing && existing.status !== 'DRAFT') throw new AppError('ALREADY_EXISTS', `The invoice for ${period} is already ${existing.status.toLowerCase()}`);
-      const usage = await queryRows<{ spending_account_id: string; units: string }>(tx,
-        `SELECT spending_account_id, sum(units) AS units
-           FROM billing.ledger_entries
-          WHERE paying_account_id = $1 AND book = 'USAGE'
-            AND created_at >= ($2::date)::timestamp AT TIME ZONE $3
-            AND created_at < (($2::date + interval '1 month')::timestamp) AT TIME ZONE $3
-          GROUP BY spending_account_id`,
-        [chain.id, periodStart, timezone],
-      );
-      const accounts = await accountLabels(tx, usage.map((u) => u.spending_account_id));
-      const unitPrice = this.settings.unitPriceMinor;
-      const lines = usage
-        .map((u) => {
-          const account = accounts.get(u.spending_account_id);
-          return { accountId: u.spending_account_id, name: account?.name ?? u.spending_account_id, depth: account?.depth ?? 0, units: Number(u.units) };
-        })
-        .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name));
-      const units = lines.reduce((sum, l) => sum + l.units, 0);
-      const subtotal = units * unitPrice;
-      const tax = Math.round((subtotal * this.settings.taxRateBasisPoints) / 10_000);
-      const values = [chain.id, periodStart, timezone, this.settings.currency, unitPrice, this.settings.taxRateBasisPoints, units, subtotal, tax, subtotal + tax];
-      const [invoice] = await queryRows<InvoiceRow>(tx,
-        `INSERT INTO billing.invoices (account_id, period_start, period_end, timezone, currency, unit_price_minor, tax_rate_basis_points,
-                                       units, subtotal_minor, tax_minor, total_minor)
-         VALUES ($1, $2, ($2::date + interval '1 month' - interval '1 day')::date, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (account_id, period_start) DO UPDATE SET timezone = EXCLUDED.timezone, currency = EXCLUDED.currency,
-           unit_price_minor = EXCLUDED.unit_price_minor, tax_rate_basis_points = EXCLUDED.tax_rate_basis_points, units = EXCLUDED.units,
-           subtotal_minor = EXCLUDED.subtotal_minor, tax_minor = EXCLUDED.tax_minor, total_minor = EXCLUDED.total_minor
-         WHERE billing.invoices.status = 'DRAFT'
-         RETURNING ${INVOICE_COLUMNS}`,
-        values,
-      );
-      await queryRows(tx, `DELETE FROM billing.invoice_lines WHERE invoice_id = $1`, [invoice.id]);
-      for (const line of lines) {
-        await queryRows(tx,
-          `INSERT INTO billing.invoice_lines (invoice_id, spending_account_id, account_name, depth, units, amount_minor) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [invoice.id, line.accountId, line.name, line.depth, line.units, line.units * unitPrice],
-        );
-      }
+      const lines = await this.linesOfPeriod(tx, chain.id, periodStart, timezone);
+      const invoice = await upsertDraftInvoice(tx, this.figures(chain.id, periodStart, timezone, lines));
+      await replaceInvoiceLines(tx, invoice.id, lines);
       return {
         result: invoice,
         targetType: 'Invoice',
@@ -93,6 +66,40 @@ export class InvoiceService {
         after: invoiceView(invoice),
       };
     });
+  }
+
+  /** One line per account that spent in the period, shallowest first, then by name. */
+  private async linesOfPeriod(tx: Sql, payingAccountId: string, periodStart: string, timezone: string): Promise<NewInvoiceLine[]> {
+    const usage = await usageOfPeriod(tx, payingAccountId, periodStart, timezone);
+    const accounts = await accountLabels(tx, usage.map((u) => u.spending_account_id));
+    const unitPrice = this.settings.unitPriceMinor;
+    return usage
+      .map((u) => {
+        const account = accounts.get(u.spending_account_id);
+        const units = Number(u.units);
+        return { accountId: u.spending_account_id, name: account?.name ?? u.spending_account_id, depth: account?.depth ?? 0, units, amountMinor: units * unitPrice };
+      })
+      .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name));
+  }
+
+  /** Totals at the configured price and tax rate. */
+  private figures(accountId: string, periodStart: string, timezone: string, lines: NewInvoiceLine[]): InvoiceFigures {
+    const unitPrice = this.settings.unitPriceMinor;
+    const units = lines.reduce((sum, l) => sum + l.units, 0);
+    const subtotal = units * unitPrice;
+    const tax = Math.round((subtotal * this.settings.taxRateBasisPoints) / 10_000);
+    return {
+      accountId,
+      periodStart,
+      timezone,
+      currency: this.settings.currency,
+      unitPriceMinor: unitPrice,
+      taxRateBasisPoints: this.settings.taxRateBasisPoints,
+      units,
+      subtotalMinor: subtotal,
+      taxMinor: tax,
+      totalMinor: subtotal + tax,
+    };
   }
 
   private async requireInvoice(id: string): Promise<{ invoice: InvoiceRow; chain: AccountChain }> {
@@ -104,15 +111,10 @@ export class InvoiceService {
   async issue(id: string): Promise<InvoiceRow> {
     const { invoice, chain } = await this.requireInvoice(id);
     return mutate(auditScope(this.dataSource, this.access, chain), 'issueInvoice', async (tx) => {
-      const [row] = await queryRows<InvoiceRow & { ended: boolean }>(tx,
-        `SELECT status, (now() >= ((period_end + 1)::timestamp AT TIME ZONE timezone)) AS ended FROM billing.invoices WHERE id = $1 FOR UPDATE`,
-        [invoice.id],
-      );
+      const row = await lockInvoiceStatus(tx, invoice.id);
       if (row.status !== 'DRAFT') throw new AppError('INVALID_STATE', `The invoice is already ${row.status.toLowerCase()}`);
       if (!row.ended) throw new AppError('INVALID_STATE', 'The period has not ended yet');
-      const [issued] = await queryRows<InvoiceRow>(tx, `UPDATE billing.invoices SET status = 'ISSUED', issued_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [
-        invoice.id,
-      ]);
+      const issued = await markInvoiceIssued(tx, invoice.id);
       return {
         result: issued,
         targetType: 'Invoice',
@@ -127,11 +129,11 @@ export class InvoiceService {
   async markPaid(id: string): Promise<InvoiceRow> {
     const { invoice, chain } = await this.requireInvoice(id);
     return mutate(auditScope(this.dataSource, this.access, chain), 'markInvoicePaid', async (tx) => {
-      const [row] = await queryRows<{ status: string }>(tx, `SELECT status FROM billing.invoices WHERE id = $1 FOR UPDATE`, [invoice.id]);
+      const row = await lockInvoiceStatus(tx, invoice.id);
       if (row.status !== 'ISSUED') throw new AppError('INVALID_STATE', 'Only issued invoices can be paid');
       const units = Number(invoice.units);
       if (units > 0) {
-        await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [invoice.account_id]);
+        await lockBalance(tx, invoice.account_id);
         await postMovement(tx, {
           kind: 'INVOICE_PAYMENT',
           idempotencyKey: `invoice-payment:${invoice.id}`,
@@ -142,7 +144,7 @@ export class InvoiceService {
           ],
         });
       }
-      const [paid] = await queryRows<InvoiceRow>(tx, `UPDATE billing.invoices SET status = 'PAID', paid_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [invoice.id]);
+      const paid = await markInvoicePaid(tx, invoice.id);
       return {
         result: paid,
         targetType: 'Invoice',

@@ -45,3 +45,97 @@ export async function linesOfInvoices(db: Sql, invoiceIds: readonly string[]): P
   const rows = await queryRows<InvoiceLineRow>(db, `SELECT * FROM billing.invoice_lines WHERE invoice_id = ANY($1::uuid[]) ORDER BY depth, account_name`, [invoiceIds]);
   return groupBy(invoiceIds, rows, (row) => row.invoice_id);
 }
+
+export function lockInvoiceOfPeriod(tx: Sql, accountId: string, periodStart: string): Promise<InvoiceRow | null> {
+  return queryOne<InvoiceRow>(tx, `SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE account_id = $1 AND period_start = $2 FOR UPDATE`, [accountId, periodStart]);
+}
+
+/** USAGE units a paying account was charged per spending account over the month starting `periodStart` in `timezone`. */
+export function usageOfPeriod(tx: Sql, payingAccountId: string, periodStart: string, timezone: string): Promise<{ spending_account_id: string; units: string }[]> {
+  return queryRows<{ spending_account_id: string; units: string }>(tx,
+    `SELECT spending_account_id, sum(units) AS units
+       FROM billing.ledger_entries
+      WHERE paying_account_id = $1 AND book = 'USAGE'
+        AND created_at >= ($2::date)::timestamp AT TIME ZONE $3
+        AND created_at < (($2::date + interval '1 month')::timestamp) AT TIME ZONE $3
+      GROUP BY spending_account_id`,
+    [payingAccountId, periodStart, timezone],
+  );
+}
+
+export interface InvoiceFigures {
+  accountId: string;
+  periodStart: string;
+  timezone: string;
+  currency: string;
+  unitPriceMinor: number;
+  taxRateBasisPoints: number;
+  units: number;
+  subtotalMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+}
+
+/** Creates the draft of the period or refreshes it (the upsert never overwrites an issued or paid invoice). */
+export async function upsertDraftInvoice(tx: Sql, figures: InvoiceFigures): Promise<InvoiceRow> {
+  const [invoice] = await queryRows<InvoiceRow>(tx,
+    `INSERT INTO billing.invoices (account_id, period_start, period_end, timezone, currency, unit_price_minor, tax_rate_basis_points,
+                                   units, subtotal_minor, tax_minor, total_minor)
+     VALUES ($1, $2, ($2::date + interval '1 month' - interval '1 day')::date, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (account_id, period_start) DO UPDATE SET timezone = EXCLUDED.timezone, currency = EXCLUDED.currency,
+       unit_price_minor = EXCLUDED.unit_price_minor, tax_rate_basis_points = EXCLUDED.tax_rate_basis_points, units = EXCLUDED.units,
+       subtotal_minor = EXCLUDED.subtotal_minor, tax_minor = EXCLUDED.tax_minor, total_minor = EXCLUDED.total_minor
+     WHERE billing.invoices.status = 'DRAFT'
+     RETURNING ${INVOICE_COLUMNS}`,
+    [
+      figures.accountId,
+      figures.periodStart,
+      figures.timezone,
+      figures.currency,
+      figures.unitPriceMinor,
+      figures.taxRateBasisPoints,
+      figures.units,
+      figures.subtotalMinor,
+      figures.taxMinor,
+      figures.totalMinor,
+    ],
+  );
+  return invoice;
+}
+
+export interface NewInvoiceLine {
+  accountId: string;
+  name: string;
+  depth: number;
+  units: number;
+  amountMinor: number;
+}
+
+export async function replaceInvoiceLines(tx: Sql, invoiceId: string, lines: NewInvoiceLine[]): Promise<void> {
+  await queryRows(tx, `DELETE FROM billing.invoice_lines WHERE invoice_id = $1`, [invoiceId]);
+  for (const line of lines) {
+    await queryRows(tx,
+      `INSERT INTO billing.invoice_lines (invoice_id, spending_account_id, account_name, depth, units, amount_minor) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [invoiceId, line.accountId, line.name, line.depth, line.units, line.amountMinor],
+    );
+  }
+}
+
+/** The invoice's status, its row locked, and whether its period has ended in its timezone. */
+export async function lockInvoiceStatus(tx: Sql, id: string): Promise<{ status: InvoiceStatus; ended: boolean }> {
+  const [row] = await queryRows<{ status: InvoiceStatus; ended: boolean }>(tx,
+    `SELECT status, (now() >= ((period_end + 1)::timestamp AT TIME ZONE timezone)) AS ended FROM billing.invoices WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
+  return row;
+}
+
+export async function markInvoiceIssued(tx: Sql, id: string): Promise<InvoiceRow> {
+  const [issued] = await queryRows<InvoiceRow>(tx, `UPDATE billing.invoices SET status = 'ISSUED', issued_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [id]);
+  return issued;
+}
+
+export async function markInvoicePaid(tx: Sql, id: string): Promise<InvoiceRow> {
+  const [paid] = await queryRows<InvoiceRow>(tx, `UPDATE billing.invoices SET status = 'PAID', paid_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [id]);
+  return paid;
+}

@@ -1,4 +1,4 @@
-import type { AccountResolvers, BillingProfileResolvers, MutationResolvers, PaymentMethodResolvers, Resolvers } from '../__generated__/resolvers-types';
+import type { AccountResolvers, BillingProfileResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
 
 const Account: AccountResolvers = {
   billingProfile: async (account, _args, ctx) =>
@@ -11,11 +11,6 @@ const BillingProfile: BillingProfileResolvers = {
   address: (row) => row.address ?? {},
 };
 
-const PaymentMethod: PaymentMethodResolvers = {
-  isDefault: (row) => row.is_default,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
-};
-
 const Mutation: MutationResolvers = {
   updateBillingProfile: (_root, args, ctx) => ctx.profiles.updateBillingProfile(args.accountId, args.input),
   addPaymentMethod: (_root, args, ctx) => ctx.profiles.addPaymentMethod(args.accountId, args.providerToken, args.brand, args.last4, args.makeDefault ?? false),
@@ -23,4 +18,4 @@ const Mutation: MutationResolvers = {
   removePaymentMethod: (_root, args, ctx) => ctx.profiles.removePaymentMethod(args.accountId, args.paymentMethodId),
 };
 
-export const resolvers: Resolvers = { Account, BillingProfile, PaymentMethod, Mutation };
+export const resolvers: Resolvers = { Account, BillingProfile, Mutation };

@@ -5,7 +5,7 @@ import { queryOne, queryRows } from '@platform/db';
 import { assertId, errors } from '@platform/errors';
 import type { BillingProfileInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
-import type { PaymentMethodRow, ProfileRow } from './store';
+import { PAYMENT_METHOD_COLUMNS, type PaymentMethodRow, type ProfileRow } from './store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -80,7 +80,7 @@ export class ProfileService {
       if (isDefault && existingDefault) await tx.query(`UPDATE billing.payment_methods SET is_default = false WHERE account_id = $1 AND is_default`, [chain.id]);
       const [row] = await queryRows<PaymentMethodRow>(
         tx,
-        `INSERT INTO billing.payment_methods (account_id, provider_token, brand, last4, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        `INSERT INTO billing.payment_methods (account_id, provider_token, brand, last4, is_default) VALUES ($1, $2, $3, $4, $5) RETURNING ${PAYMENT_METHOD_COLUMNS}`,
         [chain.id, providerToken, cleanBrand, last4, isDefault],
       );
       // Never the provider token nor card digits: the brand and the method's id are enough to follow it.
@@ -101,7 +101,7 @@ export class ProfileService {
       const method = await queryOne(tx, `SELECT id FROM billing.payment_methods WHERE id = $1 AND account_id = $2 AND removed_at IS NULL FOR UPDATE`, [id, chain.id]);
       if (!method) throw errors.notFound('Payment method');
       const previous = await queryRows<{ id: string }>(tx, `UPDATE billing.payment_methods SET is_default = false WHERE account_id = $1 AND is_default RETURNING id`, [chain.id]);
-      const [row] = await queryRows<PaymentMethodRow>(tx, `UPDATE billing.payment_methods SET is_default = true WHERE id = $1 RETURNING *`, [id]);
+      const [row] = await queryRows<PaymentMethodRow>(tx, `UPDATE billing.payment_methods SET is_default = true WHERE id = $1 RETURNING ${PAYMENT_METHOD_COLUMNS}`, [id]);
       return {
         result: row,
         targetType: 'PaymentMethod',

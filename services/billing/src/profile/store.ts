@@ -13,12 +13,15 @@ export interface ProfileRow {
 
 export interface PaymentMethodRow {
   id: string;
-  account_id: string;
+  accountId: string;
   brand: string;
   last4: string;
-  is_default: boolean;
-  created_at: Date;
+  isDefault: boolean;
+  createdAt: Date;
 }
+
+/** Never the provider token: it stays in the database (SPEC B5). */
+export const PAYMENT_METHOD_COLUMNS = `id, account_id AS "accountId", brand, last4, is_default AS "isDefault", created_at AS "createdAt"`;
 
 /** For a DataLoader: the billing profile of each account (null: the defaults). */
 export async function profilesOf(db: Sql, accountIds: readonly string[]): Promise<(ProfileRow | null)[]> {
@@ -34,9 +37,9 @@ export function profileOf(db: Sql, accountId: string): Promise<ProfileRow | null
 export async function paymentMethodsOf(db: Sql, accountIds: readonly string[]): Promise<PaymentMethodRow[][]> {
   const rows = await queryRows<PaymentMethodRow>(
     db,
-    `SELECT id, account_id, brand, last4, is_default, created_at FROM billing.payment_methods
+    `SELECT ${PAYMENT_METHOD_COLUMNS} FROM billing.payment_methods
       WHERE account_id = ANY($1::uuid[]) AND removed_at IS NULL ORDER BY created_at, id`,
     [accountIds],
   );
-  return groupBy(accountIds, rows, (row) => row.account_id);
+  return groupBy(accountIds, rows, (row) => row.accountId);
 }

@@ -1,3 +1,4 @@
+import { assertId } from '@platform/errors';
 import type { AccountResolvers, MutationResolvers, Resolvers, TopUpResolvers } from '../__generated__/resolvers-types';
 import { pageSize } from '../page-size';
 import { topUpsOfAccount } from './store';
@@ -11,14 +12,15 @@ const TopUp: TopUpResolvers = {
   units: (row) => Number(row.units),
   declineReason: (row) => row.decline_reason,
   paymentMethod: async (row, _args, ctx) => (await ctx.loaders.paymentMethodsByAccountId.load(row.account_id)).find((m) => m.id === row.payment_method_id) ?? null,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
+  createdAt: (row) => row.created_at,
 };
 
 const Mutation: MutationResolvers = {
   topUp: (_root, args, ctx) => ctx.accountTopUps.topUp(args.input),
   setAutoTopUp: async (_root, args, ctx) => {
-    await ctx.accountTopUps.setAutoTopUp(args.accountId, args.threshold, args.units, args.paymentMethodId);
-    return { id: args.accountId.toLowerCase() };
+    const accountId = assertId(args.accountId, 'accountId');
+    await ctx.accountTopUps.setAutoTopUp(accountId, args.threshold, args.units, args.paymentMethodId);
+    return { id: accountId };
   },
 };
 

@@ -2,15 +2,28 @@ import type { DataSource } from 'typeorm';
 import { mutate, recordActivity } from '@platform/audit';
 import type { AccessControl } from '@platform/authz';
 import type { BillingSettings } from '@platform/config';
-import { inTransaction, queryOne, queryRows, type Sql } from '@platform/db';
+import { inTransaction, queryOne, type Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import type { TopUpInput, TopUpTrigger } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import { assertIdempotencyKey, assertLimit, assertUnits } from '../credit/service';
-import { postMovement } from '../credit/store';
+import { lockBalance, lockBalanceMode } from '../balances/store';
+import { lockIdempotencyKey, postMovement } from '../credit/store';
 import { SCHEMA } from '../data-source';
 import type { PaymentProvider } from './payment-provider';
-import { TOP_UP_COLUMNS, type TopUpRow } from './store';
+import {
+  accountsDueForAutoTopUp,
+  hasPendingAutoTopUp,
+  insertPendingTopUp,
+  lockPrepaidAutoTopUp,
+  lockTopUp,
+  providerTokenOf,
+  recordTopUpEvent,
+  settleTopUp,
+  topUpByKey,
+  usablePaymentMethod,
+  type TopUpRow,
+} from './store';
 
 /** Runs last in the transaction that credits a successful top-up (the manual mutation's activity-log entry). */
 export type OnTopUpSucceeded = (tx: Sql, settled: TopUpRow, balanceAfter: number) => Promise<unknown>;
@@ -39,8 +52,8 @@ export class TopUpService {
 
   async topUp(input: TopUpRequest, onSucceeded?: OnTopUpSucceeded): Promise<TopUpRow> {
     const pending = await inTransaction(this.dataSource, async (tx) => {
-      await queryRows(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`top-up:${input.idempotencyKey}`]);
-      const [existing] = await queryRows<TopUpRow>(tx, `SELECT ${TOP_UP_COLUMNS} FROM billing.top_ups WHERE idempotency_key = $1`, [input.idempotencyKey]);
+      await lockIdempotencyKey(tx, `top-up:${input.idempotencyKey}`);
+      const existing = await topUpByKey(tx, input.idempotencyKey);
       if (existing) {
         if (existing.account_id !== input.accountId || Number(existing.units) !== input.units) {
           throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another top-up');
@@ -54,45 +67,32 @@ export class TopUpService {
   }
 
   private async insertPending(tx: Sql, input: TopUpRequest): Promise<TopUpRow> {
-    const [balance] = await queryRows<{ mode: string }>(tx, `SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [input.accountId]);
+    const balance = await lockBalanceMode(tx, input.accountId);
     if (!balance) throw new AppError('INVALID_STATE', 'The account draws on an ancestor’s balance; top up the paying account');
     if (balance.mode !== 'PREPAID') throw new AppError('INVALID_STATE', 'Postpaid balances are restored by paying invoices, not by top-ups');
-    const [method] = await queryRows<{ id: string }>(tx,
-      input.paymentMethodId
-        ? `SELECT id FROM billing.payment_methods WHERE account_id = $1 AND id = $2 AND removed_at IS NULL`
-        : `SELECT id FROM billing.payment_methods WHERE account_id = $1 AND is_default AND removed_at IS NULL`,
-      input.paymentMethodId ? [input.accountId, input.paymentMethodId] : [input.accountId],
-    );
+    const method = await usablePaymentMethod(tx, input.accountId, input.paymentMethodId);
     if (!method) {
       if (input.paymentMethodId) throw errors.notFound('Payment method');
       throw new AppError('INVALID_STATE', 'The account has no default payment method');
     }
-    const [row] = await queryRows<TopUpRow>(tx,
-      `INSERT INTO billing.top_ups (account_id, units, trigger, payment_method_id, user_id, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TOP_UP_COLUMNS}`,
-      [input.accountId, input.units, input.trigger, method.id, input.userId, input.idempotencyKey],
-    );
-    return row;
+    return insertPendingTopUp(tx, { ...input, paymentMethodId: method.id });
   }
 
   private async chargeAndSettle(pending: TopUpRow, onSucceeded?: OnTopUpSucceeded): Promise<TopUpRow> {
-    const [method] = (await this.dataSource.query(`SELECT provider_token FROM billing.payment_methods WHERE id = $1`, [
-      pending.payment_method_id,
-    ])) as { provider_token: string }[];
     const units = Number(pending.units);
     const result = await this.provider.charge({
-      providerToken: method.provider_token,
+      providerToken: await providerTokenOf(this.dataSource, pending.payment_method_id),
       units,
       amountMinor: units * this.settings.unitPriceMinor,
       currency: this.settings.currency,
       idempotencyKey: pending.id,
     });
     return inTransaction(this.dataSource, async (tx) => {
-      const [current] = await queryRows<TopUpRow>(tx, `SELECT ${TOP_UP_COLUMNS} FROM billing.top_ups WHERE id = $1 FOR UPDATE`, [pending.id]);
+      const current = await lockTopUp(tx, pending.id);
       if (current.status !== 'PENDING') return current;
       let balanceAfter = 0;
       if (result.status === 'SUCCEEDED') {
-        await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [pending.account_id]);
+        await lockBalance(tx, pending.account_id);
         const { balancesAfter } = await postMovement(tx, {
           kind: 'TOP_UP',
           idempotencyKey: `top-up:${pending.id}`,
@@ -103,26 +103,11 @@ export class TopUpService {
           ],
         });
         balanceAfter = balancesAfter.get(pending.account_id)!;
-        await queryRows(tx, `INSERT INTO billing.events (type, account_id, payload) VALUES ('TOP_UP_SUCCEEDED', $1, $2)`, [
-          pending.account_id,
-          JSON.stringify({ topUpId: pending.id, units, trigger: pending.trigger, balance: balancesAfter.get(pending.account_id) }),
-        ]);
+        await recordTopUpEvent(tx, 'TOP_UP_SUCCEEDED', pending.account_id, { topUpId: pending.id, units, trigger: pending.trigger, balance: balanceAfter });
       } else {
-        await queryRows(tx, `INSERT INTO billing.events (type, account_id, payload) VALUES ('TOP_UP_DECLINED', $1, $2)`, [
-          pending.account_id,
-          JSON.stringify({ topUpId: pending.id, units, trigger: pending.trigger, reason: result.reason }),
-        ]);
+        await recordTopUpEvent(tx, 'TOP_UP_DECLINED', pending.account_id, { topUpId: pending.id, units, trigger: pending.trigger, reason: result.reason });
       }
-      const [settled] = await queryRows<TopUpRow>(tx,
-        `UPDATE billing.top_ups SET status = $2, provider_reference = $3, decline_reason = $4, completed_at = now()
-          WHERE id = $1 RETURNING ${TOP_UP_COLUMNS}`,
-        [
-          pending.id,
-          result.status,
-          result.status === 'SUCCEEDED' ? result.providerReference : null,
-          result.status === 'DECLINED' ? result.reason : null,
-        ],
-      );
+      const settled = await settleTopUp(tx, pending.id, result);
       if (settled.status === 'SUCCEEDED' && onSucceeded) await onSucceeded(tx, settled, balanceAfter);
       return settled;
     });
@@ -135,15 +120,10 @@ export class TopUpService {
    */
   async autoTopUp(accountId: string): Promise<TopUpRow | null> {
     const pending = await inTransaction(this.dataSource, async (tx) => {
-      const [balance] = await queryRows<{ units: string; held: string; auto_top_up_threshold: string | null; auto_top_up_units: string | null; auto_top_up_payment_method_id: string | null }>(tx,
-        `SELECT units, held, auto_top_up_threshold, auto_top_up_units, auto_top_up_payment_method_id
-           FROM billing.balances WHERE account_id = $1 AND mode = 'PREPAID' FOR UPDATE`,
-        [accountId],
-      );
+      const balance = await lockPrepaidAutoTopUp(tx, accountId);
       if (!balance || balance.auto_top_up_threshold === null || balance.auto_top_up_units === null) return null;
       if (Number(balance.units) >= Number(balance.auto_top_up_threshold)) return null;
-      const [inFlight] = await queryRows(tx, `SELECT id FROM billing.top_ups WHERE account_id = $1 AND trigger = 'AUTOMATIC' AND status = 'PENDING'`, [accountId]);
-      if (inFlight) return null;
+      if (await hasPendingAutoTopUp(tx, accountId)) return null;
       return this.insertPending(tx, {
         accountId,
         units: Number(balance.auto_top_up_units),
@@ -158,12 +138,9 @@ export class TopUpService {
 
   /** Every prepaid balance below its automatic top-up threshold (the sweeper's pass). */
   async runAutoTopUps(): Promise<TopUpRow[]> {
-    const due = (await this.dataSource.query(
-      `SELECT account_id FROM billing.balances WHERE mode = 'PREPAID' AND auto_top_up_threshold IS NOT NULL AND units < auto_top_up_threshold`,
-    )) as { account_id: string }[];
     const results: TopUpRow[] = [];
-    for (const { account_id } of due) {
-      const topUp = await this.autoTopUp(account_id);
+    for (const accountId of await accountsDueForAutoTopUp(this.dataSource)) {
+      const topUp = await this.autoTopUp(accountId);
       if (topUp) results.push(topUp);
     }
     return results;

@@ -8,11 +8,9 @@ const Account: AccountResolvers = {
 };
 
 const Transfer: TransferResolvers = {
-  fromAccount: (row, _args, ctx) => visibleAccount(row.from_account_id, ctx.access),
-  toAccount: (row, _args, ctx) => visibleAccount(row.to_account_id, ctx.access),
+  fromAccount: (row, _args, ctx) => visibleAccount(row.fromAccountId, ctx.access),
+  toAccount: (row, _args, ctx) => visibleAccount(row.toAccountId, ctx.access),
   units: (row) => Number(row.units),
-  userId: (row) => row.user_id,
-  createdAt: (row) => new Date(row.created_at).toISOString(),
 };
 
 const Mutation: MutationResolvers = {

@@ -6,8 +6,8 @@ import { AppError, assertId, errors } from '@platform/errors';
 import type { TransferInput, TransferKind } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import { assertIdempotencyKey, assertUnits, MAX_LIMIT } from '../credit/service';
-import { postMovement } from '../credit/store';
-import type { TransferRow } from './store';
+import { lockIdempotencyKey, postMovement } from '../credit/store';
+import { TRANSFER_COLUMNS, type TransferRow } from './store';
 
 type Figures = Record<string, number | null>;
 
@@ -40,10 +40,10 @@ export class TransferService {
     const [upper, lower] = to.path.includes(from.id) ? [from, to] : [to, from];
     // On the lower account: admins of both sides see it (the upper one is its ancestor).
     return mutate(auditScope(this.dataSource, this.access, lower), kind === 'BALANCE' ? 'transferBalance' : 'transferCredit', async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`transfer:${idempotencyKey}`]);
-      const existing = await queryOne<TransferRow>(tx, `SELECT * FROM billing.transfers WHERE idempotency_key = $1`, [idempotencyKey]);
+      await lockIdempotencyKey(tx, `transfer:${idempotencyKey}`);
+      const existing = await queryOne<TransferRow>(tx, `SELECT ${TRANSFER_COLUMNS} FROM billing.transfers WHERE idempotency_key = $1`, [idempotencyKey]);
       if (existing) {
-        if (existing.kind !== kind || existing.from_account_id !== fromId || existing.to_account_id !== toId || Number(existing.units) !== units) {
+        if (existing.kind !== kind || existing.fromAccountId !== fromId || existing.toAccountId !== toId || Number(existing.units) !== units) {
           throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another transfer');
         }
         return { result: existing, unchanged: true }; // a replay changes nothing and logs nothing
@@ -53,7 +53,7 @@ export class TransferService {
       const [transfer] = await queryRows<TransferRow>(
         tx,
         `INSERT INTO billing.transfers (kind, from_account_id, to_account_id, units, user_id, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TRANSFER_COLUMNS}`,
         [kind, fromId, toId, units, this.access.userId, idempotencyKey],
       );
       if (kind === 'BALANCE') {

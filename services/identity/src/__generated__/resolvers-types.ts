@@ -81,6 +81,10 @@ export type Query = {
   activityLog: ActivityLogPage;
   /** Re-checks the hash chains of the account's tree (requires security on the tree's parent account) */
   verifyActivityLog: ActivityLogVerification;
+  /** The signed-in operator (null for anyone else) */
+  operatorMe: Maybe<Operator>;
+  /** Every operator (OPERATOR_ADMIN) */
+  operators: Array<Operator>;
 };
 
 
@@ -129,6 +133,15 @@ export type Mutation = {
   /** Apollo persisted query manifest {format, version, operations:[{id,name,type,body}]}; creates a new manifest version */
   uploadPartnerManifest: PartnerManifest;
   retirePartnerManifest: PartnerManifest;
+  /** Signs an operator in (throttled like customer sign-ins); operator sessions cannot be made from an API key */
+  operatorLogin: OperatorAuthPayload;
+  operatorLogout: Scalars['Boolean']['output'];
+  /** Sets the password of a new operator from the one-time setup token, and signs them in */
+  completeOperatorSetup: OperatorAuthPayload;
+  /** Adds an operator (OPERATOR_ADMIN); answers the one-time setup link */
+  createOperator: OperatorSetup;
+  /** Disables or re-enables an operator (OPERATOR_ADMIN; not oneself); disabling ends their sessions */
+  setOperatorStatus: Operator;
 };
 
 
@@ -253,6 +266,29 @@ export type MutationUploadPartnerManifestArgs = {
 export type MutationRetirePartnerManifestArgs = {
   appId: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
+};
+
+
+export type MutationOperatorLoginArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+
+export type MutationCompleteOperatorSetupArgs = {
+  token: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+
+export type MutationCreateOperatorArgs = {
+  input: CreateOperatorInput;
+};
+
+
+export type MutationSetOperatorStatusArgs = {
+  id: Scalars['ID']['input'];
+  status: OperatorStatus;
 };
 
 export type MembershipStatus =
@@ -484,6 +520,49 @@ export type ActivityLogVerification = {
   problems: Array<ActivityLogProblem>;
 };
 
+/** A member of the platform operator's staff (SPEC O1): a realm of its own, never a member of a customer tree */
+export type Operator = {
+  __typename?: 'Operator';
+  id: Scalars['ID']['output'];
+  email: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  role: OperatorRole;
+  status: OperatorStatus;
+  createdAt: Scalars['String']['output'];
+};
+
+/** OPERATOR_ADMIN: everything, manages operators; OPERATOR_SUPPORT: read any tree, suspend/resume, approvals; OPERATOR_FINANCE: credit terms, plans, payments, invoices */
+export type OperatorRole =
+  | 'OPERATOR_ADMIN'
+  | 'OPERATOR_SUPPORT'
+  | 'OPERATOR_FINANCE';
+
+export type OperatorStatus =
+  | 'ACTIVE'
+  | 'DISABLED';
+
+export type OperatorAuthPayload = {
+  __typename?: 'OperatorAuthPayload';
+  /** Opaque operator session token for the Authorization: Bearer header; short-lived; shown only here */
+  token: Scalars['String']['output'];
+  expiresAt: Scalars['String']['output'];
+  operator: Operator;
+};
+
+export type OperatorSetup = {
+  __typename?: 'OperatorSetup';
+  operator: Operator;
+  /** The one-time setup link (path and token); shown only here and mailed to the operator */
+  setupLink: Scalars['String']['output'];
+  expiresAt: Scalars['String']['output'];
+};
+
+export type CreateOperatorInput = {
+  email: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  role: OperatorRole;
+};
+
 export type Link__Purpose =
   /** `SECURITY` features provide metadata necessary to securely resolve fields. */
   | 'SECURITY'
@@ -623,6 +702,12 @@ export type ResolversTypes = ResolversObject<{
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ResolverTypeWrapper<ActivityLogProblem>;
   ActivityLogVerification: ResolverTypeWrapper<ActivityLogVerification>;
+  Operator: ResolverTypeWrapper<Operator>;
+  OperatorRole: OperatorRole;
+  OperatorStatus: OperatorStatus;
+  OperatorAuthPayload: ResolverTypeWrapper<OperatorAuthPayload>;
+  OperatorSetup: ResolverTypeWrapper<OperatorSetup>;
+  CreateOperatorInput: CreateOperatorInput;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -662,6 +747,10 @@ export type ResolversParentTypes = ResolversObject<{
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ActivityLogProblem;
   ActivityLogVerification: ActivityLogVerification;
+  Operator: Operator;
+  OperatorAuthPayload: OperatorAuthPayload;
+  OperatorSetup: OperatorSetup;
+  CreateOperatorInput: CreateOperatorInput;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -789,6 +878,8 @@ export type QueryResolvers<ContextType = any, ParentType extends ResolversParent
   permissionCatalogue?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   activityLog?: Resolver<ResolversTypes['ActivityLogPage'], ParentType, ContextType, RequireFields<QueryActivityLogArgs, 'accountId'>>;
   verifyActivityLog?: Resolver<ResolversTypes['ActivityLogVerification'], ParentType, ContextType, RequireFields<QueryVerifyActivityLogArgs, 'accountId'>>;
+  operatorMe?: Resolver<Maybe<ResolversTypes['Operator']>, ParentType, ContextType>;
+  operators?: Resolver<Array<ResolversTypes['Operator']>, ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = any, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -813,6 +904,11 @@ export type MutationResolvers<ContextType = any, ParentType extends ResolversPar
   registerPartnerApp?: Resolver<ResolversTypes['PartnerApp'], ParentType, ContextType, RequireFields<MutationRegisterPartnerAppArgs, 'accountId' | 'name'>>;
   uploadPartnerManifest?: Resolver<ResolversTypes['PartnerManifest'], ParentType, ContextType, RequireFields<MutationUploadPartnerManifestArgs, 'appId' | 'manifest'>>;
   retirePartnerManifest?: Resolver<ResolversTypes['PartnerManifest'], ParentType, ContextType, RequireFields<MutationRetirePartnerManifestArgs, 'appId' | 'version'>>;
+  operatorLogin?: Resolver<ResolversTypes['OperatorAuthPayload'], ParentType, ContextType, RequireFields<MutationOperatorLoginArgs, 'email' | 'password'>>;
+  operatorLogout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  completeOperatorSetup?: Resolver<ResolversTypes['OperatorAuthPayload'], ParentType, ContextType, RequireFields<MutationCompleteOperatorSetupArgs, 'token' | 'password'>>;
+  createOperator?: Resolver<ResolversTypes['OperatorSetup'], ParentType, ContextType, RequireFields<MutationCreateOperatorArgs, 'input'>>;
+  setOperatorStatus?: Resolver<ResolversTypes['Operator'], ParentType, ContextType, RequireFields<MutationSetOperatorStatusArgs, 'id' | 'status'>>;
 }>;
 
 export type MembershipResolvers<ContextType = any, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = ResolversObject<{
@@ -944,6 +1040,27 @@ export type ActivityLogVerificationResolvers<ContextType = any, ParentType exten
   problems?: Resolver<Array<ResolversTypes['ActivityLogProblem']>, ParentType, ContextType>;
 }>;
 
+export type OperatorResolvers<ContextType = any, ParentType extends ResolversParentTypes['Operator'] = ResolversParentTypes['Operator']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['OperatorRole'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OperatorStatus'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type OperatorAuthPayloadResolvers<ContextType = any, ParentType extends ResolversParentTypes['OperatorAuthPayload'] = ResolversParentTypes['OperatorAuthPayload']> = ResolversObject<{
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operator?: Resolver<ResolversTypes['Operator'], ParentType, ContextType>;
+}>;
+
+export type OperatorSetupResolvers<ContextType = any, ParentType extends ResolversParentTypes['OperatorSetup'] = ResolversParentTypes['OperatorSetup']> = ResolversObject<{
+  operator?: Resolver<ResolversTypes['Operator'], ParentType, ContextType>;
+  setupLink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -983,6 +1100,9 @@ export type Resolvers<ContextType = any> = ResolversObject<{
   ActivityLogPage?: ActivityLogPageResolvers<ContextType>;
   ActivityLogProblem?: ActivityLogProblemResolvers<ContextType>;
   ActivityLogVerification?: ActivityLogVerificationResolvers<ContextType>;
+  Operator?: OperatorResolvers<ContextType>;
+  OperatorAuthPayload?: OperatorAuthPayloadResolvers<ContextType>;
+  OperatorSetup?: OperatorSetupResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;
