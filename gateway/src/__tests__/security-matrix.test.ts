@@ -24,7 +24,7 @@ jest.setTimeout(60_000);
  * exists nowhere (same status, data, messages and codes), so no resolver can tell the two apart.
  */
 
-type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'credential';
+type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'credential' | 'operator' | 'operatorAdmin';
 type Position = 'own' | 'ancestor' | 'descendant' | 'sibling' | 'other tenant';
 
 interface TargetedField {
@@ -200,6 +200,26 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   // Mutation: identity
   login: { kind: 'not-probed', reason: 'anonymous by design; covered by the identity suites (wrong passwords, rate of failures)' },
   logout: { kind: 'not-probed', reason: 'acts only on the caller\'s own session (no target); covered by the identity suites' },
+  // The operator realm (SPEC O1-O3): operators only; every customer principal is refused.
+  customers: { kind: 'untargeted', rule: 'operator', document: '{ customers { nodes { account { id } } } }' },
+  operators: { kind: 'untargeted', rule: 'operatorAdmin', document: '{ operators { id } }' },
+  operatorMe: { kind: 'not-probed', reason: 'answers null to anyone but an operator (never an error); covered by the operator suite' },
+  createCustomer: { kind: 'untargeted', rule: 'operator', document: 'mutation { createCustomer(input: { name: "Probe customer" }) { id } }' },
+  operatorSetAccountStatus: {
+    kind: 'account',
+    rule: 'operator',
+    document: 'mutation($target: ID!) { operatorSetAccountStatus(input: { accountId: $target, status: SUSPENDED, reason: "probe" }) { id } }',
+  },
+  operatorLogin: { kind: 'not-probed', reason: 'anonymous by design (a password proves the operator); covered by the operator suite, throttled like login' },
+  operatorLogout: { kind: 'not-probed', reason: "acts only on the caller's own operator session; covered by the operator suite" },
+  completeOperatorSetup: {
+    kind: 'unknown-object',
+    document: 'mutation($id: String!) { completeOperatorSetup(token: $id, password: "a-long-enough-password") { token } }',
+    variables: (id) => ({ id: `opsetup_${id}` }),
+    alsoRefusedWith: ['INVALID_TOKEN'],
+  },
+  createOperator: { kind: 'untargeted', rule: 'operatorAdmin', document: 'mutation { createOperator(input: { email: "probe@platform.example", name: "Probe", role: OPERATOR_SUPPORT }) { setupLink } }' },
+  setOperatorStatus: { kind: 'unknown-object', document: 'mutation($id: ID!) { setOperatorStatus(id: $id, status: DISABLED) { id } }', variables: (id) => ({ id }) },
   switchAccount: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { switchAccount(accountId: $target) { expiresAt } }' },
   addAccountMember: {
     kind: 'account',
@@ -267,7 +287,7 @@ interface Probe {
   name: string;
   /** Memberships as (account key, role); none for anonymous. */
   memberships: { accountKey: string; role: string }[];
-  kind: 'USER' | 'API_KEY' | 'PARTNER' | 'ANONYMOUS';
+  kind: 'USER' | 'API_KEY' | 'PARTNER' | 'OPERATOR' | 'ANONYMOUS';
   positions: Partial<Record<Position, string>>;
   ownAccountId?: string;
   token?: string;
@@ -281,6 +301,9 @@ function chainOf(account: DemoAccount): string[] {
 
 function oracle(probe: Probe, rule: Rule, accountKey?: string): boolean {
   if (probe.kind === 'ANONYMOUS') return false;
+  // Operators hold the operator operations; they change customers through nothing else.
+  if (rule === 'operator' || rule === 'operatorAdmin') return probe.kind === 'OPERATOR';
+  if (probe.kind === 'OPERATOR') return rule === 'credential';
   if (rule === 'credential') return true;
   if (rule === 'user') return probe.kind === 'USER';
   if (!accountKey) return false;
@@ -292,6 +315,7 @@ function oracle(probe: Probe, rule: Rule, accountKey?: string): boolean {
 }
 
 function visibleAccountIds(probe: Probe): Set<string> {
+  if (probe.kind === 'OPERATOR') return new Set(DEMO_ACCOUNTS.map((account) => account.id));
   return new Set(DEMO_ACCOUNTS.filter((account) => oracle(probe, 'visible', account.key)).map((account) => account.id));
 }
 
@@ -353,6 +377,8 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
       positions: { own: 'north', ancestor: 'hq', descendant: 'store-n1', sibling: 'south', 'other tenant': 'acme' },
     },
     { name: 'anonymous', kind: 'ANONYMOUS', memberships: [], positions: { 'other tenant': 'hq' } },
+    // The platform operator (OPERATOR_ADMIN): every operator operation; no customer mutation; its reads of customer fields are the operator suite's.
+    { name: 'operator', kind: 'OPERATOR', memberships: [], positions: { 'other tenant': 'acme', own: 'hq' } },
   ];
 
   beforeAll(async () => {
@@ -364,7 +390,10 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
       'basic user': 'n1.marketing@retail.example',
       'guest (admin of another tenant)': 'accountant@acme.example',
     };
+    const operatorLogin = await stack.graphql('mutation { operatorLogin(email: "operator@platform.example", password: "demo-password") { token } }');
+    probes.find((p) => p.kind === 'OPERATOR')!.token = operatorLogin.data.operatorLogin.token;
     for (const probe of probes) {
+      if (probe.kind === 'OPERATOR') continue;
       probe.ownAccountId = probe.positions.own ? demoAccount(probe.positions.own).id : undefined;
       if (userEmails[probe.name]) probe.token = await stack.login(userEmails[probe.name], probe.name.startsWith('guest') ? { accountId: demoAccount('store-s1').id } : {});
     }
@@ -450,9 +479,12 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
     expect(response.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_REQUIRED');
   });
 
+  /** A customer query, which an operator reads in full (its answers are the operator suite's to check, not this oracle's). */
+  const isCustomerQuery = (field: FieldExpectation) =>
+    'document' in field && !field.document.startsWith('mutation') && !('rule' in field && (field.rule === 'operator' || field.rule === 'operatorAdmin'));
   const cases = Object.entries(ROOT_FIELDS)
     .filter(([, field]) => field.kind !== 'not-probed')
-    .flatMap(([fieldName]) => probes.map((probe) => [fieldName, probe.name] as const));
+    .flatMap(([fieldName, field]) => probes.filter((probe) => probe.kind !== 'OPERATOR' || !isCustomerQuery(field)).map((probe) => [fieldName, probe.name] as const));
 
   it.each(cases)('%s × %s', async (fieldName, probeName) => {
     const field = ROOT_FIELDS[fieldName];
@@ -491,7 +523,8 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
       const response = await send(probe, fieldName, field.document, field.variables(crypto.randomUUID()));
       check('unknown id', response, false, false, field.alsoRefusedWith);
       const invisible = field.invisible;
-      if (invisible && !oracle(probe, invisible.rule, FIXTURE_ACCOUNTS[invisible.object])) {
+      // An operator sees every object (nothing to hide from them); only customers must not tell an invisible object from none.
+      if (invisible && probe.kind !== 'OPERATOR' && !oracle(probe, invisible.rule, FIXTURE_ACCOUNTS[invisible.object])) {
         const existing = await send(probe, fieldName, field.document, field.variables(fixtures[invisible.object]));
         check(`invisible ${invisible.object}`, existing, false, false, field.alsoRefusedWith);
         const [seen, unknown] = [JSON.stringify(answerOf(existing)), JSON.stringify(answerOf(response))];
@@ -529,6 +562,6 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
 
     // Assert
     for (const [, field] of notProbed) expect((field as NotProbedField).reason.length).toBeGreaterThan(20);
-    expect(notProbed.map(([name]) => name).sort()).toEqual(['login', 'logout']);
+    expect(notProbed.map(([name]) => name).sort()).toEqual(['login', 'logout', 'operatorLogin', 'operatorLogout', 'operatorMe']);
   });
 });

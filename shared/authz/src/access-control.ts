@@ -230,10 +230,15 @@ export class AccessControl {
     return [];
   }
 
-  /** Grants whose account is the target or one of its ancestors; an operator reads every tree (OPERATOR_READ_PERMISSIONS). */
+  /**
+   * Grants whose account is the target or one of its ancestors. An operator reads every tree
+   * (OPERATOR_READ_PERMISSIONS); in a mutation only `account.view`, to read its answer: operators
+   * change customers only through the operator operations.
+   */
   async grantsOn(chain: AccountChain): Promise<Grant[]> {
     if (this.isOperator && operatorCan(this.principal.operatorRole, 'customers.read')) {
-      return [{ membershipId: null, accountId: chain.rootId, accountPath: [chain.rootId], role: null, permissions: new Set(OPERATOR_READ_PERMISSIONS) }];
+      const permissions = new Set<Permission>(this.changing ? ['account.view'] : OPERATOR_READ_PERMISSIONS);
+      return [{ membershipId: null, accountId: chain.rootId, accountPath: [chain.rootId], role: null, permissions }];
     }
     const grants = await this.grants();
     return grants.filter((g) => chain.path.includes(g.accountId));
@@ -296,8 +301,8 @@ export class AccessControl {
     if (!chain) throw errors.notFound('Account');
     let grants = await this.grantsOn(chain);
     if (grants.length === 0) throw errors.notFound('Account');
-    if (this.changing && this.isOperator) throw new AppError('FORBIDDEN', "Operators change a customer's data only through the operator operations");
-    if (this.changing && chain.suspendedFromDepth !== null) {
+    // The operator stands above every tree (and holds only account.view in a mutation, to read its answer).
+    if (this.changing && chain.suspendedFromDepth !== null && !this.isOperator) {
       // Only authority from above the suspension (an admin of an active ancestor) may still change it.
       const suspendedFrom = chain.suspendedFromDepth;
       grants = grants.filter((g) => g.accountPath.length - 1 < suspendedFrom);

@@ -1,5 +1,5 @@
 import { allow, deny, rule, shield } from 'graphql-shield';
-import type { IRules } from 'graphql-shield';
+import type { IRule, IRules } from 'graphql-shield';
 import { AppError, errors } from '@platform/errors';
 import type { AccessControl } from './access-control';
 import type { OperatorCapability } from './operators';
@@ -27,9 +27,13 @@ export const isService = rule({ cache: 'contextual' })((_parent, _args, ctx: Aut
   ctx.access.principal.kind === 'SERVICE' ? true : errors.forbidden('Internal operation'),
 );
 
-/** Operator operations (SPEC O1, O3): an operator whose role holds the capability; customers get FORBIDDEN. */
-export function isOperatorWith(capability: OperatorCapability) {
-  return rule(`operator:${capability}`, { cache: 'contextual' })((_parent, _args, ctx: AuthzContext) => {
+const operatorRules = new Map<OperatorCapability, IRule>();
+
+/** Operator operations (SPEC O1, O3): an operator whose role holds the capability; customers get FORBIDDEN. One rule per capability (shield wants names unique). */
+export function isOperatorWith(capability: OperatorCapability): IRule {
+  const existing = operatorRules.get(capability);
+  if (existing) return existing;
+  const created = rule(`operator:${capability}`, { cache: 'contextual' })((_parent, _args, ctx: AuthzContext) => {
     try {
       ctx.access.requireOperator(capability);
       return true;
@@ -37,6 +41,8 @@ export function isOperatorWith(capability: OperatorCapability) {
       return asError(error);
     }
   });
+  operatorRules.set(capability, created);
+  return created;
 }
 
 /**

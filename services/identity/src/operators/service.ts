@@ -103,8 +103,12 @@ export class OperatorService {
   }
 
   async logout(): Promise<boolean> {
-    if (!this.ctx.access.isOperator || !this.ctx.principal.sessionId) throw errors.unauthenticated();
-    await this.store.revokeSession(this.ctx.principal.sessionId);
+    const sessionId = this.ctx.principal.sessionId;
+    if (!this.ctx.access.isOperator || !sessionId) throw errors.unauthenticated();
+    await inTransaction(this.ctx.dataSource, async (tx) => {
+      await new OperatorStore(tx).revokeSession(sessionId);
+      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain: null }, 'operatorLogout', { targetType: 'Operator', targetId: this.ctx.principal.id });
+    });
     return true;
   }
 

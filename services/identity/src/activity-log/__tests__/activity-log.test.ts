@@ -229,6 +229,19 @@ describe('activity log (SPEC I9)', () => {
         (ids.rule = (await call(`mutation($a: ID!) { createAutomationRule(accountId: $a, input: { name: "Logged", keyword: "INFO", action: AUTO_REPLY, replyBody: "Logged" }) { id } }`, { a: demoAccount('store-n1').id })).createAutomationRule.id),
       updateAutomationRule: () => call(`mutation($id: ID!) { updateAutomationRule(id: $id, input: { enabled: false }) { id } }`, { id: ids.rule }),
       deleteAutomationRule: () => call(`mutation($id: ID!) { deleteAutomationRule(id: $id) }`, { id: ids.rule }),
+      // The operator realm (SPEC O4): each action in the customer's log (or the platform's) and in the operator log.
+      operatorLogin: async () =>
+        (ids.operatorToken = (await call(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD }, undefined)).operatorLogin.token),
+      createCustomer: async () => (ids.customer = (await call(`mutation { createCustomer(input: { name: "Logged customer", timezone: "Europe/Paris" }) { id } }`, {}, ids.operatorToken)).createCustomer.id),
+      operatorSetAccountStatus: () => call(`mutation($a: ID!) { operatorSetAccountStatus(input: { accountId: $a, status: SUSPENDED, reason: "Logged" }) { id } }`, { a: ids.customer }, ids.operatorToken),
+      createOperator: async () => {
+        const created = (await call(`mutation { createOperator(input: { email: "logged@platform.example", name: "Logged", role: OPERATOR_SUPPORT }) { operator { id } setupLink } }`, {}, ids.operatorToken)).createOperator;
+        ids.newOperator = created.operator.id;
+        ids.setupToken = new URL(created.setupLink, 'http://portal').searchParams.get('token')!;
+      },
+      completeOperatorSetup: () => call(`mutation($t: String!) { completeOperatorSetup(token: $t, password: "a-long-enough-password") { token } }`, { t: ids.setupToken }, undefined),
+      setOperatorStatus: () => call(`mutation($id: ID!) { setOperatorStatus(id: $id, status: DISABLED) { id } }`, { id: ids.newOperator }, ids.operatorToken),
+      operatorLogout: () => call(`mutation { operatorLogout }`, {}, ids.operatorToken),
     };
     const mutations = supergraphMutations();
 
