@@ -12,6 +12,7 @@
  * `--loopback-send-delay-ms=N` (loopback carrier only; tests and benchmarks) makes every carrier call
  * answer N ms after the messages were recorded as sent.
  */
+import '@platform/telemetry/register';
 import { ConfigError, loadConfig } from '@platform/config';
 import { createLogger, stopOnSignals } from '@platform/server';
 import { createDeliveryWorker, runDeliveryLoop, service as messaging } from '@platform/messaging';

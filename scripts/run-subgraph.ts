@@ -3,6 +3,7 @@
  * with its background jobs. Migrations are applied beforehand by `npm run db:migrate`.
  * SIGTERM/SIGINT drain in-flight requests, then exit.
  */
+import '@platform/telemetry/register';
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { startSubgraphJobs, SUBGRAPHS } from '@platform/platform';
 import { createLogger, Metrics, startMetricsServer, startSubgraph, stopOnSignals } from '@platform/server';

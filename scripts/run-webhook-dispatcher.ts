@@ -4,6 +4,7 @@
  * share the work through row claims). Relays every schema's outbox and sends due deliveries every
  * WEBHOOK_DISPATCH_INTERVAL_MS. SIGTERM/SIGINT finish the current round, then exit.
  */
+import '@platform/telemetry/register';
 import { ConfigError, loadConfig } from '@platform/config';
 import { createLogger, stopOnSignals } from '@platform/server';
 import { service as messaging, startWebhookDispatcher } from '@platform/messaging';

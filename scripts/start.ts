@@ -2,6 +2,7 @@
  * `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, demo data (once),
  * the four subgraphs and the gateway. Ctrl-C stops everything, PostgreSQL included.
  */
+import '@platform/telemetry/register';
 import { loadConfig, ConfigError } from '@platform/config';
 import { openPlatformDatabase, prepareDatabase, startPlatform } from '@platform/platform';
 import { stopOnSignals } from '@platform/server';

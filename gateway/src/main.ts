@@ -3,6 +3,7 @@
  * the environment, the identity pool that authenticates bearer credentials, the committed
  * supergraph. SIGTERM/SIGINT drain in-flight requests, then exit.
  */
+import '@platform/telemetry/register';
 import { ConfigError, loadConfig } from '@platform/config';
 import { service as identity } from '@platform/identity';
 import { createLogger, Metrics, startMetricsServer, stopOnSignals } from '@platform/server';

@@ -1,63 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import { loadConfig } from '@platform/config';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
 import { Pool } from 'pg';
 import { postGraphQL } from '@platform/testing';
-
-const ROOT = path.join(__dirname, '..', '..', '..');
-
-/**
- * A free port below Linux's ephemeral range (32768+): the other suites' servers (port 0) and every
- * outbound connection take theirs from that range, so one picked here stays free until npm start binds it.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
-
-interface StartedProcess {
-  child: ChildProcess;
-  gatewayUrl: string;
-  output: () => string;
-}
-
-/** Runs the same entry as `npm start` and waits for the line that prints the gateway URL. */
-async function start(databaseUrl: string): Promise<StartedProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', PORT: String(await freePort()) };
-  for (const name of ['HIERARCHY_PORT', 'IDENTITY_PORT', 'MESSAGING_PORT', 'BILLING_PORT']) env[name] = String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const gatewayUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not print the gateway URL:\n${output}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const match = /gateway: (http:\/\/\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-  return { child, gatewayUrl, output: () => output };
-}
-
-async function stop(started: StartedProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    started.child.on('exit', (code) => resolve(code));
-    started.child.kill('SIGINT');
-  });
-}
+import { start, stop } from './npm-start-process';
 
 describe('the README walk-through: npm start, login, accountTree, Ctrl-C', () => {
   let database: TestDatabase;

@@ -138,6 +138,18 @@ export interface MetricsSettings {
   onGatewayPort: boolean;
 }
 
+/**
+ * OpenTelemetry tracing (issue 16): off unless an exporter is configured by the standard variables
+ * (OTEL_TRACES_EXPORTER other than none, or an OTLP endpoint), and never when OTEL_SDK_DISABLED=true.
+ * The SDK reads the OTEL_* variables itself; this only decides whether it starts.
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.OTEL_SDK_DISABLED === 'true') return false;
+  const exporter = env.OTEL_TRACES_EXPORTER;
+  if (exporter !== undefined && exporter !== '') return exporter !== 'none';
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
 /** The reference portal's development server (Vite's default port). */
 export const PORTAL_DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 

@@ -1,3 +1,5 @@
+import { stopTracing } from '@platform/telemetry';
+
 /** The two log methods shutdown needs; a pino logger or a console adapter. */
 export interface ShutdownLog {
   info(fields: object, message: string): void;
@@ -6,7 +8,7 @@ export interface ShutdownLog {
 
 /**
  * A process entry's shutdown: on the first SIGTERM or SIGINT, run `stop` (drain servers, stop
- * jobs, close pools) once, then exit 0 — or 1 if stopping failed.
+ * jobs, close pools) once, flush the traces, then exit 0 — or 1 if stopping failed.
  */
 export function stopOnSignals(logger: ShutdownLog, stop: () => Promise<void>): void {
   let stopping = false;
@@ -16,6 +18,7 @@ export function stopOnSignals(logger: ShutdownLog, stop: () => Promise<void>): v
     logger.info({ signal }, 'stopping: draining in-flight requests');
     try {
       await stop();
+      await stopTracing();
       logger.info({}, 'stopped');
       process.exit(0);
     } catch (error) {
