@@ -1,5 +1,7 @@
 import type { IdentityContext } from '../context';
-import { ActivityLogService, type ActivityLogEntryRow, type ActivityLogFilter } from './service';
+import type { ActivityLogFilter } from '../__generated__/resolvers-types';
+import { ActivityLogService } from './service';
+import type { ActivityLogEntryRow } from './store';
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
