@@ -1,7 +1,7 @@
-import { activityLogSchemas, verifyActivityLog, type ActivityLogVerification } from '@platform/audit';
+import { activityLogSchemas, verifyActivityLog } from '@platform/audit';
 import { decodeCursor, encodeCursor } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
-import type { ActivityLogFilter } from '../__generated__/resolvers-types';
+import type { ActivityLogFilter, ActivityLogVerification } from '../__generated__/resolvers-types';
 import type { IdentityContext } from '../context';
 import { ActivityLogStore, type ActivityLogEntryRow } from './store';
 

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { recordActivity } from '@platform/audit';
-import { generateApiKey, hashSecret, type Role } from '@platform/authz';
+import { generateApiKey, hashSecret } from '@platform/authz';
 import { inTransaction } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
+import type { MutationCreateApiKeyArgs } from '../__generated__/resolvers-types';
 import type { IdentityContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames } from '../memberships/authority';
@@ -34,14 +35,7 @@ function parseExpiry(value: string | null | undefined): Date | null {
 export class ApiKeyService {
   constructor(private readonly ctx: IdentityContext) {}
 
-  async create(input: {
-    accountId: string;
-    name: string;
-    role?: Role | null;
-    permissions?: string[] | null;
-    expiresAt?: string | null;
-    partnerAppId?: string | null;
-  }): Promise<{ key: string; apiKey: ApiKeyRow }> {
+  async create(input: MutationCreateApiKeyArgs): Promise<{ key: string; apiKey: ApiKeyRow }> {
     const chain = await this.ctx.access.require(assertId(input.accountId, 'accountId'), 'api-keys');
     const name = assertName(input.name);
     const hasPermissions = input.permissions !== null && input.permissions !== undefined;

@@ -1,3 +1,4 @@
+import type { Role } from '@platform/authz';
 import { queryRows, type Sql } from '@platform/db';
 
 export interface ApiKeyRow {
@@ -5,7 +6,7 @@ export interface ApiKeyRow {
   account_id: string;
   name: string;
   display_prefix: string;
-  role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER' | null;
+  role: Role | null;
   permissions: string[] | null;
   partner_app_id: string | null;
   created_by: string;

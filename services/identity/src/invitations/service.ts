@@ -10,7 +10,8 @@ import { MembershipStore, type MembershipRow } from '../memberships/store';
 import { assertPassword, hashPassword } from '../sessions/passwords';
 import { normaliseEmail, SessionService, type AuthPayloadValue } from '../sessions/service';
 import { UserStore } from '../sessions/store';
-import { InvitationStore, type InvitationRow, type InvitationStatus } from './store';
+import type { InvitationStatus } from '../__generated__/resolvers-types';
+import { InvitationStore, type InvitationRow } from './store';
 
 export const INVITATION_TOKEN_PREFIX = 'inv';
 const TOKEN_PATTERN = new RegExp(`^${INVITATION_TOKEN_PREFIX}_[0-9A-Za-z]{43}$`);

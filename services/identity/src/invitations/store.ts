@@ -1,12 +1,12 @@
+import type { Role } from '@platform/authz';
 import { queryRows, type Sql } from '@platform/db';
-
-export type InvitationStatus = 'PENDING' | 'SENT' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED' | 'REVOKED';
+import type { InvitationStatus } from '../__generated__/resolvers-types';
 
 export interface InvitationRow {
   id: string;
   account_id: string;
   email: string;
-  role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER';
+  role: Role;
   granted_permissions: string[];
   status: InvitationStatus;
   invited_by: string;

@@ -2,17 +2,11 @@ import { recordActivity } from '@platform/audit';
 import { assertAuthorityOver, roleRank, type AccountChain } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
 import { inTransaction } from '@platform/db';
+import type { MembershipLimitsInput, MembershipStatus } from '../__generated__/resolvers-types';
 import type { IdentityContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames, callerRank } from './authority';
 import { MembershipStore, type ContactGroupGrantRow, type MembershipRow } from './store';
-
-export interface MembershipLimitsInput {
-  allSenderIds: boolean;
-  allowedSenderIds?: string[] | null;
-  contactAccess: 'ALL' | 'SELECTED';
-  contactGroups?: { groupId: string; access: 'RESTRICTED' | 'FULL' }[] | null;
-}
 
 const MAX_LIST = 500;
 
@@ -59,7 +53,7 @@ export class MembershipService {
     }, permissionsView);
   }
 
-  async setStatus(membershipId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<MembershipRow> {
+  async setStatus(membershipId: string, status: MembershipStatus): Promise<MembershipRow> {
     const action = status === 'ACTIVE' ? 'reactivateMembership' : 'deactivateMembership';
     return this.changeMembership(membershipId, action, async (chain, membership, repository) => {
       if (membership.status === status) throw new AppError('INVALID_STATE', `The membership is already ${status.toLowerCase()}`);

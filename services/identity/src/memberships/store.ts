@@ -1,20 +1,22 @@
+import type { Role } from '@platform/authz';
 import { queryRows, type Sql } from '@platform/db';
+import type { ContactAccessMode, ContactGroupAccess, MembershipStatus } from '../__generated__/resolvers-types';
 
 export interface ContactGroupGrantRow {
   groupId: string;
-  access: 'RESTRICTED' | 'FULL';
+  access: ContactGroupAccess;
 }
 
 export interface MembershipRow {
   id: string;
   user_id: string;
   account_id: string;
-  role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER';
-  status: 'ACTIVE' | 'INACTIVE';
+  role: Role;
+  status: MembershipStatus;
   granted_permissions: string[];
   revoked_permissions: string[];
   allowed_sender_ids: string[] | null;
-  contact_access: 'ALL' | 'SELECTED';
+  contact_access: ContactAccessMode;
   contact_groups: ContactGroupGrantRow[];
   created_at: Date;
 }
@@ -51,7 +53,7 @@ export class MembershipStore {
     );
   }
 
-  async insertMembership(values: { userId: string; accountId: string; role: string; createdBy: string | null; grantedPermissions?: string[] }): Promise<MembershipRow | null> {
+  async insertMembership(values: { userId: string; accountId: string; role: Role; createdBy: string | null; grantedPermissions?: string[] }): Promise<MembershipRow | null> {
     const rows: MembershipRow[] = await this.db.query(
       `INSERT INTO identity.memberships (user_id, account_id, role, created_by, granted_permissions) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (user_id, account_id) DO NOTHING RETURNING ${MEMBERSHIP_COLUMNS}`,
@@ -78,7 +80,7 @@ export class MembershipStore {
 
   async updateMembership(
     id: string,
-    values: Partial<{ status: string; grantedPermissions: string[]; revokedPermissions: string[]; allowedSenderIds: string[] | null; contactAccess: string; contactGroups: ContactGroupGrantRow[] }>,
+    values: Partial<{ status: MembershipStatus; grantedPermissions: string[]; revokedPermissions: string[]; allowedSenderIds: string[] | null; contactAccess: ContactAccessMode; contactGroups: ContactGroupGrantRow[] }>,
   ): Promise<MembershipRow> {
     const sets: string[] = [];
     const params: unknown[] = [id];

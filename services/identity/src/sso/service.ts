@@ -1,7 +1,8 @@
 import { recordActivity } from '@platform/audit';
-import { hashSecret, jose, randomToken, ROLES, type JWTPayload, type Role } from '@platform/authz';
+import { hashSecret, jose, randomToken, ROLES, type JWTPayload } from '@platform/authz';
 import { inTransaction } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
+import type { SsoConfigurationInput, SsoLoginStart } from '../__generated__/resolvers-types';
 import type { IdentityContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { assertCallerMayGive, assertOpenAccount } from '../memberships/authority';
@@ -45,12 +46,6 @@ const STATE_PREFIX = 'sso';
 const STATE_PATTERN = new RegExp(`^${STATE_PREFIX}_[0-9A-Za-z]{43}$`);
 const STATE_TTL_SECONDS = 600;
 
-export interface SsoLoginStartValue {
-  authorizationUrl: string;
-  state: string;
-  expiresAt: string;
-}
-
 const invalidToken = (reason: string) => new AppError('SSO_TOKEN_INVALID', 'The ID token is not valid', { reason });
 
 /** Single sign-on with OIDC ID tokens (SPEC I8). */
@@ -59,7 +54,7 @@ export class SsoService {
 
   async configure(
     accountId: string,
-    input: { issuer: string; clientId: string; allowedDomains: string[]; defaultRole?: Role | null; requireSso?: boolean | null },
+    input: SsoConfigurationInput,
   ): Promise<SsoConfigurationRow> {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'security');
     assertOpenAccount(chain);
@@ -90,7 +85,7 @@ export class SsoService {
    * keeps them (state as SHA-256, 10 minutes, single use) and answers the provider's
    * authorization URL. Whether an email has a login plays no part.
    */
-  async begin(email: string, redirectUri: string): Promise<SsoLoginStartValue> {
+  async begin(email: string, redirectUri: string): Promise<SsoLoginStart> {
     const normalised = normaliseEmail(email);
     const redirect = this.assertRedirectUri(redirectUri);
     const configuration = await this.ctx.sso.findSsoConfigurationByDomain(normalised.slice(normalised.lastIndexOf('@') + 1));

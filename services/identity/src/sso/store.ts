@@ -1,3 +1,4 @@
+import type { Role } from '@platform/authz';
 import { queryRows, type Sql } from '@platform/db';
 
 export interface SsoConfigurationRow {
@@ -7,7 +8,7 @@ export interface SsoConfigurationRow {
   issuer: string;
   client_id: string;
   allowed_domains: string[];
-  default_role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER';
+  default_role: Role;
   /** password sign-in refused for the configuration's domains */
   require_sso: boolean;
   updated_at: Date;
