@@ -21,6 +21,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  DateTime: { input: string; output: Date | string; }
   /** Any JSON value */
   JSON: { input: unknown; output: unknown; }
   link__Import: { input: unknown; output: unknown; }
@@ -35,7 +36,7 @@ export type User = {
   id: Scalars['ID']['output'];
   email: Scalars['String']['output'];
   name: Scalars['String']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type Role =
@@ -62,7 +63,7 @@ export type AuthPayload = {
   __typename?: 'AuthPayload';
   /** Opaque session token for the Authorization: Bearer header; shown only here */
   token: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
   user: User;
   activeAccount: Maybe<Account>;
 };
@@ -293,7 +294,7 @@ export type Membership = {
   effectivePermissions: Array<Scalars['String']['output']>;
   /** Per-user limits (SPEC I6); the credit limit lives in billing */
   limits: MembershipLimits;
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 export type ContactAccessMode =
@@ -355,9 +356,9 @@ export type Invitation = {
   role: Role;
   grantedPermissions: Array<Scalars['String']['output']>;
   status: InvitationStatus;
-  createdAt: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
-  respondedAt: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  respondedAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** What addAccountMember did; an email that has no login and one of another tree answer alike */
@@ -379,7 +380,7 @@ export type SsoConfiguration = {
   defaultRole: Role;
   /** Password sign-in is refused for emails of the allowed domains (SSO_REQUIRED) */
   requireSso: Scalars['Boolean']['output'];
-  updatedAt: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 export type SsoConfigurationInput = {
@@ -399,7 +400,7 @@ export type SsoLoginStart = {
   authorizationUrl: Scalars['String']['output'];
   /** Give it back to loginWithSso with the ID token; single use */
   state: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 /** An API key of an account (SPEC I7); the key itself is shown once, by createApiKey */
@@ -414,10 +415,10 @@ export type ApiKey = {
   role: Maybe<Role>;
   permissions: Array<Scalars['String']['output']>;
   partnerAppId: Maybe<Scalars['ID']['output']>;
-  createdAt: Scalars['String']['output'];
-  expiresAt: Maybe<Scalars['String']['output']>;
-  revokedAt: Maybe<Scalars['String']['output']>;
-  lastUsedAt: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type CreatedApiKey = {
@@ -433,7 +434,7 @@ export type PartnerApp = {
   id: Scalars['ID']['output'];
   accountId: Scalars['ID']['output'];
   name: Scalars['String']['output'];
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
   manifests: Array<PartnerManifest>;
 };
 
@@ -441,8 +442,8 @@ export type PartnerManifest = {
   __typename?: 'PartnerManifest';
   version: Scalars['Int']['output'];
   operationCount: Scalars['Int']['output'];
-  createdAt: Scalars['String']['output'];
-  retiredAt: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  retiredAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** One change recorded by a subgraph (SPEC I9) */
@@ -451,7 +452,7 @@ export type ActivityLogEntry = {
   id: Scalars['ID']['output'];
   /** Which subgraph recorded it (its schema) */
   source: Scalars['String']['output'];
-  occurredAt: Scalars['String']['output'];
+  occurredAt: Scalars['DateTime']['output'];
   action: Scalars['String']['output'];
   actorKind: Scalars['String']['output'];
   actorId: Maybe<Scalars['ID']['output']>;
@@ -599,6 +600,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   User: ResolverTypeWrapper<UserRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -644,6 +646,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  DateTime: Scalars['DateTime']['output'];
   JSON: Scalars['JSON']['output'];
   User: UserRow;
   ID: Scalars['ID']['output'];
@@ -758,6 +761,10 @@ export type Federation__PolicyDirectiveArgs = {
 
 export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = Federation__PolicyDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -767,7 +774,7 @@ export type UserResolvers<ContextType = IdentityContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type AccountResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
@@ -782,7 +789,7 @@ export type AccountResolvers<ContextType = IdentityContext, ParentType extends R
 
 export type AuthPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
 }>;
@@ -838,7 +845,7 @@ export type MembershipResolvers<ContextType = IdentityContext, ParentType extend
   revokedPermissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   effectivePermissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   limits?: Resolver<ResolversTypes['MembershipLimits'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type ContactGroupGrantResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ContactGroupGrant'] = ResolversParentTypes['ContactGroupGrant']> = ResolversObject<{
@@ -861,9 +868,9 @@ export type InvitationResolvers<ContextType = IdentityContext, ParentType extend
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   grantedPermissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  respondedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  respondedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type AddAccountMemberPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AddAccountMemberPayload'] = ResolversParentTypes['AddAccountMemberPayload']> = ResolversObject<{
@@ -878,13 +885,13 @@ export type SsoConfigurationResolvers<ContextType = IdentityContext, ParentType 
   allowedDomains?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   defaultRole?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   requireSso?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type SsoLoginStartResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['SsoLoginStart'] = ResolversParentTypes['SsoLoginStart']> = ResolversObject<{
   authorizationUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
@@ -895,10 +902,10 @@ export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends Re
   role?: Resolver<Maybe<ResolversTypes['Role']>, ParentType, ContextType>;
   permissions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   partnerAppId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  revokedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  lastUsedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type CreatedApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = ResolversObject<{
@@ -910,21 +917,21 @@ export type PartnerAppResolvers<ContextType = IdentityContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   manifests?: Resolver<Array<ResolversTypes['PartnerManifest']>, ParentType, ContextType>;
 }>;
 
 export type PartnerManifestResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PartnerManifest'] = ResolversParentTypes['PartnerManifest']> = ResolversObject<{
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   operationCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  retiredAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type ActivityLogEntryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ActivityLogEntry'] = ResolversParentTypes['ActivityLogEntry']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  occurredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -971,6 +978,7 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 }
 
 export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
   JSON?: GraphQLScalarType;
   User?: UserResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;

@@ -2,7 +2,7 @@ import type { ActivityLogEntryResolvers, QueryResolvers, Resolvers } from '../__
 import { ActivityLogService } from './service';
 
 const ActivityLogEntry: ActivityLogEntryResolvers = {
-  occurredAt: (entry) => entry.occurred_at.toISOString(),
+  occurredAt: (entry) => entry.occurred_at,
   actorKind: (entry) => entry.actor_kind,
   actorId: (entry) => entry.actor_id,
   actingAccountId: (entry) => entry.acting_account_id,

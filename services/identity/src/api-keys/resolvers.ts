@@ -1,29 +1,27 @@
 import type { AccountResolvers, ApiKeyResolvers, MutationResolvers, PartnerAppResolvers, PartnerManifestResolvers, Resolvers } from '../__generated__/resolvers-types';
 import { ApiKeyService } from './service';
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
-
 const ApiKey: ApiKeyResolvers = {
   accountId: (key) => key.account_id,
   prefix: (key) => key.display_prefix,
   permissions: (key) => key.permissions ?? [],
   partnerAppId: (key) => key.partner_app_id,
-  createdAt: (key) => key.created_at.toISOString(),
-  expiresAt: (key) => iso(key.expires_at),
-  revokedAt: (key) => iso(key.revoked_at),
-  lastUsedAt: (key) => iso(key.last_used_at),
+  createdAt: (key) => key.created_at,
+  expiresAt: (key) => key.expires_at,
+  revokedAt: (key) => key.revoked_at,
+  lastUsedAt: (key) => key.last_used_at,
 };
 
 const PartnerApp: PartnerAppResolvers = {
   accountId: (app) => app.account_id,
-  createdAt: (app) => app.created_at.toISOString(),
+  createdAt: (app) => app.created_at,
   manifests: (app, _args, ctx) => ctx.loaders.manifestsByAppId.load(app.id),
 };
 
 const PartnerManifest: PartnerManifestResolvers = {
   operationCount: (manifest) => manifest.operation_count,
-  createdAt: (manifest) => manifest.created_at.toISOString(),
-  retiredAt: (manifest) => iso(manifest.retired_at),
+  createdAt: (manifest) => manifest.created_at,
+  retiredAt: (manifest) => manifest.retired_at,
 };
 
 const Mutation: MutationResolvers = {

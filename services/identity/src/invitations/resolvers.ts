@@ -1,16 +1,14 @@
 import type { AccountResolvers, InvitationResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
 import { effectiveInvitationStatus, InvitationService } from './service';
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
-
 const Invitation: InvitationResolvers = {
   account: (invitation) => ({ __typename: 'Account', id: invitation.account_id }),
   accountId: (invitation) => invitation.account_id,
   grantedPermissions: (invitation) => invitation.granted_permissions,
   status: (invitation) => effectiveInvitationStatus(invitation),
-  createdAt: (invitation) => invitation.created_at.toISOString(),
-  expiresAt: (invitation) => invitation.expires_at.toISOString(),
-  respondedAt: (invitation) => iso(invitation.responded_at),
+  createdAt: (invitation) => invitation.created_at,
+  expiresAt: (invitation) => invitation.expires_at,
+  respondedAt: (invitation) => invitation.responded_at,
 };
 
 const Mutation: MutationResolvers = {

@@ -8,7 +8,7 @@ const Membership: MembershipResolvers = {
   // memberships.user_id references identity.users: the user is always there.
   user: async (membership, _args, ctx) => (await ctx.loaders.userById.load(membership.user_id))!,
   userId: (membership) => membership.user_id,
-  createdAt: (membership) => membership.created_at.toISOString(),
+  createdAt: (membership) => membership.created_at,
   grantedPermissions: (membership) => membership.granted_permissions,
   revokedPermissions: (membership) => membership.revoked_permissions,
   effectivePermissions: async (membership, _args, ctx) => {

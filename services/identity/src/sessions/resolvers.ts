@@ -1,4 +1,5 @@
 import { assertId, errors, isUuid } from '@platform/errors';
+import { DateTimeScalar } from '@platform/server';
 import type { AccountResolvers, AuthPayloadResolvers, MutationResolvers, QueryResolvers, Resolvers, UserResolvers, ViewerResolvers } from '../__generated__/resolvers-types';
 import { JSONScalar } from './json-scalar';
 import { SessionService } from './service';
@@ -38,7 +39,7 @@ const Account: AccountResolvers = {
 
 const User: UserResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.userById.load(reference.id),
-  createdAt: (user) => user.created_at.toISOString(),
+  createdAt: (user) => user.created_at,
 };
 
 const Viewer: ViewerResolvers = {
@@ -54,4 +55,4 @@ const AuthPayload: AuthPayloadResolvers = {
   activeAccount: (payload) => accountReference(payload.activeAccountId),
 };
 
-export const resolvers: Resolvers = { JSON: JSONScalar, Query, Mutation, Account, User, Viewer, AuthPayload };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, Mutation, Account, User, Viewer, AuthPayload };

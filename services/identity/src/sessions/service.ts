@@ -9,7 +9,7 @@ import { UserStore, type UserRow } from './store';
 
 export interface AuthPayloadValue {
   token: string;
-  expiresAt: string;
+  expiresAt: Date;
   user: UserRow;
   activeAccountId: string | null;
 }
@@ -132,6 +132,6 @@ export class SessionService {
       actingAccountId,
       ttlSeconds: this.ctx.config.sessionTtlSeconds,
     });
-    return { token, expiresAt: session.expires_at.toISOString(), user, activeAccountId: actingAccountId };
+    return { token, expiresAt: session.expires_at, user, activeAccountId: actingAccountId };
   }
 }

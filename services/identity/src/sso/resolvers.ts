@@ -7,7 +7,7 @@ const SsoConfiguration: SsoConfigurationResolvers = {
   allowedDomains: (configuration) => configuration.allowed_domains,
   defaultRole: (configuration) => configuration.default_role,
   requireSso: (configuration) => configuration.require_sso,
-  updatedAt: (configuration) => configuration.updated_at.toISOString(),
+  updatedAt: (configuration) => configuration.updated_at,
 };
 
 const Mutation: MutationResolvers = {

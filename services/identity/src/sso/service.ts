@@ -108,7 +108,7 @@ export class SsoService {
     for (const [name, value] of Object.entries({ response_type: 'id_token', scope: 'openid email profile', client_id: configuration.client_id, redirect_uri: redirect, state, nonce, login_hint: normalised })) {
       url.searchParams.set(name, value);
     }
-    return { authorizationUrl: url.toString(), state, expiresAt: new Date(Date.now() + STATE_TTL_SECONDS * 1000).toISOString() };
+    return { authorizationUrl: url.toString(), state, expiresAt: new Date(Date.now() + STATE_TTL_SECONDS * 1000) };
   }
 
   /** An ID token for the state of beginSsoLogin: the state is used up, the token must carry its nonce. */
