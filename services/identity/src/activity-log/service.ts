@@ -22,7 +22,7 @@ function decodeAfter(cursor: string): { at: string; id: string } {
 }
 
 // occurred_at is written with millisecond precision, so its ISO text is the exact sort key.
-const endCursorOf = (row: ActivityLogEntryRow) => encodeCursor([row.occurred_at.toISOString(), row.id]);
+const endCursorOf = (row: ActivityLogEntryRow) => encodeCursor([row.occurredAt.toISOString(), row.id]);
 
 /**
  * Reads the activity log (SPEC I9) of every subgraph. Entries are matched by the target

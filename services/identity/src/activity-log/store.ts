@@ -4,14 +4,14 @@ import { queryRows, type Sql } from '@platform/db';
 export interface ActivityLogEntryRow {
   id: string;
   source: string;
-  occurred_at: Date;
+  occurredAt: Date;
   action: string;
-  actor_kind: string;
-  actor_id: string | null;
-  acting_account_id: string | null;
-  target_account_id: string | null;
-  target_type: string | null;
-  target_id: string | null;
+  actorKind: string;
+  actorId: string | null;
+  actingAccountId: string | null;
+  targetAccountId: string | null;
+  targetType: string | null;
+  targetId: string | null;
   before: unknown;
   after: unknown;
 }
@@ -61,12 +61,13 @@ export class ActivityLogStore {
     const { where, params } = whereOf(selection);
     const union = schemas
       .map(
-        (schema) => `SELECT id, '${schema}' AS source, occurred_at, action, actor_kind, actor_id, acting_account_id, target_account_id,
-                            target_type, target_id, before, after
+        (schema) => `SELECT id, '${schema}' AS source, occurred_at AS "occurredAt", action, actor_kind AS "actorKind", actor_id AS "actorId",
+                            acting_account_id AS "actingAccountId", target_account_id AS "targetAccountId",
+                            target_type AS "targetType", target_id AS "targetId", before, after
                        FROM ${schema}.activity_log WHERE ${where}`,
       )
       .join(' UNION ALL ');
     params.push(selection.limit);
-    return queryRows<ActivityLogEntryRow>(this.db, `SELECT * FROM (${union}) entries ORDER BY occurred_at DESC, id DESC LIMIT $${params.length}`, params);
+    return queryRows<ActivityLogEntryRow>(this.db, `SELECT * FROM (${union}) entries ORDER BY "occurredAt" DESC, id DESC LIMIT $${params.length}`, params);
   }
 }

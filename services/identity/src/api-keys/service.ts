@@ -15,12 +15,12 @@ const MAX_OPERATION_BYTES = 100_000;
 
 const apiKeyView = (k: ApiKeyRow) => ({
   name: k.name,
-  prefix: k.display_prefix,
+  prefix: k.prefix,
   role: k.role,
   permissions: k.permissions,
-  partnerAppId: k.partner_app_id,
-  expiresAt: k.expires_at,
-  revokedAt: k.revoked_at,
+  partnerAppId: k.partnerAppId,
+  expiresAt: k.expiresAt,
+  revokedAt: k.revokedAt,
 });
 
 function parseExpiry(value: string | null | undefined): Date | null {
@@ -49,7 +49,7 @@ export class ApiKeyService {
     let partnerAppId: string | null = null;
     if (input.partnerAppId) {
       const app = await this.ctx.apiKeys.findPartnerAppById(assertId(input.partnerAppId, 'partnerAppId'));
-      if (!app || app.account_id !== chain.id) throw errors.notFound('Partner app');
+      if (!app || app.accountId !== chain.id) throw errors.notFound('Partner app');
       partnerAppId = app.id;
     }
     const { key, displayPrefix } = generateApiKey();
@@ -73,8 +73,8 @@ export class ApiKeyService {
   async revoke(id: string): Promise<ApiKeyRow> {
     const keyId = assertId(id, 'id');
     const found = await this.ctx.apiKeys.findApiKeyById(keyId);
-    if (!found || !(await this.ctx.access.canView(found.account_id))) throw errors.notFound('API key');
-    const chain = await this.ctx.access.require(found.account_id, 'api-keys');
+    if (!found || !(await this.ctx.access.canView(found.accountId))) throw errors.notFound('API key');
+    const chain = await this.ctx.access.require(found.accountId, 'api-keys');
     return inTransaction(this.ctx.dataSource, async (tx) => {
       const revoked = await new ApiKeyStore(tx).revokeApiKey(keyId);
       if (!revoked) throw new AppError('INVALID_STATE', 'The key is already revoked');
@@ -127,8 +127,8 @@ export class ApiKeyService {
 
   private async requireApp(appId: string) {
     const app = await this.ctx.apiKeys.findPartnerAppById(assertId(appId, 'appId'));
-    if (!app || !(await this.ctx.access.canView(app.account_id))) throw errors.notFound('Partner app');
-    const chain = await this.ctx.access.require(app.account_id, 'api-keys');
+    if (!app || !(await this.ctx.access.canView(app.accountId))) throw errors.notFound('Partner app');
+    const chain = await this.ctx.access.require(app.accountId, 'api-keys');
     assertOpenAccount(chain);
     return { app, chain };
   }

@@ -2,13 +2,8 @@ import type { AccountResolvers, InvitationResolvers, MutationResolvers, Resolver
 import { effectiveInvitationStatus, InvitationService } from './service';
 
 const Invitation: InvitationResolvers = {
-  account: (invitation) => ({ __typename: 'Account', id: invitation.account_id }),
-  accountId: (invitation) => invitation.account_id,
-  grantedPermissions: (invitation) => invitation.granted_permissions,
+  account: (invitation) => ({ __typename: 'Account', id: invitation.accountId }),
   status: (invitation) => effectiveInvitationStatus(invitation),
-  createdAt: (invitation) => invitation.created_at,
-  expiresAt: (invitation) => invitation.expires_at,
-  respondedAt: (invitation) => invitation.responded_at,
 };
 
 const Mutation: MutationResolvers = {

@@ -18,7 +18,7 @@ const TOKEN_PATTERN = new RegExp(`^${INVITATION_TOKEN_PREFIX}_[0-9A-Za-z]{43}$`)
 
 /** SENT/PENDING past their expiry read as EXPIRED even before anything rewrites the row. */
 export function effectiveInvitationStatus(invitation: InvitationRow, now = new Date()): InvitationStatus {
-  if ((invitation.status === 'PENDING' || invitation.status === 'SENT') && invitation.expires_at <= now) return 'EXPIRED';
+  if ((invitation.status === 'PENDING' || invitation.status === 'SENT') && invitation.expiresAt <= now) return 'EXPIRED';
   return invitation.status;
 }
 
@@ -37,7 +37,7 @@ function refusalFor(invitation: InvitationRow | null): AppError {
   }
 }
 
-const invitationView = (i: InvitationRow) => ({ email: i.email, role: i.role, grantedPermissions: i.granted_permissions, status: i.status });
+const invitationView = (i: InvitationRow) => ({ email: i.email, role: i.role, grantedPermissions: i.grantedPermissions, status: i.status });
 
 /**
  * Invitations and guests (SPEC I4): an email is invited to an account with a role; the token
@@ -83,7 +83,7 @@ export class InvitationService {
           `You are invited to join an account as ${role}.`,
           `Accept: /invitations/accept?token=${token}`,
           `Invitation token: ${token}`,
-          `It expires at ${created.expires_at.toISOString()}.`,
+          `It expires at ${created.expiresAt.toISOString()}.`,
         ].join('\n'),
       });
       const sent = await repository.markInvitationSent(created.id);
@@ -118,7 +118,7 @@ export class InvitationService {
   /** The user has a membership on an account whose members the caller may list (users.view). */
   private async callerSeesAsMember(userId: string): Promise<boolean> {
     for (const membership of await this.ctx.memberships.findMembershipsByUserIds([userId])) {
-      if (await this.ctx.access.can(membership.account_id, 'users.view')) return true;
+      if (await this.ctx.access.can(membership.accountId, 'users.view')) return true;
     }
     return false;
   }
@@ -126,8 +126,8 @@ export class InvitationService {
   async revoke(invitationId: string): Promise<InvitationRow> {
     const id = assertId(invitationId, 'invitationId');
     const found = await this.ctx.invitations.findInvitationById(id);
-    if (!found || !(await this.ctx.access.canView(found.account_id))) throw errors.notFound('Invitation');
-    const chain = await this.ctx.access.require(found.account_id, 'users');
+    if (!found || !(await this.ctx.access.canView(found.accountId))) throw errors.notFound('Invitation');
+    const chain = await this.ctx.access.require(found.accountId, 'users');
     return inTransaction(this.ctx.dataSource, async (tx) => {
       const revoked = await new InvitationStore(tx).respondToInvitation(id, 'REVOKED');
       if (!revoked) throw new AppError('INVALID_STATE', `Only pending or sent invitations can be revoked (this one is ${effectiveInvitationStatus(found)})`);
@@ -138,7 +138,7 @@ export class InvitationService {
 
   async decline(token: string): Promise<InvitationRow> {
     const invitation = await this.findByToken(token);
-    const chain = await this.ctx.access.chains.load(invitation.account_id);
+    const chain = await this.ctx.access.chains.load(invitation.accountId);
     return inTransaction(this.ctx.dataSource, async (tx) => {
       const declined = await new InvitationStore(tx).respondToInvitation(invitation.id, 'DECLINED');
       if (!declined) throw refusalFor(await new InvitationStore(tx).findInvitationById(invitation.id));
@@ -173,7 +173,7 @@ export class InvitationService {
       assertPassword(password);
       newUser = { name: validName, password };
     }
-    const chain = await this.ctx.access.chains.load(invitation.account_id);
+    const chain = await this.ctx.access.chains.load(invitation.accountId);
     if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
     return inTransaction(this.ctx.dataSource, async (tx) => {
       const invitations = new InvitationStore(tx);
@@ -189,17 +189,17 @@ export class InvitationService {
       if (!user) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This email has a login now: sign in as that user to accept the invitation');
       const membership = await memberships.insertMembership({
         userId: user.id,
-        accountId: invitation.account_id,
+        accountId: invitation.accountId,
         role: invitation.role,
-        createdBy: invitation.invited_by,
-        grantedPermissions: invitation.granted_permissions,
+        createdBy: invitation.invitedBy,
+        grantedPermissions: invitation.grantedPermissions,
       });
       if (!membership) throw new AppError('ALREADY_EXISTS', 'You are already a member of this account');
       await invitations.linkInvitation(invitation.id, user.id, membership.id);
-      const session = await sessions.openSession(users, user, invitation.account_id);
+      const session = await sessions.openSession(users, user, invitation.accountId);
       await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'acceptInvitation', {
-        principal: { kind: 'USER', id: user.id, actingAccountId: invitation.account_id },
-        actingAccountId: invitation.account_id,
+        principal: { kind: 'USER', id: user.id, actingAccountId: invitation.accountId },
+        actingAccountId: invitation.accountId,
         targetType: 'Invitation',
         targetId: invitation.id,
         before: invitationView(invitation),

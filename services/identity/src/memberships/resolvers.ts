@@ -3,30 +3,25 @@ import type { AccountResolvers, MembershipResolvers, MutationResolvers, QueryRes
 import { MembershipService } from './service';
 
 const Membership: MembershipResolvers = {
-  account: (membership) => ({ __typename: 'Account', id: membership.account_id }),
-  accountId: (membership) => membership.account_id,
+  account: (membership) => ({ __typename: 'Account', id: membership.accountId }),
   // memberships.user_id references identity.users: the user is always there.
-  user: async (membership, _args, ctx) => (await ctx.loaders.userById.load(membership.user_id))!,
-  userId: (membership) => membership.user_id,
-  createdAt: (membership) => membership.created_at,
-  grantedPermissions: (membership) => membership.granted_permissions,
-  revokedPermissions: (membership) => membership.revoked_permissions,
+  user: async (membership, _args, ctx) => (await ctx.loaders.userById.load(membership.userId))!,
   effectivePermissions: async (membership, _args, ctx) => {
-    const chain = await ctx.access.chains.load(membership.account_id);
-    return [...effectivePermissions(membership.role, chain?.depth ?? 0, membership.granted_permissions, membership.revoked_permissions)].sort();
+    const chain = await ctx.access.chains.load(membership.accountId);
+    return [...effectivePermissions(membership.role, chain?.depth ?? 0, membership.grantedPermissions, membership.revokedPermissions)].sort();
   },
   /** GUEST when the user's first (home) membership is in another tree (SPEC I4, I5). */
   type: async (membership, _args, ctx) => {
-    const home = (await ctx.loaders.membershipsByUserId.load(membership.user_id))[0];
-    if (!home || home.account_id === membership.account_id) return 'MEMBER';
-    const [homeChain, chain] = await Promise.all([ctx.access.chains.load(home.account_id), ctx.access.chains.load(membership.account_id)]);
+    const home = (await ctx.loaders.membershipsByUserId.load(membership.userId))[0];
+    if (!home || home.accountId === membership.accountId) return 'MEMBER';
+    const [homeChain, chain] = await Promise.all([ctx.access.chains.load(home.accountId), ctx.access.chains.load(membership.accountId)]);
     return homeChain && chain && homeChain.rootId !== chain.rootId ? 'GUEST' : 'MEMBER';
   },
   limits: (membership) => ({
-    allSenderIds: membership.allowed_sender_ids === null,
-    allowedSenderIds: membership.allowed_sender_ids ?? [],
-    contactAccess: membership.contact_access,
-    contactGroups: membership.contact_groups,
+    allSenderIds: membership.allowedSenderIds === null,
+    allowedSenderIds: membership.allowedSenderIds ?? [],
+    contactAccess: membership.contactAccess,
+    contactGroups: membership.contactGroups,
   }),
 };
 

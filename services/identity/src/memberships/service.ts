@@ -11,8 +11,8 @@ import { MembershipStore, type ContactGroupGrantRow, type MembershipRow } from '
 const MAX_LIST = 500;
 
 /** What the activity log keeps of a membership's role and permissions. */
-export const permissionsView = (m: MembershipRow) => ({ role: m.role, status: m.status, granted: m.granted_permissions, revoked: m.revoked_permissions });
-const limitsView = (m: MembershipRow) => ({ allowedSenderIds: m.allowed_sender_ids, contactAccess: m.contact_access, contactGroups: m.contact_groups });
+export const permissionsView = (m: MembershipRow) => ({ role: m.role, status: m.status, granted: m.grantedPermissions, revoked: m.revokedPermissions });
+const limitsView = (m: MembershipRow) => ({ allowedSenderIds: m.allowedSenderIds, contactAccess: m.contactAccess, contactGroups: m.contactGroups });
 
 /** Admins manage memberships of accounts they administer (SPEC I1, I2, I3, I6). */
 export class MembershipService {
@@ -95,7 +95,7 @@ export class MembershipService {
 
   /** Nobody sets their own limits, nor a peer's (SPEC I6): the shared authz rule of strictly more authority. */
   private assertAuthorityOver(chain: AccountChain, membership: MembershipRow): Promise<void> {
-    return assertAuthorityOver(this.ctx.access, this.ctx.dataSource, chain, membership.user_id, [{ role: membership.role, accountPath: chain.path }]);
+    return assertAuthorityOver(this.ctx.access, this.ctx.dataSource, chain, membership.userId, [{ role: membership.role, accountPath: chain.path }]);
   }
 
   /**
@@ -114,8 +114,8 @@ export class MembershipService {
   ): Promise<MembershipRow> {
     const id = assertId(membershipId, 'membershipId');
     const found = await this.ctx.memberships.findMembershipById(id);
-    if (!found || !(await this.ctx.access.canView(found.account_id))) throw errors.notFound('Membership');
-    const chain = await this.ctx.access.require(found.account_id, 'users');
+    if (!found || !(await this.ctx.access.canView(found.accountId))) throw errors.notFound('Membership');
+    const chain = await this.ctx.access.require(found.accountId, 'users');
     assertOpenAccount(chain);
     if (roleRank(found.role) > (await callerRank(this.ctx, chain))) {
       throw new AppError('PERMISSION_ESCALATION', 'You cannot change a membership whose role is above your own');
@@ -127,7 +127,7 @@ export class MembershipService {
       const { before, ...change } = await decide(chain, membership, repository);
       const updated = await repository.updateMembership(id, change);
       await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, action, { targetType: 'Membership', targetId: id, before, after: view(updated) });
-      this.ctx.loaders.membershipsByUserId.clear(updated.user_id);
+      this.ctx.loaders.membershipsByUserId.clear(updated.userId);
       return updated;
     });
   }

@@ -39,7 +39,6 @@ const Account: AccountResolvers = {
 
 const User: UserResolvers = {
   __resolveReference: (reference, ctx) => ctx.loaders.userById.load(reference.id),
-  createdAt: (user) => user.created_at,
 };
 
 const Viewer: ViewerResolvers = {

@@ -47,15 +47,15 @@ export class SessionService {
     await this.assertPasswordSignInAllowed(normalised);
     const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress, normalised);
     const user = await this.ctx.users.findUserByEmail(normalised);
-    if (!user?.password_hash) {
+    if (!user?.passwordHash) {
       await burnPasswordCheck(password);
       throw errors.unauthenticated('Invalid email or password');
     }
-    if (!(await verifyPassword(password, user.password_hash))) throw errors.unauthenticated('Invalid email or password');
+    if (!(await verifyPassword(password, user.passwordHash))) throw errors.unauthenticated('Invalid email or password');
     await this.ctx.loginThrottle.succeeded(attempt);
-    if (needsRehash(user.password_hash)) {
+    if (needsRehash(user.passwordHash)) {
       const rehashed = await hashPassword(password);
-      await this.ctx.users.replacePasswordHash(user.id, user.password_hash, rehashed);
+      await this.ctx.users.replacePasswordHash(user.id, user.passwordHash, rehashed);
     }
     return user;
   }
@@ -63,7 +63,7 @@ export class SessionService {
   /** SSO_REQUIRED when the tree that claimed the email's domain requires single sign-on (SPEC I8). */
   async assertPasswordSignInAllowed(email: string): Promise<void> {
     const configuration = await this.ctx.sso.findSsoConfigurationByDomain(email.slice(email.lastIndexOf('@') + 1));
-    if (configuration?.require_sso) {
+    if (configuration?.requireSso) {
       throw new AppError('SSO_REQUIRED', 'Your organisation requires single sign-on: sign in through its identity provider');
     }
   }
@@ -119,7 +119,7 @@ export class SessionService {
     if (grants.length === 0) return null;
     const rootOf = new Map(grants.map((g) => [g.accountId, g.accountPath[0]]));
     const memberships = await this.ctx.memberships.findMembershipsByUserIds([userId]);
-    const homeRoot = memberships.map((m) => rootOf.get(m.account_id)).find((root) => root !== undefined);
+    const homeRoot = memberships.map((m) => rootOf.get(m.accountId)).find((root) => root !== undefined);
     return (grants.find((g) => g.accountPath[0] === homeRoot) ?? grants[0]).accountId;
   }
 
@@ -132,6 +132,6 @@ export class SessionService {
       actingAccountId,
       ttlSeconds: this.ctx.config.sessionTtlSeconds,
     });
-    return { token, expiresAt: session.expires_at, user, activeAccountId: actingAccountId };
+    return { token, expiresAt: session.expiresAt, user, activeAccountId: actingAccountId };
   }
 }

@@ -74,7 +74,7 @@ export class SsoService {
       const taken = await repository.claimSsoDomains(configuration.id, chain.rootId, domains);
       if (taken.length > 0) throw new AppError('ALREADY_EXISTS', `These domains belong to another organisation: ${taken.join(', ')}`, { domains: taken });
       const view = (c?: SsoConfigurationRow) =>
-        c && { issuer: c.issuer, clientId: c.client_id, allowedDomains: c.allowed_domains, defaultRole: c.default_role, requireSso: c.require_sso };
+        c && { issuer: c.issuer, clientId: c.clientId, allowedDomains: c.allowedDomains, defaultRole: c.defaultRole, requireSso: c.requireSso };
       await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'configureSso', { targetType: 'SsoConfiguration', targetId: configuration.id, before: view(before), after: view(configuration) });
       return configuration;
     });
@@ -99,13 +99,13 @@ export class SsoService {
     if (!provider.authorizationEndpoint) throw new AppError('SSO_NOT_CONFIGURED', 'The identity provider publishes no authorization endpoint');
     const state = randomToken(STATE_PREFIX);
     const nonce = randomToken('n');
-    const chain = await this.ctx.access.chains.load(configuration.account_id);
+    const chain = await this.ctx.access.chains.load(configuration.accountId);
     await inTransaction(this.ctx.dataSource, async (tx) => {
       await new SsoStore(tx).insertSsoLoginState({ stateHash: hashSecret(state), nonce, configurationId: configuration.id, ttlSeconds: STATE_TTL_SECONDS });
       await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'beginSsoLogin', { targetType: 'SsoConfiguration', targetId: configuration.id, after: { issuer: configuration.issuer } });
     });
     const url = new URL(provider.authorizationEndpoint);
-    for (const [name, value] of Object.entries({ response_type: 'id_token', scope: 'openid email profile', client_id: configuration.client_id, redirect_uri: redirect, state, nonce, login_hint: normalised })) {
+    for (const [name, value] of Object.entries({ response_type: 'id_token', scope: 'openid email profile', client_id: configuration.clientId, redirect_uri: redirect, state, nonce, login_hint: normalised })) {
       url.searchParams.set(name, value);
     }
     return { authorizationUrl: url.toString(), state, expiresAt: new Date(Date.now() + STATE_TTL_SECONDS * 1000) };
@@ -117,7 +117,7 @@ export class SsoService {
     if (typeof state !== 'string' || !STATE_PATTERN.test(state)) throw new AppError('SSO_STATE_INVALID', 'The sign-in state is malformed');
     const issued = await this.ctx.sso.consumeSsoLoginState(hashSecret(state));
     if (!issued) throw new AppError('SSO_STATE_INVALID', 'The sign-in state is unknown, expired or already used; start again');
-    const [target] = (await this.ctx.sso.findSsoConfigurationsById([issued.configuration_id]));
+    const [target] = (await this.ctx.sso.findSsoConfigurationsById([issued.configurationId]));
     if (!target) throw new AppError('SSO_STATE_INVALID', 'The sign-in state is unknown, expired or already used; start again');
     try {
       jose.decodeJwt(idToken);
@@ -128,7 +128,7 @@ export class SsoService {
     try {
       const { payload: verified } = await jose.jwtVerify(idToken, (await providerFor(target.issuer)).jwks, {
         issuer: target.issuer,
-        audience: target.client_id,
+        audience: target.clientId,
         algorithms: ['RS256', 'ES256', 'PS256', 'EdDSA'],
         clockTolerance: 30,
         requiredClaims: ['sub', 'exp', 'iat'],
@@ -141,8 +141,8 @@ export class SsoService {
     if (payload.email_verified !== true || typeof payload.email !== 'string') throw invalidToken('email missing or not verified');
     const email = normaliseEmail(payload.email);
     const domain = email.slice(email.lastIndexOf('@') + 1);
-    if (!target.allowed_domains.includes(domain)) throw new AppError('SSO_DOMAIN_NOT_ALLOWED', `Users of ${domain} cannot sign in through this provider`);
-    const chain = await this.ctx.access.chains.load(target.account_id);
+    if (!target.allowedDomains.includes(domain)) throw new AppError('SSO_DOMAIN_NOT_ALLOWED', `Users of ${domain} cannot sign in through this provider`);
+    const chain = await this.ctx.access.chains.load(target.accountId);
     if (!chain || chain.chainStatus !== 'ACTIVE') throw new AppError('ACCOUNT_CLOSED', 'The account of this sign-in is not active');
     const sessions = new SessionService(this.ctx);
     await this.ctx.loginThrottle.succeeded(attempt);
@@ -168,14 +168,14 @@ export class SsoService {
       if (!user) throw new AppError('INVALID_STATE', 'The login could not be created');
       await sso.linkIdentity(target.issuer, payload.sub!, user.id);
       const membership =
-        (await memberships.findMembership(user.id, target.account_id)) ??
-        (await memberships.insertMembership({ userId: user.id, accountId: target.account_id, role: target.default_role, createdBy: null })) ??
-        (await memberships.findMembership(user.id, target.account_id));
+        (await memberships.findMembership(user.id, target.accountId)) ??
+        (await memberships.insertMembership({ userId: user.id, accountId: target.accountId, role: target.defaultRole, createdBy: null })) ??
+        (await memberships.findMembership(user.id, target.accountId));
       if (!membership || membership.status !== 'ACTIVE') throw errors.forbidden('Your membership of this account is inactive');
-      const session = await sessions.openSession(users, user, target.account_id);
+      const session = await sessions.openSession(users, user, target.accountId);
       await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'loginWithSso', {
-        principal: { kind: 'USER', id: user.id, actingAccountId: target.account_id },
-        actingAccountId: target.account_id,
+        principal: { kind: 'USER', id: user.id, actingAccountId: target.accountId },
+        actingAccountId: target.accountId,
         targetType: 'Membership',
         targetId: membership.id,
         after: { issuer: target.issuer },
