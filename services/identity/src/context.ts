@@ -1,8 +1,11 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import type { AuditScope } from '@platform/audit';
+import type { AccountChain } from '@platform/authz';
 import { byKey, groupBy } from '@platform/db';
 import { OutboxMailSender, type MailSender } from '@platform/mail';
 import type { SubgraphRequestContext } from '@platform/server';
+import { SCHEMA } from './data-source';
 import { ApiKeyStore, type ApiKeyRow, type PartnerAppRow, type PartnerManifestRow } from './api-keys/store';
 import { InvitationStore, type InvitationRow } from './invitations/store';
 import { MembershipStore, type MembershipRow } from './memberships/store';
@@ -63,4 +66,9 @@ export function createIdentityContext(base: SubgraphRequestContext, dataSource: 
       ssoConfigurationByAccountId: new DataLoader(async (ids) => byKey(ids, await sso.findSsoConfigurationsByAccountIds(ids), (r) => r.accountId)),
     },
   };
+}
+
+/** Where this request's audited change of an account on `chain` is logged (null: the platform chain). */
+export function auditScope(ctx: IdentityContext, chain: AccountChain | null): AuditScope {
+  return { dataSource: ctx.dataSource, schema: SCHEMA, principal: ctx.principal, chain };
 }

@@ -1,12 +1,10 @@
 import crypto from 'node:crypto';
 import { parse, type OperationDefinitionNode } from 'graphql';
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { generateApiKey, hashSecret } from '@platform/authz';
-import { inTransaction } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import type { MutationCreateApiKeyArgs } from '../__generated__/resolvers-types';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import { auditScope, type IdentityContext } from '../context';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames } from '../memberships/authority';
 import { ApiKeyStore, type ApiKeyRow, type PartnerAppRow, type PartnerManifestRow } from './store';
 
@@ -53,7 +51,7 @@ export class ApiKeyService {
       partnerAppId = app.id;
     }
     const { key, displayPrefix } = generateApiKey();
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'createApiKey', async (tx) => {
       const apiKey = await new ApiKeyStore(tx).insertApiKey({
         accountId: chain.id,
         name,
@@ -65,8 +63,7 @@ export class ApiKeyService {
         createdBy,
         expiresAt,
       });
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'createApiKey', { targetType: 'ApiKey', targetId: apiKey.id, after: apiKeyView(apiKey) });
-      return { key, apiKey };
+      return { result: { key, apiKey }, targetType: 'ApiKey', targetId: apiKey.id, after: apiKeyView(apiKey) };
     });
   }
 
@@ -75,11 +72,10 @@ export class ApiKeyService {
     const found = await this.ctx.apiKeys.findApiKeyById(keyId);
     if (!found || !(await this.ctx.access.canView(found.accountId))) throw errors.notFound('API key');
     const chain = await this.ctx.access.require(found.accountId, 'api-keys');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'revokeApiKey', async (tx) => {
       const revoked = await new ApiKeyStore(tx).revokeApiKey(keyId);
       if (!revoked) throw new AppError('INVALID_STATE', 'The key is already revoked');
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'revokeApiKey', { targetType: 'ApiKey', targetId: keyId, before: apiKeyView(found), after: apiKeyView(revoked) });
-      return revoked;
+      return { result: revoked, targetType: 'ApiKey', targetId: keyId, before: apiKeyView(found), after: apiKeyView(revoked) };
     });
   }
 
@@ -87,41 +83,39 @@ export class ApiKeyService {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'api-keys');
     const name = assertName(rawName);
     assertOpenAccount(chain);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'registerPartnerApp', async (tx) => {
       const app = await new ApiKeyStore(tx).insertPartnerApp({ accountId: chain.id, name, createdBy: this.ctx.access.userId });
       if (!app) throw new AppError('ALREADY_EXISTS', 'The account has a partner app with this name');
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'registerPartnerApp', { targetType: 'PartnerApp', targetId: app.id, after: { name } });
-      return app;
+      return { result: app, targetType: 'PartnerApp', targetId: app.id, after: { name } };
     });
   }
 
   async uploadManifest(appId: string, manifest: unknown): Promise<PartnerManifestRow> {
     const { app, chain } = await this.requireApp(appId);
     const operations = validateManifest(manifest);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'uploadPartnerManifest', async (tx) => {
       const repository = new ApiKeyStore(tx);
       await repository.findPartnerAppById(app.id, { forUpdate: true }); // versions of one app are numbered one at a time
       const version = await repository.nextManifestVersion(app.id);
       await repository.insertPartnerOperations(app.id, version, operations);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'uploadPartnerManifest', {
+      return {
+        result: (await repository.findManifest(app.id, version))!,
         targetType: 'PartnerApp',
         targetId: app.id,
         after: { version, operationIds: operations.map((o) => o.id) },
-      });
-      return (await repository.findManifest(app.id, version))!;
+      };
     });
   }
 
   async retireManifest(appId: string, version: number): Promise<PartnerManifestRow> {
     const { app, chain } = await this.requireApp(appId);
     if (!Number.isInteger(version) || version < 1) throw errors.badInput('version must be a positive integer', 'version');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'retirePartnerManifest', async (tx) => {
       const repository = new ApiKeyStore(tx);
       const existing = await repository.findManifest(app.id, version);
       if (!existing) throw errors.notFound('Manifest version');
       if ((await repository.retireManifest(app.id, version)) === 0) throw new AppError('INVALID_STATE', 'This manifest version is already retired');
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'retirePartnerManifest', { targetType: 'PartnerApp', targetId: app.id, after: { version, retired: true } });
-      return (await repository.findManifest(app.id, version))!;
+      return { result: (await repository.findManifest(app.id, version))!, targetType: 'PartnerApp', targetId: app.id, after: { version, retired: true } };
     });
   }
 

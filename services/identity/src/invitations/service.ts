@@ -1,9 +1,7 @@
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { hashSecret, randomToken, type Role } from '@platform/authz';
-import { inTransaction } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import { auditScope, type IdentityContext } from '../context';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames } from '../memberships/authority';
 import { permissionsView } from '../memberships/service';
 import { MembershipStore, type MembershipRow } from '../memberships/store';
@@ -61,7 +59,7 @@ export class InvitationService {
       throw new AppError('ALREADY_EXISTS', 'This email is already a member of the account');
     }
     const token = randomToken(INVITATION_TOKEN_PREFIX);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'inviteUser', async (tx) => {
       const repository = new InvitationStore(tx);
       await repository.expireOpenInvitations(chain.id, normalisedEmail);
       const created = await repository.insertInvitation({
@@ -87,8 +85,7 @@ export class InvitationService {
         ].join('\n'),
       });
       const sent = await repository.markInvitationSent(created.id);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'inviteUser', { targetType: 'Invitation', targetId: sent.id, after: invitationView(sent) });
-      return sent;
+      return { result: sent, targetType: 'Invitation', targetId: sent.id, after: invitationView(sent) };
     });
   }
 
@@ -107,11 +104,10 @@ export class InvitationService {
     if (!user || !(await this.callerSeesAsMember(user.id))) {
       return { membership: null, invitation: await this.invite(chain.id, normalisedEmail, role, null) };
     }
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'addAccountMember', async (tx) => {
       const membership = await new MembershipStore(tx).insertMembership({ userId: user.id, accountId: chain.id, role, createdBy: this.ctx.access.userId });
       if (!membership) throw new AppError('ALREADY_EXISTS', 'The user is already a member of this account');
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'addAccountMember', { targetType: 'Membership', targetId: membership.id, after: permissionsView(membership) });
-      return { membership, invitation: null };
+      return { result: { membership, invitation: null }, targetType: 'Membership', targetId: membership.id, after: permissionsView(membership) };
     });
   }
 
@@ -128,22 +124,20 @@ export class InvitationService {
     const found = await this.ctx.invitations.findInvitationById(id);
     if (!found || !(await this.ctx.access.canView(found.accountId))) throw errors.notFound('Invitation');
     const chain = await this.ctx.access.require(found.accountId, 'users');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'revokeInvitation', async (tx) => {
       const revoked = await new InvitationStore(tx).respondToInvitation(id, 'REVOKED');
       if (!revoked) throw new AppError('INVALID_STATE', `Only pending or sent invitations can be revoked (this one is ${effectiveInvitationStatus(found)})`);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'revokeInvitation', { targetType: 'Invitation', targetId: id, before: invitationView(found), after: invitationView(revoked) });
-      return revoked;
+      return { result: revoked, targetType: 'Invitation', targetId: id, before: invitationView(found), after: invitationView(revoked) };
     });
   }
 
   async decline(token: string): Promise<InvitationRow> {
     const invitation = await this.findByToken(token);
     const chain = await this.ctx.access.chains.load(invitation.accountId);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'declineInvitation', async (tx) => {
       const declined = await new InvitationStore(tx).respondToInvitation(invitation.id, 'DECLINED');
       if (!declined) throw refusalFor(await new InvitationStore(tx).findInvitationById(invitation.id));
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'declineInvitation', { targetType: 'Invitation', targetId: invitation.id, after: invitationView(declined) });
-      return declined;
+      return { result: declined, targetType: 'Invitation', targetId: invitation.id, after: invitationView(declined) };
     });
   }
 
@@ -175,7 +169,7 @@ export class InvitationService {
     }
     const chain = await this.ctx.access.chains.load(invitation.accountId);
     if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'acceptInvitation', async (tx) => {
       const invitations = new InvitationStore(tx);
       const users = new UserStore(tx);
       const memberships = new MembershipStore(tx);
@@ -197,15 +191,15 @@ export class InvitationService {
       if (!membership) throw new AppError('ALREADY_EXISTS', 'You are already a member of this account');
       await invitations.linkInvitation(invitation.id, user.id, membership.id);
       const session = await sessions.openSession(users, user, invitation.accountId);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'acceptInvitation', {
+      return {
+        result: session,
         principal: { kind: 'USER', id: user.id, actingAccountId: invitation.accountId },
         actingAccountId: invitation.accountId,
         targetType: 'Invitation',
         targetId: invitation.id,
         before: invitationView(invitation),
         after: { ...invitationView(claimed), membershipId: membership.id, newLogin: !existingUser },
-      });
-      return session;
+      };
     });
   }
 

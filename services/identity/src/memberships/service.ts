@@ -1,10 +1,8 @@
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { assertAuthorityOver, roleRank, type AccountChain } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
-import { inTransaction } from '@platform/db';
 import type { MembershipLimitsInput, MembershipStatus } from '../__generated__/resolvers-types';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import { auditScope, type IdentityContext } from '../context';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames, callerRank } from './authority';
 import { MembershipStore, type ContactGroupGrantRow, type MembershipRow } from './store';
 
@@ -21,7 +19,7 @@ export class MembershipService {
   async removeMember(accountId: string, userId: string): Promise<boolean> {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'users');
     assertId(userId, 'userId');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'removeAccountMember', async (tx) => {
       // Serialise removals on one account so two admins cannot remove each other as the last admin.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`memberships:${chain.id}`]);
       const repository = new MembershipStore(tx);
@@ -34,8 +32,7 @@ export class MembershipService {
       if (chain.depth === 0 && removed.role === 'ADMIN' && (await repository.countActiveAdmins(chain.id)) === 0) {
         throw new AppError('INVALID_STATE', 'A parent account keeps at least one admin');
       }
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'removeAccountMember', { targetType: 'Membership', targetId: removed.id, before: permissionsView(removed) });
-      return true;
+      return { result: true, targetType: 'Membership', targetId: removed.id, before: permissionsView(removed) };
     });
   }
 
@@ -120,15 +117,15 @@ export class MembershipService {
     if (roleRank(found.role) > (await callerRank(this.ctx, chain))) {
       throw new AppError('PERMISSION_ESCALATION', 'You cannot change a membership whose role is above your own');
     }
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    const updated = await mutate(auditScope(this.ctx, chain), action, async (tx) => {
       const repository = new MembershipStore(tx);
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`memberships:${chain.id}`]);
       const membership = (await repository.findMembershipById(id, { forUpdate: true }))!;
       const { before, ...change } = await decide(chain, membership, repository);
-      const updated = await repository.updateMembership(id, change);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, action, { targetType: 'Membership', targetId: id, before, after: view(updated) });
-      this.ctx.loaders.membershipsByUserId.clear(updated.userId);
-      return updated;
+      const changed = await repository.updateMembership(id, change);
+      return { result: changed, targetType: 'Membership', targetId: id, before, after: view(changed) };
     });
+    this.ctx.loaders.membershipsByUserId.clear(updated.userId);
+    return updated;
   }
 }

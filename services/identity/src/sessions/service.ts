@@ -1,9 +1,8 @@
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { AccessControl, hashSecret, randomToken, SESSION_TOKEN_PREFIX } from '@platform/authz';
-import { inTransaction, type Sql } from '@platform/db';
+import type { Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import { auditScope, type IdentityContext } from '../context';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { UserStore, type UserRow } from './store';
 
@@ -29,11 +28,7 @@ export class SessionService {
   async login(email: string, password: string, accountId?: string | null): Promise<AuthPayloadValue> {
     const user = await this.verifyCredentials(email, password);
     const acting = await this.chooseActingAccount(user.id, accountId);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
-      const session = await this.openSession(new UserStore(tx), user, acting);
-      await this.recordSessionActivity(tx, 'login', user.id, acting);
-      return session;
-    });
+    return this.changeSession('login', user.id, acting, async (tx) => ({ result: await this.openSession(new UserStore(tx), user, acting) }));
   }
 
   /**
@@ -68,15 +63,20 @@ export class SessionService {
     }
   }
 
-  /** A session's entry is logged in the tree it acts in (the platform chain without an account). */
-  async recordSessionActivity(tx: Sql, action: string, userId: string, actingAccountId: string | null, targetId?: string) {
+  /** A change of the user's sessions, logged as theirs in the tree it acts in (the platform chain without an account). */
+  private async changeSession<T>(
+    action: string,
+    userId: string,
+    actingAccountId: string | null,
+    work: (tx: Sql) => Promise<{ result: T; unchanged?: boolean }>,
+  ): Promise<T> {
     const chain = actingAccountId ? await this.ctx.access.chains.load(actingAccountId) : null;
-    await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, action, {
+    return mutate(auditScope(this.ctx, chain), action, async (tx) => ({
+      ...(await work(tx)),
       principal: { kind: 'USER', id: userId, actingAccountId },
       actingAccountId,
-      targetType: targetId ? 'Invitation' : 'Session',
-      targetId: targetId ?? null,
-    });
+      targetType: 'Session',
+    }));
   }
 
   async switchAccount(accountId: string): Promise<AuthPayloadValue> {
@@ -85,22 +85,19 @@ export class SessionService {
     const acting = await this.chooseActingAccount(principal.id, accountId);
     const user = await this.ctx.loaders.userById.load(principal.id);
     if (!user) throw errors.unauthenticated();
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return this.changeSession('switchAccount', user.id, acting, async (tx) => {
       const repository = new UserStore(tx);
       if (!(await repository.revokeSession(principal.sessionId!))) throw errors.unauthenticated('The session has ended');
-      const session = await this.openSession(repository, user, acting);
-      await this.recordSessionActivity(tx, 'switchAccount', user.id, acting);
-      return session;
+      return { result: await this.openSession(repository, user, acting) };
     });
   }
 
   async logout(): Promise<boolean> {
     const { principal } = this.ctx;
     if (principal.kind !== 'USER' || !principal.sessionId) throw errors.unauthenticated('A user session is required');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return this.changeSession('logout', principal.id!, principal.actingAccountId, async (tx) => {
       const revoked = await new UserStore(tx).revokeSession(principal.sessionId!);
-      if (revoked) await this.recordSessionActivity(tx, 'logout', principal.id!, principal.actingAccountId);
-      return revoked;
+      return { result: revoked, unchanged: !revoked };
     });
   }
 

@@ -1,10 +1,8 @@
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { hashSecret, jose, randomToken, ROLES, type JWTPayload } from '@platform/authz';
-import { inTransaction } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import type { SsoConfigurationInput, SsoLoginStart } from '../__generated__/resolvers-types';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import { auditScope, type IdentityContext } from '../context';
 import { assertCallerMayGive, assertOpenAccount } from '../memberships/authority';
 import { MembershipStore } from '../memberships/store';
 import { normaliseEmail, SessionService, type AuthPayloadValue } from '../sessions/service';
@@ -67,7 +65,7 @@ export class SsoService {
     const defaultRole = input.defaultRole ?? 'BASIC_USER';
     if (!ROLES.includes(defaultRole)) throw errors.badInput('defaultRole is not a role', 'defaultRole');
     await assertCallerMayGive(this.ctx, chain, { role: defaultRole });
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'configureSso', async (tx) => {
       const repository = new SsoStore(tx);
       const [before] = await repository.findSsoConfigurationsByAccountIds([chain.id]);
       const configuration = await repository.upsertSsoConfiguration({ accountId: chain.id, treeId: chain.rootId, issuer, clientId, allowedDomains: domains, defaultRole, requireSso: input.requireSso ?? false });
@@ -75,8 +73,7 @@ export class SsoService {
       if (taken.length > 0) throw new AppError('ALREADY_EXISTS', `These domains belong to another organisation: ${taken.join(', ')}`, { domains: taken });
       const view = (c?: SsoConfigurationRow) =>
         c && { issuer: c.issuer, clientId: c.clientId, allowedDomains: c.allowedDomains, defaultRole: c.defaultRole, requireSso: c.requireSso };
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'configureSso', { targetType: 'SsoConfiguration', targetId: configuration.id, before: view(before), after: view(configuration) });
-      return configuration;
+      return { result: configuration, targetType: 'SsoConfiguration', targetId: configuration.id, before: view(before), after: view(configuration) };
     });
   }
 
@@ -100,9 +97,9 @@ export class SsoService {
     const state = randomToken(STATE_PREFIX);
     const nonce = randomToken('n');
     const chain = await this.ctx.access.chains.load(configuration.accountId);
-    await inTransaction(this.ctx.dataSource, async (tx) => {
+    await mutate(auditScope(this.ctx, chain), 'beginSsoLogin', async (tx) => {
       await new SsoStore(tx).insertSsoLoginState({ stateHash: hashSecret(state), nonce, configurationId: configuration.id, ttlSeconds: STATE_TTL_SECONDS });
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'beginSsoLogin', { targetType: 'SsoConfiguration', targetId: configuration.id, after: { issuer: configuration.issuer } });
+      return { result: undefined, targetType: 'SsoConfiguration', targetId: configuration.id, after: { issuer: configuration.issuer } };
     });
     const url = new URL(provider.authorizationEndpoint);
     for (const [name, value] of Object.entries({ response_type: 'id_token', scope: 'openid email profile', client_id: configuration.clientId, redirect_uri: redirect, state, nonce, login_hint: normalised })) {
@@ -147,7 +144,7 @@ export class SsoService {
     const sessions = new SessionService(this.ctx);
     await this.ctx.loginThrottle.succeeded(attempt);
     const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 100) : email.slice(0, email.indexOf('@')).slice(0, 100);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'loginWithSso', async (tx) => {
       // A token signs in once (no replay of a captured token before it expires); a refused
       // sign-in rolls this back with the rest, so the token stays usable.
       await tx.query(`DELETE FROM identity.sso_token_uses WHERE expires_at < now()`);
@@ -173,14 +170,14 @@ export class SsoService {
         (await memberships.findMembership(user.id, target.accountId));
       if (!membership || membership.status !== 'ACTIVE') throw errors.forbidden('Your membership of this account is inactive');
       const session = await sessions.openSession(users, user, target.accountId);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'loginWithSso', {
+      return {
+        result: session,
         principal: { kind: 'USER', id: user.id, actingAccountId: target.accountId },
         actingAccountId: target.accountId,
         targetType: 'Membership',
         targetId: membership.id,
         after: { issuer: target.issuer },
-      });
-      return session;
+      };
     });
   }
 
