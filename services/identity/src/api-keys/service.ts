@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { mutate } from '@platform/audit';
-import { generateApiKey, hashSecret } from '@platform/authz';
+import { generateApiKey, hashSecret, type AccountChain } from '@platform/authz';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import type { MutationCreateApiKeyArgs } from '../__generated__/resolvers-types';
 import { auditScope, type IdentityContext } from '../context';
@@ -10,6 +10,8 @@ import { ApiKeyStore, type ApiKeyRow, type PartnerAppRow, type PartnerManifestRo
 
 const MAX_MANIFEST_OPERATIONS = 1000;
 const MAX_OPERATION_BYTES = 100_000;
+
+type ManifestOperation = { id: string; name: string; type: string; body: string };
 
 const apiKeyView = (k: ApiKeyRow) => ({
   name: k.name,
@@ -44,12 +46,7 @@ export class ApiKeyService {
     await assertCallerMayGive(this.ctx, chain, { role: input.role ?? null, permissions: permissions ?? [] });
     const createdBy = this.ctx.access.userId;
     if (!createdBy) throw errors.unauthenticated('A user session is required');
-    let partnerAppId: string | null = null;
-    if (input.partnerAppId) {
-      const app = await this.ctx.apiKeys.findPartnerAppById(assertId(input.partnerAppId, 'partnerAppId'));
-      if (!app || app.accountId !== chain.id) throw errors.notFound('Partner app');
-      partnerAppId = app.id;
-    }
+    const partnerAppId = input.partnerAppId ? await this.partnerAppIdOn(chain, input.partnerAppId) : null;
     const { key, displayPrefix } = generateApiKey();
     return mutate(auditScope(this.ctx, chain), 'createApiKey', async (tx) => {
       const apiKey = await new ApiKeyStore(tx).insertApiKey({
@@ -119,6 +116,13 @@ export class ApiKeyService {
     });
   }
 
+  /** The id of a partner app of the key's own account. */
+  private async partnerAppIdOn(chain: AccountChain, partnerAppId: string): Promise<string> {
+    const app = await this.ctx.apiKeys.findPartnerAppById(assertId(partnerAppId, 'partnerAppId'));
+    if (!app || app.accountId !== chain.id) throw errors.notFound('Partner app');
+    return app.id;
+  }
+
   private async requireApp(appId: string) {
     const app = await this.ctx.apiKeys.findPartnerAppById(assertId(appId, 'appId'));
     if (!app || !(await this.ctx.access.canView(app.accountId))) throw errors.notFound('Partner app');
@@ -131,7 +135,7 @@ export class ApiKeyService {
 const invalidManifest = (message: string, details: Record<string, unknown> = {}) => new AppError('INVALID_MANIFEST', message, details);
 
 /** Apollo's persisted query manifest: `{ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id, name, type, body }] }`. */
-export function validateManifest(manifest: unknown): { id: string; name: string; type: string; body: string }[] {
+export function validateManifest(manifest: unknown): ManifestOperation[] {
   const value = manifest as { format?: unknown; version?: unknown; operations?: unknown };
   if (!value || typeof value !== 'object') throw invalidManifest('The manifest must be a JSON object');
   if (value.format !== 'apollo-persisted-query-manifest') throw invalidManifest('format must be "apollo-persisted-query-manifest"');
@@ -139,27 +143,33 @@ export function validateManifest(manifest: unknown): { id: string; name: string;
   if (!Array.isArray(value.operations) || value.operations.length === 0) throw invalidManifest('operations must be a non-empty array');
   if (value.operations.length > MAX_MANIFEST_OPERATIONS) throw invalidManifest(`At most ${MAX_MANIFEST_OPERATIONS} operations`);
   const seen = new Set<string>();
-  return value.operations.map((raw: unknown, index: number) => {
-    const op = raw as { id?: unknown; name?: unknown; type?: unknown; body?: unknown };
-    const at = { index };
-    if (!op || typeof op !== 'object' || typeof op.id !== 'string' || typeof op.name !== 'string' || typeof op.type !== 'string' || typeof op.body !== 'string') {
-      throw invalidManifest(`operations[${index}] needs string id, name, type and body`, at);
-    }
-    if (op.body.length > MAX_OPERATION_BYTES) throw invalidManifest(`operations[${index}].body is too large`, at);
-    const sha256 = crypto.createHash('sha256').update(op.body, 'utf8').digest('hex');
-    if (op.id !== sha256) throw invalidManifest(`operations[${index}].id is not the SHA-256 of its body`, at);
-    if (seen.has(op.id)) throw invalidManifest(`operations[${index}] is listed twice`, at);
-    seen.add(op.id);
-    let definitions;
-    try {
-      definitions = parse(op.body).definitions;
-    } catch (error) {
-      throw invalidManifest(`operations[${index}].body does not parse: ${(error as Error).message}`, at);
-    }
-    const operations = definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-    if (operations.length !== 1) throw invalidManifest(`operations[${index}].body must hold exactly one operation`, at);
-    if (operations[0].operation !== op.type) throw invalidManifest(`operations[${index}].type does not match its body (${operations[0].operation})`, at);
-    if ((operations[0].name?.value ?? '') !== op.name) throw invalidManifest(`operations[${index}].name does not match its body`, at);
-    return { id: op.id, name: op.name, type: op.type, body: op.body };
-  });
+  return value.operations.map((raw: unknown, index: number) => validateOperation(raw, index, seen));
+}
+
+/**
+ * One operation of a manifest: its id is the SHA-256 of its body, not among the ids `seen` before
+ * (it is added), and the body holds exactly that one operation of that type and name.
+ */
+function validateOperation(raw: unknown, index: number, seen: Set<string>): ManifestOperation {
+  const op = raw as { id?: unknown; name?: unknown; type?: unknown; body?: unknown };
+  const at = { index };
+  if (!op || typeof op !== 'object' || typeof op.id !== 'string' || typeof op.name !== 'string' || typeof op.type !== 'string' || typeof op.body !== 'string') {
+    throw invalidManifest(`operations[${index}] needs string id, name, type and body`, at);
+  }
+  if (op.body.length > MAX_OPERATION_BYTES) throw invalidManifest(`operations[${index}].body is too large`, at);
+  const sha256 = crypto.createHash('sha256').update(op.body, 'utf8').digest('hex');
+  if (op.id !== sha256) throw invalidManifest(`operations[${index}].id is not the SHA-256 of its body`, at);
+  if (seen.has(op.id)) throw invalidManifest(`operations[${index}] is listed twice`, at);
+  seen.add(op.id);
+  let definitions;
+  try {
+    definitions = parse(op.body).definitions;
+  } catch (error) {
+    throw invalidManifest(`operations[${index}].body does not parse: ${(error as Error).message}`, at);
+  }
+  const operations = definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+  if (operations.length !== 1) throw invalidManifest(`operations[${index}].body must hold exactly one operation`, at);
+  if (operations[0].operation !== op.type) throw invalidManifest(`operations[${index}].type does not match its body (${operations[0].operation})`, at);
+  if ((operations[0].name?.value ?? '') !== op.name) throw invalidManifest(`operations[${index}].name does not match its body`, at);
+  return { id: op.id, name: op.name, type: op.type, body: op.body };
 }

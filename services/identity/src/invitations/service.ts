@@ -7,7 +7,7 @@ import { permissionsView } from '../memberships/service';
 import { MembershipStore, type MembershipRow } from '../memberships/store';
 import { assertPassword, hashPassword } from '../sessions/passwords';
 import { normaliseEmail, SessionService, type AuthPayloadValue } from '../sessions/service';
-import { UserStore } from '../sessions/store';
+import { UserStore, type UserRow } from '../sessions/store';
 import type { InvitationStatus } from '../__generated__/resolvers-types';
 import { InvitationStore, type InvitationRow } from './store';
 
@@ -151,22 +151,7 @@ export class InvitationService {
     const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress);
     const invitation = await this.findByToken(token);
     await this.ctx.loginThrottle.succeeded(attempt);
-    const existingUser = await this.ctx.users.findUserByEmail(invitation.email);
-    let newUser: { name: string; password: string } | null = null;
-    if (existingUser) {
-      const signedIn = this.ctx.principal.kind === 'USER' && this.ctx.principal.id === existingUser.id;
-      if (!signedIn) {
-        if (!password) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This invitation is for an existing login: sign in as that user, or give its password, to accept it');
-        await sessions.verifyCredentials(invitation.email, password);
-      }
-    } else {
-      await sessions.assertPasswordSignInAllowed(invitation.email);
-      if (!name) throw errors.badInput('name is required to create your login', 'name');
-      if (!password) throw errors.badInput('password is required to create your login', 'password');
-      const validName = assertName(name);
-      assertPassword(password);
-      newUser = { name: validName, password };
-    }
+    const { existingUser, newUser } = await this.acceptingLogin(sessions, invitation.email, name, password);
     const chain = await this.ctx.access.chains.load(invitation.accountId);
     if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
     return mutate(auditScope(this.ctx, chain), 'acceptInvitation', async (tx) => {
@@ -201,6 +186,33 @@ export class InvitationService {
         after: { ...invitationView(claimed), membershipId: membership.id, newLogin: !existingUser },
       };
     });
+  }
+
+  /**
+   * Who accepts: the email's login, when the caller is that user or gives its password; else the
+   * login to create, with a valid name and password (and password sign-in allowed for the email).
+   */
+  private async acceptingLogin(
+    sessions: SessionService,
+    email: string,
+    name: string | null | undefined,
+    password: string | null | undefined,
+  ): Promise<{ existingUser: UserRow | null; newUser: { name: string; password: string } | null }> {
+    const existingUser = await this.ctx.users.findUserByEmail(email);
+    if (existingUser) {
+      const signedIn = this.ctx.principal.kind === 'USER' && this.ctx.principal.id === existingUser.id;
+      if (!signedIn) {
+        if (!password) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This invitation is for an existing login: sign in as that user, or give its password, to accept it');
+        await sessions.verifyCredentials(email, password);
+      }
+      return { existingUser, newUser: null };
+    }
+    await sessions.assertPasswordSignInAllowed(email);
+    if (!name) throw errors.badInput('name is required to create your login', 'name');
+    if (!password) throw errors.badInput('password is required to create your login', 'password');
+    const validName = assertName(name);
+    assertPassword(password);
+    return { existingUser: null, newUser: { name: validName, password } };
   }
 
   private async findByToken(token: string): Promise<InvitationRow> {

@@ -62,28 +62,8 @@ export class MembershipService {
   }
 
   async setLimits(membershipId: string, input: MembershipLimitsInput): Promise<MembershipRow> {
-    let allowedSenderIds: string[] | null = null;
-    if (!input.allSenderIds) {
-      if (!input.allowedSenderIds) throw errors.badInput('allowedSenderIds is required when allSenderIds is false', 'allowedSenderIds');
-      if (input.allowedSenderIds.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} sender ids`, 'allowedSenderIds');
-      allowedSenderIds = [...new Set(input.allowedSenderIds.map((id) => assertId(id, 'allowedSenderIds')))];
-    } else if (input.allowedSenderIds?.length) {
-      throw errors.badInput('allowedSenderIds must be empty when allSenderIds is true', 'allowedSenderIds');
-    }
-    const contactGroups: ContactGroupGrantRow[] = [];
-    if (input.contactAccess === 'SELECTED') {
-      if (!input.contactGroups) throw errors.badInput('contactGroups is required when contactAccess is SELECTED', 'contactGroups');
-      if (input.contactGroups.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} contact groups`, 'contactGroups');
-      const seen = new Set<string>();
-      for (const group of input.contactGroups) {
-        const groupId = assertId(group.groupId, 'contactGroups.groupId');
-        if (seen.has(groupId)) throw errors.badInput('A contact group is listed twice', 'contactGroups');
-        seen.add(groupId);
-        contactGroups.push({ groupId, access: group.access });
-      }
-    } else if (input.contactGroups?.length) {
-      throw errors.badInput('contactGroups must be empty when contactAccess is ALL', 'contactGroups');
-    }
+    const allowedSenderIds = allowedSenderIdsOf(input);
+    const contactGroups = contactGroupsOf(input);
     return this.changeMembership(membershipId, 'setMembershipLimits', async (chain, membership) => {
       await this.assertAuthorityOver(chain, membership);
       return { allowedSenderIds, contactAccess: input.contactAccess, contactGroups, before: limitsView(membership) };
@@ -128,4 +108,32 @@ export class MembershipService {
     this.ctx.loaders.membershipsByUserId.clear(updated.userId);
     return updated;
   }
+}
+
+/** The sender ids a limited membership may use (deduplicated), or null for every sender id of the account. */
+function allowedSenderIdsOf(input: MembershipLimitsInput): string[] | null {
+  if (input.allSenderIds) {
+    if (input.allowedSenderIds?.length) throw errors.badInput('allowedSenderIds must be empty when allSenderIds is true', 'allowedSenderIds');
+    return null;
+  }
+  if (!input.allowedSenderIds) throw errors.badInput('allowedSenderIds is required when allSenderIds is false', 'allowedSenderIds');
+  if (input.allowedSenderIds.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} sender ids`, 'allowedSenderIds');
+  return [...new Set(input.allowedSenderIds.map((id) => assertId(id, 'allowedSenderIds')))];
+}
+
+/** The contact groups of SELECTED access, each once; none for ALL. */
+function contactGroupsOf(input: MembershipLimitsInput): ContactGroupGrantRow[] {
+  if (input.contactAccess !== 'SELECTED') {
+    if (input.contactGroups?.length) throw errors.badInput('contactGroups must be empty when contactAccess is ALL', 'contactGroups');
+    return [];
+  }
+  if (!input.contactGroups) throw errors.badInput('contactGroups is required when contactAccess is SELECTED', 'contactGroups');
+  if (input.contactGroups.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} contact groups`, 'contactGroups');
+  const seen = new Set<string>();
+  return input.contactGroups.map((group) => {
+    const groupId = assertId(group.groupId, 'contactGroups.groupId');
+    if (seen.has(groupId)) throw errors.badInput('A contact group is listed twice', 'contactGroups');
+    seen.add(groupId);
+    return { groupId, access: group.access };
+  });
 }

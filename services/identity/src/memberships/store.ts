@@ -87,14 +87,7 @@ export class MembershipStore {
 
   async updateMembership(
     id: string,
-    values: Partial<{
-      status: MembershipStatus;
-      grantedPermissions: string[];
-      revokedPermissions: string[];
-      allowedSenderIds: string[] | null;
-      contactAccess: ContactAccessMode;
-      contactGroups: ContactGroupGrantRow[];
-    }>,
+    values: Partial<Pick<MembershipRow, 'status' | 'grantedPermissions' | 'revokedPermissions' | 'allowedSenderIds' | 'contactAccess' | 'contactGroups'>>,
   ): Promise<MembershipRow> {
     const sets: string[] = [];
     const params: unknown[] = [id];

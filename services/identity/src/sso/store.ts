@@ -97,6 +97,17 @@ export class SsoStore {
     );
   }
 
+  /** Records the first use of an ID token (kept until it expires, `expiresAt` in epoch seconds); false when it was used before. */
+  async claimTokenUse(tokenHash: string, expiresAt: number): Promise<boolean> {
+    await this.db.query(`DELETE FROM identity.sso_token_uses WHERE expires_at < now()`);
+    const claimed = await queryRows<{ token_hash: string }>(
+      this.db,
+      `INSERT INTO identity.sso_token_uses (token_hash, expires_at) VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING RETURNING token_hash`,
+      [tokenHash, expiresAt],
+    );
+    return claimed.length > 0;
+  }
+
   async findUserIdByIdentity(issuer: string, subject: string): Promise<string | null> {
     const identity = await queryOne<{ userId: string }>(this.db, `SELECT user_id AS "userId" FROM identity.user_identities WHERE issuer = $1 AND subject = $2`, [issuer, subject]);
     return identity?.userId ?? null;
