@@ -1,8 +1,11 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import type { AuditScope } from '@platform/audit';
+import type { AccountChain } from '@platform/authz';
 import { byKey, groupBy } from '@platform/db';
 import { OutboxMailSender, type MailSender } from '@platform/mail';
 import type { SubgraphRequestContext } from '@platform/server';
+import { SCHEMA } from './data-source';
 import { ApiKeyStore, type ApiKeyRow, type PartnerAppRow, type PartnerManifestRow } from './api-keys/store';
 import { InvitationStore, type InvitationRow } from './invitations/store';
 import { MembershipStore, type MembershipRow } from './memberships/store';
@@ -54,13 +57,18 @@ export function createIdentityContext(base: SubgraphRequestContext, dataSource: 
     selfUserIds: new Set(base.access.userId ? [base.access.userId] : []),
     loaders: {
       userById: new DataLoader(async (ids) => byKey(ids, await users.findUsersByIds(ids), (r) => r.id)),
-      membershipsByAccountId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByAccountIds(ids), (r) => r.account_id)),
-      membershipsByUserId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByUserIds(ids), (r) => r.user_id)),
-      invitationsByAccountId: new DataLoader(async (ids) => groupBy(ids, await invitations.findInvitationsByAccountIds(ids), (r) => r.account_id)),
-      apiKeysByAccountId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findApiKeysByAccountIds(ids), (r) => r.account_id)),
-      partnerAppsByAccountId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findPartnerAppsByAccountIds(ids), (r) => r.account_id)),
-      manifestsByAppId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findManifestsByAppIds(ids), (r) => r.app_id)),
-      ssoConfigurationByAccountId: new DataLoader(async (ids) => byKey(ids, await sso.findSsoConfigurationsByAccountIds(ids), (r) => r.account_id)),
+      membershipsByAccountId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByAccountIds(ids), (r) => r.accountId)),
+      membershipsByUserId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByUserIds(ids), (r) => r.userId)),
+      invitationsByAccountId: new DataLoader(async (ids) => groupBy(ids, await invitations.findInvitationsByAccountIds(ids), (r) => r.accountId)),
+      apiKeysByAccountId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findApiKeysByAccountIds(ids), (r) => r.accountId)),
+      partnerAppsByAccountId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findPartnerAppsByAccountIds(ids), (r) => r.accountId)),
+      manifestsByAppId: new DataLoader(async (ids) => groupBy(ids, await apiKeys.findManifestsByAppIds(ids), (r) => r.appId)),
+      ssoConfigurationByAccountId: new DataLoader(async (ids) => byKey(ids, await sso.findSsoConfigurationsByAccountIds(ids), (r) => r.accountId)),
     },
   };
+}
+
+/** Where this request's audited change of an account on `chain` is logged (null: the platform chain). */
+export function auditScope(ctx: IdentityContext, chain: AccountChain | null): AuditScope {
+  return { dataSource: ctx.dataSource, schema: SCHEMA, principal: ctx.principal, chain };
 }

@@ -1,23 +1,9 @@
-import type { IdentityContext } from '../context';
-import { ActivityLogService, type ActivityLogEntryRow, type ActivityLogFilter } from './service';
+import type { QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
+import { ActivityLogService } from './service';
 
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
-
-const ActivityLogEntry = {
-  occurredAt: (entry: ActivityLogEntryRow) => iso(entry.occurred_at),
-  actorKind: (entry: ActivityLogEntryRow) => entry.actor_kind,
-  actorId: (entry: ActivityLogEntryRow) => entry.actor_id,
-  actingAccountId: (entry: ActivityLogEntryRow) => entry.acting_account_id,
-  targetAccountId: (entry: ActivityLogEntryRow) => entry.target_account_id,
-  targetType: (entry: ActivityLogEntryRow) => entry.target_type,
-  targetId: (entry: ActivityLogEntryRow) => entry.target_id,
+const Query: QueryResolvers = {
+  activityLog: (_root, args, ctx) => new ActivityLogService(ctx).page(args.accountId, args.filter ?? {}, args.first ?? 50, args.after),
+  verifyActivityLog: (_root, args, ctx) => new ActivityLogService(ctx).verify(args.accountId),
 };
 
-export const resolvers = {
-  Query: {
-    activityLog: (_root: unknown, args: { accountId: string; filter?: ActivityLogFilter | null; first?: number | null; after?: string | null }, ctx: IdentityContext) =>
-      new ActivityLogService(ctx).page(args.accountId, args.filter ?? {}, args.first ?? 50, args.after),
-    verifyActivityLog: (_root: unknown, args: { accountId: string }, ctx: IdentityContext) => new ActivityLogService(ctx).verify(args.accountId),
-  },
-  ActivityLogEntry,
-};
+export const resolvers: Resolvers = { Query };

@@ -1,38 +1,42 @@
-import { queryRows, type Sql } from '@platform/db';
+import type { Role } from '@platform/authz';
+import { queryOne, queryRows, type Sql } from '@platform/db';
 
 export interface ApiKeyRow {
   id: string;
-  account_id: string;
+  accountId: string;
   name: string;
-  display_prefix: string;
-  role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER' | null;
+  /** the visible start of the key */
+  prefix: string;
+  role: Role | null;
   permissions: string[] | null;
-  partner_app_id: string | null;
-  created_by: string;
-  created_at: Date;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  last_used_at: Date | null;
+  partnerAppId: string | null;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
 }
 
 export interface PartnerAppRow {
   id: string;
-  account_id: string;
+  accountId: string;
   name: string;
-  created_at: Date;
+  createdAt: Date;
 }
 
 export interface PartnerManifestRow {
-  app_id: string;
+  appId: string;
   version: number;
-  operation_count: number;
-  created_at: Date;
-  retired_at: Date | null;
+  operationCount: number;
+  createdAt: Date;
+  retiredAt: Date | null;
 }
 
-const API_KEY_COLUMNS = 'id, account_id, name, display_prefix, role, permissions, partner_app_id, created_by, created_at, expires_at, revoked_at, last_used_at';
+const API_KEY_COLUMNS = `id, account_id AS "accountId", name, display_prefix AS "prefix", role, permissions, partner_app_id AS "partnerAppId",
+  created_by AS "createdBy", created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
+const PARTNER_APP_COLUMNS = 'id, account_id AS "accountId", name, created_at AS "createdAt"';
 const MANIFEST_SELECT = `
-  SELECT app_id, manifest_version AS version, count(*)::int AS operation_count, min(created_at) AS created_at, max(retired_at) AS retired_at
+  SELECT app_id AS "appId", manifest_version AS version, count(*)::int AS "operationCount", min(created_at) AS "createdAt", max(retired_at) AS "retiredAt"
     FROM identity.partner_operations`;
 
 /** API keys, partner apps and their trusted-document manifests (SPEC I7, G3). */
@@ -44,13 +48,14 @@ export class ApiKeyStore {
     name: string;
     displayPrefix: string;
     keyHash: string;
-    role: string | null;
+    role: Role | null;
     permissions: string[] | null;
     partnerAppId: string | null;
     createdBy: string;
     expiresAt: Date | null;
   }): Promise<ApiKeyRow> {
-    const rows: ApiKeyRow[] = await this.db.query(
+    const rows = await queryRows<ApiKeyRow>(
+      this.db,
       `INSERT INTO identity.api_keys (account_id, name, display_prefix, key_hash, role, permissions, partner_app_id, created_by, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${API_KEY_COLUMNS}`,
       [values.accountId, values.name, values.displayPrefix, values.keyHash, values.role, values.permissions, values.partnerAppId, values.createdBy, values.expiresAt],
@@ -58,60 +63,56 @@ export class ApiKeyStore {
     return rows[0];
   }
 
-  async findApiKeyById(id: string): Promise<ApiKeyRow | null> {
-    const rows: ApiKeyRow[] = await this.db.query(`SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+  findApiKeyById(id: string): Promise<ApiKeyRow | null> {
+    return queryOne<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE id = $1`, [id]);
   }
 
   findApiKeysByAccountIds(accountIds: readonly string[]): Promise<ApiKeyRow[]> {
-    return this.db.query(`SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE account_id = ANY($1::uuid[]) ORDER BY created_at DESC, id`, [accountIds]);
+    return queryRows<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE account_id = ANY($1::uuid[]) ORDER BY created_at DESC, id`, [accountIds]);
   }
 
-  async revokeApiKey(id: string): Promise<ApiKeyRow | null> {
-    const rows = (await queryRows<ApiKeyRow>(this.db, 
+  revokeApiKey(id: string): Promise<ApiKeyRow | null> {
+    return queryOne<ApiKeyRow>(
+      this.db,
       `UPDATE identity.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${API_KEY_COLUMNS}`,
       [id],
-    ));
-    return rows[0] ?? null;
+    );
   }
 
-  async insertPartnerApp(values: { accountId: string; name: string; createdBy: string | null }): Promise<PartnerAppRow | null> {
-    const rows: PartnerAppRow[] = await this.db.query(
+  insertPartnerApp(values: { accountId: string; name: string; createdBy: string | null }): Promise<PartnerAppRow | null> {
+    return queryOne<PartnerAppRow>(
+      this.db,
       `INSERT INTO identity.partner_apps (account_id, name, created_by) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, name) DO NOTHING RETURNING id, account_id, name, created_at`,
+       ON CONFLICT (account_id, name) DO NOTHING RETURNING ${PARTNER_APP_COLUMNS}`,
       [values.accountId, values.name, values.createdBy],
     );
-    return rows[0] ?? null;
   }
 
-  async findPartnerAppById(id: string, options: { forUpdate?: boolean } = {}): Promise<PartnerAppRow | null> {
-    const rows: PartnerAppRow[] = await this.db.query(
-      `SELECT id, account_id, name, created_at FROM identity.partner_apps WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
+  findPartnerAppById(id: string, options: { forUpdate?: boolean } = {}): Promise<PartnerAppRow | null> {
+    return queryOne<PartnerAppRow>(
+      this.db,
+      `SELECT ${PARTNER_APP_COLUMNS} FROM identity.partner_apps WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
       [id],
     );
-    return rows[0] ?? null;
   }
 
   findPartnerAppsByAccountIds(accountIds: readonly string[]): Promise<PartnerAppRow[]> {
-    return this.db.query(`SELECT id, account_id, name, created_at FROM identity.partner_apps WHERE account_id = ANY($1::uuid[]) ORDER BY name, id`, [
+    return queryRows<PartnerAppRow>(this.db, `SELECT ${PARTNER_APP_COLUMNS} FROM identity.partner_apps WHERE account_id = ANY($1::uuid[]) ORDER BY name, id`, [
       accountIds,
     ]);
   }
 
   findManifestsByAppIds(appIds: readonly string[]): Promise<PartnerManifestRow[]> {
-    return this.db.query(`${MANIFEST_SELECT} WHERE app_id = ANY($1::uuid[]) GROUP BY app_id, manifest_version ORDER BY manifest_version`, [appIds]);
+    return queryRows<PartnerManifestRow>(this.db, `${MANIFEST_SELECT} WHERE app_id = ANY($1::uuid[]) GROUP BY app_id, manifest_version ORDER BY manifest_version`, [appIds]);
   }
 
-  async findManifest(appId: string, version: number): Promise<PartnerManifestRow | null> {
-    const rows: PartnerManifestRow[] = await this.db.query(
-      `${MANIFEST_SELECT} WHERE app_id = $1 AND manifest_version = $2 GROUP BY app_id, manifest_version`,
-      [appId, version],
-    );
-    return rows[0] ?? null;
+  findManifest(appId: string, version: number): Promise<PartnerManifestRow | null> {
+    return queryOne<PartnerManifestRow>(this.db, `${MANIFEST_SELECT} WHERE app_id = $1 AND manifest_version = $2 GROUP BY app_id, manifest_version`, [appId, version]);
   }
 
   async nextManifestVersion(appId: string): Promise<number> {
-    const rows: { next: number }[] = await this.db.query(
+    const rows = await queryRows<{ next: number }>(
+      this.db,
       `SELECT coalesce(max(manifest_version), 0) + 1 AS next FROM identity.partner_operations WHERE app_id = $1`,
       [appId],
     );
@@ -128,10 +129,11 @@ export class ApiKeyStore {
   }
 
   async retireManifest(appId: string, version: number): Promise<number> {
-    const rows = (await queryRows<unknown>(this.db, 
+    const rows = await queryRows<unknown>(
+      this.db,
       `UPDATE identity.partner_operations SET retired_at = now() WHERE app_id = $1 AND manifest_version = $2 AND retired_at IS NULL RETURNING operation_id`,
       [appId, version],
-    ));
+    );
     return rows.length;
   }
 }

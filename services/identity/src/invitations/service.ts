@@ -1,23 +1,22 @@
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { hashSecret, randomToken, type Role } from '@platform/authz';
-import { inTransaction } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import { auditScope, type IdentityContext } from '../context';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames } from '../memberships/authority';
 import { permissionsView } from '../memberships/service';
 import { MembershipStore, type MembershipRow } from '../memberships/store';
 import { assertPassword, hashPassword } from '../sessions/passwords';
 import { normaliseEmail, SessionService, type AuthPayloadValue } from '../sessions/service';
-import { UserStore } from '../sessions/store';
-import { InvitationStore, type InvitationRow, type InvitationStatus } from './store';
+import { UserStore, type UserRow } from '../sessions/store';
+import type { InvitationStatus } from '../__generated__/resolvers-types';
+import { InvitationStore, type InvitationRow } from './store';
 
 export const INVITATION_TOKEN_PREFIX = 'inv';
 const TOKEN_PATTERN = new RegExp(`^${INVITATION_TOKEN_PREFIX}_[0-9A-Za-z]{43}$`);
 
 /** SENT/PENDING past their expiry read as EXPIRED even before anything rewrites the row. */
 export function effectiveInvitationStatus(invitation: InvitationRow, now = new Date()): InvitationStatus {
-  if ((invitation.status === 'PENDING' || invitation.status === 'SENT') && invitation.expires_at <= now) return 'EXPIRED';
+  if ((invitation.status === 'PENDING' || invitation.status === 'SENT') && invitation.expiresAt <= now) return 'EXPIRED';
   return invitation.status;
 }
 
@@ -36,7 +35,7 @@ function refusalFor(invitation: InvitationRow | null): AppError {
   }
 }
 
-const invitationView = (i: InvitationRow) => ({ email: i.email, role: i.role, grantedPermissions: i.granted_permissions, status: i.status });
+const invitationView = (i: InvitationRow) => ({ email: i.email, role: i.role, grantedPermissions: i.grantedPermissions, status: i.status });
 
 /**
  * Invitations and guests (SPEC I4): an email is invited to an account with a role; the token
@@ -60,7 +59,7 @@ export class InvitationService {
       throw new AppError('ALREADY_EXISTS', 'This email is already a member of the account');
     }
     const token = randomToken(INVITATION_TOKEN_PREFIX);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'inviteUser', async (tx) => {
       const repository = new InvitationStore(tx);
       await repository.expireOpenInvitations(chain.id, normalisedEmail);
       const created = await repository.insertInvitation({
@@ -82,12 +81,11 @@ export class InvitationService {
           `You are invited to join an account as ${role}.`,
           `Accept: /invitations/accept?token=${token}`,
           `Invitation token: ${token}`,
-          `It expires at ${created.expires_at.toISOString()}.`,
+          `It expires at ${created.expiresAt.toISOString()}.`,
         ].join('\n'),
       });
       const sent = await repository.markInvitationSent(created.id);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'inviteUser', { targetType: 'Invitation', targetId: sent.id, after: invitationView(sent) });
-      return sent;
+      return { result: sent, targetType: 'Invitation', targetId: sent.id, after: invitationView(sent) };
     });
   }
 
@@ -106,18 +104,17 @@ export class InvitationService {
     if (!user || !(await this.callerSeesAsMember(user.id))) {
       return { membership: null, invitation: await this.invite(chain.id, normalisedEmail, role, null) };
     }
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'addAccountMember', async (tx) => {
       const membership = await new MembershipStore(tx).insertMembership({ userId: user.id, accountId: chain.id, role, createdBy: this.ctx.access.userId });
       if (!membership) throw new AppError('ALREADY_EXISTS', 'The user is already a member of this account');
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'addAccountMember', { targetType: 'Membership', targetId: membership.id, after: permissionsView(membership) });
-      return { membership, invitation: null };
+      return { result: { membership, invitation: null }, targetType: 'Membership', targetId: membership.id, after: permissionsView(membership) };
     });
   }
 
   /** The user has a membership on an account whose members the caller may list (users.view). */
   private async callerSeesAsMember(userId: string): Promise<boolean> {
     for (const membership of await this.ctx.memberships.findMembershipsByUserIds([userId])) {
-      if (await this.ctx.access.can(membership.account_id, 'users.view')) return true;
+      if (await this.ctx.access.can(membership.accountId, 'users.view')) return true;
     }
     return false;
   }
@@ -125,24 +122,22 @@ export class InvitationService {
   async revoke(invitationId: string): Promise<InvitationRow> {
     const id = assertId(invitationId, 'invitationId');
     const found = await this.ctx.invitations.findInvitationById(id);
-    if (!found || !(await this.ctx.access.canView(found.account_id))) throw errors.notFound('Invitation');
-    const chain = await this.ctx.access.require(found.account_id, 'users');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    if (!found || !(await this.ctx.access.canView(found.accountId))) throw errors.notFound('Invitation');
+    const chain = await this.ctx.access.require(found.accountId, 'users');
+    return mutate(auditScope(this.ctx, chain), 'revokeInvitation', async (tx) => {
       const revoked = await new InvitationStore(tx).respondToInvitation(id, 'REVOKED');
       if (!revoked) throw new AppError('INVALID_STATE', `Only pending or sent invitations can be revoked (this one is ${effectiveInvitationStatus(found)})`);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'revokeInvitation', { targetType: 'Invitation', targetId: id, before: invitationView(found), after: invitationView(revoked) });
-      return revoked;
+      return { result: revoked, targetType: 'Invitation', targetId: id, before: invitationView(found), after: invitationView(revoked) };
     });
   }
 
   async decline(token: string): Promise<InvitationRow> {
     const invitation = await this.findByToken(token);
-    const chain = await this.ctx.access.chains.load(invitation.account_id);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    const chain = await this.ctx.access.chains.load(invitation.accountId);
+    return mutate(auditScope(this.ctx, chain), 'declineInvitation', async (tx) => {
       const declined = await new InvitationStore(tx).respondToInvitation(invitation.id, 'DECLINED');
       if (!declined) throw refusalFor(await new InvitationStore(tx).findInvitationById(invitation.id));
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'declineInvitation', { targetType: 'Invitation', targetId: invitation.id, after: invitationView(declined) });
-      return declined;
+      return { result: declined, targetType: 'Invitation', targetId: invitation.id, after: invitationView(declined) };
     });
   }
 
@@ -156,25 +151,10 @@ export class InvitationService {
     const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress);
     const invitation = await this.findByToken(token);
     await this.ctx.loginThrottle.succeeded(attempt);
-    const existingUser = await this.ctx.users.findUserByEmail(invitation.email);
-    let newUser: { name: string; password: string } | null = null;
-    if (existingUser) {
-      const signedIn = this.ctx.principal.kind === 'USER' && this.ctx.principal.id === existingUser.id;
-      if (!signedIn) {
-        if (!password) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This invitation is for an existing login: sign in as that user, or give its password, to accept it');
-        await sessions.verifyCredentials(invitation.email, password);
-      }
-    } else {
-      await sessions.assertPasswordSignInAllowed(invitation.email);
-      if (!name) throw errors.badInput('name is required to create your login', 'name');
-      if (!password) throw errors.badInput('password is required to create your login', 'password');
-      const validName = assertName(name);
-      assertPassword(password);
-      newUser = { name: validName, password };
-    }
-    const chain = await this.ctx.access.chains.load(invitation.account_id);
+    const { existingUser, newUser } = await this.acceptingLogin(sessions, invitation.email, name, password);
+    const chain = await this.ctx.access.chains.load(invitation.accountId);
     if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'acceptInvitation', async (tx) => {
       const invitations = new InvitationStore(tx);
       const users = new UserStore(tx);
       const memberships = new MembershipStore(tx);
@@ -188,24 +168,51 @@ export class InvitationService {
       if (!user) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This email has a login now: sign in as that user to accept the invitation');
       const membership = await memberships.insertMembership({
         userId: user.id,
-        accountId: invitation.account_id,
+        accountId: invitation.accountId,
         role: invitation.role,
-        createdBy: invitation.invited_by,
-        grantedPermissions: invitation.granted_permissions,
+        createdBy: invitation.invitedBy,
+        grantedPermissions: invitation.grantedPermissions,
       });
       if (!membership) throw new AppError('ALREADY_EXISTS', 'You are already a member of this account');
       await invitations.linkInvitation(invitation.id, user.id, membership.id);
-      const session = await sessions.openSession(users, user, invitation.account_id);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'acceptInvitation', {
-        principal: { kind: 'USER', id: user.id, actingAccountId: invitation.account_id },
-        actingAccountId: invitation.account_id,
+      const session = await sessions.openSession(users, user, invitation.accountId);
+      return {
+        result: session,
+        principal: { kind: 'USER', id: user.id, actingAccountId: invitation.accountId },
+        actingAccountId: invitation.accountId,
         targetType: 'Invitation',
         targetId: invitation.id,
         before: invitationView(invitation),
         after: { ...invitationView(claimed), membershipId: membership.id, newLogin: !existingUser },
-      });
-      return session;
+      };
     });
+  }
+
+  /**
+   * Who accepts: the email's login, when the caller is that user or gives its password; else the
+   * login to create, with a valid name and password (and password sign-in allowed for the email).
+   */
+  private async acceptingLogin(
+    sessions: SessionService,
+    email: string,
+    name: string | null | undefined,
+    password: string | null | undefined,
+  ): Promise<{ existingUser: UserRow | null; newUser: { name: string; password: string } | null }> {
+    const existingUser = await this.ctx.users.findUserByEmail(email);
+    if (existingUser) {
+      const signedIn = this.ctx.principal.kind === 'USER' && this.ctx.principal.id === existingUser.id;
+      if (!signedIn) {
+        if (!password) throw new AppError('INVITATION_LOGIN_REQUIRED', 'This invitation is for an existing login: sign in as that user, or give its password, to accept it');
+        await sessions.verifyCredentials(email, password);
+      }
+      return { existingUser, newUser: null };
+    }
+    await sessions.assertPasswordSignInAllowed(email);
+    if (!name) throw errors.badInput('name is required to create your login', 'name');
+    if (!password) throw errors.badInput('password is required to create your login', 'password');
+    const validName = assertName(name);
+    assertPassword(password);
+    return { existingUser: null, newUser: { name: validName, password } };
   }
 
   private async findByToken(token: string): Promise<InvitationRow> {

@@ -1,54 +1,48 @@
 import { effectivePermissions, PERMISSIONS } from '@platform/authz';
-import type { IdentityContext } from '../context';
-import { MembershipService, type MembershipLimitsInput } from './service';
-import type { MembershipRow } from './store';
+import type { AccountResolvers, MembershipResolvers, MutationResolvers, QueryResolvers, Resolvers, ViewerResolvers } from '../__generated__/resolvers-types';
+import { MembershipService } from './service';
 
-const Membership = {
-  account: (membership: MembershipRow) => ({ __typename: 'Account', id: membership.account_id }),
-  accountId: (membership: MembershipRow) => membership.account_id,
-  user: (membership: MembershipRow, _args: unknown, ctx: IdentityContext) => ctx.loaders.userById.load(membership.user_id),
-  userId: (membership: MembershipRow) => membership.user_id,
-  createdAt: (membership: MembershipRow) => membership.created_at.toISOString(),
-  grantedPermissions: (membership: MembershipRow) => membership.granted_permissions,
-  revokedPermissions: (membership: MembershipRow) => membership.revoked_permissions,
-  effectivePermissions: async (membership: MembershipRow, _args: unknown, ctx: IdentityContext) => {
-    const chain = await ctx.access.chains.load(membership.account_id);
-    return [...effectivePermissions(membership.role, chain?.depth ?? 0, membership.granted_permissions, membership.revoked_permissions)].sort();
+const Membership: MembershipResolvers = {
+  account: (membership) => ({ __typename: 'Account', id: membership.accountId }),
+  // memberships.user_id references identity.users: the user is always there.
+  user: async (membership, _args, ctx) => (await ctx.loaders.userById.load(membership.userId))!,
+  effectivePermissions: async (membership, _args, ctx) => {
+    const chain = await ctx.access.chains.load(membership.accountId);
+    return [...effectivePermissions(membership.role, chain?.depth ?? 0, membership.grantedPermissions, membership.revokedPermissions)].sort();
   },
   /** GUEST when the user's first (home) membership is in another tree (SPEC I4, I5). */
-  type: async (membership: MembershipRow, _args: unknown, ctx: IdentityContext) => {
-    const home = (await ctx.loaders.membershipsByUserId.load(membership.user_id))[0];
-    if (!home || home.account_id === membership.account_id) return 'MEMBER';
-    const [homeChain, chain] = await Promise.all([ctx.access.chains.load(home.account_id), ctx.access.chains.load(membership.account_id)]);
+  type: async (membership, _args, ctx) => {
+    const home = (await ctx.loaders.membershipsByUserId.load(membership.userId))[0];
+    if (!home || home.accountId === membership.accountId) return 'MEMBER';
+    const [homeChain, chain] = await Promise.all([ctx.access.chains.load(home.accountId), ctx.access.chains.load(membership.accountId)]);
     return homeChain && chain && homeChain.rootId !== chain.rootId ? 'GUEST' : 'MEMBER';
   },
-  limits: (membership: MembershipRow) => ({
-    allSenderIds: membership.allowed_sender_ids === null,
-    allowedSenderIds: membership.allowed_sender_ids ?? [],
-    contactAccess: membership.contact_access,
-    contactGroups: membership.contact_groups,
+  limits: (membership) => ({
+    allSenderIds: membership.allowedSenderIds === null,
+    allowedSenderIds: membership.allowedSenderIds ?? [],
+    contactAccess: membership.contactAccess,
+    contactGroups: membership.contactGroups,
   }),
 };
 
-export const resolvers = {
-  Query: {
-    permissionCatalogue: () => [...PERMISSIONS],
-  },
-  Mutation: {
-    removeAccountMember: (_root: unknown, args: { accountId: string; userId: string }, ctx: IdentityContext) =>
-      new MembershipService(ctx).removeMember(args.accountId, args.userId),
-    setMembershipPermissions: (_root: unknown, args: { membershipId: string; granted: string[]; revoked: string[] }, ctx: IdentityContext) =>
-      new MembershipService(ctx).setPermissions(args.membershipId, args.granted, args.revoked),
-    deactivateMembership: (_root: unknown, args: { membershipId: string }, ctx: IdentityContext) => new MembershipService(ctx).setStatus(args.membershipId, 'INACTIVE'),
-    reactivateMembership: (_root: unknown, args: { membershipId: string }, ctx: IdentityContext) => new MembershipService(ctx).setStatus(args.membershipId, 'ACTIVE'),
-    setMembershipLimits: (_root: unknown, args: { membershipId: string; limits: MembershipLimitsInput }, ctx: IdentityContext) =>
-      new MembershipService(ctx).setLimits(args.membershipId, args.limits),
-  },
-  Account: {
-    members: (account: { id: string }, _args: unknown, ctx: IdentityContext) => ctx.loaders.membershipsByAccountId.load(account.id),
-  },
-  Viewer: {
-    memberships: (viewer: { user: { id: string } }, _args: unknown, ctx: IdentityContext) => ctx.memberships.findAccessList(viewer.user.id),
-  },
-  Membership,
+const Query: QueryResolvers = {
+  permissionCatalogue: () => [...PERMISSIONS],
 };
+
+const Mutation: MutationResolvers = {
+  removeAccountMember: (_root, args, ctx) => new MembershipService(ctx).removeMember(args.accountId, args.userId),
+  setMembershipPermissions: (_root, args, ctx) => new MembershipService(ctx).setPermissions(args.membershipId, args.granted, args.revoked),
+  deactivateMembership: (_root, args, ctx) => new MembershipService(ctx).setStatus(args.membershipId, 'INACTIVE'),
+  reactivateMembership: (_root, args, ctx) => new MembershipService(ctx).setStatus(args.membershipId, 'ACTIVE'),
+  setMembershipLimits: (_root, args, ctx) => new MembershipService(ctx).setLimits(args.membershipId, args.limits),
+};
+
+const Account: AccountResolvers = {
+  members: (account, _args, ctx) => ctx.loaders.membershipsByAccountId.load(account.id),
+};
+
+const Viewer: ViewerResolvers = {
+  memberships: (viewer, _args, ctx) => ctx.memberships.findAccessList(viewer.user.id),
+};
+
+export const resolvers: Resolvers = { Query, Mutation, Account, Viewer, Membership };

@@ -1,24 +1,16 @@
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { assertAuthorityOver, roleRank, type AccountChain } from '@platform/authz';
 import { AppError, assertId, errors } from '@platform/errors';
-import { inTransaction } from '@platform/db';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import type { MembershipLimitsInput, MembershipStatus } from '../__generated__/resolvers-types';
+import { auditScope, type IdentityContext } from '../context';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames, callerRank } from './authority';
 import { MembershipStore, type ContactGroupGrantRow, type MembershipRow } from './store';
-
-export interface MembershipLimitsInput {
-  allSenderIds: boolean;
-  allowedSenderIds?: string[] | null;
-  contactAccess: 'ALL' | 'SELECTED';
-  contactGroups?: { groupId: string; access: 'RESTRICTED' | 'FULL' }[] | null;
-}
 
 const MAX_LIST = 500;
 
 /** What the activity log keeps of a membership's role and permissions. */
-export const permissionsView = (m: MembershipRow) => ({ role: m.role, status: m.status, granted: m.granted_permissions, revoked: m.revoked_permissions });
-const limitsView = (m: MembershipRow) => ({ allowedSenderIds: m.allowed_sender_ids, contactAccess: m.contact_access, contactGroups: m.contact_groups });
+export const permissionsView = (m: MembershipRow) => ({ role: m.role, status: m.status, granted: m.grantedPermissions, revoked: m.revokedPermissions });
+const limitsView = (m: MembershipRow) => ({ allowedSenderIds: m.allowedSenderIds, contactAccess: m.contactAccess, contactGroups: m.contactGroups });
 
 /** Admins manage memberships of accounts they administer (SPEC I1, I2, I3, I6). */
 export class MembershipService {
@@ -27,7 +19,7 @@ export class MembershipService {
   async removeMember(accountId: string, userId: string): Promise<boolean> {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'users');
     assertId(userId, 'userId');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return mutate(auditScope(this.ctx, chain), 'removeAccountMember', async (tx) => {
       // Serialise removals on one account so two admins cannot remove each other as the last admin.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`memberships:${chain.id}`]);
       const repository = new MembershipStore(tx);
@@ -40,8 +32,7 @@ export class MembershipService {
       if (chain.depth === 0 && removed.role === 'ADMIN' && (await repository.countActiveAdmins(chain.id)) === 0) {
         throw new AppError('INVALID_STATE', 'A parent account keeps at least one admin');
       }
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, 'removeAccountMember', { targetType: 'Membership', targetId: removed.id, before: permissionsView(removed) });
-      return true;
+      return { result: true, targetType: 'Membership', targetId: removed.id, before: permissionsView(removed) };
     });
   }
 
@@ -59,7 +50,7 @@ export class MembershipService {
     }, permissionsView);
   }
 
-  async setStatus(membershipId: string, status: 'ACTIVE' | 'INACTIVE'): Promise<MembershipRow> {
+  async setStatus(membershipId: string, status: MembershipStatus): Promise<MembershipRow> {
     const action = status === 'ACTIVE' ? 'reactivateMembership' : 'deactivateMembership';
     return this.changeMembership(membershipId, action, async (chain, membership, repository) => {
       if (membership.status === status) throw new AppError('INVALID_STATE', `The membership is already ${status.toLowerCase()}`);
@@ -71,28 +62,8 @@ export class MembershipService {
   }
 
   async setLimits(membershipId: string, input: MembershipLimitsInput): Promise<MembershipRow> {
-    let allowedSenderIds: string[] | null = null;
-    if (!input.allSenderIds) {
-      if (!input.allowedSenderIds) throw errors.badInput('allowedSenderIds is required when allSenderIds is false', 'allowedSenderIds');
-      if (input.allowedSenderIds.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} sender ids`, 'allowedSenderIds');
-      allowedSenderIds = [...new Set(input.allowedSenderIds.map((id) => assertId(id, 'allowedSenderIds')))];
-    } else if (input.allowedSenderIds?.length) {
-      throw errors.badInput('allowedSenderIds must be empty when allSenderIds is true', 'allowedSenderIds');
-    }
-    const contactGroups: ContactGroupGrantRow[] = [];
-    if (input.contactAccess === 'SELECTED') {
-      if (!input.contactGroups) throw errors.badInput('contactGroups is required when contactAccess is SELECTED', 'contactGroups');
-      if (input.contactGroups.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} contact groups`, 'contactGroups');
-      const seen = new Set<string>();
-      for (const group of input.contactGroups) {
-        const groupId = assertId(group.groupId, 'contactGroups.groupId');
-        if (seen.has(groupId)) throw errors.badInput('A contact group is listed twice', 'contactGroups');
-        seen.add(groupId);
-        contactGroups.push({ groupId, access: group.access });
-      }
-    } else if (input.contactGroups?.length) {
-      throw errors.badInput('contactGroups must be empty when contactAccess is ALL', 'contactGroups');
-    }
+    const allowedSenderIds = allowedSenderIdsOf(input);
+    const contactGroups = contactGroupsOf(input);
     return this.changeMembership(membershipId, 'setMembershipLimits', async (chain, membership) => {
       await this.assertAuthorityOver(chain, membership);
       return { allowedSenderIds, contactAccess: input.contactAccess, contactGroups, before: limitsView(membership) };
@@ -101,7 +72,7 @@ export class MembershipService {
 
   /** Nobody sets their own limits, nor a peer's (SPEC I6): the shared authz rule of strictly more authority. */
   private assertAuthorityOver(chain: AccountChain, membership: MembershipRow): Promise<void> {
-    return assertAuthorityOver(this.ctx.access, this.ctx.dataSource, chain, membership.user_id, [{ role: membership.role, accountPath: chain.path }]);
+    return assertAuthorityOver(this.ctx.access, this.ctx.dataSource, chain, membership.userId, [{ role: membership.role, accountPath: chain.path }]);
   }
 
   /**
@@ -120,21 +91,49 @@ export class MembershipService {
   ): Promise<MembershipRow> {
     const id = assertId(membershipId, 'membershipId');
     const found = await this.ctx.memberships.findMembershipById(id);
-    if (!found || !(await this.ctx.access.canView(found.account_id))) throw errors.notFound('Membership');
-    const chain = await this.ctx.access.require(found.account_id, 'users');
+    if (!found || !(await this.ctx.access.canView(found.accountId))) throw errors.notFound('Membership');
+    const chain = await this.ctx.access.require(found.accountId, 'users');
     assertOpenAccount(chain);
     if (roleRank(found.role) > (await callerRank(this.ctx, chain))) {
       throw new AppError('PERMISSION_ESCALATION', 'You cannot change a membership whose role is above your own');
     }
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    const updated = await mutate(auditScope(this.ctx, chain), action, async (tx) => {
       const repository = new MembershipStore(tx);
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`memberships:${chain.id}`]);
       const membership = (await repository.findMembershipById(id, { forUpdate: true }))!;
       const { before, ...change } = await decide(chain, membership, repository);
-      const updated = await repository.updateMembership(id, change);
-      await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, action, { targetType: 'Membership', targetId: id, before, after: view(updated) });
-      this.ctx.loaders.membershipsByUserId.clear(updated.user_id);
-      return updated;
+      const changed = await repository.updateMembership(id, change);
+      return { result: changed, targetType: 'Membership', targetId: id, before, after: view(changed) };
     });
+    this.ctx.loaders.membershipsByUserId.clear(updated.userId);
+    return updated;
   }
+}
+
+/** The sender ids a limited membership may use (deduplicated), or null for every sender id of the account. */
+function allowedSenderIdsOf(input: MembershipLimitsInput): string[] | null {
+  if (input.allSenderIds) {
+    if (input.allowedSenderIds?.length) throw errors.badInput('allowedSenderIds must be empty when allSenderIds is true', 'allowedSenderIds');
+    return null;
+  }
+  if (!input.allowedSenderIds) throw errors.badInput('allowedSenderIds is required when allSenderIds is false', 'allowedSenderIds');
+  if (input.allowedSenderIds.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} sender ids`, 'allowedSenderIds');
+  return [...new Set(input.allowedSenderIds.map((id) => assertId(id, 'allowedSenderIds')))];
+}
+
+/** The contact groups of SELECTED access, each once; none for ALL. */
+function contactGroupsOf(input: MembershipLimitsInput): ContactGroupGrantRow[] {
+  if (input.contactAccess !== 'SELECTED') {
+    if (input.contactGroups?.length) throw errors.badInput('contactGroups must be empty when contactAccess is ALL', 'contactGroups');
+    return [];
+  }
+  if (!input.contactGroups) throw errors.badInput('contactGroups is required when contactAccess is SELECTED', 'contactGroups');
+  if (input.contactGroups.length > MAX_LIST) throw errors.badInput(`At most ${MAX_LIST} contact groups`, 'contactGroups');
+  const seen = new Set<string>();
+  return input.contactGroups.map((group) => {
+    const groupId = assertId(group.groupId, 'contactGroups.groupId');
+    if (seen.has(groupId)) throw errors.badInput('A contact group is listed twice', 'contactGroups');
+    seen.add(groupId);
+    return { groupId, access: group.access };
+  });
 }

@@ -1,40 +1,49 @@
-import { queryRows, type Sql } from '@platform/db';
+import type { Role } from '@platform/authz';
+import { queryOne, queryRows, type Sql } from '@platform/db';
+import type { ContactAccessMode, ContactGroupAccess, MembershipStatus } from '../__generated__/resolvers-types';
 
 export interface ContactGroupGrantRow {
   groupId: string;
-  access: 'RESTRICTED' | 'FULL';
+  access: ContactGroupAccess;
 }
 
 export interface MembershipRow {
   id: string;
-  user_id: string;
-  account_id: string;
-  role: 'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER';
-  status: 'ACTIVE' | 'INACTIVE';
-  granted_permissions: string[];
-  revoked_permissions: string[];
-  allowed_sender_ids: string[] | null;
-  contact_access: 'ALL' | 'SELECTED';
-  contact_groups: ContactGroupGrantRow[];
-  created_at: Date;
+  userId: string;
+  accountId: string;
+  role: Role;
+  status: MembershipStatus;
+  grantedPermissions: string[];
+  revokedPermissions: string[];
+  allowedSenderIds: string[] | null;
+  contactAccess: ContactAccessMode;
+  contactGroups: ContactGroupGrantRow[];
+  createdAt: Date;
 }
 
-const MEMBERSHIP_COLUMNS =
-  'id, user_id, account_id, role, status, granted_permissions, revoked_permissions, allowed_sender_ids, contact_access, contact_groups, created_at';
+/** The columns of a MembershipRow; `table` qualifies them in a join. */
+const membershipColumns = (table = '') =>
+  `${table}id, ${table}user_id AS "userId", ${table}account_id AS "accountId", ${table}role, ${table}status,
+   ${table}granted_permissions AS "grantedPermissions", ${table}revoked_permissions AS "revokedPermissions",
+   ${table}allowed_sender_ids AS "allowedSenderIds", ${table}contact_access AS "contactAccess", ${table}contact_groups AS "contactGroups",
+   ${table}created_at AS "createdAt"`;
+const MEMBERSHIP_COLUMNS = membershipColumns();
 
 /** Memberships: a user's role, permissions and limits on one account (SPEC I2, I3, I6). */
 export class MembershipStore {
   constructor(private readonly db: Sql) {}
 
   findMembershipsByAccountIds(accountIds: readonly string[]): Promise<MembershipRow[]> {
-    return this.db.query(
+    return queryRows<MembershipRow>(
+      this.db,
       `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE account_id = ANY($1::uuid[]) ORDER BY created_at, id`,
       [accountIds],
     );
   }
 
   findMembershipsByUserIds(userIds: readonly string[]): Promise<MembershipRow[]> {
-    return this.db.query(
+    return queryRows<MembershipRow>(
+      this.db,
       `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE user_id = ANY($1::uuid[]) ORDER BY created_at, id`,
       [userIds],
     );
@@ -42,8 +51,9 @@ export class MembershipStore {
 
   /** The access list: memberships that currently give access (active, on an account not closed). */
   findAccessList(userId: string): Promise<MembershipRow[]> {
-    return this.db.query(
-      `SELECT ${MEMBERSHIP_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}
+    return queryRows<MembershipRow>(
+      this.db,
+      `SELECT ${membershipColumns('m.')}
          FROM identity.memberships m JOIN hierarchy.accounts a ON a.id = m.account_id
         WHERE m.user_id = $1 AND a.status <> 'CLOSED'
         ORDER BY a.depth, m.created_at`,
@@ -51,34 +61,33 @@ export class MembershipStore {
     );
   }
 
-  async insertMembership(values: { userId: string; accountId: string; role: string; createdBy: string | null; grantedPermissions?: string[] }): Promise<MembershipRow | null> {
-    const rows: MembershipRow[] = await this.db.query(
+  insertMembership(values: { userId: string; accountId: string; role: Role; createdBy: string | null; grantedPermissions?: string[] }): Promise<MembershipRow | null> {
+    return queryOne<MembershipRow>(
+      this.db,
       `INSERT INTO identity.memberships (user_id, account_id, role, created_by, granted_permissions) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (user_id, account_id) DO NOTHING RETURNING ${MEMBERSHIP_COLUMNS}`,
       [values.userId, values.accountId, values.role, values.createdBy, values.grantedPermissions ?? []],
     );
-    return rows[0] ?? null;
   }
 
-  async findMembershipById(id: string, options: { forUpdate?: boolean } = {}): Promise<MembershipRow | null> {
-    const rows: MembershipRow[] = await this.db.query(
+  findMembershipById(id: string, options: { forUpdate?: boolean } = {}): Promise<MembershipRow | null> {
+    return queryOne<MembershipRow>(
+      this.db,
       `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
       [id],
     );
-    return rows[0] ?? null;
   }
 
-  async findMembership(userId: string, accountId: string): Promise<MembershipRow | null> {
-    const rows: MembershipRow[] = await this.db.query(`SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE user_id = $1 AND account_id = $2`, [
+  findMembership(userId: string, accountId: string): Promise<MembershipRow | null> {
+    return queryOne<MembershipRow>(this.db, `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE user_id = $1 AND account_id = $2`, [
       userId,
       accountId,
     ]);
-    return rows[0] ?? null;
   }
 
   async updateMembership(
     id: string,
-    values: Partial<{ status: string; grantedPermissions: string[]; revokedPermissions: string[]; allowedSenderIds: string[] | null; contactAccess: string; contactGroups: ContactGroupGrantRow[] }>,
+    values: Partial<Pick<MembershipRow, 'status' | 'grantedPermissions' | 'revokedPermissions' | 'allowedSenderIds' | 'contactAccess' | 'contactGroups'>>,
   ): Promise<MembershipRow> {
     const sets: string[] = [];
     const params: unknown[] = [id];
@@ -92,24 +101,25 @@ export class MembershipStore {
     if (values.allowedSenderIds !== undefined) set('allowed_sender_ids', values.allowedSenderIds, '::uuid[]');
     if (values.contactAccess !== undefined) set('contact_access', values.contactAccess);
     if (values.contactGroups !== undefined) set('contact_groups', JSON.stringify(values.contactGroups), '::jsonb');
-    const rows = (await queryRows<MembershipRow>(this.db, 
+    const rows = await queryRows<MembershipRow>(
+      this.db,
       `UPDATE identity.memberships SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING ${MEMBERSHIP_COLUMNS}`,
       params,
-    ));
+    );
     return rows[0];
   }
 
-  async deleteMembership(accountId: string, userId: string): Promise<MembershipRow | null> {
-    const rows = await queryRows<MembershipRow>(
+  deleteMembership(accountId: string, userId: string): Promise<MembershipRow | null> {
+    return queryOne<MembershipRow>(
       this.db,
       `DELETE FROM identity.memberships WHERE account_id = $1 AND user_id = $2 RETURNING ${MEMBERSHIP_COLUMNS}`,
       [accountId, userId],
     );
-    return rows[0] ?? null;
   }
 
   async countActiveAdmins(accountId: string): Promise<number> {
-    const rows: { count: number }[] = await this.db.query(
+    const rows = await queryRows<{ count: number }>(
+      this.db,
       `SELECT count(*)::int AS count FROM identity.memberships WHERE account_id = $1 AND role = 'ADMIN' AND status = 'ACTIVE'`,
       [accountId],
     );

@@ -8,7 +8,7 @@ const canViewUser = rule({ cache: 'no_cache' })(async (user: UserRow, _args, ctx
   if (ctx.selfUserIds.has(user.id)) return true;
   const memberships = await ctx.loaders.membershipsByUserId.load(user.id);
   for (const membership of memberships) {
-    if (await ctx.access.can(membership.account_id, 'users.view')) return true;
+    if (await ctx.access.can(membership.accountId, 'users.view')) return true;
   }
   return errors.notFound('User');
 });

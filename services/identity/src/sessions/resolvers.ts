@@ -1,43 +1,57 @@
-import { errors, isUuid } from '@platform/errors';
-import type { IdentityContext } from '../context';
+import { assertId, errors, isUuid } from '@platform/errors';
+import { DateTimeScalar } from '@platform/server';
+import type { AccountResolvers, AuthPayloadResolvers, MutationResolvers, QueryResolvers, Resolvers, UserResolvers, ViewerResolvers } from '../__generated__/resolvers-types';
 import { JSONScalar } from './json-scalar';
 import { SessionService } from './service';
 import type { UserRow } from './store';
 
-const accountReference = (id: string | null) => (id ? { __typename: 'Account', id } : null);
+/** An account of the hierarchy subgraph, named by its id (the parent of identity's Account fields). */
+export interface AccountReference {
+  __typename?: 'Account';
+  id: string;
+}
 
-export const resolvers = {
-  JSON: JSONScalar,
-  Query: {
-    me: async (_root: unknown, _args: unknown, ctx: IdentityContext) => {
-      const userId = ctx.access.userId;
-      const user = userId ? await ctx.loaders.userById.load(userId) : null;
-      if (!user) throw errors.unauthenticated();
-      return { user };
-    },
-  },
-  Mutation: {
-    login: (_root: unknown, args: { email: string; password: string; accountId?: string | null }, ctx: IdentityContext) =>
-      new SessionService(ctx).login(args.email, args.password, args.accountId),
-    switchAccount: (_root: unknown, args: { accountId: string }, ctx: IdentityContext) => new SessionService(ctx).switchAccount(args.accountId),
-    logout: (_root: unknown, _args: unknown, ctx: IdentityContext) => new SessionService(ctx).logout(),
-  },
-  Account: {
-    __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-  },
-  User: {
-    __resolveReference: (reference: { id: string }, ctx: IdentityContext) => ctx.loaders.userById.load(reference.id),
-    createdAt: (user: UserRow) => user.created_at.toISOString(),
-  },
-  Viewer: {
-    activeAccount: async (_viewer: { user: UserRow }, _args: unknown, ctx: IdentityContext) => {
-      const id = ctx.principal.actingAccountId;
-      return id && (await ctx.access.canView(id)) ? accountReference(id) : null;
-    },
-    permissionsOn: async (_viewer: unknown, args: { accountId: string }, ctx: IdentityContext) =>
-      isUuid(args.accountId) ? [...(await ctx.access.permissionsOn(args.accountId.toLowerCase()))].sort() : [],
-  },
-  AuthPayload: {
-    activeAccount: (payload: { activeAccountId: string | null }) => accountReference(payload.activeAccountId),
+/** The parent of Viewer's fields: the signed-in user. */
+export interface ViewerValue {
+  user: UserRow;
+}
+
+const accountReference = (id: string | null): AccountReference | null => (id ? { __typename: 'Account', id } : null);
+
+const Query: QueryResolvers = {
+  me: async (_root, _args, ctx) => {
+    const userId = ctx.access.userId;
+    const user = userId ? await ctx.loaders.userById.load(userId) : null;
+    if (!user) throw errors.unauthenticated();
+    return { user };
   },
 };
+
+const Mutation: MutationResolvers = {
+  login: (_root, args, ctx) => new SessionService(ctx).login(args.email, args.password, args.accountId),
+  switchAccount: (_root, args, ctx) => new SessionService(ctx).switchAccount(args.accountId),
+  logout: (_root, _args, ctx) => new SessionService(ctx).logout(),
+};
+
+const Account: AccountResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+};
+
+const User: UserResolvers = {
+  __resolveReference: (reference, ctx) => ctx.loaders.userById.load(reference.id),
+};
+
+const Viewer: ViewerResolvers = {
+  activeAccount: async (_viewer, _args, ctx) => {
+    const id = ctx.principal.actingAccountId;
+    return id && (await ctx.access.canView(id)) ? accountReference(id) : null;
+  },
+  permissionsOn: async (_viewer, args, ctx) =>
+    isUuid(args.accountId) ? [...(await ctx.access.permissionsOn(assertId(args.accountId)))].sort() : [],
+};
+
+const AuthPayload: AuthPayloadResolvers = {
+  activeAccount: (payload) => accountReference(payload.activeAccountId),
+};
+
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, Mutation, Account, User, Viewer, AuthPayload };

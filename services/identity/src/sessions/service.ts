@@ -1,15 +1,14 @@
-import { recordActivity } from '@platform/audit';
+import { mutate } from '@platform/audit';
 import { AccessControl, hashSecret, randomToken, SESSION_TOKEN_PREFIX } from '@platform/authz';
-import { inTransaction, type Sql } from '@platform/db';
+import type { Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
-import type { IdentityContext } from '../context';
-import { SCHEMA } from '../data-source';
+import { auditScope, type IdentityContext } from '../context';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { UserStore, type UserRow } from './store';
 
 export interface AuthPayloadValue {
   token: string;
-  expiresAt: string;
+  expiresAt: Date;
   user: UserRow;
   activeAccountId: string | null;
 }
@@ -29,11 +28,7 @@ export class SessionService {
   async login(email: string, password: string, accountId?: string | null): Promise<AuthPayloadValue> {
     const user = await this.verifyCredentials(email, password);
     const acting = await this.chooseActingAccount(user.id, accountId);
-    return inTransaction(this.ctx.dataSource, async (tx) => {
-      const session = await this.openSession(new UserStore(tx), user, acting);
-      await this.recordSessionActivity(tx, 'login', user.id, acting);
-      return session;
-    });
+    return this.changeSession('login', user.id, acting, async (tx) => ({ result: await this.openSession(new UserStore(tx), user, acting) }));
   }
 
   /**
@@ -47,15 +42,15 @@ export class SessionService {
     await this.assertPasswordSignInAllowed(normalised);
     const attempt = await this.ctx.loginThrottle.begin(this.ctx.principal.clientAddress, normalised);
     const user = await this.ctx.users.findUserByEmail(normalised);
-    if (!user?.password_hash) {
+    if (!user?.passwordHash) {
       await burnPasswordCheck(password);
       throw errors.unauthenticated('Invalid email or password');
     }
-    if (!(await verifyPassword(password, user.password_hash))) throw errors.unauthenticated('Invalid email or password');
+    if (!(await verifyPassword(password, user.passwordHash))) throw errors.unauthenticated('Invalid email or password');
     await this.ctx.loginThrottle.succeeded(attempt);
-    if (needsRehash(user.password_hash)) {
+    if (needsRehash(user.passwordHash)) {
       const rehashed = await hashPassword(password);
-      await this.ctx.users.replacePasswordHash(user.id, user.password_hash, rehashed);
+      await this.ctx.users.replacePasswordHash(user.id, user.passwordHash, rehashed);
     }
     return user;
   }
@@ -63,20 +58,25 @@ export class SessionService {
   /** SSO_REQUIRED when the tree that claimed the email's domain requires single sign-on (SPEC I8). */
   async assertPasswordSignInAllowed(email: string): Promise<void> {
     const configuration = await this.ctx.sso.findSsoConfigurationByDomain(email.slice(email.lastIndexOf('@') + 1));
-    if (configuration?.require_sso) {
+    if (configuration?.requireSso) {
       throw new AppError('SSO_REQUIRED', 'Your organisation requires single sign-on: sign in through its identity provider');
     }
   }
 
-  /** A session's entry is logged in the tree it acts in (the platform chain without an account). */
-  async recordSessionActivity(tx: Sql, action: string, userId: string, actingAccountId: string | null, targetId?: string) {
+  /** A change of the user's sessions, logged as theirs in the tree it acts in (the platform chain without an account). */
+  private async changeSession<T>(
+    action: string,
+    userId: string,
+    actingAccountId: string | null,
+    work: (tx: Sql) => Promise<{ result: T; unchanged?: boolean }>,
+  ): Promise<T> {
     const chain = actingAccountId ? await this.ctx.access.chains.load(actingAccountId) : null;
-    await recordActivity(tx, { schema: SCHEMA, principal: this.ctx.principal, chain }, action, {
+    return mutate(auditScope(this.ctx, chain), action, async (tx) => ({
+      ...(await work(tx)),
       principal: { kind: 'USER', id: userId, actingAccountId },
       actingAccountId,
-      targetType: targetId ? 'Invitation' : 'Session',
-      targetId: targetId ?? null,
-    });
+      targetType: 'Session',
+    }));
   }
 
   async switchAccount(accountId: string): Promise<AuthPayloadValue> {
@@ -85,22 +85,19 @@ export class SessionService {
     const acting = await this.chooseActingAccount(principal.id, accountId);
     const user = await this.ctx.loaders.userById.load(principal.id);
     if (!user) throw errors.unauthenticated();
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return this.changeSession('switchAccount', user.id, acting, async (tx) => {
       const repository = new UserStore(tx);
       if (!(await repository.revokeSession(principal.sessionId!))) throw errors.unauthenticated('The session has ended');
-      const session = await this.openSession(repository, user, acting);
-      await this.recordSessionActivity(tx, 'switchAccount', user.id, acting);
-      return session;
+      return { result: await this.openSession(repository, user, acting) };
     });
   }
 
   async logout(): Promise<boolean> {
     const { principal } = this.ctx;
     if (principal.kind !== 'USER' || !principal.sessionId) throw errors.unauthenticated('A user session is required');
-    return inTransaction(this.ctx.dataSource, async (tx) => {
+    return this.changeSession('logout', principal.id!, principal.actingAccountId, async (tx) => {
       const revoked = await new UserStore(tx).revokeSession(principal.sessionId!);
-      if (revoked) await this.recordSessionActivity(tx, 'logout', principal.id!, principal.actingAccountId);
-      return revoked;
+      return { result: revoked, unchanged: !revoked };
     });
   }
 
@@ -119,7 +116,7 @@ export class SessionService {
     if (grants.length === 0) return null;
     const rootOf = new Map(grants.map((g) => [g.accountId, g.accountPath[0]]));
     const memberships = await this.ctx.memberships.findMembershipsByUserIds([userId]);
-    const homeRoot = memberships.map((m) => rootOf.get(m.account_id)).find((root) => root !== undefined);
+    const homeRoot = memberships.map((m) => rootOf.get(m.accountId)).find((root) => root !== undefined);
     return (grants.find((g) => g.accountPath[0] === homeRoot) ?? grants[0]).accountId;
   }
 
@@ -132,6 +129,6 @@ export class SessionService {
       actingAccountId,
       ttlSeconds: this.ctx.config.sessionTtlSeconds,
     });
-    return { token, expiresAt: session.expires_at.toISOString(), user, activeAccountId: actingAccountId };
+    return { token, expiresAt: session.expiresAt, user, activeAccountId: actingAccountId };
   }
 }
