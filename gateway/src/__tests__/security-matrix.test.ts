@@ -205,6 +205,8 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   operators: { kind: 'untargeted', rule: 'operatorAdmin', document: '{ operators { id } }' },
   operatorMe: { kind: 'not-probed', reason: 'answers null to anyone but an operator (never an error); covered by the operator suite' },
   createCustomer: { kind: 'untargeted', rule: 'operator', document: 'mutation { createCustomer(input: { name: "Probe customer" }) { id } }' },
+  operatorLog: { kind: 'account', rule: 'operator', query: true, document: 'query($target: ID!) { operatorLog(accountId: $target) { entries { id } } }' },
+  inviteCustomerAdmin: { kind: 'account', rule: 'operator', document: 'mutation($target: ID!) { inviteCustomerAdmin(accountId: $target, email: "probe-admin@example.com") { id } }' },
   operatorSetAccountStatus: {
     kind: 'account',
     rule: 'operator',

@@ -6,9 +6,10 @@ import { SsoEnforcement1763802600000 } from './migrations/1763802600000-SsoEnfor
 import { MailOutboxAccount1764633600000 } from './migrations/1764633600000-MailOutboxAccount';
 import { CreateIdentityOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 import { Operators1764650000100 } from './migrations/1764650000100-Operators';
+import { OperatorInvitations1764650000200 } from './migrations/1764650000200-OperatorInvitations';
 
 export const SCHEMA = 'identity';
 
 export function createIdentityDataSource(url: string, options: DataSourceOverrides = {}) {
-  return createDataSource({ url, schema: SCHEMA, migrations: [CreateIdentity1763800000001, IdentityAccess1763800030000, SsoTokenUses1763801200000, SsoEnforcement1763802600000, MailOutboxAccount1764633600000, CreateIdentityOperatorLog1764650000000, Operators1764650000100], applicationName: 'identity', ...options });
+  return createDataSource({ url, schema: SCHEMA, migrations: [CreateIdentity1763800000001, IdentityAccess1763800030000, SsoTokenUses1763801200000, SsoEnforcement1763802600000, MailOutboxAccount1764633600000, CreateIdentityOperatorLog1764650000000, Operators1764650000100, OperatorInvitations1764650000200], applicationName: 'identity', ...options });
 }

@@ -90,6 +90,8 @@ export type Query = {
   permissionCatalogue: Array<Scalars['String']['output']>;
   /** Changes on the account (and its subtree), newest first; for admins (security) of the account or an ancestor */
   activityLog: ActivityLogPage;
+  /** The operator log of an account (SPEC O4): every operator action on it, from every subgraph; operators only */
+  operatorLog: ActivityLogPage;
   /** Re-checks the hash chains of the account's tree (requires security on the tree's parent account) */
   verifyActivityLog: ActivityLogVerification;
   /** The signed-in operator (null for anyone else) */
@@ -100,6 +102,14 @@ export type Query = {
 
 
 export type QueryActivityLogArgs = {
+  accountId: Scalars['ID']['input'];
+  filter?: InputMaybe<ActivityLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryOperatorLogArgs = {
   accountId: Scalars['ID']['input'];
   filter?: InputMaybe<ActivityLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -128,6 +138,8 @@ export type Mutation = {
   addAccountMember: AddAccountMemberPayload;
   /** Invites an email to an account; an existing login joins as a guest with the same login */
   inviteUser: Invitation;
+  /** The platform operator invites a new customer's first admin: ADMIN of its parent account (SPEC O2; operators with customers.manage) */
+  inviteCustomerAdmin: Invitation;
   revokeInvitation: Invitation;
   /** Redeems an invitation token. An email with a login: sign in as that user first or give its password; without one: name and password create it */
   acceptInvitation: AuthPayload;
@@ -209,6 +221,12 @@ export type MutationInviteUserArgs = {
   email: Scalars['String']['input'];
   role: Role;
   permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type MutationInviteCustomerAdminArgs = {
+  accountId: Scalars['ID']['input'];
+  email: Scalars['String']['input'];
 };
 
 
@@ -894,6 +912,7 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   permissionCatalogue?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   activityLog?: Resolver<ResolversTypes['ActivityLogPage'], ParentType, ContextType, RequireFields<QueryActivityLogArgs, 'accountId'>>;
+  operatorLog?: Resolver<ResolversTypes['ActivityLogPage'], ParentType, ContextType, RequireFields<QueryOperatorLogArgs, 'accountId'>>;
   verifyActivityLog?: Resolver<ResolversTypes['ActivityLogVerification'], ParentType, ContextType, RequireFields<QueryVerifyActivityLogArgs, 'accountId'>>;
   operatorMe?: Resolver<Maybe<ResolversTypes['Operator']>, ParentType, ContextType>;
   operators?: Resolver<Array<ResolversTypes['Operator']>, ParentType, ContextType>;
@@ -910,6 +929,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   setMembershipLimits?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationSetMembershipLimitsArgs, 'membershipId' | 'limits'>>;
   addAccountMember?: Resolver<ResolversTypes['AddAccountMemberPayload'], ParentType, ContextType, RequireFields<MutationAddAccountMemberArgs, 'accountId' | 'email' | 'role'>>;
   inviteUser?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteUserArgs, 'accountId' | 'email' | 'role'>>;
+  inviteCustomerAdmin?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteCustomerAdminArgs, 'accountId' | 'email'>>;
   revokeInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'invitationId'>>;
   acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
   declineInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineInvitationArgs, 'token'>>;

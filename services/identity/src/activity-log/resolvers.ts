@@ -3,6 +3,7 @@ import { ActivityLogService } from './service';
 
 const Query: QueryResolvers = {
   activityLog: (_root, args, ctx) => new ActivityLogService(ctx).page(args.accountId, args.filter ?? {}, args.first ?? 50, args.after),
+  operatorLog: (_root, args, ctx) => new ActivityLogService(ctx).operatorPage(args.accountId, args.filter ?? {}, args.first ?? 50, args.after),
   verifyActivityLog: (_root, args, ctx) => new ActivityLogService(ctx).verify(args.accountId),
 };
 

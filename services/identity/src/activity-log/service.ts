@@ -1,4 +1,4 @@
-import { activityLogSchemas, verifyActivityLog } from '@platform/audit';
+import { activityLogSchemas, verifyActivityLog, type AuditLog } from '@platform/audit';
 import { decodeCursor, encodeCursor } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import type { ActivityLogFilter, ActivityLogVerification } from '../__generated__/resolvers-types';
@@ -34,9 +34,19 @@ export class ActivityLogService {
 
   async page(accountId: string, filter: ActivityLogFilter = {}, first = 50, after?: string | null) {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'security');
+    return this.read(chain.id, filter, first, after, 'activity_log');
+  }
+
+  /** The operator log of an account (SPEC O4), for operators: the same entries' operator copies, which customers never read. */
+  async operatorPage(accountId: string, filter: ActivityLogFilter = {}, first = 50, after?: string | null) {
+    const chain = await this.ctx.access.requireAsOperator(assertId(accountId, 'accountId'), 'customers.read');
+    return this.read(chain.id, filter, first, after, 'operator_log');
+  }
+
+  private async read(accountId: string, filter: ActivityLogFilter, first: number, after: string | null | undefined, log: AuditLog) {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw errors.badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
     const rows = await new ActivityLogStore(this.ctx.dataSource).findEntries({
-      accountId: chain.id,
+      accountId,
       includeDescendants: filter.includeDescendants ?? false,
       actorId: filter.actorId ?? null,
       action: filter.action ?? null,
@@ -44,7 +54,7 @@ export class ActivityLogService {
       to: parseInstant(filter.to, 'to'),
       after: after ? decodeAfter(after) : null,
       limit: first + 1,
-    });
+    }, log);
     const entries = rows.slice(0, first);
     return { entries, endCursor: entries.length ? endCursorOf(entries[entries.length - 1]) : null, hasNextPage: rows.length > first };
   }

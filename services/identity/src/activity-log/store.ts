@@ -1,4 +1,4 @@
-import { activityLogSchemas } from '@platform/audit';
+import { activityLogSchemas, type AuditLog } from '@platform/audit';
 import { queryRows, type Sql } from '@platform/db';
 
 export interface ActivityLogEntryRow {
@@ -55,8 +55,8 @@ export class ActivityLogStore {
   constructor(private readonly db: Sql) {}
 
   /** Newest first. */
-  async findEntries(selection: ActivityLogSelection): Promise<ActivityLogEntryRow[]> {
-    const schemas = await activityLogSchemas(this.db);
+  async findEntries(selection: ActivityLogSelection, log: AuditLog = 'activity_log'): Promise<ActivityLogEntryRow[]> {
+    const schemas = await activityLogSchemas(this.db, log);
     if (schemas.length === 0) return [];
     const { where, params } = whereOf(selection);
     const union = schemas
@@ -64,7 +64,7 @@ export class ActivityLogStore {
         (schema) => `SELECT id, '${schema}' AS source, occurred_at AS "occurredAt", action, actor_kind AS "actorKind", actor_id AS "actorId",
                             acting_account_id AS "actingAccountId", target_account_id AS "targetAccountId",
                             target_type AS "targetType", target_id AS "targetId", before, after
-                       FROM ${schema}.activity_log WHERE ${where}`,
+                       FROM ${schema}.${log} WHERE ${where}`,
       )
       .join(' UNION ALL ');
     params.push(selection.limit);

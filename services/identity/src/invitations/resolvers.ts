@@ -9,6 +9,7 @@ const Invitation: InvitationResolvers = {
 const Mutation: MutationResolvers = {
   addAccountMember: (_root, args, ctx) => new InvitationService(ctx).addMember(args.accountId, args.email, args.role),
   inviteUser: (_root, args, ctx) => new InvitationService(ctx).invite(args.accountId, args.email, args.role, args.permissions),
+  inviteCustomerAdmin: (_root, args, ctx) => new InvitationService(ctx).inviteCustomerAdmin(args.accountId, args.email),
   revokeInvitation: (_root, args, ctx) => new InvitationService(ctx).revoke(args.invitationId),
   acceptInvitation: (_root, args, ctx) => new InvitationService(ctx).accept(args.token, args.name, args.password),
   declineInvitation: (_root, args, ctx) => new InvitationService(ctx).decline(args.token),

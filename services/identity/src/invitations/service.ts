@@ -1,5 +1,5 @@
 import { mutate } from '@platform/audit';
-import { hashSecret, randomToken, type Role } from '@platform/authz';
+import { hashSecret, loadAccountNames, randomToken, type AccountChain, type Role } from '@platform/authz';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { auditScope, type IdentityContext } from '../context';
 import { assertCallerMayGive, assertOpenAccount, assertPermissionNames } from '../memberships/authority';
@@ -9,6 +9,7 @@ import { assertPassword, hashPassword } from '../sessions/passwords';
 import { normaliseEmail, SessionService, type AuthPayloadValue } from '../sessions/service';
 import { UserStore, type UserRow } from '../sessions/store';
 import type { InvitationStatus } from '../__generated__/resolvers-types';
+import { OperatorStore } from '../operators/store';
 import { InvitationStore, type InvitationRow } from './store';
 
 export const INVITATION_TOKEN_PREFIX = 'inv';
@@ -48,37 +49,61 @@ export class InvitationService {
 
   async invite(accountId: string, email: string, role: Role, permissions: string[] | null | undefined): Promise<InvitationRow> {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'users');
-    const normalisedEmail = normaliseEmail(email);
     const grantedPermissions = assertPermissionNames(permissions, 'permissions');
     assertOpenAccount(chain);
     await assertCallerMayGive(this.ctx, chain, { role, permissions: grantedPermissions });
     const inviterId = this.ctx.access.userId;
     if (!inviterId) throw errors.unauthenticated('A user session is required');
+    const inviter = await this.ctx.loaders.userById.load(inviterId);
+    return this.send(chain, 'inviteUser', { email, role, grantedPermissions, invitedBy: { userId: inviterId }, inviterName: inviter?.name ?? 'A colleague' });
+  }
+
+  /**
+   * The platform operator invites a new customer's first admin (SPEC O2): ADMIN of the parent
+   * account, through the same invitation flow (the mail names the account and the operator).
+   */
+  async inviteCustomerAdmin(accountId: string, email: string): Promise<InvitationRow> {
+    const chain = await this.ctx.access.requireAsOperator(assertId(accountId, 'accountId'), 'customers.manage');
+    if (chain.parentId !== null) throw errors.badInput("A customer's first admin is invited to its parent account", 'accountId');
+    assertOpenAccount(chain);
+    const operator = await new OperatorStore(this.ctx.dataSource).findById(this.ctx.principal.id!);
+    if (!operator) throw errors.unauthenticated();
+    return this.send(chain, 'inviteCustomerAdmin', { email, role: 'ADMIN', grantedPermissions: [], invitedBy: { operatorId: operator.id }, inviterName: `${operator.name} (the platform operator)` });
+  }
+
+  /** Records and mails one invitation, in one audited transaction; the mail names the account and who invited. */
+  private async send(
+    chain: AccountChain,
+    action: string,
+    invitation: { email: string; role: Role; grantedPermissions: string[]; invitedBy: { userId: string } | { operatorId: string }; inviterName: string },
+  ): Promise<InvitationRow> {
+    const normalisedEmail = normaliseEmail(invitation.email);
     const existingUser = await this.ctx.users.findUserByEmail(normalisedEmail);
     if (existingUser && (await this.ctx.memberships.findMembership(existingUser.id, chain.id))) {
       throw new AppError('ALREADY_EXISTS', 'This email is already a member of the account');
     }
+    const accountName = (await loadAccountNames(this.ctx.dataSource, [chain.id])).get(chain.id) ?? 'an account';
     const token = randomToken(INVITATION_TOKEN_PREFIX);
-    return mutate(auditScope(this.ctx, chain), 'inviteUser', async (tx) => {
+    return mutate(auditScope(this.ctx, chain), action, async (tx) => {
       const repository = new InvitationStore(tx);
       await repository.expireOpenInvitations(chain.id, normalisedEmail);
       const created = await repository.insertInvitation({
         accountId: chain.id,
         email: normalisedEmail,
-        role,
-        grantedPermissions,
+        role: invitation.role,
+        grantedPermissions: invitation.grantedPermissions,
         tokenHash: hashSecret(token),
-        invitedBy: inviterId,
+        invitedBy: invitation.invitedBy,
         ttlSeconds: this.ctx.config.invitationTtlSeconds,
       });
       if (!created) throw new AppError('ALREADY_EXISTS', 'An open invitation for this email exists already; revoke it first');
       await this.ctx.mailSender.send(tx, {
         accountId: chain.id,
         to: normalisedEmail,
-        subject: existingUser ? 'You have been invited to another account' : 'You have been invited',
+        subject: `${invitation.inviterName} invited you to ${accountName}`,
         template: 'invitation',
         text: [
-          `You are invited to join an account as ${role}.`,
+          `${invitation.inviterName} invited you to join ${accountName} as ${invitation.role}.`,
           `Accept: /invitations/accept?token=${token}`,
           `Invitation token: ${token}`,
           `It expires at ${created.expiresAt.toISOString()}.`,

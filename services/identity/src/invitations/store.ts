@@ -9,7 +9,9 @@ export interface InvitationRow {
   role: Role;
   grantedPermissions: string[];
   status: InvitationStatus;
-  invitedBy: string;
+  /** the inviting user, or null when an operator invited (invitedByOperator) */
+  invitedBy: string | null;
+  invitedByOperator: string | null;
   userId: string | null;
   membershipId: string | null;
   createdAt: Date;
@@ -18,7 +20,7 @@ export interface InvitationRow {
   respondedAt: Date | null;
 }
 
-const INVITATION_COLUMNS = `id, account_id AS "accountId", email, role, granted_permissions AS "grantedPermissions", status, invited_by AS "invitedBy",
+const INVITATION_COLUMNS = `id, account_id AS "accountId", email, role, granted_permissions AS "grantedPermissions", status, invited_by AS "invitedBy", invited_by_operator AS "invitedByOperator",
   user_id AS "userId", membership_id AS "membershipId", created_at AS "createdAt", sent_at AS "sentAt", expires_at AS "expiresAt", responded_at AS "respondedAt"`;
 
 /** Invitations of emails to accounts (SPEC I4). */
@@ -31,16 +33,25 @@ export class InvitationStore {
     role: Role;
     grantedPermissions: string[];
     tokenHash: string;
-    invitedBy: string;
+    invitedBy: { userId: string } | { operatorId: string };
     ttlSeconds: number;
   }): Promise<InvitationRow | null> {
     return queryOne<InvitationRow>(
       this.db,
-      `INSERT INTO identity.invitations (account_id, email, role, granted_permissions, token_hash, invited_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
+      `INSERT INTO identity.invitations (account_id, email, role, granted_permissions, token_hash, invited_by, invited_by_operator, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $8, now() + make_interval(secs => $7))
        ON CONFLICT (account_id, email) WHERE status IN ('PENDING', 'SENT') DO NOTHING
        RETURNING ${INVITATION_COLUMNS}`,
-      [values.accountId, values.email, values.role, values.grantedPermissions, values.tokenHash, values.invitedBy, values.ttlSeconds],
+      [
+        values.accountId,
+        values.email,
+        values.role,
+        values.grantedPermissions,
+        values.tokenHash,
+        'userId' in values.invitedBy ? values.invitedBy.userId : null,
+        values.ttlSeconds,
+        'operatorId' in values.invitedBy ? values.invitedBy.operatorId : null,
+      ],
     );
   }
 

@@ -233,6 +233,7 @@ describe('activity log (SPEC I9)', () => {
       operatorLogin: async () =>
         (ids.operatorToken = (await call(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD }, undefined)).operatorLogin.token),
       createCustomer: async () => (ids.customer = (await call(`mutation { createCustomer(input: { name: "Logged customer", timezone: "Europe/Paris" }) { id } }`, {}, ids.operatorToken)).createCustomer.id),
+      inviteCustomerAdmin: () => call(`mutation($a: ID!) { inviteCustomerAdmin(accountId: $a, email: "first.admin@logged.example") { id } }`, { a: ids.customer }, ids.operatorToken),
       operatorSetAccountStatus: () => call(`mutation($a: ID!) { operatorSetAccountStatus(input: { accountId: $a, status: SUSPENDED, reason: "Logged" }) { id } }`, { a: ids.customer }, ids.operatorToken),
       createOperator: async () => {
         const created = (await call(`mutation { createOperator(input: { email: "logged@platform.example", name: "Logged", role: OPERATOR_SUPPORT }) { operator { id } setupLink } }`, {}, ids.operatorToken)).createOperator;
