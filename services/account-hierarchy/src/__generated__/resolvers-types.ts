@@ -5,6 +5,7 @@ import type { AccountRow } from '../accounts/store';
 import type { EffectiveSettings } from '@platform/authz';
 import type { SettingOriginValue } from '../settings/resolvers';
 import type { StoredSendingWindow } from '../settings/store';
+import type { CustomerRow } from '../customers/store';
 import type { HierarchyContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -424,7 +425,7 @@ export type ResolversTypes = ResolversObject<{
   SendingWindowInput: SendingWindowInput;
   SmsLimitsInput: SmsLimitsInput;
   AccountSettingsInput: AccountSettingsInput;
-  Customer: ResolverTypeWrapper<Omit<Customer, 'account'> & { account: ResolversTypes['Account'] }>;
+  Customer: ResolverTypeWrapper<CustomerRow>;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CustomerEdge']>, nodes: Array<ResolversTypes['Customer']> }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -456,7 +457,7 @@ export type ResolversParentTypes = ResolversObject<{
   SendingWindowInput: SendingWindowInput;
   SmsLimitsInput: SmsLimitsInput;
   AccountSettingsInput: AccountSettingsInput;
-  Customer: Omit<Customer, 'account'> & { account: ResolversParentTypes['Account'] };
+  Customer: CustomerRow;
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   CustomerConnection: Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CustomerEdge']>, nodes: Array<ResolversParentTypes['Customer']> };
   PageInfo: PageInfo;

@@ -9,6 +9,8 @@ import type { InvitationRow } from '../invitations/store';
 import type { SsoConfigurationRow } from '../sso/store';
 import type { ApiKeyRow, PartnerAppRow, PartnerManifestRow } from '../api-keys/store';
 import type { ActivityLogEntryRow } from '../activity-log/store';
+import type { OperatorRow } from '../operators/store';
+import type { OperatorSession, OperatorSetup as OperatorSetupValue } from '../operators/service';
 import type { IdentityContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -557,7 +559,7 @@ export type Operator = {
   name: Scalars['String']['output'];
   role: OperatorRole;
   status: OperatorStatus;
-  createdAt: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
 };
 
 /** OPERATOR_ADMIN: everything, manages operators; OPERATOR_SUPPORT: read any tree, suspend/resume, approvals; OPERATOR_FINANCE: credit terms, plans, payments, invoices */
@@ -574,7 +576,7 @@ export type OperatorAuthPayload = {
   __typename?: 'OperatorAuthPayload';
   /** Opaque operator session token for the Authorization: Bearer header; short-lived; shown only here */
   token: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
   operator: Operator;
 };
 
@@ -583,7 +585,7 @@ export type OperatorSetup = {
   operator: Operator;
   /** The one-time setup link (path and token); shown only here and mailed to the operator */
   setupLink: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 export type CreateOperatorInput = {
@@ -732,11 +734,11 @@ export type ResolversTypes = ResolversObject<{
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ResolverTypeWrapper<ActivityLogProblem>;
   ActivityLogVerification: ResolverTypeWrapper<ActivityLogVerification>;
-  Operator: ResolverTypeWrapper<Operator>;
+  Operator: ResolverTypeWrapper<OperatorRow>;
   OperatorRole: OperatorRole;
   OperatorStatus: OperatorStatus;
-  OperatorAuthPayload: ResolverTypeWrapper<OperatorAuthPayload>;
-  OperatorSetup: ResolverTypeWrapper<OperatorSetup>;
+  OperatorAuthPayload: ResolverTypeWrapper<OperatorSession>;
+  OperatorSetup: ResolverTypeWrapper<OperatorSetupValue>;
   CreateOperatorInput: CreateOperatorInput;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
@@ -778,9 +780,9 @@ export type ResolversParentTypes = ResolversObject<{
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ActivityLogProblem;
   ActivityLogVerification: ActivityLogVerification;
-  Operator: Operator;
-  OperatorAuthPayload: OperatorAuthPayload;
-  OperatorSetup: OperatorSetup;
+  Operator: OperatorRow;
+  OperatorAuthPayload: OperatorSession;
+  OperatorSetup: OperatorSetupValue;
   CreateOperatorInput: CreateOperatorInput;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
@@ -1083,19 +1085,19 @@ export type OperatorResolvers<ContextType = IdentityContext, ParentType extends 
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['OperatorRole'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OperatorStatus'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type OperatorAuthPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['OperatorAuthPayload'] = ResolversParentTypes['OperatorAuthPayload']> = ResolversObject<{
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   operator?: Resolver<ResolversTypes['Operator'], ParentType, ContextType>;
 }>;
 
 export type OperatorSetupResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['OperatorSetup'] = ResolversParentTypes['OperatorSetup']> = ResolversObject<{
   operator?: Resolver<ResolversTypes['Operator'], ParentType, ContextType>;
   setupLink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
