@@ -15,7 +15,7 @@ import { authenticateBearer, PRINCIPAL_HEADER, type Principal } from '@platform/
 import { SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { DEMO_PASSWORD, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
-import { insertAccountTree } from '@platform/testing';
+import { insertAccountTree } from '@platform/account-hierarchy';
 import { benchPrincipalToken, createBenchDatabase, serverEnvironment, ServerProcess, type BenchDatabase } from './lib/cluster';
 import { load, verifyTarget, type LoadRun, type Target } from './lib/load';
 import type { BenchResult } from './lib/result';

@@ -16,7 +16,7 @@ import { startEmbeddedPostgres } from '@platform/db';
 import { demoUser } from '@platform/demo-data';
 import { applyUsageChanges, rebuildUsage, service as messaging } from '@platform/messaging';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { insertAccountTree } from '@platform/testing';
+import { insertAccountTree } from '@platform/account-hierarchy';
 import { markdownTable, type BenchResult } from './lib/result';
 import { fmt, median, percentile } from './lib/stats';
 

@@ -14,3 +14,4 @@ export const service = defineSubgraph({
   createContext: createHierarchyContext,
   seed: seedHierarchyDemo,
 });
+export { insertAccountTree, type GeneratedTree } from './accounts/generated-tree';

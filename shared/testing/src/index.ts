@@ -1,4 +1,3 @@
 export * from './graphql-client';
 export * from './principal-keys';
 export * from './log-capture';
-export * from './generate-tree';

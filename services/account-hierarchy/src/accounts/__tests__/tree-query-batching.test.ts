@@ -1,6 +1,6 @@
 import { demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { insertAccountTree } from '@platform/testing';
+import { insertAccountTree } from '../generated-tree';
 
 describe('cross-subgraph tree query batching (SPEC H4, AUTHZ)', () => {
   let stack: TestStack;

@@ -1,6 +1,6 @@
 import { demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { insertAccountTree } from '@platform/testing';
+import { insertAccountTree } from '@platform/account-hierarchy';
 import { acceptMessages, QUIET_STACK_ENV, rawSubtreeTotals } from './usage-fixtures';
 
 const DASHBOARD = `query($id: ID!) {

@@ -1,6 +1,6 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { insertAccountTree } from '@platform/testing';
+import { insertAccountTree } from '@platform/account-hierarchy';
 import { acceptMessages, QUIET_STACK_ENV } from './usage-fixtures';
 
 const CREATE_EXPORT = `mutation($accountId: ID!, $from: String!, $to: String!, $groupBy: [UsageGroupBy!]) {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { demoUser } from '@platform/demo-data';
 import { service as messaging } from '@platform/messaging';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { insertAccountTree } from '@platform/testing';
+import { insertAccountTree } from '@platform/account-hierarchy';
 import type { DataSource } from 'typeorm';
 import { rebuildUsage } from '../store';
 import { acceptMessages, changeStatus, QUIET_STACK_ENV, rawSubtreeTotals } from './usage-fixtures';

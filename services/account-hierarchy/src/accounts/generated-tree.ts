@@ -8,7 +8,8 @@ export interface GeneratedTree {
 
 /**
  * Inserts a tree of `size` accounts (root included) breadth-first with `fanout` children per
- * account, never deeper than level 5, in one statement. For tests and benchmarks that need big trees.
+ * account, never deeper than level 5, in one statement: the accounts module's own helper for tests
+ * and benchmarks that need big trees (other modules seed accounts through it, not with SQL of their own).
  */
 export async function insertAccountTree(sql: Pool, options: { size: number; fanout?: number; name?: string }): Promise<GeneratedTree> {
   const fanout = options.fanout ?? 10;
