@@ -45,7 +45,7 @@ export async function logEntries(stack: TestStack, action: string): Promise<{ ac
   const read = async (log: 'activity_log' | 'operator_log') =>
     (
       await stack.sql.query(
-        `SELECT action, actor_kind, actor_id, target_account_id, target_type, target_id, before, after FROM billing.${log} WHERE action = $1 ORDER BY created_at, seq`,
+        `SELECT action, actor_kind, actor_id, target_account_id, target_type, target_id, before, after FROM billing.${log} WHERE action = $1 ORDER BY occurred_at, seq`,
         [action],
       )
     ).rows;
