@@ -147,7 +147,9 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   // Mutation: reporting
   createUsageExport: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createUsageExport(accountId: $target, from: "2024-01-01", to: "2024-01-31") { url } }' },
   // Mutation: billing
-  setBillingMode: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setBillingMode(accountId: $target, mode: PREPAID) { id } }' },
+  // SPEC O3: credit terms, plans, invoicing and payments are the operator's; customers read them (and request a plan).
+  setBillingMode: { kind: 'account', rule: 'operator', document: 'mutation($target: ID!) { setBillingMode(accountId: $target, mode: PREPAID) { id } }' },
+  adjustCredit: { kind: 'account', rule: 'operator', document: 'mutation($target: ID!) { adjustCredit(input: { accountId: $target, units: 1, reason: "probe" }) { id } }' },
   enableOwnBalance: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { enableOwnBalance(accountId: $target) { __typename } }' },
   setCreditLimit: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setCreditLimit(accountId: $target, limit: 10) { __typename } }' },
   setUserCreditLimit: {
@@ -177,6 +179,8 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   setAutoTopUp: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setAutoTopUp(accountId: $target, threshold: 1, units: 1) { __typename } }' },
   setLowBalanceThreshold: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { setLowBalanceThreshold(accountId: $target, threshold: 1) { __typename } }' },
   updateBillingProfile: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { updateBillingProfile(accountId: $target, input: { billingEmail: "probe@example.com" }) { __typename } }' },
+  requestPlanChange: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { requestPlanChange(accountId: $target, plan: ENTERPRISE) { __typename } }' },
+  setCustomerPlan: { kind: 'account', rule: 'operator', document: 'mutation($target: ID!) { setCustomerPlan(accountId: $target, plan: ENTERPRISE) { __typename } }' },
   addPaymentMethod: {
     kind: 'account',
     rule: 'rootAdmin',
@@ -194,7 +198,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
     document: 'mutation($target: ID!, $pm: ID!) { removePaymentMethod(accountId: $target, paymentMethodId: $pm) }',
     variables: (target) => ({ target, pm: key() }),
   },
-  generateInvoice: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { generateInvoice(accountId: $target, period: "2020-01") { id } }' },
+  generateInvoice: { kind: 'account', rule: 'operator', document: 'mutation($target: ID!) { generateInvoice(accountId: $target, period: "2020-01") { id } }' },
   issueInvoice: { kind: 'unknown-object', document: 'mutation($id: ID!) { issueInvoice(id: $id) { id } }', variables: (id) => ({ id }) },
   markInvoicePaid: { kind: 'unknown-object', document: 'mutation($id: ID!) { markInvoicePaid(id: $id) { id } }', variables: (id) => ({ id }) },
   // Mutation: identity

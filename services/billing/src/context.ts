@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { PlatformConfig } from '@platform/config';
 import type { SubgraphRequestContext } from '@platform/server';
 import { BalanceService } from './balances/service';
 import { balancesOf, type BalanceRow } from './balances/store';
@@ -10,7 +9,7 @@ import { InvoiceService } from './invoices/service';
 import { linesOfInvoices, type InvoiceLineRow } from './invoices/store';
 import { ProfileService } from './profile/service';
 import { paymentMethodsOf, profilesOf, type PaymentMethodRow, type ProfileRow } from './profile/store';
-import { FakePaymentProvider, type PaymentProvider } from './top-ups/payment-provider';
+import { paymentProviderFor } from './top-ups/payment-provider';
 import { AccountTopUpService, TopUpService } from './top-ups/service';
 import { TransferService } from './transfers/service';
 
@@ -33,18 +32,6 @@ export interface BillingContext extends SubgraphRequestContext {
     profileByAccountId: DataLoader<string, ProfileRow | null>;
     invoiceLinesByInvoiceId: DataLoader<string, InvoiceLineRow[]>;
   };
-}
-
-const providers = new WeakMap<PlatformConfig, PaymentProvider>();
-
-/** One payment provider per process configuration (the fake keeps its idempotency answers in memory). */
-export function paymentProviderFor(config: PlatformConfig): PaymentProvider {
-  let provider = providers.get(config);
-  if (!provider) {
-    provider = new FakePaymentProvider(config.billing.fakeProviderDeclineUnits);
-    providers.set(config, provider);
-  }
-  return provider;
 }
 
 export function createBillingContext(base: SubgraphRequestContext, dataSource: DataSource): BillingContext {

@@ -4,6 +4,7 @@ import { CreateCreditLedger1763800010001 } from './migrations/1763800010001-Crea
 import { CreateBillingOutbox1763800090200 } from './migrations/1763800090200-CreateBillingOutbox';
 import { CreateBillingOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 import { CreateBillingActivityLog1763800070000 } from './migrations/1763800070000-CreateBillingActivityLog';
+import { OperatorBillingControls1764700000000 } from './migrations/1764700000000-OperatorBillingControls';
 
 export const SCHEMA = 'billing';
 
@@ -11,7 +12,7 @@ export function createBillingDataSource(url: string, options: DataSourceOverride
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200, CreateBillingOperatorLog1764650000000],
+    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200, CreateBillingOperatorLog1764650000000, OperatorBillingControls1764700000000],
     applicationName: 'billing',
     ...options,
   });

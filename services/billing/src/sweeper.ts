@@ -2,8 +2,9 @@ import type { DataSource } from 'typeorm';
 import { AccessControl, type Principal } from '@platform/authz';
 import type { PlatformConfig } from '@platform/config';
 import type { Logger } from '@platform/server';
-import { paymentProviderFor } from './context';
 import { CreditService } from './credit/service';
+import { issueEndedPeriods } from './invoices/service';
+import { paymentProviderFor } from './top-ups/payment-provider';
 import { TopUpService } from './top-ups/service';
 
 const SWEEPER: Principal = { kind: 'SERVICE', id: 'billing-sweeper', actingAccountId: null, sessionId: null };
@@ -12,12 +13,14 @@ export interface BillingSweepResult {
   releasedReservations: number;
   renewedUserLimits: number;
   automaticTopUps: number;
+  issuedInvoices: number;
 }
 
 /**
  * One pass of billing's background work (callable from tests): releases expired reservations,
- * renews monthly user limits whose period has ended, runs due automatic top-ups. Safe to run in
- * several processes at once (SKIP LOCKED, row locks, unique keys per period and per pending top-up).
+ * renews monthly user limits whose period has ended, runs due automatic top-ups, issues the
+ * invoices of ended periods of postpaid trees. Safe to run in several processes at once (SKIP
+ * LOCKED, row locks, unique keys per period and per pending top-up).
  */
 export async function sweepBilling(dataSource: DataSource, config: PlatformConfig): Promise<BillingSweepResult> {
   const access = new AccessControl(SWEEPER, dataSource);
@@ -25,7 +28,8 @@ export async function sweepBilling(dataSource: DataSource, config: PlatformConfi
   const releasedReservations = await credit.releaseExpired();
   const renewedUserLimits = await credit.renewDueUserLimits();
   const automaticTopUps = (await new TopUpService(dataSource, paymentProviderFor(config), config.billing).runAutoTopUps()).length;
-  return { releasedReservations, renewedUserLimits, automaticTopUps };
+  const issuedInvoices = await issueEndedPeriods(dataSource, config.billing);
+  return { releasedReservations, renewedUserLimits, automaticTopUps, issuedInvoices };
 }
 
 /**
@@ -41,7 +45,7 @@ export function startBillingSweeper(dataSource: DataSource, config: PlatformConf
     if (running || stopped) return;
     running = sweepBilling(dataSource, config)
       .then((result) => {
-        if (result.releasedReservations || result.renewedUserLimits || result.automaticTopUps) logger.info(result, 'billing sweep');
+        if (result.releasedReservations || result.renewedUserLimits || result.automaticTopUps || result.issuedInvoices) logger.info(result, 'billing sweep');
       })
       .catch((error) => logger.error({ err: error }, 'billing sweep failed'))
       .finally(() => {

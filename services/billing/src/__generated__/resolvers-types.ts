@@ -81,7 +81,7 @@ export type BillingPayer =
 
 export type AccountBilling = {
   __typename?: 'AccountBilling';
-  /** The tree's mode; null while the tree has no paying account */
+  /** The tree's mode; null while the tree has no paying account. Set by the platform operator (SPEC O3) */
   mode: Maybe<BillingMode>;
   /** True when the account keeps its own balance instead of drawing on an ancestor's */
   ownBalance: Scalars['Boolean']['output'];
@@ -93,7 +93,7 @@ export type AccountBilling = {
   balance: Scalars['Int']['output'];
   /** Units held by reservations not yet captured */
   heldUnits: Scalars['Int']['output'];
-  /** Postpaid: how much the paying account may owe */
+  /** Postpaid: how much the paying account may owe. Set by the platform operator (SPEC O3) */
   creditCeiling: Maybe<Scalars['Int']['output']>;
   /** This account's own sub-account limit (caps its whole subtree); null when it has none */
   creditLimit: Maybe<CreditLimit>;
@@ -105,12 +105,14 @@ export type AccountBilling = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Sets the mode of a tree (on its parent account); postpaid trees spend up to creditCeiling */
+  /** Sets the mode of a tree (on its parent account); postpaid trees spend up to creditCeiling, required for them, 0 to 100000000 (operators with finance, SPEC O3) */
   setBillingMode: Account;
   /** Gives a sub-account its own balance (starting at 0) instead of drawing on an ancestor's */
   enableOwnBalance: Account;
   /** A LOW_BALANCE event is written when the balance falls below it; null turns it off */
   setLowBalanceThreshold: Account;
+  /** A manual credit adjustment, an append-only ledger entry of kind ADJUSTMENT (operators with finance, SPEC O3) */
+  adjustCredit: LedgerEntry;
   /** Caps the spending of a sub-account's whole subtree; null removes the cap (requires billing on the parent) */
   setCreditLimit: Account;
   /** A membership's credit limit and monthly renewal (SPEC I6); null limit removes it */
@@ -129,13 +131,18 @@ export type Mutation = {
   topUp: TopUp;
   /** Null threshold turns automatic top-up off */
   setAutoTopUp: Account;
-  /** Creates or refreshes the draft invoice of a postpaid paying account for a month (YYYY-MM) */
+  /** Creates or refreshes the draft invoice of a postpaid paying account for a month (YYYY-MM) (operators with finance, SPEC O3) */
   generateInvoice: Invoice;
-  /** Freezes a draft whose period has ended */
+  /** Freezes a draft whose period has ended (operators with finance; the billing sweeper issues ended periods itself) */
   issueInvoice: Invoice;
-  /** Records payment of an issued invoice and restores the postpaid credit */
+  /** Records payment of an issued invoice and restores the postpaid credit (operators with finance; or the payment provider's signed callback) */
   markInvoicePaid: Invoice;
+  /** Billing email and address; the plan is the operator's (requestPlanChange asks for another) */
   updateBillingProfile: BillingProfile;
+  /** Asks the platform operator for another plan of the tree (on its parent account; requires billing) */
+  requestPlanChange: BillingProfile;
+  /** Sets the plan of a tree (on its parent account) and clears its pending request (operators with finance, SPEC O3) */
+  setCustomerPlan: BillingProfile;
   addPaymentMethod: PaymentMethod;
   setDefaultPaymentMethod: PaymentMethod;
   removePaymentMethod: Scalars['Boolean']['output'];
@@ -157,6 +164,11 @@ export type MutationEnableOwnBalanceArgs = {
 export type MutationSetLowBalanceThresholdArgs = {
   accountId: Scalars['ID']['input'];
   threshold?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationAdjustCreditArgs = {
+  input: CreditAdjustmentInput;
 };
 
 
@@ -235,6 +247,18 @@ export type MutationUpdateBillingProfileArgs = {
 };
 
 
+export type MutationRequestPlanChangeArgs = {
+  accountId: Scalars['ID']['input'];
+  plan: Plan;
+};
+
+
+export type MutationSetCustomerPlanArgs = {
+  accountId: Scalars['ID']['input'];
+  plan: Plan;
+};
+
+
 export type MutationAddPaymentMethodArgs = {
   accountId: Scalars['ID']['input'];
   providerToken: Scalars['String']['input'];
@@ -253,6 +277,15 @@ export type MutationSetDefaultPaymentMethodArgs = {
 export type MutationRemovePaymentMethodArgs = {
   accountId: Scalars['ID']['input'];
   paymentMethodId: Scalars['ID']['input'];
+};
+
+export type CreditAdjustmentInput = {
+  /** An account with a balance of its own (a tree's parent account once its billing mode is set, or a sub-account given its own balance) */
+  accountId: Scalars['ID']['input'];
+  /** Non-zero: positive adds units to the balance (postpaid: credit), negative removes units, never below what reservations hold */
+  units: Scalars['Int']['input'];
+  /** Why, 1 to 500 characters: kept on the ledger entry and in both logs */
+  reason: Scalars['String']['input'];
 };
 
 export type CreditLimit = {
@@ -284,7 +317,9 @@ export type LedgerKind =
   | 'TOP_UP'
   | 'TRANSFER'
   | 'INVOICE_PAYMENT'
-  | 'CREDIT_CEILING';
+  | 'CREDIT_CEILING'
+  /** A manual credit adjustment by the platform operator (goodwill credit, correction), with its reason */
+  | 'ADJUSTMENT';
 
 export type LedgerFilter = {
   kinds?: InputMaybe<Array<LedgerKind>>;
@@ -305,6 +340,8 @@ export type LedgerEntry = {
   userId: Maybe<Scalars['ID']['output']>;
   /** Message batch, top-up, transfer or invoice */
   reference: Maybe<Scalars['String']['output']>;
+  /** ADJUSTMENT: why the operator adjusted the credit; null for every other kind */
+  reason: Maybe<Scalars['String']['output']>;
   /** Signed: negative debits the balance */
   units: Scalars['Int']['output'];
   balanceAfter: Scalars['Int']['output'];
@@ -488,7 +525,11 @@ export type BillingAddress = {
 
 export type BillingProfile = {
   __typename?: 'BillingProfile';
+  /** Set by the platform operator (setCustomerPlan, SPEC O3); the customer may request a change */
   plan: Plan;
+  /** The plan the customer asked for (requestPlanChange), until an operator sets the plan; null when none is pending */
+  requestedPlan: Maybe<Plan>;
+  planRequestedAt: Maybe<Scalars['DateTime']['output']>;
   billingEmail: Maybe<Scalars['String']['output']>;
   address: BillingAddress;
 };
@@ -512,7 +553,6 @@ export type BillingAddressInput = {
 };
 
 export type BillingProfileInput = {
-  plan?: InputMaybe<Plan>;
   billingEmail?: InputMaybe<Scalars['String']['input']>;
   address?: InputMaybe<BillingAddressInput>;
 };
@@ -626,6 +666,7 @@ export type ResolversTypes = ResolversObject<{
   BillingPayer: BillingPayer;
   AccountBilling: ResolverTypeWrapper<AccountBillingParent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  CreditAdjustmentInput: CreditAdjustmentInput;
   CreditLimit: ResolverTypeWrapper<LimitRow>;
   UserCredit: ResolverTypeWrapper<UserLimitRow>;
   LedgerKind: LedgerKind;
@@ -672,6 +713,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   AccountBilling: AccountBillingParent;
   Mutation: Record<PropertyKey, never>;
+  CreditAdjustmentInput: CreditAdjustmentInput;
   CreditLimit: LimitRow;
   UserCredit: UserLimitRow;
   LedgerFilter: LedgerFilter;
@@ -815,6 +857,7 @@ export type MutationResolvers<ContextType = BillingContext, ParentType extends R
   setBillingMode?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetBillingModeArgs, 'accountId' | 'mode'>>;
   enableOwnBalance?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationEnableOwnBalanceArgs, 'accountId'>>;
   setLowBalanceThreshold?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetLowBalanceThresholdArgs, 'accountId'>>;
+  adjustCredit?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType, RequireFields<MutationAdjustCreditArgs, 'input'>>;
   setCreditLimit?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSetCreditLimitArgs, 'accountId'>>;
   setUserCreditLimit?: Resolver<Maybe<ResolversTypes['UserCredit']>, ParentType, ContextType, RequireFields<MutationSetUserCreditLimitArgs, 'accountId' | 'userId'>>;
   reserveCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationReserveCreditArgs, 'input'>>;
@@ -828,6 +871,8 @@ export type MutationResolvers<ContextType = BillingContext, ParentType extends R
   issueInvoice?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationIssueInvoiceArgs, 'id'>>;
   markInvoicePaid?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType, RequireFields<MutationMarkInvoicePaidArgs, 'id'>>;
   updateBillingProfile?: Resolver<ResolversTypes['BillingProfile'], ParentType, ContextType, RequireFields<MutationUpdateBillingProfileArgs, 'accountId' | 'input'>>;
+  requestPlanChange?: Resolver<ResolversTypes['BillingProfile'], ParentType, ContextType, RequireFields<MutationRequestPlanChangeArgs, 'accountId' | 'plan'>>;
+  setCustomerPlan?: Resolver<ResolversTypes['BillingProfile'], ParentType, ContextType, RequireFields<MutationSetCustomerPlanArgs, 'accountId' | 'plan'>>;
   addPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationAddPaymentMethodArgs, 'accountId' | 'providerToken' | 'brand' | 'last4'>>;
   setDefaultPaymentMethod?: Resolver<ResolversTypes['PaymentMethod'], ParentType, ContextType, RequireFields<MutationSetDefaultPaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
   removePaymentMethod?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
@@ -859,6 +904,7 @@ export type LedgerEntryResolvers<ContextType = BillingContext, ParentType extend
   spendingAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   balanceAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -953,6 +999,8 @@ export type BillingAddressResolvers<ContextType = BillingContext, ParentType ext
 
 export type BillingProfileResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['BillingProfile'] = ResolversParentTypes['BillingProfile']> = ResolversObject<{
   plan?: Resolver<ResolversTypes['Plan'], ParentType, ContextType>;
+  requestedPlan?: Resolver<Maybe<ResolversTypes['Plan']>, ParentType, ContextType>;
+  planRequestedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   billingEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   address?: Resolver<ResolversTypes['BillingAddress'], ParentType, ContextType>;
 }>;

@@ -1,7 +1,7 @@
 import { verifyActivityLog } from '@platform/audit';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { billingClientFor } from './billing-test-kit';
+import { billingClientFor, operatorLogin } from './billing-test-kit';
 
 jest.setTimeout(60_000);
 
@@ -81,6 +81,7 @@ describe('billing activity log (SPEC I9)', () => {
   it('a refused mutation writes no entry, a declined top-up included', async () => {
     // Arrange: South pays for itself with a card the fake provider declines
     const token = await stack.login(demoUser('hq-admin').email);
+    const operator = await operatorLogin(stack);
     const south = demoAccount('south').id;
     await stack.graphql(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: south }, token);
     await stack.graphql(`mutation($a: ID!) { addPaymentMethod(accountId: $a, providerToken: "tok_decline", brand: "Visa", last4: "0002") { id } }`, { a: south }, token);
@@ -93,7 +94,7 @@ describe('billing activity log (SPEC I9)', () => {
       negativeLimit: codeOf(await stack.graphql(`mutation($a: ID!) { setCreditLimit(accountId: $a, limit: -1) { id } }`, { a: demoAccount('store-n1').id }, token)),
       insufficient: codeOf(await stack.graphql(transfer, { i: { fromAccountId: south, toAccountId: hq, units: 5, idempotencyKey: 'empty-source' } }, token)),
       noOwnBalance: codeOf(await stack.graphql(`mutation($a: ID!) { setLowBalanceThreshold(accountId: $a, threshold: 5) { id } }`, { a: demoAccount('store-s2').id }, token)),
-      prepaidInvoice: codeOf(await stack.graphql(`mutation($a: ID!) { generateInvoice(accountId: $a, period: "2025-01") { id } }`, { a: hq }, token)),
+      prepaidInvoice: codeOf(await stack.graphql(`mutation($a: ID!) { generateInvoice(accountId: $a, period: "2025-01") { id } }`, { a: hq }, operator)),
     };
 
     // Assert

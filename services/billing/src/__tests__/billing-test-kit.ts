@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AccessControl } from '@platform/authz';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import { requirePrivateKey } from '@platform/config';
+import { DEMO_PASSWORD } from '@platform/demo-data';
 import type { TestStack } from '@platform/platform/testing';
 import { createBillingDataSource } from '../data-source';
 import { CreditService } from '../credit/service';
@@ -27,4 +28,26 @@ export async function expectConsistentLedger(stack: TestStack): Promise<void> {
 
 export async function count(stack: TestStack, table: string): Promise<number> {
   return (await stack.sql.query(`SELECT count(*)::int AS n FROM billing.${table}`)).rows[0].n;
+}
+
+/** A session of the demo operator (OPERATOR_ADMIN: holds `finance`), the one who sets credit terms, plans and invoices (SPEC O3). */
+export async function operatorLogin(stack: TestStack): Promise<string> {
+  const response = await stack.graphql(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD });
+  if (!response.data?.operatorLogin) throw new Error(`operatorLogin failed: ${JSON.stringify(response.errors)}`);
+  return response.data.operatorLogin.token;
+}
+
+/** The first error's code, or ACCEPTED. */
+export const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }): string => response.errors?.[0]?.extensions?.code ?? 'ACCEPTED';
+
+/** The entries of billing's activity log and operator log for an action, oldest first. */
+export async function logEntries(stack: TestStack, action: string): Promise<{ activity: Record<string, unknown>[]; operator: Record<string, unknown>[] }> {
+  const read = async (log: 'activity_log' | 'operator_log') =>
+    (
+      await stack.sql.query(
+        `SELECT action, actor_kind, actor_id, target_account_id, target_type, target_id, before, after FROM billing.${log} WHERE action = $1 ORDER BY occurred_at, seq`,
+        [action],
+      )
+    ).rows;
+  return { activity: await read('activity_log'), operator: await read('operator_log') };
 }

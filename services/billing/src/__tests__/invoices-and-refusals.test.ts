@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
-import { billingClientFor, count, expectConsistentLedger } from './billing-test-kit';
+import { billingClientFor, count, expectConsistentLedger, operatorLogin } from './billing-test-kit';
 
 jest.setTimeout(60_000);
 
@@ -30,7 +30,7 @@ describe('invoices and refusals (SPEC B6, B3)', () => {
       const r = await client.reserve({ accountId, userId: null, units, idempotencyKey: `invoice-${key}`, reference: `batch-${key}` });
       await client.capture(r.id);
     }
-    const token = await stack.login(demoUser('accountant').email);
+    const token = await operatorLogin(stack);
     const period = new Date().toISOString().slice(0, 7);
 
     // Act
@@ -66,7 +66,7 @@ describe('invoices and refusals (SPEC B6, B3)', () => {
 
   it('an issued period cannot be invoiced again (unique per account and period)', async () => {
     // Arrange
-    const token = await stack.login(demoUser('accountant').email);
+    const token = await operatorLogin(stack);
     const last = new Date();
     last.setUTCDate(1);
     last.setUTCMonth(last.getUTCMonth() - 1);

@@ -1,8 +1,14 @@
-import { allow } from '@platform/authz';
+import { allow, isOperatorWith } from '@platform/authz';
 import { byArgAccount, onParent } from '../account-rules';
 
 export const permissions = {
-  Mutation: { setBillingMode: byArgAccount, enableOwnBalance: byArgAccount, setLowBalanceThreshold: byArgAccount },
+  Mutation: {
+    // SPEC O3: credit terms are the operator's; customers read them on Account.billing.
+    setBillingMode: isOperatorWith('finance'),
+    adjustCredit: isOperatorWith('finance'),
+    enableOwnBalance: byArgAccount,
+    setLowBalanceThreshold: byArgAccount,
+  },
   Account: { id: allow, balance: onParent, billing: onParent },
   AccountBilling: allow,
 };

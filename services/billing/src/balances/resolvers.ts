@@ -33,6 +33,7 @@ const Mutation: MutationResolvers = {
     await ctx.balances.enableOwnBalance(accountId);
     return { id: accountId };
   },
+  adjustCredit: (_root, args, ctx) => ctx.balances.adjustCredit(args.input),
   setLowBalanceThreshold: async (_root, args, ctx) => {
     const accountId = assertId(args.accountId, 'accountId');
     await ctx.balances.setLowBalanceThreshold(accountId, args.threshold);

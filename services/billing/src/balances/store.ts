@@ -28,3 +28,28 @@ export function lockBalanceMode(tx: Sql, accountId: string): Promise<{ mode: Bil
 export async function lockBalance(tx: Sql, accountId: string): Promise<void> {
   await queryRows(tx, `SELECT account_id FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [accountId]);
 }
+
+/** A balance row (0 units) for an account that pays for itself; false when it had one. */
+export async function createBalance(tx: Sql, accountId: string, mode: BillingMode): Promise<boolean> {
+  const created = await queryRows(tx, `INSERT INTO billing.balances (account_id, units, mode) VALUES ($1, 0, $2) ON CONFLICT (account_id) DO NOTHING RETURNING account_id`, [
+    accountId,
+    mode,
+  ]);
+  return created.length > 0;
+}
+
+export interface BalanceTerms {
+  mode: BillingMode;
+  units: string;
+  held: string;
+  credit_ceiling: string;
+}
+
+/** The mode, ceiling and units of an account's own balance, its row locked; null when it draws on an ancestor's. */
+export function lockBalanceTerms(tx: Sql, accountId: string): Promise<BalanceTerms | null> {
+  return queryOne<BalanceTerms>(tx, `SELECT mode, units, held, credit_ceiling FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [accountId]);
+}
+
+export async function setBalanceTerms(tx: Sql, accountId: string, mode: BillingMode, creditCeiling: number): Promise<void> {
+  await queryRows(tx, `UPDATE billing.balances SET mode = $2, credit_ceiling = $3, updated_at = now() WHERE account_id = $1`, [accountId, mode, creditCeiling]);
+}

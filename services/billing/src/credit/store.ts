@@ -3,7 +3,7 @@ import { byKey, groupBy, queryOne, queryRows, type Sql } from '@platform/db';
 import type { LedgerKind, ReservationStatus } from '../__generated__/resolvers-types';
 
 /** BALANCE is an account's spendable credit; the other books are its counterparts (double entry). */
-export type LedgerBook = 'BALANCE' | 'USAGE' | 'PAYMENTS' | 'CREDIT_LINE';
+export type LedgerBook = 'BALANCE' | 'USAGE' | 'PAYMENTS' | 'CREDIT_LINE' | 'ADJUSTMENTS';
 
 export interface LedgerLine {
   book: LedgerBook;
@@ -17,6 +17,8 @@ export interface Movement {
   kind: LedgerKind;
   idempotencyKey: string;
   reference?: string | null;
+  /** ADJUSTMENT movements only: the operator's reason */
+  reason?: string | null;
   lines: LedgerLine[];
 }
 
@@ -42,8 +44,8 @@ export async function postMovement(tx: Sql, movement: Movement): Promise<{ movem
     }
     await queryRows(tx,
       `INSERT INTO billing.ledger_entries
-         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         movementId,
         movement.kind,
@@ -55,6 +57,7 @@ export async function postMovement(tx: Sql, movement: Movement): Promise<{ movem
         line.units,
         balanceAfter,
         movement.idempotencyKey,
+        movement.reason ?? null,
       ],
     );
   }
@@ -138,6 +141,7 @@ export interface LedgerEntryRow {
   spendingAccountId: string | null;
   userId: string | null;
   reference: string | null;
+  reason: string | null;
   units: string;
   balanceAfter: string;
   idempotencyKey: string;
@@ -145,7 +149,7 @@ export interface LedgerEntryRow {
 }
 
 const LEDGER_ENTRY_COLUMNS = `id, movement_id AS "movementId", kind, book, paying_account_id AS "payingAccountId",
-  spending_account_id AS "spendingAccountId", user_id AS "userId", reference, units, balance_after AS "balanceAfter",
+  spending_account_id AS "spendingAccountId", user_id AS "userId", reference, reason, units, balance_after AS "balanceAfter",
   idempotency_key AS "idempotencyKey", created_at AS "createdAt"`;
 
 /** For a DataLoader: the sub-account limit of each account (null when it has none). */
@@ -187,6 +191,12 @@ export function ledgerEntries(db: Sql, accountId: string, after: string | null, 
   if (filter.to) where((p) => `created_at < ${p}`, filter.to);
   params.push(limit);
   return queryRows<LedgerEntryRow>(db, `SELECT ${LEDGER_ENTRY_COLUMNS} FROM billing.ledger_entries WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+}
+
+/** The BALANCE row of a movement (the entry an account's ledger shows). */
+export async function balanceEntryOfMovement(db: Sql, movementId: string): Promise<LedgerEntryRow> {
+  const row = await queryOne<LedgerEntryRow>(db, `SELECT ${LEDGER_ENTRY_COLUMNS} FROM billing.ledger_entries WHERE movement_id = $1 AND book = 'BALANCE'`, [movementId]);
+  return row!;
 }
 
 export async function payingAccountOfReservation(db: Sql, reservationId: string): Promise<string> {

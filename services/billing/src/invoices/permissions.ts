@@ -1,9 +1,10 @@
-import { allow, isAuthenticated } from '@platform/authz';
-import { byArgAccount, onParent } from '../account-rules';
+import { allow, isAuthenticated, isOperatorWith } from '@platform/authz';
+import { onParent } from '../account-rules';
 
 export const permissions = {
   Query: { invoice: isAuthenticated },
-  Mutation: { generateInvoice: byArgAccount, issueInvoice: isAuthenticated, markInvoicePaid: isAuthenticated },
+  // SPEC O3: invoicing and payments are the operator's (and the sweeper's and the provider's callback); customers read invoices.
+  Mutation: { generateInvoice: isOperatorWith('finance'), issueInvoice: isOperatorWith('finance'), markInvoicePaid: isOperatorWith('finance') },
   Account: { invoices: onParent },
   Invoice: allow,
   InvoiceLine: allow,

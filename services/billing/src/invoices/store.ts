@@ -1,5 +1,6 @@
 import { groupBy, queryOne, queryRows, type Sql } from '@platform/db';
 import type { InvoiceStatus } from '../__generated__/resolvers-types';
+import type { InvoicePaymentNotice } from '../top-ups/payment-provider';
 
 export interface InvoiceRow {
   id: string;
@@ -138,4 +139,34 @@ export async function markInvoiceIssued(tx: Sql, id: string): Promise<InvoiceRow
 export async function markInvoicePaid(tx: Sql, id: string): Promise<InvoiceRow> {
   const [paid] = await queryRows<InvoiceRow>(tx, `UPDATE billing.invoices SET status = 'PAID', paid_at = now() WHERE id = $1 RETURNING ${INVOICE_COLUMNS}`, [id]);
   return paid;
+}
+
+/** Drafts whose period has ended in their timezone (the sweeper issues them). */
+export function endedDrafts(db: Sql): Promise<{ account_id: string; period_start: string }[]> {
+  return queryRows<{ account_id: string; period_start: string }>(db,
+    `SELECT account_id, to_char(period_start, 'YYYY-MM-DD') AS period_start FROM billing.invoices
+      WHERE status = 'DRAFT' AND now() >= ((period_end + 1)::timestamp AT TIME ZONE timezone) ORDER BY period_start, account_id`,
+  );
+}
+
+/** Accounts that pay for themselves in a postpaid tree. */
+export async function postpaidPayingAccounts(db: Sql): Promise<string[]> {
+  const rows = await queryRows<{ account_id: string }>(db, `SELECT account_id FROM billing.balances WHERE mode = 'POSTPAID' ORDER BY account_id`);
+  return rows.map((row) => row.account_id);
+}
+
+/** First day (YYYY-MM-DD) of the previous calendar month in `timezone`: the last period that has ended. */
+export async function previousMonthStartIn(db: Sql, timezone: string): Promise<string> {
+  const [row] = await queryRows<{ period: string }>(db, `SELECT to_char(date_trunc('month', now() AT TIME ZONE $1) - interval '1 month', 'YYYY-MM-DD') AS period`, [timezone]);
+  return row.period;
+}
+
+/** Records a provider callback's event once; false when it was recorded before (a replay). */
+export async function insertPaymentCallback(tx: Sql, notice: InvoicePaymentNotice): Promise<boolean> {
+  const inserted = await queryRows(tx,
+    `INSERT INTO billing.payment_callbacks (event_id, invoice_id, amount_minor, currency) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    [notice.eventId, notice.invoiceId.toLowerCase(), notice.amountMinor, notice.currency],
+  );
+  return inserted.length > 0;
 }

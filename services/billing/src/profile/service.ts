@@ -2,10 +2,10 @@ import type { DataSource } from 'typeorm';
 import { mutate } from '@platform/audit';
 import type { AccessControl, AccountChain } from '@platform/authz';
 import { queryOne, queryRows } from '@platform/db';
-import { assertId, errors } from '@platform/errors';
-import type { BillingProfileInput } from '../__generated__/resolvers-types';
+import { AppError, assertId, errors } from '@platform/errors';
+import type { BillingProfileInput, Plan } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
-import { PAYMENT_METHOD_COLUMNS, type PaymentMethodRow, type ProfileRow } from './store';
+import { lockProfile, PAYMENT_METHOD_COLUMNS, setPlan, setRequestedPlan, updateBillingDetails, type PaymentMethodRow, type ProfileRow, type StoredAddress } from './store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -18,7 +18,7 @@ function validBillingEmail(billingEmail: string | null | undefined): string | un
 }
 
 /** The trimmed, non-empty fields of an address; undefined keeps the stored address. */
-function validAddress(input: BillingProfileInput['address']): Record<string, string> | undefined {
+function validAddress(input: BillingProfileInput['address']): StoredAddress | undefined {
   if (!input) return undefined;
   const address: Record<string, string> = {};
   for (const [key, value] of Object.entries(input)) {
@@ -32,8 +32,14 @@ function validAddress(input: BillingProfileInput['address']): Record<string, str
 }
 
 const profileView = (p: Pick<ProfileRow, 'plan' | 'billing_email' | 'address'>) => ({ plan: p.plan, billingEmail: p.billing_email, address: p.address });
+const planView = (p: Pick<ProfileRow, 'plan' | 'requested_plan'>) => ({ plan: p.plan, requestedPlan: p.requested_plan });
 
-/** Billing profiles and payment methods (SPEC B5); each change checks `billing` and is audited. */
+/** A tree's plan lives on its parent account. */
+function assertParentAccount(chain: AccountChain): void {
+  if (chain.depth !== 0) throw errors.badInput('The plan is set on the parent account of a tree', 'accountId');
+}
+
+/** Billing profiles and payment methods (SPEC B5), plan requests and the operator's plans (SPEC O3); each change is audited. */
 export class ProfileService {
   constructor(
     private readonly dataSource: DataSource,
@@ -50,17 +56,34 @@ export class ProfileService {
     const email = validBillingEmail(input.billingEmail);
     const address = validAddress(input.address);
     return mutate(auditScope(this.dataSource, this.access, chain), 'updateBillingProfile', async (tx) => {
-      // An account without a row reads as the defaults; create them so there is a row to lock and a before.
-      await tx.query(`INSERT INTO billing.billing_profiles (account_id) VALUES ($1) ON CONFLICT (account_id) DO NOTHING`, [chain.id]);
-      const before = (await queryOne<ProfileRow>(tx, `SELECT account_id, plan, billing_email, address FROM billing.billing_profiles WHERE account_id = $1 FOR UPDATE`, [chain.id]))!;
-      const [after] = await queryRows<ProfileRow>(
-        tx,
-        `UPDATE billing.billing_profiles SET plan = COALESCE($2, plan), billing_email = CASE WHEN $5 THEN $3 ELSE billing_email END,
-           address = COALESCE($4::jsonb, address), updated_at = now()
-         WHERE account_id = $1 RETURNING *`,
-        [chain.id, input.plan ?? null, email ?? null, address ? JSON.stringify(address) : null, email !== undefined],
-      );
+      const before = await lockProfile(tx, chain.id);
+      const after = await updateBillingDetails(tx, chain.id, email, address);
       return { result: after, targetType: 'BillingProfile', targetId: chain.id, before: profileView(before), after: profileView(after) };
+    });
+  }
+
+  /** SPEC O3: a customer admin (billing, on the tree's parent account) asks the operator for another plan. */
+  async requestPlanChange(accountId: string, plan: Plan): Promise<ProfileRow> {
+    const chain = await this.requireBilling(accountId);
+    assertParentAccount(chain);
+    return mutate(auditScope(this.dataSource, this.access, chain), 'requestPlanChange', async (tx) => {
+      const before = await lockProfile(tx, chain.id);
+      if (before.plan === plan) throw new AppError('INVALID_STATE', `The account is already on the ${plan} plan`);
+      // asked again for the plan already requested: nothing changed
+      if (before.requested_plan === plan) return { result: before, unchanged: true };
+      const after = await setRequestedPlan(tx, chain.id, plan);
+      return { result: after, targetType: 'BillingProfile', targetId: chain.id, before: planView(before), after: planView(after) };
+    });
+  }
+
+  /** SPEC O3: the operator (finance) sets a tree's plan, which answers and clears a pending request. */
+  async setCustomerPlan(accountId: string, plan: Plan): Promise<ProfileRow> {
+    const chain = await this.access.requireAsOperator(assertId(accountId, 'accountId'), 'finance');
+    assertParentAccount(chain);
+    return mutate(auditScope(this.dataSource, this.access, chain), 'setCustomerPlan', async (tx) => {
+      const before = await lockProfile(tx, chain.id);
+      const after = await setPlan(tx, chain.id, plan);
+      return { result: after, targetType: 'BillingProfile', targetId: chain.id, before: planView(before), after: planView(after) };
     });
   }
 

@@ -51,7 +51,8 @@ describe('activity log (SPEC I9)', () => {
   let issuer: Awaited<ReturnType<typeof startIssuer>>;
 
   beforeAll(async () => {
-    stack = await startTestStack({ env: { SSO_ALLOW_HTTP_ISSUERS: 'true', WEBHOOK_DISPATCH_INTERVAL_MS: '0' } });
+    // No billing sweeper: it would issue the invoice the scenarios draft and issue themselves.
+    stack = await startTestStack({ env: { SSO_ALLOW_HTTP_ISSUERS: 'true', WEBHOOK_DISPATCH_INTERVAL_MS: '0', BILLING_SWEEP_INTERVAL_MS: '0' } });
     issuer = await startIssuer();
   });
   afterAll(async () => {
@@ -155,8 +156,12 @@ describe('activity log (SPEC I9)', () => {
       injectInboundMessage: async () => (ids.conversation = (await call(`mutation($a: ID!) { injectInboundMessage(accountId: $a, from: "+447400200004", body: "STOP") { conversationId } }`, { a: demoAccount('store-n1').id })).injectInboundMessage.conversationId),
       resubscribeContact: () => call(`mutation($a: ID!) { resubscribeContact(accountId: $a, phoneNumber: "+447400200004") }`, { a: demoAccount('store-n1').id }),
       replyToConversation: () => call(`mutation($id: ID!) { replyToConversation(conversationId: $id, body: "Logged") { batchId } }`, { id: ids.conversation }),
-      // billing: the HQ tree is prepaid; Acme (the accountant's tree) is postpaid and invoiced
-      setBillingMode: () => call(`mutation($a: ID!) { setBillingMode(accountId: $a, mode: PREPAID) { id } }`, { a: hq }),
+      // billing: the HQ tree is prepaid; Acme (the accountant's tree) is postpaid and invoiced; credit terms, plans and invoices are the operator's (SPEC O3)
+      setBillingMode: async () => {
+        ids.financeOperator = (await call(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD }, undefined)).operatorLogin.token;
+        return call(`mutation($a: ID!) { setBillingMode(accountId: $a, mode: PREPAID) { id } }`, { a: hq }, ids.financeOperator);
+      },
+      adjustCredit: () => call(`mutation($a: ID!) { adjustCredit(input: { accountId: $a, units: 50, reason: "Goodwill" }) { id } }`, { a: hq }, ids.financeOperator),
       enableOwnBalance: () => call(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: north }),
       setCreditLimit: () => call(`mutation($a: ID!) { setCreditLimit(accountId: $a, limit: 500) { id } }`, { a: demoAccount('store-n1').id }),
       setUserCreditLimit: () =>
@@ -178,25 +183,26 @@ describe('activity log (SPEC I9)', () => {
         call(`mutation($a: ID!, $m: ID!) { setAutoTopUp(accountId: $a, threshold: 10, units: 100, paymentMethodId: $m) { id } }`, { a: hq, m: ids.paymentMethod }),
       setLowBalanceThreshold: () => call(`mutation($a: ID!) { setLowBalanceThreshold(accountId: $a, threshold: 50) { id } }`, { a: hq }),
       updateBillingProfile: () =>
-        call(`mutation($a: ID!) { updateBillingProfile(accountId: $a, input: { plan: ENTERPRISE, billingEmail: "billing@retail.example", address: { city: "Lyon", country: "FR" } }) { plan } }`, {
+        call(`mutation($a: ID!) { updateBillingProfile(accountId: $a, input: { billingEmail: "billing@retail.example", address: { city: "Lyon", country: "FR" } }) { plan } }`, {
           a: hq,
         }),
+      requestPlanChange: () => call(`mutation($a: ID!) { requestPlanChange(accountId: $a, plan: ENTERPRISE) { requestedPlan } }`, { a: hq }),
+      setCustomerPlan: () => call(`mutation($a: ID!) { setCustomerPlan(accountId: $a, plan: ENTERPRISE) { plan } }`, { a: hq }, ids.financeOperator),
       setDefaultPaymentMethod: async () => {
         const second = await call(`mutation($a: ID!) { addPaymentMethod(accountId: $a, providerToken: "tok_logged_2", brand: "Mastercard", last4: "4444") { id } }`, { a: hq });
         return call(`mutation($a: ID!, $m: ID!) { setDefaultPaymentMethod(accountId: $a, paymentMethodId: $m) { id } }`, { a: hq, m: second.addPaymentMethod.id });
       },
       removePaymentMethod: () => call(`mutation($a: ID!, $m: ID!) { removePaymentMethod(accountId: $a, paymentMethodId: $m) }`, { a: hq, m: ids.paymentMethod }),
       generateInvoice: async () => {
-        ids.accountant = await stack.login(demoUser('accountant').email);
         const lastMonth = new Date();
         lastMonth.setUTCDate(1);
         lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
         const period = lastMonth.toISOString().slice(0, 7);
-        ids.invoice = (await call(`mutation($a: ID!, $p: String!) { generateInvoice(accountId: $a, period: $p) { id } }`, { a: demoAccount('acme').id, p: period }, ids.accountant))
+        ids.invoice = (await call(`mutation($a: ID!, $p: String!) { generateInvoice(accountId: $a, period: $p) { id } }`, { a: demoAccount('acme').id, p: period }, ids.financeOperator))
           .generateInvoice.id;
       },
-      issueInvoice: () => call(`mutation($id: ID!) { issueInvoice(id: $id) { status } }`, { id: ids.invoice }, ids.accountant),
-      markInvoicePaid: () => call(`mutation($id: ID!) { markInvoicePaid(id: $id) { status } }`, { id: ids.invoice }, ids.accountant),
+      issueInvoice: () => call(`mutation($id: ID!) { issueInvoice(id: $id) { status } }`, { id: ids.invoice }, ids.financeOperator),
+      markInvoicePaid: () => call(`mutation($id: ID!) { markInvoicePaid(id: $id) { status } }`, { id: ids.invoice }, ids.financeOperator),
       // webhooks (SPEC M10); the suite's stack runs no dispatcher, so nothing is sent anywhere
       createWebhookEndpoint: async () =>
         (ids.webhook = (await call(`mutation($a: ID!) { createWebhookEndpoint(input: { accountId: $a, url: "https://93.184.215.14/logged", eventTypes: ["billing.low_balance"] }) { endpoint { id } } }`, { a: north })).createWebhookEndpoint.endpoint.id),
