@@ -1,4 +1,5 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
+import { readMailOutbox } from '@platform/mail';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { billingClientFor, codeOf, count, expectConsistentLedger, logEntries, operatorLogin } from '../../__tests__/billing-test-kit';
 
@@ -121,10 +122,12 @@ describe('operator credit controls (SPEC O3, B1)', () => {
   });
 
   it("gives a customer onboarded after the seed what billing needs: the operator's prepaid mode and credit let its admin send", async () => {
-    // Arrange: the operator onboards a customer; its first admin (an existing login) joins it as identity's invitation flow would
+    // Arrange: the operator onboards a customer and invites its first admin, who accepts with a new login
     const customer = (await stack.graphql(`mutation { createCustomer(input: { name: "Newco" }) { id } }`, {}, operator)).data.createCustomer.id;
-    await stack.sql.query(`INSERT INTO identity.memberships (user_id, account_id, role) VALUES ($1, $2, 'ADMIN')`, [demoUser('north-admin').id, customer]);
-    const admin = await stack.login(demoUser('north-admin').email, { accountId: customer });
+    await stack.graphql(`mutation($a: ID!) { inviteCustomerAdmin(accountId: $a, email: "owner@newco.example") { id } }`, { a: customer }, operator);
+    const [mail] = await readMailOutbox({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows }, 'identity', stack.config.internalSigningSecret, 'owner@newco.example');
+    const invitation = /Invitation token: (inv_\w+)/.exec(mail.text)![1];
+    const admin = (await stack.graphql(`mutation($t: String!) { acceptInvitation(token: $t, name: "Nina Newco", password: "newco-owner-password") { token } }`, { t: invitation })).data.acceptInvitation.token;
     const send = () => stack.graphql(`mutation($a: ID!) { sendMessage(input: { accountId: $a, to: "+447400300001", body: "Hello from Newco" }) { batchId } }`, { a: customer }, admin);
     const billing = `query($a: ID!) { account(id: $a) { billing { mode paidBy balance } } }`;
 
