@@ -7,6 +7,7 @@ import type { Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import { EVENT_TYPES, isEventType } from '@platform/events';
 import type { SubgraphRequestContext } from '@platform/server';
+import type { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryStatus } from '../__generated__/resolvers-types';
 import { SCHEMA } from '../data-source';
 import { NUMBER_CARRYING_EVENT_TYPES, requireSeesNumbers } from '../access/access';
 import { generateWebhookSecret, webhookSecretBox } from './signing';
@@ -117,7 +118,7 @@ export class WebhookService {
     return (await this.requireEndpoint(id)).row;
   }
 
-  async create(input: { accountId: string; url: string; eventTypes: string[]; includeSubAccounts?: boolean | null; description?: string | null }) {
+  async create(input: CreateWebhookEndpointInput) {
     const chain = await this.ctx.access.require(input.accountId, 'webhooks');
     this.requireOpen(chain);
     const eventTypes = this.validateEventTypes(input.eventTypes);
@@ -142,7 +143,7 @@ export class WebhookService {
     return { endpoint, secret };
   }
 
-  async update(id: string, input: { url?: string | null; eventTypes?: string[] | null; includeSubAccounts?: boolean | null; description?: string | null }) {
+  async update(id: string, input: UpdateWebhookEndpointInput) {
     const { chain, row: current } = await this.requireEndpoint(id);
     this.requireOpen(chain);
     const eventTypes = input.eventTypes ? this.validateEventTypes(input.eventTypes) : null;
@@ -190,7 +191,7 @@ export class WebhookService {
     });
   }
 
-  async deliveries(endpointId: string, first: number, status: string | null | undefined): Promise<DeliveryRow[]> {
+  async deliveries(endpointId: string, first: number, status: WebhookDeliveryStatus | null | undefined): Promise<DeliveryRow[]> {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw errors.badInput('first must be between 1 and 100', 'first');
     return deliveriesOfEndpoint(this.dataSource, endpointId, first, status ?? null);
   }
