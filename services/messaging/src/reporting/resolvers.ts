@@ -9,9 +9,6 @@ export const reportingResolvers: Resolvers = {
     childAccount: (row) => (row.childAccountId ? { id: row.childAccountId } : null),
   },
   Mutation: {
-    createUsageExport: async (_, args, ctx) => {
-      const { url, expiresAt } = await createUsageExport(ctx, args);
-      return { url, expiresAt: expiresAt.toISOString() };
-    },
+    createUsageExport: (_, args, ctx) => createUsageExport(ctx, args),
   },
 };

@@ -1,8 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { WebhookService } from './service';
 
-const iso = (value: Date | string | null | undefined) => (value ? new Date(value).toISOString() : null);
-
 export const webhookResolvers: Resolvers = {
   Query: {
     webhookEventTypes: () => WebhookService.eventTypes(),
@@ -23,11 +21,11 @@ export const webhookResolvers: Resolvers = {
     eventTypes: (row) => row.event_types,
     includeSubAccounts: (row) => row.include_sub_accounts,
     disabledReason: (row) => row.disabled_reason,
-    disabledAt: (row) => iso(row.disabled_at),
-    secretRotatedAt: (row) => iso(row.secret_rotated_at),
-    previousSecretExpiresAt: (row) => iso(row.previous_secret_expires_at),
-    lastSuccessAt: (row) => iso(row.last_success_at),
-    createdAt: (row) => row.created_at.toISOString(),
+    disabledAt: (row) => row.disabled_at,
+    secretRotatedAt: (row) => row.secret_rotated_at,
+    previousSecretExpiresAt: (row) => row.previous_secret_expires_at,
+    lastSuccessAt: (row) => row.last_success_at,
+    createdAt: (row) => row.created_at,
     deliveries: (row, args, ctx) => ctx.webhooks.deliveries(row.id, args.first, args.status),
   },
   WebhookDelivery: {
@@ -35,16 +33,16 @@ export const webhookResolvers: Resolvers = {
     eventType: (row) => row.event_type,
     eventAccountId: (row) => row.event_account_id,
     attemptCount: (row) => row.attempt_count,
-    nextAttemptAt: (row) => (row.status === 'PENDING' ? iso(row.next_attempt_at) : null),
+    nextAttemptAt: (row) => (row.status === 'PENDING' ? row.next_attempt_at : null),
     lastResponseStatus: (row) => row.last_response_status,
     lastError: (row) => row.last_error,
-    createdAt: (row) => row.created_at.toISOString(),
-    completedAt: (row) => iso(row.completed_at),
+    createdAt: (row) => row.created_at,
+    completedAt: (row) => row.completed_at,
     attempts: (row, _, ctx) => ctx.webhooks.attemptsByDeliveryId.load(row.id),
   },
   WebhookAttempt: {
     number: (row) => row.attempt_number,
-    attemptedAt: (row) => row.attempted_at.toISOString(),
+    attemptedAt: (row) => row.attempted_at,
     latencyMs: (row) => row.latency_ms,
     responseStatus: (row) => row.response_status,
     succeeded: (row) => row.outcome === 'SUCCEEDED',
