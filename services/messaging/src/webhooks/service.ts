@@ -33,8 +33,8 @@ import { assertRegistrableUrl, systemResolver, type HostResolver } from './url-p
 /** The fields of an endpoint the activity log records (never a secret). */
 const auditView = (row: EndpointRow) => ({
   url: row.url,
-  eventTypes: row.event_types,
-  includeSubAccounts: row.include_sub_accounts,
+  eventTypes: row.eventTypes,
+  includeSubAccounts: row.includeSubAccounts,
   status: row.status,
   description: row.description,
 });
@@ -85,8 +85,8 @@ export class WebhookService {
   ): Promise<{ row: EndpointRow; chain: AccountChain }> {
     assertId(id, 'id');
     const row = await findEndpoint(db, id, lock);
-    if (!row || !(await this.ctx.access.can(row.account_id, 'webhooks'))) throw notFound();
-    const chain = await this.ctx.access.require(row.account_id, 'webhooks');
+    if (!row || !(await this.ctx.access.can(row.accountId, 'webhooks'))) throw notFound();
+    const chain = await this.ctx.access.require(row.accountId, 'webhooks');
     return { row, chain };
   }
 
@@ -148,7 +148,7 @@ export class WebhookService {
     this.requireOpen(chain);
     const eventTypes = input.eventTypes ? this.validateEventTypes(input.eventTypes) : null;
     // Any change to such an endpoint (its URL above all) decides where the numbers go.
-    await this.requireMaySubscribe(chain.id, eventTypes ?? current.event_types);
+    await this.requireMaySubscribe(chain.id, eventTypes ?? current.eventTypes);
     const url = input.url === undefined || input.url === null ? null : await assertRegistrableUrl(input.url, this.policy, this.resolver);
     const description = input.description === undefined ? undefined : this.validateDescription(input.description);
     return this.change(chain, 'updateWebhookEndpoint', id, async (tx) => {
@@ -208,7 +208,7 @@ export class WebhookService {
       if (endpoint.status !== 'ACTIVE') throw new AppError('INVALID_STATE', 'The endpoint is disabled; enable it before replaying');
       await rescheduleDelivery(tx, deliveryId);
       const row = (await findDelivery(tx, deliveryId))!;
-      return { result: row, before: null, after: { deliveryId, webhookId: row.event_id } };
+      return { result: row, before: null, after: { deliveryId, webhookId: row.eventId } };
     });
   }
 
