@@ -53,7 +53,7 @@ export const EmailToSmsService = {
       enabled: settings[settings.length - 1].values.emailToSmsEnabled,
       senders,
       secretPrefix: secret?.prefix ?? null,
-      secretCreatedAt: secret?.created_at ?? null,
+      secretCreatedAt: secret?.createdAt ?? null,
       // `to` holds the destination number (its local part), and a reason may quote it: masked per I6.
       rejections: rejections.map((r) => ({ ...r, to: policy.showDigitsIn(r.to), reason: policy.showDigitsIn(r.reason) })),
     };

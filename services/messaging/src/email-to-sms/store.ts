@@ -47,8 +47,8 @@ export async function deleteSender(tx: Sql, id: string): Promise<void> {
   await tx.query(`DELETE FROM messaging.email_to_sms_senders WHERE id = $1`, [id]);
 }
 
-export async function secretOfAccount(db: Sql, accountId: string): Promise<{ prefix: string; created_at: Date } | null> {
-  const [secret] = await queryRows<{ prefix: string; created_at: Date }>(db, `SELECT prefix, created_at FROM messaging.email_to_sms_secrets WHERE account_id = $1`, [accountId]);
+export async function secretOfAccount(db: Sql, accountId: string): Promise<{ prefix: string; createdAt: Date } | null> {
+  const [secret] = await queryRows<{ prefix: string; createdAt: Date }>(db, `SELECT prefix, created_at AS "createdAt" FROM messaging.email_to_sms_secrets WHERE account_id = $1`, [accountId]);
   return secret ?? null;
 }
 
