@@ -7,13 +7,17 @@ import { requirePrivateKey, type PlatformConfig } from '@platform/config';
 import type { Logger, SubgraphRequestContext } from '@platform/server';
 import { contactCountsOfGroups, groupIdsOfContacts } from './contacts/store';
 import { createCarrier, type Carrier } from './pipeline/carrier';
+import { UsageLoaders } from './reporting/usage-loader';
 import { messageCountsOfAccounts } from './sending/store';
 import { linksOfMessages, type LinkRow } from './short-links/store';
+import { WebhookService } from './webhooks/service';
 
 export interface MessagingContext extends SubgraphRequestContext {
   dataSource: DataSource;
   billing: BillingClient;
   carrier: Carrier;
+  usage: UsageLoaders;
+  webhooks: WebhookService;
   loaders: {
     /** All messages of an account. */
     messageCountByAccountId: DataLoader<string, number>;
@@ -39,6 +43,8 @@ export function createMessagingContext(base: SubgraphRequestContext, dataSource:
     dataSource,
     billing: createBillingClient({ url: base.config.subgraphUrls.billing, privateKey: requirePrivateKey(base.config, 'messaging'), ttlSeconds: base.config.principalTokens.ttlSeconds }),
     carrier: createCarrier(dataSource, base.config.messaging),
+    usage: new UsageLoaders(base.access, dataSource),
+    webhooks: new WebhookService(dataSource, base),
     loaders: {
       messageCountByAccountId: messageCount(null),
       ownMessageCountByAccountId: messageCount(base.access.userId ?? '00000000-0000-0000-0000-000000000000'),

@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { defineSubgraph, type SubgraphRequestContext } from '@platform/server';
+import { defineSubgraph } from '@platform/server';
 import { automationModule } from './automation';
 import { contactsModule } from './contacts';
 import { createMessagingContext } from './context';
@@ -7,13 +6,13 @@ import { createMessagingDataSource, SCHEMA } from './data-source';
 import { emailToSmsModule } from './email-to-sms';
 import { inboxModule } from './inbox';
 import { startMessagingBackgroundJobs } from './pipeline/worker';
-import { reportingModule, UsageLoaders } from './reporting';
+import { reportingModule } from './reporting';
 import { seedMessagingDemo } from './seed';
 import { senderIdsModule } from './sender-ids';
 import { sendingModule } from './sending';
 import { shortLinksModule } from './short-links';
 import { templatesModule } from './templates';
-import { startWebhookDispatcher, WebhookService, webhooksModule } from './webhooks';
+import { startWebhookDispatcher, webhooksModule } from './webhooks';
 
 export { WebhookDispatcher, startWebhookDispatcher } from './webhooks';
 export { createDeliveryWorker, DeliveryWorker, runDeliveryLoop } from './pipeline/worker';
@@ -21,14 +20,6 @@ export { countSmsParts } from './sending/sms-encoding';
 export { nextAllowedInstant, localDate } from './sending/sending-window';
 export { applyUsage, applyUsageChanges, rebuildUsage, type UsageChange } from './reporting';
 export { INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './email-to-sms';
-
-function createContext(base: SubgraphRequestContext, dataSource: DataSource) {
-  return {
-    ...createMessagingContext(base, dataSource),
-    usage: new UsageLoaders(base.access, dataSource),
-    webhooks: new WebhookService(dataSource, base),
-  };
-}
 
 export const service = defineSubgraph({
   name: 'messaging',
@@ -46,7 +37,7 @@ export const service = defineSubgraph({
     webhooksModule,
   ],
   createDataSource: createMessagingDataSource,
-  createContext,
+  createContext: createMessagingContext,
   seed: seedMessagingDemo,
   calls: ['billing'],
   jobs: [

@@ -10,6 +10,8 @@ import type { LinkRow } from '../short-links/store';
 import type { ConversationRow, ConversationEntryRow } from '../inbox/store';
 import type { SenderRow } from '../email-to-sms/store';
 import type { RuleRow, FiringRow } from '../automation/store';
+import type { UsageRow as UsageRowParent } from '../reporting/store';
+import type { EndpointRow, DeliveryRow, AttemptRow } from '../webhooks/store';
 import type { MessagingContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -846,7 +848,7 @@ export type UsageExport = {
   __typename?: 'UsageExport';
   /** Path of the CSV on the gateway, e.g. /exports/usage.csv?token=… */
   url: Scalars['String']['output'];
-  expiresAt: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 export type WebhookEndpointStatus =
@@ -879,12 +881,12 @@ export type WebhookEndpoint = {
   includeSubAccounts: Scalars['Boolean']['output'];
   status: WebhookEndpointStatus;
   disabledReason: Maybe<Scalars['String']['output']>;
-  disabledAt: Maybe<Scalars['String']['output']>;
-  secretRotatedAt: Maybe<Scalars['String']['output']>;
+  disabledAt: Maybe<Scalars['DateTime']['output']>;
+  secretRotatedAt: Maybe<Scalars['DateTime']['output']>;
   /** Until then deliveries are signed with the previous secret too (two signatures in webhook-signature) */
-  previousSecretExpiresAt: Maybe<Scalars['String']['output']>;
-  lastSuccessAt: Maybe<Scalars['String']['output']>;
-  createdAt: Scalars['String']['output'];
+  previousSecretExpiresAt: Maybe<Scalars['DateTime']['output']>;
+  lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
   /** Newest first */
   deliveries: Array<WebhookDelivery>;
 };
@@ -905,11 +907,11 @@ export type WebhookDelivery = {
   eventAccountId: Scalars['ID']['output'];
   status: WebhookDeliveryStatus;
   attemptCount: Scalars['Int']['output'];
-  nextAttemptAt: Maybe<Scalars['String']['output']>;
+  nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
   lastResponseStatus: Maybe<Scalars['Int']['output']>;
   lastError: Maybe<Scalars['String']['output']>;
-  createdAt: Scalars['String']['output'];
-  completedAt: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  completedAt: Maybe<Scalars['DateTime']['output']>;
   /** Oldest first */
   attempts: Array<WebhookAttempt>;
 };
@@ -917,7 +919,7 @@ export type WebhookDelivery = {
 export type WebhookAttempt = {
   __typename?: 'WebhookAttempt';
   number: Scalars['Int']['output'];
-  attemptedAt: Scalars['String']['output'];
+  attemptedAt: Scalars['DateTime']['output'];
   latencyMs: Scalars['Int']['output'];
   /** The receiver's HTTP status; null when it did not answer (refused address, connection error, timeout) */
   responseStatus: Maybe<Scalars['Int']['output']>;
@@ -1098,16 +1100,16 @@ export type ResolversTypes = ResolversObject<{
   UsageGroupBy: UsageGroupBy;
   UsageScope: UsageScope;
   UsageTotals: ResolverTypeWrapper<UsageTotals>;
-  UsageRow: ResolverTypeWrapper<Omit<UsageRow, 'childAccount'> & { childAccount?: Maybe<ResolversTypes['Account']> }>;
+  UsageRow: ResolverTypeWrapper<UsageRowParent>;
   AccountUsage: ResolverTypeWrapper<Omit<AccountUsage, 'rows'> & { rows: Array<ResolversTypes['UsageRow']> }>;
   UsageExport: ResolverTypeWrapper<UsageExport>;
   WebhookEndpointStatus: WebhookEndpointStatus;
   WebhookDeliveryStatus: WebhookDeliveryStatus;
   WebhookEventType: ResolverTypeWrapper<WebhookEventType>;
-  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpoint>;
-  WebhookDelivery: ResolverTypeWrapper<WebhookDelivery>;
-  WebhookAttempt: ResolverTypeWrapper<WebhookAttempt>;
-  WebhookEndpointWithSecret: ResolverTypeWrapper<WebhookEndpointWithSecret>;
+  WebhookEndpoint: ResolverTypeWrapper<EndpointRow>;
+  WebhookDelivery: ResolverTypeWrapper<DeliveryRow>;
+  WebhookAttempt: ResolverTypeWrapper<AttemptRow>;
+  WebhookEndpointWithSecret: ResolverTypeWrapper<Omit<WebhookEndpointWithSecret, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   link__Purpose: Link__Purpose;
@@ -1161,14 +1163,14 @@ export type ResolversParentTypes = ResolversObject<{
   AutomationRuleInput: AutomationRuleInput;
   AutomationRuleUpdate: AutomationRuleUpdate;
   UsageTotals: UsageTotals;
-  UsageRow: Omit<UsageRow, 'childAccount'> & { childAccount?: Maybe<ResolversParentTypes['Account']> };
+  UsageRow: UsageRowParent;
   AccountUsage: Omit<AccountUsage, 'rows'> & { rows: Array<ResolversParentTypes['UsageRow']> };
   UsageExport: UsageExport;
   WebhookEventType: WebhookEventType;
-  WebhookEndpoint: WebhookEndpoint;
-  WebhookDelivery: WebhookDelivery;
-  WebhookAttempt: WebhookAttempt;
-  WebhookEndpointWithSecret: WebhookEndpointWithSecret;
+  WebhookEndpoint: EndpointRow;
+  WebhookDelivery: DeliveryRow;
+  WebhookAttempt: AttemptRow;
+  WebhookEndpointWithSecret: Omit<WebhookEndpointWithSecret, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   link__Import: Scalars['link__Import']['output'];
@@ -1561,7 +1563,7 @@ export type AccountUsageResolvers<ContextType = MessagingContext, ParentType ext
 
 export type UsageExportResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['UsageExport'] = ResolversParentTypes['UsageExport']> = ResolversObject<{
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type WebhookEventTypeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookEventType'] = ResolversParentTypes['WebhookEventType']> = ResolversObject<{
@@ -1578,11 +1580,11 @@ export type WebhookEndpointResolvers<ContextType = MessagingContext, ParentType 
   includeSubAccounts?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WebhookEndpointStatus'], ParentType, ContextType>;
   disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  disabledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  secretRotatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  lastSuccessAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  secretRotatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<WebhookEndpointDeliveriesArgs, 'first'>>;
 }>;
 
@@ -1593,17 +1595,17 @@ export type WebhookDeliveryResolvers<ContextType = MessagingContext, ParentType 
   eventAccountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
   attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  nextAttemptAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastResponseStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  completedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
 }>;
 
 export type WebhookAttemptResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = ResolversObject<{
   number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  attemptedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  attemptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   latencyMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   responseStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   succeeded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

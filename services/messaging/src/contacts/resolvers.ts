@@ -20,19 +20,11 @@ export const resolvers: Resolvers = {
     resubscribeContact: (_, args, ctx) => OptOutService.resubscribe(ctx, args.accountId, args.phoneNumber),
   },
   Contact: {
-    accountId: (c) => c.account_id,
-    phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).showContact(c.phone_number, await ctx.loaders.groupIdsByContactId.load(c.id)),
-    firstName: (c) => c.first_name,
-    lastName: (c) => c.last_name,
-    optedOut: (c) => c.opted_out,
+    phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.accountId)).showContact(c.phoneNumber, await ctx.loaders.groupIdsByContactId.load(c.id)),
     groupIds: (c, _, ctx) => ctx.loaders.groupIdsByContactId.load(c.id),
-    editable: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).canEditContact(await ctx.loaders.groupIdsByContactId.load(c.id)),
-    createdAt: (c) => c.created_at,
+    editable: async (c, _, ctx) => (await numberPolicy(ctx, c.accountId)).canEditContact(await ctx.loaders.groupIdsByContactId.load(c.id)),
   },
   ContactGroup: {
-    accountId: (g) => g.account_id,
-    sharedAccess: (g) => g.shared_access,
     contactCount: (g, _, ctx) => ctx.loaders.contactCountByGroupId.load(g.id),
-    createdAt: (g) => g.created_at,
   },
 };

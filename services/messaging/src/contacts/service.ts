@@ -70,17 +70,17 @@ export async function usableGroups(ctx: MessagingContext, db: Sql, chain: Accoun
 
 async function ownGroup(ctx: MessagingContext, tx: Sql, chain: AccountChain, groupId: string): Promise<GroupRow> {
   const [group] = await usableGroups(ctx, tx, chain, [assertId(groupId, 'groupId')], 'read');
-  if (!group || group.account_id !== chain.id) throw errors.notFound('Contact group');
+  if (!group || group.accountId !== chain.id) throw errors.notFound('Contact group');
   return group;
 }
 
 async function loadContactForWrite(ctx: MessagingContext, id: string): Promise<{ contact: ContactRow; chain: AccountChain; groupIds: string[] }> {
   const contact = await findContact(ctx.dataSource, assertId(id));
-  if (!contact || !(await ctx.access.canView(contact.account_id))) throw errors.notFound('Contact');
-  const chain = await ctx.access.require(contact.account_id, 'contacts');
+  if (!contact || !(await ctx.access.canView(contact.accountId))) throw errors.notFound('Contact');
+  const chain = await ctx.access.require(contact.accountId, 'contacts');
   requireActiveChain(chain);
   const groupIds = await ctx.loaders.groupIdsByContactId.load(contact.id);
-  requireEditableContact(await numberPolicy(ctx, contact.account_id), groupIds);
+  requireEditableContact(await numberPolicy(ctx, contact.accountId), groupIds);
   return { contact, chain, groupIds };
 }
 
@@ -134,7 +134,7 @@ export const ContactService = {
     const phone = input.phoneNumber ? requireE164(input.phoneNumber, country(ctx, input.defaultCountry)) : null;
     return mutate(auditScope(ctx, chain), 'updateContact', async (tx) => {
       await lockContacts(tx, chain.id);
-      if (phone && phone !== contact.phone_number && !(await allowsDuplicates(tx, chain)) && (await numberTaken(tx, chain.id, phone, policy.dedupeGroupIds))) {
+      if (phone && phone !== contact.phoneNumber && !(await allowsDuplicates(tx, chain)) && (await numberTaken(tx, chain.id, phone, policy.dedupeGroupIds))) {
         throw new AppError('ALREADY_EXISTS', 'Another contact of the account has this number');
       }
       await updateContactFields(tx, contact.id, {
@@ -268,8 +268,8 @@ class ContactImport {
 async function requireWritableGroup(ctx: MessagingContext, id: string): Promise<{ groupId: string; found: GroupRow; chain: AccountChain }> {
   const groupId = assertId(id);
   const found = await findGroup(ctx.dataSource, groupId);
-  if (!found || !(await ctx.access.canView(found.account_id))) throw errors.notFound('Contact group');
-  const chain = await ctx.access.require(found.account_id, 'contacts');
+  if (!found || !(await ctx.access.canView(found.accountId))) throw errors.notFound('Contact group');
+  const chain = await ctx.access.require(found.accountId, 'contacts');
   requireActiveChain(chain);
   const policy = await numberPolicy(ctx, chain.id);
   if (policy.fullGroupIds && !policy.fullGroupIds.has(groupId)) throw errors.forbidden('Your access to this group is restricted');
@@ -322,8 +322,8 @@ export const GroupService = {
         result: group,
         targetType: 'ContactGroup',
         targetId: groupId,
-        before: { name: found.name, sharedAccess: found.shared_access },
-        after: { name: group.name, sharedAccess: group.shared_access, added: add.length, removed: remove.length },
+        before: { name: found.name, sharedAccess: found.sharedAccess },
+        after: { name: group.name, sharedAccess: group.sharedAccess, added: add.length, removed: remove.length },
       };
     });
   },

@@ -5,21 +5,21 @@ import type { GroupShareAccess } from '../__generated__/resolvers-types';
 
 export interface ContactRow {
   id: string;
-  account_id: string;
-  phone_number: string;
-  first_name: string | null;
-  last_name: string | null;
+  accountId: string;
+  phoneNumber: string;
+  firstName: string | null;
+  lastName: string | null;
   email: string | null;
-  created_at: Date;
-  opted_out: boolean;
+  createdAt: Date;
+  optedOut: boolean;
 }
 
 export interface GroupRow {
   id: string;
-  account_id: string;
+  accountId: string;
   name: string;
-  shared_access: GroupShareAccess | null;
-  created_at: Date;
+  sharedAccess: GroupShareAccess | null;
+  createdAt: Date;
 }
 
 /** A contact's fields as written: a phone number in E.164 and validated names and email. */
@@ -30,9 +30,10 @@ export interface ContactValues {
   email: string | null;
 }
 
-const CONTACT_COLUMNS = `c.id, c.account_id, c.phone_number, c.first_name, c.last_name, c.email, c.created_at,
-  EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = c.account_id AND o.phone_number = c.phone_number) AS opted_out`;
-const GROUP_COLUMNS = 'id, account_id, name, shared_access, created_at';
+const CONTACT_COLUMNS = `c.id, c.account_id AS "accountId", c.phone_number AS "phoneNumber", c.first_name AS "firstName", c.last_name AS "lastName",
+  c.email, c.created_at AS "createdAt",
+  EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = c.account_id AND o.phone_number = c.phone_number) AS "optedOut"`;
+const GROUP_COLUMNS = 'id, account_id AS "accountId", name, shared_access AS "sharedAccess", created_at AS "createdAt"';
 
 /** SQL: contact `c` is in the dedupe scope of NumberPolicy.dedupeGroupIds, given as the uuid[] parameter `param` (NULL = the whole account). */
 const IN_DEDUPE_SCOPE = (param: string) =>

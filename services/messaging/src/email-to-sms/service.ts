@@ -53,16 +53,9 @@ export const EmailToSmsService = {
       enabled: settings[settings.length - 1].values.emailToSmsEnabled,
       senders,
       secretPrefix: secret?.prefix ?? null,
-      secretCreatedAt: secret?.created_at ?? null,
+      secretCreatedAt: secret?.createdAt ?? null,
       // `to` holds the destination number (its local part), and a reason may quote it: masked per I6.
-      rejections: rejections.map((r) => ({
-        id: r.id,
-        from: r.from_email,
-        to: policy.showDigitsIn(r.to_address),
-        code: r.code,
-        reason: policy.showDigitsIn(r.reason),
-        receivedAt: r.received_at,
-      })),
+      rejections: rejections.map((r) => ({ ...r, to: policy.showDigitsIn(r.to), reason: policy.showDigitsIn(r.reason) })),
     };
   },
 

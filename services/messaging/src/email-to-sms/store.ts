@@ -9,11 +9,11 @@ export interface SenderRow {
 
 export interface RejectionRow {
   id: string;
-  from_email: string;
-  to_address: string;
+  from: string;
+  to: string;
   code: string;
   reason: string;
-  received_at: Date;
+  receivedAt: Date;
 }
 
 const SENDER_COLUMNS = 'id, account_id AS "accountId", email, created_at AS "createdAt"';
@@ -47,8 +47,8 @@ export async function deleteSender(tx: Sql, id: string): Promise<void> {
   await tx.query(`DELETE FROM messaging.email_to_sms_senders WHERE id = $1`, [id]);
 }
 
-export async function secretOfAccount(db: Sql, accountId: string): Promise<{ prefix: string; created_at: Date } | null> {
-  const [secret] = await queryRows<{ prefix: string; created_at: Date }>(db, `SELECT prefix, created_at FROM messaging.email_to_sms_secrets WHERE account_id = $1`, [accountId]);
+export async function secretOfAccount(db: Sql, accountId: string): Promise<{ prefix: string; createdAt: Date } | null> {
+  const [secret] = await queryRows<{ prefix: string; createdAt: Date }>(db, `SELECT prefix, created_at AS "createdAt" FROM messaging.email_to_sms_secrets WHERE account_id = $1`, [accountId]);
   return secret ?? null;
 }
 
@@ -74,7 +74,7 @@ export async function accountOfSecret(db: Sql, secretHash: string): Promise<stri
 export function latestRejections(db: Sql, accountId: string): Promise<RejectionRow[]> {
   return queryRows<RejectionRow>(
     db,
-    `SELECT id, from_email, to_address, code, reason, received_at FROM messaging.email_to_sms_rejections WHERE account_id = $1 ORDER BY received_at DESC, id LIMIT 50`,
+    `SELECT id, from_email AS "from", to_address AS "to", code, reason, received_at AS "receivedAt" FROM messaging.email_to_sms_rejections WHERE account_id = $1 ORDER BY received_at DESC, id LIMIT 50`,
     [accountId],
   );
 }

@@ -11,14 +11,12 @@ export const resolvers: Resolvers = {
   Mutation: {
     replyToConversation: async (_, args, ctx) => {
       const { conversation, own } = await InboxService.conversationForReply(ctx, args.conversationId);
-      return send(ctx, { accountId: conversation.account_id, to: [conversation.phone_number], body: args.body, senderId: args.senderId, idempotencyKey: args.idempotencyKey }, 'replyToConversation', own);
+      return send(ctx, { accountId: conversation.accountId, to: [conversation.phoneNumber], body: args.body, senderId: args.senderId, idempotencyKey: args.idempotencyKey }, 'replyToConversation', own);
     },
     injectInboundMessage: (_, args, ctx) => receiveInbound(ctx, args.accountId, args.from, args.body),
   },
   Conversation: {
-    accountId: (c) => c.account_id,
-    phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.account_id)).show(c.phone_number),
-    lastMessageAt: (c) => c.last_message_at,
-    messages: async (c, _, ctx) => conversationEntries(ctx.dataSource, c, await outboundAuthorScope(ctx, c.account_id)),
+    phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.accountId)).show(c.phoneNumber),
+    messages: async (c, _, ctx) => conversationEntries(ctx.dataSource, c, await outboundAuthorScope(ctx, c.accountId)),
   },
 };

@@ -32,8 +32,8 @@ export const InboxService = {
 
   async conversationForReply(ctx: MessagingContext, id: string): Promise<{ conversation: ConversationRow; own: boolean }> {
     const conversation = await findConversation(ctx.dataSource, assertId(id));
-    if (!conversation || !(await ctx.access.canView(conversation.account_id))) throw errors.notFound('Conversation');
-    const scope = await ctx.access.dataScope(conversation.account_id, 'inbox');
+    if (!conversation || !(await ctx.access.canView(conversation.accountId))) throw errors.notFound('Conversation');
+    const scope = await ctx.access.dataScope(conversation.accountId, 'inbox');
     if (scope === 'NONE') throw errors.notFound('Conversation');
     return { conversation, own: scope === 'OWN' };
   },

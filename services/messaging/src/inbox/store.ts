@@ -4,9 +4,9 @@ import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 
 export interface ConversationRow {
   id: string;
-  account_id: string;
-  phone_number: string;
-  last_message_at: Date;
+  accountId: string;
+  phoneNumber: string;
+  lastMessageAt: Date;
 }
 
 export interface ConversationEntryRow {
@@ -17,7 +17,7 @@ export interface ConversationEntryRow {
   at: Date;
 }
 
-const COLUMNS = 'c.id, c.account_id, c.phone_number, c.last_message_at';
+const COLUMNS = 'c.id, c.account_id AS "accountId", c.phone_number AS "phoneNumber", c.last_message_at AS "lastMessageAt"';
 
 /** Conversations of an account, latest first; with `userId`, only those of numbers that user sent to. */
 export function conversationsPage(db: Sql, page: { accountId: string; userId: string | null; before: { at: string; id: string } | null; limit: number }): Promise<(ConversationRow & CursorKey)[]> {
@@ -47,7 +47,7 @@ export function conversationEntries(db: Sql, conversation: ConversationRow, auth
        UNION ALL
        SELECT id, 'INBOUND', body, NULL, received_at FROM messaging.inbound_messages WHERE conversation_id = $3
        ORDER BY at DESC LIMIT 50) recent ORDER BY at`,
-    [conversation.account_id, conversation.phone_number, conversation.id, authorId],
+    [conversation.accountId, conversation.phoneNumber, conversation.id, authorId],
   );
 }
 

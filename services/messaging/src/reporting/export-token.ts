@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Principal, PrincipalKind } from '@platform/authz';
 import { errors } from '@platform/errors';
-import type { UsageGroupBy } from './store';
+import type { UsageGroupBy } from '../__generated__/resolvers-types';
 
 export const USAGE_EXPORT_PATH = '/exports/usage.csv';
 /** An export link is a bearer credential: it lives long enough to start the download, no longer. */

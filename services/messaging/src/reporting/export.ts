@@ -6,7 +6,8 @@ import { AppError } from '@platform/errors';
 import { sendGraphQLError, type Logger } from '@platform/server';
 import { verifyExportToken } from './export-token';
 import { authorizeExport } from './service';
-import { buildUsageSql, type UsageGroupBy, type UsageQuery } from './store';
+import type { UsageGroupBy } from '../__generated__/resolvers-types';
+import { buildUsageSql, type UsageQuery } from './store';
 
 const FETCH_SIZE = 1000;
 

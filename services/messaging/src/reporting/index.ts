@@ -6,7 +6,6 @@ import { USAGE_EXPORT_PATH } from './export-token';
 import { reportingPermissions } from './permissions';
 import { reportingResolvers } from './resolvers';
 
-export { type ReportingContext } from './service';
 export { UsageLoaders } from './usage-loader';
 export { applyUsage, applyUsageChanges, type UsageChange, type ApplyUsage } from './usage';
 export { rebuildUsage, type RebuildResult } from './store';

@@ -1,17 +1,14 @@
-import { accountUsage, createUsageExport, type ReportingContext, type UsageArgs } from './service';
-import type { UsageRow } from './store';
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { accountUsage, createUsageExport } from './service';
 
-export const reportingResolvers = {
+export const reportingResolvers: Resolvers = {
   Account: {
-    usage: (account: { id: string }, args: UsageArgs, ctx: ReportingContext) => accountUsage(ctx, account.id, args),
+    usage: (account, args, ctx) => accountUsage(ctx, account.id, args),
   },
   UsageRow: {
-    childAccount: (row: UsageRow) => (row.childAccountId ? { __typename: 'Account', id: row.childAccountId } : null),
+    childAccount: (row) => (row.childAccountId ? { id: row.childAccountId } : null),
   },
   Mutation: {
-    createUsageExport: async (_parent: unknown, args: UsageArgs & { accountId: string }, ctx: ReportingContext) => {
-      const { url, expiresAt } = await createUsageExport(ctx, args);
-      return { url, expiresAt: expiresAt.toISOString() };
-    },
+    createUsageExport: (_, args, ctx) => createUsageExport(ctx, args),
   },
 };

@@ -1,22 +1,14 @@
-import type { DataSource } from 'typeorm';
 import { mutate } from '@platform/audit';
 import type { AccessControl } from '@platform/authz';
 import { assertId, errors } from '@platform/errors';
-import type { SubgraphRequestContext } from '@platform/server';
+import type { AccountUsageArgs, MutationCreateUsageExportArgs, UsageScope } from '../__generated__/resolvers-types';
+import type { MessagingContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { signExportToken, USAGE_EXPORT_PATH, type UsageExportRequest } from './export-token';
 import { USAGE_GROUP_BY, type UsageQuery } from './store';
-import type { UsageLoaders } from './usage-loader';
-
-export interface ReportingContext extends SubgraphRequestContext {
-  dataSource: DataSource;
-  usage: UsageLoaders;
-}
 
 /** Longest range a report covers (a leap year); longer ones go through several requests. */
 const MAX_RANGE_DAYS = 366;
-
-export type ReportScope = 'ALL' | 'OWN';
 
 // Matches no user: an OWN-scoped caller without a user id (an API key limited to own data) sees nothing.
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -25,7 +17,7 @@ const NO_USER = '00000000-0000-0000-0000-000000000000';
  * What the caller may see of an account's usage (SPEC R2): everything with `reports`, only the
  * messages they sent themselves with `reports.own` (basic users), else FORBIDDEN.
  */
-export async function reportScope(access: AccessControl, accountId: string): Promise<{ scope: ReportScope; ownUserId: string | null }> {
+export async function reportScope(access: AccessControl, accountId: string): Promise<{ scope: UsageScope; ownUserId: string | null }> {
   const scope = await access.dataScope(accountId, 'reports');
   if (scope === 'ALL') return { scope, ownUserId: null };
   if (scope === 'OWN') return { scope, ownUserId: access.userId ?? NO_USER };
@@ -69,15 +61,8 @@ export async function authorizeExport(access: AccessControl, request: UsageExpor
   return { from, to, groupBy, includeDescendants: request.includeDescendants, ownUserId };
 }
 
-export interface UsageArgs {
-  from: string;
-  to: string;
-  groupBy?: readonly string[] | null;
-  includeDescendants?: boolean | null;
-}
-
 /** The usage report of an account, in the scope the caller may see (SPEC R1, R2). */
-export async function accountUsage(ctx: ReportingContext, accountId: string, args: UsageArgs) {
+export async function accountUsage(ctx: MessagingContext, accountId: string, args: AccountUsageArgs) {
   const range = validateUsageArgs(args);
   const { scope, ownUserId } = await reportScope(ctx.access, accountId);
   const includeDescendants = args.includeDescendants ?? true;
@@ -86,7 +71,7 @@ export async function accountUsage(ctx: ReportingContext, accountId: string, arg
 }
 
 /** A one-time link to the report's CSV; an export hands data out of the platform, so who exported what is recorded (SPEC I9). */
-export async function createUsageExport(ctx: ReportingContext, args: UsageArgs & { accountId: string }): Promise<{ url: string; expiresAt: Date }> {
+export async function createUsageExport(ctx: MessagingContext, args: MutationCreateUsageExportArgs): Promise<{ url: string; expiresAt: Date }> {
   const accountId = assertId(args.accountId, 'accountId');
   const { groupBy } = validateUsageArgs(args);
   const request: UsageExportRequest = { accountId, from: args.from, to: args.to, groupBy, includeDescendants: args.includeDescendants ?? true };

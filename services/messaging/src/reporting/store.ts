@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { inTransaction, queryRows, type Sql } from '@platform/db';
+import type { UsageGroupBy } from '../__generated__/resolvers-types';
 
-export const USAGE_GROUP_BY = ['CHILD_ACCOUNT', 'DAY', 'MONTH', 'USER', 'SENDER_ID'] as const;
-export type UsageGroupBy = (typeof USAGE_GROUP_BY)[number];
+/** The grouping keys in the order a report's rows are keyed and sorted. */
+export const USAGE_GROUP_BY: readonly UsageGroupBy[] = ['CHILD_ACCOUNT', 'DAY', 'MONTH', 'USER', 'SENDER_ID'];
 
 export interface UsageQuery {
   from: string;

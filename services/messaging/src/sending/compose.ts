@@ -109,14 +109,8 @@ export async function composeMessages(
   recipients: ComposeRecipient[],
   policy: NumberPolicy,
 ): Promise<ComposedMessages> {
-  // Contact fields, one query, only when the text has placeholders.
-  const contacts = new Map<string, ContactFields>();
-  const contactIds = [...new Set(recipients.map((r) => r.contactId).filter((id): id is string => id !== null))];
-  if (content.placeholders.length && contactIds.length) {
-    for (const row of await contactFieldsOf(ctx.dataSource, contactIds)) contacts.set(row.id, row);
-  }
-  const baseUrl = ctx.config.messaging.shortLinkBaseUrl;
-  const ownLinkPrefix = `${baseUrl}${SHORT_LINK_PATH_PREFIX}`;
+  const contacts = await placeholderContacts(ctx, content, recipients);
+  const ownLinkPrefix = `${ctx.config.messaging.shortLinkBaseUrl}${SHORT_LINK_PATH_PREFIX}`;
   const links: NewLink[] = [];
   const partsCache = new Map<string, SmsParts>();
   const composed: ComposedMessages = { ids: [], bodies: [], parts: [], encodings: [], units: 0, encoding: 'GSM7', partsPerMessage: 0, afterInsert: async () => undefined };
@@ -124,41 +118,12 @@ export async function composeMessages(
   for (const recipient of recipients) {
     const id = crypto.randomUUID();
     let body = content.text;
-    if (content.placeholders.length) {
-      const contact = recipient.contactId ? contacts.get(recipient.contactId) : undefined;
-      body = body.replace(PLACEHOLDER, (_match, name: PlaceholderField, fallback: string | undefined) => {
-        const value = fieldValue(contact, name) ?? (fallback === undefined ? null : fallback.trim());
-        if (value === null) {
-          const shown = policy.show(recipient.phone);
-          throw new AppError('TEMPLATE_VALUE_MISSING', `The placeholder {{${name}}} has no value for the recipient ${shown}`, {
-            placeholder: name,
-            recipient: shown,
-            contactId: recipient.contactId,
-          });
-        }
-        return value;
-      });
-      if (body.trim().length === 0) throw errors.badInput(`The template renders an empty message for the recipient ${policy.show(recipient.phone)}`, 'templateId');
-    }
-    if (settings.trackableLinks) {
-      body = body.replace(URL_IN_TEXT, (raw) => {
-        const target = trackableTarget(raw);
-        if (!target || target.href.startsWith(ownLinkPrefix)) return raw;
-        const code = newShortCode();
-        links.push({ code, messageId: id, recipient: recipient.phone, target: target.href });
-        return `${ownLinkPrefix}${code}${raw.slice(target.text.length)}`;
-      });
-    }
+    if (content.placeholders.length) body = fillPlaceholders(body, recipient.contactId ? contacts.get(recipient.contactId) : undefined, recipient, policy);
+    if (settings.trackableLinks) body = replaceLinks(body, ownLinkPrefix, { messageId: id, recipient: recipient.phone }, links);
     if ([...body].length > MAX_BODY) throw errors.badInput(`The message for ${policy.show(recipient.phone)} would be longer than ${MAX_BODY} characters`, 'body');
     let counted = partsCache.get(body);
     if (!counted) partsCache.set(body, (counted = countSmsParts(body)));
-    composed.ids.push(id);
-    composed.bodies.push(body);
-    composed.parts.push(counted.parts);
-    composed.encodings.push(counted.encoding);
-    composed.units += counted.parts;
-    if (counted.encoding === 'UCS2') composed.encoding = 'UCS2';
-    composed.partsPerMessage = Math.max(composed.partsPerMessage, counted.parts);
+    addMessage(composed, id, body, counted);
   }
   if (recipients.length === 0) {
     const counted = countSmsParts(content.text);
@@ -167,4 +132,53 @@ export async function composeMessages(
   }
   if (links.length) composed.afterInsert = (tx, batchId) => insertLinks(tx, chain.id, batchId, links, ctx.config.messaging.shortLinkTtlDays);
   return composed;
+}
+
+/** The fields of the recipients' contacts, one query, only when the text has placeholders. */
+async function placeholderContacts(ctx: MessagingContext, content: SendContent, recipients: ComposeRecipient[]): Promise<Map<string, ContactFields>> {
+  const contacts = new Map<string, ContactFields>();
+  const contactIds = [...new Set(recipients.map((r) => r.contactId).filter((id): id is string => id !== null))];
+  if (content.placeholders.length && contactIds.length) {
+    for (const row of await contactFieldsOf(ctx.dataSource, contactIds)) contacts.set(row.id, row);
+  }
+  return contacts;
+}
+
+/** The template text with its placeholders filled from the contact (or their fallbacks); a placeholder without a value refuses the send. */
+function fillPlaceholders(text: string, contact: ContactFields | undefined, recipient: ComposeRecipient, policy: NumberPolicy): string {
+  const body = text.replace(PLACEHOLDER, (_match, name: PlaceholderField, fallback: string | undefined) => {
+    const value = fieldValue(contact, name) ?? (fallback === undefined ? null : fallback.trim());
+    if (value === null) {
+      const shown = policy.show(recipient.phone);
+      throw new AppError('TEMPLATE_VALUE_MISSING', `The placeholder {{${name}}} has no value for the recipient ${shown}`, {
+        placeholder: name,
+        recipient: shown,
+        contactId: recipient.contactId,
+      });
+    }
+    return value;
+  });
+  if (body.trim().length === 0) throw errors.badInput(`The template renders an empty message for the recipient ${policy.show(recipient.phone)}`, 'templateId');
+  return body;
+}
+
+/** The body with each trackable URL replaced by a new short link of this message and recipient, added to `links`. */
+function replaceLinks(body: string, ownLinkPrefix: string, message: { messageId: string; recipient: string }, links: NewLink[]): string {
+  return body.replace(URL_IN_TEXT, (raw) => {
+    const target = trackableTarget(raw);
+    if (!target || target.href.startsWith(ownLinkPrefix)) return raw;
+    const code = newShortCode();
+    links.push({ code, ...message, target: target.href });
+    return `${ownLinkPrefix}${code}${raw.slice(target.text.length)}`;
+  });
+}
+
+function addMessage(composed: ComposedMessages, id: string, body: string, counted: SmsParts): void {
+  composed.ids.push(id);
+  composed.bodies.push(body);
+  composed.parts.push(counted.parts);
+  composed.encodings.push(counted.encoding);
+  composed.units += counted.parts;
+  if (counted.encoding === 'UCS2') composed.encoding = 'UCS2';
+  composed.partsPerMessage = Math.max(composed.partsPerMessage, counted.parts);
 }

@@ -373,14 +373,14 @@ export const MessageService = {
   /** Cancels a SCHEDULED message; its credit goes back when its batch is settled (or at once when nothing of the batch remains). */
   async cancel(ctx: MessagingContext, id: string): Promise<MessageRow> {
     const message = await findMessage(ctx.dataSource, assertId(id));
-    if (!message || !(await ctx.access.canView(message.account_id))) throw errors.notFound('Message');
-    const chain = await ctx.access.require(message.account_id, 'messages.send');
-    if ((await ctx.access.dataScope(message.account_id, 'reports')) !== 'ALL' && message.user_id !== ctx.access.userId) throw errors.notFound('Message');
+    if (!message || !(await ctx.access.canView(message.accountId))) throw errors.notFound('Message');
+    const chain = await ctx.access.require(message.accountId, 'messages.send');
+    if ((await ctx.access.dataScope(message.accountId, 'reports')) !== 'ALL' && message.userId !== ctx.access.userId) throw errors.notFound('Message');
     const { row, releaseReservation } = await mutate(auditScope(ctx, chain), 'cancelMessage', async (tx) => {
       const cancelled = await cancelScheduled(tx, message.id);
       if (!cancelled) throw new AppError('INVALID_STATE', `Only a scheduled message can be cancelled (this one is ${message.status})`);
       await applyUsageChanges(tx, usageChanges([cancelled], (r) => ({ messages: -1, parts: -(r.parts ?? 0), delivered: 0, failed: 0, costUnits: -(r.cost_units ?? 0) })));
-      const reservationId = await releaseCancelledBatch(tx, cancelled.batch_id);
+      const reservationId = await releaseCancelledBatch(tx, cancelled.batchId);
       return { result: { row: cancelled, releaseReservation: reservationId }, targetType: 'Message', targetId: message.id, before: { status: message.status }, after: { status: 'CANCELLED' } };
     });
     if (releaseReservation) await ctx.billing.release(releaseReservation).catch((error) => ctx.logger.warn({ err: error }, 'release failed; the billing sweeper expires the hold'));

@@ -5,26 +5,28 @@ import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-type
 
 export interface MessageRow {
   id: string;
-  account_id: string;
-  user_id: string | null;
-  batch_id: string | null;
-  contact_id: string | null;
-  sender_id: string | null;
-  sender_value: string;
+  accountId: string;
+  userId: string | null;
+  batchId: string | null;
+  contactId: string | null;
+  senderId: string | null;
+  senderValue: string;
   recipient: string;
   body: string;
   encoding: SmsEncoding;
   parts: number;
-  cost_units: number;
+  costUnits: number;
   status: MessageStatus;
-  error_code: string | null;
-  send_at: Date;
-  sent_at: Date | null;
-  status_at: Date | null;
-  created_at: Date;
+  errorCode: string | null;
+  sendAt: Date;
+  sentAt: Date | null;
+  statusAt: Date | null;
+  createdAt: Date;
 }
 
-const COLUMNS = `id, account_id, user_id, batch_id, contact_id, sender_id, sender_value, recipient, body, encoding, parts, cost_units, status, error_code, send_at, sent_at, status_at, created_at`;
+const COLUMNS = `id, account_id AS "accountId", user_id AS "userId", batch_id AS "batchId", contact_id AS "contactId", sender_id AS "senderId",
+  sender_value AS "senderValue", recipient, body, encoding, parts, cost_units AS "costUnits", status, error_code AS "errorCode",
+  send_at AS "sendAt", sent_at AS "sentAt", status_at AS "statusAt", created_at AS "createdAt"`;
 
 export interface MessagesPageQuery {
   accountId: string;
@@ -61,11 +63,11 @@ export async function findMessage(db: Sql, id: string): Promise<MessageRow | nul
   return message ?? null;
 }
 
-/** Cancels a SCHEDULED message; null when it is not scheduled. */
+/** Cancels a SCHEDULED message; null when it is not scheduled. The row carries UsageRow's columns too, for the usage change. */
 export async function cancelScheduled(tx: Sql, id: string): Promise<(MessageRow & UsageRow) | null> {
   const [cancelled] = await queryRows<MessageRow & UsageRow>(
     tx,
-    `UPDATE messaging.messages SET status = 'CANCELLED', status_at = now() WHERE id = $1 AND status = 'SCHEDULED' RETURNING ${COLUMNS}, usage_day::text`,
+    `UPDATE messaging.messages SET status = 'CANCELLED', status_at = now() WHERE id = $1 AND status = 'SCHEDULED' RETURNING ${COLUMNS}, account_id, user_id, sender_id, cost_units, usage_day::text`,
     [id],
   );
   return cancelled ?? null;

@@ -11,9 +11,6 @@ export const resolvers: Resolvers = {
   },
   TrackedLink: {
     shortUrl: (l, _, ctx) => `${ctx.config.messaging.shortLinkBaseUrl}${SHORT_LINK_PATH_PREFIX}${l.code}`,
-    url: (l) => l.target_url,
-    firstClickedAt: (l) => l.first_clicked_at,
-    lastClickedAt: (l) => l.last_clicked_at,
-    expiresAt: (l) => l.expires_at,
+    url: (l) => l.targetUrl,
   },
 };

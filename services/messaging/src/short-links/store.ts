@@ -2,13 +2,13 @@ import { groupBy, queryRows, type Sql } from '@platform/db';
 
 export interface LinkRow {
   code: string;
-  message_id: string;
+  messageId: string;
   recipient: string;
-  target_url: string;
+  targetUrl: string;
   clicks: number;
-  first_clicked_at: Date | null;
-  last_clicked_at: Date | null;
-  expires_at: Date;
+  firstClickedAt: Date | null;
+  lastClickedAt: Date | null;
+  expiresAt: Date;
 }
 
 /** A short link to write with its message (in the send's transaction). */
@@ -23,11 +23,12 @@ export interface NewLink {
 export async function linksOfMessages(db: Sql, messageIds: readonly string[]): Promise<LinkRow[][]> {
   const rows = await queryRows<LinkRow>(
     db,
-    `SELECT code, message_id, recipient, target_url, clicks, first_clicked_at, last_clicked_at, expires_at
+    `SELECT code, message_id AS "messageId", recipient, target_url AS "targetUrl", clicks, first_clicked_at AS "firstClickedAt",
+            last_clicked_at AS "lastClickedAt", expires_at AS "expiresAt"
        FROM messaging.short_links WHERE message_id = ANY($1::uuid[]) ORDER BY created_at, code`,
     [messageIds],
   );
-  return groupBy(messageIds, rows, (row) => row.message_id);
+  return groupBy(messageIds, rows, (row) => row.messageId);
 }
 
 /** Counts a click on an unexpired link; its target, or null. */

@@ -12,11 +12,8 @@ export const resolvers: Resolvers = {
     deleteMessageTemplate: (_, args, ctx) => TemplateService.remove(ctx, args.id),
   },
   MessageTemplate: {
-    accountId: async (t, _, ctx) => ((await ctx.access.canView(t.account_id)) ? t.account_id : null),
+    accountId: async (t, _, ctx) => ((await ctx.access.canView(t.accountId)) ? t.accountId : null),
     inherited: (t) => t.inherited ?? false,
-    sharedDown: (t) => t.shared_down,
     placeholders: (t) => parsePlaceholders(t.body).map((p) => p.name),
-    createdAt: (t) => t.created_at,
-    updatedAt: (t) => t.updated_at,
   },
 };

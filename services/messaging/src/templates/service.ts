@@ -29,7 +29,7 @@ export const TemplateService = {
   async list(ctx: MessagingContext, accountId: string): Promise<(TemplateRow & { inherited: boolean })[]> {
     const chain = await ctx.access.require(accountId, 'account.view');
     const rows = await templatesOfChain(ctx.dataSource, chain);
-    return rows.map((row) => ({ ...row, inherited: row.account_id !== chain.id }));
+    return rows.map((row) => ({ ...row, inherited: row.accountId !== chain.id }));
   },
 
   async create(ctx: MessagingContext, accountId: string, input: MessageTemplateInput): Promise<TemplateRow> {
@@ -40,7 +40,7 @@ export const TemplateService = {
     return mutate(auditScope(ctx, chain), 'createMessageTemplate', async (tx) => {
       const row = await insertTemplate(tx, { accountId: chain.id, name, body, sharedDown: input.sharedDown ?? false, createdBy: ctx.principal.id });
       if (!row) throw nameTaken();
-      return { result: row, targetType: 'MessageTemplate', targetId: row.id, after: { name, sharedDown: row.shared_down } };
+      return { result: row, targetType: 'MessageTemplate', targetId: row.id, after: { name, sharedDown: row.sharedDown } };
     });
   },
 
@@ -49,14 +49,14 @@ export const TemplateService = {
     const name = input.name == null ? template.name : assertName(input.name);
     const body = input.body == null ? template.body : validateBody(input.body);
     return mutate(auditScope(ctx, chain), 'updateMessageTemplate', async (tx) => {
-      const row = await updateTemplate(tx, template.id, chain.id, { name, body, sharedDown: input.sharedDown ?? template.shared_down });
+      const row = await updateTemplate(tx, template.id, chain.id, { name, body, sharedDown: input.sharedDown ?? template.sharedDown });
       if (!row) throw nameTaken();
       return {
         result: row,
         targetType: 'MessageTemplate',
         targetId: row.id,
-        before: { name: template.name, sharedDown: template.shared_down, bodyChanged: false },
-        after: { name: row.name, sharedDown: row.shared_down, bodyChanged: row.body !== template.body },
+        before: { name: template.name, sharedDown: template.sharedDown, bodyChanged: false },
+        after: { name: row.name, sharedDown: row.sharedDown, bodyChanged: row.body !== template.body },
       };
     });
   },
@@ -73,8 +73,8 @@ export const TemplateService = {
 /** A template changed by holders of `contacts` on its own account (or an ancestor); descendants only use it. */
 async function ownTemplate(ctx: MessagingContext, id: string): Promise<{ chain: AccountChain; template: TemplateRow }> {
   const template = await findTemplate(ctx.dataSource, assertId(id));
-  if (!template || !(await ctx.access.canView(template.account_id))) throw errors.notFound('Template');
-  const chain = await ctx.access.require(template.account_id, 'contacts');
+  if (!template || !(await ctx.access.canView(template.accountId))) throw errors.notFound('Template');
+  const chain = await ctx.access.require(template.accountId, 'contacts');
   requireActiveChain(chain);
   return { chain, template };
 }

@@ -3,15 +3,15 @@ import { queryRows, type Sql } from '@platform/db';
 
 export interface TemplateRow {
   id: string;
-  account_id: string;
+  accountId: string;
   name: string;
   body: string;
-  shared_down: boolean;
-  created_at: Date;
-  updated_at: Date;
+  sharedDown: boolean;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-const COLUMNS = 'id, account_id, name, body, shared_down, created_at, updated_at';
+const COLUMNS = 'id, account_id AS "accountId", name, body, shared_down AS "sharedDown", created_at AS "createdAt", updated_at AS "updatedAt"';
 
 /** A template the account may send with: its own, or an ancestor's shared down. Null otherwise. */
 export async function usableTemplate(db: Sql, chain: AccountChain, templateId: string): Promise<TemplateRow | null> {

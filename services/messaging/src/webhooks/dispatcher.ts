@@ -47,7 +47,8 @@ interface ClaimedDelivery {
   cycle_started_at: Date | null;
 }
 
-interface EndpointRow {
+/** What an attempt needs of its endpoint: where to send and the secrets that sign (not the API's EndpointRow). */
+interface DispatchEndpointRow {
   id: string;
   url: string;
   secret_sealed: string;
@@ -224,7 +225,7 @@ export class WebhookDispatcher {
           `SELECT id, url, secret_sealed, previous_secret_sealed, previous_secret_expires_at, last_success_at
              FROM messaging.webhook_endpoints WHERE id = ANY($1::uuid[])`,
           [[...new Set(claimed.map((c) => c.endpoint_id))]],
-        )) as EndpointRow[]
+        )) as DispatchEndpointRow[]
       ).map((row) => [row.id, row]),
     );
     const events = new Map(
@@ -257,7 +258,7 @@ export class WebhookDispatcher {
     });
   }
 
-  private signingSecrets(endpoint: EndpointRow, at: Date): string[] {
+  private signingSecrets(endpoint: DispatchEndpointRow, at: Date): string[] {
     const secrets = [this.secrets.open(endpoint.secret_sealed, endpoint.id)];
     if (endpoint.previous_secret_sealed && endpoint.previous_secret_expires_at && new Date(endpoint.previous_secret_expires_at) > at) {
       secrets.push(this.secrets.open(endpoint.previous_secret_sealed, endpoint.id));
@@ -265,7 +266,7 @@ export class WebhookDispatcher {
     return secrets;
   }
 
-  private async attempt(delivery: ClaimedDelivery, endpoint: EndpointRow, event: EventRow, leaseToken: string): Promise<void> {
+  private async attempt(delivery: ClaimedDelivery, endpoint: DispatchEndpointRow, event: EventRow, leaseToken: string): Promise<void> {
     const attemptedAt = this.clock.now();
     const body = WebhookDispatcher.bodyOf(event);
     const timestamp = Math.floor(attemptedAt.getTime() / 1000);

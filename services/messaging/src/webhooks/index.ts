@@ -3,7 +3,6 @@ import { webhookPermissions } from './permissions';
 import { webhookResolvers } from './resolvers';
 
 export { WebhookDispatcher, startWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher';
-export { type WebhookContext } from './resolvers';
 export { WebhookService } from './service';
 
 export const webhooksModule: SubgraphModule = {

@@ -7,6 +7,7 @@ import type { Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import { EVENT_TYPES, isEventType } from '@platform/events';
 import type { SubgraphRequestContext } from '@platform/server';
+import type { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryStatus } from '../__generated__/resolvers-types';
 import { SCHEMA } from '../data-source';
 import { NUMBER_CARRYING_EVENT_TYPES, requireSeesNumbers } from '../access/access';
 import { generateWebhookSecret, webhookSecretBox } from './signing';
@@ -32,8 +33,8 @@ import { assertRegistrableUrl, systemResolver, type HostResolver } from './url-p
 /** The fields of an endpoint the activity log records (never a secret). */
 const auditView = (row: EndpointRow) => ({
   url: row.url,
-  eventTypes: row.event_types,
-  includeSubAccounts: row.include_sub_accounts,
+  eventTypes: row.eventTypes,
+  includeSubAccounts: row.includeSubAccounts,
   status: row.status,
   description: row.description,
 });
@@ -84,8 +85,8 @@ export class WebhookService {
   ): Promise<{ row: EndpointRow; chain: AccountChain }> {
     assertId(id, 'id');
     const row = await findEndpoint(db, id, lock);
-    if (!row || !(await this.ctx.access.can(row.account_id, 'webhooks'))) throw notFound();
-    const chain = await this.ctx.access.require(row.account_id, 'webhooks');
+    if (!row || !(await this.ctx.access.can(row.accountId, 'webhooks'))) throw notFound();
+    const chain = await this.ctx.access.require(row.accountId, 'webhooks');
     return { row, chain };
   }
 
@@ -117,7 +118,7 @@ export class WebhookService {
     return (await this.requireEndpoint(id)).row;
   }
 
-  async create(input: { accountId: string; url: string; eventTypes: string[]; includeSubAccounts?: boolean | null; description?: string | null }) {
+  async create(input: CreateWebhookEndpointInput) {
     const chain = await this.ctx.access.require(input.accountId, 'webhooks');
     this.requireOpen(chain);
     const eventTypes = this.validateEventTypes(input.eventTypes);
@@ -142,12 +143,12 @@ export class WebhookService {
     return { endpoint, secret };
   }
 
-  async update(id: string, input: { url?: string | null; eventTypes?: string[] | null; includeSubAccounts?: boolean | null; description?: string | null }) {
+  async update(id: string, input: UpdateWebhookEndpointInput) {
     const { chain, row: current } = await this.requireEndpoint(id);
     this.requireOpen(chain);
     const eventTypes = input.eventTypes ? this.validateEventTypes(input.eventTypes) : null;
     // Any change to such an endpoint (its URL above all) decides where the numbers go.
-    await this.requireMaySubscribe(chain.id, eventTypes ?? current.event_types);
+    await this.requireMaySubscribe(chain.id, eventTypes ?? current.eventTypes);
     const url = input.url === undefined || input.url === null ? null : await assertRegistrableUrl(input.url, this.policy, this.resolver);
     const description = input.description === undefined ? undefined : this.validateDescription(input.description);
     return this.change(chain, 'updateWebhookEndpoint', id, async (tx) => {
@@ -190,7 +191,7 @@ export class WebhookService {
     });
   }
 
-  async deliveries(endpointId: string, first: number, status: string | null | undefined): Promise<DeliveryRow[]> {
+  async deliveries(endpointId: string, first: number, status: WebhookDeliveryStatus | null | undefined): Promise<DeliveryRow[]> {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw errors.badInput('first must be between 1 and 100', 'first');
     return deliveriesOfEndpoint(this.dataSource, endpointId, first, status ?? null);
   }
@@ -207,7 +208,7 @@ export class WebhookService {
       if (endpoint.status !== 'ACTIVE') throw new AppError('INVALID_STATE', 'The endpoint is disabled; enable it before replaying');
       await rescheduleDelivery(tx, deliveryId);
       const row = (await findDelivery(tx, deliveryId))!;
-      return { result: row, before: null, after: { deliveryId, webhookId: row.event_id } };
+      return { result: row, before: null, after: { deliveryId, webhookId: row.eventId } };
     });
   }
 

@@ -2,49 +2,51 @@ import { groupBy, queryOne, queryRows, type Sql } from '@platform/db';
 
 export interface EndpointRow {
   id: string;
-  account_id: string;
+  accountId: string;
   url: string;
   description: string | null;
-  event_types: string[];
-  include_sub_accounts: boolean;
+  eventTypes: string[];
+  includeSubAccounts: boolean;
   status: 'ACTIVE' | 'DISABLED';
-  disabled_reason: string | null;
-  disabled_at: Date | null;
-  secret_rotated_at: Date | null;
-  previous_secret_expires_at: Date | null;
-  last_success_at: Date | null;
-  created_at: Date;
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  secretRotatedAt: Date | null;
+  previousSecretExpiresAt: Date | null;
+  lastSuccessAt: Date | null;
+  createdAt: Date;
 }
 
 export interface DeliveryRow {
   id: string;
-  event_id: string;
-  endpoint_id: string;
-  event_type: string;
-  event_account_id: string;
+  eventId: string;
+  endpointId: string;
+  eventType: string;
+  eventAccountId: string;
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
-  attempt_count: number;
-  next_attempt_at: Date;
-  last_response_status: number | null;
-  last_error: string | null;
-  created_at: Date;
-  completed_at: Date | null;
+  attemptCount: number;
+  nextAttemptAt: Date;
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
 }
 
 export interface AttemptRow {
-  delivery_id: string;
-  attempt_number: number;
-  attempted_at: Date;
-  latency_ms: number;
-  response_status: number | null;
+  deliveryId: string;
+  attemptNumber: number;
+  attemptedAt: Date;
+  latencyMs: number;
+  responseStatus: number | null;
   outcome: 'SUCCEEDED' | 'FAILED';
   error: string | null;
 }
 
-const ENDPOINT_COLUMNS = `id, account_id, url, description, event_types, include_sub_accounts, status, disabled_reason, disabled_at,
-  secret_rotated_at, previous_secret_expires_at, last_success_at, created_at`;
-const DELIVERY_COLUMNS = `d.id, d.event_id, d.endpoint_id, e.type AS event_type, e.account_id AS event_account_id, d.status, d.attempt_count,
-  d.next_attempt_at, d.last_response_status, d.last_error, d.created_at, d.completed_at`;
+const ENDPOINT_COLUMNS = `id, account_id AS "accountId", url, description, event_types AS "eventTypes", include_sub_accounts AS "includeSubAccounts",
+  status, disabled_reason AS "disabledReason", disabled_at AS "disabledAt", secret_rotated_at AS "secretRotatedAt",
+  previous_secret_expires_at AS "previousSecretExpiresAt", last_success_at AS "lastSuccessAt", created_at AS "createdAt"`;
+const DELIVERY_COLUMNS = `d.id, d.event_id AS "eventId", d.endpoint_id AS "endpointId", e.type AS "eventType", e.account_id AS "eventAccountId", d.status,
+  d.attempt_count AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_response_status AS "lastResponseStatus",
+  d.last_error AS "lastError", d.created_at AS "createdAt", d.completed_at AS "completedAt"`;
 
 export function findEndpoint(db: Sql, id: string, lock: boolean): Promise<EndpointRow | null> {
   return queryOne<EndpointRow>(db, `SELECT ${ENDPOINT_COLUMNS} FROM messaging.webhook_endpoints WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
@@ -161,9 +163,10 @@ export async function rescheduleDelivery(db: Sql, deliveryId: string): Promise<v
 export async function attemptsOfDeliveries(db: Sql, deliveryIds: readonly string[]): Promise<AttemptRow[][]> {
   const rows = await queryRows<AttemptRow>(
     db,
-    `SELECT delivery_id, attempt_number, attempted_at, latency_ms, response_status, outcome, error
+    `SELECT delivery_id AS "deliveryId", attempt_number AS "attemptNumber", attempted_at AS "attemptedAt", latency_ms AS "latencyMs",
+            response_status AS "responseStatus", outcome, error
        FROM messaging.webhook_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt_number, id`,
     [deliveryIds],
   );
-  return groupBy(deliveryIds, rows, (row) => row.delivery_id);
+  return groupBy(deliveryIds, rows, (row) => row.deliveryId);
 }
