@@ -162,7 +162,8 @@ describe('invitations and guests (SPEC I4, I5)', () => {
 
     // Assert
     expect(outcomes.filter((o) => o.data?.acceptInvitation?.token).length).toBe(1);
-    expect(outcomes.filter((o) => codeOf(o) === 'TOKEN_ALREADY_USED').length).toBe(19);
+    // Refused as used; a redemption that starts after five of them failed from this address meets the sign-in throttle instead.
+    expect(outcomes.filter((o) => ['TOKEN_ALREADY_USED', 'RATE_LIMITED'].includes(codeOf(o)!)).length).toBe(19);
     expect((await stack.sql.query(`SELECT count(*)::int AS n FROM identity.users WHERE email = $1`, [email])).rows[0].n).toBe(1);
     expect(
       (await stack.sql.query(`SELECT count(*)::int AS n FROM identity.memberships m JOIN identity.users u ON u.id = m.user_id WHERE u.email = $1`, [email])).rows[0].n,
