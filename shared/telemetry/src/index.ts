@@ -1,8 +1,4 @@
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 import { tracingEnabled } from '@platform/config';
 
 let running: NodeSDK | null = null;
@@ -13,11 +9,18 @@ let running: NodeSDK | null = null;
  * one trace across the gateway, the subgraphs and the billing client), PostgreSQL statements (without
  * their values) and Redis commands, exported as the standard OTEL_* variables say (OTLP by default).
  * Must run before the instrumented modules are loaded: process entries import `@platform/telemetry/register` first.
- * Without configuration nothing is loaded or patched, so tracing costs nothing.
+ * Without configuration the SDK is not even loaded (it is required here, on demand), so tracing off costs nothing.
  */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
   if (running || !tracingEnabled(env)) return false;
-  running = new NodeSDK({
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { NodeSDK: SDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  running = new SDK({
     serviceName: env.OTEL_SERVICE_NAME || serviceName,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' || request.url === '/ready' || request.url === '/metrics' }),
