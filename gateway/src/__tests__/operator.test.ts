@@ -98,6 +98,38 @@ describe('the platform operator (SPEC O1-O4, issue 15)', () => {
     expect(codeOf(asCustomer)).toBe('FORBIDDEN');
   });
 
+  it('reviews sender IDs: customers cannot approve their own; the operator lists pending requests, approves one and rejects one with a reason the customer reads', async () => {
+    // Arrange
+    const hqAdmin = await stack.login('hq.admin@retail.example');
+    const store = demoAccount('store-n2').id;
+    const request = async (value: string) =>
+      expectNoErrors(await stack.graphql(`mutation($a: ID!, $v: String!) { requestSenderId(accountId: $a, input: { kind: DEDICATED_NUMBER, value: $v }) { id status } }`, { a: store, v: value }, hqAdmin)).requestSenderId;
+    const approved = await request('+447400777001');
+    const rejected = await request('+447400777002');
+
+    // Act
+    const selfApproval = await stack.graphql(`mutation($id: ID!) { activateSenderId(id: $id) { status } }`, { id: approved.id }, hqAdmin);
+    const pending = expectNoErrors(await stack.graphql(`{ pendingSenderIds(first: 100) { nodes { id value } } }`, {}, operator)).pendingSenderIds.nodes;
+    const activated = expectNoErrors(await stack.graphql(`mutation($id: ID!) { activateSenderId(id: $id) { status } }`, { id: approved.id }, operator)).activateSenderId;
+    const noReason = await stack.graphql(`mutation($id: ID!) { rejectSenderId(id: $id, reason: "") { status } }`, { id: rejected.id }, operator);
+    expectNoErrors(await stack.graphql(`mutation($id: ID!) { rejectSenderId(id: $id, reason: "The number is not registered to the customer") { status } }`, { id: rejected.id }, operator));
+    const again = await stack.graphql(`mutation($id: ID!) { activateSenderId(id: $id) { status } }`, { id: rejected.id }, operator);
+    const seen = expectNoErrors(await stack.graphql(`query($a: ID!) { senderIds(accountId: $a) { id status rejectionReason } }`, { a: store }, hqAdmin)).senderIds;
+    const log = expectNoErrors(await stack.graphql(`query($a: ID!) { activityLog(accountId: $a, filter: { action: "rejectSenderId" }) { entries { actorKind after } } }`, { a: store }, hqAdmin));
+
+    // Assert
+    expect(codeOf(selfApproval)).toBe('FORBIDDEN');
+    expect(pending.map((node: { id: string }) => node.id)).toEqual(expect.arrayContaining([approved.id, rejected.id]));
+    expect(activated.status).toBe('ACTIVE');
+    expectError(noReason, 'BAD_USER_INPUT');
+    expectError(again, 'INVALID_STATE');
+    expect(seen).toEqual(expect.arrayContaining([
+      { id: approved.id, status: 'ACTIVE', rejectionReason: null },
+      { id: rejected.id, status: 'REJECTED', rejectionReason: 'The number is not registered to the customer' },
+    ]));
+    expect(log.activityLog.entries).toEqual([{ actorKind: 'OPERATOR', after: { status: 'REJECTED', reason: 'The number is not registered to the customer' } }]);
+  });
+
   it('operator sign-in: a wrong password and an API key are refused; a new operator sets a password from a one-time link; a disabled one is signed out', async () => {
     // Arrange
     const northAdmin = await stack.login('north.admin@retail.example');

@@ -97,6 +97,8 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   requestSenderId: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { requestSenderId(accountId: $target, input: { kind: ALPHANUMERIC, value: "Probe" }) { id } }' },
   verifySenderId: { kind: 'unknown-object', document: 'mutation($id: ID!) { verifySenderId(id: $id, code: "000000") { id } }', variables: (id) => ({ id }) },
   activateSenderId: { kind: 'unknown-object', document: 'mutation($id: ID!) { activateSenderId(id: $id) { id } }', variables: (id) => ({ id }) },
+  rejectSenderId: { kind: 'unknown-object', document: 'mutation($id: ID!) { rejectSenderId(id: $id, reason: "probe") { id } }', variables: (id) => ({ id }) },
+  pendingSenderIds: { kind: 'untargeted', rule: 'operator', document: '{ pendingSenderIds { nodes { id } } }' },
   sendMessage: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { sendMessage(input: { accountId: $target, to: "+447400123456", body: "probe" }) { batchId } }' },
   sendBulk: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { sendBulk(input: { accountId: $target, to: ["+447400123456"], body: "probe" }) { batchId } }' },
   cancelMessage: { kind: 'unknown-object', document: 'mutation($id: ID!) { cancelMessage(id: $id) { id } }', variables: (id) => ({ id }) },

@@ -104,6 +104,8 @@ export type Query = {
   contacts: ContactConnection;
   contactGroups: Array<ContactGroup>;
   senderIds: Array<SenderId>;
+  /** Dedicated numbers, short codes and alphanumeric tags waiting for approval, oldest first (operators with approvals; default 20, at most 100) */
+  pendingSenderIds: SenderIdConnection;
   /** The account's templates and those its ancestors share down (SPEC M6) */
   messageTemplates: Array<MessageTemplate>;
   /** Messages of an account, newest first; basic users see only their own */
@@ -138,6 +140,12 @@ export type QueryContactGroupsArgs = {
 
 export type QuerySenderIdsArgs = {
   accountId: Scalars['ID']['input'];
+};
+
+
+export type QueryPendingSenderIdsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -198,7 +206,10 @@ export type Mutation = {
   resubscribeContact: Scalars['Boolean']['output'];
   requestSenderId: SenderId;
   verifySenderId: SenderId;
+  /** Approves a requested dedicated number, short code or alphanumeric tag (operators with approvals; SPEC O3) */
   activateSenderId: SenderId;
+  /** Rejects a request with the reason the customer sees (operators with approvals) */
+  rejectSenderId: SenderId;
   /** Needs contacts on the account */
   createMessageTemplate: MessageTemplate;
   updateMessageTemplate: MessageTemplate;
@@ -296,6 +307,12 @@ export type MutationVerifySenderIdArgs = {
 
 export type MutationActivateSenderIdArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationRejectSenderIdArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -446,7 +463,31 @@ export type SenderId = {
   value: Scalars['String']['output'];
   status: SenderIdStatus;
   sharedDown: Scalars['Boolean']['output'];
+  /** Why the platform operator rejected the request (REJECTED only) */
+  rejectionReason: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
+};
+
+export type SenderIdEdge = {
+  __typename?: 'SenderIdEdge';
+  cursor: Scalars['String']['output'];
+  node: SenderId;
+};
+
+export type SenderIdConnection = {
+  __typename?: 'SenderIdConnection';
+  edges: Array<SenderIdEdge>;
+  nodes: Array<SenderId>;
+  pageInfo: PageInfo;
+};
+
+/** Relay page information */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+  endCursor: Maybe<Scalars['String']['output']>;
 };
 
 export type SenderIdRequest = {
@@ -1067,6 +1108,9 @@ export type ResolversTypes = ResolversObject<{
   SenderIdKind: SenderIdKind;
   SenderIdStatus: SenderIdStatus;
   SenderId: ResolverTypeWrapper<SenderIdRow>;
+  SenderIdEdge: ResolverTypeWrapper<Omit<SenderIdEdge, 'node'> & { node: ResolversTypes['SenderId'] }>;
+  SenderIdConnection: ResolverTypeWrapper<Omit<SenderIdConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['SenderIdEdge']>, nodes: Array<ResolversTypes['SenderId']> }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   SenderIdRequest: SenderIdRequest;
   MessageTemplate: ResolverTypeWrapper<ListedTemplateRow>;
   MessageTemplateInput: MessageTemplateInput;
@@ -1136,6 +1180,9 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
   SenderId: SenderIdRow;
+  SenderIdEdge: Omit<SenderIdEdge, 'node'> & { node: ResolversParentTypes['SenderId'] };
+  SenderIdConnection: Omit<SenderIdConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SenderIdEdge']>, nodes: Array<ResolversParentTypes['SenderId']> };
+  PageInfo: PageInfo;
   SenderIdRequest: SenderIdRequest;
   MessageTemplate: ListedTemplateRow;
   MessageTemplateInput: MessageTemplateInput;
@@ -1218,9 +1265,9 @@ export type Federation__ExtendsDirectiveArgs = { };
 
 export type Federation__ExtendsDirectiveResolver<Result, Parent, ContextType = MessagingContext, Args = Federation__ExtendsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
+export type ShareableDirectiveArgs = { };
 
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = MessagingContext, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type ShareableDirectiveResolver<Result, Parent, ContextType = MessagingContext, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__InaccessibleDirectiveArgs = { };
 
@@ -1307,6 +1354,7 @@ export type QueryResolvers<ContextType = MessagingContext, ParentType extends Re
   contacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QueryContactsArgs, 'accountId' | 'first'>>;
   contactGroups?: Resolver<Array<ResolversTypes['ContactGroup']>, ParentType, ContextType, RequireFields<QueryContactGroupsArgs, 'accountId'>>;
   senderIds?: Resolver<Array<ResolversTypes['SenderId']>, ParentType, ContextType, RequireFields<QuerySenderIdsArgs, 'accountId'>>;
+  pendingSenderIds?: Resolver<ResolversTypes['SenderIdConnection'], ParentType, ContextType, Partial<QueryPendingSenderIdsArgs>>;
   messageTemplates?: Resolver<Array<ResolversTypes['MessageTemplate']>, ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId'>>;
   messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'accountId' | 'first'>>;
   batchClicks?: Resolver<ResolversTypes['BatchClicks'], ParentType, ContextType, RequireFields<QueryBatchClicksArgs, 'batchId'>>;
@@ -1330,6 +1378,7 @@ export type MutationResolvers<ContextType = MessagingContext, ParentType extends
   requestSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationRequestSenderIdArgs, 'accountId' | 'input'>>;
   verifySenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationVerifySenderIdArgs, 'id' | 'code'>>;
   activateSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationActivateSenderIdArgs, 'id'>>;
+  rejectSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationRejectSenderIdArgs, 'id' | 'reason'>>;
   createMessageTemplate?: Resolver<ResolversTypes['MessageTemplate'], ParentType, ContextType, RequireFields<MutationCreateMessageTemplateArgs, 'accountId' | 'input'>>;
   updateMessageTemplate?: Resolver<ResolversTypes['MessageTemplate'], ParentType, ContextType, RequireFields<MutationUpdateMessageTemplateArgs, 'id' | 'input'>>;
   deleteMessageTemplate?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteMessageTemplateArgs, 'id'>>;
@@ -1361,7 +1410,26 @@ export type SenderIdResolvers<ContextType = MessagingContext, ParentType extends
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SenderIdStatus'], ParentType, ContextType>;
   sharedDown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type SenderIdEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['SenderIdEdge'] = ResolversParentTypes['SenderIdEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType>;
+}>;
+
+export type SenderIdConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['SenderIdConnection'] = ResolversParentTypes['SenderIdConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SenderIdEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['SenderId']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type MessageTemplateResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['MessageTemplate'] = ResolversParentTypes['MessageTemplate']> = ResolversObject<{
@@ -1643,6 +1711,9 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   SenderId?: SenderIdResolvers<ContextType>;
+  SenderIdEdge?: SenderIdEdgeResolvers<ContextType>;
+  SenderIdConnection?: SenderIdConnectionResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   MessageTemplate?: MessageTemplateResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
@@ -1683,7 +1754,7 @@ export type DirectiveResolvers<ContextType = MessagingContext> = ResolversObject
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import type { AccountChain } from '@platform/authz';
-import { AppError, assertId, errors } from '@platform/errors';
+import { pageRequest, toConnection, type PageArguments } from '@platform/db';
+import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
 import { auditScope, requireActiveChain } from '../access/access';
 import { requireE164 } from '../phone/phone';
 import type { SenderIdKind, SenderIdRequest, SenderIdStatus } from '../__generated__/resolvers-types';
-import { activateRequested, activateVerified, findSenderId, insertSenderId, senderIdsOfChain, type SenderIdRow } from './store';
+import { activateRequested, activateVerified, findSenderId, insertSenderId, rejectRequested, requestedSenderIds, senderIdsOfChain, type SenderIdRow } from './store';
 
 /** SPEC M7: at most 11 characters, letters, digits and spaces, at least one letter. */
 const ALPHANUMERIC = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
@@ -14,7 +15,7 @@ const SHORT_CODE = /^[0-9]{3,8}$/;
 const VERIFICATION_TTL_MINUTES = 15;
 const hash = (code: string) => crypto.createHash('sha256').update(code).digest('hex');
 
-async function loadForAdmin(ctx: MessagingContext, id: string, permission: 'system-configuration' | 'deployment'): Promise<{ sender: SenderIdRow; chain: AccountChain }> {
+async function loadForAdmin(ctx: MessagingContext, id: string, permission: 'system-configuration'): Promise<{ sender: SenderIdRow; chain: AccountChain }> {
   const sender = await findSenderId(ctx.dataSource, assertId(id));
   if (!sender || !(await ctx.access.canView(sender.accountId))) throw errors.notFound('Sender ID');
   const chain = await ctx.access.require(sender.accountId, permission);
@@ -79,14 +80,30 @@ export const SenderIdService = {
     });
   },
 
-  /** Provisioning of a requested dedicated number or short code (platform operations: the `deployment` permission). */
-  async activate(ctx: MessagingContext, id: string): Promise<SenderIdRow> {
-    const { sender, chain } = await loadForAdmin(ctx, id, 'deployment');
-    if (sender.status !== 'REQUESTED') throw new AppError('INVALID_STATE', 'Only a requested sender ID can be activated');
-    return mutate(auditScope(ctx, chain), 'activateSenderId', async (tx) => {
-      const row = await activateRequested(tx, sender.id);
-      if (!row) throw new AppError('INVALID_STATE', 'Only a requested sender ID can be activated');
-      return { result: row, targetType: 'SenderId', targetId: row.id, before: { status: sender.status }, after: { status: row.status } };
+  /**
+   * The operator's review of a requested dedicated number, short code or alphanumeric tag (SPEC O3):
+   * carriers vet them, so only an operator with `approvals` activates or rejects one (with a reason the
+   * customer reads). Per-country alphanumeric rules were checked when it was requested.
+   */
+  async review(ctx: MessagingContext, id: string, review: { decision: 'ACTIVE' } | { decision: 'REJECTED'; reason: string }): Promise<SenderIdRow> {
+    ctx.access.requireOperator('approvals');
+    const sender = await findSenderId(ctx.dataSource, assertId(id));
+    if (!sender) throw errors.notFound('Sender ID');
+    const chain = await ctx.access.requireAsOperator(sender.accountId, 'approvals');
+    const reason = review.decision === 'REJECTED' ? assertName(review.reason, 'reason', 500) : null;
+    if (sender.status !== 'REQUESTED') throw new AppError('INVALID_STATE', 'Only a requested sender ID can be reviewed');
+    const action = review.decision === 'ACTIVE' ? 'activateSenderId' : 'rejectSenderId';
+    return mutate(auditScope(ctx, chain), action, async (tx) => {
+      const row = reason === null ? await activateRequested(tx, sender.id) : await rejectRequested(tx, sender.id, reason);
+      if (!row) throw new AppError('INVALID_STATE', 'Only a requested sender ID can be reviewed');
+      return { result: row, targetType: 'SenderId', targetId: row.id, before: { status: sender.status }, after: { status: row.status, ...(reason ? { reason } : {}) } };
     });
+  },
+
+  async pending(ctx: MessagingContext, args: PageArguments) {
+    ctx.access.requireOperator('approvals');
+    const page = pageRequest(args, { defaultSize: 20, maxSize: 100, keyShape: ['string', 'string'] });
+    const rows = await requestedSenderIds(ctx.dataSource, page);
+    return toConnection(rows, page, (row) => [row.createdAtKey, row.id]);
   },
 };

@@ -1,5 +1,5 @@
 import type { AccountChain } from '@platform/authz';
-import { queryRows, type Sql } from '@platform/db';
+import { queryRows, type Sql, keysetSql, type PageRequest } from '@platform/db';
 import type { SenderIdKind, SenderIdStatus } from '../__generated__/resolvers-types';
 
 export interface SenderIdRow {
@@ -9,10 +9,12 @@ export interface SenderIdRow {
   value: string;
   status: SenderIdStatus;
   sharedDown: boolean;
+  /** why the operator rejected the request (REJECTED only) */
+  rejectionReason: string | null;
   createdAt: Date;
 }
 
-const COLUMNS = 'id, account_id AS "accountId", kind, value, status, shared_down AS "sharedDown", created_at AS "createdAt"';
+const COLUMNS = 'id, account_id AS "accountId", kind, value, status, shared_down AS "sharedDown", rejection_reason AS "rejectionReason", created_at AS "createdAt"';
 
 /** Sender IDs the account may send from: its own ACTIVE ones and its ancestors' ACTIVE ones shared down. */
 export async function usableSenderId(db: Sql, chain: AccountChain, senderId: string): Promise<SenderIdRow | null> {
@@ -65,8 +67,27 @@ export async function activateVerified(tx: Sql, id: string, codeHash: string): P
 
 /** Activates a REQUESTED sender ID; null when it is not (any longer) requested. */
 export async function activateRequested(tx: Sql, id: string): Promise<SenderIdRow | null> {
-  const [row] = await queryRows<SenderIdRow>(tx, `UPDATE messaging.sender_ids SET status = 'ACTIVE' WHERE id = $1 AND status = 'REQUESTED' RETURNING ${COLUMNS}`, [id]);
+  const [row] = await queryRows<SenderIdRow>(tx, `UPDATE messaging.sender_ids SET status = 'ACTIVE', reviewed_at = now() WHERE id = $1 AND status = 'REQUESTED' RETURNING ${COLUMNS}`, [id]);
   return row ?? null;
+}
+
+export async function rejectRequested(tx: Sql, id: string, reason: string): Promise<SenderIdRow | null> {
+  const [row] = await queryRows<SenderIdRow>(
+    tx,
+    `UPDATE messaging.sender_ids SET status = 'REJECTED', rejection_reason = $2, reviewed_at = now() WHERE id = $1 AND status = 'REQUESTED' RETURNING ${COLUMNS}`,
+    [id, reason],
+  );
+  return row ?? null;
+}
+
+/** Requests waiting for the operator, oldest first (a keyset page). */
+export function requestedSenderIds(db: Sql, page: PageRequest<readonly [string, string]>): Promise<(SenderIdRow & { createdAtKey: string })[]> {
+  const keyset = keysetSql(page, { columns: ['created_at', 'id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: 1 });
+  return queryRows(
+    db,
+    `SELECT ${COLUMNS}, created_at::text AS "createdAtKey" FROM messaging.sender_ids WHERE status = 'REQUESTED' AND ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    keyset.parameters,
+  );
 }
 
 /** An ACTIVE sender ID of any account has this value (another platform sender). */

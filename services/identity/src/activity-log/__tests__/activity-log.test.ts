@@ -139,7 +139,15 @@ describe('activity log (SPEC I9)', () => {
       deleteContact: () => call(`mutation($id: ID!) { deleteContact(id: $id) }`, { id: ids.contact }),
       deleteContactGroup: () => call(`mutation($id: ID!) { deleteContactGroup(id: $id) }`, { id: ids.group }),
       requestSenderId: async () => (ids.sender = (await call(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: SHORT_CODE, value: "60060" }) { id } }`, { a: demoAccount('store-n1').id })).requestSenderId.id),
-      activateSenderId: () => call(`mutation($id: ID!) { activateSenderId(id: $id) { id } }`, { id: ids.sender }),
+      // the review of a requested sender ID is the operator's (SPEC O3)
+      activateSenderId: async () => {
+        ids.approver = (await call(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD }, undefined)).operatorLogin.token;
+        return call(`mutation($id: ID!) { activateSenderId(id: $id) { id } }`, { id: ids.sender }, ids.approver);
+      },
+      rejectSenderId: async () => {
+        const requested = (await call(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: SHORT_CODE, value: "60061" }) { id } }`, { a: demoAccount('store-n1').id })).requestSenderId.id;
+        return call(`mutation($id: ID!) { rejectSenderId(id: $id, reason: "Short code already leased") { id } }`, { id: requested }, ids.approver);
+      },
       verifySenderId: async () => {
         const personal = (await call(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: PERSONAL_NUMBER, value: "+447400200003" }) { id } }`, { a: demoAccount('store-n1').id })).requestSenderId.id;
         const { rows } = await stack.sql.query(`SELECT body FROM messaging.loopback_carrier_calls WHERE recipient = '+447400200003'`);
