@@ -82,6 +82,30 @@ describe('the platform operator (SPEC O1-O4, issue 15)', () => {
     expect(reopened).toEqual(['ACTIVE', 'ACTIVE']);
   });
 
+  it("a customer's top admin asks for closure; an advanced user may not; the operator finds the request and completes it, which answers it", async () => {
+    // Arrange
+    const customer = expectNoErrors(await stack.graphql(`mutation { createCustomer(input: { name: "Leaving Ltd" }) { id } }`, {}, operator)).createCustomer.id;
+    const hqAdmin = await stack.login('hq.admin@retail.example');
+    const advanced = await stack.login('n1.advanced@retail.example');
+
+    // Act
+    const byAdvancedUser = await stack.graphql(`mutation($a: ID!) { requestAccountClosure(accountId: $a, reason: "bye") { requestedAt } }`, { a: demoAccount('store-n1').id }, advanced);
+    const onSubAccount = await stack.graphql(`mutation($a: ID!) { requestAccountClosure(accountId: $a, reason: "bye") { requestedAt } }`, { a: demoAccount('north').id }, hqAdmin);
+    const requested = expectNoErrors(await stack.graphql(`mutation($a: ID!) { requestAccountClosure(accountId: $a, reason: "We are moving to another provider") { reason } }`, { a: demoAccount('hq').id }, hqAdmin));
+    const asked = expectNoErrors(await stack.graphql(`{ customers(filter: { closureRequested: true }) { nodes { account { id closureRequest { reason } } } } }`, {}, operator)).customers.nodes;
+    expectNoErrors(await stack.graphql(`mutation($a: ID!) { operatorSetAccountStatus(input: { accountId: $a, status: CLOSED, reason: "Closed on request", cascade: true }) { id } }`, { a: demoAccount('hq').id }, operator));
+    const afterClosing = expectNoErrors(await stack.graphql(`{ customers(filter: { closureRequested: true }) { nodes { account { id } } } }`, {}, operator)).customers.nodes;
+    expectNoErrors(await stack.graphql(`mutation($a: ID!) { operatorSetAccountStatus(input: { accountId: $a, status: ACTIVE, reason: "Test over", cascade: true }) { id } }`, { a: demoAccount('hq').id }, operator));
+
+    // Assert
+    expect(codeOf(byAdvancedUser)).toBe('FORBIDDEN');
+    expect(codeOf(onSubAccount)).toBe('FORBIDDEN');
+    expect(requested.requestAccountClosure.reason).toBe('We are moving to another provider');
+    expect(asked).toEqual([{ account: { id: demoAccount('hq').id, closureRequest: { reason: 'We are moving to another provider' } } }]);
+    expect(asked.some((node: { account: { id: string } }) => node.account.id === customer)).toBe(false);
+    expect(afterClosing).toEqual([]);
+  });
+
   it('lists customers for operators only, searchable by name, paged', async () => {
     // Act
     const firstPage = expectNoErrors(await stack.graphql(`{ customers(first: 1) { nodes { account { name } } pageInfo { hasNextPage endCursor } } }`, {}, operator)).customers;

@@ -210,6 +210,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   customers: { kind: 'untargeted', rule: 'operator', document: '{ customers { nodes { account { id } } } }' },
   operators: { kind: 'untargeted', rule: 'operatorAdmin', document: '{ operators { id } }' },
   operatorMe: { kind: 'not-probed', reason: 'answers null to anyone but an operator (never an error); covered by the operator suite' },
+  requestAccountClosure: { kind: 'account', rule: 'rootAdmin', document: 'mutation($target: ID!) { requestAccountClosure(accountId: $target, reason: "probe") { requestedAt } }' },
   createCustomer: { kind: 'untargeted', rule: 'operator', document: 'mutation { createCustomer(input: { name: "Probe customer" }) { id } }' },
   operatorLog: { kind: 'account', rule: 'operator', query: true, document: 'query($target: ID!) { operatorLog(accountId: $target) { entries { id } } }' },
   inviteCustomerAdmin: { kind: 'account', rule: 'operator', document: 'mutation($target: ID!) { inviteCustomerAdmin(accountId: $target, email: "probe-admin@example.com") { id } }' },

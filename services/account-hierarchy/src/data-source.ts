@@ -3,6 +3,7 @@ import { CreateAccounts1763800000000 } from './migrations/1763800000000-CreateAc
 import { CreateHierarchyActivityLog1763800030100 } from './migrations/1763800030100-CreateHierarchyActivityLog';
 import { CreateHierarchyOutbox1763800090100 } from './migrations/1763800090100-CreateHierarchyOutbox';
 import { CreateHierarchyOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
+import { ClosureRequests1764660000100 } from './migrations/1764660000100-ClosureRequests';
 
 export const SCHEMA = 'hierarchy';
 
@@ -10,7 +11,7 @@ export function createHierarchyDataSource(url: string, options: DataSourceOverri
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100, CreateHierarchyOperatorLog1764650000000],
+    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100, CreateHierarchyOperatorLog1764650000000, ClosureRequests1764660000100],
     applicationName: 'account-hierarchy',
     ...options,
   });

@@ -5,7 +5,7 @@ import type { AccountRow } from '../accounts/store';
 import type { EffectiveSettings } from '@platform/authz';
 import type { SettingOriginValue } from '../settings/resolvers';
 import type { StoredSendingWindow } from '../settings/store';
-import type { CustomerRow } from '../customers/store';
+import type { CustomerRow, ClosureRequestRow } from '../customers/store';
 import type { HierarchyContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -45,6 +45,8 @@ export type Account = {
   /** Descendants ordered parents before children; maxDepth counts levels below this account */
   descendants: Array<Account>;
   settings: AccountSettings;
+  /** The pending request to close this parent account's tree: shown to its admins (system-configuration) and operators, null for anyone else */
+  closureRequest: Maybe<ClosureRequest>;
 };
 
 
@@ -101,6 +103,8 @@ export type Mutation = {
   suspendAccount: Account;
   resumeAccount: Account;
   updateAccountSettings: Account;
+  /** A customer's top admin asks the platform operator to close its tree (on its parent account); the operator completes it with operatorSetAccountStatus */
+  requestAccountClosure: ClosureRequest;
   /** Onboards a customer: a new parent account (operators with customers.manage); then set its billing terms and invite its first admin */
   createCustomer: Account;
   /** Suspends, resumes, closes or reopens any account of any customer, with a reason (operators with customers.manage) */
@@ -138,6 +142,12 @@ export type MutationResumeAccountArgs = {
 export type MutationUpdateAccountSettingsArgs = {
   id: Scalars['ID']['input'];
   input: AccountSettingsInput;
+};
+
+
+export type MutationRequestAccountClosureArgs = {
+  accountId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -283,6 +293,13 @@ export type PageInfo = {
   endCursor: Maybe<Scalars['String']['output']>;
 };
 
+/** A customer's request that the platform operator close its tree (SPEC O3, H6) */
+export type ClosureRequest = {
+  __typename?: 'ClosureRequest';
+  requestedAt: Scalars['DateTime']['output'];
+  reason: Scalars['String']['output'];
+};
+
 export type CreateCustomerInput = {
   /** The parent account's name */
   name: Scalars['String']['input'];
@@ -294,6 +311,8 @@ export type CustomerFilter = {
   /** Part of the parent account's name, case-insensitive */
   nameContains?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<AccountStatus>;
+  /** Only customers that asked to be closed */
+  closureRequested?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type OperatorAccountStatusInput = {
@@ -429,6 +448,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
   CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CustomerEdge']>, nodes: Array<ResolversTypes['Customer']> }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  ClosureRequest: ResolverTypeWrapper<ClosureRequestRow>;
   CreateCustomerInput: CreateCustomerInput;
   CustomerFilter: CustomerFilter;
   OperatorAccountStatusInput: OperatorAccountStatusInput;
@@ -461,6 +481,7 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
   CustomerConnection: Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CustomerEdge']>, nodes: Array<ResolversParentTypes['Customer']> };
   PageInfo: PageInfo;
+  ClosureRequest: ClosureRequestRow;
   CreateCustomerInput: CreateCustomerInput;
   CustomerFilter: CustomerFilter;
   OperatorAccountStatusInput: OperatorAccountStatusInput;
@@ -567,6 +588,7 @@ export type AccountResolvers<ContextType = HierarchyContext, ParentType extends 
   ancestors?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
   descendants?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, Partial<AccountDescendantsArgs>>;
   settings?: Resolver<ResolversTypes['AccountSettings'], ParentType, ContextType>;
+  closureRequest?: Resolver<Maybe<ResolversTypes['ClosureRequest']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -582,6 +604,7 @@ export type MutationResolvers<ContextType = HierarchyContext, ParentType extends
   suspendAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationSuspendAccountArgs, 'id'>>;
   resumeAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationResumeAccountArgs, 'id'>>;
   updateAccountSettings?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountSettingsArgs, 'id' | 'input'>>;
+  requestAccountClosure?: Resolver<ResolversTypes['ClosureRequest'], ParentType, ContextType, RequireFields<MutationRequestAccountClosureArgs, 'accountId' | 'reason'>>;
   createCustomer?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCreateCustomerArgs, 'input'>>;
   operatorSetAccountStatus?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationOperatorSetAccountStatusArgs, 'input'>>;
 }>;
@@ -642,6 +665,11 @@ export type PageInfoResolvers<ContextType = HierarchyContext, ParentType extends
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ClosureRequestResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['ClosureRequest'] = ResolversParentTypes['ClosureRequest']> = ResolversObject<{
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
   name: 'link__Import';
 }
@@ -671,6 +699,7 @@ export type Resolvers<ContextType = HierarchyContext> = ResolversObject<{
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ClosureRequest?: ClosureRequestResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

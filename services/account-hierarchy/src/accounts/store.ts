@@ -144,7 +144,10 @@ export class AccountWriter {
     await this.tx.query(
       `UPDATE hierarchy.accounts
           SET status = $2, updated_at = now(),
-              closed_at = CASE WHEN $2 = 'CLOSED' THEN now() ELSE closed_at END
+              closed_at = CASE WHEN $2 = 'CLOSED' THEN now() ELSE closed_at END,
+              -- closing answers a pending closure request
+              closure_requested_at = CASE WHEN $2 = 'CLOSED' THEN NULL ELSE closure_requested_at END,
+              closure_request_reason = CASE WHEN $2 = 'CLOSED' THEN NULL ELSE closure_request_reason END
         WHERE ${scope} AND status <> 'CLOSED'`,
       [id, status],
     );

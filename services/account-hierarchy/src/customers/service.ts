@@ -2,13 +2,13 @@ import { mutate, recordActivity } from '@platform/audit';
 import { validateSettingsInput, type AccountStatus } from '@platform/authz';
 import { inTransaction, pageRequest, toConnection, type PageArguments } from '@platform/db';
 import { publishEvent } from '@platform/events';
-import { AppError, assertName, errors } from '@platform/errors';
+import { AppError, assertId, assertName, errors } from '@platform/errors';
 import type { HierarchyContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { chainBelow } from '../accounts/loaders';
 import { AccountWriter, type AccountRow } from '../accounts/store';
 import { writeSettings } from '../settings/store';
-import { findCustomers } from './store';
+import { findCustomers, recordClosureRequest, type ClosureRequestRow } from './store';
 
 const CUSTOMER_PAGE = { defaultSize: 20, maxSize: 100, keyShape: ['string', 'string'] } as const;
 
@@ -21,7 +21,22 @@ function assertReason(value: string): string {
 export class CustomerService {
   constructor(private readonly ctx: HierarchyContext) {}
 
-  async list(filter: { nameContains?: string | null; status?: AccountStatus | null } | null | undefined, args: PageArguments) {
+  /**
+   * A customer's top admin asks the operator to close its tree (issue 15 item 7): recorded, and
+   * completed by an operator's operatorSetAccountStatus(CLOSED), which answers it.
+   */
+  async requestClosure(accountId: string, reason: string): Promise<ClosureRequestRow> {
+    const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'system-configuration');
+    if (chain.parentId !== null) throw new AppError('FORBIDDEN', "A customer's closure is requested by its top admins on its parent account; sub-accounts are closed with closeAccount");
+    const why = assertReason(reason);
+    return mutate({ dataSource: this.ctx.dataSource, schema: SCHEMA, principal: this.ctx.principal, chain }, 'requestAccountClosure', async (tx) => {
+      const request = await recordClosureRequest(tx, chain.id, why);
+      if (!request) throw new AppError('ACCOUNT_CLOSED', 'The account is closed already');
+      return { result: request, targetType: 'Account', targetId: chain.id, after: { closureRequested: true, reason: why } };
+    });
+  }
+
+  async list(filter: { nameContains?: string | null; status?: AccountStatus | null; closureRequested?: boolean | null } | null | undefined, args: PageArguments) {
     this.ctx.access.requireOperator('customers.read');
     const page = pageRequest(args, CUSTOMER_PAGE);
     const rows = await findCustomers(this.ctx.dataSource, filter ?? {}, page);

@@ -247,6 +247,7 @@ describe('activity log (SPEC I9)', () => {
       operatorLogin: async () =>
         (ids.operatorToken = (await call(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD }, undefined)).operatorLogin.token),
       createCustomer: async () => (ids.customer = (await call(`mutation { createCustomer(input: { name: "Logged customer", timezone: "Europe/Paris" }) { id } }`, {}, ids.operatorToken)).createCustomer.id),
+      requestAccountClosure: () => call(`mutation($a: ID!) { requestAccountClosure(accountId: $a, reason: "Logged") { requestedAt } }`, { a: hq }),
       inviteCustomerAdmin: () => call(`mutation($a: ID!) { inviteCustomerAdmin(accountId: $a, email: "first.admin@logged.example") { id } }`, { a: ids.customer }, ids.operatorToken),
       operatorSetAccountStatus: () => call(`mutation($a: ID!) { operatorSetAccountStatus(input: { accountId: $a, status: SUSPENDED, reason: "Logged" }) { id } }`, { a: ids.customer }, ids.operatorToken),
       createOperator: async () => {
