@@ -19,7 +19,7 @@ function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Prom
 
 describe('a fresh production install, operated as the README says (issue 15)', () => {
   let stack: TestStack;
-  const production = { NODE_ENV: 'production', INTERNAL_SIGNING_SECRET: 'p'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'w'.repeat(40), ...principalKeyEnvironment() };
+  const production = { NODE_ENV: 'production', LOG_LEVEL: 'silent', INTERNAL_SIGNING_SECRET: 'p'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'w'.repeat(40), ...principalKeyEnvironment() };
   beforeAll(async () => {
     stack = await startTestStack({ seedDemo: false, env: production });
   });
@@ -28,7 +28,7 @@ describe('a fresh production install, operated as the README says (issue 15)', (
   it('creates the first operator from the command line, onboards a customer, grants it credit and invites its admin, who signs in and sends a message', async () => {
     // Arrange: nothing but an empty, migrated production database
     expect((await stack.sql.query(`SELECT count(*)::int AS n FROM hierarchy.accounts`)).rows[0].n).toBe(0);
-    const output = await runScript('scripts/create-operator.ts', ['--email', 'ops@provider.example', '--name', 'Oona Perator'], { ...process.env, ...production, DATABASE_URL: stack.database.url, LOG_LEVEL: 'silent' });
+    const output = await runScript('scripts/create-operator.ts', ['--email', 'ops@provider.example', '--name', 'Oona Perator'], { ...process.env, ...production, DATABASE_URL: stack.database.url });
     const setupToken = /setup\?token=(opsetup_\w+)/.exec(output)![1];
 
     // Act
