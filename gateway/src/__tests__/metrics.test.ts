@@ -1,3 +1,4 @@
+import { demoAccount } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { expectError, expectNoErrors } from '@platform/testing';
 
@@ -55,5 +56,38 @@ describe('Prometheus metrics (issue 16)', () => {
     const gatewayOperations = new Set([...exposition.matchAll(/graphql_request_duration_seconds_count\{service="gateway",operation="([^"]+)"/g)].map((match) => match[1]));
     expect(gatewayOperations.size).toBeLessThanOrEqual(201);
     expect(gatewayOperations.has('(other)')).toBe(true);
+  });
+});
+
+describe('domain series on /metrics (issue 16)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // No delivery worker: what is sent stays in the queue for the scrape to see.
+    stack = await startTestStack({ env: { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0' } });
+  });
+  afterAll(() => stack.close());
+
+  it('the delivery queue, the webhook backlog and the credit held show what a send left behind', async () => {
+    // Arrange
+    const token = await stack.login('accountant@acme.example');
+    const scrape = async () => (await fetch(new URL('/metrics', stack.gatewayUrl))).text();
+    const before = await scrape();
+
+    // Act
+    expectNoErrors(await stack.graphql(`mutation($a: ID!) { sendBulk(input: { accountId: $a, to: ["+447400100001", "+447400100002", "+447400100003"], body: "queued" }) { batchId } }`, { a: demoAccount('acme').id }, token));
+    const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const scheduled = expectNoErrors(await stack.graphql(`mutation($a: ID!, $at: String) { sendBulk(input: { accountId: $a, to: ["+447400100004"], body: "later", scheduledAt: $at }) { batchId } }`, { a: demoAccount('acme').id, at: inAWeek }, token));
+    const after = await scrape();
+
+    // Assert
+    expect(sample(before, 'delivery_queue_messages', {})).toBe(0);
+    expect(sample(after, 'delivery_queue_messages', {})).toBe(3);
+    expect(sample(after, 'delivery_queue_oldest_seconds', {})).toBeGreaterThanOrEqual(0);
+    expect(sample(after, 'webhook_deliveries_pending', {})).toBe(0);
+    expect(sample(after, 'webhook_endpoints_disabled', {})).toBe(0);
+    // the scheduled send holds its credit until it is due
+    expect(scheduled.sendBulk.batchId).toEqual(expect.any(String));
+    expect(sample(after, 'credit_reservations_held', {})).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'credit_reservation_units_held', {})).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,5 +1,6 @@
 import { readTypeDefs, type SubgraphModule } from '@platform/server';
 import { webhookPermissions } from './permissions';
+import { registerWebhookMetrics } from './metrics';
 import { webhookResolvers } from './resolvers';
 
 export { WebhookDispatcher, startWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher';
@@ -10,4 +11,5 @@ export const webhooksModule: SubgraphModule = {
   typeDefs: readTypeDefs(__dirname, 'webhooks.graphql'),
   resolvers: webhookResolvers,
   permissions: webhookPermissions,
+  metrics: registerWebhookMetrics,
 };
