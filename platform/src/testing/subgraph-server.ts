@@ -1,13 +1,11 @@
-import crypto from 'node:crypto';
 import { Pool } from 'pg';
 import { GATEWAY_ISSUER, PrincipalSigner, PRINCIPAL_HEADER, serviceIssuer, type Principal } from '@platform/authz';
-import { loadConfig, requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
-import { createTestDatabase, type TestDatabase } from '@platform/db';
+import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
+import type { TestDatabase } from '@platform/db';
 import { createLogger, startSubgraph, type RunningServer, type Subgraph } from '@platform/server';
 import { postGraphQL, type GraphQLResponse, type TypedDocument } from '@platform/testing';
-import { prepareDatabase } from '../database';
 import { SUBGRAPHS } from '../registry';
-import { templateDatabaseFor } from './templates';
+import { createSuiteDatabase } from './templates';
 
 export interface SubgraphTestServer {
   subgraph: Subgraph;
@@ -28,17 +26,11 @@ export interface SubgraphTestServer {
  * goes through `startTestStack` and the gateway.
  */
 export async function startSubgraphTestServer(name: SubgraphName, options: { seedDemo?: boolean; env?: Record<string, string> } = {}): Promise<SubgraphTestServer> {
-  const baseConfig = loadConfig({ ...process.env, NODE_ENV: 'test', REDIS_KEY_PREFIX: `test:${crypto.randomUUID()}:`, ...options.env });
-  if (!baseConfig.databaseUrl) throw new Error('DATABASE_URL is unset: run tests through jest (its global setup starts PostgreSQL)');
-  const seedDemo = options.seedDemo ?? true;
-  const template = templateDatabaseFor({ seedDemo });
-  const database = await createTestDatabase(baseConfig.databaseUrl, { template: template ?? undefined });
-  const config: PlatformConfig = { ...baseConfig, databaseUrl: database.url, databasePoolSize: 5 };
+  const { config, database } = await createSuiteDatabase(options);
   const subgraph = SUBGRAPHS[name];
   const dataSource = subgraph.createDataSource(database.url, { poolSize: 5 });
   let server: RunningServer | undefined;
   try {
-    if (!template) await prepareDatabase(database.url, { seedDemo });
     await dataSource.initialize();
     server = await startSubgraph(subgraph, { config, dataSource, port: 0, logger: createLogger(name, config.logLevel) });
   } catch (error) {

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { createTemplateDatabase } from '@platform/db';
+import { loadConfig, type PlatformConfig } from '@platform/config';
+import { createTemplateDatabase, createTestDatabase, type TestDatabase } from '@platform/db';
 import { prepareDatabase } from '../database';
 
 /** Where jest's global setup tells the suites the names of its template databases. */
@@ -25,4 +26,23 @@ export async function createTemplateDatabases(serverUrl: string): Promise<{ drop
       await empty.drop();
     },
   };
+}
+
+/**
+ * A suite's own database and configuration: a copy of the run's template (or, outside such a run,
+ * a freshly migrated database), with Redis keys no other suite shares (login throttle, rate limits).
+ */
+export async function createSuiteDatabase(options: { seedDemo?: boolean; env?: Record<string, string> }): Promise<{ config: PlatformConfig; database: TestDatabase }> {
+  const baseConfig = loadConfig({ ...process.env, NODE_ENV: 'test', REDIS_KEY_PREFIX: `test:${crypto.randomUUID()}:`, ...options.env });
+  if (!baseConfig.databaseUrl) throw new Error('DATABASE_URL is unset: run tests through jest (its global setup starts PostgreSQL)');
+  const seedDemo = options.seedDemo ?? true;
+  const template = templateDatabaseFor({ seedDemo });
+  const database = await createTestDatabase(baseConfig.databaseUrl, { template: template ?? undefined });
+  try {
+    if (!template) await prepareDatabase(database.url, { seedDemo });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return { config: { ...baseConfig, databaseUrl: database.url, databasePoolSize: 5 }, database };
 }

@@ -1,12 +1,10 @@
-import crypto from 'node:crypto';
 import { Pool } from 'pg';
-import { loadConfig, type PlatformConfig } from '@platform/config';
-import { createTestDatabase, type TestDatabase } from '@platform/db';
+import type { PlatformConfig } from '@platform/config';
+import type { TestDatabase } from '@platform/db';
 import { DEMO_PASSWORD } from '@platform/demo-data';
 import { postGraphQL, type GraphQLResponse, type TypedDocument } from '@platform/testing';
-import { prepareDatabase } from '../database';
 import { startPlatform, type RunningPlatform, type StartPlatformOptions } from '../start-platform';
-import { templateDatabaseFor } from './templates';
+import { createSuiteDatabase } from './templates';
 
 export interface TestStack extends RunningPlatform {
   config: PlatformConfig;
@@ -25,17 +23,10 @@ export interface TestStack extends RunningPlatform {
  * DATABASE_URL, every migration, optionally the demo data, the subgraphs and the gateway on port 0.
  */
 export async function startTestStack(options: { seedDemo?: boolean; env?: Record<string, string>; logDestination?: StartPlatformOptions['logDestination'] } = {}): Promise<TestStack> {
-  // Suites sharing one Redis (REDIS_URL) never see each other's keys (login throttle, rate limits).
-  const baseConfig = loadConfig({ ...process.env, NODE_ENV: 'test', REDIS_KEY_PREFIX: `test:${crypto.randomUUID()}:`, ...options.env });
-  if (!baseConfig.databaseUrl) throw new Error('DATABASE_URL is unset: run tests through jest (its global setup starts PostgreSQL)');
-  // The jest run's template holds every migration (and the demo data): a copy takes a fraction of migrating.
-  const template = templateDatabaseFor({ seedDemo: options.seedDemo ?? true });
-  const database = await createTestDatabase(baseConfig.databaseUrl, { template: template ?? undefined });
-  const config: PlatformConfig = { ...baseConfig, databaseUrl: database.url, databasePoolSize: 5 };
+  const { config, database } = await createSuiteDatabase(options);
   let platform: RunningPlatform | undefined;
   let sql: Pool | undefined;
   try {
-    if (!template) await prepareDatabase(database.url, { seedDemo: options.seedDemo ?? true });
     platform = await startPlatform(config, database.url, { ephemeralPorts: true, logDestination: options.logDestination });
     sql = new Pool({ connectionString: database.url, max: 3 });
   } catch (error) {

@@ -25,6 +25,8 @@ export class Metrics {
   readonly requestDuration: Histogram<'service' | 'operation' | 'outcome'>;
   readonly graphqlErrors: Counter<'service' | 'code'>;
   private readonly operationNames = new Set<string>();
+  /** counts scrapes, so that `perScrape` readings are shared within one */
+  private scrapes = 0;
   private readonly pools: { service: string; pool: () => PoolStats | undefined }[] = [];
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -88,7 +90,20 @@ export class Metrics {
     return (this.registry.getSingleMetric(options.name) as Histogram<T> | undefined) ?? new Histogram({ ...options, registers: [this.registry] });
   }
 
+  /**
+   * One reading shared by the gauges one query fills (a scrape collects each gauge in turn): the
+   * query runs once per scrape, not once per gauge.
+   */
+  perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+    let last: { scrape: number; value: Promise<T> } | null = null;
+    return () => {
+      if (!last || last.scrape !== this.scrapes) last = { scrape: this.scrapes, value: read() };
+      return last.value;
+    };
+  }
+
   async respond(response: http.ServerResponse): Promise<void> {
+    this.scrapes += 1;
     const text = await this.registry.metrics();
     response.writeHead(200, { 'content-type': this.registry.contentType, 'cache-control': 'no-store' });
     response.end(text);
