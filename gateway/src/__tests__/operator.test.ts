@@ -3,7 +3,6 @@ import { readMailOutbox } from '@platform/mail';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf, expectError, expectNoErrors } from '@platform/testing';
 
-const OPERATOR = 'operator@platform.example';
 
 describe('the platform operator (SPEC O1-O4, issue 15)', () => {
   let stack: TestStack;
@@ -12,7 +11,7 @@ describe('the platform operator (SPEC O1-O4, issue 15)', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    operator = expectNoErrors(await stack.graphql(`mutation($e: String!, $p: String!) { operatorLogin(email: $e, password: $p) { token } }`, { e: OPERATOR, p: DEMO_PASSWORD })).operatorLogin.token;
+    operator = await stack.loginOperator();
   });
   afterAll(() => stack.close());
 

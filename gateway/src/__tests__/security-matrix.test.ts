@@ -399,8 +399,7 @@ describe('cross-tenant probe matrix over every root field (SPEC H3, G2, G3)', ()
       'basic user': 'n1.marketing@retail.example',
       'guest (admin of another tenant)': 'accountant@acme.example',
     };
-    const operatorLogin = await stack.graphql('mutation { operatorLogin(email: "operator@platform.example", password: "demo-password") { token } }');
-    probes.find((p) => p.kind === 'OPERATOR')!.token = operatorLogin.data.operatorLogin.token;
+    probes.find((p) => p.kind === 'OPERATOR')!.token = await stack.loginOperator();
     for (const probe of probes) {
       if (probe.kind === 'OPERATOR') continue;
       probe.ownAccountId = probe.positions.own ? demoAccount(probe.positions.own).id : undefined;

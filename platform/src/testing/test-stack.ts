@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import type { PlatformConfig } from '@platform/config';
 import type { TestDatabase } from '@platform/db';
-import { DEMO_PASSWORD } from '@platform/demo-data';
+import { DEMO_OPERATOR, DEMO_PASSWORD } from '@platform/demo-data';
 import { postGraphQL, type GraphQLResponse, type TypedDocument } from '@platform/testing';
 import { startPlatform, type RunningPlatform, type StartPlatformOptions } from '../start-platform';
 import { createSuiteDatabase } from './templates';
@@ -15,6 +15,8 @@ export interface TestStack extends RunningPlatform {
   graphql<TData = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<TData>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Logs in through the gateway and returns the session token. */
   login(email: string, options?: { password?: string; accountId?: string }): Promise<string>;
+  /** Signs the demo operator (OPERATOR_ADMIN) in through the gateway and returns the operator session token. */
+  loginOperator(): Promise<string>;
 }
 
 
@@ -51,6 +53,14 @@ export async function startTestStack(options: { seedDemo?: boolean; env?: Record
       );
       if (!result.data?.login) throw new Error(`login of ${email} failed: ${JSON.stringify(result.errors)}`);
       return result.data.login.token;
+    },
+    loginOperator: async () => {
+      const result = await graphql<{ operatorLogin: { token: string } }>(
+        `mutation OperatorLogin($email: String!, $password: String!) { operatorLogin(email: $email, password: $password) { token } }`,
+        { email: DEMO_OPERATOR.email, password: DEMO_PASSWORD },
+      );
+      if (!result.data?.operatorLogin) throw new Error(`operator login failed: ${JSON.stringify(result.errors)}`);
+      return result.data.operatorLogin.token;
     },
     close: async () => {
       await running.close();

@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import { AccessControl } from '@platform/authz';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import { requirePrivateKey } from '@platform/config';
-import { DEMO_PASSWORD } from '@platform/demo-data';
 import type { TestStack } from '@platform/platform/testing';
 import { createBillingDataSource } from '../data-source';
 import { CreditService } from '../credit/service';
@@ -31,11 +30,7 @@ export async function count(stack: TestStack, table: string): Promise<number> {
 }
 
 /** A session of the demo operator (OPERATOR_ADMIN: holds `finance`), the one who sets credit terms, plans and invoices (SPEC O3). */
-export async function operatorLogin(stack: TestStack): Promise<string> {
-  const response = await stack.graphql(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD });
-  if (!response.data?.operatorLogin) throw new Error(`operatorLogin failed: ${JSON.stringify(response.errors)}`);
-  return response.data.operatorLogin.token;
-}
+export const operatorLogin = (stack: TestStack): Promise<string> => stack.loginOperator();
 
 /** The first error's code, or ACCEPTED. */
 export const codeOf = (response: { errors?: { extensions?: { code?: string } }[] }): string => response.errors?.[0]?.extensions?.code ?? 'ACCEPTED';

@@ -200,7 +200,7 @@ describe('email to SMS (SPEC M9) and automation rules (SPEC M11)', () => {
       await createRule({ name: 'Catch-all', action: 'AUTO_REPLY', replyBody: 'Thanks, we will call you back' }, demoAccount('store-s2').id);
       const platformNumber = '+447400500299';
       const sender = await gql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: DEDICATED_NUMBER, value: "${platformNumber}" }) { id } }`, { a: storeN1 });
-      const operator = (await stack.graphql(`mutation { operatorLogin(email: "operator@platform.example", password: "demo-password") { token } }`)).data.operatorLogin.token;
+      const operator = await stack.loginOperator();
       await stack.graphql(`mutation($id: ID!) { activateSenderId(id: $id) { status } }`, { id: sender.requestSenderId.id }, operator);
 
       // Act: the responder answers our reply, again and again

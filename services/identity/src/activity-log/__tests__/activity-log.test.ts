@@ -141,7 +141,7 @@ describe('activity log (SPEC I9)', () => {
       requestSenderId: async () => (ids.sender = (await call(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: SHORT_CODE, value: "60060" }) { id } }`, { a: demoAccount('store-n1').id })).requestSenderId.id),
       // the review of a requested sender ID is the operator's (SPEC O3)
       activateSenderId: async () => {
-        ids.approver = (await call(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD }, undefined)).operatorLogin.token;
+        ids.approver = await stack.loginOperator();
         return call(`mutation($id: ID!) { activateSenderId(id: $id) { id } }`, { id: ids.sender }, ids.approver);
       },
       rejectSenderId: async () => {
@@ -166,7 +166,7 @@ describe('activity log (SPEC I9)', () => {
       replyToConversation: () => call(`mutation($id: ID!) { replyToConversation(conversationId: $id, body: "Logged") { batchId } }`, { id: ids.conversation }),
       // billing: the HQ tree is prepaid; Acme (the accountant's tree) is postpaid and invoiced; credit terms, plans and invoices are the operator's (SPEC O3)
       setBillingMode: async () => {
-        ids.financeOperator = (await call(`mutation($p: String!) { operatorLogin(email: "operator@platform.example", password: $p) { token } }`, { p: DEMO_PASSWORD }, undefined)).operatorLogin.token;
+        ids.financeOperator = await stack.loginOperator();
         return call(`mutation($a: ID!) { setBillingMode(accountId: $a, mode: PREPAID) { id } }`, { a: hq }, ids.financeOperator);
       },
       adjustCredit: () => call(`mutation($a: ID!) { adjustCredit(input: { accountId: $a, units: 50, reason: "Goodwill" }) { id } }`, { a: hq }, ids.financeOperator),

@@ -78,7 +78,7 @@ describe('sending (SPEC M1, M2, H5, I6)', () => {
     const ownTag = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: tagId } }, advanced);
     const siblingTag = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: other.data.requestSenderId.id } }, advanced);
     const requested = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: dedicated.data.requestSenderId.id } }, advanced);
-    const operator = (await stack.graphql(`mutation { operatorLogin(email: "operator@platform.example", password: "demo-password") { token } }`)).data.operatorLogin.token;
+    const operator = await stack.loginOperator();
     await stack.graphql(`mutation($id: ID!) { activateSenderId(id: $id) { status } }`, { id: dedicated.data.requestSenderId.id }, operator);
     await stack.graphql(`mutation($id: ID!, $s: [ID!]) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: false, allowedSenderIds: $s, contactAccess: ALL }) { id } }`, { id: membership, s: [tagId] }, hqAdmin);
     const notAllowed = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400100003', body: 'x', senderId: dedicated.data.requestSenderId.id } }, advanced);
