@@ -7,7 +7,6 @@ import { codeOf, expectError, expectNoErrors } from '@platform/testing';
 describe('the platform operator (SPEC O1-O4, issue 15)', () => {
   let stack: TestStack;
   let operator: string;
-  const db = () => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
 
   beforeAll(async () => {
     stack = await startTestStack();
@@ -19,7 +18,7 @@ describe('the platform operator (SPEC O1-O4, issue 15)', () => {
     // Act
     const created = expectNoErrors(await stack.graphql(`mutation { createCustomer(input: { name: "Harbour Dental", timezone: "Europe/Athens" }) { id name depth status } }`, {}, operator)).createCustomer;
     expectNoErrors(await stack.graphql(`mutation($a: ID!) { inviteCustomerAdmin(accountId: $a, email: "owner@harbour.example") { role status } }`, { a: created.id }, operator));
-    const [mail] = await readMailOutbox(db(), 'identity', stack.config.internalSigningSecret, 'owner@harbour.example');
+    const [mail] = await readMailOutbox(stack.db, 'identity', stack.config.internalSigningSecret, 'owner@harbour.example');
     const token = /Invitation token: (inv_\w+)/.exec(mail.text)![1];
     const accepted = expectNoErrors(await stack.graphql(`mutation($t: String!) { acceptInvitation(token: $t, name: "Olga Owner", password: "harbour-owner-password") { token } }`, { t: token }));
     const ownerTree = expectNoErrors(await stack.graphql(`{ accountTree { id name depth } }`, {}, accepted.acceptInvitation.token));

@@ -39,7 +39,7 @@ describe('a fresh production install, operated as the README says (issue 15)', (
     await ops(`mutation($a: ID!) { setBillingMode(accountId: $a, mode: PREPAID) { id } }`, { a: customer });
     await ops(`mutation($a: ID!) { adjustCredit(input: { accountId: $a, units: 100, reason: "Welcome credit" }) { id } }`, { a: customer });
     await ops(`mutation($a: ID!) { inviteCustomerAdmin(accountId: $a, email: "owner@kafeneio.example") { id } }`, { a: customer });
-    const [mail] = await readMailOutbox({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows }, 'identity', production.INTERNAL_SIGNING_SECRET, 'owner@kafeneio.example');
+    const [mail] = await readMailOutbox(stack.db, 'identity', production.INTERNAL_SIGNING_SECRET, 'owner@kafeneio.example');
     const invitation = /Invitation token: (inv_\w+)/.exec(mail.text)![1];
     expectNoErrors(await stack.graphql(`mutation($t: String!) { acceptInvitation(token: $t, name: "Eleni Owner", password: "kafeneio-owner-password") { token } }`, { t: invitation }));
     const owner = expectNoErrors(await stack.graphql(`mutation { login(email: "owner@kafeneio.example", password: "kafeneio-owner-password") { token } }`)).login.token;

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import type { PlatformConfig } from '@platform/config';
-import type { TestDatabase } from '@platform/db';
+import type { Sql, TestDatabase } from '@platform/db';
 import { DEMO_OPERATOR, DEMO_PASSWORD } from '@platform/demo-data';
 import { postGraphQL, type GraphQLResponse, type TypedDocument } from '@platform/testing';
 import { startPlatform, type RunningPlatform, type StartPlatformOptions } from '../start-platform';
@@ -11,6 +11,8 @@ export interface TestStack extends RunningPlatform {
   database: TestDatabase;
   /** A direct pool to the suite's database, for arranging data and asserting what was written. */
   sql: Pool;
+  /** The same pool as the rows-returning `Sql` the platform's helpers take (readMailOutbox, verifyActivityLog…). */
+  db: Sql;
   graphql<TData, TVariables extends Record<string, unknown>>(document: TypedDocument<TData, TVariables>, variables?: TVariables, token?: string): Promise<GraphQLResponse<TData>>;
   graphql<TData = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<TData>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Logs in through the gateway and returns the session token. */
@@ -45,6 +47,7 @@ export async function startTestStack(options: { seedDemo?: boolean; env?: Record
     config,
     database,
     sql: pool,
+    db: { query: async (text: string, parameters?: unknown[]) => (await pool.query(text, parameters)).rows },
     graphql,
     login: async (email, loginOptions = {}) => {
       const result = await graphql<{ login: { token: string } }>(

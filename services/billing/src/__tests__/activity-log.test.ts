@@ -35,7 +35,7 @@ describe('billing activity log (SPEC I9)', () => {
     await stack.graphql(setLimit, { a: store.id, l: 300 }, token);
     await stack.graphql(setLimit, { a: store.id, l: 400 }, token);
     await stack.graphql(setLimit, { a: store.id, l: null }, token);
-    const verification = await verifyActivityLog({ query: async (sql, params) => (await stack.sql.query(sql, params)).rows }, 'billing', hq);
+    const verification = await verifyActivityLog(stack.db, 'billing', hq);
 
     // Assert
     expect(await entries('setCreditLimit')).toEqual([

@@ -21,7 +21,7 @@ export async function openBillingProcess(stack: TestStack, poolSize = 4): Promis
 }
 
 export async function expectConsistentLedger(stack: TestStack): Promise<void> {
-  const report = await reconcileLedger({ query: async (sql, params) => (await stack.sql.query(sql, params)).rows });
+  const report = await reconcileLedger(stack.db);
   expect(report).toEqual({ balanceMismatches: [], unbalancedMovements: [], captureMismatches: [], limitHeldMismatches: [] });
 }
 

@@ -4,7 +4,7 @@ import type { TestStack } from '@platform/platform/testing';
 import { readMailOutbox } from '@platform/mail';
 
 /** stack.sql (a pg Pool) as the rows-returning Sql the platform's helpers take. */
-export const queryable = (stack: TestStack): Sql => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
+export const queryable = (stack: TestStack): Sql => stack.db;
 
 /** The newest invitation token mailed to `email`, read from the sealed outbox as a recipient would. */
 export async function invitationTokenFor(stack: TestStack, email: string): Promise<string> {

@@ -187,7 +187,7 @@ describe('email to SMS (SPEC M9) and automation rules (SPEC M11)', () => {
         { name: 'To the desk', outcome: 'DONE' },
       ]);
       expect(await firings('+447400500202')).toEqual([{ name: 'To the desk', outcome: 'DONE' }]);
-      const mails = await readMailOutbox({ query: async (sql: string, p?: unknown[]) => (await stack.sql.query(sql, p)).rows }, 'messaging', stack.config.internalSigningSecret, 'desk@store-s1.example');
+      const mails = await readMailOutbox(stack.db, 'messaging', stack.config.internalSigningSecret, 'desk@store-s1.example');
       expect(mails.map((m) => m.text).sort()).toEqual([expect.stringContaining('Hours on Sunday?'), expect.stringContaining('Something else')]);
       expect(receiver.to('/forwarded')).toHaveLength(1);
       const delivered = receiver.to('/forwarded')[0];

@@ -125,7 +125,7 @@ describe('operator credit controls (SPEC O3, B1)', () => {
     // Arrange: the operator onboards a customer and invites its first admin, who accepts with a new login
     const customer = (await stack.graphql(`mutation { createCustomer(input: { name: "Newco" }) { id } }`, {}, operator)).data.createCustomer.id;
     await stack.graphql(`mutation($a: ID!) { inviteCustomerAdmin(accountId: $a, email: "owner@newco.example") { id } }`, { a: customer }, operator);
-    const [mail] = await readMailOutbox({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows }, 'identity', stack.config.internalSigningSecret, 'owner@newco.example');
+    const [mail] = await readMailOutbox(stack.db, 'identity', stack.config.internalSigningSecret, 'owner@newco.example');
     const invitation = /Invitation token: (inv_\w+)/.exec(mail.text)![1];
     const admin = (await stack.graphql(`mutation($t: String!) { acceptInvitation(token: $t, name: "Nina Newco", password: "newco-owner-password") { token } }`, { t: invitation })).data.acceptInvitation.token;
     const send = () => stack.graphql(`mutation($a: ID!) { sendMessage(input: { accountId: $a, to: "+447400300001", body: "Hello from Newco" }) { batchId } }`, { a: customer }, admin);

@@ -98,7 +98,7 @@ export class FakeClock implements Clock {
   }
 }
 
-export const queryable = (stack: TestStack): Sql => ({ query: async (sql: string, params?: unknown[]) => (await stack.sql.query(sql, params)).rows });
+export const queryable = (stack: TestStack): Sql => stack.db;
 
 /** Publishes an event the way a subgraph does (a committed outbox row of its schema). */
 export async function publish(stack: TestStack, schema: string, type: EventType, accountId: string, data: Record<string, unknown> = {}) {
