@@ -34,6 +34,36 @@ export function proxyExports(messagingGraphqlUrl: string) {
   };
 }
 
+export const IMPORTS_PREFIX = '/imports/';
+
+/**
+ * POST /imports/* (a contact import's CSV, SPEC M5) is streamed to the messaging subgraph as it
+ * arrives, whatever its size: like an export, the upload carries its own signed link, made by the
+ * authenticated `startContactImport` mutation and verified (with the permission) by the subgraph.
+ * The subgraph's answer (the finished job, or its refusal) is relayed as it is.
+ */
+export function proxyUploads(messagingGraphqlUrl: string) {
+  return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    if (request.method !== 'POST') return sendGraphQLError(response, 'BAD_REQUEST', 'Uploads are sent with POST', 405);
+    const abort = new AbortController();
+    response.on('close', () => abort.abort());
+    try {
+      const upstream = await fetch(new URL(request.url ?? '/', messagingGraphqlUrl), {
+        method: 'POST',
+        headers: { 'content-type': request.headers['content-type'] ?? 'text/csv' },
+        body: Readable.toWeb(request) as unknown as ReadableStream,
+        duplex: 'half',
+        signal: abort.signal,
+      } as RequestInit);
+      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+      response.end(Buffer.from(await upstream.arrayBuffer()));
+    } catch {
+      if (!response.headersSent) sendGraphQLError(response, 'SERVICE_UNAVAILABLE', 'The upload could not be passed on; retry with a new import', 503);
+      else response.destroy();
+    }
+  };
+}
+
 /**
  * The messaging subgraph's other public HTTP routes, passed through like /exports/*: trackable
  * short links `GET /l/<code>` (SPEC M8: the subgraph answers 302 to the stored target or 404; the

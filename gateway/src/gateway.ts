@@ -11,7 +11,7 @@ import { withCors } from './cors';
 import { createGraphQLHandler, createLogger, listen, Metrics, metricsPlugin, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendJson, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
 import type { Histogram } from 'prom-client';
 import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
-import { EXPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes } from './exports-proxy';
+import { EXPORTS_PREFIX, IMPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes, proxyUploads } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
 import { connectRedis, RedisKeyValueCache } from './redis';
@@ -260,11 +260,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
   });
   const exportsProxy = admitted(proxyExports(options.subgraphUrls.messaging));
+  const uploadsProxy = admitted(proxyUploads(options.subgraphUrls.messaging));
   // Short links (/l/*) and email to SMS (/inbound/email): see exports-proxy.ts
   const messagingRoutes = admitted(proxyMessagingRoutes(options.subgraphUrls.messaging));
   const server = await listen(
     withCors(settings.corsOrigins, (request, response) =>
-      request.url?.startsWith(EXPORTS_PREFIX) ? exportsProxy(request, response) : isMessagingRoute(request.url) ? messagingRoutes(request, response) : handler(request, response),
+      request.url?.startsWith(EXPORTS_PREFIX)
+        ? exportsProxy(request, response)
+        : request.url?.startsWith(IMPORTS_PREFIX)
+          ? uploadsProxy(request, response)
+          : isMessagingRoute(request.url)
+            ? messagingRoutes(request, response)
+            : handler(request, response),
     ),
     options.port ?? config.gatewayPort,
     config.host,
