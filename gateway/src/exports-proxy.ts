@@ -4,21 +4,23 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { sendGraphQLError } from '@platform/server';
 
 export const EXPORTS_PREFIX = '/exports/';
+/** Invoice files (SPEC B6), from the billing subgraph, passed through like exports. */
+export const DOWNLOADS_PREFIX = '/downloads/';
 const FORWARDED_HEADERS = ['content-type', 'content-disposition', 'cache-control'];
 
 /**
  * GET /exports/* is passed through, streamed, to the messaging subgraph (SPEC R2: CSV usage
- * exports). No principal header is signed here: each download carries its own short-lived export
+ * exports), and GET /downloads/* to the billing subgraph (invoice files). No principal header is signed here: each download carries its own short-lived export
  * token, made by the messaging subgraph's `createUsageExport` mutation (which the gateway did
  * authenticate) and verified by the messaging subgraph, which re-checks the permission.
  */
-export function proxyExports(messagingGraphqlUrl: string) {
+export function proxyExports(subgraphGraphqlUrl: string) {
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     if (request.method !== 'GET') return sendGraphQLError(response, 'BAD_REQUEST', 'Exports are downloaded with GET', 405);
     const abort = new AbortController();
     response.on('close', () => abort.abort());
     try {
-      const upstream = await fetch(new URL(request.url ?? '/', messagingGraphqlUrl), { signal: abort.signal });
+      const upstream = await fetch(new URL(request.url ?? '/', subgraphGraphqlUrl), { signal: abort.signal });
       const headers: Record<string, string> = {};
       for (const name of FORWARDED_HEADERS) {
         const value = upstream.headers.get(name);
