@@ -140,6 +140,9 @@ function idempotencyOf(ctx: MessagingContext, input: SendBulkInput, action: Send
 async function chooseSender(ctx: MessagingContext, chain: AccountChain, input: SendBulkInput, settings: SettingValues, policy: NumberPolicy): Promise<SenderIdRow | null> {
   const senderId = input.senderId ? assertId(input.senderId, 'senderId') : settings.defaultSenderId;
   const sender = senderId ? await usableSenderId(ctx.dataSource, chain, senderId) : null;
+  if (senderId && !sender && !input.senderId) {
+    throw new AppError('DEFAULT_SENDER_UNAVAILABLE', 'The default sender ID of the account (setting defaultSenderId) is no longer active or available to it; name a senderId or change the setting', { field: 'senderId' });
+  }
   if (senderId && !sender) throw new AppError('SENDER_NOT_ALLOWED', 'The sender ID is not active or not available to this account', { field: 'senderId' });
   if (policy.limits.allowedSenderIds !== null && (!sender || !policy.limits.allowedSenderIds.includes(sender.id))) {
     throw new AppError('SENDER_NOT_ALLOWED', 'You may send only from your allowed sender IDs', { field: 'senderId' });
