@@ -8,14 +8,12 @@
  * processes' peak RSS after each, so a reader sees whether memory grows with the file.
  */
 import { Readable } from 'node:stream';
-import { SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { DEMO_PASSWORD, demoAccount, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
-import { createBenchDatabase, serverEnvironment, ServerProcess } from './lib/cluster';
+import { createBenchDatabase, serverEnvironment, startServerSet, type ServerProcess } from './lib/cluster';
 import { markdownTable, type BenchResult } from './lib/result';
 import { fmt } from './lib/stats';
 
-const URL_VARIABLES: Record<SubgraphName, string> = { 'account-hierarchy': 'HIERARCHY_URL', identity: 'IDENTITY_URL', messaging: 'MESSAGING_URL', billing: 'BILLING_URL' };
 const log = (line: string) => process.stderr.write(`[bench] contact-import: ${line}\n`);
 
 /** `count` rows of distinct valid UK mobile numbers from `first` on, generated as they are read. */
@@ -38,30 +36,9 @@ export async function runBenchmark(): Promise<BenchResult[]> {
   try {
     await prepareDatabase(database.url, { seedDemo: true });
     const base = serverEnvironment(database.url, { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0' });
-    const billing = await ServerProcess.start('billing', ['subgraph', 'billing'], base);
-    started.push(billing);
-    const others = SUBGRAPH_NAMES.filter((name) => name !== 'billing');
-    const servers = await Promise.all(others.map(async (name) => {
-      const server = await ServerProcess.start(name, ['subgraph', name], { ...base, BILLING_URL: billing.url });
-      started.push(server);
-      return server;
-    }));
-    const messaging = servers[others.indexOf('messaging')];
-    const urls = { BILLING_URL: billing.url, ...Object.fromEntries(others.map((name, i) => [URL_VARIABLES[name], servers[i].url])) };
-    const gateway = await ServerProcess.start('gateway', ['gateway'], { ...base, ...urls });
-    started.push(gateway);
-
-    const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: any; errors?: { message: string }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-      if (body.errors) throw new Error(`${query.slice(0, 60)}…: ${body.errors[0].message}`);
-      return body.data;
-    };
-    const token: string = (await gql('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: demoUser('hq-admin').email, p: DEMO_PASSWORD })).login.token;
+    const { subgraphs, gateway, gql, login } = await startServerSet(base, started);
+    const messaging = subgraphs.messaging;
+    const token = await login(demoUser('hq-admin').email, DEMO_PASSWORD);
 
     const importRows = async (first: number, count: number) => {
       const { uploadUrl } = (await gql('mutation($a: ID!) { startContactImport(accountId: $a) { uploadUrl } }', { a: demoAccount('store-n1').id }, token)).startContactImport;
