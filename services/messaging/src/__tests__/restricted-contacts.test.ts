@@ -393,11 +393,11 @@ describe('restricted callers gain nothing through writes, forwards and the inbox
     await gql(`mutation($a: ID!, $from: String!) { injectInboundMessage(accountId: $a, from: $from, body: "Count me in") { conversationId } }`, { a: marketing, from: customer });
 
     // Act
-    const inbox = await gql(`query($a: ID!) { inbox(accountId: $a) { nodes { messages { direction body } } } }`, { a: marketing }, basic);
+    const inbox = await gql(`query($a: ID!) { inbox(accountId: $a) { nodes { messages { nodes { direction body } } } } }`, { a: marketing }, basic);
     const listed = await gql(`query($a: ID!) { messages(accountId: $a, first: 500) { nodes { body } } }`, { a: marketing }, basic);
 
     // Assert
-    const entries = inbox.inbox.nodes.flatMap((c: { messages: { direction: string; body: string }[] }) => c.messages);
+    const entries = inbox.inbox.nodes.flatMap((c: { messages: { nodes: { direction: string; body: string }[] } }) => c.messages.nodes);
     const outboundInInbox = entries.filter((e: { direction: string }) => e.direction === 'OUTBOUND').map((e: { body: string }) => e.body);
     const listedBodies = listed.messages.nodes.map((m: { body: string }) => m.body);
     expect(entries).toEqual(expect.arrayContaining([{ direction: 'INBOUND', body: 'Count me in' }, { direction: 'OUTBOUND', body: 'Marketing: spring sale' }]));

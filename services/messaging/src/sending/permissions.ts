@@ -7,6 +7,7 @@ export const permissions = {
   Mutation: { sendMessage: isAuthenticated, sendBulk: isAuthenticated, cancelMessage: isAuthenticated },
   Message: allow,
   MessageConnection: allow,
+  MessageEdge: allow,
   SkippedRecipient: allow,
   SendResult: allow,
 };
