@@ -124,10 +124,12 @@ export const ContactService = {
     if (groupId && groups.length === 0) throw errors.notFound('Contact group');
     const policy = await numberPolicy(ctx, chain.id);
     const search = contactSearch(args.filter?.search);
+    const restrictToGroups = groupId !== null || policy.selectedGroupIds !== null;
     const query: ContactListQuery = {
       accountId: chain.id,
-      groupIds: groups.map((g) => g.id),
-      restrictToGroups: groupId !== null || policy.selectedGroupIds !== null,
+      // the members of the account's own groups are its own contacts
+      groupIds: groups.filter((g) => restrictToGroups || g.accountId !== chain.id).map((g) => g.id),
+      restrictToGroups,
       ...search,
       numberSearchGroupIds: policy.fullGroupIds && [...policy.fullGroupIds],
       optedOut: args.filter?.optedOut ?? null,

@@ -46,7 +46,7 @@ export async function findContact(db: Sql, id: string): Promise<ContactRow | nul
 /** Which contacts a list shows (SPEC M5, I6); every criterion that is not null narrows it. */
 export interface ContactListQuery {
   accountId: string;
-  /** the groups whose members are listed too (groups shared down), or only them when `restrictToGroups` */
+  /** the groups whose members are listed: with the account's own contacts (groups shared down), or only them when `restrictToGroups` */
   groupIds: string[];
   restrictToGroups: boolean;
   /** a substring of the first name, last name or email (any case), or of the number when `searchDigits` */
@@ -67,10 +67,10 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 
 function contactListWhere(query: ContactListQuery): { where: string; parameters: unknown[] } {
   const parameters: unknown[] = [query.groupIds, query.accountId, query.search === null ? null : likePattern(query.search), query.searchDigits === null ? null : likePattern(query.searchDigits), query.numberSearchGroupIds, query.optedOut];
-  const where = `${query.restrictToGroups
-    ? // $2 is typed even when unused: PostgreSQL refuses a parameter whose type it cannot determine
-      `c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[])) AND $2::uuid IS NOT NULL`
-    : `(c.account_id = $2::uuid OR c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[])))`}
+  const inGroups = `c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[]))`;
+  // Every parameter is typed even when unused: PostgreSQL refuses a parameter whose type it cannot determine.
+  // Without shared groups the list is the account's alone, which its (account_id, created_at, id) index pages.
+  const where = `${query.restrictToGroups ? `${inGroups} AND $2::uuid IS NOT NULL` : query.groupIds.length === 0 ? `c.account_id = $2::uuid AND $1::uuid[] IS NOT NULL` : `(c.account_id = $2::uuid OR ${inGroups})`}
         AND ($3::text IS NULL OR c.first_name ILIKE $3 OR c.last_name ILIKE $3 OR c.email ILIKE $3
              OR ($4::text IS NOT NULL AND c.phone_number LIKE $4
                  AND ($5::uuid[] IS NULL OR c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($5::uuid[])))))
