@@ -24,7 +24,7 @@ jest.setTimeout(60_000);
  * exists nowhere (same status, data, messages and codes), so no resolver can tell the two apart.
  */
 
-type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'credential' | 'operator' | 'operatorAdmin';
+type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'customer' | 'credential' | 'operator' | 'operatorAdmin';
 type Position = 'own' | 'ancestor' | 'descendant' | 'sibling' | 'other tenant';
 
 interface TargetedField {
@@ -79,7 +79,8 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   activityLog: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { activityLog(accountId: $target) { __typename } }' },
   verifyActivityLog: { kind: 'account', rule: 'rootAdmin', query: true, document: 'query($target: ID!) { verifyActivityLog(accountId: $target) { __typename } }' },
   invoice: { kind: 'unknown-object', document: 'query($id: ID!) { invoice(id: $id) { id } }', variables: (id) => ({ id }) },
-  me: { kind: 'untargeted', rule: 'user', document: '{ me { user { id } } }' },
+  // A user session or an API key (issue 14: a key asks what it is); operators have operatorMe.
+  me: { kind: 'untargeted', rule: 'customer', document: '{ me { kind } }' },
   permissionCatalogue: { kind: 'untargeted', rule: 'credential', document: '{ permissionCatalogue }' },
   // Query / Mutation: messaging (SPEC M1-M5, M7)
   contacts: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { contacts(accountId: $target) { nodes { id phoneNumber } } }' },
@@ -263,6 +264,16 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
     variables: (id) => ({ id: `inv_${id}` }),
     alsoRefusedWith: ['INVALID_TOKEN', 'BAD_USER_INPUT'],
   },
+  acceptMyInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { acceptMyInvitation(invitationId: $id) { __typename } }',
+    variables: (id) => ({ id }),
+  },
+  declineMyInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { declineMyInvitation(invitationId: $id) { __typename } }',
+    variables: (id) => ({ id }),
+  },
   createApiKey: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createApiKey(accountId: $target, name: "probe", role: BASIC_USER) { apiKey { id } } }' },
   revokeApiKey: { kind: 'unknown-object', document: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', variables: (id) => ({ id }) },
   registerPartnerApp: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { registerPartnerApp(accountId: $target, name: "probe") { id } }' },
@@ -313,7 +324,7 @@ function oracle(probe: Probe, rule: Rule, accountKey?: string): boolean {
   // Operators hold the operator operations; they change customers through nothing else.
   if (rule === 'operator' || rule === 'operatorAdmin') return probe.kind === 'OPERATOR';
   if (probe.kind === 'OPERATOR') return rule === 'credential';
-  if (rule === 'credential') return true;
+  if (rule === 'credential' || rule === 'customer') return true;
   if (rule === 'user') return probe.kind === 'USER';
   if (!accountKey) return false;
   const chain = chainOf(demoAccount(accountKey));

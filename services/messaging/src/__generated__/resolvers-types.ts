@@ -677,9 +677,25 @@ export type Message = {
   sentAt: Maybe<Scalars['DateTime']['output']>;
   statusAt: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** The user who sent it, when the caller may see that user (an error on this path otherwise); null for sends by an API key or the platform */
+  sentBy: Maybe<User>;
+  /** The API key it was sent with (a partner app or script), when the caller may see its account; null for sends by a user */
+  apiKey: Maybe<ApiKey>;
   /** Clicks on the message's short links (SPEC M8) */
   clicks: Scalars['Int']['output'];
   trackedLinks: Array<TrackedLink>;
+};
+
+/** A user of the identity subgraph */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+};
+
+/** An API key of the identity subgraph */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  id: Scalars['ID']['output'];
 };
 
 export type MessageEdge = {
@@ -1044,8 +1060,12 @@ export type UsageRow = {
   month: Maybe<Scalars['String']['output']>;
   /** With USER: the user who sent the messages (null: sent without a user, e.g. by an API key) */
   userId: Maybe<Scalars['ID']['output']>;
+  /** With USER: that user's name and email, when the caller may see the user */
+  user: Maybe<User>;
   /** With SENDER_ID: the sender ID used (null: the shared pool) */
   senderId: Maybe<Scalars['ID']['output']>;
+  /** With SENDER_ID: that sender ID (kind, value, status) */
+  sender: Maybe<SenderId>;
   messages: Scalars['Int']['output'];
   parts: Scalars['Int']['output'];
   delivered: Scalars['Int']['output'];
@@ -1356,6 +1376,8 @@ export type ResolversTypes = ResolversObject<{
   MessageStatus: MessageStatus;
   SmsEncoding: SmsEncoding;
   Message: ResolverTypeWrapper<MessageRow>;
+  User: ResolverTypeWrapper<User>;
+  ApiKey: ResolverTypeWrapper<ApiKey>;
   MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
   MessageConnection: ResolverTypeWrapper<MessagePage>;
   MessageFilter: MessageFilter;
@@ -1446,6 +1468,8 @@ export type ResolversParentTypes = ResolversObject<{
   MessageTemplateUpdate: MessageTemplateUpdate;
   Account: AccountReference;
   Message: MessageRow;
+  User: User;
+  ApiKey: ApiKey;
   MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
   MessageConnection: MessagePage;
   MessageFilter: MessageFilter;
@@ -1772,8 +1796,18 @@ export type MessageResolvers<ContextType = MessagingContext, ParentType extends 
   sentAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   statusAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sentBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   trackedLinks?: Resolver<Array<ResolversTypes['TrackedLink']>, ParentType, ContextType>;
+}>;
+
+export type UserResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ApiKeyResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type MessageEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['MessageEdge'] = ResolversParentTypes['MessageEdge']> = ResolversObject<{
@@ -1961,7 +1995,9 @@ export type UsageRowResolvers<ContextType = MessagingContext, ParentType extends
   day?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   senderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  sender?: Resolver<Maybe<ResolversTypes['SenderId']>, ParentType, ContextType>;
   messages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   parts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2105,6 +2141,8 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   MessageTemplateConnection?: MessageTemplateConnectionResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  ApiKey?: ApiKeyResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   SkippedRecipient?: SkippedRecipientResolvers<ContextType>;

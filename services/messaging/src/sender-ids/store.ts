@@ -1,5 +1,5 @@
 import type { AccountChain } from '@platform/authz';
-import { queryRows, type Sql, keysetSql, type PageRequest } from '@platform/db';
+import { byKey, queryRows, type Sql, keysetSql, type PageRequest } from '@platform/db';
 import type { SenderIdKind, SenderIdStatus } from '../__generated__/resolvers-types';
 
 export interface SenderIdRow {
@@ -29,6 +29,12 @@ export async function usableSenderId(db: Sql, chain: AccountChain, senderId: str
 export async function findSenderId(db: Sql, id: string): Promise<SenderIdRow | null> {
   const [row] = await queryRows<SenderIdRow>(db, `SELECT ${COLUMNS} FROM messaging.sender_ids WHERE id = $1`, [id]);
   return row ?? null;
+}
+
+/** For a DataLoader: sender IDs by id (null when unknown). */
+export async function senderIdsByIds(db: Sql, ids: readonly string[]): Promise<(SenderIdRow | null)[]> {
+  const rows = await queryRows<SenderIdRow>(db, `SELECT ${COLUMNS} FROM messaging.sender_ids WHERE id = ANY($1::uuid[])`, [ids]);
+  return byKey(ids, rows, (row) => row.id);
 }
 
 /** The account's own sender IDs and those its ancestors share down. */

@@ -30,5 +30,10 @@ export const resolvers: Resolvers = {
   Message: {
     sender: async (m, _, ctx) => (m.senderValue.startsWith('+') ? (await numberPolicy(ctx, m.accountId)).show(m.senderValue) : m.senderValue),
     recipient: async (m, _, ctx) => (await numberPolicy(ctx, m.accountId)).show(m.recipient),
+    sentBy: (m) => (m.userId ? { id: m.userId } : null),
+    apiKey: async (m, _, ctx) => {
+      const apiKeyId = m.batchId ? await ctx.loaders.apiKeyIdByBatchId.load(m.batchId) : null;
+      return apiKeyId ? { id: apiKeyId } : null;
+    },
   },
 };

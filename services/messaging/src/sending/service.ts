@@ -272,6 +272,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
       reservationId: reservation?.id ?? null,
       sendAt,
       units: composed.units,
+      apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
     });
     if (!claimed) throw new ConcurrentReplay();
     const inserted = await insertMessages(tx, {

@@ -1,4 +1,4 @@
-import { keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
@@ -132,15 +132,17 @@ export interface NewBatch {
   reservationId: string | null;
   sendAt: Date;
   units: number;
+  /** the API key that sends (null for a user or the system) */
+  apiKeyId: string | null;
 }
 
 /** Claims the idempotency key with a new batch; false when a concurrent request claimed it first. */
 export async function claimBatch(tx: Sql, batch: NewBatch): Promise<boolean> {
   const [claimed] = await queryRows<{ id: string }>(
     tx,
-    `INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}') ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
-    [batch.id, batch.accountId, batch.userId, batch.idempotencyKey, batch.requestHash, batch.reservationId, batch.reservationId ? 'HELD' : 'NONE', batch.sendAt, batch.units],
+    `INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
+    [batch.id, batch.accountId, batch.userId, batch.idempotencyKey, batch.requestHash, batch.reservationId, batch.reservationId ? 'HELD' : 'NONE', batch.sendAt, batch.units, batch.apiKeyId],
   );
   return Boolean(claimed);
 }
@@ -205,4 +207,14 @@ export async function markBatchCaptured(db: Sql, batchId: string): Promise<void>
 /** An account as messaging knows it: its id (the entity is the hierarchy's). */
 export interface AccountReference {
   id: string;
+}
+
+/** For a DataLoader: the API key each batch was sent with (null when none). */
+export async function apiKeyIdsOfBatches(db: Sql, batchIds: readonly string[]): Promise<(string | null)[]> {
+  const rows = await queryRows<{ id: string; apiKeyId: string }>(
+    db,
+    `SELECT id, api_key_id AS "apiKeyId" FROM messaging.send_batches WHERE id = ANY($1::uuid[]) AND api_key_id IS NOT NULL`,
+    [batchIds],
+  );
+  return byKey(batchIds, rows, (row) => row.id).map((row) => row?.apiKeyId ?? null);
 }
