@@ -28,6 +28,13 @@ describe('messaging connections page over ties, in their documented order', () =
     stack.sql.query(`UPDATE messaging.${table} SET ${column} = CASE WHEN array_position($1::text[], ${keyColumn}::text) % 2 = 0 THEN ${TIED[0]}::timestamptz ELSE ${TIED[1]}::timestamptz END WHERE ${keyColumn}::text = ANY($1::text[])`, [keys]);
   const ancestorsOf = async (accountId: string): Promise<string[]> => (await sql(`SELECT path FROM hierarchy.accounts WHERE id = $1`, [accountId]))[0].path.filter((id: string) => id !== accountId);
 
+  /** The `after` cursor that makes `id` the first node of a page of `field` (null when it is the list's first). */
+  async function cursorBefore(field: string, id: string): Promise<string | null> {
+    const { edges } = (await gql(`query($a: ID!) { ${field}(accountId: $a, first: 200) { edges { cursor node { id } } } }`, { a: store }))[field];
+    const position = edges.findIndex((edge: { node: { id: string } }) => edge.node.id === id);
+    return position > 0 ? edges[position - 1].cursor : null;
+  }
+
   async function expectEveryRowOnce(fetch: FetchPage, expected: (string | number)[], options: { backward?: boolean } = {}) {
     for (const size of [1, 7, 100]) {
       expect(await pageForward(fetch, size)).toEqual(expected);
@@ -127,17 +134,19 @@ describe('messaging connections page over ties, in their documented order', () =
           [store, numbers[0], conversation],
         ),
       );
-      const document = `query($a: ID!, $first: Int, $after: String, $last: Int, $before: String) {
-        inbox(accountId: $a, first: 200) { nodes { id messages(first: $first, after: $after, last: $last, before: $before) { edges { cursor node { id } } ${PAGE_INFO} } } }
+      const document = `query($a: ID!, $at: String, $first: Int, $after: String, $last: Int, $before: String) {
+        inbox(accountId: $a, first: 1, after: $at) { nodes { id messages(first: $first, after: $after, last: $last, before: $before) { edges { cursor node { id } } ${PAGE_INFO} } } }
       }`;
-      const pages = pagesOf(stack, token, document, { a: store }, (data) => data.inbox.nodes.find((c: { id: string }) => c.id === conversation).messages);
+      const at = await cursorBefore('inbox', conversation);
+      const pages = pagesOf(stack, token, document, { a: store, at }, (data) => data.inbox.nodes[0].messages);
 
       // Act
-      const unpaged = await gql(`query($a: ID!) { inbox(accountId: $a, first: 200) { nodes { id messages { nodes { id } pageInfo { hasPreviousPage hasNextPage } } } } }`, { a: store });
+      const unpaged = await gql(`query($a: ID!, $at: String) { inbox(accountId: $a, first: 1, after: $at) { nodes { id messages { nodes { id } pageInfo { hasPreviousPage hasNextPage } } } } }`, { a: store, at });
 
       // Assert
       expect(expected).toHaveLength(13);
-      expect(unpaged.inbox.nodes.find((c: { id: string }) => c.id === conversation).messages).toEqual({ nodes: expected.map((id) => ({ id })), pageInfo: { hasPreviousPage: false, hasNextPage: false } });
+      expect(unpaged.inbox.nodes[0].id).toBe(conversation);
+      expect(unpaged.inbox.nodes[0].messages).toEqual({ nodes: expected.map((id) => ({ id })), pageInfo: { hasPreviousPage: false, hasNextPage: false } });
       await expectEveryRowOnce(pages, expected, { backward: true });
     });
 
@@ -187,13 +196,15 @@ describe('messaging connections page over ties, in their documented order', () =
     it('AutomationRule.firings: newest first, then inbound message id', async () => {
       // Arrange
       const expected = ids(await sql(`SELECT inbound_message_id AS id FROM messaging.automation_firings WHERE rule_id = $1 ORDER BY fired_at DESC, inbound_message_id DESC`, [rules[0]]));
-      const document = `query($a: ID!, $first: Int, $after: String) {
-        automationRules(accountId: $a, first: 200) { nodes { id firings(first: $first, after: $after) { edges { cursor node { id: inboundMessageId } } ${PAGE_INFO} } } }
+      const document = `query($a: ID!, $at: String, $first: Int, $after: String) {
+        automationRules(accountId: $a, first: 1, after: $at) { nodes { id firings(first: $first, after: $after) { edges { cursor node { id: inboundMessageId } } ${PAGE_INFO} } } }
       }`;
-      const pages = pagesOf(stack, token, document, { a: store }, (data) => data.automationRules.nodes.find((r: { id: string }) => r.id === rules[0]).firings);
+      const at = await cursorBefore('automationRules', rules[0]);
+      const pages = pagesOf(stack, token, document, { a: store, at }, (data) => data.automationRules.nodes[0].firings);
 
       // Act & Assert
       expect(expected).toHaveLength(12);
+      expect((await gql(document, { a: store, at, first: 1 })).automationRules.nodes[0].id).toBe(rules[0]);
       await expectEveryRowOnce(pages, expected);
     });
 
