@@ -317,6 +317,60 @@ describe('messaging connections page over ties, in their documented order', () =
     });
   });
 
+  describe('filters combine with paging', () => {
+    it('contacts: search by name or number digits and opt-out state, in any order, each contact once', async () => {
+      // Arrange: 15 contacts of one import; three answer STOP
+      const csv = ['phone,first_name,last_name', ...Array.from({ length: 15 }, (_, i) => `+4474006700${String(i).padStart(2, '0')},Zed${i % 3},Filtered`)].join('\n');
+      await gql(`mutation($a: ID!, $csv: String!) { importContacts(accountId: $a, csv: $csv) { imported } }`, { a: store, csv });
+      for (const i of [1, 4, 7]) await gql(`mutation($a: ID!, $from: String!) { injectInboundMessage(accountId: $a, from: $from, body: "STOP") { optedOut } }`, { a: store, from: `+4474006700${String(i).padStart(2, '0')}` });
+      const expectedIds = async (where: string, order: string) => ids(await sql(`SELECT id FROM messaging.contacts c WHERE c.account_id = $1 AND c.last_name = 'Filtered' AND ${where} ORDER BY ${order}`, [store]));
+      const optedOut = `EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = c.account_id AND o.phone_number = c.phone_number)`;
+      const pages = (filter: Record<string, unknown>, orderBy: string) =>
+        pagesOf(stack, token, `query($a: ID!, $f: ContactFilter, $o: ContactOrder, $first: Int, $after: String) { contacts(accountId: $a, filter: $f, orderBy: $o, first: $first, after: $after) { edges { cursor node { id } } ${PAGE_INFO} } }`, { a: store, f: filter, o: orderBy }, (data) => data.contacts);
+
+      const all = await expectedIds('true', 'c.created_at, c.id');
+      const stopped = await expectedIds(optedOut, 'c.first_name, c.id');
+      const zedOneSubscribed = await expectedIds(`c.first_name = 'Zed1' AND NOT ${optedOut}`, 'c.id');
+      const numbersFrom10 = await expectedIds(`c.phone_number LIKE '+44740067001%'`, 'c.created_at, c.id');
+
+      // Act & Assert
+      expect([all, stopped, zedOneSubscribed, numbersFrom10].map((list) => list.length)).toEqual([15, 3, 2, 5]);
+      await expectEveryRowOnce(pages({ search: 'filtered' }, 'CREATED_AT'), all);
+      await expectEveryRowOnce(pages({ search: 'filtered', optedOut: true }, 'NAME'), stopped);
+      await expectEveryRowOnce(pages({ search: 'zed1', optedOut: false }, 'NAME'), zedOneSubscribed);
+      await expectEveryRowOnce(pages({ search: '+44 7400 6700 1' }, 'CREATED_AT'), numbersFrom10);
+    });
+
+    it('messages: by user, sender ID and time range; a basic user naming a colleague gets nothing; a range ending before it starts is refused', async () => {
+      // Arrange: in store N1's marketing department, the basic user and an advanced user send; one message from a tag
+      const marketing = demoAccount('store-n1-marketing').id;
+      const basic = await stack.login(demoUser('n1-marketing').email);
+      const advanced = await stack.login(demoUser('n1-advanced').email);
+      const tag = (await gql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: ALPHANUMERIC, value: "Marketing" }) { id } }`, { a: marketing })).requestSenderId.id;
+      const send = async (as: string, to: string, senderId?: string) =>
+        expectNoErrors(await stack.graphql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { messageIds } }`, { input: { accountId: marketing, to, body: 'Filtered', senderId } }, as)).sendMessage.messageIds[0];
+      const earlier = await send(basic, '+447400680001');
+      const byBasic = [earlier, await send(basic, '+447400680002'), await send(basic, '+447400680003', tag)];
+      const byAdvanced = [await send(advanced, '+447400680004'), await send(advanced, '+447400680005')];
+      const createdAt = async (id: string) => (await sql(`SELECT created_at FROM messaging.messages WHERE id = $1`, [id]))[0].created_at as Date;
+      const from = new Date((await createdAt(byBasic[1])).getTime() + 1).toISOString(); // after the second message's millisecond
+      const pages = (filter: Record<string, unknown>, as = token) =>
+        pagesOf(stack, as, `query($a: ID!, $f: MessageFilter, $first: Int, $after: String, $last: Int, $before: String) { messages(accountId: $a, filter: $f, first: $first, after: $after, last: $last, before: $before) { edges { cursor node { id } } ${PAGE_INFO} } }`, { a: marketing, f: filter }, (data) => data.messages);
+      const newestFirst = (messageIds: string[]) => sql(`SELECT id FROM messaging.messages WHERE id = ANY($1::uuid[]) ORDER BY created_at DESC, id DESC`, [messageIds]).then(ids);
+
+      // Act & Assert
+      await expectEveryRowOnce(pages({ userId: demoUser('n1-marketing').id, from: new Date((await createdAt(earlier)).getTime() - 1).toISOString() }), await newestFirst(byBasic), { backward: true });
+      await expectEveryRowOnce(pages({ senderId: tag }), [byBasic[2]], { backward: true });
+      await expectEveryRowOnce(pages({ userId: demoUser('n1-advanced').id, from }), await newestFirst(byAdvanced), { backward: true });
+      await expectEveryRowOnce(pages({ userId: demoUser('n1-advanced').id }, basic), []);
+      await expectEveryRowOnce(pages({ from, to: new Date((await createdAt(byAdvanced[0])).getTime()).toISOString(), userId: demoUser('n1-marketing').id }), [byBasic[2]]);
+      const reversed = await stack.graphql(`query($a: ID!) { messages(accountId: $a, filter: { from: "2026-06-02T00:00:00Z", to: "2026-06-01T00:00:00Z" }) { nodes { id } } }`, { a: marketing }, token);
+      const badSender = await stack.graphql(`query($a: ID!) { messages(accountId: $a, filter: { senderId: "not-an-id" }) { nodes { id } } }`, { a: marketing }, token);
+      expect(expectError(reversed, 'BAD_USER_INPUT').extensions).toMatchObject({ field: 'filter.to' });
+      expect(expectError(badSender, 'BAD_USER_INPUT').extensions).toMatchObject({ field: 'filter.senderId' });
+    });
+  });
+
   it.each([
     ['contactGroups(accountId: $a, first: 201)', 'first'],
     ['senderIds(accountId: $a, after: "x")', 'after'],
