@@ -91,6 +91,8 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   createContact: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContact(accountId: $target, input: { phoneNumber: "+447400123456" }) { id } }' },
   updateContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
   deleteContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContact(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
+  startContactImport: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { startContactImport(accountId: $target) { uploadUrl } }' },
+  importJob: { kind: 'unknown-object', document: 'query($id: ID!) { importJob(id: $id) { id } }', variables: (id) => ({ id }) },
   importContacts: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { importContacts(accountId: $target, csv: "phone\\n+447400123456") { imported } }' },
   createContactGroup: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContactGroup(accountId: $target, name: "Probe") { id } }' },
   updateContactGroup: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContactGroup(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contactGroup', rule: 'visible' } },

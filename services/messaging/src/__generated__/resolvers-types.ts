@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountReference, MessageRow } from '../sending/store';
 import type { ContactRow, GroupRow } from '../contacts/store';
+import type { ContactImportRow } from '../contact-imports/store';
 import type { SenderIdRow } from '../sender-ids/store';
 import type { ListedTemplateRow } from '../templates/store';
 import type { SendAnswer, MessagePage } from '../sending/service';
@@ -156,6 +157,8 @@ export type Query = {
    * access), oldest first. Pages forward: first (default 50, at most 200) after a cursor.
    */
   contactGroups: ContactGroupConnection;
+  /** A contact import of an account the caller holds contacts on (else NOT_FOUND) */
+  importJob: Maybe<ContactImportJob>;
   /** The account's sender IDs and those its ancestors share down, oldest first (default 50, at most 200) */
   senderIds: SenderIdConnection;
   /** Dedicated numbers, short codes and alphanumeric tags waiting for approval, oldest first (operators with approvals; default 20, at most 100) */
@@ -203,6 +206,11 @@ export type QueryContactGroupsArgs = {
   accountId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryImportJobArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -284,6 +292,8 @@ export type Mutation = {
   updateContactGroup: ContactGroup;
   deleteContactGroup: Scalars['ID']['output'];
   resubscribeContact: Scalars['Boolean']['output'];
+  /** Starts a contact import of any size (SPEC M5): upload its CSV to the answer's uploadUrl; importContacts takes small files inline */
+  startContactImport: ContactImportUpload;
   requestSenderId: SenderId;
   verifySenderId: SenderId;
   /** Approves a requested dedicated number, short code or alphanumeric tag (operators with approvals; SPEC O3) */
@@ -370,6 +380,13 @@ export type MutationDeleteContactGroupArgs = {
 export type MutationResubscribeContactArgs = {
   accountId: Scalars['ID']['input'];
   phoneNumber: Scalars['String']['input'];
+};
+
+
+export type MutationStartContactImportArgs = {
+  accountId: Scalars['ID']['input'];
+  groupId?: InputMaybe<Scalars['ID']['input']>;
+  defaultCountry?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -519,6 +536,49 @@ export type MutationDeleteWebhookEndpointArgs = {
 
 export type MutationReplayWebhookDeliveryArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** SPEC M5, issue 14: where a contact import is */
+export type ContactImportStatus =
+  /** Started; its CSV has not been uploaded yet */
+  | 'WAITING'
+  /** Its CSV is being read and written; the counts grow */
+  | 'PROCESSING'
+  /** Every row read: imported, merged or rejected */
+  | 'COMPLETED'
+  /** Stopped on an error (errorCode); no contact of it was written */
+  | 'FAILED';
+
+/** A contact import of any size: its CSV is streamed to uploadUrl, its progress read with importJob */
+export type ContactImportJob = {
+  __typename?: 'ContactImportJob';
+  id: Scalars['ID']['output'];
+  accountId: Scalars['ID']['output'];
+  groupId: Maybe<Scalars['ID']['output']>;
+  status: ContactImportStatus;
+  /** Data rows read so far */
+  processed: Scalars['Int']['output'];
+  imported: Scalars['Int']['output'];
+  merged: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  /** The first 1,000 rejected lines with their reason (never the number) */
+  rejections: Array<RejectedContactRow>;
+  /** FAILED: a code of the error catalogue (e.g. BAD_USER_INPUT for a malformed file) */
+  errorCode: Maybe<Scalars['String']['output']>;
+  errorMessage: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type ContactImportUpload = {
+  __typename?: 'ContactImportUpload';
+  job: ContactImportJob;
+  /**
+   * Relative to the gateway: POST the CSV (text/csv, a header row naming phone and optionally first_name,
+   * last_name, email; at most 1,000,000 rows) here once, before expiresAt. The answer is the finished job.
+   */
+  uploadUrl: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 /** SPEC M7; the shared number pool is the default when no sender ID is named */
@@ -1360,6 +1420,9 @@ export type ResolversTypes = ResolversObject<{
   ContactGroupUpdate: ContactGroupUpdate;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ContactImportStatus: ContactImportStatus;
+  ContactImportJob: ResolverTypeWrapper<ContactImportRow>;
+  ContactImportUpload: ResolverTypeWrapper<Omit<ContactImportUpload, 'job'> & { job: ResolversTypes['ContactImportJob'] }>;
   SenderIdKind: SenderIdKind;
   SenderIdStatus: SenderIdStatus;
   SenderId: ResolverTypeWrapper<SenderIdRow>;
@@ -1456,6 +1519,8 @@ export type ResolversParentTypes = ResolversObject<{
   ContactGroupUpdate: ContactGroupUpdate;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
+  ContactImportJob: ContactImportRow;
+  ContactImportUpload: Omit<ContactImportUpload, 'job'> & { job: ResolversParentTypes['ContactImportJob'] };
   SenderId: SenderIdRow;
   SenderIdEdge: Omit<SenderIdEdge, 'node'> & { node: ResolversParentTypes['SenderId'] };
   SenderIdConnection: Omit<SenderIdConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SenderIdEdge']>, nodes: Array<ResolversParentTypes['SenderId']> };
@@ -1668,6 +1733,7 @@ export type ContactImportReportResolvers<ContextType = MessagingContext, ParentT
 export type QueryResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   contacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QueryContactsArgs, 'accountId' | 'orderBy' | 'first'>>;
   contactGroups?: Resolver<ResolversTypes['ContactGroupConnection'], ParentType, ContextType, RequireFields<QueryContactGroupsArgs, 'accountId' | 'first'>>;
+  importJob?: Resolver<Maybe<ResolversTypes['ContactImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   senderIds?: Resolver<ResolversTypes['SenderIdConnection'], ParentType, ContextType, RequireFields<QuerySenderIdsArgs, 'accountId' | 'first'>>;
   pendingSenderIds?: Resolver<ResolversTypes['SenderIdConnection'], ParentType, ContextType, Partial<QueryPendingSenderIdsArgs>>;
   messageTemplates?: Resolver<ResolversTypes['MessageTemplateConnection'], ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId' | 'first'>>;
@@ -1690,6 +1756,7 @@ export type MutationResolvers<ContextType = MessagingContext, ParentType extends
   updateContactGroup?: Resolver<ResolversTypes['ContactGroup'], ParentType, ContextType, RequireFields<MutationUpdateContactGroupArgs, 'id' | 'input'>>;
   deleteContactGroup?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteContactGroupArgs, 'id'>>;
   resubscribeContact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResubscribeContactArgs, 'accountId' | 'phoneNumber'>>;
+  startContactImport?: Resolver<ResolversTypes['ContactImportUpload'], ParentType, ContextType, RequireFields<MutationStartContactImportArgs, 'accountId'>>;
   requestSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationRequestSenderIdArgs, 'accountId' | 'input'>>;
   verifySenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationVerifySenderIdArgs, 'id' | 'code'>>;
   activateSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationActivateSenderIdArgs, 'id'>>;
@@ -1716,6 +1783,28 @@ export type MutationResolvers<ContextType = MessagingContext, ParentType extends
   enableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationEnableWebhookEndpointArgs, 'id'>>;
   deleteWebhookEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
   replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
+}>;
+
+export type ContactImportJobResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactImportJob'] = ResolversParentTypes['ContactImportJob']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  groupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ContactImportStatus'], ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  merged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejections?: Resolver<Array<ResolversTypes['RejectedContactRow']>, ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type ContactImportUploadResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactImportUpload'] = ResolversParentTypes['ContactImportUpload']> = ResolversObject<{
+  job?: Resolver<ResolversTypes['ContactImportJob'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type SenderIdResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['SenderId'] = ResolversParentTypes['SenderId']> = ResolversObject<{
@@ -2132,6 +2221,8 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   ContactImportReport?: ContactImportReportResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ContactImportJob?: ContactImportJobResolvers<ContextType>;
+  ContactImportUpload?: ContactImportUploadResolvers<ContextType>;
   SenderId?: SenderIdResolvers<ContextType>;
   SenderIdEdge?: SenderIdEdgeResolvers<ContextType>;
   SenderIdConnection?: SenderIdConnectionResolvers<ContextType>;

@@ -71,7 +71,10 @@ function optionalEmail(value: string | null | undefined): string | null {
   return email;
 }
 
-function country(ctx: MessagingContext, value: string | null | undefined): string {
+/** The caller of an import: a request's context, or an upload route's own access control. */
+export type ImportCaller = Pick<MessagingContext, 'access'>;
+
+export function importCountry(ctx: Pick<MessagingContext, 'config'>, value: string | null | undefined): string {
   if (value === null || value === undefined) return ctx.config.messaging.defaultCountry;
   const code = value.toUpperCase();
   if (!isCountryCode(code)) throw errors.badInput('defaultCountry must be an ISO 3166 alpha-2 code such as GB', 'defaultCountry');
@@ -84,13 +87,13 @@ async function allowsDuplicates(tx: Sql, chain: AccountChain): Promise<boolean> 
 }
 
 /** Groups the account may use: its own, and its ancestors' groups shared down (SPEC M5), narrowed by I6. */
-export async function usableGroups(ctx: MessagingContext, db: Sql, chain: AccountChain, groupIds: string[] | null, purpose: 'read' | 'send'): Promise<GroupRow[]> {
+export async function usableGroups(ctx: ImportCaller, db: Sql, chain: AccountChain, groupIds: string[] | null, purpose: 'read' | 'send'): Promise<GroupRow[]> {
   const policy = await numberPolicy(ctx, chain.id);
   const rows = await groupsOfChain(db, chain, groupIds, purpose === 'send' ? ['READ_SEND'] : ['READ', 'READ_SEND']);
   return policy.selectedGroupIds ? rows.filter((g) => policy.selectedGroupIds!.has(g.id)) : rows;
 }
 
-async function ownGroup(ctx: MessagingContext, tx: Sql, chain: AccountChain, groupId: string): Promise<GroupRow> {
+export async function ownGroup(ctx: ImportCaller, tx: Sql, chain: AccountChain, groupId: string): Promise<GroupRow> {
   const [group] = await usableGroups(ctx, tx, chain, [assertId(groupId, 'groupId')], 'read');
   if (!group || group.accountId !== chain.id) throw errors.notFound('Contact group');
   return group;
@@ -146,7 +149,7 @@ export const ContactService = {
     if (policy.selectedGroupIds && !groupIds.some((g) => policy.fullGroupIds!.has(g))) {
       throw errors.forbidden('With selected contact groups, a new contact must go into one of your FULL groups');
     }
-    const phone = requireE164(input.phoneNumber ?? '', country(ctx, input.defaultCountry));
+    const phone = requireE164(input.phoneNumber ?? '', importCountry(ctx, input.defaultCountry));
     const values: ContactValues = { phone, first: optionalText(input.firstName, 'firstName'), last: optionalText(input.lastName, 'lastName'), email: optionalEmail(input.email) };
     return mutate(auditScope(ctx, chain), 'createContact', async (tx) => {
       await lockContacts(tx, chain.id);
@@ -161,7 +164,7 @@ export const ContactService = {
   async update(ctx: MessagingContext, id: string, input: ContactInput): Promise<ContactRow> {
     const { contact, chain } = await loadContactForWrite(ctx, id);
     const policy = await numberPolicy(ctx, chain.id);
-    const phone = input.phoneNumber ? requireE164(input.phoneNumber, country(ctx, input.defaultCountry)) : null;
+    const phone = input.phoneNumber ? requireE164(input.phoneNumber, importCountry(ctx, input.defaultCountry)) : null;
     return mutate(auditScope(ctx, chain), 'updateContact', async (tx) => {
       await lockContacts(tx, chain.id);
       if (phone && phone !== contact.phoneNumber && !(await allowsDuplicates(tx, chain)) && (await numberTaken(tx, chain.id, phone, policy.dedupeGroupIds))) {
@@ -193,32 +196,66 @@ export const ContactService = {
    * of 500 in one transaction. Rejected rows are reported with their line and reason, never their number.
    */
   async importCsv(ctx: MessagingContext, accountId: string, csv: string, groupIdArgument: string | null, defaultCountry: string | null) {
-    const chain = await ctx.access.require(accountId, 'contacts');
-    requireActiveChain(chain);
-    const groupId = groupIdArgument === null ? null : assertId(groupIdArgument, 'groupId');
-    const policy = await numberPolicy(ctx, accountId);
-    if (policy.selectedGroupIds && !(groupId && policy.fullGroupIds!.has(groupId))) {
-      throw errors.forbidden('With selected contact groups, import into one of your FULL groups');
-    }
-    const countryCode = country(ctx, defaultCountry);
-    return mutate(auditScope(ctx, chain), 'importContacts', async (tx) => {
-      if (groupId) await ownGroup(ctx, tx, chain, groupId);
-      await lockContacts(tx, chain.id);
-      const importer = new ContactImport(tx, chain.id, groupId, { duplicatesAllowed: await allowsDuplicates(tx, chain), groupIds: policy.dedupeGroupIds });
-      await importer.read(csv, countryCode);
-      const { report } = importer;
+    const target = await importTarget(ctx, accountId, groupIdArgument);
+    const countryCode = importCountry(ctx, defaultCountry);
+    return mutate(auditScope(ctx, target.chain), 'importContacts', async (tx) => {
+      const { report } = await runImport(ctx, tx, target, csv, countryCode);
       return { result: report, targetType: 'ContactImport', after: { imported: report.imported, merged: report.merged, rejected: report.rejected.length } };
     });
   },
 };
 
+export interface ImportTarget {
+  chain: AccountChain;
+  groupId: string | null;
+  policy: NumberPolicy;
+}
+
+/** Where the caller may import: an active account they hold `contacts` on; with selected groups, one of their FULL groups. */
+export async function importTarget(ctx: ImportCaller, accountId: string, groupIdArgument: string | null): Promise<ImportTarget> {
+  const chain = await ctx.access.require(accountId, 'contacts');
+  requireActiveChain(chain);
+  const groupId = groupIdArgument === null ? null : assertId(groupIdArgument, 'groupId');
+  const policy = await numberPolicy(ctx, accountId);
+  if (policy.selectedGroupIds && !(groupId && policy.fullGroupIds!.has(groupId))) {
+    throw errors.forbidden('With selected contact groups, import into one of your FULL groups');
+  }
+  return { chain, groupId, policy };
+}
+
+/** One import in the caller's transaction: the group checked again, the account's contacts locked while it writes. */
+export async function runImport(
+  ctx: ImportCaller,
+  tx: Sql,
+  target: ImportTarget,
+  source: string | NodeJS.ReadableStream,
+  countryCode: string,
+  bounds?: ConstructorParameters<typeof ContactImport>[4],
+): Promise<ContactImport> {
+  if (target.groupId) await ownGroup(ctx, tx, target.chain, target.groupId);
+  await lockContacts(tx, target.chain.id);
+  const importer = new ContactImport(tx, target.chain.id, target.groupId, { duplicatesAllowed: await allowsDuplicates(tx, target.chain), groupIds: target.policy.dedupeGroupIds }, bounds);
+  await importer.read(source, countryCode);
+  return importer;
+}
 
 const PHONE_COLUMNS = ['phone', 'phone_number', 'phonenumber', 'mobile', 'number'];
 const csvColumnName = (header: string) => header.trim().toLowerCase().replace(/[\s-]/g, '_');
 
+/** How far an import has got: data rows read, contacts written, rows rejected. */
+export interface ImportProgress {
+  processed: number;
+  imported: number;
+  merged: number;
+  rejected: number;
+}
+
 /** One import: the CSV's rows validated one by one and written in batches, within the caller's transaction. */
-class ContactImport {
+export class ContactImport {
   readonly report: ContactImportReport = { imported: 0, merged: 0, rejected: [] };
+  /** every rejected row, also those beyond the ones kept in the report */
+  rejectedCount = 0;
+  private processed = 0;
   private batch: ContactValues[] = [];
   /** Without duplicates, the rows of the unflushed batch by number: a repeated number merges into its row. */
   private readonly pending = new Map<string, ContactValues>();
@@ -228,16 +265,20 @@ class ContactImport {
     private readonly accountId: string,
     private readonly groupId: string | null,
     private readonly dedupe: { duplicatesAllowed: boolean; groupIds: string[] | null },
+    private readonly bounds: { maxRows: number; keptRejections: number; onBatch?: (progress: ImportProgress) => Promise<void> } = { maxRows: MAX_IMPORT_ROWS, keptRejections: Infinity },
   ) {}
 
-  async read(csv: string, countryCode: string): Promise<void> {
-    const parser = Readable.from([csv]).pipe(parse({ columns: (header: string[]) => header.map(csvColumnName), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }));
+  /** Reads a CSV text or a byte stream (an upload), never holding more than a batch of rows. */
+  async read(source: string | NodeJS.ReadableStream, countryCode: string): Promise<void> {
+    const input = typeof source === 'string' ? Readable.from([source]) : source;
+    const parser = input.pipe(parse({ columns: (header: string[]) => header.map(csvColumnName), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }));
     let line = 1;
     let phoneColumn: string | undefined;
     try {
       for await (const record of parser as AsyncIterable<Record<string, string>>) {
         line++;
-        if (line - 1 > MAX_IMPORT_ROWS) throw errors.badInput(`At most ${MAX_IMPORT_ROWS} rows per import`, 'csv');
+        this.processed = line - 1;
+        if (line - 1 > this.bounds.maxRows) throw errors.badInput(`At most ${this.bounds.maxRows} rows per import`, 'csv');
         phoneColumn ??= PHONE_COLUMNS.find((c) => c in record);
         if (!phoneColumn) throw errors.badInput('The CSV header must name a phone column (phone, phone_number or mobile)', 'csv');
         const values = this.validRow(record, record[phoneColumn] ?? '', countryCode, line);
@@ -250,10 +291,15 @@ class ContactImport {
     await this.flush();
   }
 
+  get progress(): ImportProgress {
+    return { processed: this.processed, imported: this.report.imported, merged: this.report.merged, rejected: this.rejectedCount };
+  }
+
   /** The row's values, or null when it is rejected (reported with its line). */
   private validRow(record: Record<string, string>, raw: string, countryCode: string, line: number): ContactValues | null {
     const reject = (code: string, reason: string) => {
-      this.report.rejected.push({ line, code, reason });
+      this.rejectedCount++;
+      if (this.report.rejected.length < this.bounds.keptRejections) this.report.rejected.push({ line, code, reason });
       return null;
     };
     if (raw === '') return reject('MISSING_PHONE_NUMBER', 'no phone number');
@@ -291,6 +337,7 @@ class ContactImport {
     this.report.imported += written.filter((w) => !w.merged).length;
     this.report.merged += written.filter((w) => w.merged).length;
     if (this.groupId) await addGroupMembers(this.tx, this.groupId, written.map((w) => w.id));
+    await this.bounds.onBatch?.(this.progress);
   }
 }
 
