@@ -84,8 +84,8 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   permissionCatalogue: { kind: 'untargeted', rule: 'credential', document: '{ permissionCatalogue }' },
   // Query / Mutation: messaging (SPEC M1-M5, M7)
   contacts: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { contacts(accountId: $target) { nodes { id phoneNumber } } }' },
-  contactGroups: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { contactGroups(accountId: $target) { id name } }' },
-  senderIds: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { senderIds(accountId: $target) { id value } }' },
+  contactGroups: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { contactGroups(accountId: $target) { nodes { id name } } }' },
+  senderIds: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { senderIds(accountId: $target) { nodes { id value } } }' },
   messages: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messages(accountId: $target) { nodes { id status } } }' },
   inbox: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { inbox(accountId: $target) { nodes { id } } }' },
   createContact: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContact(accountId: $target, input: { phoneNumber: "+447400123456" }) { id } }' },
@@ -110,7 +110,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   injectInboundMessage: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { injectInboundMessage(accountId: $target, from: "+447400123456", body: "probe") { optedOut } }' },
   // Webhooks (messaging, SPEC M10): `webhooks` is an ADMIN default at every level
   webhookEventTypes: { kind: 'untargeted', rule: 'credential', document: '{ webhookEventTypes { type } }' },
-  webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { id url } }' },
+  webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { nodes { id url } } }' },
   webhookEndpoint: { kind: 'unknown-object', document: 'query($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
   createWebhookEndpoint: {
     kind: 'account',
@@ -124,10 +124,10 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   deleteWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
   replayWebhookDelivery: { kind: 'unknown-object', document: 'mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookDelivery', rule: 'admin' } },
   // Messaging features (SPEC M6, M8, M9, M11): templates need `contacts` to change; email to SMS and automation are ADMIN defaults
-  messageTemplates: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messageTemplates(accountId: $target) { id name } }' },
+  messageTemplates: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messageTemplates(accountId: $target) { nodes { id name } } }' },
   batchClicks: { kind: 'unknown-object', document: 'query($id: ID!) { batchClicks(batchId: $id) { clicks } }', variables: (id) => ({ id }) },
   emailToSms: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { emailToSms(accountId: $target) { enabled senders { email } } }' },
-  automationRules: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { automationRules(accountId: $target) { id name } }' },
+  automationRules: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { automationRules(accountId: $target) { nodes { id name } } }' },
   createMessageTemplate: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createMessageTemplate(accountId: $target, input: { name: "Probe", body: "probe" }) { id } }' },
   updateMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateMessageTemplate(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }) },
   deleteMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteMessageTemplate(id: $id) }', variables: (id) => ({ id }) },

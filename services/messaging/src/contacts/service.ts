@@ -1,16 +1,18 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { loadEffectiveSettingsAlongPath, type AccountChain } from '@platform/authz';
-import type { Sql } from '@platform/db';
+import { pageRequest, toConnection, type Connection, type PageArguments, type Sql } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { mutate } from '@platform/audit';
 import type { MessagingContext } from '../context';
 import { auditScope, numberPolicy, requireActiveChain, requireEditableContact, type NumberPolicy } from '../access/access';
-import { connectionOf, cursorPosition } from '../paging/cursor';
 import { isCountryCode, requireE164, toE164 } from '../phone/phone';
 import {
   addGroupMembers,
   contactsPage,
+  countGroups,
+  groupsPage,
+  countContacts,
   contactsWithGroups,
   deleteContact,
   deleteGroup,
@@ -27,11 +29,31 @@ import {
   updateContactFields,
   updateGroup,
   writeImportBatch,
+  type ContactListQuery,
   type ContactRow,
   type ContactValues,
   type GroupRow,
 } from './store';
-import type { ContactGroupUpdate, ContactImportReport, ContactInput, GroupShareAccess } from '../__generated__/resolvers-types';
+import type { ContactGroupUpdate, ContactImportReport, ContactInput, GroupShareAccess, QueryContactsArgs } from '../__generated__/resolvers-types';
+
+/** A page of contacts; `count` counts every contact of the list (its totalCount, run only when asked). */
+export type ContactPage = Connection<ContactRow> & { count: () => Promise<number> };
+
+/** A page of contact groups; `count` counts them all (its totalCount). */
+export type GroupPage = Connection<GroupRow> & { count: () => Promise<number> };
+
+const GROUP_PAGE = { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] } as const;
+const CONTACT_PAGE = { defaultSize: 50, maxSize: 500, keyShape: ['string', 'string'] } as const;
+const MAX_SEARCH = 100;
+
+/** A contact search: the text for names and email, and the digits for the number when the text looks like one. */
+function contactSearch(value: string | null | undefined): { search: string | null; searchDigits: string | null } {
+  const text = value?.trim() ?? '';
+  if (text === '') return { search: null, searchDigits: null };
+  if (text.length > MAX_SEARCH) throw errors.badInput(`filter.search must have at most ${MAX_SEARCH} characters`, 'filter.search');
+  const digits = text.replace(/\D/g, '');
+  return { search: text, searchDigits: /^[+\d\s().-]+$/.test(text) && digits.length >= 3 ? digits : null };
+}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const IMPORT_BATCH = 500;
@@ -95,20 +117,28 @@ async function addToGroups(ctx: MessagingContext, tx: Sql, chain: AccountChain, 
 }
 
 export const ContactService = {
-  async list(ctx: MessagingContext, accountId: string, groupId: string | null, first: number, after: string | null) {
-    const chain = await ctx.access.require(accountId, 'account.view');
-    if (first < 1 || first > 500) throw errors.badInput('first must be between 1 and 500', 'first');
-    const groups = await usableGroups(ctx, ctx.dataSource, chain, groupId ? [assertId(groupId, 'groupId')] : null, 'read');
+  /** SPEC M5: the contacts the caller may see, filtered, in the chosen order (default: the order they were added). */
+  async list(ctx: MessagingContext, args: QueryContactsArgs): Promise<ContactPage> {
+    const chain = await ctx.access.require(args.accountId, 'account.view');
+    const order = args.orderBy ?? 'CREATED_AT';
+    const page = pageRequest(args, { ...CONTACT_PAGE, order });
+    const groupId = args.groupId ? assertId(args.groupId, 'groupId') : null;
+    const groups = await usableGroups(ctx, ctx.dataSource, chain, groupId ? [groupId] : null, 'read');
     if (groupId && groups.length === 0) throw errors.notFound('Contact group');
-    const policy = await numberPolicy(ctx, accountId);
-    const rows = await contactsPage(ctx.dataSource, {
-      groupIds: groups.map((g) => g.id),
+    const policy = await numberPolicy(ctx, chain.id);
+    const search = contactSearch(args.filter?.search);
+    const restrictToGroups = groupId !== null || policy.selectedGroupIds !== null;
+    const query: ContactListQuery = {
       accountId: chain.id,
-      restrictToGroups: groupId !== null || policy.selectedGroupIds !== null,
-      after: after ? cursorPosition(after) : null,
-      limit: first + 1,
-    });
-    return connectionOf(rows, first);
+      // the members of the account's own groups are its own contacts
+      groupIds: groups.filter((g) => restrictToGroups || g.accountId !== chain.id).map((g) => g.id),
+      restrictToGroups,
+      ...search,
+      numberSearchGroupIds: policy.fullGroupIds && [...policy.fullGroupIds],
+      optedOut: args.filter?.optedOut ?? null,
+    };
+    const rows = await contactsPage(ctx.dataSource, query, order, page);
+    return { ...toConnection(rows, page, (row) => [row.sortKey, row.id]), count: () => countContacts(ctx.dataSource, query) };
   },
 
   async create(ctx: MessagingContext, accountId: string, input: ContactInput): Promise<ContactRow> {
@@ -335,9 +365,13 @@ async function requireAddableContacts(tx: Sql, policy: NumberPolicy, accountId: 
 }
 
 export const GroupService = {
-  async list(ctx: MessagingContext, accountId: string): Promise<GroupRow[]> {
+  async list(ctx: MessagingContext, accountId: string, args: PageArguments): Promise<GroupPage> {
     const chain = await ctx.access.require(accountId, 'account.view');
-    return usableGroups(ctx, ctx.dataSource, chain, null, 'read');
+    const page = pageRequest(args, GROUP_PAGE);
+    const policy = await numberPolicy(ctx, chain.id);
+    const selected = policy.selectedGroupIds && [...policy.selectedGroupIds];
+    const rows = await groupsPage(ctx.dataSource, chain, selected, page);
+    return { ...toConnection(rows, page, (row) => [row.sortKey, row.id]), count: () => countGroups(ctx.dataSource, chain, selected) };
   },
 
   async create(ctx: MessagingContext, accountId: string, name: string, sharedAccess: GroupShareAccess | null): Promise<GroupRow> {

@@ -9,6 +9,7 @@ export const permissions = {
   User: allow,
   ApiKey: allow,
   MessageConnection: allow,
+  MessageEdge: allow,
   SkippedRecipient: allow,
   SendResult: allow,
 };

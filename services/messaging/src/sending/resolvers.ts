@@ -5,7 +5,7 @@ import { MessageService, send } from './service';
 
 export const resolvers: Resolvers = {
   Query: {
-    messages: (_, args, ctx) => MessageService.list(ctx, args.accountId, args.filter ?? null, args.first, args.after ?? null),
+    messages: (_, args, ctx) => MessageService.list(ctx, args),
   },
   Mutation: {
     sendMessage: (_, args, ctx) => {
@@ -23,6 +23,9 @@ export const resolvers: Resolvers = {
       if (scope === 'OWN') return ctx.loaders.ownMessageCountByAccountId.load(account.id);
       throw errors.forbidden('Missing permission "reports" on this account');
     },
+  },
+  MessageConnection: {
+    totalCount: (connection) => connection.count(),
   },
   Message: {
     sender: async (m, _, ctx) => (m.senderValue.startsWith('+') ? (await numberPolicy(ctx, m.accountId)).show(m.senderValue) : m.senderValue),
