@@ -14,7 +14,7 @@
  */
 import '@platform/telemetry/register';
 import { ConfigError, loadConfig } from '@platform/config';
-import { createLogger, stopOnSignals } from '@platform/server';
+import { createLogger, Metrics, startMetricsServer, stopOnSignals } from '@platform/server';
 import { createDeliveryWorker, runDeliveryLoop, service as messaging } from '@platform/messaging';
 
 function parseArguments(argv: string[]): { loopbackSendDelayMs?: number } {
@@ -44,7 +44,11 @@ async function main(): Promise<void> {
   const loop = runDeliveryLoop(createDeliveryWorker(dataSource, config, logger, carrierOverrides), intervalMs, logger);
   logger.info({ pid: process.pid, intervalMs, batchSize: config.messaging.workerBatchSize, leaseSeconds: config.messaging.workerLeaseSeconds, carrier: config.messaging.carrier }, 'messaging worker running');
 
+  // METRICS_PORT: /metrics and the /health liveness probe (containers, Kubernetes).
+  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(new Metrics(), config.metrics.port, config.metrics.host) : null;
+
   stopOnSignals(logger, async () => {
+    await metricsServer?.close();
     await loop.stop();
     await dataSource.destroy();
   });

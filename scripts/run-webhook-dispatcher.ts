@@ -6,7 +6,7 @@
  */
 import '@platform/telemetry/register';
 import { ConfigError, loadConfig } from '@platform/config';
-import { createLogger, stopOnSignals } from '@platform/server';
+import { createLogger, Metrics, startMetricsServer, stopOnSignals } from '@platform/server';
 import { service as messaging, startWebhookDispatcher } from '@platform/messaging';
 
 async function main(): Promise<void> {
@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const dispatcher = startWebhookDispatcher(dataSource, config, logger);
   logger.info({ intervalMs: config.webhooks.dispatchIntervalMs }, 'webhook dispatcher running');
 
+  // METRICS_PORT: /metrics and the /health liveness probe (containers, Kubernetes).
+  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(new Metrics(), config.metrics.port, config.metrics.host) : null;
+
   stopOnSignals(logger, async () => {
+    await metricsServer?.close();
     await dispatcher.stop();
     await dataSource.destroy();
   });

@@ -11,6 +11,8 @@ const SCHEMA_PATH = path.join(ROOT, 'schema', 'compose-spec.json');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ComposeFile = { services: Record<string, any> };
 
+const BACKGROUND_SERVICES = ['worker', 'webhook-dispatcher'];
+
 const readCompose = (): ComposeFile => parse(fs.readFileSync(COMPOSE_PATH, 'utf8'), { merge: true });
 
 function composeValidator() {
@@ -58,12 +60,12 @@ describe('docker-compose.yml (production-like deployment)', () => {
     expect(validate.errors?.some((error) => error.params && (error.params as { additionalProperty?: string }).additionalProperty === 'restart_policy')).toBe(true);
   });
 
-  it('runs PostgreSQL, Redis, each subgraph and the gateway with healthchecks and restart policies', () => {
+  it('runs PostgreSQL, Redis, each subgraph, the gateway, delivery workers and webhook dispatchers with healthchecks and restart policies', () => {
     // Act
     const { services } = readCompose();
 
     // Assert
-    for (const name of ['postgres', 'redis', ...SUBGRAPH_NAMES, 'gateway']) {
+    for (const name of ['postgres', 'redis', ...SUBGRAPH_NAMES, 'gateway', ...BACKGROUND_SERVICES]) {
       expect(services[name]).toBeDefined();
       expect(services[name].healthcheck?.test).toBeDefined();
       expect(services[name].restart).toBe('unless-stopped');
@@ -106,7 +108,7 @@ describe('docker-compose.yml (production-like deployment)', () => {
     };
     const { services } = readCompose();
 
-    for (const name of [...SUBGRAPH_NAMES, 'gateway']) {
+    for (const name of [...SUBGRAPH_NAMES, 'gateway', ...BACKGROUND_SERVICES]) {
       // Act
       // Values are substituted into the JSON text of the environment, so they are JSON-escaped first.
       const escaped = Object.fromEntries(Object.entries(secrets).map(([key, value]) => [key, JSON.stringify(value).slice(1, -1)]));
@@ -120,8 +122,33 @@ describe('docker-compose.yml (production-like deployment)', () => {
       if (name === 'gateway') expect(config.redisUrl).toBe('redis://:redis-secret@redis:6379');
       // A private key reaches only the process that signs with it.
       expect(config.principalTokens.gatewayPrivateKey?.kid).toBe(name === 'gateway' ? gatewayKeys.privateJwk.kid : undefined);
-      expect(config.principalTokens.messagingPrivateKey?.kid).toBe(name === 'messaging' ? messagingKeys.privateJwk.kid : undefined);
+      // The worker settles due scheduled sends' credit with billing as messaging.
+      expect(config.principalTokens.messagingPrivateKey?.kid).toBe(name === 'messaging' || name === 'worker' ? messagingKeys.privateJwk.kid : undefined);
       expect(config.principalTokens.gatewayPublicKeys.map((key) => key.kid)).toEqual([gatewayKeys.publicJwk.kid]);
+    }
+  });
+
+  it('runs deliveries and webhooks in their own services, with the messaging subgraph\'s background jobs off', () => {
+    // Arrange
+    const { services } = readCompose();
+    const environment = (name: string) => JSON.parse(interpolate(JSON.stringify(services[name].environment), { POSTGRES_PASSWORD: 'p', INTERNAL_SIGNING_SECRET: 's'.repeat(40), WEBHOOK_ENCRYPTION_KEY: 'w'.repeat(40), GATEWAY_PRINCIPAL_PUBLIC_KEYS: '{}', MESSAGING_SERVICE_PUBLIC_KEYS: '{}', MESSAGING_SERVICE_PRIVATE_KEY: '{}' })) as Record<string, string | number>;
+
+    // Act
+    const messaging = environment('messaging');
+    const worker = environment('worker');
+    const dispatcher = environment('webhook-dispatcher');
+
+    // Assert
+    expect(String(messaging.MESSAGING_WORKER_INTERVAL_MS)).toBe('0');
+    expect(String(messaging.WEBHOOK_DISPATCH_INTERVAL_MS)).toBe('0');
+    expect(services.worker.command.join(' ')).toMatch(/scripts\/run-messaging-worker\.ts$/);
+    expect(services['webhook-dispatcher'].command.join(' ')).toMatch(/scripts\/run-webhook-dispatcher\.ts$/);
+    // The dispatcher process refuses an interval of 0.
+    expect(Number(dispatcher.WEBHOOK_DISPATCH_INTERVAL_MS)).toBeGreaterThan(0);
+    for (const [name, env] of [['worker', worker], ['webhook-dispatcher', dispatcher]] as const) {
+      // Their healthcheck asks the /health of the listener METRICS_PORT opens.
+      expect(services[name].healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${env.METRICS_PORT}/health`);
+      expect(services[name].depends_on.migrate.condition).toBe('service_completed_successfully');
     }
   });
 });

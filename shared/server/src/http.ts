@@ -288,11 +288,16 @@ export async function listen(
   };
 }
 
-/** A listener of its own for `/metrics` (METRICS_PORT), away from a public port. */
+/**
+ * A listener of its own for `/metrics` (METRICS_PORT), away from a public port. It also answers
+ * `/health`, the liveness probe of processes without another listener (delivery workers, webhook dispatchers).
+ */
 export async function startMetricsServer(metrics: Metrics, port: number, host: string): Promise<RunningServer> {
   return listen(
     (request, response) => {
-      if (new URL(request.url ?? '/', 'http://internal').pathname === '/metrics' && request.method === 'GET') return void metrics.respond(response);
+      const pathname = new URL(request.url ?? '/', 'http://internal').pathname;
+      if (pathname === '/health') return sendJson(response, 200, { status: 'ok' });
+      if (pathname === '/metrics' && request.method === 'GET') return void metrics.respond(response);
       sendJson(response, 404, { error: 'not found' });
     },
     port,

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+jest.setTimeout(60_000);
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<Response> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}): ${stderr()}`);
+    const response = await fetch(url).catch(() => null);
+    if (response) return response;
+    if (Date.now() > deadline) throw new Error(`no answer from ${url}: ${stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Containers and Kubernetes probe the processes without a GraphQL port through the METRICS_PORT listener. */
+describe.each([
+  ['delivery worker', 'scripts/run-messaging-worker.ts'],
+  ['webhook dispatcher', 'scripts/run-webhook-dispatcher.ts'],
+])('%s process with METRICS_PORT', (_name, script) => {
+  it('answers /health and /metrics on that port, then exits 0 on SIGTERM', async () => {
+    // Arrange
+    const port = await freePort();
+    let stderr = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: process.env.DATABASE_URL, METRICS_PORT: String(port), METRICS_HOST: '127.0.0.1', MESSAGING_WORKER_INTERVAL_MS: '1000' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    try {
+      // Act
+      const health = await waitForHealth(`http://127.0.0.1:${port}/health`, child, () => stderr);
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      const other = await fetch(`http://127.0.0.1:${port}/graphql`);
+
+      // Assert
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^process_resident_memory_bytes \d+/m);
+      expect(other.status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});
