@@ -141,8 +141,11 @@ describe('docker-compose.yml (production-like deployment)', () => {
     // Assert
     expect(String(messaging.MESSAGING_WORKER_INTERVAL_MS)).toBe('0');
     expect(String(messaging.WEBHOOK_DISPATCH_INTERVAL_MS)).toBe('0');
-    expect(services.worker.command.join(' ')).toMatch(/scripts\/run-messaging-worker\.ts$/);
-    expect(services['webhook-dispatcher'].command.join(' ')).toMatch(/scripts\/run-webhook-dispatcher\.ts$/);
+    // The image's entry (scripts/platform.js) takes the role.
+    expect(services.worker.command).toEqual(['worker']);
+    expect(services['webhook-dispatcher'].command).toEqual(['webhook-dispatcher']);
+    expect(services.messaging.command).toEqual(['subgraph', 'messaging']);
+    expect(services.migrate.command).toEqual(['migrate']);
     // The dispatcher process refuses an interval of 0.
     expect(Number(dispatcher.WEBHOOK_DISPATCH_INTERVAL_MS)).toBeGreaterThan(0);
     for (const [name, env] of [['worker', worker], ['webhook-dispatcher', dispatcher]] as const) {

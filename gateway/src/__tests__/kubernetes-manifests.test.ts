@@ -176,6 +176,9 @@ describe('Kubernetes manifests (deploy/)', () => {
         expect(`${name} ${container.livenessProbe.httpGet.path} ${container.livenessProbe.httpGet.port}`).toBe(`${name} /health ${probePort.name}`);
         expect(`${name} ${container.readinessProbe.httpGet.path}`).toBe(`${name} ${background ? '/health' : '/ready'}`);
         expect(container.lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+        // The image's entry (scripts/platform.js) takes the role as its arguments.
+        expect(container.command).toBeUndefined();
+        expect(container.args).toEqual(background ? [name === 'messaging-worker' ? 'worker' : name] : name === 'gateway' ? ['gateway'] : ['subgraph', name]);
         expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(5 + 20);
         expect(container.resources.requests.cpu).toBeDefined();
         expect(container.resources.limits.memory).toBeDefined();
@@ -208,7 +211,7 @@ describe('Kubernetes manifests (deploy/)', () => {
     expect(budgets).toHaveLength(DEPLOYMENTS.length);
     expect(autoscalers.map((hpa) => hpa.spec.scaleTargetRef.name).sort()).toEqual(['gateway', 'messaging-worker']);
     for (const hpa of autoscalers) expect(find(base, 'Deployment', hpa.spec.scaleTargetRef.name)).toBeDefined();
-    expect(job.spec.template.spec.containers[0].command.join(' ')).toMatch(/scripts\/migrate\.ts$/);
+    expect(job.spec.template.spec.containers[0].args).toEqual(['migrate']);
     expect(find(dev, 'HorizontalPodAutoscaler', 'messaging-worker').spec).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
     expect(new Set(dev.map((doc) => doc.metadata.namespace))).toEqual(new Set(['messaging-dev']));
     expect(find(dev, 'Deployment', 'billing').spec.replicas).toBe(1);
