@@ -119,7 +119,8 @@ describe('docker-compose.yml (production-like deployment)', () => {
       expect(config.isProduction).toBe(true);
       expect(config.host).toBe('0.0.0.0');
       expect(config.subgraphUrls['account-hierarchy']).toBe('http://account-hierarchy:4001/graphql');
-      if (name === 'gateway') expect(config.redisUrl).toBe('redis://:redis-secret@redis:6379');
+      // Replicas of the gateway (APQ, rate limits) and of identity (sign-in throttle) share Redis.
+      if (name === 'gateway' || name === 'identity') expect(config.redisUrl).toBe('redis://:redis-secret@redis:6379');
       // A private key reaches only the process that signs with it.
       expect(config.principalTokens.gatewayPrivateKey?.kid).toBe(name === 'gateway' ? gatewayKeys.privateJwk.kid : undefined);
       // The worker settles due scheduled sends' credit with billing as messaging.
