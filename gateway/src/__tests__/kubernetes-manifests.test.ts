@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { generatePrincipalKeyPair, loadConfig, SUBGRAPH_NAMES } from '@platform/config';
 
@@ -113,6 +114,35 @@ function validateAgainstKubernetesSchemas(docs: Doc[]): string[] {
   return JSON.parse(output) as string[];
 }
 
+/** kubernetes-types module of an apiVersion: `v1` → core/v1, `apps/v1` → apps/v1, `policy/v1` → policy/v1. */
+const typesModule = (apiVersion: string) => `kubernetes-types/${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}`;
+
+/**
+ * Unknown or misspelt fields (which the schema validators let through, as the API server would drop
+ * them): each document becomes an object literal typed with kubernetes-types, and TypeScript's excess
+ * property check reports every field the type does not have.
+ */
+function unknownFields(docs: Doc[]): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-types-'));
+  const file = path.join(dir, 'manifests.ts');
+  const modules = [...new Set(docs.map((doc) => typesModule(doc.apiVersion)))];
+  const alias = (module: string) => `m${modules.indexOf(module)}`;
+  fs.writeFileSync(
+    file,
+    modules.map((module) => `import type * as ${alias(module)} from '${module}';`).join('\n') +
+      '\n' +
+      docs.map((doc, index) => `// ${doc.kind}/${doc.metadata?.name}\nexport const d${index}: ${alias(typesModule(doc.apiVersion))}.${doc.kind} = ${JSON.stringify(doc)};`).join('\n'),
+  );
+  const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, types: [], typeRoots: [], paths: { 'kubernetes-types/*': [path.join(ROOT, 'node_modules', 'kubernetes-types', '*')] } });
+  const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+    const line = diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line : -1;
+    const where = line > 0 ? diagnostic.file!.text.split('\n')[line - 1].replace('// ', '') : '?';
+    return `${where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ').slice(0, 300)}`;
+  });
+  fs.rmSync(dir, { recursive: true, force: true });
+  return problems;
+}
+
 const byKind = (docs: Doc[], kind: string) => docs.filter((doc) => doc.kind === kind);
 const find = (docs: Doc[], kind: string, name: string) => docs.find((doc) => doc.kind === kind && doc.metadata.name === name)!;
 const DEPLOYMENTS = ['gateway', ...SUBGRAPH_NAMES, 'messaging-worker', 'webhook-dispatcher'];
@@ -128,6 +158,27 @@ describe('Kubernetes manifests (deploy/)', () => {
     // Assert
     expect(problems).toEqual([]);
     expect(base.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('no document has a field its Kubernetes type does not define (kubernetes-types, strict)', () => {
+    // Act
+    const problems = unknownFields([...base, ...dev]);
+
+    // Assert
+    expect(problems).toEqual([]);
+  });
+
+  it('the strict check reports a misspelt field', () => {
+    // Arrange
+    const broken = structuredClone(find(base, 'Deployment', 'gateway'));
+    broken.spec.template.spec.containers[0].livenesProbe = broken.spec.template.spec.containers[0].livenessProbe;
+
+    // Act
+    const problems = unknownFields([broken, find(base, 'Service', 'gateway')]);
+
+    // Assert
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^Deployment\/gateway: .*'"livenesProbe"' does not exist in type 'Container'/);
   });
 
   it('the schema validation refuses a mistyped manifest', () => {
