@@ -39,7 +39,9 @@ function variablesReadAtRuntime(): Set<string> {
     }),
   );
   // Outside production without keys, the development key file is read (or made) too.
-  loadConfig(recording({ NODE_ENV: 'test', PRINCIPAL_KEYS_FILE: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'env-example-')), 'keys.json') }));
+  const keysDir = fs.mkdtempSync(path.join(os.tmpdir(), 'env-example-'));
+  loadConfig(recording({ NODE_ENV: 'test', PRINCIPAL_KEYS_FILE: path.join(keysDir, 'keys.json') }));
+  fs.rmSync(keysDir, { recursive: true, force: true });
   tracingEnabled(recording({}));
   tracingEnabled(recording({ OTEL_TRACES_EXPORTER: '' }));
   return read;

@@ -209,6 +209,7 @@ describe('Kubernetes manifests (deploy/)', () => {
     expect(attempt).toThrow(/matches 0 resources/);
     fs.writeFileSync(path.join(tmp, 'kustomization.yaml'), 'resources:\n  - missing.yaml\n');
     expect(() => build(tmp)).toThrow(/missing.yaml does not exist/);
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('runs each part as its own Deployment with probes on its health endpoints, a preStop drain, resources and a non-root security context', () => {

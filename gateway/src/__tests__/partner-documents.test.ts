@@ -54,6 +54,7 @@ describe('partner documents (documents/) and their persisted query manifest', ()
     // Assert
     expect(attempt).toThrow(/Broken\.graphql: Cannot query field "nickname" on type "Contact"/);
     expect(attempt).toThrow(/Misnamed\.graphql: must hold exactly one operation, named Misnamed/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   describe('through the gateway with a partner API key', () => {
