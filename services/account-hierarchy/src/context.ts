@@ -30,7 +30,8 @@ export function createHierarchyContext(base: SubgraphRequestContext, dataSource:
     forgetCachedTree() {
       base.access.clearCache();
       loaders.accountById.clearAll();
-      loaders.childrenByParentId.clearAll();
+      loaders.childPages.clearAll();
+      loaders.childCounts.clearAll();
       loaders.settingsByAccountId.clearAll();
     },
   };
