@@ -77,3 +77,19 @@ export class LoaderPerArguments<TArgs, TLoader> {
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * The statement reading the same page of several parents' lists at once: `$1` is the parents' ids
+ * (uuid[]); each parent's rows come from `from` where `conditions` hold (they tie a row to its
+ * parent as `parent.id`), ordered and cut by `keyset` (of `keysetSql`, its parameters numbered
+ * after those of `conditions`).
+ */
+export function pagesPerParentSql(options: { select: string; from: string; conditions: string[]; keyset: { where: string; orderBy: string; limit: number } }): string {
+  const conditions = [...options.conditions, options.keyset.where];
+  return `SELECT page.* FROM unnest($1::uuid[]) AS parent(id)
+     CROSS JOIN LATERAL (
+       SELECT ${options.select} FROM ${options.from}
+        WHERE ${conditions.join(' AND ')}
+        ORDER BY ${options.keyset.orderBy} LIMIT ${options.keyset.limit}
+     ) page`;
+}

@@ -1,4 +1,4 @@
-import { containsPattern, keysetSql, queryRows, type CountedConnection, type PageRequest, type Sql } from '@platform/db';
+import { containsPattern, keysetSql, pagesPerParentSql, queryRows, type CountedConnection, type PageRequest, type Sql } from '@platform/db';
 import type { AccountStatus } from '@platform/authz';
 
 export interface AccountRow {
@@ -81,16 +81,11 @@ export class AccountStore {
   /** The same page of the children of each parent, in one statement (up to size + 1 rows per parent, by name then id). */
   findChildPages(parentIds: readonly string[], filter: AccountListFilter, page: PageRequest<ChildPageKey>): Promise<AccountRow[]> {
     const parameters: unknown[] = [parentIds];
-    const conditions = ['a.parent_id = parent.id', ...filterConditions(filter, parameters)];
+    const conditions = filterConditions(filter, parameters);
     const keyset = keysetSql(page, { columns: ['a.name', 'a.id'], types: ['text', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
     return queryRows<AccountRow>(
       this.db,
-      `SELECT page.* FROM unnest($1::uuid[]) AS parent(id)
-         CROSS JOIN LATERAL (
-           SELECT ${columns('a.')} FROM hierarchy.accounts a
-            WHERE ${conditions.join(' AND ')} AND ${keyset.where}
-            ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}
-         ) page`,
+      pagesPerParentSql({ select: columns('a.'), from: 'hierarchy.accounts a', conditions: ['a.parent_id = parent.id', ...conditions], keyset }),
       [...parameters, ...keyset.parameters],
     );
   }

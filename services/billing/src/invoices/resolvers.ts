@@ -2,10 +2,14 @@ import { loadAccountNames } from '@platform/authz';
 import { assertId } from '@platform/errors';
 import type { AccountResolvers, InvoiceLineResolvers, InvoiceResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
 import { invoiceCsv, invoicePdf } from './documents';
-import { findInvoice, invoicesOfAccount } from './store';
+import { counted, invoicePage } from '../page-size';
+import { findInvoice } from './store';
 
 const Account: AccountResolvers = {
-  invoices: (account, _args, ctx) => invoicesOfAccount(ctx.dataSource, account.id),
+  invoices: async (account, args, ctx) => {
+    const page = invoicePage(args);
+    return counted(await ctx.loaders.invoicePages.pages.for(page).load(account.id), () => ctx.loaders.invoicePages.counts.load(account.id));
+  },
 };
 
 const Invoice: InvoiceResolvers = {

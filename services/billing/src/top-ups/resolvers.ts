@@ -1,10 +1,12 @@
 import { assertId } from '@platform/errors';
 import type { AccountResolvers, MutationResolvers, Resolvers, TopUpResolvers } from '../__generated__/resolvers-types';
-import { pageSize } from '../page-size';
-import { topUpsOfAccount } from './store';
+import { counted, timeIdPage } from '../page-size';
 
 const Account: AccountResolvers = {
-  topUps: (account, args, ctx) => topUpsOfAccount(ctx.dataSource, account.id, pageSize(args.first)),
+  topUps: async (account, args, ctx) => {
+    const page = timeIdPage(args);
+    return counted(await ctx.loaders.topUpPages.pages.for(page).load(account.id), () => ctx.loaders.topUpPages.counts.load(account.id));
+  },
 };
 
 const TopUp: TopUpResolvers = {

@@ -14,6 +14,8 @@ export const permissions = {
     partnerApps: canOnAccount('api-keys', (parent) => parent.id),
   },
   ApiKey: allow,
+  ApiKeyConnection: allow,
+  ApiKeyEdge: allow,
   CreatedApiKey: allow,
   PartnerApp: allow,
   PartnerManifest: allow,
