@@ -264,6 +264,16 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
     variables: (id) => ({ id: `inv_${id}` }),
     alsoRefusedWith: ['INVALID_TOKEN', 'BAD_USER_INPUT'],
   },
+  acceptMyInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { acceptMyInvitation(invitationId: $id) { __typename } }',
+    variables: (id) => ({ id }),
+  },
+  declineMyInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { declineMyInvitation(invitationId: $id) { __typename } }',
+    variables: (id) => ({ id }),
+  },
   createApiKey: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createApiKey(accountId: $target, name: "probe", role: BASIC_USER) { apiKey { id } } }' },
   revokeApiKey: { kind: 'unknown-object', document: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', variables: (id) => ({ id }) },
   registerPartnerApp: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { registerPartnerApp(accountId: $target, name: "probe") { id } }' },

@@ -5,7 +5,7 @@ import type { SubgraphRequestContext } from '@platform/server';
 import { BalanceService } from './balances/service';
 import { balancesOf, type BalanceRow } from './balances/store';
 import { CreditLimitService, CreditService } from './credit/service';
-import { countUserCredits, limitsOf, userCreditPages, userLimitsOf, type LimitRow, type UserLimitRow } from './credit/store';
+import { countUserCredits, limitsOf, userCreditPages, userLimitsOf, userLimitsOfMemberships, type LimitRow, type SetUserLimitRow } from './credit/store';
 import { InvoiceService } from './invoices/service';
 import { countInvoices, invoicePages, linesOfInvoices, type InvoiceLineRow, type InvoiceRow } from './invoices/store';
 import { ProfileService } from './profile/service';
@@ -30,14 +30,16 @@ export interface BillingContext extends SubgraphRequestContext {
     /** Balance rows of accounts that pay for themselves; null for accounts drawing on an ancestor. */
     balanceByAccountId: DataLoader<string, BalanceRow | null>;
     limitByAccountId: DataLoader<string, LimitRow | null>;
-    userLimitsByAccountId: DataLoader<string, UserLimitRow[]>;
+    userLimitsByAccountId: DataLoader<string, SetUserLimitRow[]>;
+    /** keyed by `accountId:userId` */
+    userLimitByMembership: DataLoader<string, SetUserLimitRow | null>;
     paymentMethodsByAccountId: DataLoader<string, PaymentMethodRow[]>;
     profileByAccountId: DataLoader<string, ProfileRow | null>;
     invoiceLinesByInvoiceId: DataLoader<string, InvoiceLineRow[]>;
     topUpPages: PagesPerAccount<readonly [string, string], TopUpPageRow>;
     transferPages: PagesPerAccount<readonly [string, string], TransferPageRow>;
     invoicePages: PagesPerAccount<readonly [string, string], InvoiceRow>;
-    userCreditPages: PagesPerAccount<readonly [string], UserLimitRow>;
+    userCreditPages: PagesPerAccount<readonly [string], SetUserLimitRow>;
   };
 }
 
@@ -76,6 +78,7 @@ export function createBillingContext(base: SubgraphRequestContext, dataSource: D
       balanceByAccountId: new DataLoader((ids) => balancesOf(dataSource, ids)),
       limitByAccountId: new DataLoader((ids) => limitsOf(dataSource, ids)),
       userLimitsByAccountId: new DataLoader((ids) => userLimitsOf(dataSource, ids)),
+      userLimitByMembership: new DataLoader((keys) => userLimitsOfMemberships(dataSource, keys)),
       paymentMethodsByAccountId: new DataLoader((ids) => paymentMethodsOf(dataSource, ids)),
       profileByAccountId: new DataLoader((ids) => profilesOf(dataSource, ids)),
       invoiceLinesByInvoiceId: new DataLoader((ids) => linesOfInvoices(dataSource, ids)),

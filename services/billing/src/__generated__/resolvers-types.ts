@@ -3,7 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountReference } from '../read-model';
 import type { AccountBillingParent } from '../balances/resolvers';
-import type { LimitRow, UserLimitRow, LedgerEntryRow } from '../credit/store';
+import type { LimitRow, SetUserLimitRow, MembershipKey, LedgerEntryRow } from '../credit/store';
 import type { Reservation } from '../credit/service';
 import type { TransferRow } from '../transfers/store';
 import type { TopUpRow } from '../top-ups/store';
@@ -141,7 +141,11 @@ export type Mutation = {
   adjustCredit: LedgerEntry;
   /** Caps the spending of a sub-account's whole subtree; null removes the cap (requires billing on the parent) */
   setCreditLimit: Account;
-  /** A membership's credit limit and monthly renewal (SPEC I6); null limit removes it */
+  /**
+   * A membership's credit limit and monthly renewal amount (SPEC I6); a null limit clears both, and what
+   * was spent this period still counts when a limit is set again. renewalAmount omitted: unchanged;
+   * null: no renewal. Every invalid argument is reported at once (extensions.fields).
+   */
   setUserCreditLimit: Maybe<UserCredit>;
   /** Internal (messaging): holds credit over every limit on the chain */
   reserveCredit: CreditReservation;
@@ -208,6 +212,7 @@ export type MutationSetUserCreditLimitArgs = {
   accountId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
+  renewalAmount?: InputMaybe<Scalars['Int']['input']>;
   monthlyRenewal?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -328,6 +333,15 @@ export type UserCreditConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** A membership of the identity subgraph (an account and a user), with its credit in billing */
+export type Membership = {
+  __typename?: 'Membership';
+  accountId: Scalars['ID']['output'];
+  userId: Scalars['ID']['output'];
+  /** This membership's credit limit, spent and remaining (SPEC I6); the user reads their own without billing. Null when no limit is set */
+  credit: Maybe<UserCredit>;
+};
+
 export type CreditLimit = {
   __typename?: 'CreditLimit';
   limit: Scalars['Int']['output'];
@@ -342,8 +356,14 @@ export type UserCredit = {
   account: Maybe<Account>;
   userId: Scalars['ID']['output'];
   limit: Scalars['Int']['output'];
-  /** Reset to zero on the 1st of each month in the account timezone */
+  /** Set as the limit on the 1st of each month in the account timezone, when spending starts again from zero (seed 004: the renewal limit); null: the limit does not renew */
+  renewalAmount: Maybe<Scalars['Int']['output']>;
+  /**
+   * True when the limit renews monthly
+   * @deprecated Use renewalAmount: the renewal is an amount of its own
+   */
   monthlyRenewal: Scalars['Boolean']['output'];
+  /** Spent this period; kept when the limit is cleared and set again */
   spent: Scalars['Int']['output'];
   held: Scalars['Int']['output'];
   remaining: Scalars['Int']['output'];
@@ -739,6 +759,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Account: Account;
+  Membership: Membership;
 }>;
 
 /** Mapping of federation reference types */
@@ -746,6 +767,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Account:
     ( { __typename: 'Account' }
     & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
+  Membership:
+    ( { __typename: 'Membership' }
+    & GraphQLRecursivePick<FederationTypes['Membership'], {"accountId":true,"userId":true}> );
 }>;
 
 
@@ -764,8 +788,9 @@ export type ResolversTypes = ResolversObject<{
   CreditAdjustmentInput: CreditAdjustmentInput;
   UserCreditEdge: ResolverTypeWrapper<Omit<UserCreditEdge, 'node'> & { node: ResolversTypes['UserCredit'] }>;
   UserCreditConnection: ResolverTypeWrapper<CountedUserCredits>;
+  Membership: ResolverTypeWrapper<MembershipKey>;
   CreditLimit: ResolverTypeWrapper<LimitRow>;
-  UserCredit: ResolverTypeWrapper<UserLimitRow>;
+  UserCredit: ResolverTypeWrapper<SetUserLimitRow>;
   LedgerKind: LedgerKind;
   LedgerFilter: LedgerFilter;
   LedgerEntry: ResolverTypeWrapper<LedgerEntryRow>;
@@ -821,8 +846,9 @@ export type ResolversParentTypes = ResolversObject<{
   CreditAdjustmentInput: CreditAdjustmentInput;
   UserCreditEdge: Omit<UserCreditEdge, 'node'> & { node: ResolversParentTypes['UserCredit'] };
   UserCreditConnection: CountedUserCredits;
+  Membership: MembershipKey;
   CreditLimit: LimitRow;
-  UserCredit: UserLimitRow;
+  UserCredit: SetUserLimitRow;
   LedgerFilter: LedgerFilter;
   LedgerEntry: LedgerEntryRow;
   LedgerEdge: Omit<LedgerEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
@@ -1011,6 +1037,13 @@ export type UserCreditConnectionResolvers<ContextType = BillingContext, ParentTy
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type MembershipResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership'], FederationReferenceType extends FederationReferenceTypes['Membership'] = FederationReferenceTypes['Membership']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Membership']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  credit?: Resolver<Maybe<ResolversTypes['UserCredit']>, ParentType, ContextType>;
+}>;
+
 export type CreditLimitResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['CreditLimit'] = ResolversParentTypes['CreditLimit']> = ResolversObject<{
   limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1022,6 +1055,7 @@ export type UserCreditResolvers<ContextType = BillingContext, ParentType extends
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  renewalAmount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   monthlyRenewal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   held?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1215,6 +1249,7 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   UserCreditEdge?: UserCreditEdgeResolvers<ContextType>;
   UserCreditConnection?: UserCreditConnectionResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
   CreditLimit?: CreditLimitResolvers<ContextType>;
   UserCredit?: UserCreditResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;

@@ -107,6 +107,8 @@ export type Viewer = {
   permissionsOn: Array<Scalars['String']['output']>;
   /** The access list: every account the user may act in */
   memberships: Array<Membership>;
+  /** Open invitations (PENDING or SENT, not expired) addressed to the signed-in user's email, newest first, at most 100: accept or decline them with acceptMyInvitation / declineMyInvitation */
+  invitations: Array<Invitation>;
 };
 
 
@@ -175,6 +177,10 @@ export type Mutation = {
   /** Redeems an invitation token. An email with a login: sign in as that user first or give its password; without one: name and password create it */
   acceptInvitation: AuthPayload;
   declineInvitation: Invitation;
+  /** The signed-in user accepts an open invitation addressed to their email (from me.invitations); others answer NOT_FOUND */
+  acceptMyInvitation: AuthPayload;
+  /** The signed-in user declines an open invitation addressed to their email (from me.invitations); others answer NOT_FOUND */
+  declineMyInvitation: Invitation;
   configureSso: SsoConfiguration;
   /** Starts single sign-on for the email's organisation (its domain's SSO configuration) */
   beginSsoLogin: SsoLoginStart;
@@ -275,6 +281,16 @@ export type MutationAcceptInvitationArgs = {
 
 export type MutationDeclineInvitationArgs = {
   token: Scalars['String']['input'];
+};
+
+
+export type MutationAcceptMyInvitationArgs = {
+  invitationId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeclineMyInvitationArgs = {
+  invitationId: Scalars['ID']['input'];
 };
 
 
@@ -468,6 +484,10 @@ export type Invitation = {
   createdAt: Scalars['DateTime']['output'];
   expiresAt: Scalars['DateTime']['output'];
   respondedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The invited account's name, as the invitation mail names it */
+  accountName: Scalars['String']['output'];
+  /** Who invited, as the invitation mail names them (a user's name, or the platform operator's) */
+  inviterName: Scalars['String']['output'];
 };
 
 /** What addAccountMember did; an email that has no login and one of another tree answer alike */
@@ -1028,6 +1048,7 @@ export type ViewerResolvers<ContextType = IdentityContext, ParentType extends Re
   activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   permissionsOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ViewerPermissionsOnArgs, 'accountId'>>;
   memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
+  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -1055,6 +1076,8 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   revokeInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'invitationId'>>;
   acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
   declineInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineInvitationArgs, 'token'>>;
+  acceptMyInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptMyInvitationArgs, 'invitationId'>>;
+  declineMyInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineMyInvitationArgs, 'invitationId'>>;
   configureSso?: Resolver<ResolversTypes['SsoConfiguration'], ParentType, ContextType, RequireFields<MutationConfigureSsoArgs, 'accountId' | 'input'>>;
   beginSsoLogin?: Resolver<ResolversTypes['SsoLoginStart'], ParentType, ContextType, RequireFields<MutationBeginSsoLoginArgs, 'email' | 'redirectUri'>>;
   loginWithSso?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginWithSsoArgs, 'idToken' | 'state'>>;
@@ -1121,6 +1144,8 @@ export type InvitationResolvers<ContextType = IdentityContext, ParentType extend
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   respondedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inviterName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type AddAccountMemberPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AddAccountMemberPayload'] = ResolversParentTypes['AddAccountMemberPayload']> = ResolversObject<{

@@ -96,6 +96,14 @@ describe('activity log (SPEC I9)', () => {
         ids.joiner = accepted.acceptInvitation.user.id;
         ids.joinerSession = accepted.acceptInvitation.token;
       },
+      acceptMyInvitation: async () => {
+        const { id } = (await call(`mutation($a: ID!, $e: String!) { inviteUser(accountId: $a, email: $e, role: BASIC_USER) { id } }`, { a: north, e: demoUser('accountant').email })).inviteUser;
+        return call(`mutation($id: ID!) { acceptMyInvitation(invitationId: $id) { token } }`, { id }, await stack.login(demoUser('accountant').email));
+      },
+      declineMyInvitation: async () => {
+        const { id } = (await call(`mutation($a: ID!, $e: String!) { inviteUser(accountId: $a, email: $e, role: BASIC_USER) { id } }`, { a: hq, e: demoUser('accountant').email })).inviteUser;
+        return call(`mutation($id: ID!) { declineMyInvitation(invitationId: $id) { id } }`, { id }, await stack.login(demoUser('accountant').email));
+      },
       setMembershipPermissions: async () => {
         ids.membership = (await stack.sql.query(`SELECT id FROM identity.memberships WHERE user_id = $1`, [ids.joiner])).rows[0].id;
         return call(`mutation($id: ID!) { setMembershipPermissions(membershipId: $id, granted: ["reports"], revoked: []) { id } }`, { id: ids.membership });
