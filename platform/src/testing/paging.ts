@@ -13,9 +13,9 @@ export interface PageShape<TNode> {
  * disagree, start/end cursors are not the page's edge cursors, a short page says more follow).
  * Returns every node in the order read, the number of requests and the first page's totalCount.
  */
-export async function pageThrough<TNode>(
-  ask: (variables: { first: number; after: string | null }) => Promise<GraphQLResponse<unknown>>,
-  connectionOf: (data: any) => PageShape<TNode>, // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function pageThrough<TData, TNode>(
+  ask: (variables: { first: number; after: string | null }) => Promise<GraphQLResponse<TData>>,
+  connectionOf: (data: TData) => PageShape<TNode> | null | undefined,
   pageSize: number,
   options: { maxPages?: number } = {},
 ): Promise<{ nodes: TNode[]; pages: number; totalCount?: number }> {
@@ -26,6 +26,7 @@ export async function pageThrough<TNode>(
     const response = await ask({ first: pageSize, after });
     if (response.errors?.length || !response.data) throw new Error(`page ${pages} failed: ${JSON.stringify(response.errors)}`);
     const connection = connectionOf(response.data);
+    if (!connection) throw new Error(`page ${pages} has no connection: ${JSON.stringify(response.data)}`);
     if (connection.edges.length !== connection.nodes.length || connection.edges.length > pageSize) throw new Error(`page ${pages} has ${connection.edges.length} edges and ${connection.nodes.length} nodes`);
     if (connection.edges.some((edge, index) => JSON.stringify(edge.node) !== JSON.stringify(connection.nodes[index]))) throw new Error(`page ${pages}: edges and nodes disagree`);
     if (connection.pageInfo.startCursor !== (connection.edges[0]?.cursor ?? null) || connection.pageInfo.endCursor !== (connection.edges.at(-1)?.cursor ?? null)) {

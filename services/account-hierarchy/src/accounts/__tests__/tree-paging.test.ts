@@ -64,7 +64,7 @@ describe('reading a 10,000-account tree lazily, as a web client does (issue 14 i
 
   it.each([1, 7, 100])('pages through the children of an account with %i per page, ties in name and created_at included: each child exactly once', async (pageSize) => {
     // Act
-    const read = await pageThrough<Row>((page) => stack.graphql(CHILDREN, { id: twins.rootId, ...page }, admin), (data) => data.account.children, pageSize);
+    const read = await pageThrough((page) => stack.graphql(CHILDREN, { id: twins.rootId, ...page }, admin), (data) => data.account.children, pageSize);
 
     // Assert
     const expected = await stack.sql.query(`SELECT id FROM hierarchy.accounts WHERE parent_id = $1 ORDER BY name, id`, [twins.rootId]);
@@ -75,7 +75,7 @@ describe('reading a 10,000-account tree lazily, as a web client does (issue 14 i
 
   it.each([1, 7, 100])('pages through the first three levels with %i per page, parents before children: each account exactly once', async (pageSize) => {
     // Act
-    const read = await pageThrough<Row>((page) => stack.graphql(ACCOUNTS, { rootId: tree.rootId, filter: { maxDepth: 2 }, ...page }, admin), (data) => data.accounts, pageSize);
+    const read = await pageThrough((page) => stack.graphql(ACCOUNTS, { rootId: tree.rootId, filter: { maxDepth: 2 }, ...page }, admin), (data) => data.accounts, pageSize);
 
     // Assert
     expect(read.nodes.map((a) => a.id)).toEqual(await expectedIds('path[1] = $1 AND depth <= 2', [tree.rootId]));
@@ -84,7 +84,7 @@ describe('reading a 10,000-account tree lazily, as a web client does (issue 14 i
 
   it('pages through all 10,000 accounts, 500 at a time, each exactly once', async () => {
     // Act
-    const read = await pageThrough<Row>((page) => stack.graphql(ACCOUNTS, { rootId: tree.rootId, ...page }, admin), (data) => data.accounts, 500);
+    const read = await pageThrough((page) => stack.graphql(ACCOUNTS, { rootId: tree.rootId, ...page }, admin), (data) => data.accounts, 500);
 
     // Assert
     expect(read.pages).toBe(20);
