@@ -83,7 +83,7 @@ describe("an account's billing lists page as connections (issue 14 item 1)", () 
 
     it('the ledger, newest first', async () => {
       const read = await pageThrough((page) => stack.graphql(LEDGER, { id: hq, ...page }, hqAdmin), (data) => data.account.ledger, pageSize);
-      const expected = await ids(`SELECT id::text FROM billing.ledger_entries WHERE book = 'BALANCE' AND (paying_account_id = $1 OR spending_account_id = $1) ORDER BY id DESC`, [hq]);
+      const expected = await ids(`SELECT e.id::text AS id FROM billing.ledger_entries e WHERE e.book = 'BALANCE' AND (e.paying_account_id = $1 OR e.spending_account_id = $1) ORDER BY e.id DESC`, [hq]);
       expect(expected.length).toBeGreaterThanOrEqual(15);
       expect(read.nodes.map((row) => row.id)).toEqual(expected);
       expect(read.totalCount).toBe(expected.length);
