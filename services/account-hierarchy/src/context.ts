@@ -32,6 +32,8 @@ export function createHierarchyContext(base: SubgraphRequestContext, dataSource:
       loaders.accountById.clearAll();
       loaders.childPages.clearAll();
       loaders.childCounts.clearAll();
+      loaders.descendantPages.clearAll();
+      loaders.descendantCounts.clearAll();
       loaders.settingsByAccountId.clearAll();
     },
   };

@@ -110,13 +110,9 @@ const Account: AccountResolvers = {
   descendants: async (account, args, ctx) => {
     if (args.maxDepth != null && args.maxDepth < 1) throw errors.badInput('maxDepth must be at least 1', 'maxDepth');
     const page = treePage(args);
-    const filter = { minDepth: account.depth + 1, maxDepth: args.maxDepth != null ? account.depth + args.maxDepth : null };
-    const rows = await ctx.accounts.findSubtreePage([account.id], filter, page);
-    ctx.loaders.prime(rows, await ctx.access.chains.load(account.id));
-    return withTotalCount(
-      toConnection(rows, page, (row) => [row.depth, row.name, row.id]),
-      () => ctx.accounts.countSubtree([account.id], filter),
-    );
+    const maxLevels = args.maxDepth ?? null;
+    const connection = await ctx.loaders.descendantPages.for({ maxLevels, page }).load(account.id);
+    return withTotalCount(connection, () => ctx.loaders.descendantCounts.for(maxLevels).load(account.id));
   },
 };
 

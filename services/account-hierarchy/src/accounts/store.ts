@@ -21,7 +21,6 @@ export interface AccountListFilter {
   nameContains?: string | null;
   status?: AccountStatus | null;
   depth?: number | null;
-  minDepth?: number | null;
   maxDepth?: number | null;
 }
 
@@ -29,6 +28,13 @@ export interface AccountListFilter {
 export type TreePageKey = readonly [number, string, string];
 /** Children page by (name, id). */
 export type ChildPageKey = readonly [string, string];
+
+/** Accounts `a` below `parent.id`, at most $2 levels below it when $2 is not null. */
+const descendantConditions = [
+  'a.path @> ARRAY[parent.id]',
+  'a.id <> parent.id',
+  '($2::int IS NULL OR cardinality(a.path) - array_position(a.path, parent.id) <= $2::int)',
+];
 
 /** The conditions of `filter` on the accounts aliased `a`, with their values appended to `parameters`. */
 function filterConditions(filter: AccountListFilter, parameters: unknown[]): string[] {
@@ -40,7 +46,6 @@ function filterConditions(filter: AccountListFilter, parameters: unknown[]): str
   if (filter.nameContains) add((p) => `a.name ILIKE ${p}`, containsPattern(filter.nameContains));
   if (filter.status) add((p) => `a.status = ${p}`, filter.status);
   if (filter.depth != null) add((p) => `a.depth = ${p}::int`, filter.depth);
-  if (filter.minDepth != null) add((p) => `a.depth >= ${p}::int`, filter.minDepth);
   if (filter.maxDepth != null) add((p) => `a.depth <= ${p}::int`, filter.maxDepth);
   return conditions;
 }
@@ -87,6 +92,30 @@ export class AccountStore {
       this.db,
       pagesPerParentSql({ select: columns('a.'), from: 'hierarchy.accounts a', conditions: ['a.parent_id = parent.id', ...conditions], keyset }),
       [...parameters, ...keyset.parameters],
+    );
+  }
+
+  /**
+   * The same page of the descendants of each account, in one statement (up to size + 1 rows per
+   * account, parents before children); maxLevels counts levels below the account. A row carries the
+   * account it was read for (`pageOwnerId`): one account may be a descendant of another in the batch.
+   */
+  findDescendantPages(accountIds: readonly string[], maxLevels: number | null, page: PageRequest<TreePageKey>): Promise<(AccountRow & { pageOwnerId: string })[]> {
+    const parameters: unknown[] = [accountIds, maxLevels];
+    const keyset = keysetSql(page, { columns: ['a.depth', 'a.name', 'a.id'], types: ['int', 'text', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
+    return queryRows(
+      this.db,
+      pagesPerParentSql({ select: `${columns('a.')}, parent.id AS "pageOwnerId"`, from: 'hierarchy.accounts a', conditions: descendantConditions, keyset }),
+      [...parameters, ...keyset.parameters],
+    );
+  }
+
+  countDescendants(accountIds: readonly string[], maxLevels: number | null): Promise<{ parentId: string; count: number }[]> {
+    return queryRows(
+      this.db,
+      `SELECT parent.id AS "parentId", count(*)::int AS count FROM unnest($1::uuid[]) AS parent(id)
+         JOIN hierarchy.accounts a ON ${descendantConditions.join(' AND ')} GROUP BY parent.id`,
+      [accountIds, maxLevels],
     );
   }
 

@@ -57,6 +57,7 @@ describe('cross-subgraph tree query batching (SPEC H4, AUTHZ)', () => {
   const PAGE_OF_ACCOUNTS = `query($id: ID!, $first: Int) { accounts(rootId: $id, first: $first) { totalCount pageInfo { hasNextPage } nodes {
     id name childCount hasChildren messageCount balance
     children(first: 3) { totalCount nodes { id name } }
+    descendants(first: 1) { totalCount nodes { id } }
     members(first: 1) { totalCount nodes { id role } }
     invitations(first: 1) { totalCount nodes { id } }
     apiKeys(first: 1) { totalCount nodes { id } }
@@ -86,11 +87,11 @@ describe('cross-subgraph tree query batching (SPEC H4, AUTHZ)', () => {
     expect(largeHundred.page.totalCount).toBe(2000);
     expect(largeSeven.statements).toBe(small.statements);
     expect(largeHundred.statements).toBe(small.statements);
-    // the session, each subgraph's principal and chains, the page and its count, then one page and one count per list (33 today)
-    expect(small.statements).toBeLessThanOrEqual(36);
+    // the session, each subgraph's principal and chains, the page and its count, then one page and one count per list (37 today)
+    expect(small.statements).toBeLessThanOrEqual(40);
   });
 
-  it("each account of a page carries its own children's page and count", async () => {
+  it("each account of a page carries its own children's page and count, and its descendants' count", async () => {
     // Act
     const { page } = await statementsForPage(roots[2000], 100);
 
@@ -104,7 +105,10 @@ describe('cross-subgraph tree query batching (SPEC H4, AUTHZ)', () => {
       [ids],
     );
     const expectedChildren = new Map(firstThree.rows.map((row) => [row.id, row.children ?? []]));
-    for (const account of page.nodes as { id: string; childCount: number; hasChildren: boolean; children: { totalCount: number; nodes: { id: string }[] } }[]) {
+    const below = await stack.sql.query(`SELECT p.id, (SELECT count(*)::int FROM hierarchy.accounts a WHERE a.path @> ARRAY[p.id] AND a.id <> p.id) AS n FROM unnest($1::uuid[]) AS p(id)`, [ids]);
+    const expectedDescendants = new Map(below.rows.map((row) => [row.id, row.n]));
+    for (const account of page.nodes as { id: string; childCount: number; hasChildren: boolean; children: { totalCount: number; nodes: { id: string }[] }; descendants: { totalCount: number } }[]) {
+      expect(account.descendants.totalCount).toBe(expectedDescendants.get(account.id));
       expect(account.childCount).toBe(expected.get(account.id) ?? 0);
       expect(account.hasChildren).toBe((expected.get(account.id) ?? 0) > 0);
       expect(account.children.totalCount).toBe(account.childCount);
