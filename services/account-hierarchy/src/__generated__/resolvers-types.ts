@@ -5,7 +5,7 @@ import type { AccountRow, AccountConnectionValue } from '../accounts/store';
 import type { EffectiveSettings } from '@platform/authz';
 import type { SettingOriginValue } from '../settings/resolvers';
 import type { StoredSendingWindow } from '../settings/store';
-import type { CustomerRow, ClosureRequestRow } from '../customers/store';
+import type { CustomerRow, ClosureRequestRow, CustomerConnectionValue } from '../customers/store';
 import type { HierarchyContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -339,6 +339,8 @@ export type CustomerConnection = {
   edges: Array<CustomerEdge>;
   nodes: Array<Customer>;
   pageInfo: PageInfo;
+  /** Customers matching the filter, every page together */
+  totalCount: Scalars['Int']['output'];
 };
 
 /** Relay page information */
@@ -506,7 +508,7 @@ export type ResolversTypes = ResolversObject<{
   AccountSettingsInput: AccountSettingsInput;
   Customer: ResolverTypeWrapper<CustomerRow>;
   CustomerEdge: ResolverTypeWrapper<Omit<CustomerEdge, 'node'> & { node: ResolversTypes['Customer'] }>;
-  CustomerConnection: ResolverTypeWrapper<Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CustomerEdge']>, nodes: Array<ResolversTypes['Customer']> }>;
+  CustomerConnection: ResolverTypeWrapper<CustomerConnectionValue>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   ClosureRequest: ResolverTypeWrapper<ClosureRequestRow>;
   CreateCustomerInput: CreateCustomerInput;
@@ -542,7 +544,7 @@ export type ResolversParentTypes = ResolversObject<{
   AccountSettingsInput: AccountSettingsInput;
   Customer: CustomerRow;
   CustomerEdge: Omit<CustomerEdge, 'node'> & { node: ResolversParentTypes['Customer'] };
-  CustomerConnection: Omit<CustomerConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CustomerEdge']>, nodes: Array<ResolversParentTypes['Customer']> };
+  CustomerConnection: CustomerConnectionValue;
   PageInfo: PageInfo;
   ClosureRequest: ClosureRequestRow;
   CreateCustomerInput: CreateCustomerInput;
@@ -734,6 +736,7 @@ export type CustomerConnectionResolvers<ContextType = HierarchyContext, ParentTy
   edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = HierarchyContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
