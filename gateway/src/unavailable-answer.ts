@@ -21,17 +21,18 @@ function responseKeys(selectionSet: SelectionSetNode | undefined, typeName?: str
  */
 export function unavailableAnswer(request: { query?: string; variables?: Record<string, unknown> }, document: DocumentNode | undefined, error: AppError): { data?: Record<string, unknown> | null; errors: GraphQLFormattedError[] } {
   const operation = (document ?? (request.query ? parse(request.query) : undefined))?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const failure = (path: (string | number)[]) => ({ message: error.message, path, extensions: { code: error.code, ...error.extensions } });
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return { errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }] };
+  const failure = (path?: (string | number)[]) => ({ message: error.message, ...(path ? { path } : {}), extensions: { code: error.code, ...error.extensions } });
+  const atLeastOne = (errors: GraphQLFormattedError[]) => (errors.length ? errors : [failure()]);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return { errors: [failure()] };
   const entities = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
   const representations = request.variables?.representations;
   if (entities?.kind === Kind.FIELD && Array.isArray(representations)) {
     return {
       data: { _entities: representations.map(() => null) },
-      errors: representations.flatMap((representation: { __typename?: string }, index) =>
-        responseKeys(entities.selectionSet, representation.__typename).map((key) => failure(['_entities', index, key])),
+      errors: atLeastOne(
+        representations.flatMap((representation: { __typename?: string }, index) => responseKeys(entities.selectionSet, representation.__typename).map((key) => failure(['_entities', index, key]))),
       ),
     };
   }
-  return { data: null, errors: responseKeys(operation.selectionSet).map((key) => failure([key])) };
+  return { data: null, errors: atLeastOne(responseKeys(operation.selectionSet).map((key) => failure([key]))) };
 }

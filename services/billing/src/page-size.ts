@@ -3,7 +3,7 @@ import type { UserLimitRow } from './credit/store';
 import type { InvoiceRow } from './invoices/store';
 import type { TopUpRow } from './top-ups/store';
 import type { TransferRow } from './transfers/store';
-import { assertCursorEndsWithId, pageRequest, timeIdPageRequest, withTotalCount, type Connection, type CountedConnection, type PageArguments } from '@platform/db';
+import { assertCursorEndsWithId, pageRequest, timeIdPageRequest, type CountedConnection, type PageArguments } from '@platform/db';
 
 /** Page sizes of billing's lists (ledger, top-ups, transfers, user credits). */
 export const BILLING_PAGE = { defaultSize: 50, maxSize: 200 } as const;
@@ -30,7 +30,6 @@ export function sequencePage(args: PageArguments) {
   return request;
 }
 
-export const counted = <T>(connection: Connection<T>, count: () => Promise<number>): CountedConnection<T> => withTotalCount(connection, count);
 
 /** What the connections resolve from: totalCount is counted only when selected. */
 export type CountedUserCredits = CountedConnection<UserLimitRow>;

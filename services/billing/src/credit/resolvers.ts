@@ -1,7 +1,7 @@
-import { toConnection, type CountedConnection } from '@platform/db';
+import { toConnection, withTotalCount, type CountedConnection } from '@platform/db';
 import { assertId, errors, isUuid } from '@platform/errors';
 import type { AccountResolvers, CreditLimitResolvers, LedgerEntryResolvers, MembershipResolvers, MutationResolvers, Resolvers, UserCreditResolvers } from '../__generated__/resolvers-types';
-import { counted, idPage, sequencePage } from '../page-size';
+import { idPage, sequencePage } from '../page-size';
 import { visibleAccount } from '../read-model';
 import { countLedgerEntries, ledgerEntries, payingAccountOfReservation, type LedgerEntryRow, type LimitRow } from './store';
 
@@ -20,7 +20,7 @@ const remaining = (row: LimitRow) => Number(row.credit_limit) - Number(row.spent
 const Account: AccountResolvers = {
   userCredits: async (account, args, ctx) => {
     const page = idPage(args);
-    return counted(await ctx.loaders.userCreditPages.pages.for(page).load(account.id), () => ctx.loaders.userCreditPages.counts.load(account.id));
+    return withTotalCount(await ctx.loaders.userCreditPages.pages.for(page).load(account.id), () => ctx.loaders.userCreditPages.counts.load(account.id));
   },
   ledger: async (account, args, ctx): Promise<LedgerConnectionValue> => {
     const page = sequencePage(args);
@@ -29,7 +29,7 @@ const Account: AccountResolvers = {
     const selection = { kinds: filter.kinds ?? null, userId: filter.userId ?? null, from: instant(filter.from, 'filter.from'), to: instant(filter.to, 'filter.to') };
     const connection = toConnection(await ledgerEntries(ctx.dataSource, account.id, selection, page), page, (row) => [row.id]);
     return {
-      ...counted(connection, () => countLedgerEntries(ctx.dataSource, account.id, selection)),
+      ...withTotalCount(connection, () => countLedgerEntries(ctx.dataSource, account.id, selection)),
       entries: connection.nodes,
       nextCursor: connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null,
     };

@@ -1,14 +1,15 @@
 import { loadAccountNames } from '@platform/authz';
+import { withTotalCount } from '@platform/db';
 import { assertId } from '@platform/errors';
 import type { AccountResolvers, InvoiceLineResolvers, InvoiceResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
 import { invoiceCsv, invoicePdf } from './documents';
-import { counted, invoicePage } from '../page-size';
+import { invoicePage } from '../page-size';
 import { findInvoice } from './store';
 
 const Account: AccountResolvers = {
   invoices: async (account, args, ctx) => {
     const page = invoicePage(args);
-    return counted(await ctx.loaders.invoicePages.pages.for(page).load(account.id), () => ctx.loaders.invoicePages.counts.load(account.id));
+    return withTotalCount(await ctx.loaders.invoicePages.pages.for(page).load(account.id), () => ctx.loaders.invoicePages.counts.load(account.id));
   },
 };
 

@@ -1,11 +1,12 @@
+import { withTotalCount } from '@platform/db';
 import { assertId } from '@platform/errors';
 import type { AccountResolvers, MutationResolvers, Resolvers, TopUpResolvers } from '../__generated__/resolvers-types';
-import { counted, timeIdPage } from '../page-size';
+import { timeIdPage } from '../page-size';
 
 const Account: AccountResolvers = {
   topUps: async (account, args, ctx) => {
     const page = timeIdPage(args);
-    return counted(await ctx.loaders.topUpPages.pages.for(page).load(account.id), () => ctx.loaders.topUpPages.counts.load(account.id));
+    return withTotalCount(await ctx.loaders.topUpPages.pages.for(page).load(account.id), () => ctx.loaders.topUpPages.counts.load(account.id));
   },
 };
 

@@ -1,11 +1,12 @@
+import { withTotalCount } from '@platform/db';
 import type { AccountResolvers, MutationResolvers, Resolvers, TransferResolvers } from '../__generated__/resolvers-types';
-import { counted, timeIdPage } from '../page-size';
+import { timeIdPage } from '../page-size';
 import { visibleAccount } from '../read-model';
 
 const Account: AccountResolvers = {
   transfers: async (account, args, ctx) => {
     const page = timeIdPage(args);
-    return counted(await ctx.loaders.transferPages.pages.for(page).load(account.id), () => ctx.loaders.transferPages.counts.load(account.id));
+    return withTotalCount(await ctx.loaders.transferPages.pages.for(page).load(account.id), () => ctx.loaders.transferPages.counts.load(account.id));
   },
 };
 
