@@ -29,25 +29,25 @@ describe("an account's billing lists page as connections (issue 14 item 1)", () 
     const method = await stack.sql.query(`INSERT INTO billing.payment_methods (account_id, provider_token, brand, last4, is_default) VALUES ($1, 'tok_paging', 'visa', '4242', true) RETURNING id`, [accountId]);
     await stack.sql.query(
       `INSERT INTO billing.top_ups (account_id, units, trigger, status, payment_method_id, idempotency_key)
-       SELECT $1, 10 + n, 'MANUAL', 'SUCCEEDED', $2, 'paging-top-up-' || n FROM generate_series(1, 130) n`,
+       SELECT $1, 10 + n, 'MANUAL', 'SUCCEEDED', $2, 'paging-top-up-' || n FROM generate_series(1, 40) n`,
       [accountId, method.rows[0].id],
     );
     await stack.sql.query(
       `INSERT INTO billing.transfers (kind, from_account_id, to_account_id, units, idempotency_key)
-       SELECT 'BALANCE', $1, $2, n, 'paging-transfer-' || n FROM generate_series(1, 60) n`,
+       SELECT 'BALANCE', $1, $2, n, 'paging-transfer-' || n FROM generate_series(1, 25) n`,
       [hq, accountId],
     );
     await stack.sql.query(
       `INSERT INTO billing.invoices (account_id, period_start, period_end, timezone, currency, unit_price_minor, tax_rate_basis_points, units, subtotal_minor, tax_minor, total_minor)
-       SELECT $1, d::date, (d + interval '1 month')::date, 'UTC', 'EUR', 5, 2000, 1, 5, 1, 6 FROM generate_series('2021-01-01'::date, '2023-06-01'::date, interval '1 month') d`,
+       SELECT $1, d::date, (d + interval '1 month')::date, 'UTC', 'EUR', 5, 2000, 1, 5, 1, 6 FROM generate_series('2022-01-01'::date, '2023-06-01'::date, interval '1 month') d`,
       [accountId],
     );
     await stack.sql.query(
-      `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, period_start) SELECT $1, gen_random_uuid(), 100, date_trunc('month', now())::date FROM generate_series(1, 130)`,
+      `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, period_start) SELECT $1, gen_random_uuid(), 100, date_trunc('month', now())::date FROM generate_series(1, 40)`,
       [accountId],
     );
     const operator = await stack.loginOperator();
-    for (let i = 1; i <= 15; i++) {
+    for (let i = 1; i <= 10; i++) {
       expectNoErrors(await stack.graphql(`mutation($i: CreditAdjustmentInput!) { adjustCredit(input: $i) { id } }`, { i: { accountId: hq, units: i, reason: `paging ${i}` } }, operator));
     }
   });
@@ -59,32 +59,32 @@ describe("an account's billing lists page as connections (issue 14 item 1)", () 
     it('top-ups, newest first', async () => {
       const read = await pageThrough((page) => stack.graphql(TOP_UPS, { id: accountId, ...page }, hqAdmin), (data) => data.account.topUps, pageSize);
       expect(read.nodes.map((row) => row.id)).toEqual(await ids(`SELECT id FROM billing.top_ups WHERE account_id = $1 ORDER BY created_at DESC, id DESC`));
-      expect(read.totalCount).toBe(130);
+      expect(read.totalCount).toBe(40);
     });
 
     it('transfers, newest first', async () => {
       const read = await pageThrough((page) => stack.graphql(TRANSFERS, { id: accountId, ...page }, hqAdmin), (data) => data.account.transfers, pageSize);
       expect(read.nodes.map((row) => row.id)).toEqual(await ids(`SELECT id FROM billing.transfers WHERE to_account_id = $1 OR from_account_id = $1 ORDER BY created_at DESC, id DESC`));
-      expect(read.totalCount).toBe(60);
+      expect(read.totalCount).toBe(25);
     });
 
     it('invoices, newest period first', async () => {
       const read = await pageThrough((page) => stack.graphql(INVOICES, { id: accountId, ...page }, hqAdmin), (data) => data.account.invoices, pageSize);
       expect(read.nodes.map((row) => row.id)).toEqual(await ids(`SELECT id FROM billing.invoices WHERE account_id = $1 ORDER BY period_start DESC`));
       expect(read.nodes[0].period).toBe('2023-06');
-      expect(read.totalCount).toBe(30);
+      expect(read.totalCount).toBe(18);
     });
 
     it('user credits, by user id', async () => {
       const read = await pageThrough((page) => stack.graphql(USER_CREDITS, { id: accountId, ...page }, hqAdmin), (data) => data.account.userCredits, pageSize);
       expect(read.nodes.map((row) => row.userId)).toEqual(await ids(`SELECT user_id AS id FROM billing.user_limits WHERE account_id = $1 ORDER BY user_id`));
-      expect(read.totalCount).toBe(130);
+      expect(read.totalCount).toBe(40);
     });
 
     it('the ledger, newest first', async () => {
       const read = await pageThrough((page) => stack.graphql(LEDGER, { id: hq, ...page }, hqAdmin), (data) => data.account.ledger, pageSize);
       const expected = await ids(`SELECT e.id::text AS id FROM billing.ledger_entries e WHERE e.book = 'BALANCE' AND (e.paying_account_id = $1 OR e.spending_account_id = $1) ORDER BY e.id DESC`, [hq]);
-      expect(expected.length).toBeGreaterThanOrEqual(15);
+      expect(expected.length).toBeGreaterThanOrEqual(10);
       expect(read.nodes.map((row) => row.id)).toEqual(expected);
       expect(read.totalCount).toBe(expected.length);
     });

@@ -27,11 +27,11 @@ describe("an account's members, invitations and API keys page as connections (is
     hqAdmin = await stack.login('hq.admin@retail.example');
     const created = await stack.graphql(`mutation { createSubAccount(input: { parentId: "${demoAccount('hq').id}", name: "Paging department" }) { id } }`, {}, hqAdmin);
     accountId = expectNoErrors(created).createSubAccount.id;
-    // 130 users; the first 30 joined Acme first, so they are guests here. Each statement stamps its rows with one created_at: ties the keyset must break.
-    await stack.sql.query(`INSERT INTO identity.users (email, name) SELECT 'paging' || n || '@paging.example', 'Paging ' || n FROM generate_series(1, 130) n`);
+    // 45 users; the first 15 joined Acme first, so they are guests here. Each statement stamps its rows with one created_at: ties the keyset must break.
+    await stack.sql.query(`INSERT INTO identity.users (email, name) SELECT 'paging' || n || '@paging.example', 'Paging ' || n FROM generate_series(1, 45) n`);
     await stack.sql.query(
       `INSERT INTO identity.memberships (user_id, account_id, role)
-       SELECT id, $1, 'BASIC_USER' FROM identity.users WHERE email ~ '^paging([1-9]|[12][0-9]|30)@'`,
+       SELECT id, $1, 'BASIC_USER' FROM identity.users WHERE email ~ '^paging([1-9]|1[0-5])@'`,
       [demoAccount('acme').id],
     );
     await stack.sql.query(
@@ -42,12 +42,12 @@ describe("an account's members, invitations and API keys page as connections (is
     );
     await stack.sql.query(
       `INSERT INTO identity.invitations (account_id, email, role, token_hash, status, invited_by, expires_at)
-       SELECT $1, 'invitee' || n || '@paging.example', 'BASIC_USER', md5('paging' || n), 'SENT', $2, now() + interval '7 days' FROM generate_series(1, 60) n`,
+       SELECT $1, 'invitee' || n || '@paging.example', 'BASIC_USER', md5('paging' || n), 'SENT', $2, now() + interval '7 days' FROM generate_series(1, 25) n`,
       [accountId, demoUser('hq-admin').id],
     );
     await stack.sql.query(
       `INSERT INTO identity.api_keys (account_id, name, display_prefix, key_hash, role, created_by)
-       SELECT $1, 'key ' || n, 'mpk_page' || n, md5('paging key' || n), 'ADVANCED_USER', $2 FROM generate_series(1, 60) n`,
+       SELECT $1, 'key ' || n, 'mpk_page' || n, md5('paging key' || n), 'ADVANCED_USER', $2 FROM generate_series(1, 25) n`,
       [accountId, demoUser('hq-admin').id],
     );
   });
@@ -59,19 +59,19 @@ describe("an account's members, invitations and API keys page as connections (is
     it('members, oldest first', async () => {
       const read = await pageThrough((page) => stack.graphql(MEMBERS, { id: accountId, ...page }, hqAdmin), (data) => data.account.members, pageSize);
       expect(read.nodes.map((m: { id: string }) => m.id)).toEqual(await ids(`SELECT id FROM identity.memberships WHERE account_id = $1 ORDER BY created_at, id`));
-      expect(read.totalCount).toBe(130);
+      expect(read.totalCount).toBe(45);
     });
 
     it('invitations, newest first', async () => {
       const read = await pageThrough((page) => stack.graphql(INVITATIONS, { id: accountId, ...page }, hqAdmin), (data) => data.account.invitations, pageSize);
       expect(read.nodes.map((i: { id: string }) => i.id)).toEqual(await ids(`SELECT id FROM identity.invitations WHERE account_id = $1 ORDER BY created_at DESC, id DESC`));
-      expect(read.totalCount).toBe(60);
+      expect(read.totalCount).toBe(25);
     });
 
     it('API keys, newest first', async () => {
       const read = await pageThrough((page) => stack.graphql(API_KEYS, { id: accountId, ...page }, hqAdmin), (data) => data.account.apiKeys, pageSize);
       expect(read.nodes.map((k: { id: string }) => k.id)).toEqual(await ids(`SELECT id FROM identity.api_keys WHERE account_id = $1 ORDER BY created_at DESC, id DESC`));
-      expect(read.totalCount).toBe(60);
+      expect(read.totalCount).toBe(25);
     });
   });
 
@@ -84,18 +84,18 @@ describe("an account's members, invitations and API keys page as connections (is
     const members = expectNoErrors(await ask({ type: 'MEMBER' })).account.members!;
     const activeGuestAdmins = await pageThrough((page) => stack.graphql(MEMBERS, { id: accountId, filter: { type: 'GUEST', role: 'ADMIN', status: 'ACTIVE' }, ...page }, hqAdmin), (data) => data.account.members, 2);
 
-    // Assert: n % 3 = 0 are admins (43 of 130), n % 10 = 0 inactive (13), n <= 30 guests
-    expect(admins.totalCount).toBe(43);
+    // Assert: n % 3 = 0 are admins (15 of 45), n % 10 = 0 inactive (4), n <= 15 guests
+    expect(admins.totalCount).toBe(15);
     expect(admins.nodes.every((m) => m.role === 'ADMIN')).toBe(true);
-    expect(inactive.totalCount).toBe(13);
+    expect(inactive.totalCount).toBe(4);
     expect(inactive.nodes.every((m) => m.status === 'INACTIVE')).toBe(true);
-    expect(guests.totalCount).toBe(30);
+    expect(guests.totalCount).toBe(15);
     expect(guests.nodes.every((m) => m.type === 'GUEST')).toBe(true);
-    expect(members.totalCount).toBe(100);
+    expect(members.totalCount).toBe(30);
     expect(members.nodes.every((m) => m.type === 'MEMBER')).toBe(true);
-    // n in 3, 6, …, 27 except 30 (inactive): 9
-    expect(activeGuestAdmins.nodes).toHaveLength(9);
-    expect(activeGuestAdmins.totalCount).toBe(9);
+    // n in 3, 6, 9, 12, 15 (none a multiple of 10): 5
+    expect(activeGuestAdmins.nodes).toHaveLength(5);
+    expect(activeGuestAdmins.totalCount).toBe(5);
     expect(activeGuestAdmins.nodes.every((m: { role: string; status: string; type: string }) => m.role === 'ADMIN' && m.status === 'ACTIVE' && m.type === 'GUEST')).toBe(true);
   });
 
