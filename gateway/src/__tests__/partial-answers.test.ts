@@ -81,4 +81,23 @@ describe('a field that fails fails alone: the rest of the list stands (issue 14 
     }
     expect(pathsOf(response)).toEqual(tree.map((_, index) => `accountTree.${index}.${fieldName}`).sort());
   });
+
+  it("with account-hierarchy stopped, a user's access list still answers: each account reference is null with SERVICE_UNAVAILABLE on its path", async () => {
+    // Arrange
+    const gateway = await startExtraGateway(stack, stack.config, { subgraphUrls: { ...stack.subgraphUrls, 'account-hierarchy': await deadUrl() } });
+    closers.push(gateway.close);
+
+    // Act
+    const response = await postGraphQL<{ me: { user: { email: string }; memberships: { role: string; account: { name: string } | null }[] } }>(
+      gateway.url,
+      { query: '{ me { user { email } memberships { role account { name } } } }' },
+      { authorization: `Bearer ${hqAdmin}` },
+    );
+
+    // Assert
+    expect(response.data!.me).toEqual({ user: { email: 'hq.admin@retail.example' }, memberships: [{ role: 'ADMIN', account: null }] });
+    expect(response.errors!.map((error) => [error.extensions?.code, error.extensions?.service, (error.path ?? []).join('.')])).toEqual([
+      ['SERVICE_UNAVAILABLE', 'account-hierarchy', 'me.memberships.0.account.name'],
+    ]);
+  });
 });
