@@ -35,6 +35,7 @@ export interface IdentityContext extends SubgraphRequestContext {
     manifestsByAppId: DataLoader<string, PartnerManifestRow[]>;
     ssoConfigurationByAccountId: DataLoader<string, SsoConfigurationRow | null>;
     accountNameById: DataLoader<string, string | null>;
+    apiKeyById: DataLoader<string, ApiKeyRow | null>;
   };
 }
 
@@ -80,6 +81,7 @@ export function createIdentityContext(base: SubgraphRequestContext, dataSource: 
         const names = await loadAccountNames(dataSource, ids);
         return ids.map((id) => names.get(id) ?? null);
       }),
+      apiKeyById: new DataLoader(async (ids) => byKey(ids, await apiKeys.findApiKeysByIds(ids), (r) => r.id)),
       userById: new DataLoader(async (ids) => byKey(ids, await users.findUsersByIds(ids), (r) => r.id)),
       membershipsByUserId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByUserIds(ids), (r) => r.userId)),
       memberPages: pagesPerAccount((ids, filter, page) => memberships.findMemberPages(ids, filter, page), (ids, filter) => memberships.countMembers(ids, filter)),

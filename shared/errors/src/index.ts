@@ -57,6 +57,8 @@ export const ERRORS = {
   INVALID_TRANSFER: { description: 'Transfers go only between an account and one of its descendants, each with its own balance or limit.' },
   PAYMENT_DECLINED: { description: 'The payment provider declined the charge; nothing was credited.' },
   WEBHOOK_URL_NOT_ALLOWED: { description: 'A BAD_USER_INPUT of webhook endpoint URLs: not https (production), loopback without the development flag, or a private, link-local or metadata address; extensions.reason says which.' },
+  DEFAULT_SENDER_UNAVAILABLE: { description: "The account's default sender ID (setting defaultSenderId) is no longer active or available to it: name a senderId or change the setting.", httpStatus: 409 },
+  DEFAULT_TEMPLATE_UNAVAILABLE: { description: "The account's default template (setting defaultTemplateId) is no longer available to it: give a body or a templateId, or change the setting.", httpStatus: 409 },
   SENDER_NOT_ALLOWED: { description: 'The sender ID is not active, not available to the account, or not in the user\'s allowed sender IDs.', httpStatus: 403 },
   OUTSIDE_LIMIT: { description: 'A daily or monthly SMS limit of the account or an ancestor would be exceeded; extensions name the account and period.', httpStatus: 429 },
   INVALID_PHONE_NUMBER: { description: 'The phone number is not a valid number for its country.' },
@@ -160,6 +162,33 @@ export const errors = {
   invalidFields: (fields: InvalidField[]) =>
     new AppError('BAD_USER_INPUT', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { field: fields[0].field, fields }),
 };
+
+/** The invalid fields a BAD_USER_INPUT names (its list, or its one field); null for any other error. */
+export function invalidFieldsOf(error: unknown): InvalidField[] | null {
+  if (!(error instanceof AppError) || error.code !== 'BAD_USER_INPUT') return null;
+  const extensions = error.extensions as ErrorExtensions['BAD_USER_INPUT'];
+  return extensions.fields ?? [{ field: extensions.field ?? 'input', code: 'BAD_USER_INPUT', message: error.message }];
+}
+
+/**
+ * Runs every check of one input and reports all their BAD_USER_INPUT refusals at once (extensions.fields);
+ * any other error passes through. Returns the checks' results in order.
+ */
+export function checkAll<const T extends readonly (() => unknown)[]>(checks: T): { -readonly [K in keyof T]: T[K] extends () => infer R ? R : never } {
+  const invalid: InvalidField[] = [];
+  const results = checks.map((check) => {
+    try {
+      return check();
+    } catch (error) {
+      const fields = invalidFieldsOf(error);
+      if (!fields) throw error;
+      invalid.push(...fields);
+      return undefined;
+    }
+  });
+  if (invalid.length) throw errors.invalidFields(invalid);
+  return results as { -readonly [K in keyof T]: T[K] extends () => infer R ? R : never };
+}
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

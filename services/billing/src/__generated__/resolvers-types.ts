@@ -586,14 +586,24 @@ export type Invoice = {
   total: Scalars['Int']['output'];
   /** One line per account of the tree that spent in the period */
   lines: Array<InvoiceLine>;
-  /** The invoice as a file, base64-encoded */
+  /**
+   * The invoice as a file, base64-encoded
+   * @deprecated Use download: a signed link to the file instead of base64 in the answer
+   */
   document: InvoiceDocument;
+  /** A short-lived link (5 minutes) to download the invoice as a file through the gateway (GET) */
+  download: InvoiceDownload;
   issuedAt: Maybe<Scalars['DateTime']['output']>;
   paidAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 
 export type InvoiceDocumentArgs = {
+  format: InvoiceFormat;
+};
+
+
+export type InvoiceDownloadArgs = {
   format: InvoiceFormat;
 };
 
@@ -604,6 +614,14 @@ export type InvoiceLine = {
   depth: Scalars['Int']['output'];
   units: Scalars['Int']['output'];
   amount: Scalars['Int']['output'];
+};
+
+export type InvoiceDownload = {
+  __typename?: 'InvoiceDownload';
+  /** Relative to the gateway; the reader's permission is checked again when it is fetched */
+  url: Scalars['String']['output'];
+  filename: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 export type InvoiceDocument = {
@@ -817,6 +835,7 @@ export type ResolversTypes = ResolversObject<{
   InvoiceFormat: InvoiceFormat;
   Invoice: ResolverTypeWrapper<InvoiceRow>;
   InvoiceLine: ResolverTypeWrapper<InvoiceLineRow>;
+  InvoiceDownload: ResolverTypeWrapper<InvoiceDownload>;
   InvoiceDocument: ResolverTypeWrapper<InvoiceDocument>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Plan: Plan;
@@ -868,6 +887,7 @@ export type ResolversParentTypes = ResolversObject<{
   InvoiceConnection: CountedInvoices;
   Invoice: InvoiceRow;
   InvoiceLine: InvoiceLineRow;
+  InvoiceDownload: InvoiceDownload;
   InvoiceDocument: InvoiceDocument;
   Query: Record<PropertyKey, never>;
   BillingAddress: StoredAddress;
@@ -1179,6 +1199,7 @@ export type InvoiceResolvers<ContextType = BillingContext, ParentType extends Re
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['InvoiceDocument'], ParentType, ContextType, RequireFields<InvoiceDocumentArgs, 'format'>>;
+  download?: Resolver<ResolversTypes['InvoiceDownload'], ParentType, ContextType, RequireFields<InvoiceDownloadArgs, 'format'>>;
   issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
@@ -1189,6 +1210,12 @@ export type InvoiceLineResolvers<ContextType = BillingContext, ParentType extend
   depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InvoiceDownloadResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceDownload'] = ResolversParentTypes['InvoiceDownload']> = ResolversObject<{
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  filename?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type InvoiceDocumentResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceDocument'] = ResolversParentTypes['InvoiceDocument']> = ResolversObject<{
@@ -1267,6 +1294,7 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
+  InvoiceDownload?: InvoiceDownloadResolvers<ContextType>;
   InvoiceDocument?: InvoiceDocumentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   BillingAddress?: BillingAddressResolvers<ContextType>;

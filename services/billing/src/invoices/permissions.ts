@@ -11,4 +11,5 @@ export const permissions = {
   InvoiceEdge: allow,
   InvoiceLine: allow,
   InvoiceDocument: allow,
+  InvoiceDownload: allow,
 };

@@ -99,9 +99,22 @@ export type AuthPayload = {
   activeAccount: Maybe<Account>;
 };
 
+/** Who is calling */
+export type ViewerKind =
+  /** A signed-in user */
+  | 'USER'
+  /** An API key (a partner app or script) */
+  | 'API_KEY';
+
+/** The caller: a signed-in user, or an API key asking what it is */
 export type Viewer = {
   __typename?: 'Viewer';
-  user: User;
+  kind: ViewerKind;
+  /** The signed-in user; null for an API key */
+  user: Maybe<User>;
+  /** The calling API key (its account, scope and app); null for a user */
+  apiKey: Maybe<ApiKey>;
+  /** The account the caller acts in: the one chosen at sign-in or by switchAccount, or the key's account */
   activeAccount: Maybe<Account>;
   /** What the caller may do on an account (the shared authz module's answer); empty when invisible */
   permissionsOn: Array<Scalars['String']['output']>;
@@ -112,12 +125,14 @@ export type Viewer = {
 };
 
 
+/** The caller: a signed-in user, or an API key asking what it is */
 export type ViewerPermissionsOnArgs = {
   accountId: Scalars['ID']['input'];
 };
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller: a user session or an API key */
   me: Viewer;
   /** The permission catalogue (SPEC I3) */
   permissionCatalogue: Array<Scalars['String']['output']>;
@@ -546,7 +561,11 @@ export type SsoLoginStart = {
   expiresAt: Scalars['DateTime']['output'];
 };
 
-/** An API key of an account (SPEC I7); the key itself is shown once, by createApiKey */
+/**
+ * An API key of an account (SPEC I7); the key itself is shown once, by createApiKey. Whoever sees a
+ * message sent with it sees its id, name, prefix and app; its scope and dates need api-keys on its
+ * account (or are the key's own, through me.apiKey).
+ */
 export type ApiKey = {
   __typename?: 'ApiKey';
   id: Scalars['ID']['output'];
@@ -613,6 +632,8 @@ export type ActivityLogEntry = {
   action: Scalars['String']['output'];
   actorKind: Scalars['String']['output'];
   actorId: Maybe<Scalars['ID']['output']>;
+  /** The user who acted (actorKind USER), when the caller may see that user; null for other actors */
+  actor: Maybe<User>;
   actingAccountId: Maybe<Scalars['ID']['output']>;
   targetAccountId: Maybe<Scalars['ID']['output']>;
   targetType: Maybe<Scalars['String']['output']>;
@@ -798,6 +819,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   User: User;
   Account: Account;
+  ApiKey: ApiKey;
 }>;
 
 /** Mapping of federation reference types */
@@ -808,6 +830,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Account:
     ( { __typename: 'Account' }
     & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
+  ApiKey:
+    ( { __typename: 'ApiKey' }
+    & GraphQLRecursivePick<FederationTypes['ApiKey'], {"id":true}> );
 }>;
 
 
@@ -823,6 +848,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   AuthPayload: ResolverTypeWrapper<AuthPayloadValue>;
+  ViewerKind: ViewerKind;
   Viewer: ResolverTypeWrapper<ViewerValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1044,7 +1070,9 @@ export type AuthPayloadResolvers<ContextType = IdentityContext, ParentType exten
 }>;
 
 export type ViewerResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ViewerKind'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   permissionsOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ViewerPermissionsOnArgs, 'accountId'>>;
   memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
@@ -1181,7 +1209,8 @@ export type SsoLoginStartResolvers<ContextType = IdentityContext, ParentType ext
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
-export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
+export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey'], FederationReferenceType extends FederationReferenceTypes['ApiKey'] = FederationReferenceTypes['ApiKey']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ApiKey']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1234,6 +1263,7 @@ export type ActivityLogEntryResolvers<ContextType = IdentityContext, ParentType 
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   actingAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

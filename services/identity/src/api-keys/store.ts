@@ -72,6 +72,10 @@ export class ApiKeyStore {
     return queryOne<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE id = $1`, [id]);
   }
 
+  findApiKeysByIds(ids: readonly string[]): Promise<ApiKeyRow[]> {
+    return queryRows<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
   /** The same page of each account's API keys, newest first, in one statement. */
   findApiKeyPages(accountIds: readonly string[], page: PageRequest<readonly [string, string]>): Promise<ApiKeyPageRow[]> {
     const keyset = keysetSql(page, { columns: ['k.created_at', 'k.id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: 2 });
