@@ -30,7 +30,6 @@ async function treeRootIds(ctx: HierarchyContext, rootId: string | null | undefi
   return ctx.access.visibleRoots();
 }
 
-
 const Query: QueryResolvers = {
   account: async (_root, args, ctx) => {
     const id = assertId(args.id);
@@ -99,8 +98,9 @@ const Account: AccountResolvers = {
     const connection = await ctx.loaders.childPages.for({ filter, page }).load(account.id);
     return withTotalCount(connection, () => ctx.loaders.childCounts.for(filter).load(account.id));
   },
-  childCount: (account, _args, ctx) => ctx.loaders.childCounts.for({}).load(account.id),
-  hasChildren: async (account, _args, ctx) => (await ctx.loaders.childCounts.for({}).load(account.id)) > 0,
+  // The same (empty) filter as children without one: the counts are read once for both.
+  childCount: (account, _args, ctx) => ctx.loaders.childCounts.for(accountFilter(null)).load(account.id),
+  hasChildren: async (account, _args, ctx) => (await ctx.loaders.childCounts.for(accountFilter(null)).load(account.id)) > 0,
   ancestors: async (account, _args, ctx) => {
     const ancestorIds = account.path.slice(0, -1);
     const visible = await Promise.all(ancestorIds.map((id) => ctx.access.canView(id)));
