@@ -62,7 +62,8 @@ const ZERO: Measures = { depth: 0, aliases: 0, directives: 0, cost: 0 };
 
 /** The items a list (or a connection's page) of `field` is assumed to hold. */
 function pageSize(field: FieldNode): number {
-  const first = field.arguments?.find((argument) => argument.name.value === 'first');
+  // `last` pages backwards (the message log, the inbox): it sizes the page like `first`.
+  const first = field.arguments?.find((argument) => argument.name.value === 'first') ?? field.arguments?.find((argument) => argument.name.value === 'last');
   if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
   if (first?.value.kind === Kind.VARIABLE) return ASSUMED_PAGE_SIZE_FOR_VARIABLES;
   return ASSUMED_LIST_SIZE;
