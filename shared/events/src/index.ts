@@ -17,7 +17,8 @@ import { loadAccountChains } from '@platform/authz';
 export const EVENT_TYPES = {
   'message.status': 'messaging: a message changed status (QUEUED, SENT, DELIVERED, FAILED, EXPIRED, CANCELLED)',
   'message.inbound': 'messaging: an inbound message (a reply) was received',
-  'contact.opted_out': 'messaging: a contact opted out (keyword reply) of an account',
+  'contact.opted_out': 'messaging: a number opted out of an account (an opt-out keyword reply)',
+  'contact.resubscribed': 'messaging: an opted-out number was resubscribed to an account (resubscribeContact)',
   'automation.forwarded': 'messaging: an automation rule forwarded an inbound message to the webhooks subscribed to this type',
   'billing.low_balance': 'billing: the paying balance fell below its low-balance threshold',
   'account.created': 'account-hierarchy: a sub-account was created',
@@ -69,18 +70,15 @@ function assertSchema(schema: string): string {
  * `db` MUST be the EntityManager / QueryRunner of the transaction that makes the change (e.g. the
  * `manager` of `dataSource.transaction(async (manager) => …)`): the event then commits or rolls
  * back with the change, and is delivered at least once (receivers deduplicate on `webhook-id`).
- * Publish after the change, just before commit. `schema` is the caller's own schema.
+ * Publish after the change, just before commit. `schema` is the caller's own schema. An event's
+ * time is the moment it is published (clock_timestamp(), not the transaction's start): events
+ * published one after the other, in one transaction or in successive ones, have increasing times.
  *
- * For the messaging core (SPEC M3-M5), the payloads subscribers expect:
- *   publishEvent(manager, 'messaging', { type: 'message.status', accountId: message.accountId,
- *     data: { messageId, status, previousStatus, recipient, parts, error? } })
- *   publishEvent(manager, 'messaging', { type: 'message.inbound', accountId,
- *     data: { messageId, conversationId, from, to, body, receivedAt } })
- *   publishEvent(manager, 'messaging', { type: 'contact.opted_out', accountId,
- *     data: { contactId, phoneNumber, keyword } })
+ * The messaging payloads (data) are listed in the README (Webhooks, "Event payloads"); message
+ * status changes are published in bulk with publishEvents.
  * `accountId` is the sending / receiving account (the event reaches that account's endpoints and,
- * with includeSubAccounts, its ancestors'). Basic-user and restricted-contact rules (SPEC I6) do not
- * apply to webhooks: an endpoint is configured by an admin of the account (`webhooks` permission).
+ * with includeSubAccounts, its ancestors'). Number-carrying types may only be subscribed to by
+ * callers who see the account's numbers (messaging's NUMBER_CARRYING_EVENT_TYPES).
  */
 export async function publishEvent(db: Sql, schema: string, event: PlatformEventInput): Promise<PlatformEvent> {
   const s = assertSchema(schema);
@@ -95,10 +93,37 @@ export async function publishEvent(db: Sql, schema: string, event: PlatformEvent
   if (path[path.length - 1] !== event.accountId.toLowerCase()) throw new Error('publishEvent: accountPath must end with accountId');
   const id = event.id ?? crypto.randomUUID();
   const rows: { occurred_at: Date }[] = await db.query(
-    `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data) VALUES ($1, $2, $3, $4::uuid[], $5::jsonb) RETURNING occurred_at`,
+    `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data, occurred_at) VALUES ($1, $2, $3, $4::uuid[], $5::jsonb, clock_timestamp()) RETURNING occurred_at`,
     [id, event.type, event.accountId.toLowerCase(), path, JSON.stringify(event.data)],
   );
   return { id, type: event.type, accountId: event.accountId.toLowerCase(), accountPath: path, occurredAt: new Date(rows[0].occurred_at), data: event.data };
+}
+
+/**
+ * Publishes many events into `<schema>.outbox` in one INSERT (e.g. the status changes of a batch of
+ * messages), with the same contract as publishEvent: `db` is the transaction of the change. Paths
+ * not given are read in one statement. Rows are inserted in the order given.
+ */
+export async function publishEvents(db: Sql, schema: string, events: readonly PlatformEventInput[]): Promise<number> {
+  const s = assertSchema(schema);
+  if (events.length === 0) return 0;
+  for (const event of events) if (!isEventType(event.type)) throw new Error(`Unknown event type ${event.type}; add it to EVENT_TYPES`);
+  const missing = [...new Set(events.filter((e) => !e.accountPath).map((e) => e.accountId.toLowerCase()))];
+  const chains = missing.length ? await loadAccountChains(db, missing) : new Map<string, { path: string[] }>();
+  const paths = events.map((event) => {
+    const path = (event.accountPath ?? chains.get(event.accountId.toLowerCase())?.path)?.map((id) => id.toLowerCase());
+    if (!path) throw new Error(`publishEvents: account ${event.accountId} not found`);
+    if (path[path.length - 1] !== event.accountId.toLowerCase()) throw new Error('publishEvents: accountPath must end with accountId');
+    return path.join(',');
+  });
+  await db.query(
+    `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data, occurred_at)
+     SELECT e.id, e.type, e.account_id, string_to_array(e.path, ',')::uuid[], e.data, clock_timestamp()
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(id, type, account_id, path, data, n)
+      ORDER BY e.n`,
+    [events.map((e) => e.id ?? crypto.randomUUID()), events.map((e) => e.type), events.map((e) => e.accountId.toLowerCase()), paths, events.map((e) => JSON.stringify(e.data))],
+  );
+  return events.length;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { queryRows, type Sql } from '@platform/db';
 import type { MessageStatus } from '../__generated__/resolvers-types';
+import { STATUS_EVENT_COLUMNS, type StatusChangeRow } from '../pipeline/status-events';
 import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 
 export interface ConversationRow {
@@ -62,22 +63,22 @@ export async function touchConversation(tx: Sql, accountId: string, phone: strin
   return conversation.id;
 }
 
-export async function insertInboundMessage(tx: Sql, inbound: { accountId: string; conversationId: string; phone: string; body: string; optOut: boolean }): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
+export async function insertInboundMessage(tx: Sql, inbound: { accountId: string; conversationId: string; phone: string; body: string; optOut: boolean }): Promise<{ id: string; receivedAt: Date }> {
+  const [row] = await queryRows<{ id: string; receivedAt: Date }>(
     tx,
-    `INSERT INTO messaging.inbound_messages (account_id, conversation_id, from_number, body, opt_out) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    `INSERT INTO messaging.inbound_messages (account_id, conversation_id, from_number, body, opt_out) VALUES ($1, $2, $3, $4, $5) RETURNING id, received_at AS "receivedAt"`,
     [inbound.accountId, inbound.conversationId, inbound.phone, inbound.body, inbound.optOut],
   );
-  return row.id;
+  return row;
 }
 
 /** A free message of the account to the number, queued at once, without a receipt. */
-export async function insertFreeMessage(tx: Sql, message: { accountId: string; phone: string; body: string; parts: number; encoding: string; usageDay: string }): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
+export async function insertFreeMessage(tx: Sql, message: { accountId: string; phone: string; body: string; parts: number; encoding: string; usageDay: string }): Promise<StatusChangeRow> {
+  const [row] = await queryRows<StatusChangeRow>(
     tx,
-    `INSERT INTO messaging.messages (account_id, recipient, body, parts, status, encoding, cost_units, usage_day, wants_receipt)
-     VALUES ($1, $2, $3, $4, 'QUEUED', $5, 0, $6, false) RETURNING id`,
+    `INSERT INTO messaging.messages AS m (account_id, recipient, body, parts, status, encoding, cost_units, usage_day, wants_receipt)
+     VALUES ($1, $2, $3, $4, 'QUEUED', $5, 0, $6, false) RETURNING ${STATUS_EVENT_COLUMNS}`,
     [message.accountId, message.phone, message.body, message.parts, message.encoding, message.usageDay],
   );
-  return row.id;
+  return row;
 }

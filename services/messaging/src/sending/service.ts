@@ -9,6 +9,7 @@ import { optedOutNumbers, recipientContacts } from '../contacts/store';
 import { usableGroups } from '../contacts/service';
 import { connectionOf, cursorPosition } from '../paging/cursor';
 import { isCountryCode, toE164 } from '../phone/phone';
+import { publishStatusChanges } from '../pipeline/status-events';
 import { usageChanges } from '../pipeline/usage-changes';
 import { applyUsageChanges } from '../reporting/usage';
 import { usableSenderId, type SenderIdRow } from '../sender-ids/store';
@@ -286,6 +287,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
     });
     const accepted = inserted.length;
     const acceptedParts = inserted.reduce((sum, r) => sum + r.parts, 0);
+    await publishStatusChanges(tx, inserted);
     await composed.afterInsert(tx, batchId);
     await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
     await applyUsageChanges(tx, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: acceptedParts, delivered: 0, failed: 0, costUnits: acceptedParts }] : []);
@@ -380,6 +382,11 @@ export const MessageService = {
       const cancelled = await cancelScheduled(tx, message.id);
       if (!cancelled) throw new AppError('INVALID_STATE', `Only a scheduled message can be cancelled (this one is ${message.status})`);
       await applyUsageChanges(tx, usageChanges([cancelled], (r) => ({ messages: -1, parts: -(r.parts ?? 0), delivered: 0, failed: 0, costUnits: -(r.cost_units ?? 0) })));
+      await publishStatusChanges(
+        tx,
+        [{ id: cancelled.id, account_id: cancelled.accountId, batch_id: cancelled.batchId, recipient: cancelled.recipient, parts: cancelled.parts, status: cancelled.status, error_code: cancelled.errorCode, status_at: cancelled.statusAt ?? new Date() }],
+        'SCHEDULED',
+      );
       const reservationId = await releaseCancelledBatch(tx, cancelled.batchId);
       return { result: { row: cancelled, releaseReservation: reservationId }, targetType: 'Message', targetId: message.id, before: { status: message.status }, after: { status: 'CANCELLED' } };
     });
