@@ -2,6 +2,7 @@ import { loadAccountChains } from '@platform/authz';
 import type { Sql } from '@platform/db';
 import { publishEvents } from '@platform/events';
 import { SCHEMA } from '../data-source';
+import { accountsWithSubscribers } from '../webhooks/store';
 
 /** What a `message.status` event needs of a changed message; add STATUS_EVENT_COLUMNS to the RETURNING of the change. */
 export interface StatusChangeRow {
@@ -22,16 +23,21 @@ export const STATUS_EVENT_COLUMNS = `m.id, m.account_id, m.batch_id, m.recipient
 
 /**
  * Publishes one `message.status` event per changed message (SPEC M10), in the transaction of the
- * change, in one INSERT for the whole batch (plus one read of the accounts' paths). `previousStatus`
- * is the status every row had before, unless a row carries its own `previous_status`.
+ * change, in one INSERT for the whole batch (after one read of the accounts' paths and one of their
+ * subscribers). `previousStatus` is the status every row had before, unless a row carries its own
+ * `previous_status`. Only messages of accounts whose status events some ACTIVE endpoint receives are
+ * published: the relay would drop the others, and a drain of 10,000 messages nobody listens to then
+ * writes no event at all.
  */
 export async function publishStatusChanges(tx: Sql, rows: readonly StatusChangeRow[], previousStatus: string | null = null): Promise<void> {
   if (rows.length === 0) return;
   const chains = await loadAccountChains(tx, [...new Set(rows.map((r) => r.account_id))]);
+  const subscribed = await accountsWithSubscribers(tx, 'message.status', [...chains.values()]);
+  if (subscribed.size === 0) return;
   await publishEvents(
     tx,
     SCHEMA,
-    rows.map((row) => ({
+    rows.filter((row) => subscribed.has(row.account_id)).map((row) => ({
       type: 'message.status' as const,
       accountId: row.account_id,
       accountPath: chains.get(row.account_id)?.path,

@@ -335,4 +335,25 @@ describe('message and contact events reach webhook receivers (SPEC M3-M5, M10)',
       ['contact.resubscribed', phone],
     ]);
   });
+  it('changes nobody subscribes to write no status event, and the relay keeps no event no endpoint receives', async () => {
+    // Arrange: no endpoint on the head office, none above it
+    const hq = demoAccount('hq').id;
+    const phone = number(900);
+
+    // Act
+    const sent = (await gql(BULK, { input: { accountId: hq, to: [phone, number(901)], body: 'Nobody listens' } })).sendBulk;
+    await drain();
+    await gql(INBOUND, { a: hq, from: phone, body: 'STOP' });
+    await dispatchAll();
+
+    // Assert
+    const published = await stack.sql.query(`SELECT type, data->>'phoneNumber' AS phone FROM messaging.outbox WHERE account_id = $1 ORDER BY seq`, [hq]);
+    expect(published.rows).toEqual([
+      { type: 'message.inbound', phone: null },
+      { type: 'contact.opted_out', phone },
+    ]);
+    const kept = await stack.sql.query(`SELECT count(*)::int AS n FROM messaging.webhook_events WHERE account_id = $1`, [hq]);
+    expect(kept.rows[0].n).toBe(0);
+    expect(sent.accepted).toBe(2);
+  });
 });
