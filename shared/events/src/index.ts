@@ -74,8 +74,8 @@ function assertSchema(schema: string): string {
  * time is the moment it is published (clock_timestamp(), not the transaction's start): events
  * published one after the other, in one transaction or in successive ones, have increasing times.
  *
- * The messaging payloads (data) are listed in the README (Webhooks, "Event payloads"); message
- * status changes are published in bulk with publishEvents.
+ * The messaging payloads (data) are listed in the README (Webhooks, "Messaging events"); message
+ * status changes are published in bulk with publishEventsFrom.
  * `accountId` is the sending / receiving account (the event reaches that account's endpoints and,
  * with includeSubAccounts, its ancestors'). Number-carrying types may only be subscribed to by
  * callers who see the account's numbers (messaging's NUMBER_CARRYING_EVENT_TYPES).
@@ -100,30 +100,20 @@ export async function publishEvent(db: Sql, schema: string, event: PlatformEvent
 }
 
 /**
- * Publishes many events into `<schema>.outbox` in one INSERT (e.g. the status changes of a batch of
- * messages), with the same contract as publishEvent: `db` is the transaction of the change. Paths
- * not given are read in one statement. Rows are inserted in the order given.
+ * Publishes one event of `type` per row of `rowsSql` into `<schema>.outbox`, in one INSERT … SELECT
+ * (e.g. the status changes of a batch of messages, built from their rows where they are), with the
+ * same contract as publishEvent: `db` is the transaction of the change. `rowsSql` is a SELECT
+ * yielding `account_id uuid`, `account_path uuid[]` (root first, the account last) and `data jsonb`;
+ * `parameters` are its own ($1, $2, …).
  */
-export async function publishEvents(db: Sql, schema: string, events: readonly PlatformEventInput[]): Promise<number> {
+export async function publishEventsFrom(db: Sql, schema: string, type: EventType, rowsSql: string, parameters: unknown[]): Promise<void> {
   const s = assertSchema(schema);
-  if (events.length === 0) return 0;
-  for (const event of events) if (!isEventType(event.type)) throw new Error(`Unknown event type ${event.type}; add it to EVENT_TYPES`);
-  const missing = [...new Set(events.filter((e) => !e.accountPath).map((e) => e.accountId.toLowerCase()))];
-  const chains = missing.length ? await loadAccountChains(db, missing) : new Map<string, { path: string[] }>();
-  const paths = events.map((event) => {
-    const path = (event.accountPath ?? chains.get(event.accountId.toLowerCase())?.path)?.map((id) => id.toLowerCase());
-    if (!path) throw new Error(`publishEvents: account ${event.accountId} not found`);
-    if (path[path.length - 1] !== event.accountId.toLowerCase()) throw new Error('publishEvents: accountPath must end with accountId');
-    return path.join(',');
-  });
+  if (!isEventType(type)) throw new Error(`Unknown event type ${type}; add it to EVENT_TYPES`);
   await db.query(
     `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data, occurred_at)
-     SELECT e.id, e.type, e.account_id, string_to_array(e.path, ',')::uuid[], e.data, clock_timestamp()
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS e(id, type, account_id, path, data, n)
-      ORDER BY e.n`,
-    [events.map((e) => e.id ?? crypto.randomUUID()), events.map((e) => e.type), events.map((e) => e.accountId.toLowerCase()), paths, events.map((e) => JSON.stringify(e.data))],
+     SELECT gen_random_uuid(), $${parameters.length + 1}, e.account_id, e.account_path, e.data, clock_timestamp() FROM (${rowsSql}) AS e`,
+    [...parameters, type],
   );
-  return events.length;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { queryRows, type Sql } from '@platform/db';
 import type { MessageStatus } from '../__generated__/resolvers-types';
-import { STATUS_EVENT_COLUMNS, type StatusChangeRow } from '../pipeline/status-events';
 import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 
 export interface ConversationRow {
@@ -73,12 +72,12 @@ export async function insertInboundMessage(tx: Sql, inbound: { accountId: string
 }
 
 /** A free message of the account to the number, queued at once, without a receipt. */
-export async function insertFreeMessage(tx: Sql, message: { accountId: string; phone: string; body: string; parts: number; encoding: string; usageDay: string }): Promise<StatusChangeRow> {
-  const [row] = await queryRows<StatusChangeRow>(
+export async function insertFreeMessage(tx: Sql, message: { accountId: string; phone: string; body: string; parts: number; encoding: string; usageDay: string }): Promise<string> {
+  const [row] = await queryRows<{ id: string }>(
     tx,
-    `INSERT INTO messaging.messages AS m (account_id, recipient, body, parts, status, encoding, cost_units, usage_day, wants_receipt)
-     VALUES ($1, $2, $3, $4, 'QUEUED', $5, 0, $6, false) RETURNING ${STATUS_EVENT_COLUMNS}`,
+    `INSERT INTO messaging.messages (account_id, recipient, body, parts, status, encoding, cost_units, usage_day, wants_receipt)
+     VALUES ($1, $2, $3, $4, 'QUEUED', $5, 0, $6, false) RETURNING id`,
     [message.accountId, message.phone, message.body, message.parts, message.encoding, message.usageDay],
   );
-  return row;
+  return row.id;
 }

@@ -1,56 +1,47 @@
 import { loadAccountChains } from '@platform/authz';
 import type { Sql } from '@platform/db';
-import { publishEvents } from '@platform/events';
+import { publishEventsFrom } from '@platform/events';
 import { SCHEMA } from '../data-source';
 import { accountsWithSubscribers } from '../webhooks/store';
 
-/** What a `message.status` event needs of a changed message; add STATUS_EVENT_COLUMNS to the RETURNING of the change. */
-export interface StatusChangeRow {
+/** A message whose status the caller's transaction has just set (or that it has just created). */
+export interface StatusChange {
   id: string;
   account_id: string;
-  batch_id: string | null;
-  recipient: string;
-  parts: number;
-  status: string;
-  error_code: string | null;
-  status_at: Date;
-  /** the status before the change; null when the message was just created */
+  /** the status before the change, when it differs from message to message */
   previous_status?: string | null;
 }
 
-/** `m` is the alias of messaging.messages in the statement. */
-export const STATUS_EVENT_COLUMNS = `m.id, m.account_id, m.batch_id, m.recipient, m.parts, m.status, m.error_code, coalesce(m.status_at, m.created_at) AS status_at`;
+const RFC3339_UTC = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * Publishes one `message.status` event per changed message (SPEC M10), in the transaction of the
- * change, in one INSERT for the whole batch (after one read of the accounts' paths and one of their
- * subscribers). `previousStatus` is the status every row had before, unless a row carries its own
- * `previous_status`. Only messages of accounts whose status events some ACTIVE endpoint receives are
- * published: the relay would drop the others, and a drain of 10,000 messages nobody listens to then
+ * Publishes one `message.status` event per changed message (SPEC M10; payload in the README), in the
+ * transaction of the change: the event is built from the message's row as the transaction left it,
+ * in one INSERT … SELECT for the whole batch, after one read of the accounts' paths and one of their
+ * subscribers. `previousStatus` is the status every message had before (null: just created), unless
+ * a change carries its own. Only messages of accounts whose status events some ACTIVE endpoint
+ * receives are published: the relay would pass the others over, and a drain nobody listens to then
  * writes no event at all.
  */
-export async function publishStatusChanges(tx: Sql, rows: readonly StatusChangeRow[], previousStatus: string | null = null): Promise<void> {
-  if (rows.length === 0) return;
-  const chains = await loadAccountChains(tx, [...new Set(rows.map((r) => r.account_id))]);
+export async function publishStatusChanges(tx: Sql, changes: readonly StatusChange[], previousStatus: string | null = null): Promise<void> {
+  if (changes.length === 0) return;
+  const chains = await loadAccountChains(tx, [...new Set(changes.map((c) => c.account_id))]);
   const subscribed = await accountsWithSubscribers(tx, 'message.status', [...chains.values()]);
   if (subscribed.size === 0) return;
-  await publishEvents(
+  const published = changes.filter((c) => subscribed.has(c.account_id));
+  const accounts = [...subscribed].map((id) => chains.get(id)!);
+  await publishEventsFrom(
     tx,
     SCHEMA,
-    rows.filter((row) => subscribed.has(row.account_id)).map((row) => ({
-      type: 'message.status' as const,
-      accountId: row.account_id,
-      accountPath: chains.get(row.account_id)?.path,
-      data: {
-        messageId: row.id,
-        batchId: row.batch_id,
-        status: row.status,
-        previousStatus: row.previous_status === undefined ? previousStatus : row.previous_status,
-        recipient: row.recipient,
-        parts: row.parts,
-        statusAt: new Date(row.status_at).toISOString(),
-        errorCode: row.error_code,
-      },
-    })),
+    'message.status',
+    `SELECT m.account_id, string_to_array(p.path, ',')::uuid[] AS account_path,
+            jsonb_build_object('messageId', m.id, 'batchId', m.batch_id, 'status', m.status, 'previousStatus', c.previous_status,
+                               'recipient', m.recipient, 'parts', m.parts, 'statusAt', ${RFC3339_UTC('coalesce(m.status_at, m.created_at)')},
+                               'errorCode', m.error_code) AS data
+       FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS c(id, previous_status, n)
+       JOIN messaging.messages m ON m.id = c.id
+       JOIN unnest($3::uuid[], $4::text[]) AS p(account_id, path) ON p.account_id = m.account_id
+      ORDER BY c.n`,
+    [published.map((c) => c.id), published.map((c) => (c.previous_status === undefined ? previousStatus : c.previous_status)), accounts.map((a) => a.id), accounts.map((a) => a.path.join(','))],
   );
 }

@@ -9,7 +9,7 @@ import { loadAccountChains } from '@platform/authz';
 import { SCHEMA } from '../data-source';
 import { applyUsageChanges } from '../reporting/usage';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
-import { publishStatusChanges, STATUS_EVENT_COLUMNS, type StatusChangeRow } from './status-events';
+import { publishStatusChanges, type StatusChange } from './status-events';
 import { usageChanges, type UsageRow } from './usage-changes';
 
 /**
@@ -51,25 +51,25 @@ export class DeliveryWorker {
     const accepted = results.filter((r) => r.accepted);
     const rejected = results.filter((r) => !r.accepted);
     await this.dataSource.transaction(async (tx) => {
-      const changed: StatusChangeRow[] = [];
+      const changed: StatusChange[] = [];
       if (accepted.length) {
-        const sent = await queryRows<StatusChangeRow>(
+        const sent = await queryRows<StatusChange>(
           tx,
           `UPDATE messaging.messages m SET status = 'SENT', sent_at = now(), status_at = now(), carrier_message_id = r.carrier_id, lease_until = NULL
              FROM unnest($1::uuid[], $2::text[]) AS r(id, carrier_id)
             WHERE m.id = r.id AND m.status = 'QUEUED'
-            RETURNING ${STATUS_EVENT_COLUMNS}`,
+            RETURNING m.id, m.account_id`,
           [accepted.map((r) => r.messageId), accepted.map((r) => r.carrierMessageId)],
         );
         changed.push(...sent);
       }
       if (rejected.length) {
-        const failed = await queryRows<UsageRow & StatusChangeRow>(
+        const failed = await queryRows<UsageRow & StatusChange>(
           tx,
           `UPDATE messaging.messages m SET status = 'FAILED', status_at = now(), error_code = r.code, lease_until = NULL
              FROM unnest($1::uuid[], $2::text[]) AS r(id, code)
             WHERE m.id = r.id AND m.status = 'QUEUED'
-            RETURNING ${STATUS_EVENT_COLUMNS}, m.user_id, m.sender_id, m.usage_day::text`,
+            RETURNING m.id, m.account_id, m.user_id, m.sender_id, m.usage_day::text`,
           [rejected.map((r) => r.messageId), rejected.map((r) => r.errorCode ?? 'CARRIER_REJECTED')],
         );
         await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
@@ -116,13 +116,13 @@ export class DeliveryWorker {
 /** Applies receipts in the caller's transaction, with their status events; a receipt for a message no longer SENT changes nothing. */
 export async function applyDeliveryReceipts(tx: Sql, receipts: DeliveryReceipt[]): Promise<void> {
   if (receipts.length === 0) return;
-  const changed = await queryRows<UsageRow & StatusChangeRow>(
+  const changed = await queryRows<UsageRow & StatusChange & { status: string }>(
     tx,
     `UPDATE messaging.messages m SET status = r.outcome, status_at = now(),
             error_code = CASE WHEN r.outcome = 'DELIVERED' THEN NULL ELSE coalesce(r.code, 'DELIVERY_' || r.outcome) END
        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS r(id, outcome, code)
       WHERE m.id = r.id AND m.status = 'SENT'
-      RETURNING ${STATUS_EVENT_COLUMNS}, m.user_id, m.sender_id, m.usage_day::text`,
+      RETURNING m.id, m.account_id, m.user_id, m.sender_id, m.usage_day::text, m.status`,
     [receipts.map((r) => r.messageId), receipts.map((r) => r.outcome), receipts.map((r) => r.errorCode ?? null)],
   );
   await applyUsageChanges(
@@ -185,9 +185,9 @@ export async function settleBatch(
     );
     if (!settled) return;
     if (state !== 'FAILED') {
-      const queued = await queryRows<StatusChangeRow>(
+      const queued = await queryRows<StatusChange>(
         tx,
-        `UPDATE messaging.messages m SET status = 'QUEUED', status_at = now() WHERE m.batch_id = $1 AND m.status = 'SCHEDULED' RETURNING ${STATUS_EVENT_COLUMNS}`,
+        `UPDATE messaging.messages m SET status = 'QUEUED', status_at = now() WHERE m.batch_id = $1 AND m.status = 'SCHEDULED' RETURNING m.id, m.account_id`,
         [batch.id],
       );
       await publishStatusChanges(tx, queued, 'SCHEDULED');
@@ -195,12 +195,12 @@ export async function settleBatch(
     }
     // Terminal: the batch's messages not sent yet are never sent (delivery waits for the capture).
     const errorCode = refusal!.code === 'INSUFFICIENT_CREDIT' ? 'INSUFFICIENT_CREDIT' : 'CREDIT_NOT_CAPTURED';
-    const failed = await queryRows<UsageRow & StatusChangeRow>(
+    const failed = await queryRows<UsageRow & StatusChange>(
       tx,
       `UPDATE messaging.messages m SET status = 'FAILED', status_at = now(), error_code = $2, lease_until = NULL
          FROM (SELECT id, status FROM messaging.messages WHERE batch_id = $1 AND status IN ('SCHEDULED', 'QUEUED') FOR UPDATE) before
         WHERE m.id = before.id
-        RETURNING ${STATUS_EVENT_COLUMNS}, before.status AS previous_status, m.user_id, m.sender_id, m.usage_day::text`,
+        RETURNING m.id, m.account_id, before.status AS previous_status, m.user_id, m.sender_id, m.usage_day::text`,
       [batch.id, errorCode],
     );
     await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));

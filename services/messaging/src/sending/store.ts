@@ -1,6 +1,5 @@
 import { queryRows, type Sql } from '@platform/db';
 import { cursorTimeSql, type CursorKey } from '../paging/cursor';
-import { STATUS_EVENT_COLUMNS, type StatusChangeRow } from '../pipeline/status-events';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
@@ -156,14 +155,14 @@ export interface NewMessages {
 }
 
 /** The batch's messages in one INSERT … SELECT, skipping numbers that opted out meanwhile; what was inserted. */
-export function insertMessages(tx: Sql, messages: NewMessages): Promise<StatusChangeRow[]> {
-  return queryRows<StatusChangeRow>(
+export function insertMessages(tx: Sql, messages: NewMessages): Promise<{ id: string; parts: number }[]> {
+  return queryRows<{ id: string; parts: number }>(
     tx,
-    `INSERT INTO messaging.messages AS m (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt)
+    `INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt)
      SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean
        FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
       WHERE NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
-     RETURNING ${STATUS_EVENT_COLUMNS}`,
+     RETURNING id, parts`,
     [
       messages.accountId,
       messages.userId,

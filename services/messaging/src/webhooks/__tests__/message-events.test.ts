@@ -15,7 +15,6 @@ import { createEndpoint, createTestDispatcher, dispatchRound, FakeClock, startRe
 jest.setTimeout(120_000);
 
 const BULK = `mutation($input: SendBulkInput!) { sendBulk(input: $input) { batchId accepted messageIds } }`;
-const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { batchId status messageIds } }`;
 const INBOUND = `mutation($a: ID!, $from: String!, $body: String!) { injectInboundMessage(accountId: $a, from: $from, body: $body) { conversationId optedOut confirmationMessageId } }`;
 const RESUBSCRIBE = `mutation($a: ID!, $phone: String!) { resubscribeContact(accountId: $a, phoneNumber: $phone) }`;
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -234,22 +233,32 @@ describe('message and contact events reach webhook receivers (SPEC M3-M5, M10)',
     ]);
   });
 
-  it('a scheduled message yields SCHEDULED, then CANCELLED when it is cancelled', async () => {
+  it('scheduled messages yield SCHEDULED, then CANCELLED when cancelled, or QUEUED → SENT → DELIVERED once due', async () => {
     // Arrange
     await subscribe(hqAdmin, '/scheduled', storeN1, ['message.status'], false);
     const scheduledAt = new Date(Date.now() + 3_600_000).toISOString();
-    const sent = (await gql(SEND, { input: { accountId: storeN1, to: number(600), body: 'Later', scheduledAt } })).sendMessage;
+    const sent = (await gql(BULK, { input: { accountId: storeN1, to: [number(600), number(601)], body: 'Later', scheduledAt } })).sendBulk;
+    const [cancelled, due] = sent.messageIds;
 
-    // Act
-    await gql(`mutation($id: ID!) { cancelMessage(id: $id) { status } }`, { id: sent.messageIds[0] });
+    // Act: one is cancelled; the batch's time then comes for the other
+    await gql(`mutation($id: ID!) { cancelMessage(id: $id) { status } }`, { id: cancelled });
+    await stack.sql.query(`UPDATE messaging.send_batches SET send_at = now() WHERE id = $1`, [sent.batchId]);
+    await stack.sql.query(`UPDATE messaging.messages SET send_at = now() WHERE batch_id = $1`, [sent.batchId]);
+    await worker.settleDueBatches();
+    await drain();
     await dispatchAll();
 
     // Assert
-    expect(sent.status).toBe('SCHEDULED');
-    const events = statusChain(deliveredTo('/scheduled'));
-    expect(events.map((e) => [e.data.messageId, e.data.status, e.data.previousStatus])).toEqual([
-      [sent.messageIds[0], 'SCHEDULED', null],
-      [sent.messageIds[0], 'CANCELLED', 'SCHEDULED'],
+    const statusesOf = (messageId: string) => statusChain(deliveredTo('/scheduled').filter((e) => e.data.messageId === messageId)).map((e) => [e.data.status, e.data.previousStatus]);
+    expect(statusesOf(cancelled)).toEqual([
+      ['SCHEDULED', null],
+      ['CANCELLED', 'SCHEDULED'],
+    ]);
+    expect(statusesOf(due)).toEqual([
+      ['SCHEDULED', null],
+      ['QUEUED', 'SCHEDULED'],
+      ['SENT', 'QUEUED'],
+      ['DELIVERED', 'SENT'],
     ]);
   });
 
