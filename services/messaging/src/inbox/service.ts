@@ -89,6 +89,6 @@ async function optOutNumber(tx: Sql, chain: AccountChain, settings: SettingValue
   const day = localDate(new Date(), settings.timezone);
   const messageId = await insertFreeMessage(tx, { accountId: chain.id, phone, body: OPT_OUT_CONFIRMATION, parts, encoding, usageDay: day });
   await applyUsageChanges(tx, [{ accountId: chain.id, userId: null, senderId: null, day, messages: 1, parts, delivered: 0, failed: 0, costUnits: 0 }]);
-  await publishStatusChanges(tx, [{ id: messageId, account_id: chain.id }]);
+  await publishStatusChanges(tx, [{ id: messageId, account_id: chain.id }], { chains: [chain] });
   return messageId;
 }

@@ -1,4 +1,4 @@
-import { loadAccountChains } from '@platform/authz';
+import { loadAccountChains, type AccountChain } from '@platform/authz';
 import type { Sql } from '@platform/db';
 import { publishEventsFrom } from '@platform/events';
 import { SCHEMA } from '../data-source';
@@ -18,14 +18,19 @@ const RFC3339_UTC = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', '
  * Publishes one `message.status` event per changed message (SPEC M10; payload in the README), in the
  * transaction of the change: the event is built from the message's row as the transaction left it,
  * in one INSERT … SELECT for the whole batch, after one read of the accounts' paths and one of their
- * subscribers. `previousStatus` is the status every message had before (null: just created), unless
+ * subscribers. `options.previousStatus` is the status every message had before (null: just created), unless
  * a change carries its own. Only messages of accounts whose status events some ACTIVE endpoint
  * receives are published: the relay would pass the others over, and a drain nobody listens to then
  * writes no event at all.
  */
-export async function publishStatusChanges(tx: Sql, changes: readonly StatusChange[], previousStatus: string | null = null): Promise<void> {
+export async function publishStatusChanges(
+  tx: Sql,
+  changes: readonly StatusChange[],
+  options: { previousStatus?: string | null; /** the accounts' chains when the caller holds them already */ chains?: readonly AccountChain[] } = {},
+): Promise<void> {
   if (changes.length === 0) return;
-  const chains = await loadAccountChains(tx, [...new Set(changes.map((c) => c.account_id))]);
+  const previousStatus = options.previousStatus ?? null;
+  const chains = options.chains ? new Map(options.chains.map((c) => [c.id, c])) : await loadAccountChains(tx, [...new Set(changes.map((c) => c.account_id))]);
   const subscribed = await accountsWithSubscribers(tx, 'message.status', [...chains.values()]);
   if (subscribed.size === 0) return;
   const published = changes.filter((c) => subscribed.has(c.account_id));

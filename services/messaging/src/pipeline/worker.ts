@@ -75,7 +75,7 @@ export class DeliveryWorker {
         await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
         changed.push(...failed);
       }
-      await publishStatusChanges(tx, changed, 'QUEUED');
+      await publishStatusChanges(tx, changed, { previousStatus: 'QUEUED' });
     });
     return accepted.length;
   }
@@ -132,7 +132,7 @@ export async function applyDeliveryReceipts(tx: Sql, receipts: DeliveryReceipt[]
       return { messages: 0, parts: 0, delivered, failed: 1 - delivered, costUnits: 0 };
     }),
   );
-  await publishStatusChanges(tx, changed, 'SENT');
+  await publishStatusChanges(tx, changed, { previousStatus: 'SENT' });
 }
 
 /**
@@ -190,7 +190,7 @@ export async function settleBatch(
         `UPDATE messaging.messages m SET status = 'QUEUED', status_at = now() WHERE m.batch_id = $1 AND m.status = 'SCHEDULED' RETURNING m.id, m.account_id`,
         [batch.id],
       );
-      await publishStatusChanges(tx, queued, 'SCHEDULED');
+      await publishStatusChanges(tx, queued, { previousStatus: 'SCHEDULED' });
       return;
     }
     // Terminal: the batch's messages not sent yet are never sent (delivery waits for the capture).
