@@ -12,8 +12,6 @@ export interface StatusChange {
   previous_status?: string | null;
 }
 
-const RFC3339_UTC = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /**
  * Publishes one `message.status` event per changed message (SPEC M10; payload in the README), in the
  * transaction of the change: the event is built from the message's row as the transaction left it,
@@ -21,7 +19,8 @@ const RFC3339_UTC = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', '
  * subscribers. `options.previousStatus` is the status every message had before (null: just created), unless
  * a change carries its own. Only messages of accounts whose status events some ACTIVE endpoint
  * receives are published: the relay would pass the others over, and a drain nobody listens to then
- * writes no event at all.
+ * writes no event at all. The event's `timestamp` is the time of the change (no `statusAt` in the
+ * data: formatting one per row cost a third of the INSERT).
  */
 export async function publishStatusChanges(
   tx: Sql,
@@ -41,8 +40,7 @@ export async function publishStatusChanges(
     'message.status',
     `SELECT m.account_id, string_to_array(p.path, ',')::uuid[] AS account_path,
             jsonb_build_object('messageId', m.id, 'batchId', m.batch_id, 'status', m.status, 'previousStatus', c.previous_status,
-                               'recipient', m.recipient, 'parts', m.parts, 'statusAt', ${RFC3339_UTC('coalesce(m.status_at, m.created_at)')},
-                               'errorCode', m.error_code) AS data
+                               'recipient', m.recipient, 'parts', m.parts, 'errorCode', m.error_code) AS data
        FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS c(id, previous_status, n)
        JOIN messaging.messages m ON m.id = c.id
        JOIN unnest($3::uuid[], $4::text[]) AS p(account_id, path) ON p.account_id = m.account_id
