@@ -299,6 +299,34 @@ describe('message and contact events reach webhook receivers (SPEC M3-M5, M10)',
     expect([...deliveredTo('/south'), ...deliveredTo('/acme')]).toEqual([]);
   });
 
+  it('an endpoint including sub-accounts is refused to a caller whose membership below masks numbers there; without them it is allowed', async () => {
+    // Arrange: north-admin sees every number on North (a FULL group) and is also a guest of Store N1 with a
+    // RESTRICTED group, so Store N1's numbers are masked to them
+    const group = (await gql(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "Guest restricted") { id } }`, { a: storeN1 })).createContactGroup.id;
+    const full = (await gql(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "North full") { id } }`, { a: demoAccount('north').id })).createContactGroup.id;
+    const regional = (await stack.sql.query(`SELECT id FROM identity.memberships WHERE user_id = $1 AND account_id = $2`, [demoUser('north-admin').id, demoAccount('north').id])).rows[0].id;
+    await gql(`mutation($id: ID!, $g: ID!) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: true, contactAccess: SELECTED, contactGroups: [{ groupId: $g, access: FULL }] }) { id } }`, { id: regional, g: full });
+    const guest = (
+      await stack.sql.query(`INSERT INTO identity.memberships (user_id, account_id, role) VALUES ($1, $2, 'ADVANCED_USER') RETURNING id`, [demoUser('north-admin').id, storeN1])
+    ).rows[0].id;
+    await gql(`mutation($id: ID!, $g: ID!) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: true, contactAccess: SELECTED, contactGroups: [{ groupId: $g, access: RESTRICTED }] }) { id } }`, { id: guest, g: group });
+    const northAdmin = await stack.login(demoUser('north-admin').email);
+    const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }`;
+    const input = (includeSubAccounts: boolean) => ({ input: { accountId: demoAccount('north').id, url: receiver.url('/guest'), eventTypes: ['message.status'], includeSubAccounts } });
+
+    // Act
+    const withSubAccounts = await stack.graphql(CREATE, input(true), northAdmin);
+    const ownOnly = await stack.graphql(CREATE, input(false), northAdmin);
+    const widened = await stack.graphql(`mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { includeSubAccounts: true }) { id } }`, { id: ownOnly.data?.createWebhookEndpoint.endpoint.id }, northAdmin);
+    await stack.sql.query(`DELETE FROM identity.memberships WHERE id = $1`, [guest]);
+
+    // Assert
+    expect([codeOf(withSubAccounts), codeOf(widened)]).toEqual(['CONTACT_ACCESS_RESTRICTED', 'CONTACT_ACCESS_RESTRICTED']);
+    expect(ownOnly.errors).toBeUndefined();
+    const stored = await stack.sql.query(`SELECT include_sub_accounts FROM messaging.webhook_endpoints WHERE url = $1`, [receiver.url('/guest')]);
+    expect(stored.rows).toEqual([{ include_sub_accounts: false }]);
+  });
+
   it('a caller whose contact access masks numbers cannot subscribe to number-carrying events; their endpoints and other trees\' get nothing of the subtree', async () => {
     // Arrange: north-admin sees store N1's numbers masked (a RESTRICTED group)
     const group = (await gql(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "Events restricted") { id } }`, { a: storeN1 })).createContactGroup.id;
