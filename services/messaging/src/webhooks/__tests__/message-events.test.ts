@@ -261,6 +261,29 @@ describe('message and contact events reach webhook receivers (SPEC M3-M5, M10)',
     ]);
   });
 
+  it('a scheduled batch whose credit cannot be captured yields FAILED events with CREDIT_NOT_CAPTURED', async () => {
+    // Arrange: a scheduled batch whose hold is lost, then made due
+    await subscribe(hqAdmin, '/unpaid', storeN1, ['message.status'], false);
+    const scheduledAt = new Date(Date.now() + 3_600_000).toISOString();
+    const sent = (await gql(BULK, { input: { accountId: storeN1, to: [number(650), number(651)], body: 'Never paid', scheduledAt } })).sendBulk;
+    const [{ reservation_id: reservationId }] = (await stack.sql.query(`SELECT reservation_id FROM messaging.send_batches WHERE id = $1`, [sent.batchId])).rows;
+    await createBillingClient({ url: stack.subgraphUrls.billing, privateKey: requirePrivateKey(stack.config, 'messaging') }).release(reservationId);
+    await stack.sql.query(`UPDATE messaging.send_batches SET send_at = now() WHERE id = $1`, [sent.batchId]);
+    await stack.sql.query(`UPDATE messaging.messages SET send_at = now() WHERE batch_id = $1`, [sent.batchId]);
+
+    // Act
+    await worker.settleDueBatches();
+    await dispatchAll();
+
+    // Assert
+    for (const messageId of sent.messageIds) {
+      expect(statusChain(deliveredTo('/unpaid').filter((e) => e.data.messageId === messageId)).map((e) => [e.data.status, e.data.previousStatus, e.data.errorCode])).toEqual([
+        ['SCHEDULED', null, null],
+        ['FAILED', 'SCHEDULED', 'CREDIT_NOT_CAPTURED'],
+      ]);
+    }
+  });
+
   it('an inbound reply yields message.inbound; STOP yields contact.opted_out and the confirmation\'s status; resubscribing yields contact.resubscribed', async () => {
     // Arrange
     await subscribe(hqAdmin, '/n1', storeN1, NUMBER_CARRYING, false);
