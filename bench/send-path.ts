@@ -14,11 +14,11 @@
  */
 import crypto from 'node:crypto';
 import { Pool } from 'pg';
-import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { loadConfig } from '@platform/config';
 import { DEMO_PASSWORD, demoAccount, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
 import { createDeliveryWorker, service as messaging } from '@platform/messaging';
-import { BENCH_KEY_ENVIRONMENT, createBenchDatabase, serverEnvironment, ServerProcess } from './lib/cluster';
+import { BENCH_KEY_ENVIRONMENT, createBenchDatabase, serverEnvironment, startServerSet, type ServerProcess } from './lib/cluster';
 import { markdownTable, type BenchResult } from './lib/result';
 import { fmt, median, percentile, spread } from './lib/stats';
 
@@ -26,7 +26,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const GROUP_SIZE = 10_000;
 const CONCURRENT = 200;
 const BATCH_SIZE = 1000;
-const URL_VARIABLES: Record<SubgraphName, string> = { 'account-hierarchy': 'HIERARCHY_URL', identity: 'IDENTITY_URL', messaging: 'MESSAGING_URL', billing: 'BILLING_URL' };
 const log = (line: string) => process.stderr.write(`[bench] send-path: ${line}\n`);
 
 export async function runBenchmark(): Promise<BenchResult[]> {
@@ -36,30 +35,8 @@ export async function runBenchmark(): Promise<BenchResult[]> {
   try {
     await prepareDatabase(database.url, { seedDemo: true });
     const base = serverEnvironment(database.url, { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0' });
-    // Billing first: messaging calls its credit mutations at BILLING_URL.
-    const billing = await ServerProcess.start('billing', ['subgraph', 'billing'], base);
-    started.push(billing);
-    const others = SUBGRAPH_NAMES.filter((name) => name !== 'billing');
-    const servers = await Promise.all(others.map(async (name) => {
-      const server = await ServerProcess.start(name, ['subgraph', name], { ...base, BILLING_URL: billing.url });
-      started.push(server);
-      return server;
-    }));
-    const urls = { BILLING_URL: billing.url, ...Object.fromEntries(others.map((name, i) => [URL_VARIABLES[name], servers[i].url])) };
-    const gateway = await ServerProcess.start('gateway', ['gateway'], { ...base, ...urls });
-    started.push(gateway);
-
-    const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: any; errors?: { message: string }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-      if (body.errors) throw new Error(`${query.slice(0, 60)}…: ${body.errors[0].message}`);
-      return body.data;
-    };
-    const token = (await gql('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }', { e: demoUser('hq-admin').email, p: DEMO_PASSWORD })).login.token as string;
+    const { subgraphs, gql, login } = await startServerSet(base, started);
+    const token = await login(demoUser('hq-admin').email, DEMO_PASSWORD);
 
     // Every check on, none binding during the run.
     const store = demoAccount('store-s2').id;
@@ -94,7 +71,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     log(`bulk acceptance ${bulkMs.map((v) => fmt(v, 0)).join(', ')} ms`);
 
     // b. loopback drain of the queued bulk messages, one batch series per round
-    const config = { ...loadConfig({ NODE_ENV: 'production', DATABASE_URL: database.url, INTERNAL_SIGNING_SECRET: 'x'.repeat(32), WEBHOOK_ENCRYPTION_KEY: 'y'.repeat(32), ...BENCH_KEY_ENVIRONMENT, MESSAGING_WORKER_BATCH_SIZE: String(BATCH_SIZE), BILLING_URL: urls.BILLING_URL, LOG_LEVEL: 'warn' }) };
+    const config = { ...loadConfig({ NODE_ENV: 'production', DATABASE_URL: database.url, INTERNAL_SIGNING_SECRET: 'x'.repeat(32), WEBHOOK_ENCRYPTION_KEY: 'y'.repeat(32), ...BENCH_KEY_ENVIRONMENT, MESSAGING_WORKER_BATCH_SIZE: String(BATCH_SIZE), BILLING_URL: subgraphs.billing.url, LOG_LEVEL: 'warn' }) };
     const dataSource = messaging.createDataSource(database.url, { poolSize: 4 });
     await dataSource.initialize();
     const rates: number[] = [];

@@ -4,21 +4,23 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { sendGraphQLError } from '@platform/server';
 
 export const EXPORTS_PREFIX = '/exports/';
+/** Invoice files (SPEC B6), from the billing subgraph, passed through like exports. */
+export const DOWNLOADS_PREFIX = '/downloads/';
 const FORWARDED_HEADERS = ['content-type', 'content-disposition', 'cache-control'];
 
 /**
  * GET /exports/* is passed through, streamed, to the messaging subgraph (SPEC R2: CSV usage
- * exports). No principal header is signed here: each download carries its own short-lived export
+ * exports), and GET /downloads/* to the billing subgraph (invoice files). No principal header is signed here: each download carries its own short-lived export
  * token, made by the messaging subgraph's `createUsageExport` mutation (which the gateway did
  * authenticate) and verified by the messaging subgraph, which re-checks the permission.
  */
-export function proxyExports(messagingGraphqlUrl: string) {
+export function proxyExports(subgraphGraphqlUrl: string) {
   return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
     if (request.method !== 'GET') return sendGraphQLError(response, 'BAD_REQUEST', 'Exports are downloaded with GET', 405);
     const abort = new AbortController();
     response.on('close', () => abort.abort());
     try {
-      const upstream = await fetch(new URL(request.url ?? '/', messagingGraphqlUrl), { signal: abort.signal });
+      const upstream = await fetch(new URL(request.url ?? '/', subgraphGraphqlUrl), { signal: abort.signal });
       const headers: Record<string, string> = {};
       for (const name of FORWARDED_HEADERS) {
         const value = upstream.headers.get(name);
@@ -29,6 +31,36 @@ export function proxyExports(messagingGraphqlUrl: string) {
       Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>).on('error', () => response.destroy()).pipe(response);
     } catch {
       if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'The export could not be fetched', 502);
+      else response.destroy();
+    }
+  };
+}
+
+export const IMPORTS_PREFIX = '/imports/';
+
+/**
+ * POST /imports/* (a contact import's CSV, SPEC M5) is streamed to the messaging subgraph as it
+ * arrives, whatever its size: like an export, the upload carries its own signed link, made by the
+ * authenticated `startContactImport` mutation and verified (with the permission) by the subgraph.
+ * The subgraph's answer (the finished job, or its refusal) is relayed as it is.
+ */
+export function proxyUploads(messagingGraphqlUrl: string) {
+  return async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
+    if (request.method !== 'POST') return sendGraphQLError(response, 'BAD_REQUEST', 'Uploads are sent with POST', 405);
+    const abort = new AbortController();
+    response.on('close', () => abort.abort());
+    try {
+      const upstream = await fetch(new URL(request.url ?? '/', messagingGraphqlUrl), {
+        method: 'POST',
+        headers: { 'content-type': request.headers['content-type'] ?? 'text/csv' },
+        body: Readable.toWeb(request) as unknown as ReadableStream,
+        duplex: 'half',
+        signal: abort.signal,
+      } as RequestInit);
+      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+      response.end(Buffer.from(await upstream.arrayBuffer()));
+    } catch {
+      if (!response.headersSent) sendGraphQLError(response, 'SERVICE_UNAVAILABLE', 'The upload could not be passed on; retry with a new import', 503);
       else response.destroy();
     }
   };

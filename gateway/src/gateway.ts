@@ -11,7 +11,7 @@ import { withCors } from './cors';
 import { createGraphQLHandler, createLogger, listen, Metrics, metricsPlugin, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendJson, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
 import type { Histogram } from 'prom-client';
 import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
-import { EXPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes } from './exports-proxy';
+import { DOWNLOADS_PREFIX, EXPORTS_PREFIX, IMPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes, proxyUploads } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
 import { connectRedis, RedisKeyValueCache } from './redis';
@@ -259,13 +259,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : operation;
     },
   });
-  const exportsProxy = admitted(proxyExports(options.subgraphUrls.messaging));
-  // Short links (/l/*) and email to SMS (/inbound/email): see exports-proxy.ts
-  const messagingRoutes = admitted(proxyMessagingRoutes(options.subgraphUrls.messaging));
+  // Paths passed on to a subgraph as they are; each carries its own credential (see exports-proxy.ts).
+  const passThrough: [(url: string) => boolean, (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>][] = [
+    [(url) => url.startsWith(EXPORTS_PREFIX), admitted(proxyExports(options.subgraphUrls.messaging))],
+    [(url) => url.startsWith(DOWNLOADS_PREFIX), admitted(proxyExports(options.subgraphUrls.billing))],
+    [(url) => url.startsWith(IMPORTS_PREFIX), admitted(proxyUploads(options.subgraphUrls.messaging))],
+    // Short links (/l/*) and email to SMS (/inbound/email)
+    [isMessagingRoute, admitted(proxyMessagingRoutes(options.subgraphUrls.messaging))],
+  ];
   const server = await listen(
-    withCors(settings.corsOrigins, (request, response) =>
-      request.url?.startsWith(EXPORTS_PREFIX) ? exportsProxy(request, response) : isMessagingRoute(request.url) ? messagingRoutes(request, response) : handler(request, response),
-    ),
+    withCors(settings.corsOrigins, (request, response) => (passThrough.find(([matches]) => matches(request.url ?? '/'))?.[1] ?? handler)(request, response)),
     options.port ?? config.gatewayPort,
     config.host,
     async () => {

@@ -136,7 +136,7 @@ describe('the platform operator (SPEC O1-O4, issue 15)', () => {
     const noReason = await stack.graphql(`mutation($id: ID!) { rejectSenderId(id: $id, reason: "") { status } }`, { id: rejected.id }, operator);
     expectNoErrors(await stack.graphql(`mutation($id: ID!) { rejectSenderId(id: $id, reason: "The number is not registered to the customer") { status } }`, { id: rejected.id }, operator));
     const again = await stack.graphql(`mutation($id: ID!) { activateSenderId(id: $id) { status } }`, { id: rejected.id }, operator);
-    const seen = expectNoErrors(await stack.graphql(`query($a: ID!) { senderIds(accountId: $a) { id status rejectionReason } }`, { a: store }, hqAdmin)).senderIds;
+    const seen = expectNoErrors(await stack.graphql(`query($a: ID!) { senderIds(accountId: $a) { nodes { id status rejectionReason } } }`, { a: store }, hqAdmin)).senderIds.nodes;
     const log = expectNoErrors(await stack.graphql(`query($a: ID!) { activityLog(accountId: $a, filter: { action: "rejectSenderId" }) { entries { actorKind after } } }`, { a: store }, hqAdmin));
 
     // Assert

@@ -24,7 +24,7 @@ jest.setTimeout(60_000);
  * exists nowhere (same status, data, messages and codes), so no resolver can tell the two apart.
  */
 
-type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'credential' | 'operator' | 'operatorAdmin';
+type Rule = 'visible' | 'admin' | 'rootAdmin' | 'user' | 'customer' | 'credential' | 'operator' | 'operatorAdmin';
 type Position = 'own' | 'ancestor' | 'descendant' | 'sibling' | 'other tenant';
 
 interface TargetedField {
@@ -79,17 +79,20 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   activityLog: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { activityLog(accountId: $target) { __typename } }' },
   verifyActivityLog: { kind: 'account', rule: 'rootAdmin', query: true, document: 'query($target: ID!) { verifyActivityLog(accountId: $target) { __typename } }' },
   invoice: { kind: 'unknown-object', document: 'query($id: ID!) { invoice(id: $id) { id } }', variables: (id) => ({ id }) },
-  me: { kind: 'untargeted', rule: 'user', document: '{ me { user { id } } }' },
+  // A user session or an API key (issue 14: a key asks what it is); operators have operatorMe.
+  me: { kind: 'untargeted', rule: 'customer', document: '{ me { kind } }' },
   permissionCatalogue: { kind: 'untargeted', rule: 'credential', document: '{ permissionCatalogue }' },
   // Query / Mutation: messaging (SPEC M1-M5, M7)
   contacts: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { contacts(accountId: $target) { nodes { id phoneNumber } } }' },
-  contactGroups: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { contactGroups(accountId: $target) { id name } }' },
-  senderIds: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { senderIds(accountId: $target) { id value } }' },
+  contactGroups: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { contactGroups(accountId: $target) { nodes { id name } } }' },
+  senderIds: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { senderIds(accountId: $target) { nodes { id value } } }' },
   messages: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messages(accountId: $target) { nodes { id status } } }' },
   inbox: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { inbox(accountId: $target) { nodes { id } } }' },
   createContact: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContact(accountId: $target, input: { phoneNumber: "+447400123456" }) { id } }' },
   updateContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
   deleteContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContact(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
+  startContactImport: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { startContactImport(accountId: $target) { uploadUrl } }' },
+  importJob: { kind: 'unknown-object', document: 'query($id: ID!) { importJob(id: $id) { id } }', variables: (id) => ({ id }) },
   importContacts: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { importContacts(accountId: $target, csv: "phone\\n+447400123456") { imported } }' },
   createContactGroup: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContactGroup(accountId: $target, name: "Probe") { id } }' },
   updateContactGroup: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContactGroup(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contactGroup', rule: 'visible' } },
@@ -107,7 +110,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   injectInboundMessage: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { injectInboundMessage(accountId: $target, from: "+447400123456", body: "probe") { optedOut } }' },
   // Webhooks (messaging, SPEC M10): `webhooks` is an ADMIN default at every level
   webhookEventTypes: { kind: 'untargeted', rule: 'credential', document: '{ webhookEventTypes { type } }' },
-  webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { id url } }' },
+  webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { nodes { id url } } }' },
   webhookEndpoint: { kind: 'unknown-object', document: 'query($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
   createWebhookEndpoint: {
     kind: 'account',
@@ -121,10 +124,10 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   deleteWebhookEndpoint: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
   replayWebhookDelivery: { kind: 'unknown-object', document: 'mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookDelivery', rule: 'admin' } },
   // Messaging features (SPEC M6, M8, M9, M11): templates need `contacts` to change; email to SMS and automation are ADMIN defaults
-  messageTemplates: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messageTemplates(accountId: $target) { id name } }' },
+  messageTemplates: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messageTemplates(accountId: $target) { nodes { id name } } }' },
   batchClicks: { kind: 'unknown-object', document: 'query($id: ID!) { batchClicks(batchId: $id) { clicks } }', variables: (id) => ({ id }) },
   emailToSms: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { emailToSms(accountId: $target) { enabled senders { email } } }' },
-  automationRules: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { automationRules(accountId: $target) { id name } }' },
+  automationRules: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { automationRules(accountId: $target) { nodes { id name } } }' },
   createMessageTemplate: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createMessageTemplate(accountId: $target, input: { name: "Probe", body: "probe" }) { id } }' },
   updateMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateMessageTemplate(id: $id, input: { name: "Probe" }) { id } }', variables: (id) => ({ id }) },
   deleteMessageTemplate: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteMessageTemplate(id: $id) }', variables: (id) => ({ id }) },
@@ -263,6 +266,16 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
     variables: (id) => ({ id: `inv_${id}` }),
     alsoRefusedWith: ['INVALID_TOKEN', 'BAD_USER_INPUT'],
   },
+  acceptMyInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { acceptMyInvitation(invitationId: $id) { __typename } }',
+    variables: (id) => ({ id }),
+  },
+  declineMyInvitation: {
+    kind: 'unknown-object',
+    document: 'mutation($id: ID!) { declineMyInvitation(invitationId: $id) { __typename } }',
+    variables: (id) => ({ id }),
+  },
   createApiKey: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { createApiKey(accountId: $target, name: "probe", role: BASIC_USER) { apiKey { id } } }' },
   revokeApiKey: { kind: 'unknown-object', document: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', variables: (id) => ({ id }) },
   registerPartnerApp: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { registerPartnerApp(accountId: $target, name: "probe") { id } }' },
@@ -313,7 +326,7 @@ function oracle(probe: Probe, rule: Rule, accountKey?: string): boolean {
   // Operators hold the operator operations; they change customers through nothing else.
   if (rule === 'operator' || rule === 'operatorAdmin') return probe.kind === 'OPERATOR';
   if (probe.kind === 'OPERATOR') return rule === 'credential';
-  if (rule === 'credential') return true;
+  if (rule === 'credential' || rule === 'customer') return true;
   if (rule === 'user') return probe.kind === 'USER';
   if (!accountKey) return false;
   const chain = chainOf(demoAccount(accountKey));

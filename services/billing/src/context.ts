@@ -4,7 +4,7 @@ import type { SubgraphRequestContext } from '@platform/server';
 import { BalanceService } from './balances/service';
 import { balancesOf, type BalanceRow } from './balances/store';
 import { CreditLimitService, CreditService } from './credit/service';
-import { limitsOf, userLimitsOf, type LimitRow, type UserLimitRow } from './credit/store';
+import { limitsOf, userLimitsOf, userLimitsOfMemberships, type LimitRow, type SetUserLimitRow } from './credit/store';
 import { InvoiceService } from './invoices/service';
 import { linesOfInvoices, type InvoiceLineRow } from './invoices/store';
 import { ProfileService } from './profile/service';
@@ -27,7 +27,9 @@ export interface BillingContext extends SubgraphRequestContext {
     /** Balance rows of accounts that pay for themselves; null for accounts drawing on an ancestor. */
     balanceByAccountId: DataLoader<string, BalanceRow | null>;
     limitByAccountId: DataLoader<string, LimitRow | null>;
-    userLimitsByAccountId: DataLoader<string, UserLimitRow[]>;
+    userLimitsByAccountId: DataLoader<string, SetUserLimitRow[]>;
+    /** keyed by `accountId:userId` */
+    userLimitByMembership: DataLoader<string, SetUserLimitRow | null>;
     paymentMethodsByAccountId: DataLoader<string, PaymentMethodRow[]>;
     profileByAccountId: DataLoader<string, ProfileRow | null>;
     invoiceLinesByInvoiceId: DataLoader<string, InvoiceLineRow[]>;
@@ -51,6 +53,7 @@ export function createBillingContext(base: SubgraphRequestContext, dataSource: D
       balanceByAccountId: new DataLoader((ids) => balancesOf(dataSource, ids)),
       limitByAccountId: new DataLoader((ids) => limitsOf(dataSource, ids)),
       userLimitsByAccountId: new DataLoader((ids) => userLimitsOf(dataSource, ids)),
+      userLimitByMembership: new DataLoader((keys) => userLimitsOfMemberships(dataSource, keys)),
       paymentMethodsByAccountId: new DataLoader((ids) => paymentMethodsOf(dataSource, ids)),
       profileByAccountId: new DataLoader((ids) => profilesOf(dataSource, ids)),
       invoiceLinesByInvoiceId: new DataLoader((ids) => linesOfInvoices(dataSource, ids)),

@@ -5,6 +5,7 @@ import { CreateBillingOutbox1763800090200 } from './migrations/1763800090200-Cre
 import { CreateBillingOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 import { CreateBillingActivityLog1763800070000 } from './migrations/1763800070000-CreateBillingActivityLog';
 import { OperatorBillingControls1764700000000 } from './migrations/1764700000000-OperatorBillingControls';
+import { UserLimitRenewalAmount1764800000000 } from './migrations/1764800000000-UserLimitRenewalAmount';
 
 export const SCHEMA = 'billing';
 
@@ -12,7 +13,7 @@ export function createBillingDataSource(url: string, options: DataSourceOverride
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200, CreateBillingOperatorLog1764650000000, OperatorBillingControls1764700000000],
+    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200, CreateBillingOperatorLog1764650000000, OperatorBillingControls1764700000000, UserLimitRenewalAmount1764800000000],
     applicationName: 'billing',
     ...options,
   });

@@ -44,9 +44,9 @@ export async function seedBillingDemo(dataSource: DataSource): Promise<void> {
   }
   for (const [accountKey, userKey, limit, monthly] of USER_LIMITS) {
     await dataSource.query(
-      `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, monthly_renewal, period_start)
+      `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, renewal_amount, period_start)
        VALUES ($1, $2, $3, $4, date_trunc('month', now() AT TIME ZONE 'UTC')::date) ON CONFLICT DO NOTHING`,
-      [demoAccount(accountKey).id, demoUser(userKey).id, limit, monthly],
+      [demoAccount(accountKey).id, demoUser(userKey).id, limit, monthly ? limit : null],
     );
   }
 }

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { AuditScope } from '@platform/audit';
-import type { AccountChain } from '@platform/authz';
+import { loadAccountNames, type AccountChain } from '@platform/authz';
 import { byKey, groupBy } from '@platform/db';
 import { OutboxMailSender, type MailSender } from '@platform/mail';
 import type { SubgraphRequestContext } from '@platform/server';
@@ -34,6 +34,8 @@ export interface IdentityContext extends SubgraphRequestContext {
     partnerAppsByAccountId: DataLoader<string, PartnerAppRow[]>;
     manifestsByAppId: DataLoader<string, PartnerManifestRow[]>;
     ssoConfigurationByAccountId: DataLoader<string, SsoConfigurationRow | null>;
+    accountNameById: DataLoader<string, string | null>;
+    apiKeyById: DataLoader<string, ApiKeyRow | null>;
   };
 }
 
@@ -56,6 +58,11 @@ export function createIdentityContext(base: SubgraphRequestContext, dataSource: 
     loginThrottle,
     selfUserIds: new Set(base.access.userId ? [base.access.userId] : []),
     loaders: {
+      accountNameById: new DataLoader(async (ids) => {
+        const names = await loadAccountNames(dataSource, ids);
+        return ids.map((id) => names.get(id) ?? null);
+      }),
+      apiKeyById: new DataLoader(async (ids) => byKey(ids, await apiKeys.findApiKeysByIds(ids), (r) => r.id)),
       userById: new DataLoader(async (ids) => byKey(ids, await users.findUsersByIds(ids), (r) => r.id)),
       membershipsByAccountId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByAccountIds(ids), (r) => r.accountId)),
       membershipsByUserId: new DataLoader(async (ids) => groupBy(ids, await memberships.findMembershipsByUserIds(ids), (r) => r.userId)),

@@ -8,7 +8,8 @@ import type { Logger, SubgraphRequestContext } from '@platform/server';
 import { contactCountsOfGroups, groupIdsOfContacts } from './contacts/store';
 import { createCarrier, type Carrier } from './pipeline/carrier';
 import { UsageLoaders } from './reporting/usage-loader';
-import { messageCountsOfAccounts } from './sending/store';
+import { senderIdsByIds, type SenderIdRow } from './sender-ids/store';
+import { apiKeyIdsOfBatches, messageCountsOfAccounts } from './sending/store';
 import { linksOfMessages, type LinkRow } from './short-links/store';
 import { WebhookService } from './webhooks/service';
 
@@ -29,6 +30,9 @@ export interface MessagingContext extends SubgraphRequestContext {
     contactCountByGroupId: DataLoader<string, number>;
     /** Short links of each message (SPEC M8). */
     linksByMessageId: DataLoader<string, LinkRow[]>;
+    /** The API key each send batch was sent with. */
+    apiKeyIdByBatchId: DataLoader<string, string | null>;
+    senderIdById: DataLoader<string, SenderIdRow | null>;
   };
 }
 
@@ -57,6 +61,8 @@ export function createMessagingContext(base: SubgraphRequestContext, dataSource:
         return groupIds.map((id) => byId.get(id) ?? 0);
       }),
       linksByMessageId: new DataLoader((messageIds: readonly string[]) => linksOfMessages(dataSource, messageIds)),
+      apiKeyIdByBatchId: new DataLoader((batchIds) => apiKeyIdsOfBatches(dataSource, batchIds)),
+      senderIdById: new DataLoader((ids) => senderIdsByIds(dataSource, ids)),
     },
   };
 }

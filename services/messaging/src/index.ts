@@ -1,5 +1,6 @@
 import { defineSubgraph } from '@platform/server';
 import { automationModule } from './automation';
+import { contactImportsModule } from './contact-imports';
 import { contactsModule } from './contacts';
 import { createMessagingContext } from './context';
 import { createMessagingDataSource, SCHEMA } from './data-source';
@@ -20,12 +21,14 @@ export { countSmsParts } from './sending/sms-encoding';
 export { nextAllowedInstant, localDate } from './sending/sending-window';
 export { applyUsage, applyUsageChanges, rebuildUsage, type UsageChange } from './reporting';
 export { INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './email-to-sms';
+export { CONTACT_IMPORT_PATH } from './contact-imports';
 
 export const service = defineSubgraph({
   name: 'messaging',
   databaseSchema: SCHEMA,
   modules: [
     contactsModule,
+    contactImportsModule,
     senderIdsModule,
     templatesModule,
     sendingModule,

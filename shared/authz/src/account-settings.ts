@@ -1,4 +1,4 @@
-import { assertId, errors } from '@platform/errors';
+import { assertId, errors, invalidFieldsOf, type InvalidField } from '@platform/errors';
 
 /** SPEC H5: the settings an account may set for itself and its descendants. */
 export interface SettingValues {
@@ -92,52 +92,68 @@ function limit(value: number | null | undefined, field: string): number | null {
   return value;
 }
 
-/** Validates a settings input into the overrides to store. Throws BAD_USER_INPUT. */
+/**
+ * Validates a settings input into the overrides to store. Every invalid field is reported at once:
+ * BAD_USER_INPUT with extensions.fields ([{ field, code, message }]).
+ */
 export function validateSettingsInput(input: Record<string, unknown>): { set: Partial<SettingValues>; clear: SettingName[] } {
   const set: Partial<SettingValues> = {};
+  const invalid: InvalidField[] = [];
+  const refuse = (field: string, message: string) => void invalid.push({ field, code: 'BAD_USER_INPUT', message });
+  const attempt = (work: () => void) => {
+    try {
+      work();
+    } catch (error) {
+      const fields = invalidFieldsOf(error);
+      if (!fields) throw error;
+      invalid.push(...fields);
+    }
+  };
   if (input.timezone !== undefined && input.timezone !== null) {
     const timezone = String(input.timezone);
-    if (!isTimeZone(timezone)) throw errors.badInput('timezone must be an IANA time zone such as Europe/Paris', 'timezone');
-    set.timezone = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+    if (!isTimeZone(timezone)) refuse('timezone', 'timezone must be an IANA time zone such as Europe/Paris');
+    else set.timezone = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
   }
   if (input.optOutKeywords !== undefined && input.optOutKeywords !== null) {
     const keywords = input.optOutKeywords as string[];
-    if (keywords.length === 0 || keywords.length > 20) throw errors.badInput('optOutKeywords must hold 1 to 20 keywords', 'optOutKeywords');
     const normalised = keywords.map((k) => k.trim().toUpperCase());
-    if (!normalised.every((k) => KEYWORD.test(k))) {
-      throw errors.badInput('each opt-out keyword is one word of 1 to 20 letters or digits', 'optOutKeywords');
-    }
-    set.optOutKeywords = [...new Set(normalised)];
+    if (keywords.length === 0 || keywords.length > 20) refuse('optOutKeywords', 'optOutKeywords must hold 1 to 20 keywords');
+    else if (!normalised.every((k) => KEYWORD.test(k))) refuse('optOutKeywords', 'each opt-out keyword is one word of 1 to 20 letters or digits');
+    else set.optOutKeywords = [...new Set(normalised)];
   }
   for (const flag of ['allowDuplicateContacts', 'trackableLinks', 'deliveryReceipts', 'emailToSmsEnabled'] as const) {
     if (input[flag] !== undefined && input[flag] !== null) set[flag] = Boolean(input[flag]);
   }
   for (const idField of ['defaultTemplateId', 'defaultSenderId'] as const) {
-    if (input[idField] !== undefined && input[idField] !== null) set[idField] = assertId(String(input[idField]), idField);
+    if (input[idField] !== undefined && input[idField] !== null) attempt(() => (set[idField] = assertId(String(input[idField]), idField)));
   }
   if (input.sendingWindow !== undefined && input.sendingWindow !== null) {
     const window = input.sendingWindow as { days: string[]; start: string; end: string };
-    if (window.days.length === 0) throw errors.badInput('sendingWindow.days must name at least one day', 'sendingWindow');
-    if (!window.days.every((d) => WEEKDAYS.includes(d))) throw errors.badInput('sendingWindow.days holds an unknown day', 'sendingWindow');
-    if (!TIME_OF_DAY.test(window.start) || !TIME_OF_DAY.test(window.end)) {
-      throw errors.badInput('sendingWindow start and end are times HH:MM', 'sendingWindow');
-    }
-    if (window.start >= window.end) throw errors.badInput('sendingWindow start must be before end', 'sendingWindow');
-    set.sendingWindow = { days: WEEKDAYS.filter((d) => window.days.includes(d)), start: window.start, end: window.end };
+    if (window.days.length === 0) refuse('sendingWindow', 'sendingWindow.days must name at least one day');
+    else if (!window.days.every((d) => WEEKDAYS.includes(d))) refuse('sendingWindow', 'sendingWindow.days holds an unknown day');
+    else if (!TIME_OF_DAY.test(window.start) || !TIME_OF_DAY.test(window.end)) refuse('sendingWindow', 'sendingWindow start and end are times HH:MM');
+    else if (window.start >= window.end) refuse('sendingWindow', 'sendingWindow start must be before end');
+    else set.sendingWindow = { days: WEEKDAYS.filter((d) => window.days.includes(d)), start: window.start, end: window.end };
   }
   if (input.smsLimits !== undefined && input.smsLimits !== null) {
     const limits = input.smsLimits as { daily?: number | null; monthly?: number | null };
-    const daily = limit(limits.daily, 'smsLimits.daily');
-    const monthly = limit(limits.monthly, 'smsLimits.monthly');
-    if (daily !== null && monthly !== null && daily > monthly) {
-      throw errors.badInput('smsLimits.daily cannot exceed smsLimits.monthly', 'smsLimits');
+    let daily: number | null = null;
+    let monthly: number | null = null;
+    let valid = true;
+    attempt(() => void (daily = limit(limits.daily, 'smsLimits.daily')));
+    attempt(() => void (monthly = limit(limits.monthly, 'smsLimits.monthly')));
+    if (invalid.some((problem) => problem.field.startsWith('smsLimits.'))) valid = false;
+    else if (daily !== null && monthly !== null && daily > monthly) {
+      refuse('smsLimits', 'smsLimits.daily cannot exceed smsLimits.monthly');
+      valid = false;
     }
-    set.smsLimits = { daily, monthly };
+    if (valid) set.smsLimits = { daily, monthly };
   }
   const clear = ((input.clear as string[] | undefined) ?? []).map((key) => SETTING_KEYS[key]);
   for (const name of clear) {
-    if (name in set) throw errors.badInput(`${SETTING_KEY_BY_NAME[name]} cannot be both set and cleared`, 'clear');
+    if (name in set) refuse('clear', `${SETTING_KEY_BY_NAME[name]} cannot be both set and cleared`);
   }
+  if (invalid.length) throw errors.invalidFields(invalid);
   return { set, clear };
 }
 

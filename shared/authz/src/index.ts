@@ -8,3 +8,4 @@ export * from './account-settings';
 export * from './secret-box';
 export * from './authority';
 export * from './operators';
+export * from './link-token';

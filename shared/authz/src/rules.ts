@@ -62,6 +62,24 @@ export function canOnAccount(permission: Permission, selectAccountId: AccountIdS
   });
 }
 
+/**
+ * A user's own data on an account (SPEC I6 self-service: their credit, limits), or anyone's with
+ * `permission` there. The user still has to see the account (an inactive membership does not).
+ */
+export function isSelfOrCanOnAccount(permission: Permission, selectAccountId: AccountIdSelector, selectUserId: AccountIdSelector) {
+  return rule({ cache: 'no_cache' })(async (parent, args, ctx: AuthzContext) => {
+    const accountId = selectAccountId(parent, args, ctx);
+    if (!accountId) return errors.badInput('An account is required');
+    if (ctx.access.userId !== null && ctx.access.userId === selectUserId(parent, args, ctx) && (await ctx.access.canView(accountId))) return true;
+    try {
+      await ctx.access.require(accountId, permission);
+      return true;
+    } catch (error) {
+      return asError(error);
+    }
+  });
+}
+
 /** Entity fields: the parent is the account itself (a federation reference or a loaded row). */
 export const canViewParentAccount = canOnAccount('account.view', (parent) => parent?.id);
 

@@ -15,6 +15,8 @@ export interface PageRequest<TKey extends CursorKey> {
   size: number;
   /** the sort key the page starts from, exclusive; null = from the list's start (or end, backward) */
   cursor: TKey | null;
+  /** the list's order, when it can be sorted several ways: its cursors carry it */
+  order?: string;
 }
 
 export interface PageInfo {
@@ -40,6 +42,8 @@ export interface PageBounds<TShape extends readonly ('string' | 'number')[]> {
   maxSize: number;
   /** the types of the list's sort key (the cursor's values) */
   keyShape: TShape;
+  /** the order the client chose, for a list with several: a cursor made in another order is BAD_USER_INPUT */
+  order?: string;
 }
 
 type KeyOf<TShape extends readonly ('string' | 'number')[]> = { [K in keyof TShape]: TShape[K] extends 'number' ? number : string };
@@ -57,10 +61,18 @@ export function pageRequest<const TShape extends readonly ('string' | 'number')[
   if (backward && (args.first != null || args.after != null)) {
     throw new AppError('BAD_USER_INPUT', 'Page forward (first/after) or backward (last/before), not both', { field: args.first != null ? 'first' : 'after' });
   }
+  const key = (cursor: string | null | undefined, field: string): KeyOf<TShape> | null => {
+    if (cursor == null) return null;
+    if (bounds.order === undefined) return decodeCursor(cursor, bounds.keyShape, field) as KeyOf<TShape>;
+    const [order, ...values] = decodeCursor(cursor, ['string', ...bounds.keyShape], field);
+    if (order !== bounds.order) throw new AppError('BAD_USER_INPUT', `${field} is a cursor of another order of this list`, { field });
+    return values as KeyOf<TShape>;
+  };
+  const order = bounds.order === undefined ? {} : { order: bounds.order };
   if (backward) {
-    return { direction: 'backward', size: args.last != null ? size(args.last, 'last') : bounds.defaultSize, cursor: args.before != null ? (decodeCursor(args.before, bounds.keyShape, 'before') as KeyOf<TShape>) : null };
+    return { direction: 'backward', size: args.last != null ? size(args.last, 'last') : bounds.defaultSize, cursor: key(args.before, 'before'), ...order };
   }
-  return { direction: 'forward', size: args.first != null ? size(args.first, 'first') : bounds.defaultSize, cursor: args.after != null ? (decodeCursor(args.after, bounds.keyShape, 'after') as KeyOf<TShape>) : null };
+  return { direction: 'forward', size: args.first != null ? size(args.first, 'first') : bounds.defaultSize, cursor: key(args.after, 'after'), ...order };
 }
 
 /**
@@ -90,7 +102,7 @@ export function toConnection<T>(rows: readonly T[], request: PageRequest<CursorK
   const more = rows.length > request.size;
   const page = rows.slice(0, request.size);
   if (request.direction === 'backward') page.reverse();
-  const edges = page.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const edges = page.map((node) => ({ cursor: encodeCursor(request.order === undefined ? keyOf(node) : [request.order, ...keyOf(node)]), node }));
   const pageInfo: PageInfo = {
     hasNextPage: request.direction === 'forward' ? more : request.cursor !== null,
     hasPreviousPage: request.direction === 'backward' ? more : request.cursor !== null,

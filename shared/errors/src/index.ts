@@ -57,6 +57,8 @@ export const ERRORS = {
   INVALID_TRANSFER: { description: 'Transfers go only between an account and one of its descendants, each with its own balance or limit.' },
   PAYMENT_DECLINED: { description: 'The payment provider declined the charge; nothing was credited.' },
   WEBHOOK_URL_NOT_ALLOWED: { description: 'A BAD_USER_INPUT of webhook endpoint URLs: not https (production), loopback without the development flag, or a private, link-local or metadata address; extensions.reason says which.' },
+  DEFAULT_SENDER_UNAVAILABLE: { description: "The account's default sender ID (setting defaultSenderId) is no longer active or available to it: name a senderId or change the setting.", httpStatus: 409 },
+  DEFAULT_TEMPLATE_UNAVAILABLE: { description: "The account's default template (setting defaultTemplateId) is no longer available to it: give a body or a templateId, or change the setting.", httpStatus: 409 },
   SENDER_NOT_ALLOWED: { description: 'The sender ID is not active, not available to the account, or not in the user\'s allowed sender IDs.', httpStatus: 403 },
   OUTSIDE_LIMIT: { description: 'A daily or monthly SMS limit of the account or an ancestor would be exceeded; extensions name the account and period.', httpStatus: 429 },
   INVALID_PHONE_NUMBER: { description: 'The phone number is not a valid number for its country.' },
@@ -76,8 +78,16 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 /** Extensions a client may read besides `code`, per code that has any. */
+/** One invalid field of an input, among all those reported at once. */
+export interface InvalidField {
+  field: string;
+  code: string;
+  message: string;
+}
+
 export interface ErrorExtensions {
-  BAD_USER_INPUT: { field?: string };
+  /** `fields`: every invalid field of one input, when several are checked together; `field` is the first */
+  BAD_USER_INPUT: { field?: string; fields?: InvalidField[] };
   INSUFFICIENT_CREDIT: { limit?: string; accountId?: string; userId?: string; requested?: number; available?: number };
   OUTSIDE_LIMIT: { accountId?: string; period?: string; limit?: number; used?: number };
   CHAIN_CHANGED: { retryable: true };
@@ -85,6 +95,31 @@ export interface ErrorExtensions {
   RATE_LIMITED: { retryAfterSeconds?: number };
   WEBHOOK_URL_NOT_ALLOWED: { reason?: string; field?: string };
 }
+
+/** What each documented extension means, for the published catalogue (the compiler keeps it whole). */
+const EXTENSION_DOCS: { [C in keyof ErrorExtensions]-?: { [K in keyof ErrorExtensions[C]]-?: string } } = {
+  BAD_USER_INPUT: {
+    field: 'The argument or input field at fault (e.g. "first", "input.email"); with several, the first of fields.',
+    fields: 'Every invalid field of one input at once: [{ field, code, message }].',
+  },
+  INSUFFICIENT_CREDIT: {
+    limit: 'Which limit binds: USER_LIMIT, ACCOUNT_LIMIT or BALANCE.',
+    accountId: 'The account whose limit or balance binds, when the caller may see it.',
+    userId: 'The user whose limit binds (USER_LIMIT).',
+    requested: 'Units the operation needed.',
+    available: 'Units still available under the binding limit.',
+  },
+  OUTSIDE_LIMIT: {
+    accountId: 'The account whose SMS limit binds, when the caller may see it.',
+    period: 'DAY or MONTH.',
+    limit: 'The SMS limit of that period.',
+    used: 'Messages already counted in that period.',
+  },
+  CHAIN_CHANGED: { retryable: 'Always true: retry the same request.' },
+  SERVICE_UNAVAILABLE: { retryable: 'Always true: retry later.', service: 'The subgraph that did not answer (e.g. "billing").' },
+  RATE_LIMITED: { retryAfterSeconds: 'Seconds to wait before trying again.' },
+  WEBHOOK_URL_NOT_ALLOWED: { reason: 'Why the URL is refused (https required, private address, ...).', field: 'The input field holding the URL.' },
+};
 
 export type ExtensionsOf<C extends ErrorCode> = (C extends keyof ErrorExtensions ? ErrorExtensions[C] : Record<never, never>) & Record<string, unknown>;
 
@@ -123,7 +158,37 @@ export const errors = {
   notFound: (what = 'Resource') => new AppError('NOT_FOUND', `${what} not found`),
   badInput: (message: string, field?: string) =>
     new AppError('BAD_USER_INPUT', message, field ? { field } : {}),
+  /** Every invalid field of one input at once (never empty). */
+  invalidFields: (fields: InvalidField[]) =>
+    new AppError('BAD_USER_INPUT', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { field: fields[0].field, fields }),
 };
+
+/** The invalid fields a BAD_USER_INPUT names (its list, or its one field); null for any other error. */
+export function invalidFieldsOf(error: unknown): InvalidField[] | null {
+  if (!(error instanceof AppError) || error.code !== 'BAD_USER_INPUT') return null;
+  const extensions = error.extensions as ErrorExtensions['BAD_USER_INPUT'];
+  return extensions.fields ?? [{ field: extensions.field ?? 'input', code: 'BAD_USER_INPUT', message: error.message }];
+}
+
+/**
+ * Runs every check of one input and reports all their BAD_USER_INPUT refusals at once (extensions.fields);
+ * any other error passes through. Returns the checks' results in order.
+ */
+export function checkAll<const T extends readonly (() => unknown)[]>(checks: T): { -readonly [K in keyof T]: T[K] extends () => infer R ? R : never } {
+  const invalid: InvalidField[] = [];
+  const results = checks.map((check) => {
+    try {
+      return check();
+    } catch (error) {
+      const fields = invalidFieldsOf(error);
+      if (!fields) throw error;
+      invalid.push(...fields);
+      return undefined;
+    }
+  });
+  if (invalid.length) throw errors.invalidFields(invalid);
+  return results as { -readonly [K in keyof T]: T[K] extends () => infer R ? R : never };
+}
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -192,6 +257,10 @@ export function formatError(
 
 /** The published error catalogue (`schema/error-codes.json`): every code clients may meet, for translations and handling. */
 export function errorCatalogue(): string {
-  const entries = Object.entries(ERRORS as Record<string, ErrorDefinition>).map(([code, definition]) => [code, { description: definition.description, httpStatus: definition.httpStatus ?? 400 }]);
+  const documented: Record<string, Record<string, string>> = EXTENSION_DOCS;
+  const entries = Object.entries(ERRORS as Record<string, ErrorDefinition>).map(([code, definition]) => [
+    code,
+    { description: definition.description, httpStatus: definition.httpStatus ?? 400, ...(documented[code] ? { extensions: documented[code] } : {}) },
+  ]);
   return `${JSON.stringify({ $comment: 'Generated by npm run errors:catalogue from shared/errors; do not edit.', codes: Object.fromEntries(entries) }, null, 2)}\n`;
 }

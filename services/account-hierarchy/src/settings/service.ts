@@ -1,6 +1,6 @@
 import { mutate } from '@platform/audit';
 import { validateSettingsInput } from '@platform/authz';
-import { AppError, assertId, assertName } from '@platform/errors';
+import { AppError, assertId, assertName, checkAll } from '@platform/errors';
 import type { AccountSettingsInput } from '../__generated__/resolvers-types';
 import type { HierarchyContext } from '../context';
 import { SCHEMA } from '../data-source';
@@ -14,8 +14,10 @@ export class SettingsService {
   async updateSettings(id: string, input: AccountSettingsInput): Promise<AccountRow> {
     assertId(id, 'id');
     const chain = await this.ctx.access.require(id, 'system-configuration');
-    const name = input.name === undefined || input.name === null ? undefined : assertName(String(input.name));
-    const { set, clear } = validateSettingsInput(input);
+    const [name, { set, clear }] = checkAll([
+      () => (input.name === undefined || input.name === null ? undefined : assertName(String(input.name))),
+      () => validateSettingsInput(input),
+    ] as const);
     const scope = { dataSource: this.ctx.dataSource, schema: SCHEMA, principal: this.ctx.principal, chain };
     const updated = await mutate(scope, 'updateAccountSettings', async (tx) => {
       const writer = new AccountWriter(tx);

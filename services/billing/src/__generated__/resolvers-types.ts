@@ -3,7 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountReference } from '../read-model';
 import type { AccountBillingParent } from '../balances/resolvers';
-import type { LimitRow, UserLimitRow, LedgerEntryRow } from '../credit/store';
+import type { LimitRow, SetUserLimitRow, MembershipKey, LedgerEntryRow } from '../credit/store';
 import type { Reservation } from '../credit/service';
 import type { TransferRow } from '../transfers/store';
 import type { TopUpRow } from '../top-ups/store';
@@ -115,7 +115,11 @@ export type Mutation = {
   adjustCredit: LedgerEntry;
   /** Caps the spending of a sub-account's whole subtree; null removes the cap (requires billing on the parent) */
   setCreditLimit: Account;
-  /** A membership's credit limit and monthly renewal (SPEC I6); null limit removes it */
+  /**
+   * A membership's credit limit and monthly renewal amount (SPEC I6); a null limit clears both, and what
+   * was spent this period still counts when a limit is set again. renewalAmount omitted: unchanged;
+   * null: no renewal. Every invalid argument is reported at once (extensions.fields).
+   */
   setUserCreditLimit: Maybe<UserCredit>;
   /** Internal (messaging): holds credit over every limit on the chain */
   reserveCredit: CreditReservation;
@@ -182,6 +186,7 @@ export type MutationSetUserCreditLimitArgs = {
   accountId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
+  renewalAmount?: InputMaybe<Scalars['Int']['input']>;
   monthlyRenewal?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
@@ -288,6 +293,15 @@ export type CreditAdjustmentInput = {
   reason: Scalars['String']['input'];
 };
 
+/** A membership of the identity subgraph (an account and a user), with its credit in billing */
+export type Membership = {
+  __typename?: 'Membership';
+  accountId: Scalars['ID']['output'];
+  userId: Scalars['ID']['output'];
+  /** This membership's credit limit, spent and remaining (SPEC I6); the user reads their own without billing. Null when no limit is set */
+  credit: Maybe<UserCredit>;
+};
+
 export type CreditLimit = {
   __typename?: 'CreditLimit';
   limit: Scalars['Int']['output'];
@@ -302,8 +316,14 @@ export type UserCredit = {
   account: Account;
   userId: Scalars['ID']['output'];
   limit: Scalars['Int']['output'];
-  /** Reset to zero on the 1st of each month in the account timezone */
+  /** Set as the limit on the 1st of each month in the account timezone, when spending starts again from zero (seed 004: the renewal limit); null: the limit does not renew */
+  renewalAmount: Maybe<Scalars['Int']['output']>;
+  /**
+   * True when the limit renews monthly
+   * @deprecated Use renewalAmount: the renewal is an amount of its own
+   */
   monthlyRenewal: Scalars['Boolean']['output'];
+  /** Spent this period; kept when the limit is cleared and set again */
   spent: Scalars['Int']['output'];
   held: Scalars['Int']['output'];
   remaining: Scalars['Int']['output'];
@@ -472,14 +492,24 @@ export type Invoice = {
   total: Scalars['Int']['output'];
   /** One line per account of the tree that spent in the period */
   lines: Array<InvoiceLine>;
-  /** The invoice as a file, base64-encoded */
+  /**
+   * The invoice as a file, base64-encoded
+   * @deprecated Use download: a signed link to the file instead of base64 in the answer
+   */
   document: InvoiceDocument;
+  /** A short-lived link (5 minutes) to download the invoice as a file through the gateway (GET) */
+  download: InvoiceDownload;
   issuedAt: Maybe<Scalars['DateTime']['output']>;
   paidAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 
 export type InvoiceDocumentArgs = {
+  format: InvoiceFormat;
+};
+
+
+export type InvoiceDownloadArgs = {
   format: InvoiceFormat;
 };
 
@@ -490,6 +520,14 @@ export type InvoiceLine = {
   depth: Scalars['Int']['output'];
   units: Scalars['Int']['output'];
   amount: Scalars['Int']['output'];
+};
+
+export type InvoiceDownload = {
+  __typename?: 'InvoiceDownload';
+  /** Relative to the gateway; the reader's permission is checked again when it is fetched */
+  url: Scalars['String']['output'];
+  filename: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
 };
 
 export type InvoiceDocument = {
@@ -645,6 +683,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Account: Account;
+  Membership: Membership;
 }>;
 
 /** Mapping of federation reference types */
@@ -652,6 +691,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Account:
     ( { __typename: 'Account' }
     & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
+  Membership:
+    ( { __typename: 'Membership' }
+    & GraphQLRecursivePick<FederationTypes['Membership'], {"accountId":true,"userId":true}> );
 }>;
 
 
@@ -667,8 +709,9 @@ export type ResolversTypes = ResolversObject<{
   AccountBilling: ResolverTypeWrapper<AccountBillingParent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CreditAdjustmentInput: CreditAdjustmentInput;
+  Membership: ResolverTypeWrapper<MembershipKey>;
   CreditLimit: ResolverTypeWrapper<LimitRow>;
-  UserCredit: ResolverTypeWrapper<UserLimitRow>;
+  UserCredit: ResolverTypeWrapper<SetUserLimitRow>;
   LedgerKind: LedgerKind;
   LedgerFilter: LedgerFilter;
   LedgerEntry: ResolverTypeWrapper<LedgerEntryRow>;
@@ -688,6 +731,7 @@ export type ResolversTypes = ResolversObject<{
   InvoiceFormat: InvoiceFormat;
   Invoice: ResolverTypeWrapper<InvoiceRow>;
   InvoiceLine: ResolverTypeWrapper<InvoiceLineRow>;
+  InvoiceDownload: ResolverTypeWrapper<InvoiceDownload>;
   InvoiceDocument: ResolverTypeWrapper<InvoiceDocument>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Plan: Plan;
@@ -714,8 +758,9 @@ export type ResolversParentTypes = ResolversObject<{
   AccountBilling: AccountBillingParent;
   Mutation: Record<PropertyKey, never>;
   CreditAdjustmentInput: CreditAdjustmentInput;
+  Membership: MembershipKey;
   CreditLimit: LimitRow;
-  UserCredit: UserLimitRow;
+  UserCredit: SetUserLimitRow;
   LedgerFilter: LedgerFilter;
   LedgerEntry: LedgerEntryRow;
   LedgerConnection: Omit<LedgerConnection, 'entries'> & { entries: Array<ResolversParentTypes['LedgerEntry']> };
@@ -728,6 +773,7 @@ export type ResolversParentTypes = ResolversObject<{
   TopUpInput: TopUpInput;
   Invoice: InvoiceRow;
   InvoiceLine: InvoiceLineRow;
+  InvoiceDownload: InvoiceDownload;
   InvoiceDocument: InvoiceDocument;
   Query: Record<PropertyKey, never>;
   BillingAddress: StoredAddress;
@@ -878,6 +924,13 @@ export type MutationResolvers<ContextType = BillingContext, ParentType extends R
   removePaymentMethod?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
 }>;
 
+export type MembershipResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership'], FederationReferenceType extends FederationReferenceTypes['Membership'] = FederationReferenceTypes['Membership']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Membership']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  credit?: Resolver<Maybe<ResolversTypes['UserCredit']>, ParentType, ContextType>;
+}>;
+
 export type CreditLimitResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['CreditLimit'] = ResolversParentTypes['CreditLimit']> = ResolversObject<{
   limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -889,6 +942,7 @@ export type UserCreditResolvers<ContextType = BillingContext, ParentType extends
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  renewalAmount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   monthlyRenewal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   held?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -967,6 +1021,7 @@ export type InvoiceResolvers<ContextType = BillingContext, ParentType extends Re
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['InvoiceLine']>, ParentType, ContextType>;
   document?: Resolver<ResolversTypes['InvoiceDocument'], ParentType, ContextType, RequireFields<InvoiceDocumentArgs, 'format'>>;
+  download?: Resolver<ResolversTypes['InvoiceDownload'], ParentType, ContextType, RequireFields<InvoiceDownloadArgs, 'format'>>;
   issuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   paidAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
@@ -977,6 +1032,12 @@ export type InvoiceLineResolvers<ContextType = BillingContext, ParentType extend
   depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InvoiceDownloadResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceDownload'] = ResolversParentTypes['InvoiceDownload']> = ResolversObject<{
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  filename?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type InvoiceDocumentResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceDocument'] = ResolversParentTypes['InvoiceDocument']> = ResolversObject<{
@@ -1034,6 +1095,7 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   AccountBilling?: AccountBillingResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  Membership?: MembershipResolvers<ContextType>;
   CreditLimit?: CreditLimitResolvers<ContextType>;
   UserCredit?: UserCreditResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
@@ -1044,6 +1106,7 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   TopUp?: TopUpResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
+  InvoiceDownload?: InvoiceDownloadResolvers<ContextType>;
   InvoiceDocument?: InvoiceDocumentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   BillingAddress?: BillingAddressResolvers<ContextType>;

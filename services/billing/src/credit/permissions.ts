@@ -1,4 +1,4 @@
-import { allow, isService } from '@platform/authz';
+import { allow, isSelfOrCanOnAccount, isService } from '@platform/authz';
 import { byArgAccount, onParent } from '../account-rules';
 
 export const permissions = {
@@ -10,6 +10,11 @@ export const permissions = {
     releaseCredit: isService,
   },
   Account: { userCredits: onParent, ledger: onParent },
+  Membership: {
+    accountId: allow,
+    userId: allow,
+    credit: isSelfOrCanOnAccount('billing', (membership) => membership.accountId, (membership) => membership.userId),
+  },
   CreditLimit: allow,
   UserCredit: allow,
   LedgerEntry: allow,

@@ -1,6 +1,6 @@
 import { decodeCursor, encodeCursor } from '@platform/db';
 import { assertId, errors, isUuid } from '@platform/errors';
-import type { AccountResolvers, CreditLimitResolvers, LedgerEntryResolvers, MutationResolvers, Resolvers, UserCreditResolvers } from '../__generated__/resolvers-types';
+import type { AccountResolvers, CreditLimitResolvers, LedgerEntryResolvers, MembershipResolvers, MutationResolvers, Resolvers, UserCreditResolvers } from '../__generated__/resolvers-types';
 import { pageSize } from '../page-size';
 import { visibleAccount } from '../read-model';
 import { ledgerEntries, payingAccountOfReservation, type LimitRow } from './store';
@@ -40,6 +40,11 @@ const Account: AccountResolvers = {
   },
 };
 
+const Membership: MembershipResolvers = {
+  __resolveReference: (reference) => ({ accountId: reference.accountId, userId: reference.userId }),
+  credit: (membership, _args, ctx) => ctx.loaders.userLimitByMembership.load(`${membership.accountId}:${membership.userId}`),
+};
+
 const CreditLimit: CreditLimitResolvers = {
   limit: (row) => Number(row.credit_limit),
   spent: (row) => Number(row.spent),
@@ -51,7 +56,8 @@ const UserCredit: UserCreditResolvers = {
   account: (row) => ({ id: row.account_id }),
   userId: (row) => row.user_id,
   limit: (row) => Number(row.credit_limit),
-  monthlyRenewal: (row) => row.monthly_renewal,
+  renewalAmount: (row) => (row.renewal_amount === null ? null : Number(row.renewal_amount)),
+  monthlyRenewal: (row) => row.renewal_amount !== null,
   spent: (row) => Number(row.spent),
   held: (row) => Number(row.held),
   remaining,
@@ -74,7 +80,7 @@ const Mutation: MutationResolvers = {
   setUserCreditLimit: async (_root, args, ctx) => {
     const accountId = assertId(args.accountId, 'accountId');
     const userId = assertId(args.userId, 'userId');
-    const kept = await ctx.limits.setUserCreditLimit(accountId, userId, args.limit, args.monthlyRenewal);
+    const kept = await ctx.limits.setUserCreditLimit(accountId, userId, { limit: args.limit, renewalAmount: args.renewalAmount, monthlyRenewal: args.monthlyRenewal });
     if (!kept) return null;
     const rows = await ctx.loaders.userLimitsByAccountId.load(accountId);
     return rows.find((r) => r.user_id === userId) ?? null;
@@ -95,4 +101,4 @@ const Mutation: MutationResolvers = {
   releaseCredit: (_root, args, ctx) => ctx.credit.release(args.reservationId),
 };
 
-export const resolvers: Resolvers = { Account, CreditLimit, UserCredit, LedgerEntry, Mutation };
+export const resolvers: Resolvers = { Account, Membership, CreditLimit, UserCredit, LedgerEntry, Mutation };

@@ -164,15 +164,19 @@ async function lockChainAsExpected(tx: Sql, request: ReservationRequest): Promis
 /** Starts a new month for the monthly user limits whose period has ended (they are locked). */
 async function renewEndedPeriods(tx: Sql, path: string[], userLimits: UserLimitRow[]): Promise<void> {
   for (const row of userLimits) {
-    if (!row.monthly_renewal) continue;
+    if (row.renewal_amount === null) continue;
     const period = await currentPeriodStart(tx, path.slice(0, path.indexOf(row.account_id) + 1));
-    if (row.period_start < period && (await renewUserLimit(tx, row, period))) row.spent = '0';
+    if (row.period_start < period && (await renewUserLimit(tx, row, period))) {
+      row.spent = '0';
+      row.credit_limit = String(Math.max(Number(row.renewal_amount), Number(row.held)));
+    }
   }
 }
 
 /** INSUFFICIENT_CREDIT naming the binding limit, checked from the account up: user limits, sub-account limits, then the paying balance. */
 function assertCovered(units: number, userLimits: UserLimitRow[], limits: LimitRow[], payer: { account_id: string; units: string; held: string } | null): asserts payer {
   for (const row of [...userLimits].reverse()) {
+    if (row.credit_limit === null) continue;
     const remaining = Number(row.credit_limit) - Number(row.spent) - Number(row.held);
     if (remaining < units) throw insufficient('USER_LIMIT', row.account_id, remaining);
   }
@@ -373,39 +377,86 @@ export class CreditLimitService {
     });
   }
 
-  /** True when the user keeps a limit, false when it was removed. */
-  async setUserCreditLimit(accountId: string, userId: string, limit: number | null | undefined, monthlyRenewal: boolean | null | undefined): Promise<boolean> {
+  /**
+   * True when the user keeps a limit, false when it was cleared. A cleared limit keeps its row with
+   * the period's spending, so clearing and setting a limit again never forgets what was spent.
+   * `renewalAmount` (SPEC I6) becomes the limit on the 1st of each month; omitted, it stays as it was
+   * (`monthlyRenewal`, deprecated: true renews to the limit, false stops renewing).
+   */
+  async setUserCreditLimit(accountId: string, userId: string, change: UserCreditChange): Promise<boolean> {
     const chain = await this.access.require(assertId(accountId, 'accountId'), 'billing');
     const user = assertId(userId, 'userId');
+    const { limit, renewal } = validUserCreditChange(change);
     // SPEC I6: nobody sets their own credit limit, nor a peer's (same rule as identity's membership limits).
     await assertAuthorityOver(this.access, this.dataSource, chain, user);
     return mutate(auditScope(this.dataSource, this.access, chain), 'setUserCreditLimit', async (tx) => {
-      const [row] = await queryRows<{ credit_limit: string; monthly_renewal: boolean; spent: string; held: string }>(
+      const [row] = await queryRows<{ credit_limit: string | null; renewal_amount: string | null; spent: string; held: string }>(
         tx,
-        `SELECT credit_limit, monthly_renewal, spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,
+        `SELECT credit_limit, renewal_amount, spent, held FROM billing.user_limits WHERE account_id = $1 AND user_id = $2 FOR UPDATE`,
         [chain.id, user],
       );
-      const before = row ? { limit: Number(row.credit_limit), monthlyRenewal: row.monthly_renewal } : null;
-      if (limit === null || limit === undefined) {
-        if (row && Number(row.held) > 0) throw new AppError('INVALID_STATE', 'Reservations are held against this limit; retry when they settle');
-        await tx.query(`DELETE FROM billing.user_limits WHERE account_id = $1 AND user_id = $2`, [chain.id, user]);
-        return { result: false, unchanged: !row, targetType: 'UserCredit', targetId: user, before, after: null };
+      const describe = (r: { credit_limit: string | null; renewal_amount: string | null } | undefined) =>
+        r && r.credit_limit !== null ? { limit: Number(r.credit_limit), renewalAmount: r.renewal_amount === null ? null : Number(r.renewal_amount) } : null;
+      const before = describe(row);
+      if (limit === null) {
+        if (row) await tx.query(`UPDATE billing.user_limits SET credit_limit = NULL, renewal_amount = NULL, updated_at = now() WHERE account_id = $1 AND user_id = $2`, [chain.id, user]);
+        return { result: false, unchanged: !before, targetType: 'UserCredit', targetId: user, before, after: null };
       }
-      const value = assertLimit(limit, 'limit');
-      assertCovers(row, value);
+      assertCovers(row, limit);
+      const renewalAmount = renewal === 'keep' ? (row?.renewal_amount ?? null) : renewal === 'limit' ? limit : renewal;
       const timezone = await loadEffectiveTimezone(tx, chain.path);
-      const [kept] = await queryRows<{ credit_limit: string; monthly_renewal: boolean }>(
+      const [kept] = await queryRows<{ credit_limit: string; renewal_amount: string | null }>(
         tx,
-        `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, monthly_renewal, period_start)
+        `INSERT INTO billing.user_limits (account_id, user_id, credit_limit, renewal_amount, period_start)
          VALUES ($1, $2, $3, $4, date_trunc('month', now() AT TIME ZONE $5)::date)
          ON CONFLICT (account_id, user_id) DO UPDATE
-           SET credit_limit = EXCLUDED.credit_limit, monthly_renewal = COALESCE($6, billing.user_limits.monthly_renewal), updated_at = now()
-         RETURNING credit_limit, monthly_renewal`,
-        [chain.id, user, value, monthlyRenewal ?? false, timezone, monthlyRenewal ?? null],
+           SET credit_limit = EXCLUDED.credit_limit, renewal_amount = EXCLUDED.renewal_amount, updated_at = now()
+         RETURNING credit_limit, renewal_amount`,
+        [chain.id, user, limit, renewalAmount, timezone],
       );
-      return { result: true, targetType: 'UserCredit', targetId: user, before, after: { limit: Number(kept.credit_limit), monthlyRenewal: kept.monthly_renewal } };
+      return { result: true, targetType: 'UserCredit', targetId: user, before, after: describe(kept) };
     });
   }
+}
+
+export interface UserCreditChange {
+  limit: number | null | undefined;
+  renewalAmount?: number | null;
+  /** @deprecated renewalAmount */
+  monthlyRenewal?: boolean | null;
+}
+
+/** The limit to set (null clears it) and its renewal: an amount, null (none), the limit itself, or as it was. */
+function validUserCreditChange(change: UserCreditChange): { limit: number | null; renewal: number | null | 'limit' | 'keep' } {
+  const invalid: { field: string; code: string; message: string }[] = [];
+  let limit: number | null = null;
+  if (change.limit !== null && change.limit !== undefined) {
+    try {
+      limit = assertLimit(change.limit, 'limit');
+    } catch (error) {
+      invalid.push({ field: 'limit', code: 'BAD_USER_INPUT', message: (error as Error).message });
+    }
+  }
+  let renewal: number | null | 'limit' | 'keep' = 'keep';
+  if (change.renewalAmount !== undefined && change.monthlyRenewal !== undefined && change.monthlyRenewal !== null) {
+    invalid.push({ field: 'monthlyRenewal', code: 'BAD_USER_INPUT', message: 'Give renewalAmount or the deprecated monthlyRenewal, not both' });
+  } else if (change.renewalAmount !== undefined) {
+    if (change.renewalAmount === null) renewal = null;
+    else {
+      try {
+        renewal = assertLimit(change.renewalAmount, 'renewalAmount');
+      } catch (error) {
+        invalid.push({ field: 'renewalAmount', code: 'BAD_USER_INPUT', message: (error as Error).message });
+      }
+    }
+  } else if (change.monthlyRenewal !== undefined && change.monthlyRenewal !== null) {
+    renewal = change.monthlyRenewal ? 'limit' : null;
+  }
+  if (limit === null && typeof renewal === 'number') {
+    invalid.push({ field: 'renewalAmount', code: 'BAD_USER_INPUT', message: 'A renewal amount needs a limit' });
+  }
+  if (invalid.length) throw errors.invalidFields(invalid);
+  return { limit, renewal };
 }
 
 /** A limit must cover what is already spent or held against it. */

@@ -125,9 +125,12 @@ export interface LimitRow {
   held: string;
 }
 
-export interface UserLimitRow extends LimitRow {
+export interface UserLimitRow extends Omit<LimitRow, 'credit_limit'> {
   user_id: string;
-  monthly_renewal: boolean;
+  /** null: the limit was cleared; the row keeps counting what the user spends this period */
+  credit_limit: string | null;
+  /** set as the credit limit on the 1st of each month (SPEC I6); null: the limit does not renew */
+  renewal_amount: string | null;
   period_start: string;
 }
 
@@ -158,15 +161,37 @@ export async function limitsOf(db: Sql, accountIds: readonly string[]): Promise<
   return byKey(accountIds, rows, (row) => row.account_id);
 }
 
-/** For a DataLoader: the user limits of each account, by user. */
-export async function userLimitsOf(db: Sql, accountIds: readonly string[]): Promise<UserLimitRow[][]> {
-  const rows = await queryRows<UserLimitRow>(
+/** A membership of identity, named by its key in billing. */
+export interface MembershipKey {
+  accountId: string;
+  userId: string;
+}
+
+/** A user limit that is set (a cleared one only keeps the period's spending). */
+export type SetUserLimitRow = UserLimitRow & { credit_limit: string };
+
+const USER_LIMIT_COLUMNS = `account_id, user_id, credit_limit, renewal_amount, spent, held, to_char(period_start, 'YYYY-MM-DD') AS period_start`;
+
+/** For a DataLoader: the user limits set on each account, by user. */
+export async function userLimitsOf(db: Sql, accountIds: readonly string[]): Promise<SetUserLimitRow[][]> {
+  const rows = await queryRows<SetUserLimitRow>(
     db,
-    `SELECT account_id, user_id, credit_limit, monthly_renewal, spent, held, to_char(period_start, 'YYYY-MM-DD') AS period_start
-       FROM billing.user_limits WHERE account_id = ANY($1::uuid[]) ORDER BY user_id`,
+    `SELECT ${USER_LIMIT_COLUMNS} FROM billing.user_limits WHERE account_id = ANY($1::uuid[]) AND credit_limit IS NOT NULL ORDER BY user_id`,
     [accountIds],
   );
   return groupBy(accountIds, rows, (row) => row.account_id);
+}
+
+/** For a DataLoader keyed by `accountId:userId`: the user limit set on each membership (null when none). */
+export async function userLimitsOfMemberships(db: Sql, keys: readonly string[]): Promise<(SetUserLimitRow | null)[]> {
+  const pairs = keys.map((key) => key.split(':'));
+  const rows = await queryRows<SetUserLimitRow>(
+    db,
+    `SELECT ${USER_LIMIT_COLUMNS} FROM billing.user_limits
+      WHERE (account_id, user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[])) AND credit_limit IS NOT NULL`,
+    [pairs.map(([accountId]) => accountId), pairs.map(([, userId]) => userId)],
+  );
+  return byKey(keys, rows, (row) => `${row.account_id}:${row.user_id}`);
 }
 
 export interface LedgerFilter {
@@ -304,8 +329,7 @@ export function lockAccountLimits(tx: Sql, path: string[]): Promise<LimitRow[]> 
 /** A user's limits on a chain, locked root first. */
 export function lockUserLimits(tx: Sql, path: string[], userId: string): Promise<UserLimitRow[]> {
   return queryRows<UserLimitRow>(tx,
-    `SELECT account_id, user_id, credit_limit, monthly_renewal, spent, held, to_char(period_start, 'YYYY-MM-DD') AS period_start
-       FROM billing.user_limits
+    `SELECT ${USER_LIMIT_COLUMNS} FROM billing.user_limits
       WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE`,
     [path, userId],
   );
@@ -397,7 +421,10 @@ export async function renewUserLimit(tx: Sql, row: { account_id: string; user_id
     [row.account_id, row.user_id, periodStart, row.spent],
   );
   await queryRows(tx,
-    `UPDATE billing.user_limits SET spent = CASE WHEN $4 THEN 0 ELSE spent END, period_start = $3, updated_at = now()
+    `UPDATE billing.user_limits
+        SET spent = CASE WHEN $4 THEN 0 ELSE spent END,
+            credit_limit = CASE WHEN $4 AND renewal_amount IS NOT NULL THEN GREATEST(renewal_amount, held) ELSE credit_limit END,
+            period_start = $3, updated_at = now()
       WHERE account_id = $1 AND user_id = $2`,
     [row.account_id, row.user_id, periodStart, inserted.length > 0],
   );
@@ -406,14 +433,14 @@ export async function renewUserLimit(tx: Sql, row: { account_id: string; user_id
 
 /** Every monthly-renewing user limit, by account then user. */
 export function monthlyUserLimits(db: Sql): Promise<{ account_id: string; user_id: string }[]> {
-  return queryRows<{ account_id: string; user_id: string }>(db, `SELECT account_id, user_id FROM billing.user_limits WHERE monthly_renewal ORDER BY account_id, user_id`);
+  return queryRows<{ account_id: string; user_id: string }>(db, `SELECT account_id, user_id FROM billing.user_limits WHERE renewal_amount IS NOT NULL ORDER BY account_id, user_id`);
 }
 
 /** The user limit, locked, when it renews monthly and its period started before `periodStart`. */
 export function lockUserLimitDueFor(tx: Sql, accountId: string, userId: string, periodStart: string): Promise<{ account_id: string; user_id: string; spent: string } | null> {
   return queryOne<{ account_id: string; user_id: string; spent: string }>(tx,
     `SELECT account_id, user_id, spent FROM billing.user_limits
-      WHERE account_id = $1 AND user_id = $2 AND monthly_renewal AND period_start < $3 FOR UPDATE`,
+      WHERE account_id = $1 AND user_id = $2 AND renewal_amount IS NOT NULL AND period_start < $3 FOR UPDATE`,
     [accountId, userId, periodStart],
   );
 }

@@ -9,4 +9,5 @@ export const permissions = {
   Invoice: allow,
   InvoiceLine: allow,
   InvoiceDocument: allow,
+  InvoiceDownload: allow,
 };

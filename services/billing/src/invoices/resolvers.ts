@@ -1,8 +1,7 @@
-import { loadAccountNames } from '@platform/authz';
 import { assertId } from '@platform/errors';
 import type { AccountResolvers, InvoiceLineResolvers, InvoiceResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
-import { invoiceCsv, invoicePdf } from './documents';
-import { findInvoice, invoicesOfAccount } from './store';
+import { invoiceDownloadLink, invoiceFile, readableInvoice } from './download';
+import { invoicesOfAccount } from './store';
 
 const Account: AccountResolvers = {
   invoices: (account, _args, ctx) => invoicesOfAccount(ctx.dataSource, account.id),
@@ -20,15 +19,10 @@ const Invoice: InvoiceResolvers = {
   issuedAt: (row) => row.issued_at,
   paidAt: (row) => row.paid_at,
   document: async (row, args, ctx) => {
-    const lines = await ctx.loaders.invoiceLinesByInvoiceId.load(row.id);
-    const stem = `invoice-${row.period_start.slice(0, 7)}-${row.id.slice(0, 8)}`;
-    if (args.format === 'CSV') {
-      return { filename: `${stem}.csv`, contentType: 'text/csv; charset=utf-8', base64: Buffer.from(invoiceCsv(row, lines), 'utf8').toString('base64') };
-    }
-    const names = await loadAccountNames(ctx.dataSource, [row.account_id]);
-    const pdf = await invoicePdf(row, lines, names.get(row.account_id) ?? row.account_id);
-    return { filename: `${stem}.pdf`, contentType: 'application/pdf', base64: pdf.toString('base64') };
+    const file = await invoiceFile(ctx.dataSource, row, await ctx.loaders.invoiceLinesByInvoiceId.load(row.id), args.format);
+    return { filename: file.filename, contentType: file.contentType, base64: file.content.toString('base64') };
   },
+  download: (row, args, ctx) => invoiceDownloadLink(row, args.format, ctx.access.principal, ctx.config.internalSigningSecret),
 };
 
 const InvoiceLine: InvoiceLineResolvers = {
@@ -39,12 +33,7 @@ const InvoiceLine: InvoiceLineResolvers = {
 };
 
 const Query: QueryResolvers = {
-  invoice: async (_root, args, ctx) => {
-    const row = await findInvoice(ctx.dataSource, assertId(args.id));
-    if (!row || !(await ctx.access.canView(row.account_id))) return null;
-    await ctx.access.require(row.account_id, 'billing');
-    return row;
-  },
+  invoice: (_root, args, ctx) => readableInvoice(ctx.access, ctx.dataSource, assertId(args.id)),
 };
 
 const Mutation: MutationResolvers = {

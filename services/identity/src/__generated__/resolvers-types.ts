@@ -70,23 +70,40 @@ export type AuthPayload = {
   activeAccount: Maybe<Account>;
 };
 
+/** Who is calling */
+export type ViewerKind =
+  /** A signed-in user */
+  | 'USER'
+  /** An API key (a partner app or script) */
+  | 'API_KEY';
+
+/** The caller: a signed-in user, or an API key asking what it is */
 export type Viewer = {
   __typename?: 'Viewer';
-  user: User;
+  kind: ViewerKind;
+  /** The signed-in user; null for an API key */
+  user: Maybe<User>;
+  /** The calling API key (its account, scope and app); null for a user */
+  apiKey: Maybe<ApiKey>;
+  /** The account the caller acts in: the one chosen at sign-in or by switchAccount, or the key's account */
   activeAccount: Maybe<Account>;
   /** What the caller may do on an account (the shared authz module's answer); empty when invisible */
   permissionsOn: Array<Scalars['String']['output']>;
   /** The access list: every account the user may act in */
   memberships: Array<Membership>;
+  /** Open invitations (PENDING or SENT, not expired) addressed to the signed-in user's email, newest first, at most 100: accept or decline them with acceptMyInvitation / declineMyInvitation */
+  invitations: Array<Invitation>;
 };
 
 
+/** The caller: a signed-in user, or an API key asking what it is */
 export type ViewerPermissionsOnArgs = {
   accountId: Scalars['ID']['input'];
 };
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller: a user session or an API key */
   me: Viewer;
   /** The permission catalogue (SPEC I3) */
   permissionCatalogue: Array<Scalars['String']['output']>;
@@ -146,6 +163,10 @@ export type Mutation = {
   /** Redeems an invitation token. An email with a login: sign in as that user first or give its password; without one: name and password create it */
   acceptInvitation: AuthPayload;
   declineInvitation: Invitation;
+  /** The signed-in user accepts an open invitation addressed to their email (from me.invitations); others answer NOT_FOUND */
+  acceptMyInvitation: AuthPayload;
+  /** The signed-in user declines an open invitation addressed to their email (from me.invitations); others answer NOT_FOUND */
+  declineMyInvitation: Invitation;
   configureSso: SsoConfiguration;
   /** Starts single sign-on for the email's organisation (its domain's SSO configuration) */
   beginSsoLogin: SsoLoginStart;
@@ -246,6 +267,16 @@ export type MutationAcceptInvitationArgs = {
 
 export type MutationDeclineInvitationArgs = {
   token: Scalars['String']['input'];
+};
+
+
+export type MutationAcceptMyInvitationArgs = {
+  invitationId: Scalars['ID']['input'];
+};
+
+
+export type MutationDeclineMyInvitationArgs = {
+  invitationId: Scalars['ID']['input'];
 };
 
 
@@ -415,6 +446,10 @@ export type Invitation = {
   createdAt: Scalars['DateTime']['output'];
   expiresAt: Scalars['DateTime']['output'];
   respondedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The invited account's name, as the invitation mail names it */
+  accountName: Scalars['String']['output'];
+  /** Who invited, as the invitation mail names them (a user's name, or the platform operator's) */
+  inviterName: Scalars['String']['output'];
 };
 
 /** What addAccountMember did; an email that has no login and one of another tree answer alike */
@@ -459,7 +494,11 @@ export type SsoLoginStart = {
   expiresAt: Scalars['DateTime']['output'];
 };
 
-/** An API key of an account (SPEC I7); the key itself is shown once, by createApiKey */
+/**
+ * An API key of an account (SPEC I7); the key itself is shown once, by createApiKey. Whoever sees a
+ * message sent with it sees its id, name, prefix and app; its scope and dates need api-keys on its
+ * account (or are the key's own, through me.apiKey).
+ */
 export type ApiKey = {
   __typename?: 'ApiKey';
   id: Scalars['ID']['output'];
@@ -512,6 +551,8 @@ export type ActivityLogEntry = {
   action: Scalars['String']['output'];
   actorKind: Scalars['String']['output'];
   actorId: Maybe<Scalars['ID']['output']>;
+  /** The user who acted (actorKind USER), when the caller may see that user; null for other actors */
+  actor: Maybe<User>;
   actingAccountId: Maybe<Scalars['ID']['output']>;
   targetAccountId: Maybe<Scalars['ID']['output']>;
   targetType: Maybe<Scalars['String']['output']>;
@@ -683,6 +724,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   User: User;
   Account: Account;
+  ApiKey: ApiKey;
 }>;
 
 /** Mapping of federation reference types */
@@ -693,6 +735,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Account:
     ( { __typename: 'Account' }
     & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
+  ApiKey:
+    ( { __typename: 'ApiKey' }
+    & GraphQLRecursivePick<FederationTypes['ApiKey'], {"id":true}> );
 }>;
 
 
@@ -706,6 +751,7 @@ export type ResolversTypes = ResolversObject<{
   Role: Role;
   Account: ResolverTypeWrapper<AccountReference>;
   AuthPayload: ResolverTypeWrapper<AuthPayloadValue>;
+  ViewerKind: ViewerKind;
   Viewer: ResolverTypeWrapper<ViewerValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -904,10 +950,13 @@ export type AuthPayloadResolvers<ContextType = IdentityContext, ParentType exten
 }>;
 
 export type ViewerResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ViewerKind'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   activeAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   permissionsOn?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType, RequireFields<ViewerPermissionsOnArgs, 'accountId'>>;
   memberships?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
+  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -935,6 +984,8 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
   revokeInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'invitationId'>>;
   acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
   declineInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineInvitationArgs, 'token'>>;
+  acceptMyInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptMyInvitationArgs, 'invitationId'>>;
+  declineMyInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineMyInvitationArgs, 'invitationId'>>;
   configureSso?: Resolver<ResolversTypes['SsoConfiguration'], ParentType, ContextType, RequireFields<MutationConfigureSsoArgs, 'accountId' | 'input'>>;
   beginSsoLogin?: Resolver<ResolversTypes['SsoLoginStart'], ParentType, ContextType, RequireFields<MutationBeginSsoLoginArgs, 'email' | 'redirectUri'>>;
   loginWithSso?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginWithSsoArgs, 'idToken' | 'state'>>;
@@ -989,6 +1040,8 @@ export type InvitationResolvers<ContextType = IdentityContext, ParentType extend
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   respondedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inviterName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type AddAccountMemberPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AddAccountMemberPayload'] = ResolversParentTypes['AddAccountMemberPayload']> = ResolversObject<{
@@ -1012,7 +1065,8 @@ export type SsoLoginStartResolvers<ContextType = IdentityContext, ParentType ext
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
-export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
+export type ApiKeyResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey'], FederationReferenceType extends FederationReferenceTypes['ApiKey'] = FederationReferenceTypes['ApiKey']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ApiKey']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1053,6 +1107,7 @@ export type ActivityLogEntryResolvers<ContextType = IdentityContext, ParentType 
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   actingAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

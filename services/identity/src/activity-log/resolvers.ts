@@ -1,4 +1,4 @@
-import type { QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
+import type { ActivityLogEntryResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
 import { ActivityLogService } from './service';
 
 const Query: QueryResolvers = {
@@ -7,4 +7,8 @@ const Query: QueryResolvers = {
   verifyActivityLog: (_root, args, ctx) => new ActivityLogService(ctx).verify(args.accountId),
 };
 
-export const resolvers: Resolvers = { Query };
+const ActivityLogEntry: ActivityLogEntryResolvers = {
+  actor: (entry, _args, ctx) => (entry.actorKind === 'USER' && entry.actorId ? ctx.loaders.userById.load(entry.actorId) : null),
+};
+
+export const resolvers: Resolvers = { Query, ActivityLogEntry };

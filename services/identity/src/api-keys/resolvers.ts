@@ -1,7 +1,13 @@
+import { isUuid } from '@platform/errors';
 import type { AccountResolvers, ApiKeyResolvers, MutationResolvers, PartnerAppResolvers, Resolvers } from '../__generated__/resolvers-types';
 import { ApiKeyService } from './service';
 
 const ApiKey: ApiKeyResolvers = {
+  // A reference from another subgraph (Message.apiKey) resolves only on an account the caller sees.
+  __resolveReference: async (reference, ctx) => {
+    const key = isUuid(reference.id) ? await ctx.loaders.apiKeyById.load(reference.id) : null;
+    return key && (await ctx.access.canView(key.accountId)) ? key : null;
+  },
   permissions: (key) => key.permissions ?? [],
 };
 

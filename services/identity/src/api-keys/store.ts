@@ -67,6 +67,10 @@ export class ApiKeyStore {
     return queryOne<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE id = $1`, [id]);
   }
 
+  findApiKeysByIds(ids: readonly string[]): Promise<ApiKeyRow[]> {
+    return queryRows<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
   findApiKeysByAccountIds(accountIds: readonly string[]): Promise<ApiKeyRow[]> {
     return queryRows<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE account_id = ANY($1::uuid[]) ORDER BY created_at DESC, id`, [accountIds]);
   }

@@ -10,7 +10,10 @@ export const permissions = {
     // The token is the credential of these two.
     acceptInvitation: allow,
     declineInvitation: allow,
+    acceptMyInvitation: isUser,
+    declineMyInvitation: isUser,
   },
+
   Account: {
     invitations: canOnAccount('users.view', (parent) => parent.id),
   },

@@ -1,9 +1,15 @@
-import type { AccountResolvers, InvitationResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
+import type { AccountResolvers, InvitationResolvers, MutationResolvers, Resolvers, ViewerResolvers } from '../__generated__/resolvers-types';
 import { effectiveInvitationStatus, InvitationService } from './service';
 
 const Invitation: InvitationResolvers = {
   account: (invitation) => ({ __typename: 'Account', id: invitation.accountId }),
   status: (invitation) => effectiveInvitationStatus(invitation),
+  accountName: async (invitation, _args, ctx) => (await ctx.loaders.accountNameById.load(invitation.accountId)) ?? 'an account',
+  inviterName: (invitation, _args, ctx) => new InvitationService(ctx).inviterName(invitation),
+};
+
+const Viewer: ViewerResolvers = {
+  invitations: (_viewer, _args, ctx) => new InvitationService(ctx).mine(),
 };
 
 const Mutation: MutationResolvers = {
@@ -13,10 +19,12 @@ const Mutation: MutationResolvers = {
   revokeInvitation: (_root, args, ctx) => new InvitationService(ctx).revoke(args.invitationId),
   acceptInvitation: (_root, args, ctx) => new InvitationService(ctx).accept(args.token, args.name, args.password),
   declineInvitation: (_root, args, ctx) => new InvitationService(ctx).decline(args.token),
+  acceptMyInvitation: (_root, args, ctx) => new InvitationService(ctx).acceptMine(args.invitationId),
+  declineMyInvitation: (_root, args, ctx) => new InvitationService(ctx).declineMine(args.invitationId),
 };
 
 const Account: AccountResolvers = {
   invitations: (account, _args, ctx) => ctx.loaders.invitationsByAccountId.load(account.id),
 };
 
-export const resolvers: Resolvers = { Mutation, Account, Invitation };
+export const resolvers: Resolvers = { Mutation, Account, Invitation, Viewer };

@@ -157,9 +157,50 @@ export class InvitationService {
   }
 
   async decline(token: string): Promise<InvitationRow> {
-    const invitation = await this.findByToken(token);
+    return this.declineInvitation(await this.findByToken(token), 'declineInvitation');
+  }
+
+  /** The signed-in user declines an open invitation to their email; any other answers NOT_FOUND. */
+  async declineMine(invitationId: string): Promise<InvitationRow> {
+    return this.declineInvitation(await this.findMine(invitationId), 'declineMyInvitation');
+  }
+
+  /** The signed-in user accepts an open invitation to their email; any other answers NOT_FOUND. */
+  async acceptMine(invitationId: string): Promise<AuthPayloadValue> {
+    const invitation = await this.findMine(invitationId);
+    const user = (await this.ctx.loaders.userById.load(this.ctx.access.userId!))!;
+    return this.claim(new SessionService(this.ctx), invitation, user, null, 'acceptMyInvitation');
+  }
+
+  /** Open invitations addressed to the signed-in user's email (SPEC I4 self-service). */
+  async mine(): Promise<InvitationRow[]> {
+    const user = this.ctx.access.userId ? await this.ctx.loaders.userById.load(this.ctx.access.userId) : null;
+    return user ? this.ctx.invitations.openInvitationsFor(normaliseEmail(user.email)) : [];
+  }
+
+  /** Who invited, named as the invitation mail names them. */
+  async inviterName(invitation: InvitationRow): Promise<string> {
+    if (invitation.invitedByOperator) {
+      const operator = await new OperatorStore(this.ctx.dataSource).findById(invitation.invitedByOperator);
+      return `${operator?.name ?? 'The platform operator'} (the platform operator)`;
+    }
+    const inviter = invitation.invitedBy ? await this.ctx.loaders.userById.load(invitation.invitedBy) : null;
+    return inviter?.name ?? 'A colleague';
+  }
+
+  private async findMine(invitationId: string): Promise<InvitationRow> {
+    const id = assertId(invitationId, 'invitationId');
+    const user = this.ctx.access.userId ? await this.ctx.loaders.userById.load(this.ctx.access.userId) : null;
+    const invitation = await this.ctx.invitations.findInvitationById(id);
+    // Another's invitation answers like an unknown one.
+    if (!user || !invitation || invitation.email !== normaliseEmail(user.email)) throw errors.notFound('Invitation');
+    if (effectiveInvitationStatus(invitation) !== invitation.status || !['PENDING', 'SENT'].includes(invitation.status)) throw refusalFor(invitation);
+    return invitation;
+  }
+
+  private async declineInvitation(invitation: InvitationRow, action: 'declineInvitation' | 'declineMyInvitation'): Promise<InvitationRow> {
     const chain = await this.ctx.access.chains.load(invitation.accountId);
-    return mutate(auditScope(this.ctx, chain), 'declineInvitation', async (tx) => {
+    return mutate(auditScope(this.ctx, chain), action, async (tx) => {
       const declined = await new InvitationStore(tx).respondToInvitation(invitation.id, 'DECLINED');
       if (!declined) throw refusalFor(await new InvitationStore(tx).findInvitationById(invitation.id));
       return { result: declined, targetType: 'Invitation', targetId: invitation.id, after: invitationView(declined) };
@@ -177,9 +218,20 @@ export class InvitationService {
     const invitation = await this.findByToken(token);
     await this.ctx.loginThrottle.succeeded(attempt);
     const { existingUser, newUser } = await this.acceptingLogin(sessions, invitation.email, name, password);
+    return this.claim(sessions, invitation, existingUser, newUser, 'acceptInvitation');
+  }
+
+  /** Claims the invitation for the accepting login (created here when new) and opens its session. */
+  private async claim(
+    sessions: SessionService,
+    invitation: InvitationRow,
+    existingUser: UserRow | null,
+    newUser: { name: string; password: string } | null,
+    action: 'acceptInvitation' | 'acceptMyInvitation',
+  ): Promise<AuthPayloadValue> {
     const chain = await this.ctx.access.chains.load(invitation.accountId);
     if (!chain || chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account of this invitation is closed');
-    return mutate(auditScope(this.ctx, chain), 'acceptInvitation', async (tx) => {
+    return mutate(auditScope(this.ctx, chain), action, async (tx) => {
       const invitations = new InvitationStore(tx);
       const users = new UserStore(tx);
       const memberships = new MembershipStore(tx);

@@ -76,6 +76,16 @@ export class InvitationStore {
     return queryOne<InvitationRow>(this.db, `SELECT ${INVITATION_COLUMNS} FROM identity.invitations WHERE token_hash = $1`, [tokenHash]);
   }
 
+  /** Open invitations addressed to an email, newest first (at most 100). */
+  openInvitationsFor(email: string): Promise<InvitationRow[]> {
+    return queryRows<InvitationRow>(
+      this.db,
+      `SELECT ${INVITATION_COLUMNS} FROM identity.invitations
+        WHERE email = $1 AND status IN ('PENDING', 'SENT') AND expires_at > now() ORDER BY created_at DESC, id DESC LIMIT 100`,
+      [email],
+    );
+  }
+
   findInvitationById(id: string): Promise<InvitationRow | null> {
     return queryOne<InvitationRow>(this.db, `SELECT ${INVITATION_COLUMNS} FROM identity.invitations WHERE id = $1`, [id]);
   }

@@ -42,7 +42,7 @@ const Account: AccountResolvers = {
 };
 
 const Viewer: ViewerResolvers = {
-  memberships: (viewer, _args, ctx) => ctx.memberships.findAccessList(viewer.user.id),
+  memberships: async (viewer, _args, ctx) => (viewer.user ? ctx.memberships.findAccessList(viewer.user.id) : []),
 };
 
 export const resolvers: Resolvers = { Query, Mutation, Account, Viewer, Membership };

@@ -1,4 +1,4 @@
-import { allow, isUser, rule } from '@platform/authz';
+import { allow, isUser, rule, type AuthzContext } from '@platform/authz';
 import { errors } from '@platform/errors';
 import type { IdentityContext } from '../context';
 import type { UserRow } from './store';
@@ -13,9 +13,14 @@ const canViewUser = rule({ cache: 'no_cache' })(async (user: UserRow, _args, ctx
   return errors.notFound('User');
 });
 
+/** `me`: a user session or an API key (operators have operatorMe). */
+const isUserOrApiKey = rule({ cache: 'contextual' })((_parent, _args, ctx: AuthzContext) =>
+  ['USER', 'API_KEY'].includes(ctx.access.principal.kind) && ctx.access.principal.id ? true : errors.unauthenticated('A user session or an API key is required'),
+);
+
 export const permissions = {
   Query: {
-    me: isUser,
+    me: isUserOrApiKey,
   },
   Mutation: {
     login: allow,

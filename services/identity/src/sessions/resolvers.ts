@@ -3,6 +3,7 @@ import { DateTimeScalar } from '@platform/server';
 import type { AccountResolvers, AuthPayloadResolvers, MutationResolvers, QueryResolvers, Resolvers, UserResolvers, ViewerResolvers } from '../__generated__/resolvers-types';
 import { JSONScalar } from './json-scalar';
 import { SessionService } from './service';
+import type { ApiKeyRow } from '../api-keys/store';
 import type { UserRow } from './store';
 
 /** An account of the hierarchy subgraph, named by its id (the parent of identity's Account fields). */
@@ -11,19 +12,26 @@ export interface AccountReference {
   id: string;
 }
 
-/** The parent of Viewer's fields: the signed-in user. */
+/** The parent of Viewer's fields: the signed-in user, or the calling API key. */
 export interface ViewerValue {
-  user: UserRow;
+  kind: 'USER' | 'API_KEY';
+  user: UserRow | null;
+  apiKey: ApiKeyRow | null;
 }
 
 const accountReference = (id: string | null): AccountReference | null => (id ? { __typename: 'Account', id } : null);
 
 const Query: QueryResolvers = {
   me: async (_root, _args, ctx) => {
+    if (ctx.principal.kind === 'API_KEY' && ctx.principal.id) {
+      const apiKey = await ctx.loaders.apiKeyById.load(ctx.principal.id);
+      if (!apiKey) throw errors.unauthenticated();
+      return { kind: 'API_KEY', user: null, apiKey };
+    }
     const userId = ctx.access.userId;
     const user = userId ? await ctx.loaders.userById.load(userId) : null;
     if (!user) throw errors.unauthenticated();
-    return { user };
+    return { kind: 'USER', user, apiKey: null };
   },
 };
 

@@ -3,15 +3,17 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AccountReference, MessageRow } from '../sending/store';
 import type { ContactRow, GroupRow } from '../contacts/store';
+import type { ContactImportRow } from '../contact-imports/store';
 import type { SenderIdRow } from '../sender-ids/store';
 import type { ListedTemplateRow } from '../templates/store';
-import type { SendAnswer } from '../sending/service';
+import type { SendAnswer, MessagePage } from '../sending/service';
 import type { LinkRow } from '../short-links/store';
 import type { ConversationRow, ConversationEntryRow } from '../inbox/store';
 import type { SenderRow } from '../email-to-sms/store';
 import type { RuleRow, FiringRow } from '../automation/store';
 import type { UsageRow as UsageRowParent } from '../reporting/store';
 import type { EndpointRow, DeliveryRow, AttemptRow } from '../webhooks/store';
+import type { ContactPage, GroupPage } from '../contacts/service';
 import type { MessagingContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -52,12 +54,39 @@ export type Contact = {
   createdAt: Scalars['DateTime']['output'];
 };
 
+export type ContactEdge = {
+  __typename?: 'ContactEdge';
+  cursor: Scalars['String']['output'];
+  node: Contact;
+};
+
+/** A page of contacts (Relay cursor connection) */
 export type ContactConnection = {
   __typename?: 'ContactConnection';
+  edges: Array<ContactEdge>;
   nodes: Array<Contact>;
+  pageInfo: PageInfo;
+  /** Every contact of the list with this filter, on all pages */
+  totalCount: Scalars['Int']['output'];
+  /** @deprecated Use pageInfo.endCursor */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** @deprecated Use pageInfo.hasNextPage */
   hasNextPage: Scalars['Boolean']['output'];
 };
+
+export type ContactFilter = {
+  /** Part of the first name, last name or email (any case); a text of digits (at least 3; spaces, +, -, ., parentheses ignored) also matches the international number, among the contacts whose number the caller sees in full */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** true: only the contacts whose number opted out of their account; false: only the others */
+  optedOut?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** How a contact list is sorted; each order ends with the contact id, so that it has no ties */
+export type ContactOrder =
+  /** The order contacts were added, oldest first (the default) */
+  | 'CREATED_AT'
+  /** Last name then first name, case-insensitive (contacts without a name first) */
+  | 'NAME';
 
 export type ContactGroup = {
   __typename?: 'ContactGroup';
@@ -67,6 +96,22 @@ export type ContactGroup = {
   sharedAccess: Maybe<GroupShareAccess>;
   contactCount: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
+};
+
+export type ContactGroupEdge = {
+  __typename?: 'ContactGroupEdge';
+  cursor: Scalars['String']['output'];
+  node: ContactGroup;
+};
+
+/** A page of contact groups (Relay cursor connection) */
+export type ContactGroupConnection = {
+  __typename?: 'ContactGroupConnection';
+  edges: Array<ContactGroupEdge>;
+  nodes: Array<ContactGroup>;
+  pageInfo: PageInfo;
+  /** Every group of the list, on all pages */
+  totalCount: Scalars['Int']['output'];
 };
 
 export type RejectedContactRow = {
@@ -101,26 +146,48 @@ export type ContactGroupUpdate = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Contacts of the account and of the groups shared down to it (only the caller's selected groups
+   * with restricted contact access), in orderBy's order (default CREATED_AT); groupId narrows to one group.
+   * Pages forward: first (default 50, at most 500) after a cursor of the same order.
+   */
   contacts: ContactConnection;
-  contactGroups: Array<ContactGroup>;
-  senderIds: Array<SenderId>;
+  /**
+   * Groups the account may use: its own and those its ancestors share down (narrowed by contact
+   * access), oldest first. Pages forward: first (default 50, at most 200) after a cursor.
+   */
+  contactGroups: ContactGroupConnection;
+  /** A contact import of an account the caller holds contacts on (else NOT_FOUND) */
+  importJob: Maybe<ContactImportJob>;
+  /** The account's sender IDs and those its ancestors share down, oldest first (default 50, at most 200) */
+  senderIds: SenderIdConnection;
   /** Dedicated numbers, short codes and alphanumeric tags waiting for approval, oldest first (operators with approvals; default 20, at most 100) */
   pendingSenderIds: SenderIdConnection;
-  /** The account's templates and those its ancestors share down (SPEC M6) */
-  messageTemplates: Array<MessageTemplate>;
-  /** Messages of an account, newest first; basic users see only their own */
+  /** The account's templates and those its ancestors share down (SPEC M6), by name then id (default 50, at most 200) */
+  messageTemplates: MessageTemplateConnection;
+  /**
+   * Messages of an account, newest first (created time, then id); basic users see only their own.
+   * Pages forward with first (default 50, at most 500) after a cursor, or backward (towards newer
+   * messages) with last (at most 500) before a cursor.
+   */
   messages: MessageConnection;
   /** Clicks of a send batch's short links (SPEC M8); needs reports (basic users: their own batches) */
   batchClicks: BatchClicks;
+  /**
+   * Conversations of the account, latest activity first (then id); basic users see those of their own
+   * messages. Forward with first (default 50, at most 200) after a cursor, backward (to more recent
+   * activity) with last before one. A conversation with a new message while a client pages moves to
+   * the start of the list: pages already read are not repeated.
+   */
   inbox: ConversationConnection;
   /** Email to SMS configuration of the account (SPEC M9); needs email-to-sms */
   emailToSms: EmailToSmsConfig;
-  /** Automation rules of the account (SPEC M11); needs automation */
-  automationRules: Array<AutomationRule>;
+  /** Automation rules of the account (SPEC M11), oldest first (default 50, at most 200); needs automation */
+  automationRules: AutomationRuleConnection;
   /** The event types endpoints can subscribe to */
   webhookEventTypes: Array<WebhookEventType>;
-  /** Endpoints of an account (needs the webhooks permission on it) */
-  webhookEndpoints: Array<WebhookEndpoint>;
+  /** Endpoints of an account, oldest first (default 50, at most 200; needs the webhooks permission on it) */
+  webhookEndpoints: WebhookEndpointConnection;
   webhookEndpoint: WebhookEndpoint;
 };
 
@@ -128,6 +195,8 @@ export type Query = {
 export type QueryContactsArgs = {
   accountId: Scalars['ID']['input'];
   groupId?: InputMaybe<Scalars['ID']['input']>;
+  filter?: InputMaybe<ContactFilter>;
+  orderBy?: InputMaybe<ContactOrder>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -135,11 +204,20 @@ export type QueryContactsArgs = {
 
 export type QueryContactGroupsArgs = {
   accountId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryImportJobArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
 export type QuerySenderIdsArgs = {
   accountId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -151,6 +229,8 @@ export type QueryPendingSenderIdsArgs = {
 
 export type QueryMessageTemplatesArgs = {
   accountId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -159,6 +239,8 @@ export type QueryMessagesArgs = {
   filter?: InputMaybe<MessageFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -171,6 +253,8 @@ export type QueryInboxArgs = {
   accountId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -181,11 +265,15 @@ export type QueryEmailToSmsArgs = {
 
 export type QueryAutomationRulesArgs = {
   accountId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type QueryWebhookEndpointsArgs = {
   accountId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -204,6 +292,8 @@ export type Mutation = {
   updateContactGroup: ContactGroup;
   deleteContactGroup: Scalars['ID']['output'];
   resubscribeContact: Scalars['Boolean']['output'];
+  /** Starts a contact import of any size (SPEC M5): upload its CSV to the answer's uploadUrl; importContacts takes small files inline */
+  startContactImport: ContactImportUpload;
   requestSenderId: SenderId;
   verifySenderId: SenderId;
   /** Approves a requested dedicated number, short code or alphanumeric tag (operators with approvals; SPEC O3) */
@@ -290,6 +380,13 @@ export type MutationDeleteContactGroupArgs = {
 export type MutationResubscribeContactArgs = {
   accountId: Scalars['ID']['input'];
   phoneNumber: Scalars['String']['input'];
+};
+
+
+export type MutationStartContactImportArgs = {
+  accountId: Scalars['ID']['input'];
+  groupId?: InputMaybe<Scalars['ID']['input']>;
+  defaultCountry?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -441,6 +538,49 @@ export type MutationReplayWebhookDeliveryArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** SPEC M5, issue 14: where a contact import is */
+export type ContactImportStatus =
+  /** Started; its CSV has not been uploaded yet */
+  | 'WAITING'
+  /** Its CSV is being read and written; the counts grow */
+  | 'PROCESSING'
+  /** Every row read: imported, merged or rejected */
+  | 'COMPLETED'
+  /** Stopped on an error (errorCode); no contact of it was written */
+  | 'FAILED';
+
+/** A contact import of any size: its CSV is streamed to uploadUrl, its progress read with importJob */
+export type ContactImportJob = {
+  __typename?: 'ContactImportJob';
+  id: Scalars['ID']['output'];
+  accountId: Scalars['ID']['output'];
+  groupId: Maybe<Scalars['ID']['output']>;
+  status: ContactImportStatus;
+  /** Data rows read so far */
+  processed: Scalars['Int']['output'];
+  imported: Scalars['Int']['output'];
+  merged: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  /** The first 1,000 rejected lines with their reason (never the number) */
+  rejections: Array<RejectedContactRow>;
+  /** FAILED: a code of the error catalogue (e.g. BAD_USER_INPUT for a malformed file) */
+  errorCode: Maybe<Scalars['String']['output']>;
+  errorMessage: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type ContactImportUpload = {
+  __typename?: 'ContactImportUpload';
+  job: ContactImportJob;
+  /**
+   * Relative to the gateway: POST the CSV (text/csv, a header row naming phone and optionally first_name,
+   * last_name, email; at most 1,000,000 rows) here once, before expiresAt. The answer is the finished job.
+   */
+  uploadUrl: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+};
+
 /** SPEC M7; the shared number pool is the default when no sender ID is named */
 export type SenderIdKind =
   | 'DEDICATED_NUMBER'
@@ -474,6 +614,7 @@ export type SenderIdEdge = {
   node: SenderId;
 };
 
+/** A page of sender IDs (Relay cursor connection) */
 export type SenderIdConnection = {
   __typename?: 'SenderIdConnection';
   edges: Array<SenderIdEdge>;
@@ -512,6 +653,20 @@ export type MessageTemplate = {
   placeholders: Array<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   updatedAt: Scalars['DateTime']['output'];
+};
+
+export type MessageTemplateEdge = {
+  __typename?: 'MessageTemplateEdge';
+  cursor: Scalars['String']['output'];
+  node: MessageTemplate;
+};
+
+/** A page of message templates (Relay cursor connection) */
+export type MessageTemplateConnection = {
+  __typename?: 'MessageTemplateConnection';
+  edges: Array<MessageTemplateEdge>;
+  nodes: Array<MessageTemplate>;
+  pageInfo: PageInfo;
 };
 
 export type MessageTemplateInput = {
@@ -582,24 +737,60 @@ export type Message = {
   sentAt: Maybe<Scalars['DateTime']['output']>;
   statusAt: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
+  /** The user who sent it, when the caller may see that user (an error on this path otherwise); null for sends by an API key or the platform */
+  sentBy: Maybe<User>;
+  /** The API key it was sent with (a partner app or script), when the caller may see its account; null for sends by a user */
+  apiKey: Maybe<ApiKey>;
   /** Clicks on the message's short links (SPEC M8) */
   clicks: Scalars['Int']['output'];
   trackedLinks: Array<TrackedLink>;
 };
 
+/** A user of the identity subgraph */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+};
+
+/** An API key of the identity subgraph */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  id: Scalars['ID']['output'];
+};
+
+export type MessageEdge = {
+  __typename?: 'MessageEdge';
+  cursor: Scalars['String']['output'];
+  node: Message;
+};
+
+/** A page of messages (Relay cursor connection) */
 export type MessageConnection = {
   __typename?: 'MessageConnection';
+  edges: Array<MessageEdge>;
   nodes: Array<Message>;
+  pageInfo: PageInfo;
+  /** Every message matching the filter, on all pages, when the filter names a batchId (the messages of a send); null otherwise */
+  totalCount: Maybe<Scalars['Int']['output']>;
+  /** @deprecated Use pageInfo.endCursor */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** @deprecated Use pageInfo.hasNextPage */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** Every criterion given narrows the list (they combine with AND) */
 export type MessageFilter = {
+  /** any of these statuses */
   status?: InputMaybe<Array<MessageStatus>>;
+  /** sent by this user (a basic user sees only their own messages: another user's id gives an empty list) */
   userId?: InputMaybe<Scalars['ID']['input']>;
+  /** sent from this sender ID */
   senderId?: InputMaybe<Scalars['ID']['input']>;
+  /** of this send (SendResult.batchId) */
   batchId?: InputMaybe<Scalars['ID']['input']>;
+  /** created at or after this instant (ISO 8601) */
   from?: InputMaybe<Scalars['String']['input']>;
+  /** created before this instant (ISO 8601) */
   to?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -697,14 +888,51 @@ export type Conversation = {
   accountId: Scalars['ID']['output'];
   phoneNumber: Scalars['String']['output'];
   lastMessageAt: Scalars['DateTime']['output'];
-  /** the last 50 messages, oldest first */
-  messages: Array<ConversationEntry>;
+  /**
+   * The conversation's messages both ways, oldest first (time, then id; a basic user's view leaves out
+   * colleagues' outbound messages). Without arguments: the last 50, as a chat view opens. Backward
+   * with last (at most 200) before a cursor, to older messages; forward with first (at most 200) after one.
+   */
+  messages: ConversationEntryConnection;
 };
 
+
+export type ConversationMessagesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ConversationEntryEdge = {
+  __typename?: 'ConversationEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: ConversationEntry;
+};
+
+/** A page of a conversation's messages (Relay cursor connection) */
+export type ConversationEntryConnection = {
+  __typename?: 'ConversationEntryConnection';
+  edges: Array<ConversationEntryEdge>;
+  nodes: Array<ConversationEntry>;
+  pageInfo: PageInfo;
+};
+
+export type ConversationEdge = {
+  __typename?: 'ConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: Conversation;
+};
+
+/** A page of conversations (Relay cursor connection) */
 export type ConversationConnection = {
   __typename?: 'ConversationConnection';
+  edges: Array<ConversationEdge>;
   nodes: Array<Conversation>;
+  pageInfo: PageInfo;
+  /** @deprecated Use pageInfo.endCursor */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** @deprecated Use pageInfo.hasNextPage */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
@@ -798,13 +1026,42 @@ export type AutomationRule = {
   enabled: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
   updatedAt: Scalars['DateTime']['output'];
-  /** Newest first */
-  firings: Array<AutomationFiring>;
+  /** Newest first (firing time, then inbound message id); default 20, at most 200 */
+  firings: AutomationFiringConnection;
 };
 
 
 export type AutomationRuleFiringsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AutomationFiringEdge = {
+  __typename?: 'AutomationFiringEdge';
+  cursor: Scalars['String']['output'];
+  node: AutomationFiring;
+};
+
+/** A page of a rule's firings (Relay cursor connection) */
+export type AutomationFiringConnection = {
+  __typename?: 'AutomationFiringConnection';
+  edges: Array<AutomationFiringEdge>;
+  nodes: Array<AutomationFiring>;
+  pageInfo: PageInfo;
+};
+
+export type AutomationRuleEdge = {
+  __typename?: 'AutomationRuleEdge';
+  cursor: Scalars['String']['output'];
+  node: AutomationRule;
+};
+
+/** A page of automation rules (Relay cursor connection) */
+export type AutomationRuleConnection = {
+  __typename?: 'AutomationRuleConnection';
+  edges: Array<AutomationRuleEdge>;
+  nodes: Array<AutomationRule>;
+  pageInfo: PageInfo;
 };
 
 export type AutomationRuleInput = {
@@ -863,8 +1120,12 @@ export type UsageRow = {
   month: Maybe<Scalars['String']['output']>;
   /** With USER: the user who sent the messages (null: sent without a user, e.g. by an API key) */
   userId: Maybe<Scalars['ID']['output']>;
+  /** With USER: that user's name and email, when the caller may see the user */
+  user: Maybe<User>;
   /** With SENDER_ID: the sender ID used (null: the shared pool) */
   senderId: Maybe<Scalars['ID']['output']>;
+  /** With SENDER_ID: that sender ID (kind, value, status) */
+  sender: Maybe<SenderId>;
   messages: Scalars['Int']['output'];
   parts: Scalars['Int']['output'];
   delivered: Scalars['Int']['output'];
@@ -928,14 +1189,57 @@ export type WebhookEndpoint = {
   previousSecretExpiresAt: Maybe<Scalars['DateTime']['output']>;
   lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
-  /** Newest first */
-  deliveries: Array<WebhookDelivery>;
+  /** Newest first (creation time, then id); default 20, at most 100 */
+  deliveries: WebhookDeliveryConnection;
 };
 
 
 export type WebhookEndpointDeliveriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
+export type WebhookEndpointEdge = {
+  __typename?: 'WebhookEndpointEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookEndpoint;
+};
+
+/** A page of webhook endpoints (Relay cursor connection) */
+export type WebhookEndpointConnection = {
+  __typename?: 'WebhookEndpointConnection';
+  edges: Array<WebhookEndpointEdge>;
+  nodes: Array<WebhookEndpoint>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+/** A page of an endpoint's deliveries (Relay cursor connection) */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  nodes: Array<WebhookDelivery>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookAttemptEdge = {
+  __typename?: 'WebhookAttemptEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookAttempt;
+};
+
+/** A page of a delivery's attempts (Relay cursor connection) */
+export type WebhookAttemptConnection = {
+  __typename?: 'WebhookAttemptConnection';
+  edges: Array<WebhookAttemptEdge>;
+  nodes: Array<WebhookAttempt>;
+  pageInfo: PageInfo;
 };
 
 export type WebhookDelivery = {
@@ -953,8 +1257,14 @@ export type WebhookDelivery = {
   lastError: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   completedAt: Maybe<Scalars['DateTime']['output']>;
-  /** Oldest first */
-  attempts: Array<WebhookAttempt>;
+  /** Oldest first (attempt number); default 20, at most 100 */
+  attempts: WebhookAttemptConnection;
+};
+
+
+export type WebhookDeliveryAttemptsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type WebhookAttempt = {
@@ -1096,15 +1406,23 @@ export type ResolversTypes = ResolversObject<{
   GroupShareAccess: GroupShareAccess;
   Contact: ResolverTypeWrapper<ContactRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  ContactConnection: ResolverTypeWrapper<Omit<ContactConnection, 'nodes'> & { nodes: Array<ResolversTypes['Contact']> }>;
-  ContactGroup: ResolverTypeWrapper<GroupRow>;
+  ContactEdge: ResolverTypeWrapper<Omit<ContactEdge, 'node'> & { node: ResolversTypes['Contact'] }>;
+  ContactConnection: ResolverTypeWrapper<ContactPage>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ContactFilter: ContactFilter;
+  ContactOrder: ContactOrder;
+  ContactGroup: ResolverTypeWrapper<GroupRow>;
+  ContactGroupEdge: ResolverTypeWrapper<Omit<ContactGroupEdge, 'node'> & { node: ResolversTypes['ContactGroup'] }>;
+  ContactGroupConnection: ResolverTypeWrapper<GroupPage>;
   RejectedContactRow: ResolverTypeWrapper<RejectedContactRow>;
   ContactImportReport: ResolverTypeWrapper<ContactImportReport>;
   ContactInput: ContactInput;
   ContactGroupUpdate: ContactGroupUpdate;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ContactImportStatus: ContactImportStatus;
+  ContactImportJob: ResolverTypeWrapper<ContactImportRow>;
+  ContactImportUpload: ResolverTypeWrapper<Omit<ContactImportUpload, 'job'> & { job: ResolversTypes['ContactImportJob'] }>;
   SenderIdKind: SenderIdKind;
   SenderIdStatus: SenderIdStatus;
   SenderId: ResolverTypeWrapper<SenderIdRow>;
@@ -1113,13 +1431,18 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   SenderIdRequest: SenderIdRequest;
   MessageTemplate: ResolverTypeWrapper<ListedTemplateRow>;
+  MessageTemplateEdge: ResolverTypeWrapper<Omit<MessageTemplateEdge, 'node'> & { node: ResolversTypes['MessageTemplate'] }>;
+  MessageTemplateConnection: ResolverTypeWrapper<Omit<MessageTemplateConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['MessageTemplateEdge']>, nodes: Array<ResolversTypes['MessageTemplate']> }>;
   MessageTemplateInput: MessageTemplateInput;
   MessageTemplateUpdate: MessageTemplateUpdate;
   Account: ResolverTypeWrapper<AccountReference>;
   MessageStatus: MessageStatus;
   SmsEncoding: SmsEncoding;
   Message: ResolverTypeWrapper<MessageRow>;
-  MessageConnection: ResolverTypeWrapper<Omit<MessageConnection, 'nodes'> & { nodes: Array<ResolversTypes['Message']> }>;
+  User: ResolverTypeWrapper<User>;
+  ApiKey: ResolverTypeWrapper<ApiKey>;
+  MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
+  MessageConnection: ResolverTypeWrapper<MessagePage>;
   MessageFilter: MessageFilter;
   SkippedRecipient: ResolverTypeWrapper<SkippedRecipient>;
   SendResult: ResolverTypeWrapper<SendAnswer>;
@@ -1129,7 +1452,10 @@ export type ResolversTypes = ResolversObject<{
   BatchClicks: ResolverTypeWrapper<BatchClicks>;
   ConversationEntry: ResolverTypeWrapper<ConversationEntryRow>;
   Conversation: ResolverTypeWrapper<ConversationRow>;
-  ConversationConnection: ResolverTypeWrapper<Omit<ConversationConnection, 'nodes'> & { nodes: Array<ResolversTypes['Conversation']> }>;
+  ConversationEntryEdge: ResolverTypeWrapper<Omit<ConversationEntryEdge, 'node'> & { node: ResolversTypes['ConversationEntry'] }>;
+  ConversationEntryConnection: ResolverTypeWrapper<Omit<ConversationEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ConversationEntryEdge']>, nodes: Array<ResolversTypes['ConversationEntry']> }>;
+  ConversationEdge: ResolverTypeWrapper<Omit<ConversationEdge, 'node'> & { node: ResolversTypes['Conversation'] }>;
+  ConversationConnection: ResolverTypeWrapper<Omit<ConversationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['ConversationEdge']>, nodes: Array<ResolversTypes['Conversation']> }>;
   InboundResult: ResolverTypeWrapper<InboundResult>;
   EmailToSmsSender: ResolverTypeWrapper<SenderRow>;
   EmailToSmsRejection: ResolverTypeWrapper<EmailToSmsRejection>;
@@ -1139,6 +1465,10 @@ export type ResolversTypes = ResolversObject<{
   AutomationOutcome: AutomationOutcome;
   AutomationFiring: ResolverTypeWrapper<FiringRow>;
   AutomationRule: ResolverTypeWrapper<RuleRow>;
+  AutomationFiringEdge: ResolverTypeWrapper<Omit<AutomationFiringEdge, 'node'> & { node: ResolversTypes['AutomationFiring'] }>;
+  AutomationFiringConnection: ResolverTypeWrapper<Omit<AutomationFiringConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AutomationFiringEdge']>, nodes: Array<ResolversTypes['AutomationFiring']> }>;
+  AutomationRuleEdge: ResolverTypeWrapper<Omit<AutomationRuleEdge, 'node'> & { node: ResolversTypes['AutomationRule'] }>;
+  AutomationRuleConnection: ResolverTypeWrapper<Omit<AutomationRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AutomationRuleEdge']>, nodes: Array<ResolversTypes['AutomationRule']> }>;
   AutomationRuleInput: AutomationRuleInput;
   AutomationRuleUpdate: AutomationRuleUpdate;
   UsageGroupBy: UsageGroupBy;
@@ -1151,6 +1481,12 @@ export type ResolversTypes = ResolversObject<{
   WebhookDeliveryStatus: WebhookDeliveryStatus;
   WebhookEventType: ResolverTypeWrapper<WebhookEventType>;
   WebhookEndpoint: ResolverTypeWrapper<EndpointRow>;
+  WebhookEndpointEdge: ResolverTypeWrapper<Omit<WebhookEndpointEdge, 'node'> & { node: ResolversTypes['WebhookEndpoint'] }>;
+  WebhookEndpointConnection: ResolverTypeWrapper<Omit<WebhookEndpointConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['WebhookEndpointEdge']>, nodes: Array<ResolversTypes['WebhookEndpoint']> }>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']>, nodes: Array<ResolversTypes['WebhookDelivery']> }>;
+  WebhookAttemptEdge: ResolverTypeWrapper<Omit<WebhookAttemptEdge, 'node'> & { node: ResolversTypes['WebhookAttempt'] }>;
+  WebhookAttemptConnection: ResolverTypeWrapper<Omit<WebhookAttemptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['WebhookAttemptEdge']>, nodes: Array<ResolversTypes['WebhookAttempt']> }>;
   WebhookDelivery: ResolverTypeWrapper<DeliveryRow>;
   WebhookAttempt: ResolverTypeWrapper<AttemptRow>;
   WebhookEndpointWithSecret: ResolverTypeWrapper<Omit<WebhookEndpointWithSecret, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
@@ -1170,26 +1506,37 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Contact: ContactRow;
   ID: Scalars['ID']['output'];
-  ContactConnection: Omit<ContactConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Contact']> };
-  ContactGroup: GroupRow;
+  ContactEdge: Omit<ContactEdge, 'node'> & { node: ResolversParentTypes['Contact'] };
+  ContactConnection: ContactPage;
   Int: Scalars['Int']['output'];
+  ContactFilter: ContactFilter;
+  ContactGroup: GroupRow;
+  ContactGroupEdge: Omit<ContactGroupEdge, 'node'> & { node: ResolversParentTypes['ContactGroup'] };
+  ContactGroupConnection: GroupPage;
   RejectedContactRow: RejectedContactRow;
   ContactImportReport: ContactImportReport;
   ContactInput: ContactInput;
   ContactGroupUpdate: ContactGroupUpdate;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
+  ContactImportJob: ContactImportRow;
+  ContactImportUpload: Omit<ContactImportUpload, 'job'> & { job: ResolversParentTypes['ContactImportJob'] };
   SenderId: SenderIdRow;
   SenderIdEdge: Omit<SenderIdEdge, 'node'> & { node: ResolversParentTypes['SenderId'] };
   SenderIdConnection: Omit<SenderIdConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['SenderIdEdge']>, nodes: Array<ResolversParentTypes['SenderId']> };
   PageInfo: PageInfo;
   SenderIdRequest: SenderIdRequest;
   MessageTemplate: ListedTemplateRow;
+  MessageTemplateEdge: Omit<MessageTemplateEdge, 'node'> & { node: ResolversParentTypes['MessageTemplate'] };
+  MessageTemplateConnection: Omit<MessageTemplateConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['MessageTemplateEdge']>, nodes: Array<ResolversParentTypes['MessageTemplate']> };
   MessageTemplateInput: MessageTemplateInput;
   MessageTemplateUpdate: MessageTemplateUpdate;
   Account: AccountReference;
   Message: MessageRow;
-  MessageConnection: Omit<MessageConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Message']> };
+  User: User;
+  ApiKey: ApiKey;
+  MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
+  MessageConnection: MessagePage;
   MessageFilter: MessageFilter;
   SkippedRecipient: SkippedRecipient;
   SendResult: SendAnswer;
@@ -1199,7 +1546,10 @@ export type ResolversParentTypes = ResolversObject<{
   BatchClicks: BatchClicks;
   ConversationEntry: ConversationEntryRow;
   Conversation: ConversationRow;
-  ConversationConnection: Omit<ConversationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Conversation']> };
+  ConversationEntryEdge: Omit<ConversationEntryEdge, 'node'> & { node: ResolversParentTypes['ConversationEntry'] };
+  ConversationEntryConnection: Omit<ConversationEntryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ConversationEntryEdge']>, nodes: Array<ResolversParentTypes['ConversationEntry']> };
+  ConversationEdge: Omit<ConversationEdge, 'node'> & { node: ResolversParentTypes['Conversation'] };
+  ConversationConnection: Omit<ConversationConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['ConversationEdge']>, nodes: Array<ResolversParentTypes['Conversation']> };
   InboundResult: InboundResult;
   EmailToSmsSender: SenderRow;
   EmailToSmsRejection: EmailToSmsRejection;
@@ -1207,6 +1557,10 @@ export type ResolversParentTypes = ResolversObject<{
   EmailToSmsSecret: EmailToSmsSecret;
   AutomationFiring: FiringRow;
   AutomationRule: RuleRow;
+  AutomationFiringEdge: Omit<AutomationFiringEdge, 'node'> & { node: ResolversParentTypes['AutomationFiring'] };
+  AutomationFiringConnection: Omit<AutomationFiringConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AutomationFiringEdge']>, nodes: Array<ResolversParentTypes['AutomationFiring']> };
+  AutomationRuleEdge: Omit<AutomationRuleEdge, 'node'> & { node: ResolversParentTypes['AutomationRule'] };
+  AutomationRuleConnection: Omit<AutomationRuleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AutomationRuleEdge']>, nodes: Array<ResolversParentTypes['AutomationRule']> };
   AutomationRuleInput: AutomationRuleInput;
   AutomationRuleUpdate: AutomationRuleUpdate;
   UsageTotals: UsageTotals;
@@ -1215,6 +1569,12 @@ export type ResolversParentTypes = ResolversObject<{
   UsageExport: UsageExport;
   WebhookEventType: WebhookEventType;
   WebhookEndpoint: EndpointRow;
+  WebhookEndpointEdge: Omit<WebhookEndpointEdge, 'node'> & { node: ResolversParentTypes['WebhookEndpoint'] };
+  WebhookEndpointConnection: Omit<WebhookEndpointConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['WebhookEndpointEdge']>, nodes: Array<ResolversParentTypes['WebhookEndpoint']> };
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']>, nodes: Array<ResolversParentTypes['WebhookDelivery']> };
+  WebhookAttemptEdge: Omit<WebhookAttemptEdge, 'node'> & { node: ResolversParentTypes['WebhookAttempt'] };
+  WebhookAttemptConnection: Omit<WebhookAttemptConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['WebhookAttemptEdge']>, nodes: Array<ResolversParentTypes['WebhookAttempt']> };
   WebhookDelivery: DeliveryRow;
   WebhookAttempt: AttemptRow;
   WebhookEndpointWithSecret: Omit<WebhookEndpointWithSecret, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
@@ -1323,8 +1683,16 @@ export type ContactResolvers<ContextType = MessagingContext, ParentType extends 
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type ContactEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactEdge'] = ResolversParentTypes['ContactEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
+}>;
+
 export type ContactConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactConnection'] = ResolversParentTypes['ContactConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ContactEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Contact']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
@@ -1336,6 +1704,18 @@ export type ContactGroupResolvers<ContextType = MessagingContext, ParentType ext
   sharedAccess?: Resolver<Maybe<ResolversTypes['GroupShareAccess']>, ParentType, ContextType>;
   contactCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type ContactGroupEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactGroupEdge'] = ResolversParentTypes['ContactGroupEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ContactGroup'], ParentType, ContextType>;
+}>;
+
+export type ContactGroupConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactGroupConnection'] = ResolversParentTypes['ContactGroupConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ContactGroupEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ContactGroup']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type RejectedContactRowResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['RejectedContactRow'] = ResolversParentTypes['RejectedContactRow']> = ResolversObject<{
@@ -1351,18 +1731,19 @@ export type ContactImportReportResolvers<ContextType = MessagingContext, ParentT
 }>;
 
 export type QueryResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  contacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QueryContactsArgs, 'accountId' | 'first'>>;
-  contactGroups?: Resolver<Array<ResolversTypes['ContactGroup']>, ParentType, ContextType, RequireFields<QueryContactGroupsArgs, 'accountId'>>;
-  senderIds?: Resolver<Array<ResolversTypes['SenderId']>, ParentType, ContextType, RequireFields<QuerySenderIdsArgs, 'accountId'>>;
+  contacts?: Resolver<ResolversTypes['ContactConnection'], ParentType, ContextType, RequireFields<QueryContactsArgs, 'accountId' | 'orderBy' | 'first'>>;
+  contactGroups?: Resolver<ResolversTypes['ContactGroupConnection'], ParentType, ContextType, RequireFields<QueryContactGroupsArgs, 'accountId' | 'first'>>;
+  importJob?: Resolver<Maybe<ResolversTypes['ContactImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
+  senderIds?: Resolver<ResolversTypes['SenderIdConnection'], ParentType, ContextType, RequireFields<QuerySenderIdsArgs, 'accountId' | 'first'>>;
   pendingSenderIds?: Resolver<ResolversTypes['SenderIdConnection'], ParentType, ContextType, Partial<QueryPendingSenderIdsArgs>>;
-  messageTemplates?: Resolver<Array<ResolversTypes['MessageTemplate']>, ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId'>>;
-  messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'accountId' | 'first'>>;
+  messageTemplates?: Resolver<ResolversTypes['MessageTemplateConnection'], ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId' | 'first'>>;
+  messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'accountId'>>;
   batchClicks?: Resolver<ResolversTypes['BatchClicks'], ParentType, ContextType, RequireFields<QueryBatchClicksArgs, 'batchId'>>;
-  inbox?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryInboxArgs, 'accountId' | 'first'>>;
+  inbox?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryInboxArgs, 'accountId'>>;
   emailToSms?: Resolver<ResolversTypes['EmailToSmsConfig'], ParentType, ContextType, RequireFields<QueryEmailToSmsArgs, 'accountId'>>;
-  automationRules?: Resolver<Array<ResolversTypes['AutomationRule']>, ParentType, ContextType, RequireFields<QueryAutomationRulesArgs, 'accountId'>>;
+  automationRules?: Resolver<ResolversTypes['AutomationRuleConnection'], ParentType, ContextType, RequireFields<QueryAutomationRulesArgs, 'accountId' | 'first'>>;
   webhookEventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
-  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<QueryWebhookEndpointsArgs, 'accountId'>>;
+  webhookEndpoints?: Resolver<ResolversTypes['WebhookEndpointConnection'], ParentType, ContextType, RequireFields<QueryWebhookEndpointsArgs, 'accountId' | 'first'>>;
   webhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<QueryWebhookEndpointArgs, 'id'>>;
 }>;
 
@@ -1375,6 +1756,7 @@ export type MutationResolvers<ContextType = MessagingContext, ParentType extends
   updateContactGroup?: Resolver<ResolversTypes['ContactGroup'], ParentType, ContextType, RequireFields<MutationUpdateContactGroupArgs, 'id' | 'input'>>;
   deleteContactGroup?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeleteContactGroupArgs, 'id'>>;
   resubscribeContact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResubscribeContactArgs, 'accountId' | 'phoneNumber'>>;
+  startContactImport?: Resolver<ResolversTypes['ContactImportUpload'], ParentType, ContextType, RequireFields<MutationStartContactImportArgs, 'accountId'>>;
   requestSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationRequestSenderIdArgs, 'accountId' | 'input'>>;
   verifySenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationVerifySenderIdArgs, 'id' | 'code'>>;
   activateSenderId?: Resolver<ResolversTypes['SenderId'], ParentType, ContextType, RequireFields<MutationActivateSenderIdArgs, 'id'>>;
@@ -1401,6 +1783,28 @@ export type MutationResolvers<ContextType = MessagingContext, ParentType extends
   enableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationEnableWebhookEndpointArgs, 'id'>>;
   deleteWebhookEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
   replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
+}>;
+
+export type ContactImportJobResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactImportJob'] = ResolversParentTypes['ContactImportJob']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  groupId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ContactImportStatus'], ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  merged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejections?: Resolver<Array<ResolversTypes['RejectedContactRow']>, ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type ContactImportUploadResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ContactImportUpload'] = ResolversParentTypes['ContactImportUpload']> = ResolversObject<{
+  job?: Resolver<ResolversTypes['ContactImportJob'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type SenderIdResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['SenderId'] = ResolversParentTypes['SenderId']> = ResolversObject<{
@@ -1444,6 +1848,17 @@ export type MessageTemplateResolvers<ContextType = MessagingContext, ParentType 
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type MessageTemplateEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['MessageTemplateEdge'] = ResolversParentTypes['MessageTemplateEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MessageTemplate'], ParentType, ContextType>;
+}>;
+
+export type MessageTemplateConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['MessageTemplateConnection'] = ResolversParentTypes['MessageTemplateConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MessageTemplateEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['MessageTemplate']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
 export type AccountResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1470,12 +1885,30 @@ export type MessageResolvers<ContextType = MessagingContext, ParentType extends 
   sentAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   statusAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sentBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  apiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   clicks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   trackedLinks?: Resolver<Array<ResolversTypes['TrackedLink']>, ParentType, ContextType>;
 }>;
 
+export type UserResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ApiKeyResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type MessageEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['MessageEdge'] = ResolversParentTypes['MessageEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+}>;
+
 export type MessageConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['MessageConnection'] = ResolversParentTypes['MessageConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MessageEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Message']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
@@ -1527,11 +1960,29 @@ export type ConversationResolvers<ContextType = MessagingContext, ParentType ext
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   phoneNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lastMessageAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  messages?: Resolver<Array<ResolversTypes['ConversationEntry']>, ParentType, ContextType>;
+  messages?: Resolver<ResolversTypes['ConversationEntryConnection'], ParentType, ContextType, Partial<ConversationMessagesArgs>>;
+}>;
+
+export type ConversationEntryEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ConversationEntryEdge'] = ResolversParentTypes['ConversationEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ConversationEntry'], ParentType, ContextType>;
+}>;
+
+export type ConversationEntryConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ConversationEntryConnection'] = ResolversParentTypes['ConversationEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ConversationEntryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ConversationEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ConversationEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ConversationEdge'] = ResolversParentTypes['ConversationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType>;
 }>;
 
 export type ConversationConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['ConversationConnection'] = ResolversParentTypes['ConversationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ConversationEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Conversation']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
@@ -1595,7 +2046,29 @@ export type AutomationRuleResolvers<ContextType = MessagingContext, ParentType e
   enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  firings?: Resolver<Array<ResolversTypes['AutomationFiring']>, ParentType, ContextType, RequireFields<AutomationRuleFiringsArgs, 'first'>>;
+  firings?: Resolver<ResolversTypes['AutomationFiringConnection'], ParentType, ContextType, RequireFields<AutomationRuleFiringsArgs, 'first'>>;
+}>;
+
+export type AutomationFiringEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['AutomationFiringEdge'] = ResolversParentTypes['AutomationFiringEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AutomationFiring'], ParentType, ContextType>;
+}>;
+
+export type AutomationFiringConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['AutomationFiringConnection'] = ResolversParentTypes['AutomationFiringConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AutomationFiringEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AutomationFiring']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AutomationRuleEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['AutomationRuleEdge'] = ResolversParentTypes['AutomationRuleEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AutomationRule'], ParentType, ContextType>;
+}>;
+
+export type AutomationRuleConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['AutomationRuleConnection'] = ResolversParentTypes['AutomationRuleConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AutomationRuleEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AutomationRule']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type UsageTotalsResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['UsageTotals'] = ResolversParentTypes['UsageTotals']> = ResolversObject<{
@@ -1611,7 +2084,9 @@ export type UsageRowResolvers<ContextType = MessagingContext, ParentType extends
   day?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   senderId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  sender?: Resolver<Maybe<ResolversTypes['SenderId']>, ParentType, ContextType>;
   messages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   parts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   delivered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1653,7 +2128,40 @@ export type WebhookEndpointResolvers<ContextType = MessagingContext, ParentType 
   previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  deliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<WebhookEndpointDeliveriesArgs, 'first'>>;
+  deliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<WebhookEndpointDeliveriesArgs, 'first'>>;
+}>;
+
+export type WebhookEndpointEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookEndpointEdge'] = ResolversParentTypes['WebhookEndpointEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+}>;
+
+export type WebhookEndpointConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookEndpointConnection'] = ResolversParentTypes['WebhookEndpointConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookEndpointEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type WebhookAttemptEdgeResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookAttemptEdge'] = ResolversParentTypes['WebhookAttemptEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookAttempt'], ParentType, ContextType>;
+}>;
+
+export type WebhookAttemptConnectionResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookAttemptConnection'] = ResolversParentTypes['WebhookAttemptConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookAttemptEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 }>;
 
 export type WebhookDeliveryResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
@@ -1668,7 +2176,7 @@ export type WebhookDeliveryResolvers<ContextType = MessagingContext, ParentType 
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['WebhookAttemptConnection'], ParentType, ContextType, RequireFields<WebhookDeliveryAttemptsArgs, 'first'>>;
 }>;
 
 export type WebhookAttemptResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = ResolversObject<{
@@ -1704,19 +2212,29 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Contact?: ContactResolvers<ContextType>;
+  ContactEdge?: ContactEdgeResolvers<ContextType>;
   ContactConnection?: ContactConnectionResolvers<ContextType>;
   ContactGroup?: ContactGroupResolvers<ContextType>;
+  ContactGroupEdge?: ContactGroupEdgeResolvers<ContextType>;
+  ContactGroupConnection?: ContactGroupConnectionResolvers<ContextType>;
   RejectedContactRow?: RejectedContactRowResolvers<ContextType>;
   ContactImportReport?: ContactImportReportResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ContactImportJob?: ContactImportJobResolvers<ContextType>;
+  ContactImportUpload?: ContactImportUploadResolvers<ContextType>;
   SenderId?: SenderIdResolvers<ContextType>;
   SenderIdEdge?: SenderIdEdgeResolvers<ContextType>;
   SenderIdConnection?: SenderIdConnectionResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   MessageTemplate?: MessageTemplateResolvers<ContextType>;
+  MessageTemplateEdge?: MessageTemplateEdgeResolvers<ContextType>;
+  MessageTemplateConnection?: MessageTemplateConnectionResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  MessageEdge?: MessageEdgeResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   SkippedRecipient?: SkippedRecipientResolvers<ContextType>;
   SendResult?: SendResultResolvers<ContextType>;
@@ -1724,6 +2242,9 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   BatchClicks?: BatchClicksResolvers<ContextType>;
   ConversationEntry?: ConversationEntryResolvers<ContextType>;
   Conversation?: ConversationResolvers<ContextType>;
+  ConversationEntryEdge?: ConversationEntryEdgeResolvers<ContextType>;
+  ConversationEntryConnection?: ConversationEntryConnectionResolvers<ContextType>;
+  ConversationEdge?: ConversationEdgeResolvers<ContextType>;
   ConversationConnection?: ConversationConnectionResolvers<ContextType>;
   InboundResult?: InboundResultResolvers<ContextType>;
   EmailToSmsSender?: EmailToSmsSenderResolvers<ContextType>;
@@ -1732,12 +2253,22 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   EmailToSmsSecret?: EmailToSmsSecretResolvers<ContextType>;
   AutomationFiring?: AutomationFiringResolvers<ContextType>;
   AutomationRule?: AutomationRuleResolvers<ContextType>;
+  AutomationFiringEdge?: AutomationFiringEdgeResolvers<ContextType>;
+  AutomationFiringConnection?: AutomationFiringConnectionResolvers<ContextType>;
+  AutomationRuleEdge?: AutomationRuleEdgeResolvers<ContextType>;
+  AutomationRuleConnection?: AutomationRuleConnectionResolvers<ContextType>;
   UsageTotals?: UsageTotalsResolvers<ContextType>;
   UsageRow?: UsageRowResolvers<ContextType>;
   AccountUsage?: AccountUsageResolvers<ContextType>;
   UsageExport?: UsageExportResolvers<ContextType>;
   WebhookEventType?: WebhookEventTypeResolvers<ContextType>;
   WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEndpointEdge?: WebhookEndpointEdgeResolvers<ContextType>;
+  WebhookEndpointConnection?: WebhookEndpointConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookAttemptEdge?: WebhookAttemptEdgeResolvers<ContextType>;
+  WebhookAttemptConnection?: WebhookAttemptConnectionResolvers<ContextType>;
   WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
   WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
   WebhookEndpointWithSecret?: WebhookEndpointWithSecretResolvers<ContextType>;

@@ -228,7 +228,7 @@ describe('email to SMS (SPEC M9) and automation rules (SPEC M11)', () => {
       const optOut = await inject('+447400500220', 'STOP');
       const byAdvanced = await stack.graphql(`mutation($a: ID!) { createAutomationRule(accountId: $a, input: { name: "x", action: FORWARD_WEBHOOK }) { id } }`, { a: storeN1 }, advanced);
       const invalid = await stack.graphql(`mutation($a: ID!) { createAutomationRule(accountId: $a, input: { name: "x", action: AUTO_REPLY }) { id } }`, { a: storeS1 }, hqAdmin);
-      const rules = await gql(`query($a: ID!) { automationRules(accountId: $a) { name keyword action firings { outcome } } }`, { a: storeS1 });
+      const rules = await gql(`query($a: ID!) { automationRules(accountId: $a) { nodes { name keyword action firings { nodes { outcome } } } } }`, { a: storeS1 });
 
       // Assert
       expect(optOut.injectInboundMessage.optedOut).toBe(true);
@@ -236,7 +236,7 @@ describe('email to SMS (SPEC M9) and automation rules (SPEC M11)', () => {
       expect((await firings('+447400500220')).map((f: { name: string }) => f.name)).toEqual(['To the desk']);
       expect(code(byAdvanced)).toBe('FORBIDDEN');
       expect(code(invalid)).toBe('BAD_USER_INPUT');
-      expect(rules.automationRules.find((r: { name: string }) => r.name === 'Opening hours')).toMatchObject({ keyword: 'HOURS', action: 'AUTO_REPLY', firings: [{ outcome: 'DONE' }] });
+      expect(rules.automationRules.nodes.find((r: { name: string }) => r.name === 'Opening hours')).toMatchObject({ keyword: 'HOURS', action: 'AUTO_REPLY', firings: { nodes: [{ outcome: 'DONE' }] } });
     });
   });
 });

@@ -6,7 +6,7 @@ jest.setTimeout(120_000);
 
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { accepted skipped { recipient reason } } }`;
 const INBOUND = `mutation($a: ID!, $from: String!, $body: String!) { injectInboundMessage(accountId: $a, from: $from, body: $body) { conversationId optedOut } }`;
-const INBOX = `query($a: ID!) { inbox(accountId: $a) { nodes { id phoneNumber messages { direction body } } } }`;
+const INBOX = `query($a: ID!) { inbox(accountId: $a) { nodes { id phoneNumber messages { nodes { direction body } } } } }`;
 const REPLY = `mutation($c: ID!) { replyToConversation(conversationId: $c, body: "Thanks for your answer") { accepted } }`;
 const RESUBSCRIBE = `mutation($a: ID!, $p: String!) { resubscribeContact(accountId: $a, phoneNumber: $p) }`;
 const IMPORT = `mutation($a: ID!, $csv: String!, $g: ID) { importContacts(accountId: $a, csv: $csv, groupId: $g) { imported merged rejected { line code reason } } }`;
@@ -50,7 +50,7 @@ describe('inbox, opt-outs and contact import (SPEC M4, M5, I2)', () => {
       const advancedInbox = await stack.graphql(INBOX, { a: marketing }, advanced);
 
       // Assert
-      expect(basicInbox.data.inbox.nodes).toEqual([{ id: conversations[own], phoneNumber: own, messages: [{ direction: 'OUTBOUND', body: 'Your order is ready' }, { direction: 'INBOUND', body: 'On my way' }] }]);
+      expect(basicInbox.data.inbox.nodes).toEqual([{ id: conversations[own], phoneNumber: own, messages: { nodes: [{ direction: 'OUTBOUND', body: 'Your order is ready' }, { direction: 'INBOUND', body: 'On my way' }] } }]);
       expect(advancedInbox.data.inbox.nodes.map((c: { phoneNumber: string }) => c.phoneNumber).sort()).toEqual([own, colleagues, stranger]);
     });
 

@@ -256,6 +256,26 @@ describe('restricted callers gain nothing through writes, forwards and the inbox
   });
   afterAll(() => stack?.close());
 
+  it('a contact search matches a number only where the caller sees it in full; names match with the number masked', async () => {
+    // Arrange
+    const SEARCH = `query($a: ID!, $search: String!) { contacts(accountId: $a, filter: { search: $search }) { nodes { id phoneNumber } totalCount } }`;
+    const search = async (text: string, token: string) => (await gql(SEARCH, { a: storeN1, search: text }, token)).contacts;
+
+    // Act
+    const ownNumber = await search(PHONES.mine.slice(-6), restrictedUser);
+    const restrictedNumber = await search(PHONES.sendOnly.slice(-6), restrictedUser);
+    const hiddenNumber = await search(PHONES.hidden.slice(-6), restrictedUser);
+    const restrictedName = await search('Person sendOnly', restrictedUser);
+    const byAdmin = await search(PHONES.sendOnly.slice(-6), hqAdmin);
+
+    // Assert
+    expect(ownNumber).toEqual({ nodes: [{ id: contacts.mine, phoneNumber: PHONES.mine }], totalCount: 1 });
+    expect(restrictedNumber).toEqual({ nodes: [], totalCount: 0 });
+    expect(hiddenNumber).toEqual({ nodes: [], totalCount: 0 });
+    expect(restrictedName).toEqual({ nodes: [{ id: contacts.sendOnly, phoneNumber: `+44${'*'.repeat(PHONES.sendOnly.length - 5)}02` }], totalCount: 1 });
+    expect(byAdmin).toEqual({ nodes: [{ id: contacts.sendOnly, phoneNumber: PHONES.sendOnly }], totalCount: 1 });
+  });
+
   it('updateContactGroup adds only contacts the caller may see and edit; a hidden one answers like an unknown id and nothing is written', async () => {
     // Arrange
     const add = (contactId: string) =>
@@ -393,11 +413,11 @@ describe('restricted callers gain nothing through writes, forwards and the inbox
     await gql(`mutation($a: ID!, $from: String!) { injectInboundMessage(accountId: $a, from: $from, body: "Count me in") { conversationId } }`, { a: marketing, from: customer });
 
     // Act
-    const inbox = await gql(`query($a: ID!) { inbox(accountId: $a) { nodes { messages { direction body } } } }`, { a: marketing }, basic);
+    const inbox = await gql(`query($a: ID!) { inbox(accountId: $a) { nodes { messages { nodes { direction body } } } } }`, { a: marketing }, basic);
     const listed = await gql(`query($a: ID!) { messages(accountId: $a, first: 500) { nodes { body } } }`, { a: marketing }, basic);
 
     // Assert
-    const entries = inbox.inbox.nodes.flatMap((c: { messages: { direction: string; body: string }[] }) => c.messages);
+    const entries = inbox.inbox.nodes.flatMap((c: { messages: { nodes: { direction: string; body: string }[] } }) => c.messages.nodes);
     const outboundInInbox = entries.filter((e: { direction: string }) => e.direction === 'OUTBOUND').map((e: { body: string }) => e.body);
     const listedBodies = listed.messages.nodes.map((m: { body: string }) => m.body);
     expect(entries).toEqual(expect.arrayContaining([{ direction: 'INBOUND', body: 'Count me in' }, { direction: 'OUTBOUND', body: 'Marketing: spring sale' }]));

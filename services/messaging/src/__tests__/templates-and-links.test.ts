@@ -92,7 +92,7 @@ describe('templates (SPEC M6) and trackable short links (SPEC M8)', () => {
     const own = (await createTemplate(hq, 'HQ only', 'Internal', false)).data.createMessageTemplate.id;
 
     // Act
-    const listed = await gql(`query($a: ID!) { messageTemplates(accountId: $a) { id name accountId inherited } }`, { a: storeN1 }, advanced);
+    const listed = await gql(`query($a: ID!) { messageTemplates(accountId: $a) { nodes { id name accountId inherited } } }`, { a: storeN1 }, advanced);
     const sendShared = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400300021', templateId: shared } }, advanced);
     const sendOwn = await stack.graphql(SEND, { input: { accountId: storeN1, to: '+447400300021', templateId: own } }, advanced);
     const unknownPlaceholder = await createTemplate(storeN1, 'Bad', 'Hi {{phoneNumber}}');
@@ -101,9 +101,9 @@ describe('templates (SPEC M6) and trackable short links (SPEC M8)', () => {
     const sibling = await stack.graphql(SEND, { input: { accountId: storeN2, to: '+447400300022', templateId: (await createTemplate(storeN1, 'N1 only', 'n1', true)).data.createMessageTemplate.id } }, hqAdmin);
 
     // Assert
-    const inherited = listed.messageTemplates.find((t: { id: string }) => t.id === shared);
+    const inherited = listed.messageTemplates.nodes.find((t: { id: string }) => t.id === shared);
     expect(inherited).toMatchObject({ name: 'HQ shared', inherited: true, accountId: null });
-    expect(listed.messageTemplates.some((t: { id: string }) => t.id === own)).toBe(false);
+    expect(listed.messageTemplates.nodes.some((t: { id: string }) => t.id === own)).toBe(false);
     expect(sendShared.errors).toBeUndefined();
     expect((await bodiesOf(sendShared.data.sendMessage.batchId))[0].body).toBe('From head office');
     expect(code(sendOwn)).toBe('NOT_FOUND');

@@ -6,4 +6,8 @@ export const permissions = {
   Mutation: { createAutomationRule: isAuthenticated, updateAutomationRule: isAuthenticated, deleteAutomationRule: isAuthenticated },
   AutomationRule: allow,
   AutomationFiring: allow,
+  AutomationRuleConnection: allow,
+  AutomationRuleEdge: allow,
+  AutomationFiringConnection: allow,
+  AutomationFiringEdge: allow,
 };

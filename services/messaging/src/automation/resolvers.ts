@@ -3,7 +3,7 @@ import { AutomationService } from './service';
 
 export const resolvers: Resolvers = {
   Query: {
-    automationRules: (_, args, ctx) => AutomationService.list(ctx, args.accountId),
+    automationRules: (_, args, ctx) => AutomationService.list(ctx, args.accountId, args),
   },
   Mutation: {
     createAutomationRule: (_, args, ctx) => AutomationService.create(ctx, args.accountId, args.input),
@@ -11,6 +11,6 @@ export const resolvers: Resolvers = {
     deleteAutomationRule: (_, args, ctx) => AutomationService.remove(ctx, args.id),
   },
   AutomationRule: {
-    firings: (r, args, ctx) => AutomationService.firings(ctx, r, args.first),
+    firings: (r, args, ctx) => AutomationService.firings(ctx, r, args),
   },
 };

@@ -1,11 +1,12 @@
 import type { AccountChain } from '@platform/authz';
-import type { Sql } from '@platform/db';
+import { pageRequest, toConnection, type PageArguments, type Sql } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { publishEvent } from '@platform/events';
 import { OutboxMailSender } from '@platform/mail';
 import { mutate } from '@platform/audit';
 import { accountServiceContext, type MessagingContext } from '../context';
 import { auditScope, requireActiveChain, requireSeesNumbers } from '../access/access';
+import { nestedPageLoader } from '../nested-pages';
 import { emailAddressOf } from '../email-to-sms/service';
 import { isActiveSenderValue } from '../sender-ids/store';
 import { send } from '../sending/service';
@@ -14,12 +15,12 @@ import {
   completeFiring,
   deleteRule,
   findRule,
-  firingsOfRule,
+  firingPages,
   insertRule,
   repliedRecently,
   rulesOfAccount,
+  rulesPage,
   updateRule,
-  type FiringRow,
   type RuleRow,
   type RuleValues,
 } from './store';
@@ -73,9 +74,11 @@ async function requireMayForward(ctx: MessagingContext, accountId: string, actio
 }
 
 export const AutomationService = {
-  async list(ctx: MessagingContext, accountId: string): Promise<RuleRow[]> {
+  async list(ctx: MessagingContext, accountId: string, args: PageArguments) {
     const chain = await ctx.access.require(accountId, 'automation');
-    return rulesOfAccount(ctx.dataSource, chain.id, false);
+    const page = pageRequest(args, { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] });
+    const rows = await rulesPage(ctx.dataSource, chain.id, page);
+    return toConnection(rows, page, (row) => [row.createdAtKey, row.id]);
   },
 
   async create(ctx: MessagingContext, accountId: string, input: RuleInput): Promise<RuleRow> {
@@ -113,9 +116,11 @@ export const AutomationService = {
     });
   },
 
-  async firings(ctx: MessagingContext, rule: RuleRow, first: number): Promise<FiringRow[]> {
-    if (first < 1 || first > 200) throw errors.badInput('first must be between 1 and 200', 'first');
-    return firingsOfRule(ctx.dataSource, rule.id, first);
+  /** A page of the rule's firings; the rules of one request asking for the same page are read in one statement. */
+  async firings(ctx: MessagingContext, rule: RuleRow, args: PageArguments) {
+    const page = pageRequest(args, { defaultSize: 20, maxSize: 200, keyShape: ['string', 'string'] });
+    const loader = nestedPageLoader(ctx, ['automationRule.firings'], page, (r: RuleRow) => r.id, (rules) => firingPages(ctx.dataSource, rules.map((r) => r.id), page));
+    return toConnection(await loader.load(rule), page, (row) => [row.firedAtKey, row.inboundMessageId]);
   },
 };
 

@@ -1,4 +1,4 @@
-import { queryRows, type Sql } from '@platform/db';
+import { groupBy, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
 import type { AutomationAction, AutomationOutcome } from '../__generated__/resolvers-types';
 
 export interface RuleRow {
@@ -70,12 +70,29 @@ export async function deleteRule(tx: Sql, id: string): Promise<void> {
   await tx.query(`DELETE FROM messaging.automation_rules WHERE id = $1`, [id]);
 }
 
-export function firingsOfRule(db: Sql, ruleId: string, limit: number): Promise<FiringRow[]> {
-  return queryRows<FiringRow>(
+/** The same page of each rule's firings, newest first (a keyset page on (fired_at, inbound_message_id)), in one statement. */
+export async function firingPages(db: Sql, ruleIds: readonly string[], page: PageRequest<readonly [string, string]>): Promise<(FiringRow & { firedAtKey: string })[][]> {
+  const keyset = keysetSql(page, { columns: ['f.fired_at', 'f.inbound_message_id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: 2 });
+  const rows = await queryRows<FiringRow & { firedAtKey: string; ruleId: string }>(
     db,
-    `SELECT inbound_message_id AS "inboundMessageId", action, outcome, error_code AS "errorCode", message_id AS "messageId", fired_at AS "firedAt"
-       FROM messaging.automation_firings WHERE rule_id = $1 ORDER BY fired_at DESC LIMIT $2`,
-    [ruleId, limit],
+    `SELECT rule.id AS "ruleId", f.inbound_message_id AS "inboundMessageId", f.action, f.outcome, f.error_code AS "errorCode", f.message_id AS "messageId",
+            f.fired_at AS "firedAt", f.fired_at::text AS "firedAtKey"
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS rule(id, position)
+       CROSS JOIN LATERAL (
+         SELECT * FROM messaging.automation_firings f WHERE f.rule_id = rule.id AND ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}) f
+      ORDER BY rule.position, ${keyset.orderBy}`,
+    [ruleIds, ...keyset.parameters],
+  );
+  return groupBy(ruleIds, rows, (row) => row.ruleId);
+}
+
+/** A page of the account's rules in creation order. */
+export function rulesPage(db: Sql, accountId: string, page: PageRequest<readonly [string, string]>): Promise<(RuleRow & { createdAtKey: string })[]> {
+  const keyset = keysetSql(page, { columns: ['created_at', 'id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: 2 });
+  return queryRows(
+    db,
+    `SELECT ${COLUMNS}, created_at::text AS "createdAtKey" FROM messaging.automation_rules WHERE account_id = $1 AND ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [accountId, ...keyset.parameters],
   );
 }
 

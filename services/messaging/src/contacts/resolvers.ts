@@ -6,8 +6,8 @@ import { ContactService, GroupService, OptOutService } from './service';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    contacts: (_, args, ctx) => ContactService.list(ctx, args.accountId, args.groupId ?? null, args.first, args.after ?? null),
-    contactGroups: (_, args, ctx) => GroupService.list(ctx, args.accountId),
+    contacts: (_, args, ctx) => ContactService.list(ctx, args),
+    contactGroups: (_, args, ctx) => GroupService.list(ctx, args.accountId, args),
   },
   Mutation: {
     createContact: (_, args, ctx) => ContactService.create(ctx, args.accountId, args.input),
@@ -23,6 +23,12 @@ export const resolvers: Resolvers = {
     phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.accountId)).showContact(c.phoneNumber, await ctx.loaders.groupIdsByContactId.load(c.id)),
     groupIds: (c, _, ctx) => ctx.loaders.groupIdsByContactId.load(c.id),
     editable: async (c, _, ctx) => (await numberPolicy(ctx, c.accountId)).canEditContact(await ctx.loaders.groupIdsByContactId.load(c.id)),
+  },
+  ContactConnection: {
+    totalCount: (connection) => connection.count(),
+  },
+  ContactGroupConnection: {
+    totalCount: (connection) => connection.count(),
   },
   ContactGroup: {
     contactCount: (g, _, ctx) => ctx.loaders.contactCountByGroupId.load(g.id),

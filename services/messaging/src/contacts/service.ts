@@ -1,18 +1,20 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { loadEffectiveSettingsAlongPath, type AccountChain } from '@platform/authz';
-import type { Sql } from '@platform/db';
+import { pageRequest, toConnection, type Connection, type PageArguments, type Sql } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { mutate } from '@platform/audit';
 import { publishEvent } from '@platform/events';
 import type { MessagingContext } from '../context';
 import { SCHEMA } from '../data-source';
 import { auditScope, numberPolicy, requireActiveChain, requireEditableContact, type NumberPolicy } from '../access/access';
-import { connectionOf, cursorPosition } from '../paging/cursor';
 import { isCountryCode, requireE164, toE164 } from '../phone/phone';
 import {
   addGroupMembers,
   contactsPage,
+  countGroups,
+  groupsPage,
+  countContacts,
   contactsWithGroups,
   deleteContact,
   deleteGroup,
@@ -29,11 +31,31 @@ import {
   updateContactFields,
   updateGroup,
   writeImportBatch,
+  type ContactListQuery,
   type ContactRow,
   type ContactValues,
   type GroupRow,
 } from './store';
-import type { ContactGroupUpdate, ContactImportReport, ContactInput, GroupShareAccess } from '../__generated__/resolvers-types';
+import type { ContactGroupUpdate, ContactImportReport, ContactInput, GroupShareAccess, QueryContactsArgs } from '../__generated__/resolvers-types';
+
+/** A page of contacts; `count` counts every contact of the list (its totalCount, run only when asked). */
+export type ContactPage = Connection<ContactRow> & { count: () => Promise<number> };
+
+/** A page of contact groups; `count` counts them all (its totalCount). */
+export type GroupPage = Connection<GroupRow> & { count: () => Promise<number> };
+
+const GROUP_PAGE = { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] } as const;
+const CONTACT_PAGE = { defaultSize: 50, maxSize: 500, keyShape: ['string', 'string'] } as const;
+const MAX_SEARCH = 100;
+
+/** A contact search: the text for names and email, and the digits for the number when the text looks like one. */
+function contactSearch(value: string | null | undefined): { search: string | null; searchDigits: string | null } {
+  const text = value?.trim() ?? '';
+  if (text === '') return { search: null, searchDigits: null };
+  if (text.length > MAX_SEARCH) throw errors.badInput(`filter.search must have at most ${MAX_SEARCH} characters`, 'filter.search');
+  const digits = text.replace(/\D/g, '');
+  return { search: text, searchDigits: /^[+\d\s().-]+$/.test(text) && digits.length >= 3 ? digits : null };
+}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const IMPORT_BATCH = 500;
@@ -51,7 +73,10 @@ function optionalEmail(value: string | null | undefined): string | null {
   return email;
 }
 
-function country(ctx: MessagingContext, value: string | null | undefined): string {
+/** The caller of an import: a request's context, or an upload route's own access control. */
+export type ImportCaller = Pick<MessagingContext, 'access'>;
+
+export function importCountry(ctx: Pick<MessagingContext, 'config'>, value: string | null | undefined): string {
   if (value === null || value === undefined) return ctx.config.messaging.defaultCountry;
   const code = value.toUpperCase();
   if (!isCountryCode(code)) throw errors.badInput('defaultCountry must be an ISO 3166 alpha-2 code such as GB', 'defaultCountry');
@@ -64,13 +89,13 @@ async function allowsDuplicates(tx: Sql, chain: AccountChain): Promise<boolean> 
 }
 
 /** Groups the account may use: its own, and its ancestors' groups shared down (SPEC M5), narrowed by I6. */
-export async function usableGroups(ctx: MessagingContext, db: Sql, chain: AccountChain, groupIds: string[] | null, purpose: 'read' | 'send'): Promise<GroupRow[]> {
+export async function usableGroups(ctx: ImportCaller, db: Sql, chain: AccountChain, groupIds: string[] | null, purpose: 'read' | 'send'): Promise<GroupRow[]> {
   const policy = await numberPolicy(ctx, chain.id);
   const rows = await groupsOfChain(db, chain, groupIds, purpose === 'send' ? ['READ_SEND'] : ['READ', 'READ_SEND']);
   return policy.selectedGroupIds ? rows.filter((g) => policy.selectedGroupIds!.has(g.id)) : rows;
 }
 
-async function ownGroup(ctx: MessagingContext, tx: Sql, chain: AccountChain, groupId: string): Promise<GroupRow> {
+export async function ownGroup(ctx: ImportCaller, tx: Sql, chain: AccountChain, groupId: string): Promise<GroupRow> {
   const [group] = await usableGroups(ctx, tx, chain, [assertId(groupId, 'groupId')], 'read');
   if (!group || group.accountId !== chain.id) throw errors.notFound('Contact group');
   return group;
@@ -94,20 +119,28 @@ async function addToGroups(ctx: MessagingContext, tx: Sql, chain: AccountChain, 
 }
 
 export const ContactService = {
-  async list(ctx: MessagingContext, accountId: string, groupId: string | null, first: number, after: string | null) {
-    const chain = await ctx.access.require(accountId, 'account.view');
-    if (first < 1 || first > 500) throw errors.badInput('first must be between 1 and 500', 'first');
-    const groups = await usableGroups(ctx, ctx.dataSource, chain, groupId ? [assertId(groupId, 'groupId')] : null, 'read');
+  /** SPEC M5: the contacts the caller may see, filtered, in the chosen order (default: the order they were added). */
+  async list(ctx: MessagingContext, args: QueryContactsArgs): Promise<ContactPage> {
+    const chain = await ctx.access.require(args.accountId, 'account.view');
+    const order = args.orderBy ?? 'CREATED_AT';
+    const page = pageRequest(args, { ...CONTACT_PAGE, order });
+    const groupId = args.groupId ? assertId(args.groupId, 'groupId') : null;
+    const groups = await usableGroups(ctx, ctx.dataSource, chain, groupId ? [groupId] : null, 'read');
     if (groupId && groups.length === 0) throw errors.notFound('Contact group');
-    const policy = await numberPolicy(ctx, accountId);
-    const rows = await contactsPage(ctx.dataSource, {
-      groupIds: groups.map((g) => g.id),
+    const policy = await numberPolicy(ctx, chain.id);
+    const search = contactSearch(args.filter?.search);
+    const restrictToGroups = groupId !== null || policy.selectedGroupIds !== null;
+    const query: ContactListQuery = {
       accountId: chain.id,
-      restrictToGroups: groupId !== null || policy.selectedGroupIds !== null,
-      after: after ? cursorPosition(after) : null,
-      limit: first + 1,
-    });
-    return connectionOf(rows, first);
+      // the members of the account's own groups are its own contacts
+      groupIds: groups.filter((g) => restrictToGroups || g.accountId !== chain.id).map((g) => g.id),
+      restrictToGroups,
+      ...search,
+      numberSearchGroupIds: policy.fullGroupIds && [...policy.fullGroupIds],
+      optedOut: args.filter?.optedOut ?? null,
+    };
+    const rows = await contactsPage(ctx.dataSource, query, order, page);
+    return { ...toConnection(rows, page, (row) => [row.sortKey, row.id]), count: () => countContacts(ctx.dataSource, query) };
   },
 
   async create(ctx: MessagingContext, accountId: string, input: ContactInput): Promise<ContactRow> {
@@ -118,7 +151,7 @@ export const ContactService = {
     if (policy.selectedGroupIds && !groupIds.some((g) => policy.fullGroupIds!.has(g))) {
       throw errors.forbidden('With selected contact groups, a new contact must go into one of your FULL groups');
     }
-    const phone = requireE164(input.phoneNumber ?? '', country(ctx, input.defaultCountry));
+    const phone = requireE164(input.phoneNumber ?? '', importCountry(ctx, input.defaultCountry));
     const values: ContactValues = { phone, first: optionalText(input.firstName, 'firstName'), last: optionalText(input.lastName, 'lastName'), email: optionalEmail(input.email) };
     return mutate(auditScope(ctx, chain), 'createContact', async (tx) => {
       await lockContacts(tx, chain.id);
@@ -133,7 +166,7 @@ export const ContactService = {
   async update(ctx: MessagingContext, id: string, input: ContactInput): Promise<ContactRow> {
     const { contact, chain } = await loadContactForWrite(ctx, id);
     const policy = await numberPolicy(ctx, chain.id);
-    const phone = input.phoneNumber ? requireE164(input.phoneNumber, country(ctx, input.defaultCountry)) : null;
+    const phone = input.phoneNumber ? requireE164(input.phoneNumber, importCountry(ctx, input.defaultCountry)) : null;
     return mutate(auditScope(ctx, chain), 'updateContact', async (tx) => {
       await lockContacts(tx, chain.id);
       if (phone && phone !== contact.phoneNumber && !(await allowsDuplicates(tx, chain)) && (await numberTaken(tx, chain.id, phone, policy.dedupeGroupIds))) {
@@ -165,32 +198,66 @@ export const ContactService = {
    * of 500 in one transaction. Rejected rows are reported with their line and reason, never their number.
    */
   async importCsv(ctx: MessagingContext, accountId: string, csv: string, groupIdArgument: string | null, defaultCountry: string | null) {
-    const chain = await ctx.access.require(accountId, 'contacts');
-    requireActiveChain(chain);
-    const groupId = groupIdArgument === null ? null : assertId(groupIdArgument, 'groupId');
-    const policy = await numberPolicy(ctx, accountId);
-    if (policy.selectedGroupIds && !(groupId && policy.fullGroupIds!.has(groupId))) {
-      throw errors.forbidden('With selected contact groups, import into one of your FULL groups');
-    }
-    const countryCode = country(ctx, defaultCountry);
-    return mutate(auditScope(ctx, chain), 'importContacts', async (tx) => {
-      if (groupId) await ownGroup(ctx, tx, chain, groupId);
-      await lockContacts(tx, chain.id);
-      const importer = new ContactImport(tx, chain.id, groupId, { duplicatesAllowed: await allowsDuplicates(tx, chain), groupIds: policy.dedupeGroupIds });
-      await importer.read(csv, countryCode);
-      const { report } = importer;
+    const target = await importTarget(ctx, accountId, groupIdArgument);
+    const countryCode = importCountry(ctx, defaultCountry);
+    return mutate(auditScope(ctx, target.chain), 'importContacts', async (tx) => {
+      const { report } = await runImport(ctx, tx, target, csv, countryCode);
       return { result: report, targetType: 'ContactImport', after: { imported: report.imported, merged: report.merged, rejected: report.rejected.length } };
     });
   },
 };
 
+export interface ImportTarget {
+  chain: AccountChain;
+  groupId: string | null;
+  policy: NumberPolicy;
+}
+
+/** Where the caller may import: an active account they hold `contacts` on; with selected groups, one of their FULL groups. */
+export async function importTarget(ctx: ImportCaller, accountId: string, groupIdArgument: string | null): Promise<ImportTarget> {
+  const chain = await ctx.access.require(accountId, 'contacts');
+  requireActiveChain(chain);
+  const groupId = groupIdArgument === null ? null : assertId(groupIdArgument, 'groupId');
+  const policy = await numberPolicy(ctx, accountId);
+  if (policy.selectedGroupIds && !(groupId && policy.fullGroupIds!.has(groupId))) {
+    throw errors.forbidden('With selected contact groups, import into one of your FULL groups');
+  }
+  return { chain, groupId, policy };
+}
+
+/** One import in the caller's transaction: the group checked again, the account's contacts locked while it writes. */
+export async function runImport(
+  ctx: ImportCaller,
+  tx: Sql,
+  target: ImportTarget,
+  source: string | NodeJS.ReadableStream,
+  countryCode: string,
+  bounds?: ConstructorParameters<typeof ContactImport>[4],
+): Promise<ContactImport> {
+  if (target.groupId) await ownGroup(ctx, tx, target.chain, target.groupId);
+  await lockContacts(tx, target.chain.id);
+  const importer = new ContactImport(tx, target.chain.id, target.groupId, { duplicatesAllowed: await allowsDuplicates(tx, target.chain), groupIds: target.policy.dedupeGroupIds }, bounds);
+  await importer.read(source, countryCode);
+  return importer;
+}
 
 const PHONE_COLUMNS = ['phone', 'phone_number', 'phonenumber', 'mobile', 'number'];
 const csvColumnName = (header: string) => header.trim().toLowerCase().replace(/[\s-]/g, '_');
 
+/** How far an import has got: data rows read, contacts written, rows rejected. */
+export interface ImportProgress {
+  processed: number;
+  imported: number;
+  merged: number;
+  rejected: number;
+}
+
 /** One import: the CSV's rows validated one by one and written in batches, within the caller's transaction. */
-class ContactImport {
+export class ContactImport {
   readonly report: ContactImportReport = { imported: 0, merged: 0, rejected: [] };
+  /** every rejected row, also those beyond the ones kept in the report */
+  rejectedCount = 0;
+  private processed = 0;
   private batch: ContactValues[] = [];
   /** Without duplicates, the rows of the unflushed batch by number: a repeated number merges into its row. */
   private readonly pending = new Map<string, ContactValues>();
@@ -200,16 +267,20 @@ class ContactImport {
     private readonly accountId: string,
     private readonly groupId: string | null,
     private readonly dedupe: { duplicatesAllowed: boolean; groupIds: string[] | null },
+    private readonly bounds: { maxRows: number; keptRejections: number; onBatch?: (progress: ImportProgress) => Promise<void> } = { maxRows: MAX_IMPORT_ROWS, keptRejections: Infinity },
   ) {}
 
-  async read(csv: string, countryCode: string): Promise<void> {
-    const parser = Readable.from([csv]).pipe(parse({ columns: (header: string[]) => header.map(csvColumnName), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }));
+  /** Reads a CSV text or a byte stream (an upload), never holding more than a batch of rows. */
+  async read(source: string | NodeJS.ReadableStream, countryCode: string): Promise<void> {
+    const input = typeof source === 'string' ? Readable.from([source]) : source;
+    const parser = input.pipe(parse({ columns: (header: string[]) => header.map(csvColumnName), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }));
     let line = 1;
     let phoneColumn: string | undefined;
     try {
       for await (const record of parser as AsyncIterable<Record<string, string>>) {
         line++;
-        if (line - 1 > MAX_IMPORT_ROWS) throw errors.badInput(`At most ${MAX_IMPORT_ROWS} rows per import`, 'csv');
+        this.processed = line - 1;
+        if (line - 1 > this.bounds.maxRows) throw errors.badInput(`At most ${this.bounds.maxRows} rows per import`, 'csv');
         phoneColumn ??= PHONE_COLUMNS.find((c) => c in record);
         if (!phoneColumn) throw errors.badInput('The CSV header must name a phone column (phone, phone_number or mobile)', 'csv');
         const values = this.validRow(record, record[phoneColumn] ?? '', countryCode, line);
@@ -222,10 +293,15 @@ class ContactImport {
     await this.flush();
   }
 
+  get progress(): ImportProgress {
+    return { processed: this.processed, imported: this.report.imported, merged: this.report.merged, rejected: this.rejectedCount };
+  }
+
   /** The row's values, or null when it is rejected (reported with its line). */
   private validRow(record: Record<string, string>, raw: string, countryCode: string, line: number): ContactValues | null {
     const reject = (code: string, reason: string) => {
-      this.report.rejected.push({ line, code, reason });
+      this.rejectedCount++;
+      if (this.report.rejected.length < this.bounds.keptRejections) this.report.rejected.push({ line, code, reason });
       return null;
     };
     if (raw === '') return reject('MISSING_PHONE_NUMBER', 'no phone number');
@@ -263,6 +339,7 @@ class ContactImport {
     this.report.imported += written.filter((w) => !w.merged).length;
     this.report.merged += written.filter((w) => w.merged).length;
     if (this.groupId) await addGroupMembers(this.tx, this.groupId, written.map((w) => w.id));
+    await this.bounds.onBatch?.(this.progress);
   }
 }
 
@@ -290,9 +367,13 @@ async function requireAddableContacts(tx: Sql, policy: NumberPolicy, accountId: 
 }
 
 export const GroupService = {
-  async list(ctx: MessagingContext, accountId: string): Promise<GroupRow[]> {
+  async list(ctx: MessagingContext, accountId: string, args: PageArguments): Promise<GroupPage> {
     const chain = await ctx.access.require(accountId, 'account.view');
-    return usableGroups(ctx, ctx.dataSource, chain, null, 'read');
+    const page = pageRequest(args, GROUP_PAGE);
+    const policy = await numberPolicy(ctx, chain.id);
+    const selected = policy.selectedGroupIds && [...policy.selectedGroupIds];
+    const rows = await groupsPage(ctx.dataSource, chain, selected, page);
+    return { ...toConnection(rows, page, (row) => [row.sortKey, row.id]), count: () => countGroups(ctx.dataSource, chain, selected) };
   },
 
   async create(ctx: MessagingContext, accountId: string, name: string, sharedAccess: GroupShareAccess | null): Promise<GroupRow> {

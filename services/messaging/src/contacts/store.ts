@@ -1,6 +1,5 @@
-import { queryRows, type Sql } from '@platform/db';
+import { keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
 import type { AccountChain } from '@platform/authz';
-import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 import type { GroupShareAccess } from '../__generated__/resolvers-types';
 
 export interface ContactRow {
@@ -44,37 +43,96 @@ export async function findContact(db: Sql, id: string): Promise<ContactRow | nul
   return contact ?? null;
 }
 
-/**
- * A page of contacts in (created_at, id) order: those in `groupIds` when `restrictToGroups`, else
- * the account's own and those of `groupIds` (groups shared down to it).
- */
-export function contactsPage(
-  db: Sql,
-  page: { groupIds: string[]; accountId: string; restrictToGroups: boolean; after: { at: string; id: string } | null; limit: number },
-): Promise<(ContactRow & CursorKey)[]> {
-  return queryRows<ContactRow & CursorKey>(
+/** Which contacts a list shows (SPEC M5, I6); every criterion that is not null narrows it. */
+export interface ContactListQuery {
+  accountId: string;
+  /** the groups whose members are listed: with the account's own contacts (groups shared down), or only them when `restrictToGroups` */
+  groupIds: string[];
+  restrictToGroups: boolean;
+  /** a substring of the first name, last name or email (any case), or of the number when `searchDigits` */
+  search: string | null;
+  searchDigits: string | null;
+  /** the groups whose members' numbers the caller sees in full, the only ones a number search may match (null = every contact) */
+  numberSearchGroupIds: string[] | null;
+  optedOut: boolean | null;
+}
+
+/** The orders of a contact list: each a total order (its last column is the unique id). */
+export const CONTACT_ORDERS = {
+  CREATED_AT: { key: 'c.created_at::text', columns: ['c.created_at', 'c.id'], types: ['timestamptz', 'uuid'] },
+  NAME: { key: `lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, ''))`, columns: [`lower(coalesce(c.last_name, '') || ' ' || coalesce(c.first_name, ''))`, 'c.id'], types: ['text', 'uuid'] },
+} as const;
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function contactListWhere(query: ContactListQuery): { where: string; parameters: unknown[] } {
+  const parameters: unknown[] = [query.groupIds, query.accountId, query.search === null ? null : likePattern(query.search), query.searchDigits === null ? null : likePattern(query.searchDigits), query.numberSearchGroupIds, query.optedOut];
+  const inGroups = `c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[]))`;
+  // Every parameter is typed even when unused: PostgreSQL refuses a parameter whose type it cannot determine.
+  // Without shared groups the list is the account's alone, which its (account_id, created_at, id) index pages.
+  const where = `${query.restrictToGroups ? `${inGroups} AND $2::uuid IS NOT NULL` : query.groupIds.length === 0 ? `c.account_id = $2::uuid AND $1::uuid[] IS NOT NULL` : `(c.account_id = $2::uuid OR ${inGroups})`}
+        AND ($3::text IS NULL OR c.first_name ILIKE $3 OR c.last_name ILIKE $3 OR c.email ILIKE $3
+             OR ($4::text IS NOT NULL AND c.phone_number LIKE $4
+                 AND ($5::uuid[] IS NULL OR c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($5::uuid[])))))
+        AND ($6::boolean IS NULL OR EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = c.account_id AND o.phone_number = c.phone_number) = $6)`;
+  return { where, parameters };
+}
+
+/** A page of the contacts of `query` in `order` (a keyset page of @platform/db). */
+export function contactsPage(db: Sql, query: ContactListQuery, order: keyof typeof CONTACT_ORDERS, page: PageRequest<readonly [string, string]>): Promise<(ContactRow & { sortKey: string })[]> {
+  const { where, parameters } = contactListWhere(query);
+  const sort = CONTACT_ORDERS[order];
+  const keyset = keysetSql(page, { columns: sort.columns, types: sort.types, order: 'ASC', firstParameter: parameters.length + 1 });
+  return queryRows<ContactRow & { sortKey: string }>(
     db,
-    `SELECT ${CONTACT_COLUMNS}, ${cursorTimeSql('c.created_at')} AS cursor_at FROM messaging.contacts c
-      WHERE ${page.restrictToGroups
-        ? // $2 is typed even when unused: PostgreSQL refuses a parameter whose type it cannot determine
-          `c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[])) AND $2::uuid IS NOT NULL`
-        : `(c.account_id = $2 OR c.id IN (SELECT contact_id FROM messaging.group_members WHERE group_id = ANY($1::uuid[])))`}
-        AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
-      ORDER BY c.created_at, c.id LIMIT $5`,
-    [page.groupIds, page.accountId, page.after?.at ?? null, page.after?.id ?? null, page.limit],
+    `SELECT ${CONTACT_COLUMNS}, ${sort.key} AS "sortKey" FROM messaging.contacts c
+      WHERE ${where} AND ${keyset.where}
+      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [...parameters, ...keyset.parameters],
   );
 }
+
+/** How many contacts `query` lists. */
+export async function countContacts(db: Sql, query: ContactListQuery): Promise<number> {
+  const { where, parameters } = contactListWhere(query);
+  const [row] = await queryRows<{ count: number }>(db, `SELECT count(*)::int AS count FROM messaging.contacts c WHERE ${where}`, parameters);
+  return row.count;
+}
+
+/** SQL: a group of account $1, or of an ancestor in $2 shared with an access of $3 (SPEC M5). */
+const GROUPS_OF_CHAIN = '(account_id = $1 OR (account_id = ANY($2::uuid[]) AND shared_access = ANY($3::text[])))';
 
 /** Groups the account may use: its own, and its ancestors' groups shared with one of `accesses` (SPEC M5). */
 export function groupsOfChain(db: Sql, chain: AccountChain, groupIds: string[] | null, accesses: GroupShareAccess[]): Promise<GroupRow[]> {
   return queryRows<GroupRow>(
     db,
     `SELECT ${GROUP_COLUMNS} FROM messaging.contact_groups
-      WHERE (account_id = $1 OR (account_id = ANY($2::uuid[]) AND shared_access = ANY($3::text[])))
-        AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))
+      WHERE ${GROUPS_OF_CHAIN} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))
       ORDER BY created_at, id`,
     [chain.id, chain.path.filter((id) => id !== chain.id), accesses, groupIds],
   );
+}
+
+/** A page of the groups the account may use, oldest first: as `groupsOfChain`, narrowed to `selectedGroupIds` (null = every group). */
+export function groupsPage(db: Sql, chain: AccountChain, selectedGroupIds: string[] | null, page: PageRequest<readonly [string, string]>): Promise<(GroupRow & { sortKey: string })[]> {
+  const parameters = [chain.id, chain.path.filter((id) => id !== chain.id), ['READ', 'READ_SEND'], selectedGroupIds];
+  const keyset = keysetSql(page, { columns: ['created_at', 'id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
+  return queryRows<GroupRow & { sortKey: string }>(
+    db,
+    `SELECT ${GROUP_COLUMNS}, created_at::text AS "sortKey" FROM messaging.contact_groups
+      WHERE ${GROUPS_OF_CHAIN} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[])) AND ${keyset.where}
+      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [...parameters, ...keyset.parameters],
+  );
+}
+
+export async function countGroups(db: Sql, chain: AccountChain, selectedGroupIds: string[] | null): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(
+    db,
+    `SELECT count(*)::int AS count FROM messaging.contact_groups WHERE ${GROUPS_OF_CHAIN} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))`,
+    [chain.id, chain.path.filter((id) => id !== chain.id), ['READ', 'READ_SEND'], selectedGroupIds],
+  );
+  return row.count;
 }
 
 export async function findGroup(db: Sql, id: string): Promise<GroupRow | null> {

@@ -7,5 +7,8 @@ export const permissions = {
   ConversationEntry: allow,
   Conversation: allow,
   ConversationConnection: allow,
+  ConversationEdge: allow,
+  ConversationEntryConnection: allow,
+  ConversationEntryEdge: allow,
   InboundResult: allow,
 };

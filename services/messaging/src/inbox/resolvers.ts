@@ -1,12 +1,11 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { numberPolicy, outboundAuthorScope } from '../access/access';
+import { numberPolicy } from '../access/access';
 import { send } from '../sending/service';
 import { InboxService, receiveInbound } from './service';
-import { conversationEntries } from './store';
 
 export const resolvers: Resolvers = {
   Query: {
-    inbox: (_, args, ctx) => InboxService.list(ctx, args.accountId, args.first, args.after ?? null),
+    inbox: (_, args, ctx) => InboxService.list(ctx, args),
   },
   Mutation: {
     replyToConversation: async (_, args, ctx) => {
@@ -17,6 +16,6 @@ export const resolvers: Resolvers = {
   },
   Conversation: {
     phoneNumber: async (c, _, ctx) => (await numberPolicy(ctx, c.accountId)).show(c.phoneNumber),
-    messages: async (c, _, ctx) => conversationEntries(ctx.dataSource, c, await outboundAuthorScope(ctx, c.accountId)),
+    messages: (c, args, ctx) => InboxService.entries(ctx, c, args),
   },
 };

@@ -1,38 +1,52 @@
 import crypto from 'node:crypto';
 import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
-import type { Sql } from '@platform/db';
+import { pageRequest, toConnection, type Connection, type PageArguments, type Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import { mutate } from '@platform/audit';
 import { publishEvent } from '@platform/events';
 import type { MessagingContext } from '../context';
-import { auditScope } from '../access/access';
+import { auditScope, outboundAuthorScope } from '../access/access';
+import { nestedPageLoader } from '../nested-pages';
 import { sendAutoReplies, evaluateAutomation, type PendingReply } from '../automation/service';
 import { insertOptOut } from '../contacts/store';
-import { connectionOf, cursorPosition } from '../paging/cursor';
 import { SCHEMA } from '../data-source';
 import { requireE164 } from '../phone/phone';
 import { publishStatusChanges } from '../pipeline/status-events';
 import { applyUsageChanges } from '../reporting/usage';
 import { localDate } from '../sending/sending-window';
 import { countSmsParts } from '../sending/sms-encoding';
-import { conversationsPage, findConversation, insertFreeMessage, insertInboundMessage, touchConversation, type ConversationRow } from './store';
-import type { InboundResult } from '../__generated__/resolvers-types';
+import { conversationEntryPages, conversationsPage, findConversation, insertFreeMessage, insertInboundMessage, touchConversation, type ConversationEntryRow, type ConversationRow } from './store';
+import type { InboundResult, QueryInboxArgs } from '../__generated__/resolvers-types';
+
+const INBOX_PAGE = { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] } as const;
+const ENTRY_PAGE = { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] } as const;
 
 const MAX_INBOUND = 1600;
 const OPT_OUT_CONFIRMATION = 'You have been unsubscribed and will receive no more messages from us.';
 
 export const InboxService = {
   /** SPEC M4: advanced users and admins see the account's conversations, basic users those of their own messages. */
-  async list(ctx: MessagingContext, accountId: string, first: number, after: string | null) {
-    await ctx.access.require(accountId, 'account.view');
-    const scope = await ctx.access.dataScope(accountId, 'inbox');
+  async list(ctx: MessagingContext, args: QueryInboxArgs) {
+    await ctx.access.require(args.accountId, 'account.view');
+    const scope = await ctx.access.dataScope(args.accountId, 'inbox');
     if (scope === 'NONE') throw errors.forbidden('Missing permission "inbox" on this account');
-    if (first < 1 || first > 200) throw errors.badInput('first must be between 1 and 200', 'first');
-    const before = after ? cursorPosition(after) : null;
-    const rows = await conversationsPage(ctx.dataSource, { accountId, userId: scope === 'OWN' ? ctx.access.userId ?? crypto.randomUUID() : null, before, limit: first + 1 });
-    return connectionOf(rows, first);
+    const page = pageRequest(args, INBOX_PAGE);
+    const rows = await conversationsPage(ctx.dataSource, { accountId: args.accountId, userId: scope === 'OWN' ? ctx.access.userId ?? crypto.randomUUID() : null }, page);
+    return toConnection(rows, page, (row) => [row.sortKey, row.id]);
   },
 
+  /**
+   * A page of a conversation's messages (SPEC M4; basic users read only their own outbound ones).
+   * The conversations of one request asking for the same page are read in one statement.
+   */
+  async entries(ctx: MessagingContext, conversation: ConversationRow, args: PageArguments): Promise<Connection<ConversationEntryRow>> {
+    const paged = args.first != null || args.after != null || args.last != null || args.before != null;
+    const page = pageRequest(paged ? args : { last: ENTRY_PAGE.defaultSize }, ENTRY_PAGE);
+    const authorId = await outboundAuthorScope(ctx, conversation.accountId);
+    const loader = nestedPageLoader(ctx, ['conversation.messages', authorId], page, (c: ConversationRow) => c.id, (conversations) => conversationEntryPages(ctx.dataSource, conversations, authorId, page));
+    const rows = await loader.load(conversation);
+    return toConnection(rows, page, (row) => [row.sortKey, row.id]);
+  },
   async conversationForReply(ctx: MessagingContext, id: string): Promise<{ conversation: ConversationRow; own: boolean }> {
     const conversation = await findConversation(ctx.dataSource, assertId(id));
     if (!conversation || !(await ctx.access.canView(conversation.accountId))) throw errors.notFound('Conversation');

@@ -1,6 +1,5 @@
-import { queryRows, type Sql } from '@platform/db';
+import { groupBy, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
 import type { MessageStatus } from '../__generated__/resolvers-types';
-import { cursorTimeSql, type CursorKey } from '../paging/cursor';
 
 export interface ConversationRow {
   id: string;
@@ -19,16 +18,17 @@ export interface ConversationEntryRow {
 
 const COLUMNS = 'c.id, c.account_id AS "accountId", c.phone_number AS "phoneNumber", c.last_message_at AS "lastMessageAt"';
 
-/** Conversations of an account, latest first; with `userId`, only those of numbers that user sent to. */
-export function conversationsPage(db: Sql, page: { accountId: string; userId: string | null; before: { at: string; id: string } | null; limit: number }): Promise<(ConversationRow & CursorKey)[]> {
-  return queryRows<ConversationRow & CursorKey>(
+/** A page of the conversations of an account, latest first; with `userId`, only those of numbers that user sent to. */
+export function conversationsPage(db: Sql, query: { accountId: string; userId: string | null }, page: PageRequest<readonly [string, string]>): Promise<(ConversationRow & { sortKey: string })[]> {
+  const keyset = keysetSql(page, { columns: ['c.last_message_at', 'c.id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: 3 });
+  return queryRows<ConversationRow & { sortKey: string }>(
     db,
-    `SELECT ${COLUMNS}, ${cursorTimeSql('c.last_message_at')} AS cursor_at FROM messaging.conversations c
+    `SELECT ${COLUMNS}, c.last_message_at::text AS "sortKey" FROM messaging.conversations c
       WHERE c.account_id = $1
         AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM messaging.messages m WHERE m.account_id = c.account_id AND m.recipient = c.phone_number AND m.user_id = $2))
-        AND ($3::timestamptz IS NULL OR (c.last_message_at, c.id) < ($3::timestamptz, $4::uuid))
-      ORDER BY c.last_message_at DESC, c.id DESC LIMIT $5`,
-    [page.accountId, page.userId, page.before?.at ?? null, page.before?.id ?? null, page.limit],
+        AND ${keyset.where}
+      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [query.accountId, query.userId, ...keyset.parameters],
   );
 }
 
@@ -37,17 +37,36 @@ export async function findConversation(db: Sql, id: string): Promise<Conversatio
   return conversation ?? null;
 }
 
-/** The last 50 messages of the conversation both ways, oldest first; outbound ones of `authorId` only when given. */
-export function conversationEntries(db: Sql, conversation: ConversationRow, authorId: string | null): Promise<ConversationEntryRow[]> {
-  return queryRows<ConversationEntryRow>(
+/**
+ * The same page of each conversation's messages, both ways, oldest first (a keyset page on (at, id));
+ * outbound ones of `authorId` only when given. One statement for every conversation of an inbox page.
+ */
+export async function conversationEntryPages(
+  db: Sql,
+  conversations: readonly ConversationRow[],
+  authorId: string | null,
+  page: PageRequest<readonly [string, string]>,
+): Promise<(ConversationEntryRow & { sortKey: string })[][]> {
+  const keyset = keysetSql(page, { columns: ['e.at', 'e.id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: 5 });
+  const rows = await queryRows<ConversationEntryRow & { sortKey: string; conversationId: string }>(
     db,
-    `SELECT * FROM (
-       SELECT id, 'OUTBOUND' AS direction, body, status, created_at AS at FROM messaging.messages
-        WHERE account_id = $1 AND recipient = $2 AND ($4::uuid IS NULL OR user_id = $4)
-       UNION ALL
-       SELECT id, 'INBOUND', body, NULL, received_at FROM messaging.inbound_messages WHERE conversation_id = $3
-       ORDER BY at DESC LIMIT 50) recent ORDER BY at`,
-    [conversation.accountId, conversation.phoneNumber, conversation.id, authorId],
+    `SELECT conversation.id AS "conversationId", e.id, e.direction, e.body, e.status, e.at, e.at::text AS "sortKey"
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS conversation(id, account_id, phone_number, position)
+       CROSS JOIN LATERAL (
+         SELECT * FROM (
+           SELECT m.id, 'OUTBOUND' AS direction, m.body, m.status, m.created_at AS at FROM messaging.messages m
+            WHERE m.account_id = conversation.account_id AND m.recipient = conversation.phone_number AND ($4::uuid IS NULL OR m.user_id = $4)
+           UNION ALL
+           SELECT i.id, 'INBOUND', i.body, NULL, i.received_at FROM messaging.inbound_messages i WHERE i.conversation_id = conversation.id) e
+          WHERE ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}) e
+      ORDER BY conversation.position, ${keyset.orderBy}`,
+    [conversations.map((c) => c.id), conversations.map((c) => c.accountId), conversations.map((c) => c.phoneNumber), authorId, ...keyset.parameters],
+  );
+  return groupBy(
+    conversations.map((c) => c.id),
+    rows,
+    (row) => row.conversationId,
   );
 }
 

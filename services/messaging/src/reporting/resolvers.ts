@@ -7,6 +7,8 @@ export const reportingResolvers: Resolvers = {
   },
   UsageRow: {
     childAccount: (row) => (row.childAccountId ? { id: row.childAccountId } : null),
+    user: (row) => (row.userId ? { id: row.userId } : null),
+    sender: (row, _, ctx) => (row.senderId ? ctx.loaders.senderIdById.load(row.senderId) : null),
   },
   Mutation: {
     createUsageExport: (_, args, ctx) => createUsageExport(ctx, args),

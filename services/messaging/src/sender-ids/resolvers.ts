@@ -3,7 +3,7 @@ import { SenderIdService } from './service';
 
 export const resolvers: Resolvers = {
   Query: {
-    senderIds: (_, args, ctx) => SenderIdService.list(ctx, args.accountId),
+    senderIds: (_, args, ctx) => SenderIdService.list(ctx, args.accountId, args),
     pendingSenderIds: (_, args, ctx) => SenderIdService.pending(ctx, args),
   },
   Mutation: {

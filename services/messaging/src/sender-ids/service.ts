@@ -38,9 +38,11 @@ function validRequest(ctx: MessagingContext, kind: SenderIdKind, rawValue: strin
 }
 
 export const SenderIdService = {
-  async list(ctx: MessagingContext, accountId: string): Promise<SenderIdRow[]> {
+  async list(ctx: MessagingContext, accountId: string, args: PageArguments) {
     const chain = await ctx.access.require(accountId, 'account.view');
-    return senderIdsOfChain(ctx.dataSource, chain);
+    const page = pageRequest(args, { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] });
+    const rows = await senderIdsOfChain(ctx.dataSource, chain, page);
+    return toConnection(rows, page, (row) => [row.createdAtKey, row.id]);
   },
 
   /**

@@ -1,5 +1,5 @@
 import type { AccountChain } from '@platform/authz';
-import { queryRows, type Sql, keysetSql, type PageRequest } from '@platform/db';
+import { byKey, queryRows, type Sql, keysetSql, type PageRequest } from '@platform/db';
 import type { SenderIdKind, SenderIdStatus } from '../__generated__/resolvers-types';
 
 export interface SenderIdRow {
@@ -31,12 +31,22 @@ export async function findSenderId(db: Sql, id: string): Promise<SenderIdRow | n
   return row ?? null;
 }
 
+/** For a DataLoader: sender IDs by id (null when unknown). */
+export async function senderIdsByIds(db: Sql, ids: readonly string[]): Promise<(SenderIdRow | null)[]> {
+  const rows = await queryRows<SenderIdRow>(db, `SELECT ${COLUMNS} FROM messaging.sender_ids WHERE id = ANY($1::uuid[])`, [ids]);
+  return byKey(ids, rows, (row) => row.id);
+}
+
 /** The account's own sender IDs and those its ancestors share down. */
-export function senderIdsOfChain(db: Sql, chain: AccountChain): Promise<SenderIdRow[]> {
-  return queryRows<SenderIdRow>(
+/** A page of the sender IDs the account may use (its own and those shared down), oldest first. */
+export function senderIdsOfChain(db: Sql, chain: AccountChain, page: PageRequest<readonly [string, string]>): Promise<(SenderIdRow & { createdAtKey: string })[]> {
+  const keyset = keysetSql(page, { columns: ['created_at', 'id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: 3 });
+  return queryRows(
     db,
-    `SELECT ${COLUMNS} FROM messaging.sender_ids WHERE account_id = $1 OR (account_id = ANY($2::uuid[]) AND shared_down) ORDER BY created_at, id`,
-    [chain.id, chain.path],
+    `SELECT ${COLUMNS}, created_at::text AS "createdAtKey" FROM messaging.sender_ids
+      WHERE (account_id = $1 OR (account_id = ANY($2::uuid[]) AND shared_down)) AND ${keyset.where}
+      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [chain.id, chain.path, ...keyset.parameters],
   );
 }
 

@@ -47,7 +47,7 @@ export async function resolveContent(
   const template = await usableTemplate(ctx.dataSource, chain, templateId);
   if (!template) {
     if (input.templateId) throw errors.notFound('Template');
-    throw errors.badInput('The default template of the account (setting defaultTemplateId) is not available to it; give a body or a templateId', 'templateId');
+    throw new AppError('DEFAULT_TEMPLATE_UNAVAILABLE', 'The default template of the account (setting defaultTemplateId) is no longer available to it; give a body or a templateId, or change the setting', { field: 'templateId' });
   }
   return { text: template.body, placeholders: parsePlaceholders(template.body, 'templateId'), templateId: template.id };
 }

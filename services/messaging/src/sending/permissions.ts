@@ -6,7 +6,10 @@ export const permissions = {
   Query: { messages: isAuthenticated },
   Mutation: { sendMessage: isAuthenticated, sendBulk: isAuthenticated, cancelMessage: isAuthenticated },
   Message: allow,
+  User: allow,
+  ApiKey: allow,
   MessageConnection: allow,
+  MessageEdge: allow,
   SkippedRecipient: allow,
   SendResult: allow,
 };

@@ -5,7 +5,7 @@ import { MessageService, send } from './service';
 
 export const resolvers: Resolvers = {
   Query: {
-    messages: (_, args, ctx) => MessageService.list(ctx, args.accountId, args.filter ?? null, args.first, args.after ?? null),
+    messages: (_, args, ctx) => MessageService.list(ctx, args),
   },
   Mutation: {
     sendMessage: (_, args, ctx) => {
@@ -24,8 +24,16 @@ export const resolvers: Resolvers = {
       throw errors.forbidden('Missing permission "reports" on this account');
     },
   },
+  MessageConnection: {
+    totalCount: (connection) => connection.count(),
+  },
   Message: {
     sender: async (m, _, ctx) => (m.senderValue.startsWith('+') ? (await numberPolicy(ctx, m.accountId)).show(m.senderValue) : m.senderValue),
     recipient: async (m, _, ctx) => (await numberPolicy(ctx, m.accountId)).show(m.recipient),
+    sentBy: (m) => (m.userId ? { id: m.userId } : null),
+    apiKey: async (m, _, ctx) => {
+      const apiKeyId = m.batchId ? await ctx.loaders.apiKeyIdByBatchId.load(m.batchId) : null;
+      return apiKeyId ? { id: apiKeyId } : null;
+    },
   },
 };

@@ -3,11 +3,11 @@ import { loadEffectiveSettingsAlongPath, lockChainForSpending, samePath, type Ac
 import type { CreditReservation } from '@platform/billing-client';
 import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
 import { mutate } from '@platform/audit';
+import { pageRequest, toConnection, type Connection } from '@platform/db';
 import type { MessagingContext } from '../context';
 import { forgetNumberPolicies, auditScope, numberPolicy, outboundAuthorScope, requireActiveChain, type NumberPolicy } from '../access/access';
 import { optedOutNumbers, recipientContacts } from '../contacts/store';
 import { usableGroups } from '../contacts/service';
-import { connectionOf, cursorPosition } from '../paging/cursor';
 import { isCountryCode, toE164 } from '../phone/phone';
 import { publishStatusChanges } from '../pipeline/status-events';
 import { usageChanges } from '../pipeline/usage-changes';
@@ -25,11 +25,18 @@ import {
   hasSentTo,
   insertMessages,
   markBatchCaptured,
+  countMessages,
   messagesPage,
   releaseCancelledBatch,
+  type MessageListQuery,
   type MessageRow,
 } from './store';
-import type { MessageFilter, SendBulkInput, SmsEncoding } from '../__generated__/resolvers-types';
+import type { QueryMessagesArgs, SendBulkInput, SmsEncoding } from '../__generated__/resolvers-types';
+
+/** A page of messages; `count` is its totalCount (null unless the list is one batch's). */
+export type MessagePage = Connection<MessageRow> & { count: () => Promise<number | null> };
+
+const MESSAGE_PAGE = { defaultSize: 50, maxSize: 500, keyShape: ['string', 'string'] } as const;
 
 export interface SendAnswer {
   batchId: string;
@@ -141,6 +148,9 @@ function idempotencyOf(ctx: MessagingContext, input: SendBulkInput, action: Send
 async function chooseSender(ctx: MessagingContext, chain: AccountChain, input: SendBulkInput, settings: SettingValues, policy: NumberPolicy): Promise<SenderIdRow | null> {
   const senderId = input.senderId ? assertId(input.senderId, 'senderId') : settings.defaultSenderId;
   const sender = senderId ? await usableSenderId(ctx.dataSource, chain, senderId) : null;
+  if (senderId && !sender && !input.senderId) {
+    throw new AppError('DEFAULT_SENDER_UNAVAILABLE', 'The default sender ID of the account (setting defaultSenderId) is no longer active or available to it; name a senderId or change the setting', { field: 'senderId' });
+  }
   if (senderId && !sender) throw new AppError('SENDER_NOT_ALLOWED', 'The sender ID is not active or not available to this account', { field: 'senderId' });
   if (policy.limits.allowedSenderIds !== null && (!sender || !policy.limits.allowedSenderIds.includes(sender.id))) {
     throw new AppError('SENDER_NOT_ALLOWED', 'You may send only from your allowed sender IDs', { field: 'senderId' });
@@ -266,6 +276,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
       reservationId: reservation?.id ?? null,
       sendAt,
       units: composed.units,
+      apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
     });
     if (!claimed) throw new ConcurrentReplay();
     const inserted = await insertMessages(tx, {
@@ -352,24 +363,27 @@ function optionalDate(value: string | null | undefined, field: string): Date | n
 }
 
 export const MessageService = {
-  /** SPEC M1/R2: cursor-paginated, newest first; basic users see only their own messages. */
-  async list(ctx: MessagingContext, accountId: string, filter: MessageFilter | null, first: number, after: string | null) {
-    await ctx.access.require(accountId, 'account.view');
-    const author = await outboundAuthorScope(ctx, accountId);
-    if (first < 1 || first > 500) throw errors.badInput('first must be between 1 and 500', 'first');
-    const before = after ? cursorPosition(after) : null;
-    const rows = await messagesPage(ctx.dataSource, {
-      accountId,
-      userId: author ?? (filter?.userId ? assertId(filter.userId, 'userId') : null),
-      statuses: filter?.status?.length ? filter.status : null,
-      senderId: filter?.senderId ? assertId(filter.senderId, 'senderId') : null,
-      batchId: filter?.batchId ? assertId(filter.batchId, 'batchId') : null,
-      createdFrom: optionalDate(filter?.from, 'from'),
-      createdBefore: optionalDate(filter?.to, 'to'),
-      before,
-      limit: first + 1,
-    });
-    return connectionOf(rows, first);
+  /** SPEC M1/R2: newest first, filtered; basic users see only their own messages. */
+  async list(ctx: MessagingContext, args: QueryMessagesArgs): Promise<MessagePage> {
+    await ctx.access.require(args.accountId, 'account.view');
+    const authorId = await outboundAuthorScope(ctx, args.accountId);
+    const page = pageRequest(args, MESSAGE_PAGE);
+    const filter = args.filter ?? {};
+    const createdFrom = optionalDate(filter.from, 'filter.from');
+    const createdBefore = optionalDate(filter.to, 'filter.to');
+    if (createdFrom && createdBefore && createdFrom > createdBefore) throw errors.badInput('filter.to must not be before filter.from', 'filter.to');
+    const query: MessageListQuery = {
+      accountId: args.accountId,
+      authorId,
+      userId: filter.userId ? assertId(filter.userId, 'filter.userId') : null,
+      statuses: filter.status?.length ? filter.status : null,
+      senderId: filter.senderId ? assertId(filter.senderId, 'filter.senderId') : null,
+      batchId: filter.batchId ? assertId(filter.batchId, 'filter.batchId') : null,
+      createdFrom,
+      createdBefore,
+    };
+    const rows = await messagesPage(ctx.dataSource, query, page);
+    return { ...toConnection(rows, page, (row) => [row.sortKey, row.id]), count: () => (query.batchId ? countMessages(ctx.dataSource, query) : Promise.resolve(null)) };
   },
 
   /** Cancels a SCHEDULED message; its credit goes back when its batch is settled (or at once when nothing of the batch remains). */

@@ -1,5 +1,4 @@
-import { queryRows, type Sql } from '@platform/db';
-import { cursorTimeSql, type CursorKey } from '../paging/cursor';
+import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
@@ -28,34 +27,45 @@ const COLUMNS = `id, account_id AS "accountId", user_id AS "userId", batch_id AS
   sender_value AS "senderValue", recipient, body, encoding, parts, cost_units AS "costUnits", status, error_code AS "errorCode",
   send_at AS "sendAt", sent_at AS "sentAt", status_at AS "statusAt", created_at AS "createdAt"`;
 
-export interface MessagesPageQuery {
+/** Which messages a list shows; every criterion that is not null narrows it. */
+export interface MessageListQuery {
   accountId: string;
+  /** whose messages the caller may read (null = everyone's) */
+  authorId: string | null;
   userId: string | null;
   statuses: MessageStatus[] | null;
   senderId: string | null;
   batchId: string | null;
   createdFrom: Date | null;
   createdBefore: Date | null;
-  before: { at: string; id: string } | null;
-  limit: number;
 }
 
-/** Messages of an account, newest first, narrowed by each filter that is not null. */
-export function messagesPage(db: Sql, query: MessagesPageQuery): Promise<(MessageRow & CursorKey)[]> {
-  return queryRows<MessageRow & CursorKey>(
+const MESSAGE_LIST_WHERE = `account_id = $1
+        AND ($2::uuid IS NULL OR user_id = $2) AND ($3::uuid IS NULL OR user_id = $3)
+        AND ($4::text[] IS NULL OR status = ANY($4::text[]))
+        AND ($5::uuid IS NULL OR sender_id = $5)
+        AND ($6::uuid IS NULL OR batch_id = $6)
+        AND ($7::timestamptz IS NULL OR created_at >= $7)
+        AND ($8::timestamptz IS NULL OR created_at < $8)`;
+
+const messageListParameters = (query: MessageListQuery) => [query.accountId, query.authorId, query.userId, query.statuses, query.senderId, query.batchId, query.createdFrom, query.createdBefore];
+
+/** A page of the messages of `query`, newest first (a keyset page of @platform/db on (created_at, id)). */
+export function messagesPage(db: Sql, query: MessageListQuery, page: PageRequest<readonly [string, string]>): Promise<(MessageRow & { sortKey: string })[]> {
+  const parameters = messageListParameters(query);
+  const keyset = keysetSql(page, { columns: ['created_at', 'id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: parameters.length + 1 });
+  return queryRows<MessageRow & { sortKey: string }>(
     db,
-    `SELECT ${COLUMNS}, ${cursorTimeSql('created_at')} AS cursor_at FROM messaging.messages
-      WHERE account_id = $1
-        AND ($2::uuid IS NULL OR user_id = $2)
-        AND ($3::text[] IS NULL OR status = ANY($3::text[]))
-        AND ($4::uuid IS NULL OR sender_id = $4)
-        AND ($5::uuid IS NULL OR batch_id = $5)
-        AND ($6::timestamptz IS NULL OR created_at >= $6)
-        AND ($7::timestamptz IS NULL OR created_at < $7)
-        AND ($8::timestamptz IS NULL OR (created_at, id) < ($8::timestamptz, $9::uuid))
-      ORDER BY created_at DESC, id DESC LIMIT $10`,
-    [query.accountId, query.userId, query.statuses, query.senderId, query.batchId, query.createdFrom, query.createdBefore, query.before?.at ?? null, query.before?.id ?? null, query.limit],
+    `SELECT ${COLUMNS}, created_at::text AS "sortKey" FROM messaging.messages
+      WHERE ${MESSAGE_LIST_WHERE} AND ${keyset.where}
+      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [...parameters, ...keyset.parameters],
   );
+}
+
+export async function countMessages(db: Sql, query: MessageListQuery): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(db, `SELECT count(*)::int AS count FROM messaging.messages WHERE ${MESSAGE_LIST_WHERE}`, messageListParameters(query));
+  return row.count;
 }
 
 export async function findMessage(db: Sql, id: string): Promise<MessageRow | null> {
@@ -122,15 +132,17 @@ export interface NewBatch {
   reservationId: string | null;
   sendAt: Date;
   units: number;
+  /** the API key that sends (null for a user or the system) */
+  apiKeyId: string | null;
 }
 
 /** Claims the idempotency key with a new batch; false when a concurrent request claimed it first. */
 export async function claimBatch(tx: Sql, batch: NewBatch): Promise<boolean> {
   const [claimed] = await queryRows<{ id: string }>(
     tx,
-    `INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}') ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
-    [batch.id, batch.accountId, batch.userId, batch.idempotencyKey, batch.requestHash, batch.reservationId, batch.reservationId ? 'HELD' : 'NONE', batch.sendAt, batch.units],
+    `INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
+    [batch.id, batch.accountId, batch.userId, batch.idempotencyKey, batch.requestHash, batch.reservationId, batch.reservationId ? 'HELD' : 'NONE', batch.sendAt, batch.units, batch.apiKeyId],
   );
   return Boolean(claimed);
 }
@@ -195,4 +207,14 @@ export async function markBatchCaptured(db: Sql, batchId: string): Promise<void>
 /** An account as messaging knows it: its id (the entity is the hierarchy's). */
 export interface AccountReference {
   id: string;
+}
+
+/** For a DataLoader: the API key each batch was sent with (null when none). */
+export async function apiKeyIdsOfBatches(db: Sql, batchIds: readonly string[]): Promise<(string | null)[]> {
+  const rows = await queryRows<{ id: string; apiKeyId: string }>(
+    db,
+    `SELECT id, api_key_id AS "apiKeyId" FROM messaging.send_batches WHERE id = ANY($1::uuid[]) AND api_key_id IS NOT NULL`,
+    [batchIds],
+  );
+  return byKey(batchIds, rows, (row) => row.id).map((row) => row?.apiKeyId ?? null);
 }

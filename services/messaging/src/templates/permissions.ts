@@ -5,4 +5,6 @@ export const permissions = {
   Query: { messageTemplates: isAuthenticated },
   Mutation: { createMessageTemplate: isAuthenticated, updateMessageTemplate: isAuthenticated, deleteMessageTemplate: isAuthenticated },
   MessageTemplate: allow,
+  MessageTemplateConnection: allow,
+  MessageTemplateEdge: allow,
 };

@@ -4,7 +4,7 @@ import { TemplateService } from './service';
 
 export const resolvers: Resolvers = {
   Query: {
-    messageTemplates: (_, args, ctx) => TemplateService.list(ctx, args.accountId),
+    messageTemplates: (_, args, ctx) => TemplateService.list(ctx, args.accountId, args),
   },
   Mutation: {
     createMessageTemplate: (_, args, ctx) => TemplateService.create(ctx, args.accountId, args.input),

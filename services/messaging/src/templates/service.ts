@@ -1,6 +1,7 @@
 import type { AccountChain } from '@platform/authz';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { mutate } from '@platform/audit';
+import { pageRequest, toConnection, type PageArguments } from '@platform/db';
 import type { MessagingContext } from '../context';
 import { auditScope, requireActiveChain } from '../access/access';
 import { parsePlaceholders } from './placeholders';
@@ -26,10 +27,15 @@ const nameTaken = () => new AppError('ALREADY_EXISTS', 'The account has a templa
 
 export const TemplateService = {
   /** The account's templates and those shared down to it by its ancestors (name order). */
-  async list(ctx: MessagingContext, accountId: string): Promise<(TemplateRow & { inherited: boolean })[]> {
+  async list(ctx: MessagingContext, accountId: string, args: PageArguments) {
     const chain = await ctx.access.require(accountId, 'account.view');
-    const rows = await templatesOfChain(ctx.dataSource, chain);
-    return rows.map((row) => ({ ...row, inherited: row.accountId !== chain.id }));
+    const page = pageRequest(args, { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] });
+    const rows = await templatesOfChain(ctx.dataSource, chain, page);
+    return toConnection(
+      rows.map((row) => ({ ...row, inherited: row.accountId !== chain.id })),
+      page,
+      (row) => [row.name, row.id],
+    );
   },
 
   async create(ctx: MessagingContext, accountId: string, input: MessageTemplateInput): Promise<TemplateRow> {

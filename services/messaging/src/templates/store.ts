@@ -1,5 +1,5 @@
 import type { AccountChain } from '@platform/authz';
-import { queryRows, type Sql } from '@platform/db';
+import { keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
 
 export interface TemplateRow {
   id: string;
@@ -24,14 +24,15 @@ export async function usableTemplate(db: Sql, chain: AccountChain, templateId: s
   return row ?? null;
 }
 
-/** The account's templates and those shared down to it by its ancestors (name order). */
-export function templatesOfChain(db: Sql, chain: AccountChain): Promise<TemplateRow[]> {
+/** A page of the account's templates and those shared down to it by its ancestors, by name then id. */
+export function templatesOfChain(db: Sql, chain: AccountChain, page: PageRequest<readonly [string, string]>): Promise<TemplateRow[]> {
+  const keyset = keysetSql(page, { columns: ['name', 'id'], types: ['text', 'uuid'], order: 'ASC', firstParameter: 3 });
   return queryRows<TemplateRow>(
     db,
     `SELECT ${COLUMNS} FROM messaging.message_templates
-      WHERE account_id = $1 OR (shared_down AND account_id = ANY($2::uuid[]))
-      ORDER BY name, id`,
-    [chain.id, chain.path.slice(0, -1)],
+      WHERE (account_id = $1 OR (shared_down AND account_id = ANY($2::uuid[]))) AND ${keyset.where}
+      ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [chain.id, chain.path.slice(0, -1), ...keyset.parameters],
   );
 }
 

@@ -26,4 +26,10 @@ export const webhookPermissions = {
   WebhookEndpointWithSecret: allow,
   WebhookDelivery: allow,
   WebhookAttempt: allow,
+  WebhookEndpointConnection: allow,
+  WebhookEndpointEdge: allow,
+  WebhookDeliveryConnection: allow,
+  WebhookDeliveryEdge: allow,
+  WebhookAttemptConnection: allow,
+  WebhookAttemptEdge: allow,
 };

@@ -4,7 +4,7 @@ import { WebhookService } from './service';
 export const webhookResolvers: Resolvers = {
   Query: {
     webhookEventTypes: () => WebhookService.eventTypes(),
-    webhookEndpoints: (_, args, ctx) => ctx.webhooks.list(args.accountId),
+    webhookEndpoints: (_, args, ctx) => ctx.webhooks.list(args.accountId, args),
     webhookEndpoint: (_, args, ctx) => ctx.webhooks.get(args.id),
   },
   Mutation: {
@@ -17,12 +17,12 @@ export const webhookResolvers: Resolvers = {
     replayWebhookDelivery: (_, args, ctx) => ctx.webhooks.replay(args.id),
   },
   WebhookEndpoint: {
-    deliveries: (row, args, ctx) => ctx.webhooks.deliveries(row.id, args.first, args.status),
+    deliveries: (row, args, ctx) => ctx.webhooks.deliveries(row, args),
   },
   WebhookDelivery: {
     webhookId: (row) => row.eventId,
     nextAttemptAt: (row) => (row.status === 'PENDING' ? row.nextAttemptAt : null),
-    attempts: (row, _, ctx) => ctx.webhooks.attemptsByDeliveryId.load(row.id),
+    attempts: (row, args, ctx) => ctx.webhooks.attempts(row, args),
   },
   WebhookAttempt: {
     number: (row) => row.attemptNumber,

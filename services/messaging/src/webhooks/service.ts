@@ -1,20 +1,20 @@
 import crypto from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { mutate, type AuditedChange } from '@platform/audit';
 import type { AccountChain, SecretBox } from '@platform/authz';
-import type { Sql } from '@platform/db';
+import { pageRequest, toConnection, type PageArguments, type Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import { EVENT_TYPES, isEventType } from '@platform/events';
 import type { SubgraphRequestContext } from '@platform/server';
 import type { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryStatus } from '../__generated__/resolvers-types';
 import { SCHEMA } from '../data-source';
 import { NUMBER_CARRYING_EVENT_TYPES, requireSeesNumbers } from '../access/access';
+import { nestedPageLoader } from '../nested-pages';
 import { generateWebhookSecret, webhookSecretBox } from './signing';
 import {
-  attemptsOfDeliveries,
+  attemptPages,
   deleteEndpoint,
-  deliveriesOfEndpoint,
+  deliveryPages,
   endpointIdOfDelivery,
   endpointsOfAccount,
   findDelivery,
@@ -24,7 +24,6 @@ import {
   rescheduleDelivery,
   setEndpointStatus,
   updateEndpoint,
-  type AttemptRow,
   type DeliveryRow,
   type EndpointRow,
 } from './store';
@@ -42,7 +41,6 @@ const auditView = (row: EndpointRow) => ({
 /** Webhook endpoint management (SPEC M10), for callers with the `webhooks` permission on the endpoint's account. */
 export class WebhookService {
   private readonly secrets: SecretBox;
-  readonly attemptsByDeliveryId: DataLoader<string, AttemptRow[]>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,7 +48,6 @@ export class WebhookService {
     private readonly resolver: HostResolver = systemResolver,
   ) {
     this.secrets = webhookSecretBox(ctx.config.webhooks.encryptionKey);
-    this.attemptsByDeliveryId = new DataLoader((ids) => attemptsOfDeliveries(dataSource, ids));
   }
 
   private get policy() {
@@ -118,9 +115,11 @@ export class WebhookService {
     if (chain.chainStatus === 'CLOSED') throw new AppError('ACCOUNT_CLOSED', 'The account is closed');
   }
 
-  async list(accountId: string): Promise<EndpointRow[]> {
+  async list(accountId: string, args: PageArguments) {
     const chain = await this.ctx.access.require(accountId, 'webhooks');
-    return endpointsOfAccount(this.dataSource, chain.id);
+    const page = pageRequest(args, { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string'] });
+    const rows = await endpointsOfAccount(this.dataSource, chain.id, page);
+    return toConnection(rows, page, (row) => [row.createdAtKey, row.id]);
   }
 
   async get(id: string): Promise<EndpointRow> {
@@ -200,9 +199,19 @@ export class WebhookService {
     });
   }
 
-  async deliveries(endpointId: string, first: number, status: WebhookDeliveryStatus | null | undefined): Promise<DeliveryRow[]> {
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw errors.badInput('first must be between 1 and 100', 'first');
-    return deliveriesOfEndpoint(this.dataSource, endpointId, first, status ?? null);
+  /** A page of the endpoint's deliveries; the endpoints of one request asking for the same page are read in one statement. */
+  async deliveries(endpoint: EndpointRow, args: PageArguments & { status?: WebhookDeliveryStatus | null }) {
+    const page = pageRequest(args, { defaultSize: 20, maxSize: 100, keyShape: ['string', 'string'] });
+    const status = args.status ?? null;
+    const loader = nestedPageLoader(this, ['webhookEndpoint.deliveries', status], page, (e: EndpointRow) => e.id, (endpoints) => deliveryPages(this.dataSource, endpoints.map((e) => e.id), status, page));
+    return toConnection(await loader.load(endpoint), page, (row) => [row.createdAtKey, row.id]);
+  }
+
+  /** A page of the delivery's attempts; the deliveries of one request asking for the same page are read in one statement. */
+  async attempts(delivery: DeliveryRow, args: PageArguments) {
+    const page = pageRequest(args, { defaultSize: 20, maxSize: 100, keyShape: ['number', 'string'] });
+    const loader = nestedPageLoader(this, ['webhookDelivery.attempts'], page, (d: DeliveryRow) => d.id, (deliveries) => attemptPages(this.dataSource, deliveries.map((d) => d.id), page));
+    return toConnection(await loader.load(delivery), page, (row) => [row.attemptNumber, row.idKey]);
   }
 
   /** Sends a delivery again with the same webhook-id and a fresh retry schedule. */

@@ -1,4 +1,4 @@
-import { groupBy, queryOne, queryRows, type Sql } from '@platform/db';
+import { groupBy, keysetSql, queryOne, queryRows, type PageRequest, type Sql } from '@platform/db';
 
 export interface EndpointRow {
   id: string;
@@ -52,8 +52,14 @@ export function findEndpoint(db: Sql, id: string, lock: boolean): Promise<Endpoi
   return queryOne<EndpointRow>(db, `SELECT ${ENDPOINT_COLUMNS} FROM messaging.webhook_endpoints WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
 }
 
-export function endpointsOfAccount(db: Sql, accountId: string): Promise<EndpointRow[]> {
-  return queryRows<EndpointRow>(db, `SELECT ${ENDPOINT_COLUMNS} FROM messaging.webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id`, [accountId]);
+/** A page of the account's endpoints, oldest first. */
+export function endpointsOfAccount(db: Sql, accountId: string, page: PageRequest<readonly [string, string]>): Promise<(EndpointRow & { createdAtKey: string })[]> {
+  const keyset = keysetSql(page, { columns: ['created_at', 'id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: 2 });
+  return queryRows(
+    db,
+    `SELECT ${ENDPOINT_COLUMNS}, created_at::text AS "createdAtKey" FROM messaging.webhook_endpoints WHERE account_id = $1 AND ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [accountId, ...keyset.parameters],
+  );
 }
 
 export interface NewEndpoint {
@@ -127,13 +133,21 @@ export async function deleteEndpoint(db: Sql, id: string): Promise<void> {
   await db.query(`DELETE FROM messaging.webhook_endpoints WHERE id = $1`, [id]);
 }
 
-export function deliveriesOfEndpoint(db: Sql, endpointId: string, first: number, status: string | null): Promise<DeliveryRow[]> {
-  return queryRows<DeliveryRow>(
+/** The same page of each endpoint's deliveries (of `status` when given), newest first (a keyset page on (created_at, id)), in one statement. */
+export async function deliveryPages(db: Sql, endpointIds: readonly string[], status: string | null, page: PageRequest<readonly [string, string]>): Promise<(DeliveryRow & { createdAtKey: string })[][]> {
+  const keyset = keysetSql(page, { columns: ['d.created_at', 'd.id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: 3 });
+  const rows = await queryRows<DeliveryRow & { createdAtKey: string }>(
     db,
-    `SELECT ${DELIVERY_COLUMNS} FROM messaging.webhook_deliveries d JOIN messaging.webhook_events e ON e.id = d.event_id
-      WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2) ORDER BY d.created_at DESC, d.id LIMIT $3`,
-    [endpointId, status, first],
+    `SELECT ${DELIVERY_COLUMNS}, d.created_at::text AS "createdAtKey"
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS endpoint(id, position)
+       CROSS JOIN LATERAL (
+         SELECT * FROM messaging.webhook_deliveries d WHERE d.endpoint_id = endpoint.id AND ($2::text IS NULL OR d.status = $2) AND ${keyset.where}
+          ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}) d
+       JOIN messaging.webhook_events e ON e.id = d.event_id
+      ORDER BY endpoint.position, ${keyset.orderBy}`,
+    [endpointIds, status, ...keyset.parameters],
   );
+  return groupBy(endpointIds, rows, (row) => row.endpointId);
 }
 
 export function findDelivery(db: Sql, id: string): Promise<DeliveryRow | null> {
@@ -160,13 +174,18 @@ export async function rescheduleDelivery(db: Sql, deliveryId: string): Promise<v
   );
 }
 
-export async function attemptsOfDeliveries(db: Sql, deliveryIds: readonly string[]): Promise<AttemptRow[][]> {
-  const rows = await queryRows<AttemptRow>(
+/** The same page of each delivery's attempts, oldest first (a keyset page on (attempt_number, id)), in one statement. */
+export async function attemptPages(db: Sql, deliveryIds: readonly string[], page: PageRequest<readonly [number, string]>): Promise<(AttemptRow & { idKey: string })[][]> {
+  const keyset = keysetSql(page, { columns: ['a.attempt_number', 'a.id'], types: ['integer', 'bigint'], order: 'ASC', firstParameter: 2 });
+  const rows = await queryRows<AttemptRow & { idKey: string }>(
     db,
-    `SELECT delivery_id AS "deliveryId", attempt_number AS "attemptNumber", attempted_at AS "attemptedAt", latency_ms AS "latencyMs",
-            response_status AS "responseStatus", outcome, error
-       FROM messaging.webhook_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY attempt_number, id`,
-    [deliveryIds],
+    `SELECT a.delivery_id AS "deliveryId", a.attempt_number AS "attemptNumber", a.attempted_at AS "attemptedAt", a.latency_ms AS "latencyMs",
+            a.response_status AS "responseStatus", a.outcome, a.error, a.id::text AS "idKey"
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS delivery(id, position)
+       CROSS JOIN LATERAL (
+         SELECT * FROM messaging.webhook_attempts a WHERE a.delivery_id = delivery.id AND ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}) a
+      ORDER BY delivery.position, ${keyset.orderBy}`,
+    [deliveryIds, ...keyset.parameters],
   );
   return groupBy(deliveryIds, rows, (row) => row.deliveryId);
 }

@@ -78,6 +78,25 @@ describe('keyset pagination over a real table with tied timestamps', () => {
     expect(rest.nodes.map((row) => row.id)).toEqual(all.slice(50, 150).map((row) => row.id));
   });
 
+  it('a list sorted several ways tags its cursors with the order: the same order reads them, another refuses them', () => {
+    // Arrange
+    const byName = pageRequest({ first: 1 }, { ...BOUNDS, order: 'NAME' });
+    const cursor = toConnection([{ id: 'b', createdAt: 'x' }], byName, (row) => [row.createdAt, row.id]).edges[0].cursor;
+
+    // Act
+    const again = pageRequest({ first: 1, after: cursor }, { ...BOUNDS, order: 'NAME' });
+    let refusal: unknown = null;
+    try {
+      pageRequest({ first: 1, after: cursor }, { ...BOUNDS, order: 'CREATED_AT' });
+    } catch (error) {
+      refusal = error;
+    }
+
+    // Assert
+    expect(again.cursor).toEqual(['x', 'b']);
+    expect((refusal as AppError).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
   it.each([
     [{ first: 0 }, 'first'],
     [{ first: 101 }, 'first'],

@@ -127,7 +127,7 @@ describe('credit reservations under concurrency (SPEC B3)', () => {
     // Arrange: the user's limit is used up in a period that has ended
     await arrange('USER_LIMIT', 100);
     await stack.sql.query(
-      `UPDATE billing.user_limits SET monthly_renewal = true, credit_limit = $3, spent = $3, period_start = (period_start - interval '1 month')::date
+      `UPDATE billing.user_limits SET renewal_amount = $3, credit_limit = $3, spent = $3, period_start = (period_start - interval '1 month')::date
         WHERE account_id = $1 AND user_id = $2`,
       [store, user, BINDING_REMAINING],
     );

@@ -96,6 +96,14 @@ describe('activity log (SPEC I9)', () => {
         ids.joiner = accepted.acceptInvitation.user.id;
         ids.joinerSession = accepted.acceptInvitation.token;
       },
+      acceptMyInvitation: async () => {
+        const { id } = (await call(`mutation($a: ID!, $e: String!) { inviteUser(accountId: $a, email: $e, role: BASIC_USER) { id } }`, { a: north, e: demoUser('accountant').email })).inviteUser;
+        return call(`mutation($id: ID!) { acceptMyInvitation(invitationId: $id) { token } }`, { id }, await stack.login(demoUser('accountant').email));
+      },
+      declineMyInvitation: async () => {
+        const { id } = (await call(`mutation($a: ID!, $e: String!) { inviteUser(accountId: $a, email: $e, role: BASIC_USER) { id } }`, { a: hq, e: demoUser('accountant').email })).inviteUser;
+        return call(`mutation($id: ID!) { declineMyInvitation(invitationId: $id) { id } }`, { id }, await stack.login(demoUser('accountant').email));
+      },
       setMembershipPermissions: async () => {
         ids.membership = (await stack.sql.query(`SELECT id FROM identity.memberships WHERE user_id = $1`, [ids.joiner])).rows[0].id;
         return call(`mutation($id: ID!) { setMembershipPermissions(membershipId: $id, granted: ["reports"], revoked: []) { id } }`, { id: ids.membership });
@@ -136,6 +144,7 @@ describe('activity log (SPEC I9)', () => {
       updateContact: () => call(`mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Logged" }) { id } }`, { id: ids.contact }),
       updateContactGroup: () => call(`mutation($id: ID!, $c: [ID!]) { updateContactGroup(id: $id, input: { addContactIds: $c }) { id } }`, { id: ids.group, c: [ids.contact] }),
       importContacts: () => call(`mutation($a: ID!, $csv: String!) { importContacts(accountId: $a, csv: $csv) { imported } }`, { a: demoAccount('store-n1').id, csv: 'phone\n+447400200002' }),
+      startContactImport: () => call(`mutation($a: ID!) { startContactImport(accountId: $a) { uploadUrl } }`, { a: demoAccount('store-n1').id }),
       deleteContact: () => call(`mutation($id: ID!) { deleteContact(id: $id) }`, { id: ids.contact }),
       deleteContactGroup: () => call(`mutation($id: ID!) { deleteContactGroup(id: $id) }`, { id: ids.group }),
       requestSenderId: async () => (ids.sender = (await call(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: SHORT_CODE, value: "60060" }) { id } }`, { a: demoAccount('store-n1').id })).requestSenderId.id),

@@ -66,14 +66,14 @@ describe('webhook deliveries (SPEC M10): Standard Webhooks signatures, retries, 
     expect(JSON.parse(received[0].body)).toEqual({ type: 'message.status', timestamp: event.occurredAt.toISOString(), data: { accountId: north, messageId: 'm-1', status: 'DELIVERED' } });
     const seconds = received.map((r) => Number(r.headers['webhook-timestamp']));
     expect(seconds).toEqual([start, start + nominalRetryDelayMs(1), start + nominalRetryDelayMs(1) + nominalRetryDelayMs(2)].map((ms) => Math.floor(ms / 1000)));
-    const [delivery] = after.deliveries;
+    const [delivery] = after.deliveries.nodes;
     expect(delivery).toMatchObject({ webhookId: event.id, status: 'SUCCEEDED', attemptCount: 3, lastResponseStatus: 200, nextAttemptAt: null });
-    expect(delivery.attempts.map((a: { responseStatus: number; succeeded: boolean }) => [a.responseStatus, a.succeeded])).toEqual([
+    expect(delivery.attempts.nodes.map((a: { responseStatus: number; succeeded: boolean }) => [a.responseStatus, a.succeeded])).toEqual([
       [500, false],
       [500, false],
       [200, true],
     ]);
-    expect(delivery.attempts.every((a: { latencyMs: number }) => Number.isInteger(a.latencyMs) && a.latencyMs >= 0)).toBe(true);
+    expect(delivery.attempts.nodes.every((a: { latencyMs: number }) => Number.isInteger(a.latencyMs) && a.latencyMs >= 0)).toBe(true);
   });
 
   it('spreads retries with ±20 % jitter around the documented schedule', () => {
@@ -102,7 +102,7 @@ describe('webhook deliveries (SPEC M10): Standard Webhooks signatures, retries, 
 
     // Act
     receiver.respondWith(() => 200);
-    const deliveryId = disabled.deliveries[0].id;
+    const deliveryId = disabled.deliveries.nodes[0].id;
     const refusedReplay = await stack.graphql(`mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`, { id: deliveryId }, northAdmin);
     await stack.graphql(`mutation($id: ID!) { enableWebhookEndpoint(id: $id) { status } }`, { id }, northAdmin);
     const replay = await stack.graphql(`mutation($id: ID!) { replayWebhookDelivery(id: $id) { webhookId status } }`, { id: deliveryId }, northAdmin);
@@ -112,9 +112,9 @@ describe('webhook deliveries (SPEC M10): Standard Webhooks signatures, retries, 
 
     // Assert
     expect(disabled).toMatchObject({ status: 'DISABLED', disabledReason: 'GONE' });
-    expect(disabled.deliveries[0]).toMatchObject({ status: 'FAILED', lastResponseStatus: 410 });
+    expect(disabled.deliveries.nodes[0]).toMatchObject({ status: 'FAILED', lastResponseStatus: 410 });
     expect(whileDisabled).toBe(0);
-    expect(replayed.deliveries).toHaveLength(1); // no delivery was created for the event published while disabled
+    expect(replayed.deliveries.nodes).toHaveLength(1); // no delivery was created for the event published while disabled
     expect(refusedReplay.errors?.[0].extensions?.code).toBe('INVALID_STATE');
     expect(replay.data.replayWebhookDelivery).toEqual({ webhookId: event.id, status: 'PENDING' });
     const received = receiver.to('/gone');
@@ -122,7 +122,7 @@ describe('webhook deliveries (SPEC M10): Standard Webhooks signatures, retries, 
     expect(received[0].body).toBe(received[1].body);
     expect(received.every((r) => verifyStandardWebhook(secret, r))).toBe(true);
     expect(replayed.status).toBe('ACTIVE');
-    expect(replayed.deliveries[0]).toMatchObject({ status: 'SUCCEEDED', attemptCount: 2 });
+    expect(replayed.deliveries.nodes[0]).toMatchObject({ status: 'SUCCEEDED', attemptCount: 2 });
   });
 
   it('gives a delivery up after the last scheduled attempt and disables an endpoint that never succeeded since', async () => {
@@ -150,7 +150,7 @@ describe('webhook deliveries (SPEC M10): Standard Webhooks signatures, retries, 
     expect(gaps).toEqual([15, 60, 240, 960, 3840, 15360, 61440]);
     expect(afterLast).toBe(0);
     expect(gaveUp).toMatchObject({ status: 'DISABLED', disabledReason: 'PERSISTENT_FAILURE' });
-    expect(gaveUp.deliveries[0]).toMatchObject({ status: 'FAILED', attemptCount: maxAttempts, lastResponseStatus: 503 });
+    expect(gaveUp.deliveries.nodes[0]).toMatchObject({ status: 'FAILED', attemptCount: maxAttempts, lastResponseStatus: 503 });
   });
 
   it('signs with both secrets during a rotation overlap, then with the new one only', async () => {
@@ -200,7 +200,7 @@ describe('webhook deliveries (SPEC M10): Standard Webhooks signatures, retries, 
     expect(newRequests.map((r) => r.path).filter((p) => p !== '/retries' && p !== '/rotated')).toEqual(['/pinned']);
     expect(newRequests.find((r) => r.path === '/pinned')!.headers.host).toBe(`hooks.localhost:${receiver.port}`);
     expect(verifyStandardWebhook(pinned.secret, newRequests.find((r) => r.path === '/pinned')!)).toBe(true);
-    expect(refused.deliveries[0].attempts[0]).toMatchObject({ responseStatus: null, succeeded: false });
-    expect(refused.deliveries[0].attempts[0].error).toMatch(/metadata/);
+    expect(refused.deliveries.nodes[0].attempts.nodes[0]).toMatchObject({ responseStatus: null, succeeded: false });
+    expect(refused.deliveries.nodes[0].attempts.nodes[0].error).toMatch(/metadata/);
   });
 });

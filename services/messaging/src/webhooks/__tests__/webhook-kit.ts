@@ -128,7 +128,7 @@ export async function createEndpoint(
   return { id: response.data.createWebhookEndpoint.endpoint.id, secret: response.data.createWebhookEndpoint.secret };
 }
 
-export const ENDPOINT_FIELDS = `id status disabledReason deliveries { id webhookId status attemptCount nextAttemptAt lastResponseStatus attempts { number responseStatus latencyMs succeeded error } }`;
+export const ENDPOINT_FIELDS = `id status disabledReason deliveries { nodes { id webhookId status attemptCount nextAttemptAt lastResponseStatus attempts { nodes { number responseStatus latencyMs succeeded error } } } }`;
 
 /**
  * Relays until the relay's cursor has passed every committed outbox row. The relay only takes rows of

@@ -104,7 +104,7 @@ describe('webhook endpoints: URL policy, permissions, secrets at rest (SPEC M10)
     const ancestorsEndpoint = await stack.graphql(`query($id: ID!) { webhookEndpoint(id: $id) { id } }`, { id: hqEndpoint.id }, northAdmin);
     const foreignRotation = await stack.graphql(`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, { id: hqEndpoint.id }, otherTenant);
     const unknownType = await stack.graphql(CREATE, { input: { accountId: demoAccount('north').id, url: 'https://93.184.215.14/x', eventTypes: ['message.sent'] } }, northAdmin);
-    const listed = await stack.graphql(`query($a: ID!) { webhookEndpoints(accountId: $a) { id url eventTypes } }`, { a: demoAccount('hq').id }, hqAdmin);
+    const listed = await stack.graphql(`query($a: ID!) { webhookEndpoints(accountId: $a) { nodes { id url eventTypes } } }`, { a: demoAccount('hq').id }, hqAdmin);
 
     // Assert
     expect(byAdvancedUser.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -112,7 +112,7 @@ describe('webhook endpoints: URL policy, permissions, secrets at rest (SPEC M10)
     expect(ancestorsEndpoint.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(foreignRotation.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(unknownType.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(listed.data.webhookEndpoints.map((e: { id: string }) => e.id)).toContain(hqEndpoint.id);
+    expect(listed.data.webhookEndpoints.nodes.map((e: { id: string }) => e.id)).toContain(hqEndpoint.id);
   });
 
   it('stores signing secrets encrypted (never the whsec_ value) and writes an activity-log entry per change', async () => {
