@@ -15,7 +15,7 @@ import { loadAccountChains } from '@platform/authz';
 
 /** The catalogue of event types a webhook endpoint can subscribe to, with who publishes them. */
 export const EVENT_TYPES = {
-  'message.status': 'messaging: a message changed status (QUEUED, SENT, DELIVERED, FAILED, EXPIRED, CANCELLED)',
+  'message.status': 'messaging: a message was accepted or changed status (SCHEDULED, QUEUED, SENT, DELIVERED, FAILED, EXPIRED, CANCELLED)',
   'message.inbound': 'messaging: an inbound message (a reply) was received',
   'contact.opted_out': 'messaging: a number opted out of an account (an opt-out keyword reply)',
   'contact.resubscribed': 'messaging: an opted-out number was resubscribed to an account (resubscribeContact)',
