@@ -3,9 +3,9 @@
  *
  * The four subgraphs and the gateway run as their own processes (bench/lib/cluster.ts, production
  * mode, LOG_LEVEL=info, the messaging subgraph's delivery job off) on a throwaway database with the
- * demo data. Store S2 sends as the demo head-office admin with every check on: a sending window
+ * demo data. Store S2 sends as an advanced user of the store with every check on: a sending window
  * (open all week), daily and monthly SMS limits on the account and its region, an account credit
- * limit, the admin's user credit limit, the paying balance, opt-outs.
+ * limit, the sender's user credit limit (set by the head-office admin), the paying balance, opt-outs.
  *   a. bulk acceptance: sendBulk to a group of 10,000 contacts through the gateway (request to answer);
  *   b. loopback drain: the queued messages delivered by a DeliveryWorker (the code of
  *      scripts/run-messaging-worker.ts) in this process, batches of MESSAGING_WORKER_BATCH_SIZE;
@@ -47,7 +47,10 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     await gql(settings, { id: demoAccount('south').id, input: { smsLimits: limits } }, token);
     await gql(settings, { id: store, input: { smsLimits: limits } }, token);
     await gql(`mutation($a: ID!) { setCreditLimit(accountId: $a, limit: 5000000) { id } }`, { a: store }, token);
-    await gql(`mutation($a: ID!, $u: ID!) { setUserCreditLimit(accountId: $a, userId: $u, limit: 5000000) { limit } }`, { a: store, u: demoUser('hq-admin').id }, token);
+    // The sender has a user credit limit, which only someone above them may set (SPEC I6): an advanced user of the store.
+    await gql(`mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: ADVANCED_USER) { membership { id } } }`, { a: store, e: demoUser('accountant').email }, token);
+    await gql(`mutation($a: ID!, $u: ID!) { setUserCreditLimit(accountId: $a, userId: $u, limit: 5000000) { limit } }`, { a: store, u: demoUser('accountant').id }, token);
+    const sender = await login(demoUser('accountant').email, DEMO_PASSWORD);
     await gql(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: store }, token);
     await gql(`mutation($i: TransferInput!) { transferBalance(input: $i) { units } }`, { i: { fromAccountId: demoAccount('hq').id, toAccountId: store, units: 90_000, idempotencyKey: crypto.randomUUID() } }, token);
 
@@ -64,7 +67,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     const bulkMs: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const t0 = performance.now();
-      const sent = await gql(`mutation($input: SendBulkInput!) { sendBulk(input: $input) { accepted } }`, { input: { accountId: store, groupIds: [group], body: `Bench bulk ${round}` } }, token);
+      const sent = await gql(`mutation($input: SendBulkInput!) { sendBulk(input: $input) { accepted } }`, { input: { accountId: store, groupIds: [group], body: `Bench bulk ${round}` } }, sender);
       bulkMs.push(performance.now() - t0);
       if (sent.sendBulk.accepted !== GROUP_SIZE) throw new Error(`bulk accepted ${sent.sendBulk.accepted}`);
     }
@@ -98,7 +101,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     // c. 200 concurrent single sends
     const send = async (i: number, round: number) => {
       const t0 = performance.now();
-      const data = await gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { accepted } }`, { input: { accountId: store, to: `+447401${String(round * 1000 + i).padStart(6, '0')}`, body: `Bench single ${i}` } }, token);
+      const data = await gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { accepted } }`, { input: { accountId: store, to: `+447401${String(round * 1000 + i).padStart(6, '0')}`, body: `Bench single ${i}` } }, sender);
       if (data.sendMessage.accepted !== 1) throw new Error('a single send was not accepted');
       return performance.now() - t0;
     };

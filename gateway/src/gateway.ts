@@ -8,6 +8,7 @@ import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, Princi
 import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { withCors } from './cors';
+import { unavailableAnswer } from './unavailable-answer';
 import { createGraphQLHandler, createLogger, listen, Metrics, metricsPlugin, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendJson, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
 import type { Histogram } from 'prom-client';
 import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
@@ -43,8 +44,9 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       outcome = response.errors?.length ? 'error' : 'success';
       return response;
     } catch (error) {
-      outcome = (error as AppError).code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'error';
-      throw error;
+      if ((error as AppError).code !== 'SERVICE_UNAVAILABLE') throw error;
+      outcome = 'unavailable';
+      return unavailableAnswer(options.request, 'document' in options ? options.document : undefined, error as AppError);
     } finally {
       this.fetchDuration?.observe({ subgraph: this.subgraph, outcome }, (performance.now() - startedAt) / 1000);
     }

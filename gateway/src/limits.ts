@@ -60,13 +60,33 @@ interface Measures {
 
 const ZERO: Measures = { depth: 0, aliases: 0, directives: 0, cost: 0 };
 
-function listMultiplier(field: FieldNode, type: GraphQLOutputType | undefined): number {
-  if (!type || !isListType(getNullableType(type))) return 1;
-  const first = field.arguments?.find((argument) => argument.name.value === 'first');
+/** The items a list (or a connection's page) of `field` is assumed to hold. */
+function pageSize(field: FieldNode): number {
+  // `last` pages backwards (the message log, the inbox): it sizes the page like `first`.
+  const first = field.arguments?.find((argument) => argument.name.value === 'first') ?? field.arguments?.find((argument) => argument.name.value === 'last');
   if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
   if (first?.value.kind === Kind.VARIABLE) return ASSUMED_PAGE_SIZE_FOR_VARIABLES;
   return ASSUMED_LIST_SIZE;
 }
+
+function listMultiplier(field: FieldNode, type: GraphQLOutputType | undefined): number {
+  if (!type || !isListType(getNullableType(type))) return 1;
+  return pageSize(field);
+}
+
+/** A Relay connection (edges and pageInfo): its page size is its field's `first`, its edges and nodes are the list. */
+function isConnectionType(type: GraphQLCompositeType | undefined): boolean {
+  if (!type || !isObjectType(type)) return false;
+  const fields = type.getFields();
+  return 'edges' in fields && 'pageInfo' in fields;
+}
+
+/**
+ * Where a selection set sits: in a connection (`page`: its size), whose `edges` and `nodes` are the
+ * list; or in an edge, whose `node` is the item. Such wrappers add no depth: `children { nodes { name } }`
+ * is as deep as a plain list `children { name }` was.
+ */
+type Wrapping = { kind: 'connection'; page: number } | { kind: 'edge' } | undefined;
 
 function fieldDefinition(parentType: GraphQLCompositeType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
   if (!parentType || !(isObjectType(parentType) || isInterfaceType(parentType))) return undefined;
@@ -79,7 +99,8 @@ function fieldDefinition(parentType: GraphQLCompositeType | undefined, name: str
  * changes nothing (the published bypass of depth limits that skip introspection). Each
  * fragment is measured once (memoised) so reused fragments cannot make measuring expensive;
  * cyclic spreads (refused by the standard rules) measure as empty.
- * Cost: a leaf costs 1, a composite field 1 + its selections × the list size it returns.
+ * Cost: a leaf costs 1, a composite field 1 + its selections × the list size it returns (a
+ * connection's `edges` and `nodes`: the connection field's `first`).
  */
 class OperationMeasurer {
   private readonly fragmentMeasures = new Map<string, Measures>();
@@ -87,7 +108,7 @@ class OperationMeasurer {
 
   constructor(private readonly context: ValidationContext) {}
 
-  measureSelectionSet(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType | undefined): Measures {
+  measureSelectionSet(selectionSet: SelectionSetNode, parentType: GraphQLCompositeType | undefined, wrapping?: Wrapping): Measures {
     let depth = 0;
     let aliases = 0;
     let directives = 0;
@@ -98,22 +119,25 @@ class OperationMeasurer {
       if (selection.kind === Kind.FIELD) {
         if (selection.alias) aliases += 1;
         const definition = fieldDefinition(parentType, selection.name.value);
-        const childType = definition ? getNamedType(definition.type) : undefined;
-        const children = selection.selectionSet
-          ? this.measureSelectionSet(selection.selectionSet, childType && isCompositeType(childType) ? childType : undefined)
-          : ZERO;
+        const namedType = definition ? getNamedType(definition.type) : undefined;
+        const childType = namedType && isCompositeType(namedType) ? namedType : undefined;
+        const name = selection.name.value;
+        const pageOfConnection = wrapping?.kind === 'connection' && (name === 'edges' || name === 'nodes') ? wrapping.page : undefined;
+        const wrapper = pageOfConnection !== undefined || (wrapping?.kind === 'edge' && name === 'node');
+        const childWrapping: Wrapping = isConnectionType(childType) ? { kind: 'connection', page: pageSize(selection) } : wrapping?.kind === 'connection' && name === 'edges' ? { kind: 'edge' } : undefined;
+        const children = selection.selectionSet ? this.measureSelectionSet(selection.selectionSet, childType, childWrapping) : ZERO;
         inner = {
-          depth: children.depth + 1,
+          depth: children.depth + (wrapper ? 0 : 1),
           aliases: children.aliases,
           directives: children.directives,
-          cost: selection.selectionSet ? 1 + children.cost * listMultiplier(selection, definition?.type) : 1,
+          cost: selection.selectionSet ? 1 + children.cost * (pageOfConnection ?? listMultiplier(selection, definition?.type)) : 1,
         };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const typeName = selection.typeCondition?.name.value;
         const type = typeName ? this.context.getSchema().getType(typeName) : parentType;
-        inner = this.measureSelectionSet(selection.selectionSet, type && isCompositeType(type) ? type : undefined);
+        inner = this.measureSelectionSet(selection.selectionSet, type && isCompositeType(type) ? type : undefined, wrapping);
       } else {
-        inner = this.measureFragment(selection.name.value);
+        inner = this.measureFragment(selection.name.value, wrapping);
       }
       depth = Math.max(depth, inner.depth);
       aliases += inner.aliases;
@@ -123,17 +147,18 @@ class OperationMeasurer {
     return { depth, aliases, directives, cost };
   }
 
-  private measureFragment(name: string): Measures {
-    const known = this.fragmentMeasures.get(name);
+  private measureFragment(name: string, wrapping: Wrapping): Measures {
+    const memo = `${name}:${JSON.stringify(wrapping ?? null)}`;
+    const known = this.fragmentMeasures.get(memo);
     if (known) return known;
     const fragment: FragmentDefinitionNode | null | undefined = this.context.getFragment(name);
     if (!fragment || this.inProgress.has(name)) return ZERO;
     this.inProgress.add(name);
     const type = this.context.getSchema().getType(fragment.typeCondition.name.value);
-    const measured = this.measureSelectionSet(fragment.selectionSet, type && isCompositeType(type) ? type : undefined);
+    const measured = this.measureSelectionSet(fragment.selectionSet, type && isCompositeType(type) ? type : undefined, wrapping);
     const withOwnDirectives = { ...measured, directives: measured.directives + (fragment.directives?.length ?? 0) };
     this.inProgress.delete(name);
-    this.fragmentMeasures.set(name, withOwnDirectives);
+    this.fragmentMeasures.set(memo, withOwnDirectives);
     return withOwnDirectives;
   }
 }

@@ -49,7 +49,7 @@ describe('operation limits at the gateway (SPEC G4)', () => {
 
   it('a whole 5-level tree with each setting origin passes every limit', async () => {
     // Arrange
-    const query = `{ accountTree { children { children { children { children { children { settings { origin(key: TIMEZONE) { sourceAccount { name } } } } } } } } } }`;
+    const query = `{ accountTree { children { nodes { children { nodes { children { nodes { children { nodes { children { nodes { settings { origin(key: TIMEZONE) { sourceAccount { name } } } } } } } } } } } } } } }`;
 
     // Act
     const response = await run(query, {});
@@ -156,21 +156,43 @@ describe('operation limits at the gateway (SPEC G4)', () => {
   });
 
   it(`cost ${OPERATION_LIMITS.maxCost} passes, ${OPERATION_LIMITS.maxCost + 1} is refused with QUERY_TOO_COSTLY`, async () => {
-    // Arrange: account (1) + descendants (1 + first × id)
-    const query = (first: number) => `query($id: ID!) { account(id: $id) { descendants(first: ${first}) { id } } }`;
+    // Arrange: account (1) + descendants (1) + its nodes (1 + first × id)
+    const query = (first: number) => `query($id: ID!) { account(id: $id) { descendants(first: ${first}) { nodes { id } } } }`;
 
     // Act
-    const atLimit = await run(query(OPERATION_LIMITS.maxCost - 2));
-    const overLimit = await run(query(OPERATION_LIMITS.maxCost - 1));
+    const atLimit = await run(query(OPERATION_LIMITS.maxCost - 3));
+    const overLimit = await run(query(OPERATION_LIMITS.maxCost - 2));
 
     // Assert
     expect(errorCodes(atLimit.body).filter((code) => LIMIT_CODES.includes(code!))).toEqual([]);
     expectRefused(overLimit, 'QUERY_TOO_COSTLY');
   });
 
+  it("a connection's first multiplies its edges and nodes, and edges { node } and nodes add no depth (issue 14)", async () => {
+    // Arrange: accounts (1) + edges (1 + first × node (1 + children (1 + nodes (1 + 100 × id)))) = 2 + first × 103
+    const query = (first: number) => `{ accounts(first: ${first}) { edges { node { children(first: 100) { nodes { id } } } } } }`;
+    // 11 levels of accounts below a root, each a connection read through nodes: as deep as the same chain of plain fields
+    const deep = (levels: number) => `{ accounts(first: 1) { nodes { ${'children(first: 1) { nodes { '.repeat(levels)}id${' } }'.repeat(levels)} } } }`;
+
+    // Act
+    const atLimit = await run(query(48)); // 4,946
+    const overLimit = await run(query(49)); // 5,049
+    const deepest = await run(deep(OPERATION_LIMITS.maxDepth - 2));
+    const tooDeep = await run(deep(OPERATION_LIMITS.maxDepth - 1));
+
+    // Assert
+    expect(errorCodes(atLimit.body).filter((code) => LIMIT_CODES.includes(code!))).toEqual([]);
+    expectRefused(overLimit, 'QUERY_TOO_COSTLY');
+    expect(errorCodes(deepest.body).filter((code) => LIMIT_CODES.includes(code!))).toEqual([]);
+    expectRefused(tooDeep, 'QUERY_TOO_DEEP');
+  });
+
   it('a page size given by a variable is costed as a large page', async () => {
-    // Act: 1 + (1 + 100 × (1 + 3 × (1 + 3 × (1 + 3 × (1 + 3 × 1))))) = 12,102 although $n is 1
-    const response = await run(`query($id: ID!, $n: Int) { account(id: $id) { descendants(first: $n) { children { children { children { children { id } } } } } } }`, { id, n: 1 });
+    // Act: 1 + 1 + (1 + 100 × 161) = 16,103 although $n is 1 (each children { nodes } level: 1 + 1 + 3 × the level below)
+    const response = await run(
+      `query($id: ID!, $n: Int) { account(id: $id) { descendants(first: $n) { nodes { children { nodes { children { nodes { children { nodes { children { nodes { id } } } } } } } } } } } }`,
+      { id, n: 1 },
+    );
 
     // Assert
     expectRefused(response, 'QUERY_TOO_COSTLY');

@@ -106,15 +106,17 @@ describe('the platform operator (SPEC O1-O4, issue 15)', () => {
 
   it('lists customers for operators only, searchable by name, paged', async () => {
     // Act
-    const firstPage = expectNoErrors(await stack.graphql(`{ customers(first: 1) { nodes { account { name } } pageInfo { hasNextPage endCursor } } }`, {}, operator)).customers;
+    const firstPage = expectNoErrors(await stack.graphql(`{ customers(first: 1) { nodes { account { name } } pageInfo { hasNextPage endCursor } totalCount } }`, {}, operator)).customers;
     const secondPage = expectNoErrors(await stack.graphql(`query($after: String) { customers(first: 100, after: $after) { nodes { account { name } } } }`, { after: firstPage.pageInfo.endCursor }, operator)).customers;
-    const retail = expectNoErrors(await stack.graphql(`{ customers(filter: { nameContains: "retail" }) { nodes { account { id name } accountCount } } }`, {}, operator)).customers;
+    const retail = expectNoErrors(await stack.graphql(`{ customers(filter: { nameContains: "retail" }) { nodes { account { id name } accountCount } totalCount } }`, {}, operator)).customers;
     const asCustomer = await stack.graphql(`{ customers { nodes { account { id } } } }`, {}, await stack.login('hq.admin@retail.example'));
 
     // Assert
     expect(firstPage.pageInfo.hasNextPage).toBe(true);
     const names = [...firstPage.nodes, ...secondPage.nodes].map((node: { account: { name: string } }) => node.account.name);
     expect(new Set(names).size).toBe(names.length);
+    expect(firstPage.totalCount).toBe(names.length);
+    expect(retail.totalCount).toBe(1);
     expect(names).toEqual(expect.arrayContaining(['Retail Chain HQ', 'Acme Accounting']));
     expect(retail.nodes).toEqual([{ account: { id: demoAccount('hq').id, name: 'Retail Chain HQ' }, accountCount: 19 }]);
     expect(codeOf(asCustomer)).toBe('FORBIDDEN');

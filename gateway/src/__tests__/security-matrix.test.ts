@@ -76,6 +76,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   // Query
   account: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { account(id: $target) { id name } }' },
   accountTree: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID) { accountTree(rootId: $target) { id name } }' },
+  accounts: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID) { accounts(rootId: $target, first: 5) { nodes { id name } totalCount } }' },
   activityLog: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { activityLog(accountId: $target) { __typename } }' },
   verifyActivityLog: { kind: 'account', rule: 'rootAdmin', query: true, document: 'query($target: ID!) { verifyActivityLog(accountId: $target) { __typename } }' },
   invoice: { kind: 'unknown-object', document: 'query($id: ID!) { invoice(id: $id) { id } }', variables: (id) => ({ id }) },

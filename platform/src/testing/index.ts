@@ -1,3 +1,4 @@
 export * from './test-stack';
 export * from './subgraph-server';
 export { templateDatabaseFor } from './templates';
+export * from './paging';

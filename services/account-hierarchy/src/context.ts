@@ -30,7 +30,10 @@ export function createHierarchyContext(base: SubgraphRequestContext, dataSource:
     forgetCachedTree() {
       base.access.clearCache();
       loaders.accountById.clearAll();
-      loaders.childrenByParentId.clearAll();
+      loaders.childPages.clearAll();
+      loaders.childCounts.clearAll();
+      loaders.descendantPages.clearAll();
+      loaders.descendantCounts.clearAll();
       loaders.settingsByAccountId.clearAll();
     },
   };

@@ -15,9 +15,10 @@ import { loadAccountChains } from '@platform/authz';
 
 /** The catalogue of event types a webhook endpoint can subscribe to, with who publishes them. */
 export const EVENT_TYPES = {
-  'message.status': 'messaging: a message changed status (QUEUED, SENT, DELIVERED, FAILED, EXPIRED, CANCELLED)',
+  'message.status': 'messaging: a message was accepted or changed status (SCHEDULED, QUEUED, SENT, DELIVERED, FAILED, EXPIRED, CANCELLED)',
   'message.inbound': 'messaging: an inbound message (a reply) was received',
-  'contact.opted_out': 'messaging: a contact opted out (keyword reply) of an account',
+  'contact.opted_out': 'messaging: a number opted out of an account (an opt-out keyword reply)',
+  'contact.resubscribed': 'messaging: an opted-out number was resubscribed to an account (resubscribeContact)',
   'automation.forwarded': 'messaging: an automation rule forwarded an inbound message to the webhooks subscribed to this type',
   'billing.low_balance': 'billing: the paying balance fell below its low-balance threshold',
   'account.created': 'account-hierarchy: a sub-account was created',
@@ -69,18 +70,15 @@ function assertSchema(schema: string): string {
  * `db` MUST be the EntityManager / QueryRunner of the transaction that makes the change (e.g. the
  * `manager` of `dataSource.transaction(async (manager) => …)`): the event then commits or rolls
  * back with the change, and is delivered at least once (receivers deduplicate on `webhook-id`).
- * Publish after the change, just before commit. `schema` is the caller's own schema.
+ * Publish after the change, just before commit. `schema` is the caller's own schema. An event's
+ * time is the moment it is published (clock_timestamp(), not the transaction's start): events
+ * published one after the other, in one transaction or in successive ones, have increasing times.
  *
- * For the messaging core (SPEC M3-M5), the payloads subscribers expect:
- *   publishEvent(manager, 'messaging', { type: 'message.status', accountId: message.accountId,
- *     data: { messageId, status, previousStatus, recipient, parts, error? } })
- *   publishEvent(manager, 'messaging', { type: 'message.inbound', accountId,
- *     data: { messageId, conversationId, from, to, body, receivedAt } })
- *   publishEvent(manager, 'messaging', { type: 'contact.opted_out', accountId,
- *     data: { contactId, phoneNumber, keyword } })
+ * The messaging payloads (data) are listed in the README (Webhooks, "Messaging events"); message
+ * status changes are published in bulk with publishEventsFrom.
  * `accountId` is the sending / receiving account (the event reaches that account's endpoints and,
- * with includeSubAccounts, its ancestors'). Basic-user and restricted-contact rules (SPEC I6) do not
- * apply to webhooks: an endpoint is configured by an admin of the account (`webhooks` permission).
+ * with includeSubAccounts, its ancestors'). Number-carrying types may only be subscribed to by
+ * callers who see the account's numbers (messaging's NUMBER_CARRYING_EVENT_TYPES).
  */
 export async function publishEvent(db: Sql, schema: string, event: PlatformEventInput): Promise<PlatformEvent> {
   const s = assertSchema(schema);
@@ -95,10 +93,27 @@ export async function publishEvent(db: Sql, schema: string, event: PlatformEvent
   if (path[path.length - 1] !== event.accountId.toLowerCase()) throw new Error('publishEvent: accountPath must end with accountId');
   const id = event.id ?? crypto.randomUUID();
   const rows: { occurred_at: Date }[] = await db.query(
-    `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data) VALUES ($1, $2, $3, $4::uuid[], $5::jsonb) RETURNING occurred_at`,
+    `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data, occurred_at) VALUES ($1, $2, $3, $4::uuid[], $5::jsonb, clock_timestamp()) RETURNING occurred_at`,
     [id, event.type, event.accountId.toLowerCase(), path, JSON.stringify(event.data)],
   );
   return { id, type: event.type, accountId: event.accountId.toLowerCase(), accountPath: path, occurredAt: new Date(rows[0].occurred_at), data: event.data };
+}
+
+/**
+ * Publishes one event of `type` per row of `rowsSql` into `<schema>.outbox`, in one INSERT … SELECT
+ * (e.g. the status changes of a batch of messages, built from their rows where they are), with the
+ * same contract as publishEvent: `db` is the transaction of the change. `rowsSql` is a SELECT
+ * yielding `account_id uuid`, `account_path uuid[]` (root first, the account last) and `data jsonb`;
+ * `parameters` are its own ($1, $2, …).
+ */
+export async function publishEventsFrom(db: Sql, schema: string, type: EventType, rowsSql: string, parameters: unknown[]): Promise<void> {
+  const s = assertSchema(schema);
+  if (!isEventType(type)) throw new Error(`Unknown event type ${type}; add it to EVENT_TYPES`);
+  await db.query(
+    `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data, occurred_at)
+     SELECT gen_random_uuid(), $${parameters.length + 1}, e.account_id, e.account_path, e.data, clock_timestamp() FROM (${rowsSql}) AS e`,
+    [...parameters, type],
+  );
 }
 
 /**

@@ -273,7 +273,7 @@ describe('tree queries (SPEC H4)', () => {
   it('lists descendants with a depth filter and cursor pagination, parents before children', async () => {
     // Arrange
     const query = `query($id: ID!, $first: Int, $after: String, $maxDepth: Int) { account(id: $id) {
-      descendants(maxDepth: $maxDepth, first: $first, after: $after) { id depth name } } }`;
+      descendants(maxDepth: $maxDepth, first: $first, after: $after) { nodes { id depth name } pageInfo { endCursor } } } }`;
 
     // Act
     const twoLevels = await stack.graphql(query, { id: demoAccount('hq').id, maxDepth: 2 }, hqAdmin);
@@ -282,24 +282,23 @@ describe('tree queries (SPEC H4)', () => {
     let after: string | undefined;
     for (let page = 0; page < 10; page++) {
       const response = await stack.graphql(query, { id: demoAccount('hq').id, first: 4, after }, hqAdmin);
-      const rows = response.data.account.descendants as { id: string; depth: number; name: string }[];
+      const rows = response.data.account.descendants.nodes as { id: string; depth: number; name: string }[];
       if (rows.length === 0) break;
       pages.push(...rows);
-      const last = rows[rows.length - 1];
-      after = encodeCursor([last.depth, last.name, last.id]);
+      after = response.data.account.descendants.pageInfo.endCursor;
     }
 
     // Assert
-    expect(twoLevels.data.account.descendants.map((a: { depth: number }) => a.depth)).toEqual([1, 1, 2, 2, 2, 2]);
-    expect(all.data.account.descendants).toHaveLength(18);
-    const depths = all.data.account.descendants.map((a: { depth: number }) => a.depth);
+    expect(twoLevels.data.account.descendants.nodes.map((a: { depth: number }) => a.depth)).toEqual([1, 1, 2, 2, 2, 2]);
+    expect(all.data.account.descendants.nodes).toHaveLength(18);
+    const depths = all.data.account.descendants.nodes.map((a: { depth: number }) => a.depth);
     expect([...depths].sort()).toEqual(depths);
-    expect(pages.map((p) => p.id)).toEqual(all.data.account.descendants.map((a: { id: string }) => a.id));
+    expect(pages.map((p) => p.id)).toEqual(all.data.account.descendants.nodes.map((a: { id: string }) => a.id));
   });
 
   it('refuses a malformed cursor and out-of-range page sizes', async () => {
-    const query = `query($id: ID!, $first: Int, $after: String, $maxDepth: Int) { account(id: $id) { descendants(maxDepth: $maxDepth, first: $first, after: $after) { id } } }`;
-    for (const variables of [{ after: 'garbage' }, { first: 0 }, { first: 100_000 }, { maxDepth: 0 }]) {
+    const query = `query($id: ID!, $first: Int, $after: String, $maxDepth: Int) { account(id: $id) { descendants(maxDepth: $maxDepth, first: $first, after: $after) { nodes { id } } } }`;
+    for (const variables of [{ after: 'garbage' }, { after: encodeCursor([1, 'x', 'not-an-id']) }, { first: 0 }, { first: 501 }, { maxDepth: 0 }]) {
       const response = await stack.graphql(query, { id: demoAccount('hq').id, ...variables }, hqAdmin);
       expect(codeOf(response)).toBe('BAD_USER_INPUT');
     }
@@ -316,9 +315,9 @@ describe('tree queries (SPEC H4)', () => {
   });
 
   it('children and the whole visible tree come back in one request', async () => {
-    const response = await stack.graphql(`{ accountTree { name depth children { name } } }`, {}, hqAdmin);
-    const tree = response.data.accountTree as { name: string; depth: number; children: { name: string }[] }[];
+    const response = await stack.graphql(`{ accountTree { name depth children { nodes { name } } } }`, {}, hqAdmin);
+    const tree = response.data.accountTree as { name: string; depth: number; children: { nodes: { name: string }[] } }[];
     expect(tree).toHaveLength(19);
-    expect(tree[0]).toEqual({ name: 'Retail Chain HQ', depth: 0, children: [{ name: 'North Region' }, { name: 'South Region' }] });
+    expect(tree[0]).toEqual({ name: 'Retail Chain HQ', depth: 0, children: { nodes: [{ name: 'North Region' }, { name: 'South Region' }] } });
   });
 });

@@ -8,10 +8,14 @@ export interface GeneratedTree {
 
 /**
  * Inserts a tree of `size` accounts (root included) breadth-first with `fanout` children per
- * account, never deeper than level 5, in one statement: the accounts module's own helper for tests
+ * account, never deeper than level 5, in one statement (children are named `<parent>.<n>` unless
+ * `childName` says otherwise): the accounts module's own helper for tests
  * and benchmarks that need big trees (other modules seed accounts through it, not with SQL of their own).
  */
-export async function insertAccountTree(sql: Pool, options: { size: number; fanout?: number; name?: string }): Promise<GeneratedTree> {
+export async function insertAccountTree(
+  sql: Pool,
+  options: { size: number; fanout?: number; name?: string; childName?: (parentName: string, index: number) => string },
+): Promise<GeneratedTree> {
   const fanout = options.fanout ?? 10;
   const ids: string[] = [];
   const parents: (string | null)[] = [];
@@ -31,7 +35,7 @@ export async function insertAccountTree(sql: Pool, options: { size: number; fano
   while (ids.length < options.size && head < queue.length) {
     const parentIndex = queue[head++];
     if (paths[parentIndex].length > 5) continue;
-    for (let i = 0; i < fanout && ids.length < options.size; i++) add(parentIndex, `${names[parentIndex]}.${i + 1}`);
+    for (let i = 0; i < fanout && ids.length < options.size; i++) add(parentIndex, options.childName ? options.childName(names[parentIndex], i) : `${names[parentIndex]}.${i + 1}`);
   }
   await sql.query(
     `INSERT INTO hierarchy.accounts (id, parent_id, root_id, path, depth, name)

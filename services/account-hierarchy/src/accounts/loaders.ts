@@ -1,12 +1,18 @@
 import DataLoader from 'dataloader';
 import type { AccessControl, AccountChain } from '@platform/authz';
-import { byKey, groupBy } from '@platform/db';
+import { byKey, LoaderPerArguments, toConnections, type Connection, type PageRequest } from '@platform/db';
 import { isUuid } from '@platform/errors';
-import type { AccountStore, AccountRow } from './store';
+import type { AccountListFilter, AccountStore, AccountRow, ChildPageKey, TreePageKey } from './store';
 
 export interface AccountLoaders {
   accountById: DataLoader<string, AccountRow | null>;
-  childrenByParentId: DataLoader<string, AccountRow[]>;
+  /** A page of each parent's children: one statement per distinct (filter, page) in a request. */
+  childPages: LoaderPerArguments<{ filter: AccountListFilter; page: PageRequest<ChildPageKey> }, DataLoader<string, Connection<AccountRow>>>;
+  /** How many children of each parent match a filter: one statement per distinct filter. */
+  childCounts: LoaderPerArguments<AccountListFilter, DataLoader<string, number>>;
+  /** A page of each account's descendants (down to maxLevels below it): one statement per distinct (maxLevels, page). */
+  descendantPages: LoaderPerArguments<{ maxLevels: number | null; page: PageRequest<TreePageKey> }, DataLoader<string, Connection<AccountRow>>>;
+  descendantCounts: LoaderPerArguments<number | null, DataLoader<string, number>>;
   /** Remembers rows loaded by list queries so later field resolvers and authz checks reuse them. */
   prime(rows: AccountRow[], chainOfRoot?: AccountChain | null): void;
 }
@@ -18,11 +24,43 @@ export function createAccountLoaders(store: AccountStore, access: AccessControl)
     return byKey(ids.map((id) => id.toLowerCase()), rows, (row) => row.id);
   });
 
-  const childrenByParentId = new DataLoader<string, AccountRow[]>(async (parentIds) => {
-    const rows = await store.findChildren(parentIds);
-    prime(rows);
-    return groupBy(parentIds, rows, (row) => row.parentId!);
-  });
+  const childPages = new LoaderPerArguments(({ filter, page }: { filter: AccountListFilter; page: PageRequest<ChildPageKey> }) =>
+    new DataLoader<string, Connection<AccountRow>>(async (parentIds) => {
+      const rows = await store.findChildPages(parentIds, filter, page);
+      // The parents were authorized before their children are asked for: their chains are cached.
+      const parentChains = await access.chains.loadMany(parentIds);
+      const connections = toConnections(parentIds, rows, (row) => row.parentId!, page, (row) => [row.name, row.id]);
+      connections.forEach((connection, index) => {
+        const chain = parentChains[index];
+        prime(connection.nodes, chain && !(chain instanceof Error) ? chain : undefined);
+      });
+      return connections;
+    }),
+  );
+
+  const descendantPages = new LoaderPerArguments(({ maxLevels, page }: { maxLevels: number | null; page: PageRequest<TreePageKey> }) =>
+    new DataLoader<string, Connection<AccountRow>>(async (accountIds) => {
+      const rows = await store.findDescendantPages(accountIds, maxLevels, page);
+      const chains = await access.chains.loadMany(accountIds);
+      const connections = toConnections(accountIds, rows, (row) => row.pageOwnerId, page, (row) => [row.depth, row.name, row.id]);
+      connections.forEach((connection, index) => {
+        const chain = chains[index];
+        prime(connection.nodes, chain && !(chain instanceof Error) ? chain : undefined);
+      });
+      return connections;
+    }),
+  );
+
+  const descendantCounts = new LoaderPerArguments((maxLevels: number | null) =>
+    new DataLoader<string, number>(async (accountIds) => byKey(accountIds, await store.countDescendants(accountIds, maxLevels), (row) => row.parentId).map((row) => row?.count ?? 0)),
+  );
+
+  const childCounts = new LoaderPerArguments((filter: AccountListFilter) =>
+    new DataLoader<string, number>(async (parentIds) => {
+      const counts = byKey(parentIds, await store.countChildren(parentIds, filter), (row) => row.parentId);
+      return counts.map((row) => row?.count ?? 0);
+    }),
+  );
 
   /**
    * Primes the loaders with rows of a subtree listed in parent-before-child order; their chains
@@ -41,7 +79,7 @@ export function createAccountLoaders(store: AccountStore, access: AccessControl)
     }
   }
 
-  return { accountById, childrenByParentId, prime };
+  return { accountById, childPages, childCounts, descendantPages, descendantCounts, prime };
 }
 
 /** The chain of `row` under its parent's chain (null for a root): the most restrictive status wins. */

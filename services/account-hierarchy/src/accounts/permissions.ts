@@ -1,4 +1,4 @@
-import { canOnAccount, canViewParentAccount, isAuthenticated } from '@platform/authz';
+import { allow, canOnAccount, canViewParentAccount, isAuthenticated } from '@platform/authz';
 
 const byArgId = (_parent: unknown, args: { id: string }) => args.id;
 
@@ -10,6 +10,7 @@ export const permissions = {
   Query: {
     account: isAuthenticated,
     accountTree: isAuthenticated,
+    accounts: isAuthenticated,
   },
   Mutation: {
     createSubAccount: canOnAccount('sub-accounts', (_parent, args) => args.input.parentId),
@@ -19,4 +20,7 @@ export const permissions = {
     resumeAccount: canOnAccount('account.view', byArgId),
   },
   Account: canViewParentAccount,
+  // Pages of accounts: each node is checked by the Account rule above.
+  AccountConnection: allow,
+  AccountEdge: allow,
 };

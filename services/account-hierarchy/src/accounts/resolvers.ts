@@ -1,24 +1,33 @@
-import { decodeCursor } from '@platform/db';
+import { assertCursorEndsWithId, pageRequest, toConnection, withTotalCount, type PageArguments } from '@platform/db';
 import { assertId, errors } from '@platform/errors';
 import { DateTimeScalar } from '@platform/server';
-import type { AccountResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
+import type { AccountFilter, AccountResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
 import type { HierarchyContext } from '../context';
 import { AccountService } from './service';
-import type { AccountRow } from './store';
+import { MAX_DEPTH, type AccountListFilter, type AccountRow } from './store';
 
-const MAX_PAGE = 10_000;
+/** Page sizes of every list of accounts (accounts, children, descendants). */
+const ACCOUNT_PAGE = { defaultSize: 50, maxSize: 500 } as const;
+
+/** A page of a tree list, keyed on (depth, name, id). */
+const treePage = (args: PageArguments) => assertCursorEndsWithId(pageRequest(args, { ...ACCOUNT_PAGE, keyShape: ['number', 'string', 'string'] }));
+/** A page of children, keyed on (name, id). */
+const childPage = (args: PageArguments) => assertCursorEndsWithId(pageRequest(args, { ...ACCOUNT_PAGE, keyShape: ['string', 'string'] }));
+
+function accountFilter(filter: AccountFilter | null | undefined): AccountListFilter {
+  const depth = (value: number | null | undefined, field: string) => {
+    if (value != null && (value < 0 || value > MAX_DEPTH)) throw errors.badInput(`${field} must be between 0 and ${MAX_DEPTH}`, field);
+    return value ?? null;
+  };
+  if (filter?.nameContains != null && filter.nameContains.length > 200) throw errors.badInput('nameContains is at most 200 characters', 'filter.nameContains');
+  return { nameContains: filter?.nameContains || null, status: filter?.status ?? null, depth: depth(filter?.depth, 'filter.depth'), maxDepth: depth(filter?.maxDepth, 'filter.maxDepth') };
+}
 
 /** The roots of `accountTree`: the given root, else the acting account, else every visible root. */
 async function treeRootIds(ctx: HierarchyContext, rootId: string | null | undefined): Promise<string[]> {
   if (rootId) return [(await ctx.access.require(assertId(rootId, 'rootId'), 'account.view')).id];
   if (ctx.principal.actingAccountId && (await ctx.access.canView(ctx.principal.actingAccountId))) return [ctx.principal.actingAccountId];
   return ctx.access.visibleRoots();
-}
-
-/** The `after` of `descendants`: the (depth, name, id) of the last account of the previous page. */
-function descendantsAfter(cursor: string): { depth: number; name: string; id: string } {
-  const [depth, name, id] = decodeCursor(cursor, ['number', 'string', 'string'], 'after');
-  return { depth, name, id: assertId(id, 'after') };
 }
 
 const Query: QueryResolvers = {
@@ -43,6 +52,25 @@ const Query: QueryResolvers = {
     }
     return rows;
   },
+
+  accounts: async (_root, args, ctx) => {
+    const filter = accountFilter(args.filter);
+    const page = treePage(args);
+    const rootIds = await treeRootIds(ctx, args.rootId);
+    if (rootIds.length === 0) {
+      if (!ctx.access.isAuthenticated) throw errors.unauthenticated();
+      return withTotalCount(toConnection([], page, () => []), async () => 0);
+    }
+    const rows = await ctx.accounts.findSubtreePage(rootIds, filter, page);
+    const rootChains = await ctx.access.chains.loadMany(rootIds);
+    for (const chain of rootChains) {
+      if (chain && !(chain instanceof Error)) ctx.loaders.prime(rows.filter((row) => row.path.includes(chain.id)), chain);
+    }
+    return withTotalCount(
+      toConnection(rows, page, (row) => [row.depth, row.name, row.id]),
+      () => ctx.accounts.countSubtree(rootIds, filter),
+    );
+  },
 };
 
 const Mutation: MutationResolvers = {
@@ -64,7 +92,15 @@ const Account: AccountResolvers = {
     if (!account.parentId || !(await ctx.access.canView(account.parentId))) return null;
     return ctx.loaders.accountById.load(account.parentId);
   },
-  children: (account, _args, ctx) => ctx.loaders.childrenByParentId.load(account.id),
+  children: async (account, args, ctx) => {
+    const filter = accountFilter(args.filter);
+    const page = childPage(args);
+    const connection = await ctx.loaders.childPages.for({ filter, page }).load(account.id);
+    return withTotalCount(connection, () => ctx.loaders.childCounts.for(filter).load(account.id));
+  },
+  // The same (empty) filter as children without one: the counts are read once for both.
+  childCount: (account, _args, ctx) => ctx.loaders.childCounts.for(accountFilter(null)).load(account.id),
+  hasChildren: async (account, _args, ctx) => (await ctx.loaders.childCounts.for(accountFilter(null)).load(account.id)) > 0,
   ancestors: async (account, _args, ctx) => {
     const ancestorIds = account.path.slice(0, -1);
     const visible = await Promise.all(ancestorIds.map((id) => ctx.access.canView(id)));
@@ -73,17 +109,10 @@ const Account: AccountResolvers = {
   },
   descendants: async (account, args, ctx) => {
     if (args.maxDepth != null && args.maxDepth < 1) throw errors.badInput('maxDepth must be at least 1', 'maxDepth');
-    if (args.first != null && (args.first < 1 || args.first > MAX_PAGE)) {
-      throw errors.badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
-    }
-    const rows = await ctx.accounts.findSubtrees([account.id], {
-      minDepth: account.depth + 1,
-      maxDepth: args.maxDepth != null ? account.depth + args.maxDepth : undefined,
-      limit: args.first ?? MAX_PAGE,
-      after: args.after ? descendantsAfter(args.after) : undefined,
-    });
-    ctx.loaders.prime(rows, await ctx.access.chains.load(account.id));
-    return rows;
+    const page = treePage(args);
+    const maxLevels = args.maxDepth ?? null;
+    const connection = await ctx.loaders.descendantPages.for({ maxLevels, page }).load(account.id);
+    return withTotalCount(connection, () => ctx.loaders.descendantCounts.for(maxLevels).load(account.id));
   },
 };
 

@@ -1,4 +1,4 @@
-import type { Sql } from '@platform/db';
+import { containsPattern, keysetSql, pagesPerParentSql, queryRows, type CountedConnection, type PageRequest, type Sql } from '@platform/db';
 import type { AccountStatus } from '@platform/authz';
 
 export interface AccountRow {
@@ -12,7 +12,43 @@ export interface AccountRow {
   createdAt: Date;
 }
 
-const COLUMNS = 'id, parent_id AS "parentId", root_id AS "rootId", path, depth, name, status, created_at AS "createdAt"';
+const columns = (table = '') =>
+  `${table}id, ${table}parent_id AS "parentId", ${table}root_id AS "rootId", ${table}path, ${table}depth, ${table}name, ${table}status, ${table}created_at AS "createdAt"`;
+const COLUMNS = columns();
+
+/** Criteria of a list of accounts (SDL AccountFilter); depths are Account.depth values. */
+export interface AccountListFilter {
+  nameContains?: string | null;
+  status?: AccountStatus | null;
+  depth?: number | null;
+  maxDepth?: number | null;
+}
+
+/** Tree lists page by (depth, name, id): parents before children; the id breaks ties of equal names. */
+export type TreePageKey = readonly [number, string, string];
+/** Children page by (name, id). */
+export type ChildPageKey = readonly [string, string];
+
+/** Accounts `a` below `parent.id`, at most $2 levels below it when $2 is not null. */
+const descendantConditions = [
+  'a.path @> ARRAY[parent.id]',
+  'a.id <> parent.id',
+  '($2::int IS NULL OR cardinality(a.path) - array_position(a.path, parent.id) <= $2::int)',
+];
+
+/** The conditions of `filter` on the accounts aliased `a`, with their values appended to `parameters`. */
+function filterConditions(filter: AccountListFilter, parameters: unknown[]): string[] {
+  const conditions: string[] = [];
+  const add = (condition: (placeholder: string) => string, value: unknown) => {
+    parameters.push(value);
+    conditions.push(condition(`$${parameters.length}`));
+  };
+  if (filter.nameContains) add((p) => `a.name ILIKE ${p}`, containsPattern(filter.nameContains));
+  if (filter.status) add((p) => `a.status = ${p}`, filter.status);
+  if (filter.depth != null) add((p) => `a.depth = ${p}::int`, filter.depth);
+  if (filter.maxDepth != null) add((p) => `a.depth <= ${p}::int`, filter.maxDepth);
+  return conditions;
+}
 
 export const MAX_DEPTH = 5;
 
@@ -23,36 +59,71 @@ export class AccountStore {
     return this.db.query(`SELECT ${COLUMNS} FROM hierarchy.accounts WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
-  findChildren(parentIds: readonly string[]): Promise<AccountRow[]> {
-    return this.db.query(
-      `SELECT ${COLUMNS} FROM hierarchy.accounts WHERE parent_id = ANY($1::uuid[]) ORDER BY name, id`,
-      [parentIds],
+  /** Every account in the subtrees of rootIds (roots included), parents before children. */
+  findSubtrees(rootIds: string[]): Promise<AccountRow[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM hierarchy.accounts WHERE path && $1::uuid[] ORDER BY depth, name, id`, [rootIds]);
+  }
+
+  /** One page of the accounts in the subtrees of rootIds (roots included) matching filter, parents before children. */
+  findSubtreePage(rootIds: readonly string[], filter: AccountListFilter, page: PageRequest<TreePageKey>): Promise<AccountRow[]> {
+    const parameters: unknown[] = [rootIds];
+    const conditions = ['a.path && $1::uuid[]', ...filterConditions(filter, parameters)];
+    const keyset = keysetSql(page, { columns: ['a.depth', 'a.name', 'a.id'], types: ['int', 'text', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
+    return queryRows<AccountRow>(
+      this.db,
+      `SELECT ${columns('a.')} FROM hierarchy.accounts a WHERE ${conditions.join(' AND ')} AND ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+      [...parameters, ...keyset.parameters],
     );
   }
 
-  /** Accounts in the subtrees of rootIds (roots included), parents before children. */
-  findSubtrees(rootIds: string[], options: { minDepth?: number; maxDepth?: number; limit?: number; after?: { depth: number; name: string; id: string } } = {}): Promise<AccountRow[]> {
-    const conditions = ['path && $1::uuid[]'];
-    const params: unknown[] = [rootIds];
-    if (options.minDepth !== undefined) {
-      params.push(options.minDepth);
-      conditions.push(`depth >= $${params.length}`);
-    }
-    if (options.maxDepth !== undefined) {
-      params.push(options.maxDepth);
-      conditions.push(`depth <= $${params.length}`);
-    }
-    if (options.after) {
-      params.push(options.after.depth, options.after.name, options.after.id);
-      const n = params.length;
-      conditions.push(`(depth, name, id) > ($${n - 2}, $${n - 1}, $${n}::uuid)`);
-    }
-    let sql = `SELECT ${COLUMNS} FROM hierarchy.accounts WHERE ${conditions.join(' AND ')} ORDER BY depth, name, id`;
-    if (options.limit !== undefined) {
-      params.push(options.limit);
-      sql += ` LIMIT $${params.length}`;
-    }
-    return this.db.query(sql, params);
+  async countSubtree(rootIds: readonly string[], filter: AccountListFilter): Promise<number> {
+    const parameters: unknown[] = [rootIds];
+    const conditions = ['a.path && $1::uuid[]', ...filterConditions(filter, parameters)];
+    const [row] = await queryRows<{ count: number }>(this.db, `SELECT count(*)::int AS count FROM hierarchy.accounts a WHERE ${conditions.join(' AND ')}`, parameters);
+    return row.count;
+  }
+
+  /** The same page of the children of each parent, in one statement (up to size + 1 rows per parent, by name then id). */
+  findChildPages(parentIds: readonly string[], filter: AccountListFilter, page: PageRequest<ChildPageKey>): Promise<AccountRow[]> {
+    const parameters: unknown[] = [parentIds];
+    const conditions = filterConditions(filter, parameters);
+    const keyset = keysetSql(page, { columns: ['a.name', 'a.id'], types: ['text', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
+    return queryRows<AccountRow>(
+      this.db,
+      pagesPerParentSql({ select: columns('a.'), from: 'hierarchy.accounts a', conditions: ['a.parent_id = parent.id', ...conditions], keyset }),
+      [...parameters, ...keyset.parameters],
+    );
+  }
+
+  /**
+   * The same page of the descendants of each account, in one statement (up to size + 1 rows per
+   * account, parents before children); maxLevels counts levels below the account. A row carries the
+   * account it was read for (`pageOwnerId`): one account may be a descendant of another in the batch.
+   */
+  findDescendantPages(accountIds: readonly string[], maxLevels: number | null, page: PageRequest<TreePageKey>): Promise<(AccountRow & { pageOwnerId: string })[]> {
+    const parameters: unknown[] = [accountIds, maxLevels];
+    const keyset = keysetSql(page, { columns: ['a.depth', 'a.name', 'a.id'], types: ['int', 'text', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
+    return queryRows(
+      this.db,
+      pagesPerParentSql({ select: `${columns('a.')}, parent.id AS "pageOwnerId"`, from: 'hierarchy.accounts a', conditions: descendantConditions, keyset }),
+      [...parameters, ...keyset.parameters],
+    );
+  }
+
+  countDescendants(accountIds: readonly string[], maxLevels: number | null): Promise<{ parentId: string; count: number }[]> {
+    return queryRows(
+      this.db,
+      `SELECT parent.id AS "parentId", count(*)::int AS count FROM unnest($1::uuid[]) AS parent(id)
+         JOIN hierarchy.accounts a ON ${descendantConditions.join(' AND ')} GROUP BY parent.id`,
+      [accountIds, maxLevels],
+    );
+  }
+
+  /** How many children of each parent match filter. */
+  countChildren(parentIds: readonly string[], filter: AccountListFilter): Promise<{ parentId: string; count: number }[]> {
+    const parameters: unknown[] = [parentIds];
+    const conditions = ['a.parent_id = ANY($1::uuid[])', ...filterConditions(filter, parameters)];
+    return queryRows(this.db, `SELECT a.parent_id AS "parentId", count(*)::int AS count FROM hierarchy.accounts a WHERE ${conditions.join(' AND ')} GROUP BY a.parent_id`, parameters);
   }
 }
 
@@ -157,3 +228,6 @@ export class AccountWriter {
     await this.tx.query(`UPDATE hierarchy.accounts SET name = $2, updated_at = now() WHERE id = $1`, [id, name]);
   }
 }
+
+/** What an AccountConnection resolves from: totalCount is counted only when selected. */
+export type AccountConnectionValue = CountedConnection<AccountRow>;

@@ -1,6 +1,6 @@
 import { mutate, recordActivity } from '@platform/audit';
 import { validateSettingsInput, type AccountStatus } from '@platform/authz';
-import { inTransaction, pageRequest, toConnection, type PageArguments } from '@platform/db';
+import { inTransaction, pageRequest, toConnection, withTotalCount, type PageArguments } from '@platform/db';
 import { publishEvent } from '@platform/events';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import type { HierarchyContext } from '../context';
@@ -8,7 +8,7 @@ import { SCHEMA } from '../data-source';
 import { chainBelow } from '../accounts/loaders';
 import { AccountWriter, type AccountRow } from '../accounts/store';
 import { writeSettings } from '../settings/store';
-import { findCustomers, recordClosureRequest, type ClosureRequestRow } from './store';
+import { countCustomers, findCustomers, recordClosureRequest, type ClosureRequestRow, type CustomerConnectionValue } from './store';
 
 const CUSTOMER_PAGE = { defaultSize: 20, maxSize: 100, keyShape: ['string', 'string'] } as const;
 
@@ -36,12 +36,12 @@ export class CustomerService {
     });
   }
 
-  async list(filter: { nameContains?: string | null; status?: AccountStatus | null; closureRequested?: boolean | null } | null | undefined, args: PageArguments) {
+  async list(filter: { nameContains?: string | null; status?: AccountStatus | null; closureRequested?: boolean | null } | null | undefined, args: PageArguments): Promise<CustomerConnectionValue> {
     this.ctx.access.requireOperator('customers.read');
     const page = pageRequest(args, CUSTOMER_PAGE);
     const rows = await findCustomers(this.ctx.dataSource, filter ?? {}, page);
     for (const row of rows) this.ctx.loaders.prime([row.account], null);
-    return toConnection(rows, page, (row) => [row.createdAtKey, row.account.id]);
+    return withTotalCount(toConnection(rows, page, (row) => [row.createdAtKey, row.account.id]), () => countCustomers(this.ctx.dataSource, filter ?? {}));
   }
 
   /** A new parent account with its time zone; the operator then sets its billing terms and invites its first admin. */

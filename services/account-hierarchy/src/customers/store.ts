@@ -1,5 +1,5 @@
 import type { AccountStatus } from '@platform/authz';
-import { keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { containsPattern, keysetSql, queryRows, type CountedConnection, type PageRequest, type Sql } from '@platform/db';
 import type { AccountRow } from '../accounts/store';
 
 export interface CustomerRow {
@@ -9,17 +9,29 @@ export interface CustomerRow {
   createdAtKey: string;
 }
 
+export type CustomerConnectionValue = CountedConnection<CustomerRow>;
+
+type CustomerFilter = { nameContains?: string | null; status?: AccountStatus | null; closureRequested?: boolean | null };
+
+const customerConditions = `r.parent_id IS NULL AND ($1::text IS NULL OR r.name ILIKE $1) AND ($2::text IS NULL OR r.status = $2)
+        AND ($3::boolean IS NULL OR (r.closure_requested_at IS NOT NULL) = $3)`;
+const customerParameters = (filter: CustomerFilter) => [filter.nameContains ? containsPattern(filter.nameContains) : null, filter.status ?? null, filter.closureRequested ?? null];
+
+export async function countCustomers(db: Sql, filter: CustomerFilter): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(db, `SELECT count(*)::int AS count FROM hierarchy.accounts r WHERE ${customerConditions}`, customerParameters(filter));
+  return row.count;
+}
+
 /** Parent accounts with the size of their trees, newest first, for the operator (SPEC O3). */
-export async function findCustomers(db: Sql, filter: { nameContains?: string | null; status?: AccountStatus | null; closureRequested?: boolean | null }, page: PageRequest<readonly [string, string]>): Promise<CustomerRow[]> {
-  const parameters: unknown[] = [filter.nameContains ? `%${filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null, filter.status ?? null, filter.closureRequested ?? null];
+export async function findCustomers(db: Sql, filter: CustomerFilter, page: PageRequest<readonly [string, string]>): Promise<CustomerRow[]> {
+  const parameters: unknown[] = customerParameters(filter);
   const keyset = keysetSql(page, { columns: ['r.created_at', 'r.id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: parameters.length + 1 });
   const rows = await queryRows<{ id: string; name: string; status: AccountStatus; createdAt: Date; createdAtKey: string; accountCount: number }>(
     db,
     `SELECT r.id, r.name, r.status, r.created_at AS "createdAt", r.created_at::text AS "createdAtKey",
             (SELECT count(*)::int FROM hierarchy.accounts a WHERE a.root_id = r.id) AS "accountCount"
        FROM hierarchy.accounts r
-      WHERE r.parent_id IS NULL AND ($1::text IS NULL OR r.name ILIKE $1) AND ($2::text IS NULL OR r.status = $2)
-        AND ($3::boolean IS NULL OR (r.closure_requested_at IS NOT NULL) = $3) AND ${keyset.where}
+      WHERE ${customerConditions} AND ${keyset.where}
       ORDER BY ${keyset.orderBy}
       LIMIT ${keyset.limit}`,
     [...parameters, ...keyset.parameters],

@@ -9,6 +9,8 @@ import type { TransferRow } from '../transfers/store';
 import type { TopUpRow } from '../top-ups/store';
 import type { ProfileRow, StoredAddress, PaymentMethodRow } from '../profile/store';
 import type { InvoiceRow, InvoiceLineRow } from '../invoices/store';
+import type { LedgerConnectionValue } from '../credit/resolvers';
+import type { CountedUserCredits, CountedTopUps, CountedTransfers, CountedInvoices } from '../page-size';
 import type { BillingContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -31,23 +33,30 @@ export type Scalars = {
 export type Account = {
   __typename?: 'Account';
   id: Scalars['ID']['output'];
-  /** Prepaid credit units available to this account: its own balance, else that of the nearest ancestor that pays (requires billing) */
-  balance: Scalars['Int']['output'];
-  /** Billing mode, paying account, limits and remaining credit (SPEC B1, B3; requires billing) */
-  billing: AccountBilling;
-  /** Per-user credit limits of this account's memberships (SPEC I6; requires billing) */
-  userCredits: Array<UserCredit>;
-  /** Ledger rows of the balance this account pays from or spends, newest first (SPEC B2; requires billing) */
-  ledger: LedgerConnection;
-  /** Balance and credit transfers from or to this account, newest first (requires billing) */
-  transfers: Array<Transfer>;
-  /** Top-ups of this account's balance, newest first (requires billing) */
-  topUps: Array<TopUp>;
-  /** Invoices of this postpaid paying account, newest period first (requires billing) */
-  invoices: Array<Invoice>;
-  /** Plan, billing address and email (SPEC B5; requires billing) */
-  billingProfile: BillingProfile;
-  paymentMethods: Array<PaymentMethod>;
+  /** Prepaid credit units available to this account: its own balance, else that of the nearest ancestor that pays; null, with a FORBIDDEN error on this path, without billing */
+  balance: Maybe<Scalars['Int']['output']>;
+  /** Billing mode, paying account, limits and remaining credit (SPEC B1, B3); null, with a FORBIDDEN error on this path, without billing */
+  billing: Maybe<AccountBilling>;
+  /** Per-user credit limits of this account's memberships, by user id (SPEC I6; 50 per page by default, at most 200); null, with a FORBIDDEN error on this path, without billing */
+  userCredits: Maybe<UserCreditConnection>;
+  /** Ledger rows of the balance this account pays from or spends, newest first (SPEC B2; 50 per page by default, at most 200); null, with a FORBIDDEN error on this path, without billing */
+  ledger: Maybe<LedgerConnection>;
+  /** Balance and credit transfers from or to this account, newest first (50 per page by default, at most 200); null, with a FORBIDDEN error on this path, without billing */
+  transfers: Maybe<TransferConnection>;
+  /** Top-ups of this account's balance, newest first (50 per page by default, at most 200); null, with a FORBIDDEN error on this path, without billing */
+  topUps: Maybe<TopUpConnection>;
+  /** Invoices of this postpaid paying account, newest period first (20 per page by default, at most 100); null, with a FORBIDDEN error on this path, without billing */
+  invoices: Maybe<InvoiceConnection>;
+  /** Plan, billing address and email (SPEC B5); null, with a FORBIDDEN error on this path, without billing */
+  billingProfile: Maybe<BillingProfile>;
+  /** Payment methods (a handful per account, not paged); null, with a FORBIDDEN error on this path, without billing */
+  paymentMethods: Maybe<Array<PaymentMethod>>;
+};
+
+
+export type AccountUserCreditsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -60,11 +69,28 @@ export type AccountLedgerArgs = {
 
 export type AccountTransfersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 
 export type AccountTopUpsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type AccountInvoicesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Relay page information */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+  endCursor: Maybe<Scalars['String']['output']>;
 };
 
 export type BillingMode =
@@ -293,6 +319,20 @@ export type CreditAdjustmentInput = {
   reason: Scalars['String']['input'];
 };
 
+export type UserCreditEdge = {
+  __typename?: 'UserCreditEdge';
+  cursor: Scalars['String']['output'];
+  node: UserCredit;
+};
+
+export type UserCreditConnection = {
+  __typename?: 'UserCreditConnection';
+  edges: Array<UserCreditEdge>;
+  nodes: Array<UserCredit>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 /** A membership of the identity subgraph (an account and a user), with its credit in billing */
 export type Membership = {
   __typename?: 'Membership';
@@ -313,7 +353,7 @@ export type CreditLimit = {
 /** A membership's credit (SPEC I6): units the user may spend in this account and below */
 export type UserCredit = {
   __typename?: 'UserCredit';
-  account: Account;
+  account: Maybe<Account>;
   userId: Scalars['ID']['output'];
   limit: Scalars['Int']['output'];
   /** Set as the limit on the 1st of each month in the account timezone, when spending starts again from zero (seed 004: the renewal limit); null: the limit does not renew */
@@ -369,10 +409,22 @@ export type LedgerEntry = {
   createdAt: Scalars['DateTime']['output'];
 };
 
+export type LedgerEdge = {
+  __typename?: 'LedgerEdge';
+  cursor: Scalars['String']['output'];
+  node: LedgerEntry;
+};
+
 export type LedgerConnection = {
   __typename?: 'LedgerConnection';
+  edges: Array<LedgerEdge>;
+  nodes: Array<LedgerEntry>;
+  pageInfo: PageInfo;
+  /** Entries matching the filter, every page together */
+  totalCount: Scalars['Int']['output'];
+  /** @deprecated Use nodes */
   entries: Array<LedgerEntry>;
-  /** Pass as after to read the next page; null on the last page */
+  /** @deprecated Use pageInfo.endCursor (null on the last page: pageInfo.hasNextPage) */
   nextCursor: Maybe<Scalars['String']['output']>;
 };
 
@@ -404,6 +456,20 @@ export type CreditReservation = {
   expiresAt: Scalars['DateTime']['output'];
 };
 
+export type TransferEdge = {
+  __typename?: 'TransferEdge';
+  cursor: Scalars['String']['output'];
+  node: Transfer;
+};
+
+export type TransferConnection = {
+  __typename?: 'TransferConnection';
+  edges: Array<TransferEdge>;
+  nodes: Array<Transfer>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type TransferKind =
   /** Balance units move from one paying account to another */
   | 'BALANCE'
@@ -429,6 +495,20 @@ export type TransferInput = {
   idempotencyKey: Scalars['String']['input'];
 };
 
+export type TopUpEdge = {
+  __typename?: 'TopUpEdge';
+  cursor: Scalars['String']['output'];
+  node: TopUp;
+};
+
+export type TopUpConnection = {
+  __typename?: 'TopUpConnection';
+  edges: Array<TopUpEdge>;
+  nodes: Array<TopUp>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type AutoTopUp = {
   __typename?: 'AutoTopUp';
   /** Top up when the balance falls below this */
@@ -449,7 +529,7 @@ export type TopUpTrigger =
 export type TopUp = {
   __typename?: 'TopUp';
   id: Scalars['ID']['output'];
-  account: Account;
+  account: Maybe<Account>;
   units: Scalars['Int']['output'];
   trigger: TopUpTrigger;
   status: TopUpStatus;
@@ -466,6 +546,20 @@ export type TopUpInput = {
   idempotencyKey: Scalars['String']['input'];
 };
 
+export type InvoiceEdge = {
+  __typename?: 'InvoiceEdge';
+  cursor: Scalars['String']['output'];
+  node: Invoice;
+};
+
+export type InvoiceConnection = {
+  __typename?: 'InvoiceConnection';
+  edges: Array<InvoiceEdge>;
+  nodes: Array<Invoice>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type InvoiceStatus =
   | 'DRAFT'
   | 'ISSUED'
@@ -478,7 +572,7 @@ export type InvoiceFormat =
 export type Invoice = {
   __typename?: 'Invoice';
   id: Scalars['ID']['output'];
-  account: Account;
+  account: Maybe<Account>;
   /** YYYY-MM, calendar month in the account timezone */
   period: Scalars['String']['output'];
   timezone: Scalars['String']['output'];
@@ -515,7 +609,7 @@ export type InvoiceDownloadArgs = {
 
 export type InvoiceLine = {
   __typename?: 'InvoiceLine';
-  account: Account;
+  account: Maybe<Account>;
   accountName: Scalars['String']['output'];
   depth: Scalars['Int']['output'];
   units: Scalars['Int']['output'];
@@ -704,29 +798,39 @@ export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<AccountReference>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   BillingMode: BillingMode;
   BillingPayer: BillingPayer;
   AccountBilling: ResolverTypeWrapper<AccountBillingParent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CreditAdjustmentInput: CreditAdjustmentInput;
+  UserCreditEdge: ResolverTypeWrapper<Omit<UserCreditEdge, 'node'> & { node: ResolversTypes['UserCredit'] }>;
+  UserCreditConnection: ResolverTypeWrapper<CountedUserCredits>;
   Membership: ResolverTypeWrapper<MembershipKey>;
   CreditLimit: ResolverTypeWrapper<LimitRow>;
   UserCredit: ResolverTypeWrapper<SetUserLimitRow>;
   LedgerKind: LedgerKind;
   LedgerFilter: LedgerFilter;
   LedgerEntry: ResolverTypeWrapper<LedgerEntryRow>;
-  LedgerConnection: ResolverTypeWrapper<Omit<LedgerConnection, 'entries'> & { entries: Array<ResolversTypes['LedgerEntry']> }>;
+  LedgerEdge: ResolverTypeWrapper<Omit<LedgerEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
+  LedgerConnection: ResolverTypeWrapper<LedgerConnectionValue>;
   ReserveCreditInput: ReserveCreditInput;
   ReservationStatus: ReservationStatus;
   CreditReservation: ResolverTypeWrapper<Reservation>;
+  TransferEdge: ResolverTypeWrapper<Omit<TransferEdge, 'node'> & { node: ResolversTypes['Transfer'] }>;
+  TransferConnection: ResolverTypeWrapper<CountedTransfers>;
   TransferKind: TransferKind;
   Transfer: ResolverTypeWrapper<TransferRow>;
   TransferInput: TransferInput;
+  TopUpEdge: ResolverTypeWrapper<Omit<TopUpEdge, 'node'> & { node: ResolversTypes['TopUp'] }>;
+  TopUpConnection: ResolverTypeWrapper<CountedTopUps>;
   AutoTopUp: ResolverTypeWrapper<Omit<AutoTopUp, 'paymentMethod'> & { paymentMethod?: Maybe<ResolversTypes['PaymentMethod']> }>;
   TopUpStatus: TopUpStatus;
   TopUpTrigger: TopUpTrigger;
   TopUp: ResolverTypeWrapper<TopUpRow>;
   TopUpInput: TopUpInput;
+  InvoiceEdge: ResolverTypeWrapper<Omit<InvoiceEdge, 'node'> & { node: ResolversTypes['Invoice'] }>;
+  InvoiceConnection: ResolverTypeWrapper<CountedInvoices>;
   InvoiceStatus: InvoiceStatus;
   InvoiceFormat: InvoiceFormat;
   Invoice: ResolverTypeWrapper<InvoiceRow>;
@@ -755,22 +859,32 @@ export type ResolversParentTypes = ResolversObject<{
   Account: AccountReference;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  PageInfo: PageInfo;
   AccountBilling: AccountBillingParent;
   Mutation: Record<PropertyKey, never>;
   CreditAdjustmentInput: CreditAdjustmentInput;
+  UserCreditEdge: Omit<UserCreditEdge, 'node'> & { node: ResolversParentTypes['UserCredit'] };
+  UserCreditConnection: CountedUserCredits;
   Membership: MembershipKey;
   CreditLimit: LimitRow;
   UserCredit: SetUserLimitRow;
   LedgerFilter: LedgerFilter;
   LedgerEntry: LedgerEntryRow;
-  LedgerConnection: Omit<LedgerConnection, 'entries'> & { entries: Array<ResolversParentTypes['LedgerEntry']> };
+  LedgerEdge: Omit<LedgerEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
+  LedgerConnection: LedgerConnectionValue;
   ReserveCreditInput: ReserveCreditInput;
   CreditReservation: Reservation;
+  TransferEdge: Omit<TransferEdge, 'node'> & { node: ResolversParentTypes['Transfer'] };
+  TransferConnection: CountedTransfers;
   Transfer: TransferRow;
   TransferInput: TransferInput;
+  TopUpEdge: Omit<TopUpEdge, 'node'> & { node: ResolversParentTypes['TopUp'] };
+  TopUpConnection: CountedTopUps;
   AutoTopUp: Omit<AutoTopUp, 'paymentMethod'> & { paymentMethod?: Maybe<ResolversParentTypes['PaymentMethod']> };
   TopUp: TopUpRow;
   TopUpInput: TopUpInput;
+  InvoiceEdge: Omit<InvoiceEdge, 'node'> & { node: ResolversParentTypes['Invoice'] };
+  InvoiceConnection: CountedInvoices;
   Invoice: InvoiceRow;
   InvoiceLine: InvoiceLineRow;
   InvoiceDownload: InvoiceDownload;
@@ -826,9 +940,9 @@ export type Federation__ExtendsDirectiveArgs = { };
 
 export type Federation__ExtendsDirectiveResolver<Result, Parent, ContextType = BillingContext, Args = Federation__ExtendsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
+export type ShareableDirectiveArgs = { };
 
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = BillingContext, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type ShareableDirectiveResolver<Result, Parent, ContextType = BillingContext, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type InaccessibleDirectiveArgs = { };
 
@@ -874,15 +988,22 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type AccountResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  balance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  billing?: Resolver<ResolversTypes['AccountBilling'], ParentType, ContextType>;
-  userCredits?: Resolver<Array<ResolversTypes['UserCredit']>, ParentType, ContextType>;
-  ledger?: Resolver<ResolversTypes['LedgerConnection'], ParentType, ContextType, Partial<AccountLedgerArgs>>;
-  transfers?: Resolver<Array<ResolversTypes['Transfer']>, ParentType, ContextType, Partial<AccountTransfersArgs>>;
-  topUps?: Resolver<Array<ResolversTypes['TopUp']>, ParentType, ContextType, Partial<AccountTopUpsArgs>>;
-  invoices?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
-  billingProfile?: Resolver<ResolversTypes['BillingProfile'], ParentType, ContextType>;
-  paymentMethods?: Resolver<Array<ResolversTypes['PaymentMethod']>, ParentType, ContextType>;
+  balance?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  billing?: Resolver<Maybe<ResolversTypes['AccountBilling']>, ParentType, ContextType>;
+  userCredits?: Resolver<Maybe<ResolversTypes['UserCreditConnection']>, ParentType, ContextType, Partial<AccountUserCreditsArgs>>;
+  ledger?: Resolver<Maybe<ResolversTypes['LedgerConnection']>, ParentType, ContextType, Partial<AccountLedgerArgs>>;
+  transfers?: Resolver<Maybe<ResolversTypes['TransferConnection']>, ParentType, ContextType, Partial<AccountTransfersArgs>>;
+  topUps?: Resolver<Maybe<ResolversTypes['TopUpConnection']>, ParentType, ContextType, Partial<AccountTopUpsArgs>>;
+  invoices?: Resolver<Maybe<ResolversTypes['InvoiceConnection']>, ParentType, ContextType, Partial<AccountInvoicesArgs>>;
+  billingProfile?: Resolver<Maybe<ResolversTypes['BillingProfile']>, ParentType, ContextType>;
+  paymentMethods?: Resolver<Maybe<Array<ResolversTypes['PaymentMethod']>>, ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type AccountBillingResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['AccountBilling'] = ResolversParentTypes['AccountBilling']> = ResolversObject<{
@@ -924,6 +1045,18 @@ export type MutationResolvers<ContextType = BillingContext, ParentType extends R
   removePaymentMethod?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemovePaymentMethodArgs, 'accountId' | 'paymentMethodId'>>;
 }>;
 
+export type UserCreditEdgeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['UserCreditEdge'] = ResolversParentTypes['UserCreditEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['UserCredit'], ParentType, ContextType>;
+}>;
+
+export type UserCreditConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['UserCreditConnection'] = ResolversParentTypes['UserCreditConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['UserCreditEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['UserCredit']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type MembershipResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership'], FederationReferenceType extends FederationReferenceTypes['Membership'] = FederationReferenceTypes['Membership']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Membership']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -939,7 +1072,7 @@ export type CreditLimitResolvers<ContextType = BillingContext, ParentType extend
 }>;
 
 export type UserCreditResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['UserCredit'] = ResolversParentTypes['UserCredit']> = ResolversObject<{
-  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   renewalAmount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -965,7 +1098,16 @@ export type LedgerEntryResolvers<ContextType = BillingContext, ParentType extend
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type LedgerEdgeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['LedgerEdge'] = ResolversParentTypes['LedgerEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+}>;
+
 export type LedgerConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['LedgerConnection'] = ResolversParentTypes['LedgerConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LedgerEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   entries?: Resolver<Array<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
   nextCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
@@ -980,6 +1122,18 @@ export type CreditReservationResolvers<ContextType = BillingContext, ParentType 
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type TransferEdgeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['TransferEdge'] = ResolversParentTypes['TransferEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType>;
+}>;
+
+export type TransferConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['TransferConnection'] = ResolversParentTypes['TransferConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['TransferEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Transfer']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type TransferResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Transfer'] = ResolversParentTypes['Transfer']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['TransferKind'], ParentType, ContextType>;
@@ -990,6 +1144,18 @@ export type TransferResolvers<ContextType = BillingContext, ParentType extends R
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type TopUpEdgeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['TopUpEdge'] = ResolversParentTypes['TopUpEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['TopUp'], ParentType, ContextType>;
+}>;
+
+export type TopUpConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['TopUpConnection'] = ResolversParentTypes['TopUpConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['TopUpEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['TopUp']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type AutoTopUpResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['AutoTopUp'] = ResolversParentTypes['AutoTopUp']> = ResolversObject<{
   threshold?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -998,7 +1164,7 @@ export type AutoTopUpResolvers<ContextType = BillingContext, ParentType extends 
 
 export type TopUpResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['TopUp'] = ResolversParentTypes['TopUp']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   trigger?: Resolver<ResolversTypes['TopUpTrigger'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TopUpStatus'], ParentType, ContextType>;
@@ -1007,9 +1173,21 @@ export type TopUpResolvers<ContextType = BillingContext, ParentType extends Reso
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type InvoiceEdgeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceEdge'] = ResolversParentTypes['InvoiceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invoice'], ParentType, ContextType>;
+}>;
+
+export type InvoiceConnectionResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceConnection'] = ResolversParentTypes['InvoiceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['InvoiceEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Invoice']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type InvoiceResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['InvoiceStatus'], ParentType, ContextType>;
@@ -1027,7 +1205,7 @@ export type InvoiceResolvers<ContextType = BillingContext, ParentType extends Re
 }>;
 
 export type InvoiceLineResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['InvoiceLine'] = ResolversParentTypes['InvoiceLine']> = ResolversObject<{
-  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1093,17 +1271,27 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Account?: AccountResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   AccountBilling?: AccountBillingResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  UserCreditEdge?: UserCreditEdgeResolvers<ContextType>;
+  UserCreditConnection?: UserCreditConnectionResolvers<ContextType>;
   Membership?: MembershipResolvers<ContextType>;
   CreditLimit?: CreditLimitResolvers<ContextType>;
   UserCredit?: UserCreditResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
+  LedgerEdge?: LedgerEdgeResolvers<ContextType>;
   LedgerConnection?: LedgerConnectionResolvers<ContextType>;
   CreditReservation?: CreditReservationResolvers<ContextType>;
+  TransferEdge?: TransferEdgeResolvers<ContextType>;
+  TransferConnection?: TransferConnectionResolvers<ContextType>;
   Transfer?: TransferResolvers<ContextType>;
+  TopUpEdge?: TopUpEdgeResolvers<ContextType>;
+  TopUpConnection?: TopUpConnectionResolvers<ContextType>;
   AutoTopUp?: AutoTopUpResolvers<ContextType>;
   TopUp?: TopUpResolvers<ContextType>;
+  InvoiceEdge?: InvoiceEdgeResolvers<ContextType>;
+  InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceLine?: InvoiceLineResolvers<ContextType>;
   InvoiceDownload?: InvoiceDownloadResolvers<ContextType>;
@@ -1125,7 +1313,7 @@ export type DirectiveResolvers<ContextType = BillingContext> = ResolversObject<{
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;

@@ -8,7 +8,7 @@ jest.setTimeout(60_000);
 const BILLING = `query($id: ID!) { account(id: $id) {
   billing { paidBy ownBalance payingAccount { id } balance }
   ledger(first: 20) { entries { kind payingAccount { id } spendingAccount { id } } }
-  transfers { fromAccount { id } toAccount { id } units } } }`;
+  transfers { nodes { fromAccount { id } toAccount { id } units } } } }`;
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { batchId } }`;
 
 /** SPEC B1, H3: billing says that an ancestor pays without naming it to callers who cannot see it. */
@@ -54,7 +54,7 @@ describe('who pays, as a sub-account admin with billing sees it (SPEC B1, H3)', 
     expect(JSON.stringify(drawing)).not.toContain(hq);
     expect(drawingSeenByHq.data.account.billing).toMatchObject({ paidBy: 'ANCESTOR', payingAccount: { id: hq } });
     expect(own.data.account.billing).toMatchObject({ paidBy: 'SELF', ownBalance: true, payingAccount: { id: north }, balance: 50 });
-    expect(own.data.account.transfers).toEqual([{ fromAccount: null, toAccount: { id: north }, units: 50 }]);
+    expect(own.data.account.transfers.nodes).toEqual([{ fromAccount: null, toAccount: { id: north }, units: 50 }]);
     expect(JSON.stringify(own)).not.toContain(hq);
   });
 

@@ -11,4 +11,6 @@ export const permissions = {
   },
   Account: { id: allow, balance: onParent, billing: onParent },
   AccountBilling: allow,
+  // Page information of every list (the lists' own fields are guarded).
+  PageInfo: allow,
 };

@@ -19,5 +19,8 @@ export const permissions = {
   UserCredit: allow,
   LedgerEntry: allow,
   LedgerConnection: allow,
+  LedgerEdge: allow,
+  UserCreditConnection: allow,
+  UserCreditEdge: allow,
   CreditReservation: isService,
 };

@@ -1,9 +1,9 @@
-import { decodeCursor, encodeCursor } from '@platform/db';
+import { toConnection, withTotalCount, type CountedConnection } from '@platform/db';
 import { assertId, errors, isUuid } from '@platform/errors';
 import type { AccountResolvers, CreditLimitResolvers, LedgerEntryResolvers, MembershipResolvers, MutationResolvers, Resolvers, UserCreditResolvers } from '../__generated__/resolvers-types';
-import { pageSize } from '../page-size';
+import { idPage, sequencePage } from '../page-size';
 import { visibleAccount } from '../read-model';
-import { ledgerEntries, payingAccountOfReservation, type LimitRow } from './store';
+import { countLedgerEntries, ledgerEntries, payingAccountOfReservation, type LedgerEntryRow, type LimitRow } from './store';
 
 function instant(value: string | null | undefined, field: string): Date | null {
   if (value === null || value === undefined) return null;
@@ -12,31 +12,27 @@ function instant(value: string | null | undefined, field: string): Date | null {
   return date;
 }
 
-/** The `after` of `ledger`: the id of the last entry of the previous page (ids are unique, so the order has no ties). */
-function ledgerAfter(cursor: string): string {
-  const [id] = decodeCursor(cursor, ['string'], 'after');
-  if (!/^\d{1,18}$/.test(id)) throw errors.badInput('after is not a cursor of this list', 'after');
-  return id;
-}
+/** A page of the ledger; `entries` and `nextCursor` are the deprecated names of its nodes and its next page's cursor. */
+export type LedgerConnectionValue = CountedConnection<LedgerEntryRow> & { entries: LedgerEntryRow[]; nextCursor: string | null };
 
 const remaining = (row: LimitRow) => Number(row.credit_limit) - Number(row.spent) - Number(row.held);
 
 const Account: AccountResolvers = {
-  userCredits: (account, _args, ctx) => ctx.loaders.userLimitsByAccountId.load(account.id),
-  ledger: async (account, args, ctx) => {
-    const limit = pageSize(args.first);
-    const after = args.after ? ledgerAfter(args.after) : null;
+  userCredits: async (account, args, ctx) => {
+    const page = idPage(args);
+    return withTotalCount(await ctx.loaders.userCreditPages.pages.for(page).load(account.id), () => ctx.loaders.userCreditPages.counts.load(account.id));
+  },
+  ledger: async (account, args, ctx): Promise<LedgerConnectionValue> => {
+    const page = sequencePage(args);
     const filter = args.filter ?? {};
     if (filter.userId && !isUuid(filter.userId)) throw errors.badInput('filter.userId is not a valid id', 'filter.userId');
-    const rows = await ledgerEntries(
-      ctx.dataSource,
-      account.id,
-      after,
-      { kinds: filter.kinds ?? null, userId: filter.userId ?? null, from: instant(filter.from, 'filter.from'), to: instant(filter.to, 'filter.to') },
-      limit + 1,
-    );
-    const page = rows.slice(0, limit);
-    return { entries: page, nextCursor: rows.length > limit ? encodeCursor([page[page.length - 1].id]) : null };
+    const selection = { kinds: filter.kinds ?? null, userId: filter.userId ?? null, from: instant(filter.from, 'filter.from'), to: instant(filter.to, 'filter.to') };
+    const connection = toConnection(await ledgerEntries(ctx.dataSource, account.id, selection, page), page, (row) => [row.id]);
+    return {
+      ...withTotalCount(connection, () => countLedgerEntries(ctx.dataSource, account.id, selection)),
+      entries: connection.nodes,
+      nextCursor: connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null,
+    };
   },
 };
 

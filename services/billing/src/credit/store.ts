@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { byKey, groupBy, queryOne, queryRows, type Sql } from '@platform/db';
+import { byKey, groupBy, keysetSql, pagesPerParentSql, queryOne, queryRows, type PageRequest, type Sql } from '@platform/db';
 import type { LedgerKind, ReservationStatus } from '../__generated__/resolvers-types';
 
 /** BALANCE is an account's spendable credit; the other books are its counterparts (double entry). */
@@ -194,6 +194,25 @@ export async function userLimitsOfMemberships(db: Sql, keys: readonly string[]):
   return byKey(keys, rows, (row) => `${row.account_id}:${row.user_id}`);
 }
 
+/** The same page of each account's user limits that are set, by user id, in one statement. */
+export function userCreditPages(db: Sql, accountIds: readonly string[], page: PageRequest<readonly [string]>): Promise<SetUserLimitRow[]> {
+  const keyset = keysetSql(page, { columns: ['u.user_id'], types: ['uuid'], order: 'ASC', firstParameter: 2 });
+  return queryRows<SetUserLimitRow>(
+    db,
+    pagesPerParentSql({
+      select: `u.account_id, u.user_id, u.credit_limit, u.renewal_amount, u.spent, u.held, to_char(u.period_start, 'YYYY-MM-DD') AS period_start`,
+      from: 'billing.user_limits u',
+      conditions: ['u.account_id = parent.id', 'u.credit_limit IS NOT NULL'],
+      keyset,
+    }),
+    [accountIds, ...keyset.parameters],
+  );
+}
+
+export function countUserCredits(db: Sql, accountIds: readonly string[]): Promise<{ accountId: string; count: number }[]> {
+  return queryRows(db, `SELECT account_id AS "accountId", count(*)::int AS count FROM billing.user_limits WHERE account_id = ANY($1::uuid[]) AND credit_limit IS NOT NULL GROUP BY account_id`, [accountIds]);
+}
+
 export interface LedgerFilter {
   kinds: readonly LedgerKind[] | null;
   userId: string | null;
@@ -202,20 +221,36 @@ export interface LedgerFilter {
 }
 
 /** The BALANCE rows an account pays from or spends, newest first, `limit` of them after the row id `after`. */
-export function ledgerEntries(db: Sql, accountId: string, after: string | null, filter: LedgerFilter, limit: number): Promise<LedgerEntryRow[]> {
+/** The entries of an account's ledger matching filter, and their values. */
+function ledgerConditions(accountId: string, filter: LedgerFilter): { conditions: string[]; params: unknown[] } {
   const conditions = [`book = 'BALANCE'`, `(paying_account_id = $1 OR spending_account_id = $1)`];
   const params: unknown[] = [accountId];
   const where = (condition: (placeholder: string) => string, value: unknown) => {
     params.push(value);
     conditions.push(condition(`$${params.length}`));
   };
-  if (after) where((p) => `id < ${p}`, after);
   if (filter.kinds?.length) where((p) => `kind = ANY(${p}::text[])`, filter.kinds);
   if (filter.userId) where((p) => `user_id = ${p}`, filter.userId);
   if (filter.from) where((p) => `created_at >= ${p}`, filter.from);
   if (filter.to) where((p) => `created_at < ${p}`, filter.to);
-  params.push(limit);
-  return queryRows<LedgerEntryRow>(db, `SELECT ${LEDGER_ENTRY_COLUMNS} FROM billing.ledger_entries WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`, params);
+  return { conditions, params };
+}
+
+/** A page of an account's ledger, newest first: by id (a sequence, so the order has no ties). */
+export function ledgerEntries(db: Sql, accountId: string, filter: LedgerFilter, page: PageRequest<readonly [string]>): Promise<LedgerEntryRow[]> {
+  const { conditions, params } = ledgerConditions(accountId, filter);
+  const keyset = keysetSql(page, { columns: ['id'], types: ['bigint'], order: 'DESC', firstParameter: params.length + 1 });
+  return queryRows<LedgerEntryRow>(
+    db,
+    `SELECT ${LEDGER_ENTRY_COLUMNS} FROM billing.ledger_entries WHERE ${conditions.join(' AND ')} AND ${keyset.where} ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
+    [...params, ...keyset.parameters],
+  );
+}
+
+export async function countLedgerEntries(db: Sql, accountId: string, filter: LedgerFilter): Promise<number> {
+  const { conditions, params } = ledgerConditions(accountId, filter);
+  const [row] = await queryRows<{ count: number }>(db, `SELECT count(*)::int AS count FROM billing.ledger_entries WHERE ${conditions.join(' AND ')}`, params);
+  return row.count;
 }
 
 /** The BALANCE row of a movement (the entry an account's ledger shows). */

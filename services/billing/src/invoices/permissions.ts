@@ -7,6 +7,8 @@ export const permissions = {
   Mutation: { generateInvoice: isOperatorWith('finance'), issueInvoice: isOperatorWith('finance'), markInvoicePaid: isOperatorWith('finance') },
   Account: { invoices: onParent },
   Invoice: allow,
+  InvoiceConnection: allow,
+  InvoiceEdge: allow,
   InvoiceLine: allow,
   InvoiceDocument: allow,
   InvoiceDownload: allow,

@@ -1,10 +1,14 @@
+import { withTotalCount } from '@platform/db';
 import { assertId } from '@platform/errors';
 import type { AccountResolvers, InvoiceLineResolvers, InvoiceResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
+import { invoicePage } from '../page-size';
 import { invoiceDownloadLink, invoiceFile, readableInvoice } from './download';
-import { invoicesOfAccount } from './store';
 
 const Account: AccountResolvers = {
-  invoices: (account, _args, ctx) => invoicesOfAccount(ctx.dataSource, account.id),
+  invoices: async (account, args, ctx) => {
+    const page = invoicePage(args);
+    return withTotalCount(await ctx.loaders.invoicePages.pages.for(page).load(account.id), () => ctx.loaders.invoicePages.counts.load(account.id));
+  },
 };
 
 const Invoice: InvoiceResolvers = {

@@ -1,4 +1,4 @@
-import { groupBy, queryOne, queryRows, type Sql } from '@platform/db';
+import { groupBy, keysetSql, pagesPerParentSql, queryOne, queryRows, type PageRequest, type Sql } from '@platform/db';
 import type { InvoiceStatus } from '../__generated__/resolvers-types';
 import type { InvoicePaymentNotice } from '../top-ups/payment-provider';
 
@@ -29,16 +29,22 @@ export interface InvoiceLineRow {
   amount_minor: string;
 }
 
-export const INVOICE_COLUMNS = `id, account_id, to_char(period_start, 'YYYY-MM-DD') AS period_start, to_char(period_end, 'YYYY-MM-DD') AS period_end,
-  timezone, status, currency, unit_price_minor, tax_rate_basis_points, units, subtotal_minor, tax_minor, total_minor, issued_at, paid_at`;
+const invoiceColumns = (t = '') => `${t}id, ${t}account_id, to_char(${t}period_start, 'YYYY-MM-DD') AS period_start, to_char(${t}period_end, 'YYYY-MM-DD') AS period_end,
+  ${t}timezone, ${t}status, ${t}currency, ${t}unit_price_minor, ${t}tax_rate_basis_points, ${t}units, ${t}subtotal_minor, ${t}tax_minor, ${t}total_minor, ${t}issued_at, ${t}paid_at`;
+export const INVOICE_COLUMNS = invoiceColumns();
 
 export function findInvoice(db: Sql, id: string): Promise<InvoiceRow | null> {
   return queryOne<InvoiceRow>(db, `SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE id = $1`, [id]);
 }
 
-/** Invoices of a paying account, newest period first. */
-export function invoicesOfAccount(db: Sql, accountId: string): Promise<InvoiceRow[]> {
-  return queryRows<InvoiceRow>(db, `SELECT ${INVOICE_COLUMNS} FROM billing.invoices WHERE account_id = $1 ORDER BY period_start DESC`, [accountId]);
+/** The same page of each paying account's invoices, newest period first (one per account and period; the id keeps the order total), in one statement. */
+export function invoicePages(db: Sql, accountIds: readonly string[], page: PageRequest<readonly [string, string]>): Promise<InvoiceRow[]> {
+  const keyset = keysetSql(page, { columns: ['i.period_start', 'i.id'], types: ['date', 'uuid'], order: 'DESC', firstParameter: 2 });
+  return queryRows<InvoiceRow>(db, pagesPerParentSql({ select: invoiceColumns('i.'), from: 'billing.invoices i', conditions: ['i.account_id = parent.id'], keyset }), [accountIds, ...keyset.parameters]);
+}
+
+export function countInvoices(db: Sql, accountIds: readonly string[]): Promise<{ accountId: string; count: number }[]> {
+  return queryRows(db, `SELECT account_id AS "accountId", count(*)::int AS count FROM billing.invoices WHERE account_id = ANY($1::uuid[]) GROUP BY account_id`, [accountIds]);
 }
 
 /** For a DataLoader: the lines of each invoice, shallowest account first, then by name. */

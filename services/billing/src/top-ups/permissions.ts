@@ -8,4 +8,6 @@ export const permissions = {
   Account: { topUps: onParent },
   AutoTopUp: allow,
   TopUp: allow,
+  TopUpConnection: allow,
+  TopUpEdge: allow,
 };

@@ -1,10 +1,13 @@
+import { withTotalCount } from '@platform/db';
 import { assertId } from '@platform/errors';
 import type { AccountResolvers, MutationResolvers, Resolvers, TopUpResolvers } from '../__generated__/resolvers-types';
-import { pageSize } from '../page-size';
-import { topUpsOfAccount } from './store';
+import { timeIdPage } from '../page-size';
 
 const Account: AccountResolvers = {
-  topUps: (account, args, ctx) => topUpsOfAccount(ctx.dataSource, account.id, pageSize(args.first)),
+  topUps: async (account, args, ctx) => {
+    const page = timeIdPage(args);
+    return withTotalCount(await ctx.loaders.topUpPages.pages.for(page).load(account.id), () => ctx.loaders.topUpPages.counts.load(account.id));
+  },
 };
 
 const TopUp: TopUpResolvers = {

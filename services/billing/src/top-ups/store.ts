@@ -1,4 +1,4 @@
-import { queryOne, queryRows, type Sql } from '@platform/db';
+import { keysetSql, pagesPerParentSql, queryOne, queryRows, timestampKeySql, type PageRequest, type Sql } from '@platform/db';
 import type { TopUpStatus, TopUpTrigger } from '../__generated__/resolvers-types';
 import type { ChargeResult } from './payment-provider';
 
@@ -18,8 +18,22 @@ export interface TopUpRow {
 const TOP_UP_COLUMNS = 'id, account_id, units, trigger, status, payment_method_id, decline_reason, user_id, idempotency_key, created_at';
 
 /** Top-ups of an account, newest first. */
-export function topUpsOfAccount(db: Sql, accountId: string, limit: number): Promise<TopUpRow[]> {
-  return queryRows<TopUpRow>(db, `SELECT * FROM billing.top_ups WHERE account_id = $1 ORDER BY created_at DESC, id LIMIT $2`, [accountId, limit]);
+/** A top-up read for a page, with its sort key (created_at at full precision). */
+export type TopUpPageRow = TopUpRow & { createdAtKey: string };
+
+/** The same page of each account's top-ups, newest first, in one statement. */
+export function topUpPages(db: Sql, accountIds: readonly string[], page: PageRequest<readonly [string, string]>): Promise<TopUpPageRow[]> {
+  const keyset = keysetSql(page, { columns: ['t.created_at', 't.id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: 2 });
+  const columns = TOP_UP_COLUMNS.split(', ').map((column) => `t.${column}`).join(', ');
+  return queryRows<TopUpPageRow>(
+    db,
+    pagesPerParentSql({ select: `${columns}, ${timestampKeySql('t.created_at')} AS "createdAtKey"`, from: 'billing.top_ups t', conditions: ['t.account_id = parent.id'], keyset }),
+    [accountIds, ...keyset.parameters],
+  );
+}
+
+export function countTopUps(db: Sql, accountIds: readonly string[]): Promise<{ accountId: string; count: number }[]> {
+  return queryRows(db, `SELECT account_id AS "accountId", count(*)::int AS count FROM billing.top_ups WHERE account_id = ANY($1::uuid[]) GROUP BY account_id`, [accountIds]);
 }
 
 export function topUpByKey(tx: Sql, idempotencyKey: string): Promise<TopUpRow | null> {

@@ -7,4 +7,6 @@ export const permissions = {
   Mutation: { transferBalance: byTransferSource, transferCredit: byTransferSource },
   Account: { transfers: onParent },
   Transfer: allow,
+  TransferConnection: allow,
+  TransferEdge: allow,
 };

@@ -1,10 +1,13 @@
+import { withTotalCount } from '@platform/db';
 import type { AccountResolvers, MutationResolvers, Resolvers, TransferResolvers } from '../__generated__/resolvers-types';
-import { pageSize } from '../page-size';
+import { timeIdPage } from '../page-size';
 import { visibleAccount } from '../read-model';
-import { transfersOfAccount } from './store';
 
 const Account: AccountResolvers = {
-  transfers: (account, args, ctx) => transfersOfAccount(ctx.dataSource, account.id, pageSize(args.first)),
+  transfers: async (account, args, ctx) => {
+    const page = timeIdPage(args);
+    return withTotalCount(await ctx.loaders.transferPages.pages.for(page).load(account.id), () => ctx.loaders.transferPages.counts.load(account.id));
+  },
 };
 
 const Transfer: TransferResolvers = {

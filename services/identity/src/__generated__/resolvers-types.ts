@@ -4,13 +4,14 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AccountReference, ViewerValue } from '../sessions/resolvers';
 import type { UserRow } from '../sessions/store';
 import type { AuthPayloadValue } from '../sessions/service';
-import type { MembershipRow } from '../memberships/store';
-import type { InvitationRow } from '../invitations/store';
+import type { MembershipRow, MembershipConnectionValue } from '../memberships/store';
+import type { InvitationRow, InvitationConnectionValue } from '../invitations/store';
 import type { SsoConfigurationRow } from '../sso/store';
-import type { ApiKeyRow, PartnerAppRow, PartnerManifestRow } from '../api-keys/store';
+import type { ApiKeyRow, PartnerAppRow, PartnerManifestRow, ApiKeyConnectionValue } from '../api-keys/store';
 import type { ActivityLogEntryRow } from '../activity-log/store';
 import type { OperatorRow } from '../operators/store';
 import type { OperatorSession, OperatorSetup as OperatorSetupValue } from '../operators/service';
+import type { ActivityLogPageValue } from '../activity-log/service';
 import type { IdentityContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -49,16 +50,44 @@ export type Role =
 export type Account = {
   __typename?: 'Account';
   id: Scalars['ID']['output'];
-  /** The account's own members and guests (requires users.view) */
-  members: Array<Membership>;
-  /** Invitations to this account, newest first (requires users.view) */
-  invitations: Array<Invitation>;
+  /** The account's own members and guests, oldest first (20 per page by default, at most 100); null, with a FORBIDDEN error on this path, without users.view */
+  members: Maybe<MembershipConnection>;
+  /** Invitations to this account, newest first (20 per page by default, at most 100); null, with a FORBIDDEN error on this path, without users.view */
+  invitations: Maybe<InvitationConnection>;
   /** Single sign-on configuration of this account (requires security) */
   ssoConfiguration: Maybe<SsoConfiguration>;
-  /** API keys of this account (requires api-keys) */
-  apiKeys: Array<ApiKey>;
-  /** Partner apps of this account (requires api-keys) */
-  partnerApps: Array<PartnerApp>;
+  /** API keys of this account, newest first (20 per page by default, at most 100); null, with a FORBIDDEN error on this path, without api-keys */
+  apiKeys: Maybe<ApiKeyConnection>;
+  /** Partner apps of this account; null, with a FORBIDDEN error on this path, without api-keys */
+  partnerApps: Maybe<Array<PartnerApp>>;
+};
+
+
+export type AccountMembersArgs = {
+  filter?: InputMaybe<MemberFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type AccountInvitationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type AccountApiKeysArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Relay page information */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+  endCursor: Maybe<Scalars['String']['output']>;
 };
 
 export type AuthPayload = {
@@ -107,9 +136,9 @@ export type Query = {
   me: Viewer;
   /** The permission catalogue (SPEC I3) */
   permissionCatalogue: Array<Scalars['String']['output']>;
-  /** Changes on the account (and its subtree), newest first; for admins (security) of the account or an ancestor */
+  /** Changes on the account (and its subtree), newest first (50 per page by default, at most 200); for admins (security) of the account or an ancestor */
   activityLog: ActivityLogPage;
-  /** The operator log of an account (SPEC O4): every operator action on it, from every subgraph; operators only */
+  /** The operator log of an account (SPEC O4): every operator action on it, from every subgraph, newest first (50 per page by default, at most 200); operators only */
   operatorLog: ActivityLogPage;
   /** Re-checks the hash chains of the account's tree (requires security on the tree's parent account) */
   verifyActivityLog: ActivityLogVerification;
@@ -366,7 +395,8 @@ export type MembershipType =
 export type Membership = {
   __typename?: 'Membership';
   id: Scalars['ID']['output'];
-  account: Account;
+  /** Served by the account-hierarchy subgraph: null, with an error on this path only, when it cannot answer */
+  account: Maybe<Account>;
   accountId: Scalars['ID']['output'];
   user: User;
   userId: Scalars['ID']['output'];
@@ -425,6 +455,28 @@ export type MembershipLimitsInput = {
   contactGroups?: InputMaybe<Array<ContactGroupGrantInput>>;
 };
 
+export type MemberFilter = {
+  role?: InputMaybe<Role>;
+  status?: InputMaybe<MembershipStatus>;
+  /** MEMBER: the user's first membership is in this tree; GUEST: in another tree */
+  type?: InputMaybe<MembershipType>;
+};
+
+export type MembershipEdge = {
+  __typename?: 'MembershipEdge';
+  cursor: Scalars['String']['output'];
+  node: Membership;
+};
+
+export type MembershipConnection = {
+  __typename?: 'MembershipConnection';
+  edges: Array<MembershipEdge>;
+  nodes: Array<Membership>;
+  pageInfo: PageInfo;
+  /** Memberships matching the filter, every page together */
+  totalCount: Scalars['Int']['output'];
+};
+
 export type InvitationStatus =
   | 'PENDING'
   | 'SENT'
@@ -437,7 +489,8 @@ export type InvitationStatus =
 export type Invitation = {
   __typename?: 'Invitation';
   id: Scalars['ID']['output'];
-  account: Account;
+  /** Served by the account-hierarchy subgraph: null, with an error on this path only, when it cannot answer */
+  account: Maybe<Account>;
   accountId: Scalars['ID']['output'];
   email: Scalars['String']['output'];
   role: Role;
@@ -459,6 +512,20 @@ export type AddAccountMemberPayload = {
   membership: Maybe<Membership>;
   /** Otherwise: the invitation the user must accept */
   invitation: Maybe<Invitation>;
+};
+
+export type InvitationEdge = {
+  __typename?: 'InvitationEdge';
+  cursor: Scalars['String']['output'];
+  node: Invitation;
+};
+
+export type InvitationConnection = {
+  __typename?: 'InvitationConnection';
+  edges: Array<InvitationEdge>;
+  nodes: Array<Invitation>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
 };
 
 /** Single sign-on through an OIDC provider (SPEC I8) */
@@ -541,6 +608,20 @@ export type PartnerManifest = {
   retiredAt: Maybe<Scalars['DateTime']['output']>;
 };
 
+export type ApiKeyEdge = {
+  __typename?: 'ApiKeyEdge';
+  cursor: Scalars['String']['output'];
+  node: ApiKey;
+};
+
+export type ApiKeyConnection = {
+  __typename?: 'ApiKeyConnection';
+  edges: Array<ApiKeyEdge>;
+  nodes: Array<ApiKey>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 /** One change recorded by a subgraph (SPEC I9) */
 export type ActivityLogEntry = {
   __typename?: 'ActivityLogEntry';
@@ -561,11 +642,25 @@ export type ActivityLogEntry = {
   after: Maybe<Scalars['JSON']['output']>;
 };
 
+export type ActivityLogEdge = {
+  __typename?: 'ActivityLogEdge';
+  cursor: Scalars['String']['output'];
+  node: ActivityLogEntry;
+};
+
+/** A page of the activity log (a Relay connection) */
 export type ActivityLogPage = {
   __typename?: 'ActivityLogPage';
+  edges: Array<ActivityLogEdge>;
+  nodes: Array<ActivityLogEntry>;
+  pageInfo: PageInfo;
+  /** Entries matching the filter, every page together */
+  totalCount: Scalars['Int']['output'];
+  /** @deprecated Use nodes */
   entries: Array<ActivityLogEntry>;
-  /** Pass as after to read the next page; null on the last page */
+  /** @deprecated Use pageInfo.endCursor */
   endCursor: Maybe<Scalars['String']['output']>;
+  /** @deprecated Use pageInfo.hasNextPage */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
@@ -750,11 +845,12 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Role: Role;
   Account: ResolverTypeWrapper<AccountReference>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   AuthPayload: ResolverTypeWrapper<AuthPayloadValue>;
   ViewerKind: ViewerKind;
   Viewer: ResolverTypeWrapper<ViewerValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MembershipStatus: MembershipStatus;
   MembershipType: MembershipType;
@@ -765,9 +861,14 @@ export type ResolversTypes = ResolversObject<{
   MembershipLimits: ResolverTypeWrapper<MembershipLimits>;
   ContactGroupGrantInput: ContactGroupGrantInput;
   MembershipLimitsInput: MembershipLimitsInput;
+  MemberFilter: MemberFilter;
+  MembershipEdge: ResolverTypeWrapper<Omit<MembershipEdge, 'node'> & { node: ResolversTypes['Membership'] }>;
+  MembershipConnection: ResolverTypeWrapper<MembershipConnectionValue>;
   InvitationStatus: InvitationStatus;
   Invitation: ResolverTypeWrapper<InvitationRow>;
   AddAccountMemberPayload: ResolverTypeWrapper<Omit<AddAccountMemberPayload, 'membership' | 'invitation'> & { membership?: Maybe<ResolversTypes['Membership']>, invitation?: Maybe<ResolversTypes['Invitation']> }>;
+  InvitationEdge: ResolverTypeWrapper<Omit<InvitationEdge, 'node'> & { node: ResolversTypes['Invitation'] }>;
+  InvitationConnection: ResolverTypeWrapper<InvitationConnectionValue>;
   SsoConfiguration: ResolverTypeWrapper<SsoConfigurationRow>;
   SsoConfigurationInput: SsoConfigurationInput;
   SsoLoginStart: ResolverTypeWrapper<SsoLoginStart>;
@@ -775,8 +876,11 @@ export type ResolversTypes = ResolversObject<{
   CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
   PartnerApp: ResolverTypeWrapper<PartnerAppRow>;
   PartnerManifest: ResolverTypeWrapper<PartnerManifestRow>;
+  ApiKeyEdge: ResolverTypeWrapper<Omit<ApiKeyEdge, 'node'> & { node: ResolversTypes['ApiKey'] }>;
+  ApiKeyConnection: ResolverTypeWrapper<ApiKeyConnectionValue>;
   ActivityLogEntry: ResolverTypeWrapper<ActivityLogEntryRow>;
-  ActivityLogPage: ResolverTypeWrapper<Omit<ActivityLogPage, 'entries'> & { entries: Array<ResolversTypes['ActivityLogEntry']> }>;
+  ActivityLogEdge: ResolverTypeWrapper<Omit<ActivityLogEdge, 'node'> & { node: ResolversTypes['ActivityLogEntry'] }>;
+  ActivityLogPage: ResolverTypeWrapper<ActivityLogPageValue>;
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ResolverTypeWrapper<ActivityLogProblem>;
   ActivityLogVerification: ResolverTypeWrapper<ActivityLogVerification>;
@@ -802,18 +906,24 @@ export type ResolversParentTypes = ResolversObject<{
   User: UserRow;
   ID: Scalars['ID']['output'];
   Account: AccountReference;
+  Int: Scalars['Int']['output'];
+  PageInfo: PageInfo;
   AuthPayload: AuthPayloadValue;
   Viewer: ViewerValue;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   Membership: MembershipRow;
   ContactGroupGrant: ContactGroupGrant;
   MembershipLimits: MembershipLimits;
   ContactGroupGrantInput: ContactGroupGrantInput;
   MembershipLimitsInput: MembershipLimitsInput;
+  MemberFilter: MemberFilter;
+  MembershipEdge: Omit<MembershipEdge, 'node'> & { node: ResolversParentTypes['Membership'] };
+  MembershipConnection: MembershipConnectionValue;
   Invitation: InvitationRow;
   AddAccountMemberPayload: Omit<AddAccountMemberPayload, 'membership' | 'invitation'> & { membership?: Maybe<ResolversParentTypes['Membership']>, invitation?: Maybe<ResolversParentTypes['Invitation']> };
+  InvitationEdge: Omit<InvitationEdge, 'node'> & { node: ResolversParentTypes['Invitation'] };
+  InvitationConnection: InvitationConnectionValue;
   SsoConfiguration: SsoConfigurationRow;
   SsoConfigurationInput: SsoConfigurationInput;
   SsoLoginStart: SsoLoginStart;
@@ -821,8 +931,11 @@ export type ResolversParentTypes = ResolversObject<{
   CreatedApiKey: Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   PartnerApp: PartnerAppRow;
   PartnerManifest: PartnerManifestRow;
+  ApiKeyEdge: Omit<ApiKeyEdge, 'node'> & { node: ResolversParentTypes['ApiKey'] };
+  ApiKeyConnection: ApiKeyConnectionValue;
   ActivityLogEntry: ActivityLogEntryRow;
-  ActivityLogPage: Omit<ActivityLogPage, 'entries'> & { entries: Array<ResolversParentTypes['ActivityLogEntry']> };
+  ActivityLogEdge: Omit<ActivityLogEdge, 'node'> & { node: ResolversParentTypes['ActivityLogEntry'] };
+  ActivityLogPage: ActivityLogPageValue;
   ActivityLogFilter: ActivityLogFilter;
   ActivityLogProblem: ActivityLogProblem;
   ActivityLogVerification: ActivityLogVerification;
@@ -875,9 +988,9 @@ export type Federation__ExtendsDirectiveArgs = { };
 
 export type Federation__ExtendsDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = Federation__ExtendsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type Federation__ShareableDirectiveArgs = { };
+export type ShareableDirectiveArgs = { };
 
-export type Federation__ShareableDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = Federation__ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+export type ShareableDirectiveResolver<Result, Parent, ContextType = IdentityContext, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type Federation__InaccessibleDirectiveArgs = { };
 
@@ -935,11 +1048,18 @@ export type UserResolvers<ContextType = IdentityContext, ParentType extends Reso
 export type AccountResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  members?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
-  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
+  members?: Resolver<Maybe<ResolversTypes['MembershipConnection']>, ParentType, ContextType, Partial<AccountMembersArgs>>;
+  invitations?: Resolver<Maybe<ResolversTypes['InvitationConnection']>, ParentType, ContextType, Partial<AccountInvitationsArgs>>;
   ssoConfiguration?: Resolver<Maybe<ResolversTypes['SsoConfiguration']>, ParentType, ContextType>;
-  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
-  partnerApps?: Resolver<Array<ResolversTypes['PartnerApp']>, ParentType, ContextType>;
+  apiKeys?: Resolver<Maybe<ResolversTypes['ApiKeyConnection']>, ParentType, ContextType, Partial<AccountApiKeysArgs>>;
+  partnerApps?: Resolver<Maybe<Array<ResolversTypes['PartnerApp']>>, ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type AuthPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
@@ -1003,7 +1123,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
 
 export type MembershipResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1029,9 +1149,21 @@ export type MembershipLimitsResolvers<ContextType = IdentityContext, ParentType 
   contactGroups?: Resolver<Array<ResolversTypes['ContactGroupGrant']>, ParentType, ContextType>;
 }>;
 
+export type MembershipEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MembershipEdge'] = ResolversParentTypes['MembershipEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Membership'], ParentType, ContextType>;
+}>;
+
+export type MembershipConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['MembershipConnection'] = ResolversParentTypes['MembershipConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MembershipEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type InvitationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -1047,6 +1179,18 @@ export type InvitationResolvers<ContextType = IdentityContext, ParentType extend
 export type AddAccountMemberPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['AddAccountMemberPayload'] = ResolversParentTypes['AddAccountMemberPayload']> = ResolversObject<{
   membership?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   invitation?: Resolver<Maybe<ResolversTypes['Invitation']>, ParentType, ContextType>;
+}>;
+
+export type InvitationEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['InvitationEdge'] = ResolversParentTypes['InvitationEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
+}>;
+
+export type InvitationConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['InvitationConnection'] = ResolversParentTypes['InvitationConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['InvitationEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SsoConfigurationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['SsoConfiguration'] = ResolversParentTypes['SsoConfiguration']> = ResolversObject<{
@@ -1100,6 +1244,18 @@ export type PartnerManifestResolvers<ContextType = IdentityContext, ParentType e
   retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
+export type ApiKeyEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKeyEdge'] = ResolversParentTypes['ApiKeyEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+}>;
+
+export type ApiKeyConnectionResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ApiKeyConnection'] = ResolversParentTypes['ApiKeyConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ApiKeyEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type ActivityLogEntryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ActivityLogEntry'] = ResolversParentTypes['ActivityLogEntry']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1116,7 +1272,16 @@ export type ActivityLogEntryResolvers<ContextType = IdentityContext, ParentType 
   after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
 }>;
 
+export type ActivityLogEdgeResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ActivityLogEdge'] = ResolversParentTypes['ActivityLogEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ActivityLogEntry'], ParentType, ContextType>;
+}>;
+
 export type ActivityLogPageResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['ActivityLogPage'] = ResolversParentTypes['ActivityLogPage']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ActivityLogEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['ActivityLogEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   entries?: Resolver<Array<ResolversTypes['ActivityLogEntry']>, ParentType, ContextType>;
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1176,6 +1341,7 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   JSON?: GraphQLScalarType;
   User?: UserResolvers<ContextType>;
   Account?: AccountResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -1183,15 +1349,22 @@ export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   Membership?: MembershipResolvers<ContextType>;
   ContactGroupGrant?: ContactGroupGrantResolvers<ContextType>;
   MembershipLimits?: MembershipLimitsResolvers<ContextType>;
+  MembershipEdge?: MembershipEdgeResolvers<ContextType>;
+  MembershipConnection?: MembershipConnectionResolvers<ContextType>;
   Invitation?: InvitationResolvers<ContextType>;
   AddAccountMemberPayload?: AddAccountMemberPayloadResolvers<ContextType>;
+  InvitationEdge?: InvitationEdgeResolvers<ContextType>;
+  InvitationConnection?: InvitationConnectionResolvers<ContextType>;
   SsoConfiguration?: SsoConfigurationResolvers<ContextType>;
   SsoLoginStart?: SsoLoginStartResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   PartnerApp?: PartnerAppResolvers<ContextType>;
   PartnerManifest?: PartnerManifestResolvers<ContextType>;
+  ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
+  ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
   ActivityLogEntry?: ActivityLogEntryResolvers<ContextType>;
+  ActivityLogEdge?: ActivityLogEdgeResolvers<ContextType>;
   ActivityLogPage?: ActivityLogPageResolvers<ContextType>;
   ActivityLogProblem?: ActivityLogProblemResolvers<ContextType>;
   ActivityLogVerification?: ActivityLogVerificationResolvers<ContextType>;
@@ -1211,7 +1384,7 @@ export type DirectiveResolvers<ContextType = IdentityContext> = ResolversObject<
   federation__external?: Federation__ExternalDirectiveResolver<any, any, ContextType>;
   federation__tag?: Federation__TagDirectiveResolver<any, any, ContextType>;
   federation__extends?: Federation__ExtendsDirectiveResolver<any, any, ContextType>;
-  federation__shareable?: Federation__ShareableDirectiveResolver<any, any, ContextType>;
+  shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   federation__inaccessible?: Federation__InaccessibleDirectiveResolver<any, any, ContextType>;
   federation__override?: Federation__OverrideDirectiveResolver<any, any, ContextType>;
   federation__composeDirective?: Federation__ComposeDirectiveDirectiveResolver<any, any, ContextType>;

@@ -130,7 +130,7 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     const unknown = await stack.graphql(ADD, { a: storeN2, e: 'ghost@retail.example', r: 'BASIC_USER' }, northAdmin);
     const invisible = await stack.graphql(ADD, { a: demoAccount('south').id, e: 'n1.marketing@retail.example', r: 'BASIC_USER' }, northAdmin);
     const memberToken = await stack.login('n1.marketing@retail.example', { accountId: storeN2 });
-    const members = await stack.graphql(`query($id: ID!) { account(id: $id) { members { role user { email } } } }`, { id: storeN2 }, northAdmin);
+    const members = await stack.graphql(`query($id: ID!) { account(id: $id) { members { nodes { role user { email } } } } }`, { id: storeN2 }, northAdmin);
     const removed = await stack.graphql(
       `mutation($a: ID!, $u: ID!) { removeAccountMember(accountId: $a, userId: $u) }`,
       { a: storeN2, u: demoUser('n1-marketing').id },
@@ -143,7 +143,7 @@ describe('identity core: login, sessions, acting account, members (SPEC I1, I2, 
     expect(codeOf(duplicate)).toBe('ALREADY_EXISTS');
     expect(unknown.data.addAccountMember).toEqual({ membership: null, invitation: { email: 'ghost@retail.example', status: 'SENT' } });
     expect(codeOf(invisible)).toBe('NOT_FOUND');
-    expect(members.data.account.members).toEqual([{ role: 'ADVANCED_USER', user: { email: 'n1.marketing@retail.example' } }]);
+    expect(members.data.account.members.nodes).toEqual([{ role: 'ADVANCED_USER', user: { email: 'n1.marketing@retail.example' } }]);
     expect(removed.data.removeAccountMember).toBe(true);
     expect(codeOf(afterRemoval)).toBe('NOT_FOUND');
     expect((await stack.sql.query('SELECT count(*)::int AS n FROM messaging.messages')).rows[0].n).toBe(messagesBefore.rows[0].n);

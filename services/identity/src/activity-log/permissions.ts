@@ -8,6 +8,7 @@ export const permissions = {
   },
   ActivityLogEntry: allow,
   ActivityLogPage: allow,
+  ActivityLogEdge: allow,
   ActivityLogProblem: allow,
   ActivityLogVerification: allow,
 };

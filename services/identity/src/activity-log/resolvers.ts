@@ -2,8 +2,8 @@ import type { ActivityLogEntryResolvers, QueryResolvers, Resolvers } from '../__
 import { ActivityLogService } from './service';
 
 const Query: QueryResolvers = {
-  activityLog: (_root, args, ctx) => new ActivityLogService(ctx).page(args.accountId, args.filter ?? {}, args.first ?? 50, args.after),
-  operatorLog: (_root, args, ctx) => new ActivityLogService(ctx).operatorPage(args.accountId, args.filter ?? {}, args.first ?? 50, args.after),
+  activityLog: (_root, args, ctx) => new ActivityLogService(ctx).page(args.accountId, args.filter ?? {}, args),
+  operatorLog: (_root, args, ctx) => new ActivityLogService(ctx).operatorPage(args.accountId, args.filter ?? {}, args),
   verifyActivityLog: (_root, args, ctx) => new ActivityLogService(ctx).verify(args.accountId),
 };
 

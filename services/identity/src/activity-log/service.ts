@@ -1,11 +1,14 @@
 import { activityLogSchemas, verifyActivityLog, type AuditLog } from '@platform/audit';
-import { decodeCursor, encodeCursor } from '@platform/db';
+import { timeIdPageRequest, toConnection, withTotalCount, type CountedConnection, type PageArguments } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import type { ActivityLogFilter, ActivityLogVerification } from '../__generated__/resolvers-types';
 import type { IdentityContext } from '../context';
 import { ActivityLogStore, type ActivityLogEntryRow } from './store';
 
-const MAX_PAGE = 200;
+const LOG_PAGE = { defaultSize: 50, maxSize: 200 } as const;
+
+/** A page of the log; `entries` is the deprecated name of its nodes. */
+export type ActivityLogPageValue = CountedConnection<ActivityLogEntryRow> & { entries: ActivityLogEntryRow[] };
 
 function parseInstant(value: string | null | undefined, field: string): string | null {
   if (value === null || value === undefined) return null;
@@ -14,15 +17,6 @@ function parseInstant(value: string | null | undefined, field: string): string |
   return date.toISOString();
 }
 
-/** The `after` of a page: the (occurredAt, id) of the last entry of the previous one. */
-function decodeAfter(cursor: string): { at: string; id: string } {
-  const [at, id] = decodeCursor(cursor, ['string', 'string'], 'after');
-  if (Number.isNaN(new Date(at).getTime())) throw errors.badInput('after is not a cursor of this list', 'after');
-  return { at, id: assertId(id, 'after') };
-}
-
-// occurred_at is written with millisecond precision, so its ISO text is the exact sort key.
-const endCursorOf = (row: ActivityLogEntryRow) => encodeCursor([row.occurredAt.toISOString(), row.id]);
 
 /**
  * Reads the activity log (SPEC I9) of every subgraph. Entries are matched by the target
@@ -32,31 +26,31 @@ const endCursorOf = (row: ActivityLogEntryRow) => encodeCursor([row.occurredAt.t
 export class ActivityLogService {
   constructor(private readonly ctx: IdentityContext) {}
 
-  async page(accountId: string, filter: ActivityLogFilter = {}, first = 50, after?: string | null) {
+  async page(accountId: string, filter: ActivityLogFilter = {}, args: PageArguments = {}) {
     const chain = await this.ctx.access.require(assertId(accountId, 'accountId'), 'security');
-    return this.read(chain.id, filter, first, after, 'activity_log');
+    return this.read(chain.id, filter, args, 'activity_log');
   }
 
   /** The operator log of an account (SPEC O4), for operators: the same entries' operator copies, which customers never read. */
-  async operatorPage(accountId: string, filter: ActivityLogFilter = {}, first = 50, after?: string | null) {
+  async operatorPage(accountId: string, filter: ActivityLogFilter = {}, args: PageArguments = {}) {
     const chain = await this.ctx.access.requireAsOperator(assertId(accountId, 'accountId'), 'customers.read');
-    return this.read(chain.id, filter, first, after, 'operator_log');
+    return this.read(chain.id, filter, args, 'operator_log');
   }
 
-  private async read(accountId: string, filter: ActivityLogFilter, first: number, after: string | null | undefined, log: AuditLog) {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw errors.badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
-    const rows = await new ActivityLogStore(this.ctx.dataSource).findEntries({
+  private async read(accountId: string, filter: ActivityLogFilter, args: PageArguments, log: AuditLog): Promise<ActivityLogPageValue> {
+    const page = timeIdPageRequest({ first: args.first, after: args.after }, LOG_PAGE);
+    const selection = {
       accountId,
       includeDescendants: filter.includeDescendants ?? false,
       actorId: filter.actorId ?? null,
       action: filter.action ?? null,
       from: parseInstant(filter.from, 'from'),
       to: parseInstant(filter.to, 'to'),
-      after: after ? decodeAfter(after) : null,
-      limit: first + 1,
-    }, log);
-    const entries = rows.slice(0, first);
-    return { entries, endCursor: entries.length ? endCursorOf(entries[entries.length - 1]) : null, hasNextPage: rows.length > first };
+    };
+    const store = new ActivityLogStore(this.ctx.dataSource);
+    const rows = await store.findEntries(selection, page, log);
+    const connection = toConnection(rows, page, (row) => [row.cursorAt, row.id]);
+    return { ...withTotalCount(connection, () => store.countEntries(selection, log)), entries: connection.nodes };
   }
 
   /** Verifies every schema's chain of the account's tree; only for security holders on the root. */

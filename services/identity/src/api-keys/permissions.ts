@@ -34,6 +34,8 @@ export const permissions = {
     revokedAt: canReadKeyScope,
     lastUsedAt: canReadKeyScope,
   },
+  ApiKeyConnection: allow,
+  ApiKeyEdge: allow,
   CreatedApiKey: allow,
   PartnerApp: allow,
   PartnerManifest: allow,

@@ -1,5 +1,7 @@
+import { timeIdPageRequest, withTotalCount } from '@platform/db';
 import { isUuid } from '@platform/errors';
 import type { AccountResolvers, ApiKeyResolvers, MutationResolvers, PartnerAppResolvers, Resolvers } from '../__generated__/resolvers-types';
+import { IDENTITY_PAGE } from '../memberships/resolvers';
 import { ApiKeyService } from './service';
 
 const ApiKey: ApiKeyResolvers = {
@@ -24,7 +26,11 @@ const Mutation: MutationResolvers = {
 };
 
 const Account: AccountResolvers = {
-  apiKeys: (account, _args, ctx) => ctx.loaders.apiKeysByAccountId.load(account.id),
+  apiKeys: async (account, args, ctx) => {
+    const page = timeIdPageRequest(args, IDENTITY_PAGE);
+    const connection = await ctx.loaders.apiKeyPages.pages.for({ filter: {}, page }).load(account.id);
+    return withTotalCount(connection, () => ctx.loaders.apiKeyPages.counts.for({}).load(account.id));
+  },
   partnerApps: (account, _args, ctx) => ctx.loaders.partnerAppsByAccountId.load(account.id),
 };
 

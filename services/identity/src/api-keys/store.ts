@@ -1,5 +1,5 @@
 import type { Role } from '@platform/authz';
-import { queryOne, queryRows, type Sql } from '@platform/db';
+import { keysetSql, pagesPerParentSql, queryOne, queryRows, timestampKeySql, type CountedConnection, type PageRequest, type Sql } from '@platform/db';
 
 export interface ApiKeyRow {
   id: string;
@@ -32,8 +32,13 @@ export interface PartnerManifestRow {
   retiredAt: Date | null;
 }
 
-const API_KEY_COLUMNS = `id, account_id AS "accountId", name, display_prefix AS "prefix", role, permissions, partner_app_id AS "partnerAppId",
-  created_by AS "createdBy", created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt", last_used_at AS "lastUsedAt"`;
+const apiKeyColumns = (t = '') => `${t}id, ${t}account_id AS "accountId", ${t}name, ${t}display_prefix AS "prefix", ${t}role, ${t}permissions, ${t}partner_app_id AS "partnerAppId",
+  ${t}created_by AS "createdBy", ${t}created_at AS "createdAt", ${t}expires_at AS "expiresAt", ${t}revoked_at AS "revokedAt", ${t}last_used_at AS "lastUsedAt"`;
+const API_KEY_COLUMNS = apiKeyColumns();
+
+/** An API key read for a page, with its sort key (created_at at full precision). */
+export type ApiKeyPageRow = ApiKeyRow & { createdAtKey: string };
+export type ApiKeyConnectionValue = CountedConnection<ApiKeyRow>;
 const PARTNER_APP_COLUMNS = 'id, account_id AS "accountId", name, created_at AS "createdAt"';
 const MANIFEST_SELECT = `
   SELECT app_id AS "appId", manifest_version AS version, count(*)::int AS "operationCount", min(created_at) AS "createdAt", max(retired_at) AS "retiredAt"
@@ -71,8 +76,18 @@ export class ApiKeyStore {
     return queryRows<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
-  findApiKeysByAccountIds(accountIds: readonly string[]): Promise<ApiKeyRow[]> {
-    return queryRows<ApiKeyRow>(this.db, `SELECT ${API_KEY_COLUMNS} FROM identity.api_keys WHERE account_id = ANY($1::uuid[]) ORDER BY created_at DESC, id`, [accountIds]);
+  /** The same page of each account's API keys, newest first, in one statement. */
+  findApiKeyPages(accountIds: readonly string[], page: PageRequest<readonly [string, string]>): Promise<ApiKeyPageRow[]> {
+    const keyset = keysetSql(page, { columns: ['k.created_at', 'k.id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: 2 });
+    return queryRows<ApiKeyPageRow>(
+      this.db,
+      pagesPerParentSql({ select: `${apiKeyColumns('k.')}, ${timestampKeySql('k.created_at')} AS "createdAtKey"`, from: 'identity.api_keys k', conditions: ['k.account_id = parent.id'], keyset }),
+      [accountIds, ...keyset.parameters],
+    );
+  }
+
+  countApiKeys(accountIds: readonly string[]): Promise<{ accountId: string; count: number }[]> {
+    return queryRows(this.db, `SELECT account_id AS "accountId", count(*)::int AS count FROM identity.api_keys WHERE account_id = ANY($1::uuid[]) GROUP BY account_id`, [accountIds]);
   }
 
   revokeApiKey(id: string): Promise<ApiKeyRow | null> {

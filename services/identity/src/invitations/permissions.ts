@@ -18,5 +18,7 @@ export const permissions = {
     invitations: canOnAccount('users.view', (parent) => parent.id),
   },
   Invitation: allow,
+  InvitationConnection: allow,
+  InvitationEdge: allow,
   AddAccountMemberPayload: allow,
 };

@@ -1,4 +1,6 @@
+import { timeIdPageRequest, withTotalCount } from '@platform/db';
 import type { AccountResolvers, InvitationResolvers, MutationResolvers, Resolvers, ViewerResolvers } from '../__generated__/resolvers-types';
+import { IDENTITY_PAGE } from '../memberships/resolvers';
 import { effectiveInvitationStatus, InvitationService } from './service';
 
 const Invitation: InvitationResolvers = {
@@ -24,7 +26,11 @@ const Mutation: MutationResolvers = {
 };
 
 const Account: AccountResolvers = {
-  invitations: (account, _args, ctx) => ctx.loaders.invitationsByAccountId.load(account.id),
+  invitations: async (account, args, ctx) => {
+    const page = timeIdPageRequest(args, IDENTITY_PAGE);
+    const connection = await ctx.loaders.invitationPages.pages.for({ filter: {}, page }).load(account.id);
+    return withTotalCount(connection, () => ctx.loaders.invitationPages.counts.for({}).load(account.id));
+  },
 };
 
 export const resolvers: Resolvers = { Mutation, Account, Invitation, Viewer };

@@ -1,5 +1,5 @@
 import type { Role } from '@platform/authz';
-import { queryOne, queryRows, type Sql } from '@platform/db';
+import { keysetSql, pagesPerParentSql, queryOne, queryRows, timestampKeySql, type CountedConnection, type PageRequest, type Sql } from '@platform/db';
 import type { InvitationStatus } from '../__generated__/resolvers-types';
 
 export interface InvitationRow {
@@ -20,8 +20,14 @@ export interface InvitationRow {
   respondedAt: Date | null;
 }
 
-const INVITATION_COLUMNS = `id, account_id AS "accountId", email, role, granted_permissions AS "grantedPermissions", status, invited_by AS "invitedBy", invited_by_operator AS "invitedByOperator",
-  user_id AS "userId", membership_id AS "membershipId", created_at AS "createdAt", sent_at AS "sentAt", expires_at AS "expiresAt", responded_at AS "respondedAt"`;
+const invitationColumns = (t = '') => `${t}id, ${t}account_id AS "accountId", ${t}email, ${t}role, ${t}granted_permissions AS "grantedPermissions", ${t}status, ${t}invited_by AS "invitedBy",
+  ${t}invited_by_operator AS "invitedByOperator", ${t}user_id AS "userId", ${t}membership_id AS "membershipId", ${t}created_at AS "createdAt", ${t}sent_at AS "sentAt",
+  ${t}expires_at AS "expiresAt", ${t}responded_at AS "respondedAt"`;
+const INVITATION_COLUMNS = invitationColumns();
+
+/** An invitation read for a page, with its sort key (created_at at full precision). */
+export type InvitationPageRow = InvitationRow & { createdAtKey: string };
+export type InvitationConnectionValue = CountedConnection<InvitationRow>;
 
 /** Invitations of emails to accounts (SPEC I4). */
 export class InvitationStore {
@@ -90,12 +96,18 @@ export class InvitationStore {
     return queryOne<InvitationRow>(this.db, `SELECT ${INVITATION_COLUMNS} FROM identity.invitations WHERE id = $1`, [id]);
   }
 
-  findInvitationsByAccountIds(accountIds: readonly string[]): Promise<InvitationRow[]> {
-    return queryRows<InvitationRow>(
+  /** The same page of each account's invitations, newest first, in one statement. */
+  findInvitationPages(accountIds: readonly string[], page: PageRequest<readonly [string, string]>): Promise<InvitationPageRow[]> {
+    const keyset = keysetSql(page, { columns: ['i.created_at', 'i.id'], types: ['timestamptz', 'uuid'], order: 'DESC', firstParameter: 2 });
+    return queryRows<InvitationPageRow>(
       this.db,
-      `SELECT ${INVITATION_COLUMNS} FROM identity.invitations WHERE account_id = ANY($1::uuid[]) ORDER BY created_at DESC, id`,
-      [accountIds],
+      pagesPerParentSql({ select: `${invitationColumns('i.')}, ${timestampKeySql('i.created_at')} AS "createdAtKey"`, from: 'identity.invitations i', conditions: ['i.account_id = parent.id'], keyset }),
+      [accountIds, ...keyset.parameters],
     );
+  }
+
+  countInvitations(accountIds: readonly string[]): Promise<{ accountId: string; count: number }[]> {
+    return queryRows(this.db, `SELECT account_id AS "accountId", count(*)::int AS count FROM identity.invitations WHERE account_id = ANY($1::uuid[]) GROUP BY account_id`, [accountIds]);
   }
 
   /** Moves an open, unexpired invitation to `status`; null when another request got there first. */

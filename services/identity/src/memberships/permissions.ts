@@ -18,6 +18,8 @@ export const permissions = {
   },
   // Reached only from guarded fields, the caller's own access list, or a mutation's answer.
   Membership: allow,
+  MembershipConnection: allow,
+  MembershipEdge: allow,
   MembershipLimits: allow,
   ContactGroupGrant: allow,
 };

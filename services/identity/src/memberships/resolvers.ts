@@ -1,6 +1,10 @@
 import { effectivePermissions, PERMISSIONS } from '@platform/authz';
+import { timeIdPageRequest, withTotalCount } from '@platform/db';
 import type { AccountResolvers, MembershipResolvers, MutationResolvers, QueryResolvers, Resolvers, ViewerResolvers } from '../__generated__/resolvers-types';
 import { MembershipService } from './service';
+
+/** Page sizes of identity's lists of an account (members, invitations, API keys). */
+export const IDENTITY_PAGE = { defaultSize: 20, maxSize: 100 } as const;
 
 const Membership: MembershipResolvers = {
   account: (membership) => ({ __typename: 'Account', id: membership.accountId }),
@@ -38,7 +42,12 @@ const Mutation: MutationResolvers = {
 };
 
 const Account: AccountResolvers = {
-  members: (account, _args, ctx) => ctx.loaders.membershipsByAccountId.load(account.id),
+  members: async (account, args, ctx) => {
+    const filter = { role: args.filter?.role ?? null, status: args.filter?.status ?? null, type: args.filter?.type ?? null };
+    const page = timeIdPageRequest(args, IDENTITY_PAGE);
+    const connection = await ctx.loaders.memberPages.pages.for({ filter, page }).load(account.id);
+    return withTotalCount(connection, () => ctx.loaders.memberPages.counts.for(filter).load(account.id));
+  },
 };
 
 const Viewer: ViewerResolvers = {

@@ -1,6 +1,6 @@
 import type { Role } from '@platform/authz';
-import { queryOne, queryRows, type Sql } from '@platform/db';
-import type { ContactAccessMode, ContactGroupAccess, MembershipStatus } from '../__generated__/resolvers-types';
+import { keysetSql, pagesPerParentSql, queryOne, queryRows, timestampKeySql, type CountedConnection, type PageRequest, type Sql } from '@platform/db';
+import type { ContactAccessMode, ContactGroupAccess, MembershipStatus, MembershipType } from '../__generated__/resolvers-types';
 
 export interface ContactGroupGrantRow {
   groupId: string;
@@ -29,16 +29,60 @@ const membershipColumns = (table = '') =>
    ${table}created_at AS "createdAt"`;
 const MEMBERSHIP_COLUMNS = membershipColumns();
 
+export interface MemberListFilter {
+  role?: Role | null;
+  status?: MembershipStatus | null;
+  type?: MembershipType | null;
+}
+
+/** A membership read for a page, with its sort key (created_at at full precision). */
+export type MembershipPageRow = MembershipRow & { createdAtKey: string };
+export type MembershipConnectionValue = CountedConnection<MembershipRow>;
+
+/**
+ * GUEST when the user's first (home) membership is on another tree than m's account (SPEC I4, I5);
+ * the same rule as Membership.type.
+ */
+const MEMBERSHIP_TYPE_SQL = `CASE WHEN EXISTS (
+    SELECT 1 FROM (SELECT h.account_id FROM identity.memberships h WHERE h.user_id = m.user_id ORDER BY h.created_at, h.id LIMIT 1) home
+      JOIN hierarchy.accounts home_account ON home_account.id = home.account_id
+      JOIN hierarchy.accounts account ON account.id = m.account_id
+     WHERE home.account_id <> m.account_id AND home_account.root_id <> account.root_id
+  ) THEN 'GUEST' ELSE 'MEMBER' END`;
+
+/** The conditions of `filter` on the memberships aliased `m`, with their values appended to `parameters`. */
+function memberConditions(filter: MemberListFilter, parameters: unknown[]): string[] {
+  const conditions: string[] = [];
+  const add = (condition: (placeholder: string) => string, value: unknown) => {
+    parameters.push(value);
+    conditions.push(condition(`$${parameters.length}`));
+  };
+  if (filter.role) add((p) => `m.role = ${p}`, filter.role);
+  if (filter.status) add((p) => `m.status = ${p}`, filter.status);
+  if (filter.type) add((p) => `${MEMBERSHIP_TYPE_SQL} = ${p}`, filter.type);
+  return conditions;
+}
+
 /** Memberships: a user's role, permissions and limits on one account (SPEC I2, I3, I6). */
 export class MembershipStore {
   constructor(private readonly db: Sql) {}
 
-  findMembershipsByAccountIds(accountIds: readonly string[]): Promise<MembershipRow[]> {
-    return queryRows<MembershipRow>(
+  /** The same page of each account's memberships matching filter, oldest first, in one statement. */
+  findMemberPages(accountIds: readonly string[], filter: MemberListFilter, page: PageRequest<readonly [string, string]>): Promise<MembershipPageRow[]> {
+    const parameters: unknown[] = [accountIds];
+    const conditions = memberConditions(filter, parameters);
+    const keyset = keysetSql(page, { columns: ['m.created_at', 'm.id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
+    return queryRows<MembershipPageRow>(
       this.db,
-      `SELECT ${MEMBERSHIP_COLUMNS} FROM identity.memberships WHERE account_id = ANY($1::uuid[]) ORDER BY created_at, id`,
-      [accountIds],
+      pagesPerParentSql({ select: `${membershipColumns('m.')}, ${timestampKeySql('m.created_at')} AS "createdAtKey"`, from: 'identity.memberships m', conditions: ['m.account_id = parent.id', ...conditions], keyset }),
+      [...parameters, ...keyset.parameters],
     );
+  }
+
+  countMembers(accountIds: readonly string[], filter: MemberListFilter): Promise<{ accountId: string; count: number }[]> {
+    const parameters: unknown[] = [accountIds];
+    const conditions = ['m.account_id = ANY($1::uuid[])', ...memberConditions(filter, parameters)];
+    return queryRows(this.db, `SELECT m.account_id AS "accountId", count(*)::int AS count FROM identity.memberships m WHERE ${conditions.join(' AND ')} GROUP BY m.account_id`, parameters);
   }
 
   findMembershipsByUserIds(userIds: readonly string[]): Promise<MembershipRow[]> {

@@ -34,4 +34,6 @@ export const permissions = {
   // Reached only from the caller's own access list or a mutation's answer.
   Viewer: allow,
   AuthPayload: allow,
+  // Page information of every list (the lists' own fields are guarded).
+  PageInfo: allow,
 };

@@ -684,14 +684,15 @@ export type MessageTemplateUpdate = {
 export type Account = {
   __typename?: 'Account';
   id: Scalars['ID']['output'];
-  /** Messages sent by this account (its own, not its sub-accounts'); basic users count only their own */
-  messageCount: Scalars['Int']['output'];
+  /** Messages sent by this account (its own, not its sub-accounts'); basic users count only their own; null, with an error on this path only, when it cannot be read */
+  messageCount: Maybe<Scalars['Int']['output']>;
   /**
    * Usage of this account over [from, to] (YYYY-MM-DD, each message on its sending account's local
    * date, at most 366 days): of its whole subtree (default) or of the account alone. Needs `reports`
-   * (everything) or `reports.own` (only the caller's own messages).
+   * (everything) or `reports.own` (only the caller's own messages); null, with a FORBIDDEN error on
+   * this path, without either.
    */
-  usage: AccountUsage;
+  usage: Maybe<AccountUsage>;
 };
 
 
@@ -1862,8 +1863,8 @@ export type MessageTemplateConnectionResolvers<ContextType = MessagingContext, P
 export type AccountResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  messageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  usage?: Resolver<ResolversTypes['AccountUsage'], ParentType, ContextType, RequireFields<AccountUsageArgs, 'from' | 'to' | 'includeDescendants'>>;
+  messageCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  usage?: Resolver<Maybe<ResolversTypes['AccountUsage']>, ParentType, ContextType, RequireFields<AccountUsageArgs, 'from' | 'to' | 'includeDescendants'>>;
 }>;
 
 export type MessageResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = ResolversObject<{

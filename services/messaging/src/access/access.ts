@@ -101,11 +101,8 @@ export async function outboundAuthorScope(ctx: MessagingContext, accountId: stri
   return ctx.access.userId;
 }
 
-/**
- * Event types whose data carries phone numbers in full. `automation.forwarded` is the one published
- * today; the message and opt-out types will carry the number they are about.
- */
-export const NUMBER_CARRYING_EVENT_TYPES: readonly EventType[] = ['automation.forwarded', 'message.status', 'message.inbound', 'contact.opted_out'];
+/** Event types whose data carries phone numbers in full (README, Webhooks: event payloads). */
+export const NUMBER_CARRYING_EVENT_TYPES: readonly EventType[] = ['automation.forwarded', 'message.status', 'message.inbound', 'contact.opted_out', 'contact.resubscribed'];
 
 /**
  * Sending phone numbers out of the platform (a FORWARD_EMAIL or FORWARD_WEBHOOK rule, a webhook

@@ -4,7 +4,9 @@ import { loadEffectiveSettingsAlongPath, type AccountChain } from '@platform/aut
 import { pageRequest, toConnection, type Connection, type PageArguments, type Sql } from '@platform/db';
 import { AppError, assertId, assertName, errors } from '@platform/errors';
 import { mutate } from '@platform/audit';
+import { publishEvent } from '@platform/events';
 import type { MessagingContext } from '../context';
+import { SCHEMA } from '../data-source';
 import { auditScope, numberPolicy, requireActiveChain, requireEditableContact, type NumberPolicy } from '../access/access';
 import { isCountryCode, requireE164, toE164 } from '../phone/phone';
 import {
@@ -426,6 +428,12 @@ export const OptOutService = {
     const phone = requireE164(phoneNumber, ctx.config.messaging.defaultCountry);
     return mutate(auditScope(ctx, chain), 'resubscribeContact', async (tx) => {
       if (!(await deleteOptOut(tx, chain.id, phone))) throw new AppError('INVALID_STATE', 'This number has not opted out of the account');
+      await publishEvent(tx, SCHEMA, {
+        type: 'contact.resubscribed',
+        accountId: chain.id,
+        accountPath: chain.path,
+        data: { phoneNumber: phone, source: 'API', resubscribedAt: new Date().toISOString() },
+      });
       return { result: true, targetType: 'OptOut' };
     });
   },

@@ -3,12 +3,15 @@ import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues }
 import { pageRequest, toConnection, type Connection, type PageArguments, type Sql } from '@platform/db';
 import { AppError, assertId, errors } from '@platform/errors';
 import { mutate } from '@platform/audit';
+import { publishEvent } from '@platform/events';
 import type { MessagingContext } from '../context';
 import { auditScope, outboundAuthorScope } from '../access/access';
 import { nestedPageLoader } from '../nested-pages';
 import { sendAutoReplies, evaluateAutomation, type PendingReply } from '../automation/service';
 import { insertOptOut } from '../contacts/store';
+import { SCHEMA } from '../data-source';
 import { requireE164 } from '../phone/phone';
+import { publishStatusChanges } from '../pipeline/status-events';
 import { applyUsageChanges } from '../reporting/usage';
 import { localDate } from '../sending/sending-window';
 import { countSmsParts } from '../sending/sms-encoding';
@@ -70,8 +73,15 @@ export async function receiveInbound(ctx: MessagingContext, accountId: string, f
   let autoReplies: PendingReply[] = [];
   const inboundResult = await mutate(auditScope(ctx, chain), 'injectInboundMessage', async (tx) => {
     const conversationId = await touchConversation(tx, chain.id, phone);
-    const inboundId = await insertInboundMessage(tx, { accountId: chain.id, conversationId, phone, body, optOut });
-    const confirmationMessageId = optOut ? await optOutNumber(tx, chain, settings, phone, keyword) : null;
+    const inbound = await insertInboundMessage(tx, { accountId: chain.id, conversationId, phone, body, optOut });
+    const inboundId = inbound.id;
+    await publishEvent(tx, SCHEMA, {
+      type: 'message.inbound',
+      accountId: chain.id,
+      accountPath: chain.path,
+      data: { messageId: inboundId, conversationId, from: phone, body, optOut, receivedAt: new Date(inbound.receivedAt).toISOString() },
+    });
+    const confirmationMessageId = optOut ? await optOutNumber(tx, chain, settings, phone, keyword, inbound) : null;
     // Automation rules (SPEC M11): forwards in this transaction, auto-replies once it has committed.
     autoReplies = await evaluateAutomation(tx, ctx, chain, { inboundId, conversationId, phone, body, optOut });
     return { result: { conversationId, optedOut: optOut, confirmationMessageId }, targetType: 'InboundMessage', targetId: conversationId, after: { optOut } };
@@ -81,11 +91,18 @@ export async function receiveInbound(ctx: MessagingContext, accountId: string, f
 }
 
 /** Unsubscribes the number from the account and queues the free confirmation; its message id, or null when the number had opted out already. */
-async function optOutNumber(tx: Sql, chain: AccountChain, settings: SettingValues, phone: string, keyword: string): Promise<string | null> {
+async function optOutNumber(tx: Sql, chain: AccountChain, settings: SettingValues, phone: string, keyword: string, inbound: { id: string; receivedAt: Date }): Promise<string | null> {
   if (!(await insertOptOut(tx, chain.id, phone, keyword))) return null;
+  await publishEvent(tx, SCHEMA, {
+    type: 'contact.opted_out',
+    accountId: chain.id,
+    accountPath: chain.path,
+    data: { phoneNumber: phone, keyword, source: 'KEYWORD', inboundMessageId: inbound.id, optedOutAt: new Date(inbound.receivedAt).toISOString() },
+  });
   const { encoding, parts } = countSmsParts(OPT_OUT_CONFIRMATION);
   const day = localDate(new Date(), settings.timezone);
   const messageId = await insertFreeMessage(tx, { accountId: chain.id, phone, body: OPT_OUT_CONFIRMATION, parts, encoding, usageDay: day });
   await applyUsageChanges(tx, [{ accountId: chain.id, userId: null, senderId: null, day, messages: 1, parts, delivered: 0, failed: 0, costUnits: 0 }]);
+  await publishStatusChanges(tx, [{ id: messageId, account_id: chain.id }], { chains: [chain] });
   return messageId;
 }

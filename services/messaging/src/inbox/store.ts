@@ -81,13 +81,13 @@ export async function touchConversation(tx: Sql, accountId: string, phone: strin
   return conversation.id;
 }
 
-export async function insertInboundMessage(tx: Sql, inbound: { accountId: string; conversationId: string; phone: string; body: string; optOut: boolean }): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(
+export async function insertInboundMessage(tx: Sql, inbound: { accountId: string; conversationId: string; phone: string; body: string; optOut: boolean }): Promise<{ id: string; receivedAt: Date }> {
+  const [row] = await queryRows<{ id: string; receivedAt: Date }>(
     tx,
-    `INSERT INTO messaging.inbound_messages (account_id, conversation_id, from_number, body, opt_out) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    `INSERT INTO messaging.inbound_messages (account_id, conversation_id, from_number, body, opt_out) VALUES ($1, $2, $3, $4, $5) RETURNING id, received_at AS "receivedAt"`,
     [inbound.accountId, inbound.conversationId, inbound.phone, inbound.body, inbound.optOut],
   );
-  return row.id;
+  return row;
 }
 
 /** A free message of the account to the number, queued at once, without a receipt. */

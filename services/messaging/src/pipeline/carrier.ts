@@ -24,6 +24,8 @@ export type DeliveryOutcome = 'DELIVERED' | 'FAILED' | 'EXPIRED';
 export interface DeliveryReceipt {
   messageId: string;
   outcome: DeliveryOutcome;
+  /** the carrier's reason of a FAILED or EXPIRED outcome; DELIVERY_FAILED / DELIVERY_EXPIRED when it gives none */
+  errorCode?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import { loadAccountChains } from '@platform/authz';
 import { SCHEMA } from '../data-source';
 import { applyUsageChanges } from '../reporting/usage';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
+import { publishStatusChanges, type StatusChange } from './status-events';
 import { usageChanges, type UsageRow } from './usage-changes';
 
 /**
@@ -50,25 +51,31 @@ export class DeliveryWorker {
     const accepted = results.filter((r) => r.accepted);
     const rejected = results.filter((r) => !r.accepted);
     await this.dataSource.transaction(async (tx) => {
+      const changed: StatusChange[] = [];
       if (accepted.length) {
-        await tx.query(
+        const sent = await queryRows<StatusChange>(
+          tx,
           `UPDATE messaging.messages m SET status = 'SENT', sent_at = now(), status_at = now(), carrier_message_id = r.carrier_id, lease_until = NULL
              FROM unnest($1::uuid[], $2::text[]) AS r(id, carrier_id)
-            WHERE m.id = r.id AND m.status = 'QUEUED'`,
+            WHERE m.id = r.id AND m.status = 'QUEUED'
+            RETURNING m.id, m.account_id`,
           [accepted.map((r) => r.messageId), accepted.map((r) => r.carrierMessageId)],
         );
+        changed.push(...sent);
       }
       if (rejected.length) {
-        const failed = await queryRows<UsageRow>(
+        const failed = await queryRows<UsageRow & StatusChange>(
           tx,
           `UPDATE messaging.messages m SET status = 'FAILED', status_at = now(), error_code = r.code, lease_until = NULL
              FROM unnest($1::uuid[], $2::text[]) AS r(id, code)
             WHERE m.id = r.id AND m.status = 'QUEUED'
-            RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text`,
+            RETURNING m.id, m.account_id, m.user_id, m.sender_id, m.usage_day::text`,
           [rejected.map((r) => r.messageId), rejected.map((r) => r.errorCode ?? 'CARRIER_REJECTED')],
         );
         await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+        changed.push(...failed);
       }
+      await publishStatusChanges(tx, changed, { previousStatus: 'QUEUED' });
     });
     return accepted.length;
   }
@@ -106,16 +113,17 @@ export class DeliveryWorker {
   }
 }
 
-/** Applies receipts in the caller's transaction; a receipt for a message no longer SENT changes nothing. */
+/** Applies receipts in the caller's transaction, with their status events; a receipt for a message no longer SENT changes nothing. */
 export async function applyDeliveryReceipts(tx: Sql, receipts: DeliveryReceipt[]): Promise<void> {
   if (receipts.length === 0) return;
-  const changed = await queryRows<UsageRow & { status: string }>(
+  const changed = await queryRows<UsageRow & StatusChange & { status: string }>(
     tx,
-    `UPDATE messaging.messages m SET status = r.outcome, status_at = now()
-       FROM unnest($1::uuid[], $2::text[]) AS r(id, outcome)
+    `UPDATE messaging.messages m SET status = r.outcome, status_at = now(),
+            error_code = CASE WHEN r.outcome = 'DELIVERED' THEN NULL ELSE coalesce(r.code, 'DELIVERY_' || r.outcome) END
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS r(id, outcome, code)
       WHERE m.id = r.id AND m.status = 'SENT'
-      RETURNING m.account_id, m.user_id, m.sender_id, m.usage_day::text, m.status`,
-    [receipts.map((r) => r.messageId), receipts.map((r) => r.outcome)],
+      RETURNING m.id, m.account_id, m.user_id, m.sender_id, m.usage_day::text, m.status`,
+    [receipts.map((r) => r.messageId), receipts.map((r) => r.outcome), receipts.map((r) => r.errorCode ?? null)],
   );
   await applyUsageChanges(
     tx,
@@ -124,6 +132,7 @@ export async function applyDeliveryReceipts(tx: Sql, receipts: DeliveryReceipt[]
       return { messages: 0, parts: 0, delivered, failed: 1 - delivered, costUnits: 0 };
     }),
   );
+  await publishStatusChanges(tx, changed, { previousStatus: 'SENT' });
 }
 
 /**
@@ -176,18 +185,26 @@ export async function settleBatch(
     );
     if (!settled) return;
     if (state !== 'FAILED') {
-      await tx.query(`UPDATE messaging.messages SET status = 'QUEUED', status_at = now() WHERE batch_id = $1 AND status = 'SCHEDULED'`, [batch.id]);
+      const queued = await queryRows<StatusChange>(
+        tx,
+        `UPDATE messaging.messages m SET status = 'QUEUED', status_at = now() WHERE m.batch_id = $1 AND m.status = 'SCHEDULED' RETURNING m.id, m.account_id`,
+        [batch.id],
+      );
+      await publishStatusChanges(tx, queued, { previousStatus: 'SCHEDULED' });
       return;
     }
     // Terminal: the batch's messages not sent yet are never sent (delivery waits for the capture).
     const errorCode = refusal!.code === 'INSUFFICIENT_CREDIT' ? 'INSUFFICIENT_CREDIT' : 'CREDIT_NOT_CAPTURED';
-    const failed = await queryRows<UsageRow>(
+    const failed = await queryRows<UsageRow & StatusChange>(
       tx,
-      `UPDATE messaging.messages SET status = 'FAILED', status_at = now(), error_code = $2, lease_until = NULL
-        WHERE batch_id = $1 AND status IN ('SCHEDULED', 'QUEUED') RETURNING account_id, user_id, sender_id, usage_day::text`,
+      `UPDATE messaging.messages m SET status = 'FAILED', status_at = now(), error_code = $2, lease_until = NULL
+         FROM (SELECT id, status FROM messaging.messages WHERE batch_id = $1 AND status IN ('SCHEDULED', 'QUEUED') FOR UPDATE) before
+        WHERE m.id = before.id
+        RETURNING m.id, m.account_id, before.status AS previous_status, m.user_id, m.sender_id, m.usage_day::text`,
       [batch.id, errorCode],
     );
     await applyUsageChanges(tx, usageChanges(failed, () => ({ messages: 0, parts: 0, delivered: 0, failed: 1, costUnits: 0 })));
+    await publishStatusChanges(tx, failed);
     const chain = (await loadAccountChains(tx, [batch.account_id])).get(batch.account_id);
     await recordActivity(tx, { schema: SCHEMA, principal: WORKER_PRINCIPAL, chain: chain ?? null }, 'settleSendBatch', {
       targetType: 'SendBatch',

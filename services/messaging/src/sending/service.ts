@@ -9,6 +9,7 @@ import { forgetNumberPolicies, auditScope, numberPolicy, outboundAuthorScope, re
 import { optedOutNumbers, recipientContacts } from '../contacts/store';
 import { usableGroups } from '../contacts/service';
 import { isCountryCode, toE164 } from '../phone/phone';
+import { publishStatusChanges } from '../pipeline/status-events';
 import { usageChanges } from '../pipeline/usage-changes';
 import { applyUsageChanges } from '../reporting/usage';
 import { usableSenderId, type SenderIdRow } from '../sender-ids/store';
@@ -297,6 +298,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
     });
     const accepted = inserted.length;
     const acceptedParts = inserted.reduce((sum, r) => sum + r.parts, 0);
+    await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
     await composed.afterInsert(tx, batchId);
     await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
     await applyUsageChanges(tx, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: acceptedParts, delivered: 0, failed: 0, costUnits: acceptedParts }] : []);
@@ -394,6 +396,7 @@ export const MessageService = {
       const cancelled = await cancelScheduled(tx, message.id);
       if (!cancelled) throw new AppError('INVALID_STATE', `Only a scheduled message can be cancelled (this one is ${message.status})`);
       await applyUsageChanges(tx, usageChanges([cancelled], (r) => ({ messages: -1, parts: -(r.parts ?? 0), delivered: 0, failed: 0, costUnits: -(r.cost_units ?? 0) })));
+      await publishStatusChanges(tx, [{ id: cancelled.id, account_id: cancelled.accountId }], { previousStatus: 'SCHEDULED', chains: [chain] });
       const reservationId = await releaseCancelledBatch(tx, cancelled.batchId);
       return { result: { row: cancelled, releaseReservation: reservationId }, targetType: 'Message', targetId: message.id, before: { status: message.status }, after: { status: 'CANCELLED' } };
     });

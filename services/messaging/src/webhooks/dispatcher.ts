@@ -65,6 +65,12 @@ interface EventRow {
   data: Record<string, unknown>;
 }
 
+/** Endpoint `w` receives event `e`: its own account's, and its sub-accounts' when it asked for them (never a sibling's). */
+const SUBSCRIBED = `w.status = 'ACTIVE'
+          AND e.type = ANY(w.event_types)
+          AND (w.account_id = e.account_id OR (w.include_sub_accounts AND w.account_id = ANY(e.account_path)))
+          AND w.created_at <= e.occurred_at`;
+
 export interface DispatchRound {
   relayed: number;
   attempted: number;
@@ -74,7 +80,8 @@ export interface DispatchRound {
  * The webhook dispatcher (SPEC M10). Safe to run in any number of processes at once:
  *
  * 1. relay: for every `<schema>.outbox`, in one transaction of its own schema (messaging), copy the
- *    rows past the cursor whose writing transactions have all ended into `webhook_events`, create
+ *    rows past the cursor whose writing transactions have all ended, and that some endpoint
+ *    receives, into `webhook_events`, create
  *    one delivery per subscribed ACTIVE endpoint, and move the cursor. The cursor and the
  *    deliveries commit together: an event is fanned out exactly once. One relay per source schema
  *    at a time (advisory lock; others skip).
@@ -169,11 +176,16 @@ export class WebhookDispatcher {
       occurred_at: new Date(r.occurred_at).toISOString(),
       data: r.data,
     }));
+    // Only events some endpoint receives are kept: most message events have no subscriber.
     await manager.query(
       `INSERT INTO messaging.webhook_events (id, source_schema, type, account_id, account_path, occurred_at, data)
-       SELECT (e->>'id')::uuid, $2, e->>'type', (e->>'account_id')::uuid,
-              ARRAY(SELECT jsonb_array_elements_text(e->'account_path'))::uuid[], (e->>'occurred_at')::timestamptz, e->'data'
-         FROM jsonb_array_elements($1::jsonb) AS e
+       SELECT e.id, $2, e.type, e.account_id, e.account_path, e.occurred_at, e.data
+         FROM (SELECT (e->>'id')::uuid AS id, e->>'type' AS type, (e->>'account_id')::uuid AS account_id,
+                      ARRAY(SELECT jsonb_array_elements_text(e->'account_path'))::uuid[] AS account_path,
+                      (e->>'occurred_at')::timestamptz AS occurred_at, e->'data' AS data
+                 FROM jsonb_array_elements($1::jsonb) AS e) e
+        WHERE EXISTS (SELECT 1 FROM messaging.webhook_endpoints w
+                       WHERE ${SUBSCRIBED})
        ON CONFLICT (id) DO NOTHING`,
       [JSON.stringify(events), schema],
     );
@@ -182,11 +194,7 @@ export class WebhookDispatcher {
       `INSERT INTO messaging.webhook_deliveries (event_id, endpoint_id, next_attempt_at)
        SELECT e.id, w.id, $2
          FROM messaging.webhook_events e
-         JOIN messaging.webhook_endpoints w
-           ON w.status = 'ACTIVE'
-          AND e.type = ANY(w.event_types)
-          AND (w.account_id = e.account_id OR (w.include_sub_accounts AND w.account_id = ANY(e.account_path)))
-          AND w.created_at <= e.occurred_at
+         JOIN messaging.webhook_endpoints w ON ${SUBSCRIBED}
         WHERE e.id = ANY($1::uuid[])
        ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
       [rows.map((r) => r.id), this.clock.now()],

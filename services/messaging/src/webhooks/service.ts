@@ -87,10 +87,19 @@ export class WebhookService {
     return { row, chain };
   }
 
-  /** An endpoint of an event type that carries phone numbers sends them out in full: only for callers who see them (I6). */
-  private async requireMaySubscribe(accountId: string, eventTypes: readonly string[]): Promise<void> {
+  /**
+   * An endpoint of an event type that carries phone numbers sends them out in full: only for callers
+   * who see them (I6), on the account and, when it includes sub-accounts, on every sub-account where
+   * another membership of the caller narrows what they see.
+   */
+  private async requireMaySubscribe(accountId: string, eventTypes: readonly string[], includeSubAccounts: boolean): Promise<void> {
     const carrying = eventTypes.filter((t) => (NUMBER_CARRYING_EVENT_TYPES as readonly string[]).includes(t));
-    if (carrying.length) await requireSeesNumbers(this.ctx, accountId, `a webhook endpoint of ${carrying.join(', ')}`);
+    if (carrying.length === 0) return;
+    const what = `a webhook endpoint of ${carrying.join(', ')}`;
+    await requireSeesNumbers(this.ctx, accountId, what);
+    if (!includeSubAccounts) return;
+    const below = (await this.ctx.access.grants()).filter((g) => g.accountId !== accountId && g.accountPath.includes(accountId));
+    for (const grant of below) await requireSeesNumbers(this.ctx, grant.accountId, what);
   }
 
   /** One audited change of the endpoint `endpointId` on `chain`'s account (SPEC I9). */
@@ -121,7 +130,7 @@ export class WebhookService {
     const chain = await this.ctx.access.require(input.accountId, 'webhooks');
     this.requireOpen(chain);
     const eventTypes = this.validateEventTypes(input.eventTypes);
-    await this.requireMaySubscribe(chain.id, eventTypes);
+    await this.requireMaySubscribe(chain.id, eventTypes, input.includeSubAccounts ?? false);
     const description = this.validateDescription(input.description);
     const url = await assertRegistrableUrl(input.url, this.policy, this.resolver);
     const id = crypto.randomUUID();
@@ -147,7 +156,7 @@ export class WebhookService {
     this.requireOpen(chain);
     const eventTypes = input.eventTypes ? this.validateEventTypes(input.eventTypes) : null;
     // Any change to such an endpoint (its URL above all) decides where the numbers go.
-    await this.requireMaySubscribe(chain.id, eventTypes ?? current.eventTypes);
+    await this.requireMaySubscribe(chain.id, eventTypes ?? current.eventTypes, input.includeSubAccounts ?? current.includeSubAccounts);
     const url = input.url === undefined || input.url === null ? null : await assertRegistrableUrl(input.url, this.policy, this.resolver);
     const description = input.description === undefined ? undefined : this.validateDescription(input.description);
     return this.change(chain, 'updateWebhookEndpoint', id, async (tx) => {

@@ -189,3 +189,20 @@ export async function attemptPages(db: Sql, deliveryIds: readonly string[], page
   );
   return groupBy(deliveryIds, rows, (row) => row.deliveryId);
 }
+
+/**
+ * Of the given accounts (id and path, root first), those whose events of `type` some ACTIVE endpoint
+ * receives: one of the account's own, or an ancestor's that includes its sub-accounts (the relay's rule).
+ */
+export async function accountsWithSubscribers(db: Sql, type: string, accounts: readonly { id: string; path: readonly string[] }[]): Promise<Set<string>> {
+  if (accounts.length === 0) return new Set();
+  const rows = await queryRows<{ id: string }>(
+    db,
+    `SELECT a.id FROM unnest($2::uuid[], $3::text[]) AS a(id, path)
+      WHERE EXISTS (SELECT 1 FROM messaging.webhook_endpoints w
+                     WHERE w.status = 'ACTIVE' AND $1 = ANY(w.event_types)
+                       AND (w.account_id = a.id OR (w.include_sub_accounts AND w.account_id = ANY(string_to_array(a.path, ',')::uuid[]))))`,
+    [type, accounts.map((a) => a.id), accounts.map((a) => a.path.join(','))],
+  );
+  return new Set(rows.map((r) => r.id));
+}

@@ -53,4 +53,66 @@ describe('cross-subgraph tree query batching (SPEC H4, AUTHZ)', () => {
       expect(account.balance).toBe(1000);
     }
   });
+
+  const PAGE_OF_ACCOUNTS = `query($id: ID!, $first: Int) { accounts(rootId: $id, first: $first) { totalCount pageInfo { hasNextPage } nodes {
+    id name childCount hasChildren messageCount balance
+    children(first: 3) { totalCount nodes { id name } }
+    descendants(first: 1) { totalCount nodes { id } }
+    members(first: 1) { totalCount nodes { id role } }
+    invitations(first: 1) { totalCount nodes { id } }
+    apiKeys(first: 1) { totalCount nodes { id } }
+    topUps(first: 1) { totalCount nodes { id } }
+    transfers(first: 1) { totalCount nodes { id } }
+    invoices(first: 1) { totalCount nodes { id } }
+    userCredits(first: 1) { totalCount nodes { userId } }
+  } } }`;
+
+  async function statementsForPage(rootId: string, first: number) {
+    await stack.graphql(PAGE_OF_ACCOUNTS, { id: rootId, first }, token);
+    stack.queryCounter.reset();
+    const response = await stack.graphql(PAGE_OF_ACCOUNTS, { id: rootId, first }, token);
+    expect(response.errors).toBeUndefined();
+    return { statements: stack.queryCounter.count, page: response.data.accounts };
+  }
+
+  it('a page of accounts with their children, members, keys and billing lists costs the same statements for every page size and tree size (issue 14)', async () => {
+    // Act
+    const small = await statementsForPage(roots[20], 7);
+    const largeSeven = await statementsForPage(roots[2000], 7);
+    const largeHundred = await statementsForPage(roots[2000], 100);
+
+    // Assert
+    expect(small.page.nodes).toHaveLength(7);
+    expect(largeHundred.page.nodes).toHaveLength(100);
+    expect(largeHundred.page.totalCount).toBe(2000);
+    expect(largeSeven.statements).toBe(small.statements);
+    expect(largeHundred.statements).toBe(small.statements);
+    // the session, each subgraph's principal and chains, the page and its count, then one page and one count per list (35 today)
+    expect(small.statements).toBeLessThanOrEqual(38);
+  });
+
+  it("each account of a page carries its own children's page and count, and its descendants' count", async () => {
+    // Act
+    const { page } = await statementsForPage(roots[2000], 100);
+
+    // Assert
+    const ids = page.nodes.map((account: { id: string }) => account.id);
+    const counts = await stack.sql.query(`SELECT parent_id, count(*)::int AS n FROM hierarchy.accounts WHERE parent_id = ANY($1::uuid[]) GROUP BY parent_id`, [ids]);
+    const expected = new Map(counts.rows.map((row) => [row.parent_id, row.n]));
+    const firstThree = await stack.sql.query(
+      `SELECT p.id, (SELECT array_agg(c.id ORDER BY c.name, c.id) FROM (SELECT id, name FROM hierarchy.accounts WHERE parent_id = p.id ORDER BY name, id LIMIT 3) c) AS children
+         FROM unnest($1::uuid[]) AS p(id)`,
+      [ids],
+    );
+    const expectedChildren = new Map(firstThree.rows.map((row) => [row.id, row.children ?? []]));
+    const below = await stack.sql.query(`SELECT p.id, (SELECT count(*)::int FROM hierarchy.accounts a WHERE a.path @> ARRAY[p.id] AND a.id <> p.id) AS n FROM unnest($1::uuid[]) AS p(id)`, [ids]);
+    const expectedDescendants = new Map(below.rows.map((row) => [row.id, row.n]));
+    for (const account of page.nodes as { id: string; childCount: number; hasChildren: boolean; children: { totalCount: number; nodes: { id: string }[] }; descendants: { totalCount: number } }[]) {
+      expect(account.descendants.totalCount).toBe(expectedDescendants.get(account.id));
+      expect(account.childCount).toBe(expected.get(account.id) ?? 0);
+      expect(account.hasChildren).toBe((expected.get(account.id) ?? 0) > 0);
+      expect(account.children.totalCount).toBe(account.childCount);
+      expect(account.children.nodes.map((child) => child.id)).toEqual(expectedChildren.get(account.id));
+    }
+  });
 });

@@ -54,18 +54,18 @@ describe('user credit: renewal amount and self-service (SPEC I6)', () => {
   it("whoever lacks billing reads no one else's credit: that field fails alone, the list stands", async () => {
     // Arrange: North's admin may view Store N1's members (users.view) but holds no billing
     const northAdmin = await stack.login(demoUser('north-admin').email);
-    const MEMBERS = `query($a: ID!) { account(id: $a) { members { userId credit { limit } } } }`;
+    const MEMBERS = `query($a: ID!) { account(id: $a) { members { nodes { userId credit { limit } } } } }`;
 
     // Act
-    const byNorthAdmin = await stack.graphql<{ account: { members: { userId: string; credit: unknown }[] } }>(MEMBERS, { a: store }, northAdmin);
-    const bySubUser = await stack.graphql<{ account: { members: { userId: string; credit: unknown }[] } }>(MEMBERS, { a: store }, subUser);
+    const byNorthAdmin = await stack.graphql<{ account: { members: { nodes: { userId: string; credit: unknown }[] } } }>(MEMBERS, { a: store }, northAdmin);
+    const bySubUser = await stack.graphql<{ account: { members: { nodes: { userId: string; credit: unknown }[] } } }>(MEMBERS, { a: store }, subUser);
 
     // Assert
-    const theirs = byNorthAdmin.data!.account.members.find((m) => m.userId === user)!;
+    const theirs = byNorthAdmin.data!.account.members.nodes.find((m) => m.userId === user)!;
     expect(theirs.credit).toBeNull();
-    const index = byNorthAdmin.data!.account.members.indexOf(theirs);
-    expectError(byNorthAdmin, 'FORBIDDEN', ['account', 'members', index, 'credit']);
-    expect(expectNoErrors(bySubUser).account.members.find((m) => m.userId === user)!.credit).toEqual({ limit: 300 });
+    const index = byNorthAdmin.data!.account.members.nodes.indexOf(theirs);
+    expectError(byNorthAdmin, 'FORBIDDEN', ['account', 'members', 'nodes', index, 'credit']);
+    expect(expectNoErrors(bySubUser).account.members.nodes.find((m) => m.userId === user)!.credit).toEqual({ limit: 300 });
   });
 
   it('clearing and setting the limit again never forgets what was spent this period', async () => {

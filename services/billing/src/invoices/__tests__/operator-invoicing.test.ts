@@ -149,7 +149,7 @@ describe('operator invoicing and the payment callback (SPEC O3, B6)', () => {
     const lastMonth = monthsAgo(1);
     await spentIn(lastMonth, payroll, 7);
     const olderDraft = (await generate(monthsAgo(4), operator)).data.generateInvoice;
-    const invoices = `query($a: ID!) { account(id: $a) { invoices { id period status units } } }`;
+    const invoices = `query($a: ID!) { account(id: $a) { invoices { nodes { id period status units } } } }`;
 
     const sweeper = await openBillingProcess(stack);
 
@@ -157,7 +157,7 @@ describe('operator invoicing and the payment callback (SPEC O3, B6)', () => {
     const first = await sweepBilling(sweeper.dataSource, stack.config);
     const second = await sweepBilling(sweeper.dataSource, stack.config);
     await sweeper.dataSource.destroy();
-    const seen = (await stack.graphql(invoices, { a: acme }, accountant)).data.account.invoices;
+    const seen = (await stack.graphql(invoices, { a: acme }, accountant)).data.account.invoices.nodes;
 
     // Assert
     expect(first.issuedInvoices).toBe(2);

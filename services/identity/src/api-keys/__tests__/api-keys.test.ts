@@ -29,7 +29,7 @@ describe('API keys (SPEC I7)', () => {
     const onStore = await stack.graphql(READ, { id: demoAccount('store-n1').id }, key);
     const onSibling = await stack.graphql(READ, { id: demoAccount('south').id }, key);
     const adminAction = await stack.graphql(`mutation($id: ID!) { createSubAccount(input: { parentId: $id, name: "By key" }) { id } }`, { id: demoAccount('north').id }, key);
-    const listed = await stack.graphql(`query($id: ID!) { account(id: $id) { apiKeys { id prefix lastUsedAt } } }`, { id: demoAccount('north').id }, hqAdmin);
+    const listed = await stack.graphql(`query($id: ID!) { account(id: $id) { apiKeys { nodes { id prefix lastUsedAt } } } }`, { id: demoAccount('north').id }, hqAdmin);
     const stored = await stack.sql.query(`SELECT * FROM identity.api_keys WHERE id = $1`, [apiKey.id]);
 
     // Assert
@@ -39,7 +39,7 @@ describe('API keys (SPEC I7)', () => {
     expect(codeOf(onSibling)).toBe('NOT_FOUND');
     expect(codeOf(adminAction)).toBe('FORBIDDEN');
     expect(JSON.stringify(stored.rows[0])).not.toContain(key.slice(4, 47));
-    expect(listed.data.account.apiKeys[0].lastUsedAt).not.toBeNull();
+    expect(listed.data.account.apiKeys.nodes[0].lastUsedAt).not.toBeNull();
   });
 
   it('refuses revoked and expired keys, keys of suspended accounts and mistyped keys', async () => {

@@ -33,7 +33,7 @@ describe('invitations and guests (SPEC I4, I5)', () => {
     const me = await stack.graphql(ME, {}, accepted.data?.acceptInvitation.token);
     const relogin = await stack.login(email, { password: 'a long enough password' });
     const list = await stack.graphql(
-      `query($id: ID!) { account(id: $id) { invitations { email status } members { userId accountId type status createdAt user { email } } } }`,
+      `query($id: ID!) { account(id: $id) { invitations { nodes { email status } } members { nodes { userId accountId type status createdAt user { email } } } } }`,
       { id: demoAccount('store-n1').id },
       hqAdmin,
     );
@@ -49,8 +49,8 @@ describe('invitations and guests (SPEC I4, I5)', () => {
       { accountId: demoAccount('store-n1').id, role: 'ADVANCED_USER', status: 'ACTIVE', account: { id: demoAccount('store-n1').id, name: 'Store N1' } },
     ]);
     expect(relogin).toMatch(/^ses_/);
-    expect(list.data.account.invitations).toContainEqual({ email, status: 'ACCEPTED' });
-    expect(list.data.account.members).toContainEqual(expect.objectContaining({ type: 'MEMBER', status: 'ACTIVE', user: { email } }));
+    expect(list.data.account.invitations.nodes).toContainEqual({ email, status: 'ACCEPTED' });
+    expect(list.data.account.members.nodes).toContainEqual(expect.objectContaining({ type: 'MEMBER', status: 'ACTIVE', user: { email } }));
   });
 
   it('lets a user of another tree join as a guest with the same login and switch between the trees', async () => {
@@ -65,7 +65,7 @@ describe('invitations and guests (SPEC I4, I5)', () => {
     const accepted = await stack.graphql(ACCEPT, { token }, await stack.login(accountant.email));
     const session = accepted.data?.acceptInvitation.token as string;
     const inNorth = await stack.graphql(TREE, {}, session);
-    const members = await stack.graphql(`query($id: ID!) { account(id: $id) { members { userId accountId type } } }`, { id: north.id }, hqAdmin);
+    const members = await stack.graphql(`query($id: ID!) { account(id: $id) { members { nodes { userId accountId type } } } }`, { id: north.id }, hqAdmin);
     const switched = await stack.graphql(`mutation($id: ID!) { switchAccount(accountId: $id) { token activeAccount { id } } }`, { id: demoAccount('acme').id }, session);
     const acmeSession = switched.data?.switchAccount.token as string;
     const inAcme = await stack.graphql(TREE, {}, acmeSession);
@@ -78,7 +78,7 @@ describe('invitations and guests (SPEC I4, I5)', () => {
     expect(accepted.data.acceptInvitation.user.id).toBe(accountant.id);
     const northSubtree = (await stack.sql.query(`SELECT id FROM hierarchy.accounts WHERE $1 = ANY(path)`, [north.id])).rows.map((r) => r.id).sort();
     expect(inNorth.data.accountTree.map((a: { id: string }) => a.id).sort()).toEqual(northSubtree);
-    expect(members.data.account.members).toContainEqual({ userId: accountant.id, accountId: north.id, type: 'GUEST' });
+    expect(members.data.account.members.nodes).toContainEqual({ userId: accountant.id, accountId: north.id, type: 'GUEST' });
     expect(switched.data.switchAccount.activeAccount.id).toBe(demoAccount('acme').id);
     const acmeSubtree = (await stack.sql.query(`SELECT id FROM hierarchy.accounts WHERE $1 = ANY(path)`, [demoAccount('acme').id])).rows.map((r) => r.id).sort();
     expect(inAcme.data.accountTree.map((a: { id: string }) => a.id).sort()).toEqual(acmeSubtree);
@@ -113,8 +113,8 @@ describe('invitations and guests (SPEC I4, I5)', () => {
     expect(afterRefusals).toEqual({ sessions: sessionsBefore, memberships: membershipsBefore });
     expect(withPassword.errors).toBeUndefined();
     expect(withPassword.data.acceptInvitation).toMatchObject({ user: { id: invitee.id }, activeAccount: { id: demoAccount('south').id } });
-    const status = await stack.graphql(`query($id: ID!) { account(id: $id) { invitations { email status } } }`, { id: demoAccount('south').id }, hqAdmin);
-    expect(status.data.account.invitations).toContainEqual({ email: invitee.email, status: 'ACCEPTED' });
+    const status = await stack.graphql(`query($id: ID!) { account(id: $id) { invitations { nodes { email status } } } }`, { id: demoAccount('south').id }, hqAdmin);
+    expect(status.data.account.invitations.nodes).toContainEqual({ email: invitee.email, status: 'ACCEPTED' });
   });
 
   it('refuses reused, expired, revoked, declined and unknown tokens with distinct codes', async () => {
@@ -147,8 +147,8 @@ describe('invitations and guests (SPEC I4, I5)', () => {
     expect(outcomes.map(codeOf)).toEqual(['TOKEN_ALREADY_USED', 'TOKEN_EXPIRED', 'INVITATION_REVOKED', 'TOKEN_ALREADY_USED', 'INVALID_TOKEN', 'INVALID_TOKEN']);
     expect(await countRows(stack, 'identity.users')).toBe(usersBefore);
     expect(await countRows(stack, 'identity.memberships')).toBe(membershipsBefore);
-    const status = await stack.graphql(`query($id: ID!) { account(id: $id) { invitations { email status } } }`, { id: demoAccount('south').id }, hqAdmin);
-    expect(status.data.account.invitations).toContainEqual({ email: 'expired@retail.example', status: 'EXPIRED' });
+    const status = await stack.graphql(`query($id: ID!) { account(id: $id) { invitations { nodes { email status } } } }`, { id: demoAccount('south').id }, hqAdmin);
+    expect(status.data.account.invitations.nodes).toContainEqual({ email: 'expired@retail.example', status: 'EXPIRED' });
   });
 
   it('lets exactly one of 20 concurrent redemptions of one token succeed', async () => {

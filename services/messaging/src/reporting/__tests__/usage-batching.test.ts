@@ -8,8 +8,10 @@ const DASHBOARD = `query($id: ID!) {
     id
     usage(from: "2024-05-01", to: "2024-05-30") { totals { messages parts costUnits } }
     children {
-      id name
-      usage(from: "2024-05-01", to: "2024-05-30", groupBy: [DAY]) { totals { messages parts costUnits } rows { day messages } }
+      nodes {
+        id name
+        usage(from: "2024-05-01", to: "2024-05-30", groupBy: [DAY]) { totals { messages parts costUnits } rows { day messages } }
+      }
     }
   }
 }`;
@@ -39,7 +41,8 @@ describe('dashboard usage queries batch their SQL (SPEC R3)', () => {
     stack.queryCounter.reset();
     const response = await stack.graphql(DASHBOARD, { id: rootId }, token);
     expect(response.errors).toBeUndefined();
-    return { statements: stack.queryCounter.count, account: response.data.account };
+    const { children, ...account } = response.data.account;
+    return { statements: stack.queryCounter.count, account: { ...account, children: children.nodes } };
   }
 
   it('costs the same number of SQL statements for a tree of 20 and one of 1,500 accounts', async () => {
