@@ -31,7 +31,7 @@ export function datasetCached(): boolean {
   return false;
 }
 
-const USAGE_QUERY = `query($id: ID!, $from: String!, $to: String!) { account(id: $id) { usage(from: $from, to: $to) { totals { messages parts delivered failed costUnits } } } }`;
+const USAGE_QUERY = `query($id: ID!, $from: Date!, $to: Date!) { account(id: $id) { usage(from: $from, to: $to) { totals { messages parts delivered failed costUnits } } } }`;
 
 const NAIVE_SQL = `
   WITH RECURSIVE subtree AS (

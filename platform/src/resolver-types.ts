@@ -70,7 +70,7 @@ export async function generateResolverTypes(target: ResolverTypesTarget): Promis
       enumsAsTypes: true,
       useTypeImports: true,
       avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-      scalars: { DateTime: { input: 'string', output: 'Date | string' } },
+      scalars: { DateTime: { input: 'Date', output: 'Date | string' }, Date: { input: 'string', output: 'string' } },
       ...target.settings,
     },
   });

@@ -76,7 +76,7 @@ describe('domain series on /metrics (issue 16)', () => {
     // Act
     expectNoErrors(await stack.graphql(`mutation($a: ID!) { sendBulk(input: { accountId: $a, to: ["+447400100001", "+447400100002", "+447400100003"], body: "queued" }) { batchId } }`, { a: demoAccount('acme').id }, token));
     const inAWeek = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    const scheduled = expectNoErrors(await stack.graphql(`mutation($a: ID!, $at: String) { sendBulk(input: { accountId: $a, to: ["+447400100004"], body: "later", scheduledAt: $at }) { batchId } }`, { a: demoAccount('acme').id, at: inAWeek }, token));
+    const scheduled = expectNoErrors(await stack.graphql(`mutation($a: ID!, $at: DateTime) { sendBulk(input: { accountId: $a, to: ["+447400100004"], body: "later", scheduledAt: $at }) { batchId } }`, { a: demoAccount('acme').id, at: inAWeek }, token));
     const after = await scrape();
 
     // Assert

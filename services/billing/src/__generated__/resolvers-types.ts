@@ -23,7 +23,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  DateTime: { input: string; output: Date | string; }
+  DateTime: { input: Date; output: Date | string; }
   link__Import: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Scope: { input: unknown; output: unknown; }
@@ -384,9 +384,9 @@ export type LedgerKind =
 export type LedgerFilter = {
   kinds?: InputMaybe<Array<LedgerKind>>;
   userId?: InputMaybe<Scalars['ID']['input']>;
-  /** ISO 8601 instants; from inclusive, to exclusive */
-  from?: InputMaybe<Scalars['String']['input']>;
-  to?: InputMaybe<Scalars['String']['input']>;
+  /** from inclusive, to exclusive */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type LedgerEntry = {

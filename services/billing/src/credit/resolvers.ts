@@ -5,13 +5,6 @@ import { idPage, sequencePage } from '../page-size';
 import { visibleAccount } from '../read-model';
 import { countLedgerEntries, ledgerEntries, payingAccountOfReservation, type LedgerEntryRow, type LimitRow } from './store';
 
-function instant(value: string | null | undefined, field: string): Date | null {
-  if (value === null || value === undefined) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw errors.badInput(`${field} must be an ISO 8601 instant`, field);
-  return date;
-}
-
 /** A page of the ledger; `entries` and `nextCursor` are the deprecated names of its nodes and its next page's cursor. */
 export type LedgerConnectionValue = CountedConnection<LedgerEntryRow> & { entries: LedgerEntryRow[]; nextCursor: string | null };
 
@@ -26,7 +19,7 @@ const Account: AccountResolvers = {
     const page = sequencePage(args);
     const filter = args.filter ?? {};
     if (filter.userId && !isUuid(filter.userId)) throw errors.badInput('filter.userId is not a valid id', 'filter.userId');
-    const selection = { kinds: filter.kinds ?? null, userId: filter.userId ?? null, from: instant(filter.from, 'filter.from'), to: instant(filter.to, 'filter.to') };
+    const selection = { kinds: filter.kinds ?? null, userId: filter.userId ?? null, from: filter.from ?? null, to: filter.to ?? null };
     const connection = toConnection(await ledgerEntries(ctx.dataSource, account.id, selection, page), page, (row) => [row.id]);
     return {
       ...withTotalCount(connection, () => countLedgerEntries(ctx.dataSource, account.id, selection)),

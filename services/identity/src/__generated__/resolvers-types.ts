@@ -24,7 +24,7 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  DateTime: { input: string; output: Date | string; }
+  DateTime: { input: Date; output: Date | string; }
   /** Any JSON value */
   JSON: { input: unknown; output: unknown; }
   link__Import: { input: unknown; output: unknown; }
@@ -667,9 +667,9 @@ export type ActivityLogPage = {
 export type ActivityLogFilter = {
   actorId?: InputMaybe<Scalars['ID']['input']>;
   action?: InputMaybe<Scalars['String']['input']>;
-  /** ISO 8601 instants, inclusive from, exclusive to */
-  from?: InputMaybe<Scalars['String']['input']>;
-  to?: InputMaybe<Scalars['String']['input']>;
+  /** inclusive from, exclusive to */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
   includeDescendants?: InputMaybe<Scalars['Boolean']['input']>;
 };
 

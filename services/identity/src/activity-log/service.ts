@@ -1,6 +1,6 @@
 import { activityLogSchemas, verifyActivityLog, type AuditLog } from '@platform/audit';
 import { timeIdPageRequest, toConnection, withTotalCount, type CountedConnection, type PageArguments } from '@platform/db';
-import { AppError, assertId, errors } from '@platform/errors';
+import { AppError, assertId } from '@platform/errors';
 import type { ActivityLogFilter, ActivityLogVerification } from '../__generated__/resolvers-types';
 import type { IdentityContext } from '../context';
 import { ActivityLogStore, type ActivityLogEntryRow } from './store';
@@ -10,12 +10,6 @@ const LOG_PAGE = { defaultSize: 50, maxSize: 200 } as const;
 /** A page of the log; `entries` is the deprecated name of its nodes. */
 export type ActivityLogPageValue = CountedConnection<ActivityLogEntryRow> & { entries: ActivityLogEntryRow[] };
 
-function parseInstant(value: string | null | undefined, field: string): string | null {
-  if (value === null || value === undefined) return null;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw errors.badInput(`${field} must be an ISO 8601 date-time`, field);
-  return date.toISOString();
-}
 
 
 /**
@@ -44,8 +38,8 @@ export class ActivityLogService {
       includeDescendants: filter.includeDescendants ?? false,
       actorId: filter.actorId ?? null,
       action: filter.action ?? null,
-      from: parseInstant(filter.from, 'from'),
-      to: parseInstant(filter.to, 'to'),
+      from: filter.from?.toISOString() ?? null,
+      to: filter.to?.toISOString() ?? null,
     };
     const store = new ActivityLogStore(this.ctx.dataSource);
     const rows = await store.findEntries(selection, page, log);

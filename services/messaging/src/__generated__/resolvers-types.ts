@@ -26,7 +26,9 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  DateTime: { input: string; output: Date | string; }
+  DateTime: { input: Date; output: Date | string; }
+  /** A calendar day, YYYY-MM-DD */
+  Date: { input: string; output: string; }
   link__Import: { input: unknown; output: unknown; }
   federation__FieldSet: { input: unknown; output: unknown; }
   federation__Scope: { input: unknown; output: unknown; }
@@ -495,8 +497,8 @@ export type MutationDeleteAutomationRuleArgs = {
 
 export type MutationCreateUsageExportArgs = {
   accountId: Scalars['ID']['input'];
-  from: Scalars['String']['input'];
-  to: Scalars['String']['input'];
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
   groupBy?: InputMaybe<Array<UsageGroupBy>>;
   includeDescendants?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -687,7 +689,7 @@ export type Account = {
   /** Messages sent by this account (its own, not its sub-accounts'); basic users count only their own; null, with an error on this path only, when it cannot be read */
   messageCount: Maybe<Scalars['Int']['output']>;
   /**
-   * Usage of this account over [from, to] (YYYY-MM-DD, each message on its sending account's local
+   * Usage of this account over [from, to] (calendar days, each message on its sending account's local
    * date, at most 366 days): of its whole subtree (default) or of the account alone. Needs `reports`
    * (everything) or `reports.own` (only the caller's own messages); null, with a FORBIDDEN error on
    * this path, without either.
@@ -697,8 +699,8 @@ export type Account = {
 
 
 export type AccountUsageArgs = {
-  from: Scalars['String']['input'];
-  to: Scalars['String']['input'];
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
   groupBy?: InputMaybe<Array<UsageGroupBy>>;
   includeDescendants?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -789,10 +791,10 @@ export type MessageFilter = {
   senderId?: InputMaybe<Scalars['ID']['input']>;
   /** of this send (SendResult.batchId) */
   batchId?: InputMaybe<Scalars['ID']['input']>;
-  /** created at or after this instant (ISO 8601) */
-  from?: InputMaybe<Scalars['String']['input']>;
-  /** created before this instant (ISO 8601) */
-  to?: InputMaybe<Scalars['String']['input']>;
+  /** created at or after this instant */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** created before this instant */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type SkippedRecipient = {
@@ -825,8 +827,8 @@ export type SendMessageInput = {
   /** a template of the account or shared down by an ancestor; its {{placeholders}} are filled from the contact */
   templateId?: InputMaybe<Scalars['ID']['input']>;
   senderId?: InputMaybe<Scalars['ID']['input']>;
-  /** ISO 8601; outside the sending window the message moves to the next allowed time */
-  scheduledAt?: InputMaybe<Scalars['String']['input']>;
+  /** outside the sending window the message moves to the next allowed time */
+  scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
   /** a retried request with the same key never sends twice and gets the same answer */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   defaultCountry?: InputMaybe<Scalars['String']['input']>;
@@ -842,7 +844,7 @@ export type SendBulkInput = {
   /** placeholders are filled per recipient (contacts and group members) */
   templateId?: InputMaybe<Scalars['ID']['input']>;
   senderId?: InputMaybe<Scalars['ID']['input']>;
-  scheduledAt?: InputMaybe<Scalars['String']['input']>;
+  scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   defaultCountry?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1115,8 +1117,8 @@ export type UsageRow = {
   __typename?: 'UsageRow';
   /** With CHILD_ACCOUNT: the child account the usage comes from; null for the queried account's own messages */
   childAccount: Maybe<Account>;
-  /** With DAY: YYYY-MM-DD, the sending account's local date */
-  day: Maybe<Scalars['String']['output']>;
+  /** With DAY: the sending account's local date */
+  day: Maybe<Scalars['Date']['output']>;
   /** With MONTH: YYYY-MM */
   month: Maybe<Scalars['String']['output']>;
   /** With USER: the user who sent the messages (null: sent without a user, e.g. by an API key) */
@@ -1136,8 +1138,8 @@ export type UsageRow = {
 
 export type AccountUsage = {
   __typename?: 'AccountUsage';
-  from: Scalars['String']['output'];
-  to: Scalars['String']['output'];
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
   groupBy: Array<UsageGroupBy>;
   includeDescendants: Scalars['Boolean']['output'];
   scope: UsageScope;
@@ -1404,6 +1406,7 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   GroupShareAccess: GroupShareAccess;
   Contact: ResolverTypeWrapper<ContactRow>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -1505,6 +1508,7 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
+  Date: Scalars['Date']['output'];
   Contact: ContactRow;
   ID: Scalars['ID']['output'];
   ContactEdge: Omit<ContactEdge, 'node'> & { node: ResolversParentTypes['Contact'] };
@@ -1669,6 +1673,10 @@ export type Federation__PolicyDirectiveResolver<Result, Parent, ContextType = Me
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
+  name: 'Date';
 }
 
 export type ContactResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
@@ -2082,7 +2090,7 @@ export type UsageTotalsResolvers<ContextType = MessagingContext, ParentType exte
 
 export type UsageRowResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['UsageRow'] = ResolversParentTypes['UsageRow']> = ResolversObject<{
   childAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
-  day?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  day?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   month?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -2096,8 +2104,8 @@ export type UsageRowResolvers<ContextType = MessagingContext, ParentType extends
 }>;
 
 export type AccountUsageResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['AccountUsage'] = ResolversParentTypes['AccountUsage']> = ResolversObject<{
-  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   groupBy?: Resolver<Array<ResolversTypes['UsageGroupBy']>, ParentType, ContextType>;
   includeDescendants?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['UsageScope'], ParentType, ContextType>;
@@ -2212,6 +2220,7 @@ export interface Federation__PolicyScalarConfig extends GraphQLScalarTypeConfig<
 
 export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
+  Date?: GraphQLScalarType;
   Contact?: ContactResolvers<ContextType>;
   ContactEdge?: ContactEdgeResolvers<ContextType>;
   ContactConnection?: ContactConnectionResolvers<ContextType>;

@@ -1,10 +1,11 @@
-import { DateTimeScalar } from '@platform/server';
+import { DateScalar, DateTimeScalar } from '@platform/server';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
 import { ContactService, GroupService, OptOutService } from './service';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
+  Date: DateScalar,
   Query: {
     contacts: (_, args, ctx) => ContactService.list(ctx, args),
     contactGroups: (_, args, ctx) => GroupService.list(ctx, args.accountId, args),

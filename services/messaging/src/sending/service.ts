@@ -210,12 +210,11 @@ async function contactRecipients(ctx: MessagingContext, chain: AccountChain, inp
 }
 
 /** When (SPEC H5 sending window, in the account timezone): now or the time asked, moved into the window. */
-function sendTime(scheduledAt: string | null | undefined, settings: SettingValues): { now: Date; sendAt: Date; scheduled: boolean } {
+function sendTime(scheduledAt: Date | null | undefined, settings: SettingValues): { now: Date; sendAt: Date; scheduled: boolean } {
   const now = new Date();
   let requested = now;
   if (scheduledAt) {
-    requested = new Date(scheduledAt);
-    if (Number.isNaN(requested.getTime())) throw errors.badInput('scheduledAt must be an ISO 8601 date-time', 'scheduledAt');
+    requested = scheduledAt;
     if (requested.getTime() > now.getTime() + MAX_SCHEDULE_DAYS * 86_400_000) throw errors.badInput(`scheduledAt must be within ${MAX_SCHEDULE_DAYS} days`, 'scheduledAt');
     if (requested < now) requested = now;
   }
@@ -355,13 +354,6 @@ async function previousAnswer(ctx: MessagingContext, accountId: string, idempote
   return previous.result;
 }
 
-function optionalDate(value: string | null | undefined, field: string): Date | null {
-  if (!value) return null;
-  const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) throw errors.badInput(`${field} must be an ISO 8601 date-time`, field);
-  return parsed;
-}
-
 export const MessageService = {
   /** SPEC M1/R2: newest first, filtered; basic users see only their own messages. */
   async list(ctx: MessagingContext, args: QueryMessagesArgs): Promise<MessagePage> {
@@ -369,8 +361,8 @@ export const MessageService = {
     const authorId = await outboundAuthorScope(ctx, args.accountId);
     const page = pageRequest(args, MESSAGE_PAGE);
     const filter = args.filter ?? {};
-    const createdFrom = optionalDate(filter.from, 'filter.from');
-    const createdBefore = optionalDate(filter.to, 'filter.to');
+    const createdFrom = filter.from ?? null;
+    const createdBefore = filter.to ?? null;
     if (createdFrom && createdBefore && createdFrom > createdBefore) throw errors.badInput('filter.to must not be before filter.from', 'filter.to');
     const query: MessageListQuery = {
       accountId: args.accountId,

@@ -166,7 +166,7 @@ describe('activity log (SPEC I9)', () => {
         call(`mutation($a: ID!) { createUsageExport(accountId: $a, from: "2026-01-01", to: "2026-01-31", groupBy: [DAY]) { url } }`, { a: demoAccount('store-n1').id }),
       sendMessage: () => call(`mutation($a: ID!) { sendMessage(input: { accountId: $a, to: "+447400200004", body: "Logged" }) { batchId } }`, { a: demoAccount('store-n1').id }),
       sendBulk: async () => {
-        const scheduled = await call(`mutation($a: ID!, $at: String!) { sendBulk(input: { accountId: $a, to: ["+447400200005"], body: "Logged", scheduledAt: $at }) { messageIds } }`, { a: demoAccount('store-n1').id, at: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+        const scheduled = await call(`mutation($a: ID!, $at: DateTime!) { sendBulk(input: { accountId: $a, to: ["+447400200005"], body: "Logged", scheduledAt: $at }) { messageIds } }`, { a: demoAccount('store-n1').id, at: new Date(Date.now() + 2 * 86_400_000).toISOString() });
         ids.scheduledMessage = scheduled.sendBulk.messageIds[0];
       },
       cancelMessage: () => call(`mutation($id: ID!) { cancelMessage(id: $id) { status } }`, { id: ids.scheduledMessage }),

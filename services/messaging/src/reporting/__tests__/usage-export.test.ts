@@ -3,7 +3,7 @@ import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { insertAccountTree } from '@platform/account-hierarchy';
 import { acceptMessages, QUIET_STACK_ENV } from './usage-fixtures';
 
-const CREATE_EXPORT = `mutation($accountId: ID!, $from: String!, $to: String!, $groupBy: [UsageGroupBy!]) {
+const CREATE_EXPORT = `mutation($accountId: ID!, $from: Date!, $to: Date!, $groupBy: [UsageGroupBy!]) {
   createUsageExport(accountId: $accountId, from: $from, to: $to, groupBy: $groupBy) { url expiresAt }
 }`;
 

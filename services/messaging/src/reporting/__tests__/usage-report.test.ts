@@ -3,7 +3,7 @@ import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { acceptMessages, changeStatus, QUIET_STACK_ENV, rawSubtreeTotals } from './usage-fixtures';
 
-const USAGE = `query($id: ID!, $from: String!, $to: String!, $groupBy: [UsageGroupBy!], $includeDescendants: Boolean) {
+const USAGE = `query($id: ID!, $from: Date!, $to: Date!, $groupBy: [UsageGroupBy!], $includeDescendants: Boolean) {
   account(id: $id) {
     usage(from: $from, to: $to, groupBy: $groupBy, includeDescendants: $includeDescendants) {
       scope groupBy includeDescendants
