@@ -170,14 +170,26 @@ describe('usage reports (SPEC R1, R2)', () => {
   it.each([
     [{ from: '2024-03-02', to: '2024-03-01' }, 'from'],
     [{ from: '2024-01-01', to: '2025-01-01' }, 'to'],
-    [{ from: '2024-02-30', to: '2024-03-01' }, 'from'],
-    [{ from: '2024-03-01', to: '1 April' }, 'to'],
   ])('refuses the range %j with BAD_USER_INPUT', async (range, field) => {
     // Act
     const response = await stack.graphql(USAGE, { id: id('hq'), ...range }, hqAdmin);
 
     // Assert
     expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it.each([
+    [{ from: '2024-02-30', to: '2024-03-01' }, '$from'],
+    [{ from: '2024-03-01', to: '1 April' }, '$to'],
+  ])('refuses the day that is not a Date in %j, naming its variable; the report is null', async (range, variable) => {
+    // Act
+    const response = await stack.graphql(USAGE, { id: id('hq'), ...range }, hqAdmin);
+
+    // Assert
+    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0].message).toContain(`Variable "${variable}"`);
+    expect(response.errors?.[0].message).toContain('YYYY-MM-DD');
+    expect(response.data?.account?.usage ?? null).toBeNull();
   });
 
   it('accepts a whole leap year of 366 days', async () => {
