@@ -122,7 +122,7 @@ describe('sends racing moves of their account (SPEC H7, M2, B3)', () => {
     const today = new Date();
     const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
     const usage = async (id: string) =>
-      (await stack.graphql(`query($id: ID!, $f: String!, $t: String!) { account(id: $id) { usage(from: $f, to: $t) { totals { messages } } } }`, { id, f: day(-1), t: day(1) }, hqAdmin)).data.account.usage.totals.messages;
+      (await stack.graphql(`query($id: ID!, $f: Date!, $t: Date!) { account(id: $id) { usage(from: $f, to: $t) { totals { messages } } } }`, { id, f: day(-1), t: day(1) }, hqAdmin)).data.account.usage.totals.messages;
     expect({ a: await usage(regionA), b: await usage(regionB) }).toEqual({ a: 0, b: 4 });
   });
 });
