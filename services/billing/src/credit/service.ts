@@ -3,7 +3,7 @@ import { mutate } from '@platform/audit';
 import { publishEvent } from '@platform/events';
 import { assertAuthorityOver, loadEffectiveTimezone, lockChainForSpending, samePath, type AccessControl, type AccountChain } from '@platform/authz';
 import { inTransaction, queryRows, type Sql } from '@platform/db';
-import { AppError, assertId, errors, isUuid } from '@platform/errors';
+import { AppError, assertId, checkAll, errors, isUuid } from '@platform/errors';
 import type { CreditReservation } from '@platform/billing-client';
 import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
@@ -428,35 +428,19 @@ export interface UserCreditChange {
 
 /** The limit to set (null clears it) and its renewal: an amount, null (none), the limit itself, or as it was. */
 function validUserCreditChange(change: UserCreditChange): { limit: number | null; renewal: number | null | 'limit' | 'keep' } {
-  const invalid: { field: string; code: string; message: string }[] = [];
-  let limit: number | null = null;
-  if (change.limit !== null && change.limit !== undefined) {
-    try {
-      limit = assertLimit(change.limit, 'limit');
-    } catch (error) {
-      invalid.push({ field: 'limit', code: 'BAD_USER_INPUT', message: (error as Error).message });
-    }
-  }
-  let renewal: number | null | 'limit' | 'keep' = 'keep';
-  if (change.renewalAmount !== undefined && change.monthlyRenewal !== undefined && change.monthlyRenewal !== null) {
-    invalid.push({ field: 'monthlyRenewal', code: 'BAD_USER_INPUT', message: 'Give renewalAmount or the deprecated monthlyRenewal, not both' });
-  } else if (change.renewalAmount !== undefined) {
-    if (change.renewalAmount === null) renewal = null;
-    else {
-      try {
-        renewal = assertLimit(change.renewalAmount, 'renewalAmount');
-      } catch (error) {
-        invalid.push({ field: 'renewalAmount', code: 'BAD_USER_INPUT', message: (error as Error).message });
-      }
-    }
-  } else if (change.monthlyRenewal !== undefined && change.monthlyRenewal !== null) {
-    renewal = change.monthlyRenewal ? 'limit' : null;
-  }
+  const [limit, renewal] = checkAll([() => (change.limit === null || change.limit === undefined ? null : assertLimit(change.limit, 'limit')), () => renewalOf(change)] as const);
   if (limit === null && typeof renewal === 'number') {
-    invalid.push({ field: 'renewalAmount', code: 'BAD_USER_INPUT', message: 'A renewal amount needs a limit' });
+    throw errors.invalidFields([{ field: 'renewalAmount', code: 'BAD_USER_INPUT', message: 'A renewal amount needs a limit' }]);
   }
-  if (invalid.length) throw errors.invalidFields(invalid);
   return { limit, renewal };
+}
+
+function renewalOf(change: UserCreditChange): number | null | 'limit' | 'keep' {
+  const monthly = change.monthlyRenewal ?? undefined;
+  if (change.renewalAmount !== undefined && monthly !== undefined) throw errors.badInput('Give renewalAmount or the deprecated monthlyRenewal, not both', 'monthlyRenewal');
+  if (change.renewalAmount !== undefined) return change.renewalAmount === null ? null : assertLimit(change.renewalAmount, 'renewalAmount');
+  if (monthly !== undefined) return monthly ? 'limit' : null;
+  return 'keep';
 }
 
 /** A limit must cover what is already spent or held against it. */

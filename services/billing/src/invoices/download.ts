@@ -19,19 +19,20 @@ export interface InvoiceFile {
   content: Buffer;
 }
 
+const invoiceFilename = (row: InvoiceRow, format: InvoiceFormat) => `invoice-${row.period_start.slice(0, 7)}-${row.id.slice(0, 8)}.${format === 'CSV' ? 'csv' : 'pdf'}`;
+
 /** The invoice as a CSV or PDF file. */
 export async function invoiceFile(db: Sql, row: InvoiceRow, lines: InvoiceLineRow[], format: InvoiceFormat): Promise<InvoiceFile> {
-  const stem = `invoice-${row.period_start.slice(0, 7)}-${row.id.slice(0, 8)}`;
-  if (format === 'CSV') return { filename: `${stem}.csv`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(invoiceCsv(row, lines), 'utf8') };
+  const filename = invoiceFilename(row, format);
+  if (format === 'CSV') return { filename, contentType: 'text/csv; charset=utf-8', content: Buffer.from(invoiceCsv(row, lines), 'utf8') };
   const names = await loadAccountNames(db, [row.account_id]);
-  return { filename: `${stem}.pdf`, contentType: 'application/pdf', content: await invoicePdf(row, lines, names.get(row.account_id) ?? row.account_id) };
+  return { filename, contentType: 'application/pdf', content: await invoicePdf(row, lines, names.get(row.account_id) ?? row.account_id) };
 }
 
 /** A link to download the invoice (its reader checked by the caller; checked again at download). */
 export function invoiceDownloadLink(row: InvoiceRow, format: InvoiceFormat, principal: Principal, secret: string) {
   const { token, expiresAt } = signLinkToken(INVOICE_DOWNLOAD_LINK, { invoiceId: row.id, format }, principal, secret);
-  const ext = format === 'CSV' ? 'csv' : 'pdf';
-  return { url: `${INVOICE_DOWNLOAD_PATH}?token=${token}`, filename: `invoice-${row.period_start.slice(0, 7)}-${row.id.slice(0, 8)}.${ext}`, expiresAt };
+  return { url: `${INVOICE_DOWNLOAD_PATH}?token=${token}`, filename: invoiceFilename(row, format), expiresAt };
 }
 
 /** Who may read an invoice: billing on its account (invisible and unknown answer alike). */

@@ -1,6 +1,6 @@
 import { mutate } from '@platform/audit';
 import { signLinkToken, type LinkPurpose } from '@platform/authz';
-import { assertId, errors, isUuid } from '@platform/errors';
+import { assertId, errors } from '@platform/errors';
 import type { MessagingContext } from '../context';
 import { auditScope } from '../access/access';
 import { importCountry, importTarget, ownGroup } from '../contacts/service';
@@ -28,7 +28,7 @@ export const ContactImportService = {
 
   /** A job of an account the caller holds `contacts` on; any other answers like an unknown one. */
   async find(ctx: MessagingContext, id: string): Promise<ContactImportRow> {
-    const job = isUuid(id) ? await findContactImport(ctx.dataSource, id.toLowerCase()) : null;
+    const job = await findContactImport(ctx.dataSource, assertId(id));
     if (!job || !(await ctx.access.can(job.accountId, 'contacts'))) throw errors.notFound('Contact import');
     return job;
   },
