@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { loadEffectiveSettingsAlongPath, type AccountChain } from '@platform/authz';
 import { pageRequest, toConnection, type Connection, type PageArguments, type Sql } from '@platform/db';
@@ -273,7 +273,9 @@ export class ContactImport {
   /** Reads a CSV text or a byte stream (an upload), never holding more than a batch of rows. */
   async read(source: string | NodeJS.ReadableStream, countryCode: string): Promise<void> {
     const input = typeof source === 'string' ? Readable.from([source]) : source;
-    const parser = input.pipe(parse({ columns: (header: string[]) => header.map(csvColumnName), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true }));
+    const parser = parse({ columns: (header: string[]) => header.map(csvColumnName), skip_empty_lines: true, relax_column_count: true, trim: true, bom: true });
+    // pipeline, not pipe: an upload cut off mid-file must end the read (and its transaction) with an error.
+    pipeline(input, parser, () => {});
     let line = 1;
     let phoneColumn: string | undefined;
     try {

@@ -93,6 +93,42 @@ describe('streamed contact imports (SPEC M5)', () => {
     expect(await contactCount(store)).toBe(before + 800);
   });
 
+  it('an upload cut off mid-file fails as a whole, writing no contact, and leaves no lock behind', async () => {
+    // Arrange: half a file is sent, then the client goes away
+    const before = await contactCount(store);
+    const { job, uploadUrl } = expectNoErrors(await stack.graphql(START, { a: store }, hqAdmin)).startContactImport;
+    const body = new PassThrough();
+    const abort = new AbortController();
+    const answer = fetch(new URL(uploadUrl, new URL(stack.gatewayUrl).origin), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: Readable.toWeb(body) as unknown as ReadableStream,
+      duplex: 'half',
+      signal: abort.signal,
+    } as RequestInit).catch((error: Error) => error);
+    body.write(`phone,first_name\n${rows(60_000, 2_000)}`);
+    let during: Job;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      during = expectNoErrors(await stack.graphql(JOB, { id: job.id }, hqAdmin)).importJob;
+    } while (during.processed < 1_000);
+
+    // Act
+    abort.abort();
+    await answer;
+    let after: Job;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = expectNoErrors(await stack.graphql(JOB, { id: job.id }, hqAdmin)).importJob;
+    } while (after.status === 'PROCESSING');
+    const next = await stack.graphql(`mutation($a: ID!, $csv: String!) { importContacts(accountId: $a, csv: $csv) { imported } }`, { a: store, csv: 'phone\n+447709876543\n' }, hqAdmin);
+
+    // Assert
+    expect(after).toMatchObject({ status: 'FAILED', imported: 0, merged: 0 });
+    expect(expectNoErrors(next).importContacts.imported).toBe(1);
+    expect(await contactCount(store)).toBe(before + 1);
+  });
+
   it('a file without a phone column fails as a whole, writing no contact', async () => {
     // Arrange
     const before = await contactCount(store);
