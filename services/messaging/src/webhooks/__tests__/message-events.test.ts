@@ -171,9 +171,13 @@ describe('message and contact events reach webhook receivers (SPEC M3-M5, M10)',
     const byMessage = new Map<string, Delivered[]>();
     for (const event of events) byMessage.set(event.data.messageId as string, [...(byMessage.get(event.data.messageId as string) ?? []), event]);
     expect([...byMessage.keys()].sort()).toEqual([...sent.messageIds].sort());
+    // Which message went to whom, as a client reads it (the answer's messageIds are not in the order of `to`).
+    const listed: { id: string; recipient: string }[] = (await gql(`query($a: ID!, $b: ID!) { messages(accountId: $a, filter: { batchId: $b }, first: 100) { nodes { id recipient } } }`, { a: storeN1, b: sent.batchId })).messages.nodes;
+    const recipientOf = new Map(listed.map((m) => [m.id, m.recipient]));
+    expect([...recipientOf.values()].sort()).toEqual([...recipients].sort());
     for (const [messageId, ofMessage] of byMessage) {
       const ordered = statusChain(ofMessage);
-      const recipient = recipients[sent.messageIds.indexOf(messageId)];
+      const recipient = recipientOf.get(messageId);
       expect(ordered.map((e) => ({ type: e.type, ...e.data }))).toEqual(
         [
           ['QUEUED', null],
