@@ -430,15 +430,6 @@ export async function settleHolds(tx: Sql, reservation: ReservationRow, captured
   await queryRows(tx, `UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
 }
 
-/** The thresholds of a paying balance, read before a capture moves it. */
-export async function balanceThresholds(tx: Sql, accountId: string): Promise<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }> {
-  const [row] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
-    `SELECT units, held, low_balance_threshold, auto_top_up_threshold FROM billing.balances WHERE account_id = $1`,
-    [accountId],
-  );
-  return row;
-}
-
 /** First day (YYYY-MM-DD) of the current calendar month in `timezone`. */
 export async function monthStartIn(db: Sql, timezone: string): Promise<string> {
   const [row] = await queryRows<{ period: string }>(db, `SELECT to_char(date_trunc('month', now() AT TIME ZONE $1), 'YYYY-MM-DD') AS period`, [timezone]);
@@ -477,5 +468,141 @@ export function lockUserLimitDueFor(tx: Sql, accountId: string, userId: string, 
     `SELECT account_id, user_id, spent FROM billing.user_limits
       WHERE account_id = $1 AND user_id = $2 AND renewal_amount IS NOT NULL AND period_start < $3 FOR UPDATE`,
     [accountId, userId, periodStart],
+  );
+}
+
+/*
+ * The send path's statements (issue 19). Each kind of hot row (sub-account limits, user limits, the
+ * paying balance) is locked, checked and moved by ONE statement: a CTE locks the rows in the lock
+ * order (root first) and the UPDATE adds the hold where it fits (the table's CHECK would refuse it
+ * otherwise), answering each row as it was before; the caller decides from those values
+ * (assertCovered) and a refusal rolls the transaction back. A send holds these rows for three
+ * statements, the reservation's insert and the commit.
+ */
+
+/** Holds `units` on every sub-account limit on `path` that covers them; the rows as they were. */
+export function holdOnAccountLimits(tx: Sql, path: string[], units: number): Promise<LimitRow[]> {
+  return queryRows<LimitRow>(tx,
+    `WITH locked AS (SELECT account_id, held FROM billing.account_limits
+                      WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
+     UPDATE billing.account_limits l SET held = CASE WHEN l.spent + l.held + $2 <= l.credit_limit THEN l.held + $2 ELSE l.held END, updated_at = now()
+       FROM locked WHERE l.account_id = locked.account_id
+     RETURNING l.account_id, l.credit_limit, l.spent, locked.held`,
+    [path, units],
+  );
+}
+
+/** Holds `units` on each of the user's limits on `path` that covers them; the rows as they were. */
+export function holdOnUserLimits(tx: Sql, path: string[], userId: string, units: number): Promise<UserLimitRow[]> {
+  return queryRows<UserLimitRow>(tx,
+    `WITH locked AS (SELECT account_id, held FROM billing.user_limits
+                      WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
+     UPDATE billing.user_limits u
+        SET held = CASE WHEN u.credit_limit IS NULL OR u.spent + u.held + $3 <= u.credit_limit THEN u.held + $3 ELSE u.held END, updated_at = now()
+       FROM locked WHERE u.user_id = $2 AND u.account_id = locked.account_id
+     RETURNING u.account_id, u.user_id, u.credit_limit, u.renewal_amount, u.spent, locked.held, to_char(u.period_start, 'YYYY-MM-DD') AS period_start`,
+    [path, userId, units],
+  );
+}
+
+/** Holds `units` on the balance that pays for the end of `path` when it covers them; the row as it was, or null when nothing pays. */
+export function holdOnPayingBalance(tx: Sql, path: string[], units: number): Promise<{ account_id: string; units: string; held: string } | null> {
+  return queryOne<{ account_id: string; units: string; held: string }>(tx,
+    `WITH payer AS (SELECT account_id, held FROM billing.balances
+                     WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE)
+     UPDATE billing.balances b SET held = CASE WHEN b.held + $2 <= b.units THEN b.held + $2 ELSE b.held END, updated_at = now()
+       FROM payer WHERE b.account_id = payer.account_id
+     RETURNING b.account_id, b.units, payer.held`,
+    [path, units],
+  );
+}
+
+/** Inserts a reservation unless its key is taken (null then: a concurrent or earlier call made it). */
+export function insertReservationUnlessTaken(tx: Sql, reservation: NewReservation): Promise<ReservationRow | null> {
+  return queryOne<ReservationRow>(tx,
+    `INSERT INTO billing.reservations
+       (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING ${RESERVATION_COLUMNS}`,
+    [
+      reservation.idempotencyKey,
+      reservation.accountId,
+      reservation.userId,
+      reservation.payingAccountId,
+      reservation.limitedAccountIds,
+      reservation.userLimitAccountIds,
+      reservation.units,
+      reservation.reference,
+      reservation.holdSeconds,
+    ],
+  );
+}
+
+/**
+ * Marks a held, unexpired reservation CAPTURED for `units` (all when null) in one statement; null
+ * when it is in any other state or `units` exceeds it (the caller then decides the answer as before).
+ */
+export function captureHeldReservation(tx: Sql, id: string, units: number | null): Promise<ReservationRow | null> {
+  return queryOne<ReservationRow>(tx,
+    `UPDATE billing.reservations SET status = 'CAPTURED', captured_units = coalesce($2, units), settled_at = now()
+      WHERE id = $1 AND status = 'HELD' AND expires_at > now() AND coalesce($2, units) <= units
+      RETURNING ${RESERVATION_COLUMNS}`,
+    [id, units],
+  );
+}
+
+/**
+ * A capture's counters in three statements (locks in the lock order, each taken by the statement
+ * that moves the row): the limits' held become spent, the paying balance's held goes and its units
+ * fall by what was captured. Answers the balance before and after, with its thresholds.
+ */
+export async function settleCapture(
+  tx: Sql,
+  reservation: ReservationRow,
+  captured: number,
+): Promise<{ unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null }> {
+  const reserved = Number(reservation.units);
+  if (reservation.limited_account_ids.length) {
+    await queryRows(tx,
+      `WITH locked AS (SELECT account_id FROM billing.account_limits
+                        WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
+       UPDATE billing.account_limits l SET held = GREATEST(l.held - $2, 0), spent = l.spent + $3, updated_at = now()
+         FROM locked WHERE l.account_id = locked.account_id`,
+      [reservation.limited_account_ids, reserved, captured],
+    );
+  }
+  if (reservation.user_id && reservation.user_limit_account_ids.length) {
+    await queryRows(tx,
+      `WITH locked AS (SELECT account_id FROM billing.user_limits
+                        WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
+       UPDATE billing.user_limits u SET held = GREATEST(u.held - $3, 0), spent = u.spent + $4, updated_at = now()
+         FROM locked WHERE u.user_id = $2 AND u.account_id = locked.account_id`,
+      [reservation.user_limit_account_ids, reservation.user_id, reserved, captured],
+    );
+  }
+  const [balance] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
+    `UPDATE billing.balances SET held = held - $2, units = units - $3, updated_at = now() WHERE account_id = $1
+     RETURNING units, low_balance_threshold, auto_top_up_threshold`,
+    [reservation.paying_account_id, reserved, captured],
+  );
+  if (!balance) throw new Error(`No balance for account ${reservation.paying_account_id}`);
+  const unitsAfter = Number(balance.units);
+  return {
+    unitsBefore: unitsAfter + captured,
+    unitsAfter,
+    lowBalanceThreshold: balance.low_balance_threshold === null ? null : Number(balance.low_balance_threshold),
+    autoTopUpThreshold: balance.auto_top_up_threshold === null ? null : Number(balance.auto_top_up_threshold),
+  };
+}
+
+/** The USAGE movement of a capture (the balance already moved by settleCapture): its two ledger rows in one statement. */
+export async function insertCaptureMovement(tx: Sql, reservation: ReservationRow, captured: number, balanceAfter: number): Promise<void> {
+  await queryRows(tx,
+    `INSERT INTO billing.ledger_entries
+       (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
+     VALUES ($1, 'USAGE', 'BALANCE', $2, $3, $4, $5, $6, $7, $8, NULL),
+            ($1, 'USAGE', 'USAGE', $2, $3, $4, $5, $9, NULL, $8, NULL)`,
+    [crypto.randomUUID(), reservation.paying_account_id, reservation.account_id, reservation.user_id, reservation.reference, -captured, balanceAfter, `capture:${reservation.id}`, captured],
   );
 }
