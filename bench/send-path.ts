@@ -130,7 +130,7 @@ async function closedLoop(sql: Pool, database: string, clients: number, seconds:
   const sampler = (async () => {
     while (sampling) {
       const { rows } = await sql.query(
-        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS event FROM pg_stat_activity
+        `SELECT application_name || ' ' || coalesce(wait_event_type || ':' || wait_event, 'CPU') AS event FROM pg_stat_activity
           WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
         [database],
       );
@@ -160,13 +160,13 @@ async function closedLoop(sql: Pool, database: string, clients: number, seconds:
   return { perSecond: accepted / elapsed, failed, waits };
 }
 
-/** "Lock waits x % of n samples (top events)" over the rounds. */
+/** "Lock waits x % of n samples (top events by process)" over the rounds. */
 function describeWaits(rates: Rate[]): string {
   const all = new Map<string, number>();
   for (const rate of rates) for (const [event, n] of rate.waits) all.set(event, (all.get(event) ?? 0) + n);
   const total = sum([...all.values()]);
-  const locks = sum([...all].filter(([event]) => event.startsWith('Lock:')).map(([, n]) => n));
-  const top = [...all].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([event, n]) => `${event} ${n}`).join(', ');
+  const locks = sum([...all].filter(([event]) => event.includes(' Lock:')).map(([, n]) => n));
+  const top = [...all].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([event, n]) => `${event} ${n}`).join(', ');
   return `lock waits ${fmt((100 * locks) / Math.max(total, 1), 0)} % of ${total} backend samples (${top})`;
 }
 

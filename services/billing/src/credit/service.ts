@@ -11,10 +11,8 @@ import {
   captureHeldReservation,
   holdCredit,
   holdOnAccountLimits,
-  holdOnPayingBalance,
+  holdOnPayingBalanceAndInsert,
   holdOnUserLimits,
-  insertCaptureMovement,
-  insertReservationUnlessTaken,
   insertReservation,
   lockAccountLimits,
   lockIdempotencyKey,
@@ -207,12 +205,11 @@ const utcMonthStart = (time: number) => `${new Date(time).toISOString().slice(0,
  */
 const periodSurelyCurrent = (periodStart: string) => periodStart >= utcMonthStart(Date.now() + 14 * 3_600_000);
 
-function newReservation(request: ReservationRequest, payingAccountId: string, limits: LimitRow[], userLimits: UserLimitRow[]): NewReservation {
+function newReservation(request: ReservationRequest, limits: LimitRow[], userLimits: UserLimitRow[]): Omit<NewReservation, 'payingAccountId'> {
   return {
     idempotencyKey: request.idempotencyKey,
     accountId: request.accountId,
     userId: request.userId,
-    payingAccountId,
     limitedAccountIds: limits.map((l) => l.account_id),
     userLimitAccountIds: userLimits.map((l) => l.account_id),
     units: request.units,
@@ -223,19 +220,19 @@ function newReservation(request: ReservationRequest, payingAccountId: string, li
 
 /**
  * The send path's reservation (issue 19): the chain under its move lock, then one statement per
- * kind of hot row that locks, holds and answers it (store.ts), checked in the order of
- * assertCovered; a refusal throws and the transaction writes nothing. The idempotency key is
- * claimed by the reservation's own insert (ON CONFLICT): a concurrent call with the same key waits
- * for it there, finds it taken, and is answered the first call's reservation by reserve().
+ * kind of hot row that locks, holds and answers it (store.ts; the last one inserts the reservation
+ * too), checked in the order of assertCovered; a refusal throws and the transaction writes nothing.
+ * The idempotency key is claimed by the reservation's own insert (ON CONFLICT): a concurrent call
+ * with the same key waits for it there, finds it taken, and is answered the first call's
+ * reservation by reserve().
  */
 async function reserveOnHotRows(tx: Sql, request: ReservationRequest): Promise<Reservation> {
   const { path } = await lockChainAsExpected(tx, request);
   const limits = await holdOnAccountLimits(tx, path, request.units);
   const userLimits = request.userId ? await holdOnUserLimits(tx, path, request.userId, request.units) : [];
   if (userLimits.some((row) => row.renewal_amount !== null && !periodSurelyCurrent(row.period_start))) throw new RenewalDue();
-  const payer = await holdOnPayingBalance(tx, path, request.units);
+  const { payer, created } = await holdOnPayingBalanceAndInsert(tx, path, newReservation(request, limits, userLimits));
   assertCovered(request.units, userLimits, limits, payer);
-  const created = await insertReservationUnlessTaken(tx, newReservation(request, payer.account_id, limits, userLimits));
   if (!created) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
   return toReservation(created);
 }
@@ -281,7 +278,7 @@ export class CreditService {
     const payer = await lockPayingBalance(tx, path);
     await renewEndedPeriods(tx, path, userLimits);
     assertCovered(request.units, userLimits, limits, payer);
-    const hold = newReservation(request, payer.account_id, limits, userLimits);
+    const hold: NewReservation = { ...newReservation(request, limits, userLimits), payingAccountId: payer.account_id };
     await holdCredit(tx, hold);
     return toReservation(await insertReservation(tx, hold));
   }
@@ -296,7 +293,7 @@ export class CreditService {
       if (held) {
         const captured = Number(held.captured_units);
         const balance = await settleCapture(tx, held, captured);
-        const crossedAutoTopUpThreshold = captured > 0 ? await recordCaptureDebit(tx, held, captured, balance) : false;
+        const crossedAutoTopUpThreshold = captured > 0 ? await afterCaptureDebit(tx, held, balance) : false;
         return { ...toReservation(held), crossedAutoTopUpThreshold };
       }
       const reservation = await this.lockReservation(tx, id);
@@ -307,7 +304,7 @@ export class CreditService {
       if (captured > reserved) throw errors.badInput(`units must not exceed the ${reserved} reserved units`, 'units');
       // Held by this database's clock but not by the statement's (an expiry at this very moment): captured as before.
       const balance = await settleCapture(tx, reservation, captured);
-      const crossedAutoTopUpThreshold = captured > 0 ? await recordCaptureDebit(tx, reservation, captured, balance) : false;
+      const crossedAutoTopUpThreshold = captured > 0 ? await afterCaptureDebit(tx, reservation, balance) : false;
       return { ...toReservation(await markCaptured(tx, reservation.id, captured)), crossedAutoTopUpThreshold };
     });
   }
@@ -372,17 +369,14 @@ export class CreditService {
 }
 
 /**
- * The ledger rows of a capture whose balance settleCapture moved; publishes billing.low_balance when
- * it takes the paying balance below its threshold. True when the balance ends below its automatic
- * top-up threshold.
+ * After a capture's debit (settleCapture): publishes billing.low_balance when it took the paying
+ * balance below its threshold. True when the balance ends below its automatic top-up threshold.
  */
-async function recordCaptureDebit(
+async function afterCaptureDebit(
   tx: Sql,
   reservation: ReservationRow,
-  captured: number,
   balance: { unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null },
 ): Promise<boolean> {
-  await insertCaptureMovement(tx, reservation, captured, balance.unitsAfter);
   const { unitsBefore, unitsAfter, lowBalanceThreshold, autoTopUpThreshold } = balance;
   if (lowBalanceThreshold !== null && unitsBefore >= lowBalanceThreshold && unitsAfter < lowBalanceThreshold) {
     // SPEC B4/M10: delivered to webhook endpoints subscribed to billing.low_balance (shared/events outbox).

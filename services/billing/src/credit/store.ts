@@ -505,38 +505,61 @@ export function holdOnUserLimits(tx: Sql, path: string[], userId: string, units:
   );
 }
 
-/** Holds `units` on the balance that pays for the end of `path` when it covers them; the row as it was, or null when nothing pays. */
-export function holdOnPayingBalance(tx: Sql, path: string[], units: number): Promise<{ account_id: string; units: string; held: string } | null> {
-  return queryOne<{ account_id: string; units: string; held: string }>(tx,
+/**
+ * Holds the reservation's units on the balance that pays for the end of `path` when it covers them
+ * and, then, inserts the reservation unless its key is taken, in one statement (the paying balance
+ * is the last lock a reservation takes). Answers the balance as it was (null when nothing pays) and
+ * the reservation (null when the balance did not cover it or the key was taken).
+ */
+export async function holdOnPayingBalanceAndInsert(
+  tx: Sql,
+  path: string[],
+  reservation: Omit<NewReservation, 'payingAccountId'>,
+): Promise<{ payer: { account_id: string; units: string; held: string } | null; created: ReservationRow | null }> {
+  const [row] = await queryRows<{ account_id: string; units: string; held: string; id: string | null; expires_at: Date | null }>(tx,
     `WITH payer AS (SELECT account_id, held FROM billing.balances
-                     WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE)
-     UPDATE billing.balances b SET held = CASE WHEN b.held + $2 <= b.units THEN b.held + $2 ELSE b.held END, updated_at = now()
-       FROM payer WHERE b.account_id = payer.account_id
-     RETURNING b.account_id, b.units, payer.held`,
-    [path, units],
-  );
-}
-
-/** Inserts a reservation unless its key is taken (null then: a concurrent or earlier call made it). */
-export function insertReservationUnlessTaken(tx: Sql, reservation: NewReservation): Promise<ReservationRow | null> {
-  return queryOne<ReservationRow>(tx,
-    `INSERT INTO billing.reservations
-       (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now() + make_interval(secs => $9))
-     ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING ${RESERVATION_COLUMNS}`,
+                     WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE),
+     hold AS (UPDATE billing.balances b SET held = CASE WHEN b.held + $2 <= b.units THEN b.held + $2 ELSE b.held END, updated_at = now()
+                FROM payer WHERE b.account_id = payer.account_id
+              RETURNING b.account_id, b.units, payer.held, b.held <> payer.held AS covered),
+     created AS (INSERT INTO billing.reservations
+                   (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
+                 SELECT $3, $4, $5, hold.account_id, $6, $7, $2, $8, now() + make_interval(secs => $9) FROM hold WHERE hold.covered
+                 ON CONFLICT (idempotency_key) DO NOTHING
+                 RETURNING id, expires_at)
+     SELECT hold.account_id, hold.units, hold.held, created.id, created.expires_at FROM hold LEFT JOIN created ON true`,
     [
+      path,
+      reservation.units,
       reservation.idempotencyKey,
       reservation.accountId,
       reservation.userId,
-      reservation.payingAccountId,
       reservation.limitedAccountIds,
       reservation.userLimitAccountIds,
-      reservation.units,
       reservation.reference,
       reservation.holdSeconds,
     ],
   );
+  if (!row) return { payer: null, created: null };
+  const payer = { account_id: row.account_id, units: row.units, held: row.held };
+  if (row.id === null || row.expires_at === null) return { payer, created: null };
+  return {
+    payer,
+    created: {
+      id: row.id,
+      idempotency_key: reservation.idempotencyKey,
+      account_id: reservation.accountId,
+      user_id: reservation.userId,
+      paying_account_id: row.account_id,
+      limited_account_ids: reservation.limitedAccountIds,
+      user_limit_account_ids: reservation.userLimitAccountIds,
+      units: String(reservation.units),
+      captured_units: '0',
+      reference: reservation.reference,
+      status: 'HELD',
+      expires_at: row.expires_at,
+    },
+  };
 }
 
 /**
@@ -553,9 +576,10 @@ export function captureHeldReservation(tx: Sql, id: string, units: number | null
 }
 
 /**
- * A capture's counters in three statements (locks in the lock order, each taken by the statement
- * that moves the row): the limits' held become spent, the paying balance's held goes and its units
- * fall by what was captured. Answers the balance before and after, with its thresholds.
+ * A capture in three statements (locks in the lock order, each taken by the statement that moves
+ * the row): the limits' held become spent, the paying balance's held goes and its units fall by what
+ * was captured, with the ledger rows of that debit. Answers the balance before and after, with its
+ * thresholds.
  */
 export async function settleCapture(
   tx: Sql,
@@ -581,10 +605,20 @@ export async function settleCapture(
       [reservation.user_limit_account_ids, reservation.user_id, reserved, captured],
     );
   }
+  // The balance and, when something is captured, the USAGE movement's two ledger rows (B2) in one statement.
   const [balance] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
-    `UPDATE billing.balances SET held = held - $2, units = units - $3, updated_at = now() WHERE account_id = $1
-     RETURNING units, low_balance_threshold, auto_top_up_threshold`,
-    [reservation.paying_account_id, reserved, captured],
+    `WITH b AS (
+       UPDATE billing.balances SET held = held - $2, units = units - $3, updated_at = now() WHERE account_id = $1
+       RETURNING units, low_balance_threshold, auto_top_up_threshold
+     ), ledger AS (
+       INSERT INTO billing.ledger_entries
+         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
+       SELECT $4::uuid, 'USAGE', line.book, $1, $5::uuid, $6::uuid, $7, line.units, CASE WHEN line.book = 'BALANCE' THEN b.units END, $8, NULL
+         FROM b, (VALUES ('BALANCE', -$3::bigint), ('USAGE', $3::bigint)) AS line(book, units)
+        WHERE $3::bigint > 0
+     )
+     SELECT units, low_balance_threshold, auto_top_up_threshold FROM b`,
+    [reservation.paying_account_id, reserved, captured, crypto.randomUUID(), reservation.account_id, reservation.user_id, reservation.reference, `capture:${reservation.id}`],
   );
   if (!balance) throw new Error(`No balance for account ${reservation.paying_account_id}`);
   const unitsAfter = Number(balance.units);
@@ -594,15 +628,4 @@ export async function settleCapture(
     lowBalanceThreshold: balance.low_balance_threshold === null ? null : Number(balance.low_balance_threshold),
     autoTopUpThreshold: balance.auto_top_up_threshold === null ? null : Number(balance.auto_top_up_threshold),
   };
-}
-
-/** The USAGE movement of a capture (the balance already moved by settleCapture): its two ledger rows in one statement. */
-export async function insertCaptureMovement(tx: Sql, reservation: ReservationRow, captured: number, balanceAfter: number): Promise<void> {
-  await queryRows(tx,
-    `INSERT INTO billing.ledger_entries
-       (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
-     VALUES ($1, 'USAGE', 'BALANCE', $2, $3, $4, $5, $6, $7, $8, NULL),
-            ($1, 'USAGE', 'USAGE', $2, $3, $4, $5, $9, NULL, $8, NULL)`,
-    [crypto.randomUUID(), reservation.paying_account_id, reservation.account_id, reservation.user_id, reservation.reference, -captured, balanceAfter, `capture:${reservation.id}`, captured],
-  );
 }

@@ -259,8 +259,8 @@ async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error:
 }
 
 /**
- * The one transaction of a send: batch and messages (one statement), short links, the usage change
- * (appended to the outbox, usage-outbox.ts), the limit counters, then the activity entry. The rows
+ * The one transaction of a send: batch, messages and their usage change (one statement; the change
+ * goes to the outbox, usage-outbox.ts), short links, the limit counters, then the activity entry. The rows
  * every send of a tree shares (SMS counters, the tree's activity chain) are taken last, so they are
  * held for a few statements and the commit.
  */
@@ -296,6 +296,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
         units: composed.units,
         apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
         result: expected,
+        rootAccountId: chain.rootId,
       },
       {
         status,
@@ -325,7 +326,6 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
     }
     await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
     await composed.afterInsert(tx, batchId);
-    await queueUsageChanges(tx, chain.rootId, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: acceptedParts, delivered: 0, failed: 0, costUnits: acceptedParts }] : []);
     await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
     const after = { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) };
     return { result: answer, targetType: 'SendBatch', targetId: batchId, after };

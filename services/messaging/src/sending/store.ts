@@ -136,6 +136,8 @@ export interface NewBatch {
   apiKeyId: string | null;
   /** the answer replays get, as it is when every message is inserted */
   result: unknown;
+  /** the account's root: the usage change of the accepted messages goes to the outbox (reporting/usage-outbox.ts) under it */
+  rootAccountId: string;
 }
 
 export interface NewMessages {
@@ -154,9 +156,10 @@ export interface NewMessages {
 }
 
 /**
- * Claims the idempotency key with a new batch and inserts its messages, skipping numbers that opted
- * out meanwhile, in one statement; what was inserted, or null when a concurrent request claimed the
- * key first (its transaction decided; this one then inserts nothing).
+ * Claims the idempotency key with a new batch, inserts its messages, skipping numbers that opted
+ * out meanwhile, and queues their usage change (messages, parts, cost: each part costs a unit), in
+ * one statement; what was inserted, or null when a concurrent request claimed the key first (its
+ * transaction decided; this one then inserts nothing).
  */
 export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessages): Promise<{ id: string; parts: number }[] | null> {
   const rows = await queryRows<{ id: string | null; parts: number | null }>(
@@ -171,6 +174,9 @@ export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessage
         WHERE EXISTS (SELECT 1 FROM batch)
           AND NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
        RETURNING id, parts
+     ), usage AS (
+       INSERT INTO messaging.usage_outbox (root_account_id, account_id, user_id, sender_id, day, messages, parts, delivered, failed, cost_units)
+       SELECT $23::uuid, $1, $2, $9, $12::date, count(*), sum(parts), 0, 0, sum(parts) FROM inserted HAVING count(*) > 0
      )
      SELECT id, parts FROM inserted
      UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM batch)`,
@@ -197,6 +203,7 @@ export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessage
       batch.units,
       JSON.stringify(batch.result),
       batch.apiKeyId,
+      batch.rootAccountId,
     ],
   );
   if (rows.length === 1 && rows[0].id === null) return null;
