@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { verifyActivityLog } from '@platform/audit';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf as code } from '@platform/testing';
@@ -16,7 +17,8 @@ const LIMIT_IN_THE_MIDDLE = 100;
 /**
  * Issue 19: 200 single sends racing into one tree through the gateway, with the binding limit in the
  * middle of the burst, for each kind of limit a send checks. Exactly the limit is accepted, the rest
- * are refused with the limit's code and write nothing; afterwards no hold is left, the ledger
+ * are refused with the limit's code and write nothing; afterwards no hold is left, the tree's
+ * activity chain verifies, the ledger
  * reconciles with the balances (as billing's reconcileLedger checks), and the rollups (applied from the outbox) equal the raw messages.
  */
 describe('a busy tree keeps every limit exact (issue 19; SPEC M2, B3, I6, R1)', () => {
@@ -61,6 +63,8 @@ describe('a busy tree keeps every limit exact (issue 19; SPEC M2, B3, I6, R1)', 
   /** What must hold after every burst: no hold left, the ledger and the rollups agree with the rows they summarise. */
   async function expectConsistent() {
     expect(await heldReservations()).toBe(0);
+    // The tree's activity chain took every accepted send in turn (SPEC I9).
+    expect((await verifyActivityLog(stack.db, 'messaging', hq)).problems).toEqual([]);
     // The ledger reconciles (SPEC B2): every balance is the sum of its BALANCE entries, every movement sums to zero, nothing stays held.
     expect(
       await count(
