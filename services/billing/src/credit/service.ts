@@ -9,10 +9,8 @@ import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import {
   captureHeldReservation,
+  holdAndReserve,
   holdCredit,
-  holdOnAccountLimits,
-  holdOnPayingBalanceAndInsert,
-  holdOnUserLimits,
   insertReservation,
   lockAccountLimits,
   lockIdempotencyKey,
@@ -219,19 +217,17 @@ function newReservation(request: ReservationRequest, limits: LimitRow[], userLim
 }
 
 /**
- * The send path's reservation (issue 19): the chain under its move lock, then one statement per
- * kind of hot row that locks, holds and answers it (store.ts; the last one inserts the reservation
- * too), checked in the order of assertCovered; a refusal throws and the transaction writes nothing.
- * The idempotency key is claimed by the reservation's own insert (ON CONFLICT): a concurrent call
- * with the same key waits for it there, finds it taken, and is answered the first call's
- * reservation by reserve().
+ * The send path's reservation (issue 19): the chain under its move lock, then one statement that
+ * locks, holds and answers every hot row and inserts the reservation (store.ts, holdAndReserve),
+ * decided in the order of assertCovered; a refusal throws and the transaction writes nothing. The
+ * idempotency key is claimed by the reservation's own insert (ON CONFLICT): a concurrent call with
+ * the same key waits for it there, finds it taken, and is answered the first call's reservation by
+ * reserve().
  */
 async function reserveOnHotRows(tx: Sql, request: ReservationRequest): Promise<Reservation> {
   const { path } = await lockChainAsExpected(tx, request);
-  const limits = await holdOnAccountLimits(tx, path, request.units);
-  const userLimits = request.userId ? await holdOnUserLimits(tx, path, request.userId, request.units) : [];
+  const { limits, userLimits, payer, created } = await holdAndReserve(tx, path, request);
   if (userLimits.some((row) => row.renewal_amount !== null && !periodSurelyCurrent(row.period_start))) throw new RenewalDue();
-  const { payer, created } = await holdOnPayingBalanceAndInsert(tx, path, newReservation(request, limits, userLimits));
   assertCovered(request.units, userLimits, limits, payer);
   if (!created) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
   return toReservation(created);

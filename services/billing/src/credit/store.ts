@@ -471,95 +471,108 @@ export function lockUserLimitDueFor(tx: Sql, accountId: string, userId: string, 
   );
 }
 
-/*
- * The send path's statements (issue 19). Each kind of hot row (sub-account limits, user limits, the
- * paying balance) is locked, checked and moved by ONE statement: a CTE locks the rows in the lock
- * order (root first) and the UPDATE adds the hold where it fits (the table's CHECK would refuse it
- * otherwise), answering each row as it was before; the caller decides from those values
- * (assertCovered) and a refusal rolls the transaction back. A send holds these rows for three
- * statements, the reservation's insert and the commit.
- */
-
-/** Holds `units` on every sub-account limit on `path` that covers them; the rows as they were. */
-export function holdOnAccountLimits(tx: Sql, path: string[], units: number): Promise<LimitRow[]> {
-  return queryRows<LimitRow>(tx,
-    `WITH locked AS (SELECT account_id, held FROM billing.account_limits
-                      WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
-     UPDATE billing.account_limits l SET held = CASE WHEN l.spent + l.held + $2 <= l.credit_limit THEN l.held + $2 ELSE l.held END, updated_at = now()
-       FROM locked WHERE l.account_id = locked.account_id
-     RETURNING l.account_id, l.credit_limit, l.spent, locked.held`,
-    [path, units],
-  );
-}
-
-/** Holds `units` on each of the user's limits on `path` that covers them; the rows as they were. */
-export function holdOnUserLimits(tx: Sql, path: string[], userId: string, units: number): Promise<UserLimitRow[]> {
-  return queryRows<UserLimitRow>(tx,
-    `WITH locked AS (SELECT account_id, held FROM billing.user_limits
-                      WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
-     UPDATE billing.user_limits u
-        SET held = CASE WHEN u.credit_limit IS NULL OR u.spent + u.held + $3 <= u.credit_limit THEN u.held + $3 ELSE u.held END, updated_at = now()
-       FROM locked WHERE u.user_id = $2 AND u.account_id = locked.account_id
-     RETURNING u.account_id, u.user_id, u.credit_limit, u.renewal_amount, u.spent, locked.held, to_char(u.period_start, 'YYYY-MM-DD') AS period_start`,
-    [path, userId, units],
-  );
-}
-
 /**
- * Holds the reservation's units on the balance that pays for the end of `path` when it covers them
- * and, then, inserts the reservation unless its key is taken, in one statement (the paying balance
- * is the last lock a reservation takes). Answers the balance as it was (null when nothing pays) and
- * the reservation (null when the balance did not cover it or the key was taken).
+ * The send path's reservation in ONE statement (issue 19), so a send holds its tree's hot rows (the
+ * sub-account limits, the user's limits, the paying balance) for this statement and the commit:
+ * - each kind of row is locked in the lock order (root first) by a `FOR UPDATE` CTE, and the next
+ *   kind is locked only once the previous kind is done: its CTE waits on a one-time filter that
+ *   reads the previous UPDATE to the end (sub-account limits, then user limits, then the balance);
+ * - each UPDATE adds the hold only where it fits (the tables' CHECKs would refuse it otherwise) and
+ *   answers the row as it was, for the caller's decision (assertCovered), which rolls the
+ *   transaction back on a refusal;
+ * - the reservation is inserted when the balance covered it, unless its idempotency key is taken.
  */
-export async function holdOnPayingBalanceAndInsert(
+export async function holdAndReserve(
   tx: Sql,
   path: string[],
-  reservation: Omit<NewReservation, 'payingAccountId'>,
-): Promise<{ payer: { account_id: string; units: string; held: string } | null; created: ReservationRow | null }> {
-  const [row] = await queryRows<{ account_id: string; units: string; held: string; id: string | null; expires_at: Date | null }>(tx,
-    `WITH payer AS (SELECT account_id, held FROM billing.balances
-                     WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE),
-     hold AS (UPDATE billing.balances b SET held = CASE WHEN b.held + $2 <= b.units THEN b.held + $2 ELSE b.held END, updated_at = now()
-                FROM payer WHERE b.account_id = payer.account_id
-              RETURNING b.account_id, b.units, payer.held, b.held <> payer.held AS covered),
-     created AS (INSERT INTO billing.reservations
-                   (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
-                 SELECT $3, $4, $5, hold.account_id, $6, $7, $2, $8, now() + make_interval(secs => $9) FROM hold WHERE hold.covered
-                 ON CONFLICT (idempotency_key) DO NOTHING
-                 RETURNING id, expires_at)
-     SELECT hold.account_id, hold.units, hold.held, created.id, created.expires_at FROM hold LEFT JOIN created ON true`,
-    [
-      path,
-      reservation.units,
-      reservation.idempotencyKey,
-      reservation.accountId,
-      reservation.userId,
-      reservation.limitedAccountIds,
-      reservation.userLimitAccountIds,
-      reservation.reference,
-      reservation.holdSeconds,
-    ],
+  reservation: Pick<NewReservation, 'idempotencyKey' | 'accountId' | 'userId' | 'units' | 'reference' | 'holdSeconds'>,
+): Promise<{ limits: LimitRow[]; userLimits: UserLimitRow[]; payer: { account_id: string; units: string; held: string } | null; created: ReservationRow | null }> {
+  const rows = await queryRows<{
+    kind: 'ACCOUNT' | 'USER' | 'BALANCE' | 'RESERVATION';
+    account_id: string;
+    credit_limit: string | null;
+    spent: string | null;
+    held: string | null;
+    renewal_amount: string | null;
+    period_start: string | null;
+    units: string | null;
+    id: string | null;
+    limited_account_ids: string[] | null;
+    user_limit_account_ids: string[] | null;
+    expires_at: Date | null;
+  }>(tx,
+    `WITH account_locked AS (
+       SELECT account_id, held FROM billing.account_limits
+        WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE
+     ), account_held AS (
+       UPDATE billing.account_limits l SET held = CASE WHEN l.spent + l.held + $2 <= l.credit_limit THEN l.held + $2 ELSE l.held END, updated_at = now()
+         FROM account_locked WHERE l.account_id = account_locked.account_id
+       RETURNING l.account_id, l.credit_limit, l.spent, account_locked.held
+     ), user_locked AS (
+       SELECT account_id, held FROM billing.user_limits
+        WHERE user_id = $3::uuid AND account_id = ANY($1::uuid[]) AND (SELECT count(*) FROM account_held) >= 0
+        ORDER BY array_position($1::uuid[], account_id) FOR UPDATE
+     ), user_held AS (
+       UPDATE billing.user_limits u
+          SET held = CASE WHEN u.credit_limit IS NULL OR u.spent + u.held + $2 <= u.credit_limit THEN u.held + $2 ELSE u.held END, updated_at = now()
+         FROM user_locked WHERE u.user_id = $3::uuid AND u.account_id = user_locked.account_id
+       RETURNING u.account_id, u.credit_limit, u.renewal_amount, u.spent, user_locked.held, to_char(u.period_start, 'YYYY-MM-DD') AS period_start
+     ), payer AS (
+       SELECT account_id, held FROM billing.balances
+        WHERE account_id = ANY($1::uuid[]) AND (SELECT count(*) FROM user_held) >= 0
+        ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE
+     ), balance_held AS (
+       UPDATE billing.balances b SET held = CASE WHEN b.held + $2 <= b.units THEN b.held + $2 ELSE b.held END, updated_at = now()
+         FROM payer WHERE b.account_id = payer.account_id
+       RETURNING b.account_id, b.units, payer.held, b.held <> payer.held AS covered
+     ), created AS (
+       INSERT INTO billing.reservations
+         (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
+       SELECT $4, $5, $3::uuid, balance_held.account_id,
+              (SELECT coalesce(array_agg(account_id ORDER BY array_position($1::uuid[], account_id)), '{}') FROM account_held),
+              (SELECT coalesce(array_agg(account_id ORDER BY array_position($1::uuid[], account_id)), '{}') FROM user_held),
+              $2, $6, now() + make_interval(secs => $7)
+         FROM balance_held WHERE balance_held.covered
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id, limited_account_ids, user_limit_account_ids, expires_at
+     )
+     SELECT 'ACCOUNT' AS kind, account_id, credit_limit, spent, held, NULL AS renewal_amount, NULL AS period_start, NULL::bigint AS units,
+            NULL::uuid AS id, NULL::uuid[] AS limited_account_ids, NULL::uuid[] AS user_limit_account_ids, NULL::timestamptz AS expires_at FROM account_held
+     UNION ALL SELECT 'USER', account_id, credit_limit, spent, held, renewal_amount, period_start, NULL, NULL, NULL, NULL, NULL FROM user_held
+     UNION ALL SELECT 'BALANCE', account_id, NULL, NULL, held, NULL, NULL, units, NULL, NULL, NULL, NULL FROM balance_held
+     UNION ALL SELECT 'RESERVATION', NULL, NULL, NULL, NULL, NULL, NULL, NULL, id, limited_account_ids, user_limit_account_ids, expires_at FROM created`,
+    [path, reservation.units, reservation.userId, reservation.idempotencyKey, reservation.accountId, reservation.reference, reservation.holdSeconds],
   );
-  if (!row) return { payer: null, created: null };
-  const payer = { account_id: row.account_id, units: row.units, held: row.held };
-  if (row.id === null || row.expires_at === null) return { payer, created: null };
-  return {
-    payer,
-    created: {
-      id: row.id,
-      idempotency_key: reservation.idempotencyKey,
-      account_id: reservation.accountId,
-      user_id: reservation.userId,
-      paying_account_id: row.account_id,
-      limited_account_ids: reservation.limitedAccountIds,
-      user_limit_account_ids: reservation.userLimitAccountIds,
-      units: String(reservation.units),
-      captured_units: '0',
-      reference: reservation.reference,
-      status: 'HELD',
-      expires_at: row.expires_at,
-    },
-  };
+  const order = (id: string) => path.indexOf(id);
+  const limits: LimitRow[] = rows
+    .filter((r) => r.kind === 'ACCOUNT')
+    .sort((a, b) => order(a.account_id) - order(b.account_id))
+    .map((r) => ({ account_id: r.account_id, credit_limit: r.credit_limit!, spent: r.spent!, held: r.held! }));
+  const userLimits: UserLimitRow[] = rows
+    .filter((r) => r.kind === 'USER')
+    .sort((a, b) => order(a.account_id) - order(b.account_id))
+    .map((r) => ({ account_id: r.account_id, user_id: reservation.userId!, credit_limit: r.credit_limit, renewal_amount: r.renewal_amount, spent: r.spent!, held: r.held!, period_start: r.period_start! }));
+  const balance = rows.find((r) => r.kind === 'BALANCE');
+  const payer = balance ? { account_id: balance.account_id, units: balance.units!, held: balance.held! } : null;
+  const inserted = rows.find((r) => r.kind === 'RESERVATION');
+  const created: ReservationRow | null =
+    inserted && payer
+      ? {
+          id: inserted.id!,
+          idempotency_key: reservation.idempotencyKey,
+          account_id: reservation.accountId,
+          user_id: reservation.userId,
+          paying_account_id: payer.account_id,
+          limited_account_ids: inserted.limited_account_ids!,
+          user_limit_account_ids: inserted.user_limit_account_ids!,
+          units: String(reservation.units),
+          captured_units: '0',
+          reference: reservation.reference,
+          status: 'HELD',
+          expires_at: inserted.expires_at!,
+        }
+      : null;
+  return { limits, userLimits, payer, created };
 }
 
 /**
