@@ -8,7 +8,7 @@ import type { CreditReservation } from '@platform/billing-client';
 import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import {
-  captureHeldReservation,
+  captureHeld,
   holdAndReserve,
   holdCredit,
   insertReservation,
@@ -285,12 +285,10 @@ export class CreditService {
     if (units !== undefined && units !== null) assertUnits(units, 'units', { allowZero: true });
     return inTransaction(this.dataSource, async (tx) => {
       // The send path's case in one statement; any other state is answered below as it always was.
-      const held = await captureHeldReservation(tx, id, units ?? null);
+      const held = await captureHeld(tx, id, units ?? null);
       if (held) {
-        const captured = Number(held.captured_units);
-        const balance = await settleCapture(tx, held, captured);
-        const crossedAutoTopUpThreshold = captured > 0 ? await afterCaptureDebit(tx, held, balance) : false;
-        return { ...toReservation(held), crossedAutoTopUpThreshold };
+        const crossedAutoTopUpThreshold = Number(held.reservation.captured_units) > 0 ? await afterCaptureDebit(tx, held.reservation, held) : false;
+        return { ...toReservation(held.reservation), crossedAutoTopUpThreshold };
       }
       const reservation = await this.lockReservation(tx, id);
       if (reservation.status === 'CAPTURED') return { ...toReservation(reservation), crossedAutoTopUpThreshold: false };

@@ -576,16 +576,65 @@ export async function holdAndReserve(
 }
 
 /**
- * Marks a held, unexpired reservation CAPTURED for `units` (all when null) in one statement; null
- * when it is in any other state or `units` exceeds it (the caller then decides the answer as before).
+ * The send path's capture in ONE statement (issue 19): the reservation marked CAPTURED when it is
+ * held, unexpired and covers `units` (all when null), then, in the lock order and each after the
+ * previous one is done (one-time filters, as in holdAndReserve), its sub-account limits and user
+ * limits turn the hold into spending, its paying balance drops the hold and is debited, and the
+ * USAGE movement's two ledger rows are written. Null when the reservation is in any other state
+ * (nothing is written; the caller answers as before).
  */
-export function captureHeldReservation(tx: Sql, id: string, units: number | null): Promise<ReservationRow | null> {
-  return queryOne<ReservationRow>(tx,
-    `UPDATE billing.reservations SET status = 'CAPTURED', captured_units = coalesce($2, units), settled_at = now()
-      WHERE id = $1 AND status = 'HELD' AND expires_at > now() AND coalesce($2, units) <= units
-      RETURNING ${RESERVATION_COLUMNS}`,
-    [id, units],
+export async function captureHeld(
+  tx: Sql,
+  id: string,
+  units: number | null,
+): Promise<{ reservation: ReservationRow; unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null } | null> {
+  const [row] = await queryRows<ReservationRow & { units_after: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
+    `WITH r AS (
+       UPDATE billing.reservations SET status = 'CAPTURED', captured_units = coalesce($2, units), settled_at = now()
+        WHERE id = $1 AND status = 'HELD' AND expires_at > now() AND coalesce($2, units) <= units
+       RETURNING ${RESERVATION_COLUMNS}
+     ), account_locked AS (
+       SELECT l.account_id FROM billing.account_limits l, r
+        WHERE l.account_id = ANY(r.limited_account_ids) ORDER BY array_position(r.limited_account_ids, l.account_id) FOR UPDATE OF l
+     ), account_settled AS (
+       UPDATE billing.account_limits l SET held = GREATEST(l.held - r.units, 0), spent = l.spent + r.captured_units, updated_at = now()
+         FROM account_locked, r WHERE l.account_id = account_locked.account_id
+       RETURNING l.account_id
+     ), user_locked AS (
+       SELECT u.account_id FROM billing.user_limits u, r
+        WHERE u.user_id = r.user_id AND u.account_id = ANY(r.user_limit_account_ids) AND (SELECT count(*) FROM account_settled) >= 0
+        ORDER BY array_position(r.user_limit_account_ids, u.account_id) FOR UPDATE OF u
+     ), user_settled AS (
+       UPDATE billing.user_limits u SET held = GREATEST(u.held - r.units, 0), spent = u.spent + r.captured_units, updated_at = now()
+         FROM user_locked, r WHERE u.user_id = r.user_id AND u.account_id = user_locked.account_id
+       RETURNING u.account_id
+     ), debited AS (
+       UPDATE billing.balances b SET held = b.held - r.units, units = b.units - r.captured_units, updated_at = now()
+         FROM r WHERE b.account_id = r.paying_account_id AND (SELECT count(*) FROM user_settled) >= 0
+       RETURNING b.units, b.low_balance_threshold, b.auto_top_up_threshold
+     ), ledger AS (
+       INSERT INTO billing.ledger_entries
+         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
+       SELECT $3::uuid, 'USAGE', line.book, r.paying_account_id, r.account_id, r.user_id, r.reference, line.units,
+              CASE WHEN line.book = 'BALANCE' THEN debited.units END, 'capture:' || r.id, NULL
+         FROM r, debited, LATERAL (VALUES ('BALANCE', -r.captured_units), ('USAGE', r.captured_units)) AS line(book, units)
+        WHERE r.captured_units > 0
+     )
+     SELECT r.*, debited.units AS units_after, debited.low_balance_threshold, debited.auto_top_up_threshold FROM r LEFT JOIN debited ON true`,
+    [id, units, crypto.randomUUID()],
   );
+  if (!row) return null;
+  // Rolls the capture back: a reservation always names an existing paying balance.
+  if (row.units_after === null) throw new Error(`No balance for account ${row.paying_account_id}`);
+  const { units_after, low_balance_threshold, auto_top_up_threshold, ...reservation } = row;
+  const unitsAfter = Number(units_after);
+  return {
+    reservation,
+    unitsBefore: unitsAfter + Number(reservation.captured_units),
+    unitsAfter,
+    lowBalanceThreshold: low_balance_threshold === null ? null : Number(low_balance_threshold),
+    autoTopUpThreshold: auto_top_up_threshold === null ? null : Number(auto_top_up_threshold),
+  };
 }
 
 /**
