@@ -194,7 +194,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       : { ttl: settings.apqTtlSeconds },
     parseOptions: { maxTokens: OPERATION_LIMITS.maxTokens },
     validationRules: [operationLimitsRule(OPERATION_LIMITS, { introspection: !config.isProduction })],
-    plugins: [operationNamePlugin, operationResolutionPlugin, metricsPlugin(metrics, 'gateway'), ApolloServerPluginLandingPageDisabled()],
+    plugins: [operationNamePlugin, operationResolutionPlugin, ...(config.metrics.enabled ? [metricsPlugin(metrics, 'gateway')] : []), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => {
       const shaped = formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') });
       if (shaped.extensions?.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(shaped.message)) {

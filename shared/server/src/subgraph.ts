@@ -174,7 +174,7 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     // No inline traces and no cache-control hints: both instrument every resolved field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin, mutationAccessPlugin, metricsPlugin(metrics, subgraph.name)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin, mutationAccessPlugin, ...(config.metrics.enabled ? [metricsPlugin(metrics, subgraph.name)] : [])],
     hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError: (formatted, error) =>
       formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),
