@@ -58,3 +58,18 @@ export function dropRootIdSql(schema: string, tables: Record<string, RootIdSourc
 
 /** SQL for the root account id of the account given by a parameter or expression, for an INSERT to pass it (once per statement when `account` is a parameter). */
 export const rootIdOf = (account: string): string => `(SELECT root_id FROM hierarchy.accounts WHERE id = ${account})`;
+
+/** A TypeORM migration (its class) that runs rootIdMigrationSql up and dropRootIdSql down. */
+export function rootIdMigration(name: string, schema: string, tables: Record<string, RootIdSource>) {
+  return class {
+    name = name;
+
+    async up(queryRunner: { query(sql: string): Promise<unknown> }): Promise<void> {
+      for (const statement of rootIdMigrationSql(schema, tables)) await queryRunner.query(statement);
+    }
+
+    async down(queryRunner: { query(sql: string): Promise<unknown> }): Promise<void> {
+      for (const statement of dropRootIdSql(schema, tables)) await queryRunner.query(statement);
+    }
+  };
+}

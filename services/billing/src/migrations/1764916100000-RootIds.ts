@@ -1,8 +1,7 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropRootIdSql, rootIdMigrationSql, type RootIdSource } from '@platform/authz';
+import { rootIdMigration } from '@platform/authz';
 
 /** The tree's root account id on every table of a tree's data (issue 16, README "Scaling"): added, backfilled and filled on insert. */
-export const ROOT_ID_TABLES: Record<string, RootIdSource> = {
+export const BillingRootIds1764916100000 = rootIdMigration('BillingRootIds1764916100000', 'billing', {
   balances: { account: 'account_id' },
   account_limits: { account: 'account_id' },
   user_limits: { account: 'account_id' },
@@ -18,16 +17,4 @@ export const ROOT_ID_TABLES: Record<string, RootIdSource> = {
   invoice_lines: { parent: 'invoices', column: 'invoice_id' },
   payment_callbacks: { parent: 'invoices', column: 'invoice_id' },
   outbox: { path: 'account_path' },
-};
-
-export class BillingRootIds1764916100000 implements MigrationInterface {
-  name = 'BillingRootIds1764916100000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of rootIdMigrationSql('billing', ROOT_ID_TABLES)) await queryRunner.query(statement);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of dropRootIdSql('billing', ROOT_ID_TABLES)) await queryRunner.query(statement);
-  }
-}
+});

@@ -1,8 +1,7 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropRootIdSql, rootIdMigrationSql, type RootIdSource } from '@platform/authz';
+import { rootIdMigration } from '@platform/authz';
 
 /** The tree's root account id on every table of a tree's data (issue 16, README "Scaling"): added, backfilled and filled on insert. */
-export const ROOT_ID_TABLES: Record<string, RootIdSource> = {
+export const MessagingRootIds1764916100000 = rootIdMigration('MessagingRootIds1764916100000', 'messaging', {
   messages: { account: 'account_id' },
   send_batches: { account: 'account_id' },
   sms_counters: { account: 'account_id' },
@@ -29,16 +28,4 @@ export const ROOT_ID_TABLES: Record<string, RootIdSource> = {
   webhook_deliveries: { parent: 'webhook_endpoints', column: 'endpoint_id' },
   webhook_attempts: { parent: 'webhook_deliveries', column: 'delivery_id' },
   outbox: { path: 'account_path' },
-};
-
-export class MessagingRootIds1764916100000 implements MigrationInterface {
-  name = 'MessagingRootIds1764916100000';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of rootIdMigrationSql('messaging', ROOT_ID_TABLES)) await queryRunner.query(statement);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of dropRootIdSql('messaging', ROOT_ID_TABLES)) await queryRunner.query(statement);
-  }
-}
+});
