@@ -144,7 +144,7 @@ function gatewayTarget(name: string, server: ServerProcess, token: string, query
  * Runs subject and baseline alternately (the order flips every round), `rounds` times each;
  * returns the runs of each, in order.
  */
-export async function alternate(subject: Target, baseline: Target, rounds: number, options: { connections: number; seconds: number }): Promise<{ subject: LoadRun[]; baseline: LoadRun[] }> {
+async function alternate(subject: Target, baseline: Target, rounds: number, options: { connections: number; seconds: number }): Promise<{ subject: LoadRun[]; baseline: LoadRun[] }> {
   const runs = { subject: [] as LoadRun[], baseline: [] as LoadRun[] };
   for (let round = 0; round < rounds; round++) {
     const order: ['subject' | 'baseline', Target][] = round % 2 === 0 ? [['subject', subject], ['baseline', baseline]] : [['baseline', baseline], ['subject', subject]];
@@ -155,7 +155,7 @@ export async function alternate(subject: Target, baseline: Target, rounds: numbe
   return runs;
 }
 
-export async function warmUp(...targets: Target[]): Promise<void> {
+async function warmUp(...targets: Target[]): Promise<void> {
   for (const target of targets) {
     await verifyTarget(target);
     await load(target, { connections: 4, seconds: 2 });

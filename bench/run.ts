@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     await guarded('cold-start', [['Cold start', '≤ 20 s'], ['Warm start', '≤ 5 s']], coldStart);
   }
   if (areas.has('telemetry')) {
-    await guarded('telemetry', [['Tracing cost', 'reported'], ['Metrics cost', 'reported'], ['Metrics scrape', 'reported']], telemetry);
+    await guarded('telemetry', [['Tracing cost', 'reported'], ['Tracing cost, 10 % sampled', 'reported'], ['Metrics cost', 'reported'], ['Metrics scrape', 'reported']], telemetry);
   }
 
   const output = [
