@@ -21,8 +21,8 @@ const NOT_TENANT_DATA: Record<string, string> = {
   'messaging.webhook_relay_cursors': "the webhook relay's position in each schema's outbox: one row per source schema",
 };
 
-/** Tables where the root account id predates this rule, under another name. */
-const ROOT_COLUMN_NAMES = ['root_id', 'tree_id'];
+/** The column is root_account_id, except where it predates this rule: hierarchy.accounts' own root_id, the audit logs' tree_id. */
+const ROOT_COLUMN_NAMES = ['root_account_id', 'root_id', 'tree_id'];
 
 describe('every table of a tree carries the root account id (issue 16, README "Scaling")', () => {
   let stack: TestStack;
@@ -77,7 +77,7 @@ describe('every table of a tree carries the root account id (issue 16, README "S
     }
     expect(missing).toEqual([]);
     expect(wrong).toEqual([]);
-    const [message] = (await stack.sql.query(`SELECT root_id FROM messaging.messages WHERE recipient = '+447400100077'`)).rows;
-    expect(message.root_id).toBe(demoAccount('acme').id);
+    const [message] = (await stack.sql.query(`SELECT root_account_id FROM messaging.messages WHERE recipient = '+447400100077'`)).rows;
+    expect(message.root_account_id).toBe(demoAccount('acme').id);
   });
 });

@@ -214,8 +214,8 @@ export class WebhookDispatcher {
     );
     // Fan-out: the event's own account, and ancestors that asked for their sub-accounts' events.
     await manager.query(
-      `INSERT INTO messaging.webhook_deliveries (event_id, endpoint_id, next_attempt_at, root_id)
-       SELECT e.id, w.id, $2, w.root_id
+      `INSERT INTO messaging.webhook_deliveries (event_id, endpoint_id, next_attempt_at, root_account_id)
+       SELECT e.id, w.id, $2, w.root_account_id
          FROM messaging.webhook_events e
          JOIN messaging.webhook_endpoints w ON ${SUBSCRIBED}
         WHERE e.id = ANY($1::uuid[])
