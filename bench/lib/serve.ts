@@ -14,6 +14,7 @@
  * definition whose permissions allow every field. It exists in bench code, never as a flag of
  * the platform.
  */
+import '@platform/telemetry/register';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
 import { allow } from '@platform/authz';

@@ -1,4 +1,5 @@
 import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { currentTraceparent } from '@platform/telemetry';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
@@ -156,7 +157,8 @@ export interface NewMessages {
 }
 
 /**
- * Claims the idempotency key with a new batch, inserts its messages, skipping numbers that opted
+ * Claims the idempotency key with a new batch, inserts its messages (each with the send's
+ * traceparent, which its delivery continues, and its tree's root), skipping numbers that opted
  * out meanwhile, and queues their usage change (messages, parts, cost: each part costs a unit), in
  * one statement; what was inserted, or null when a concurrent request claimed the key first (its
  * transaction decided; this one then inserts nothing).
@@ -165,11 +167,11 @@ export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessage
   const rows = await queryRows<{ id: string | null; parts: number | null }>(
     tx,
     `WITH batch AS (
-       INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id)
-       VALUES ($8, $1, $2, $16, $17, $18, $19, $13, $20, $21, $22) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id
+       INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id, root_account_id)
+       VALUES ($8, $1, $2, $16, $17, $18, $19, $13, $20, $21, $22, $23::uuid) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id
      ), inserted AS (
-       INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt)
-       SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean
+       INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt, traceparent, root_account_id)
+       SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean, $24::text, $23::uuid
          FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
         WHERE EXISTS (SELECT 1 FROM batch)
           AND NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
@@ -204,6 +206,7 @@ export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessage
       JSON.stringify(batch.result),
       batch.apiKeyId,
       batch.rootAccountId,
+      currentTraceparent(),
     ],
   );
   if (rows.length === 1 && rows[0].id === null) return null;
