@@ -33,6 +33,10 @@ const SEND_PATH_FIGURES: [string, string][] = [
   ['Send path: bulk acceptance of 10,000 recipients', '≤ 1 s'],
   ['Send path: loopback drain rate', '≥ 2,000 msg/s'],
   ['Send path: 200 concurrent single sends, p95', '≤ 50 ms'],
+  ['Send path: CPU per single send, summed over the processes', '≤ 10 ms'],
+  ['Send path: SQL statements per single send', '≤ 15'],
+  ['Send path: accepted sends/s at 100 concurrent, one tree / 100 trees', '≥ 0.8'],
+  ['Send path: accepted sends/s at 200 concurrent, one tree / 100 trees', '≥ 0.8'],
 ];
 const REPORTING_FIGURES: [string, string][] = [['Reporting: dashboard query over a 5-level tree with thousands of accounts and millions of messages', 'tens of ms']];
 

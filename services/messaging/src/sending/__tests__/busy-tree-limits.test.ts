@@ -75,7 +75,8 @@ describe('a busy tree keeps every limit exact (issue 19; SPEC M2, B3, I6, R1)', 
     ).toBe(0);
     expect(await count(`SELECT count(*)::int AS n FROM (SELECT movement_id FROM billing.ledger_entries GROUP BY 1 HAVING sum(units) <> 0) m`, [])).toBe(0);
     expect(await count(`SELECT (SELECT count(*) FROM billing.account_limits WHERE held <> 0) + (SELECT count(*) FROM billing.user_limits WHERE held <> 0) AS n`, [])).toBe(0);
-    await drainUsageOutbox(dataSource);
+    // Two aggregators side by side: each change is applied once (SKIP LOCKED, delete and apply in one transaction).
+    await Promise.all([drainUsageOutbox(dataSource), drainUsageOutbox(dataSource)]);
     expect(await count(`SELECT count(*)::int AS n FROM messaging.usage_outbox`, [])).toBe(0);
     const accounts = (await stack.sql.query(`SELECT id FROM hierarchy.accounts WHERE root_id = $1`, [hq])).rows.map((r) => r.id as string);
     const raw = await rawSubtreeTotals(stack.sql, accounts);
