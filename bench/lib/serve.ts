@@ -31,7 +31,8 @@ export function withoutRules(subgraph: Subgraph): Subgraph {
   const schema = buildSubgraphSchema({ typeDefs: subgraph.typeDefs });
   const permissions: Record<string, Record<string, typeof allow>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    // _Service and the federation fields of Query have their rules in every build (federationRules).
+    if (!isObjectType(type) || type.name.startsWith('__') || type.name === '_Service') continue;
     permissions[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allow]));
   }
   return { ...subgraph, modules: subgraph.modules.map((module, index) => ({ ...module, permissions: index === 0 ? permissions : undefined })) };
