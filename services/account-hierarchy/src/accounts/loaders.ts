@@ -64,9 +64,12 @@ export function createAccountLoaders(store: AccountStore, access: AccessControl)
 
   /**
    * Primes the loaders with rows of a subtree listed in parent-before-child order; their chains
-   * (and chain statuses) follow from the parents', so no per-row query is needed.
+   * (and chain statuses) follow from the parents', so no per-row query is needed. The rows hang
+   * under an account the caller may view (the root of a tree list, the parent of a page): the
+   * caller may view them too.
    */
   function prime(rows: AccountRow[], chainOfRoot?: AccountChain | null): void {
+    access.markVisible(rows);
     const chains = new Map<string, AccountChain>();
     if (chainOfRoot) chains.set(chainOfRoot.id, chainOfRoot);
     for (const row of rows) {
