@@ -89,23 +89,34 @@ export function isSelfOrCanOnAccount(permission: Permission, selectAccountId: Ac
 const decidedPerObject = new Map<unknown, (parent: unknown, ctx: AuthzContext) => boolean>();
 
 /**
- * Entity fields: the caller may view the account the parent object is (a federation reference or
- * a loaded row). Decided once per object and request: rows that resolvers return from a subtree
- * the caller may see are marked visible where they are loaded (AccessControl.markVisible), and
- * any other object is checked once, here, then marked; `applyShield` skips the rule for the
- * object's other fields.
+ * Fields of an account entity: the caller holds `permission` on the account the parent object is
+ * (a federation reference or a loaded row). Decided once per object and request: rows that
+ * resolvers return from a subtree the caller may see are marked visible where they are loaded
+ * (AccessControl.markVisible), entity references are decided in one batch as they are resolved
+ * (AccessControl.resolveReference), and `applyShield` answers the fields of such objects without
+ * running the rule. Any other object is checked here, once per object for `account.view`.
  */
-export const canViewParentAccount = rule('canViewParentAccount', { cache: 'no_cache' })(async (parent: { id?: string } | null, _args, ctx: AuthzContext) => {
-  if (parent && ctx.access.isVisible(parent)) return true;
-  if (!parent?.id) return errors.badInput('An account is required');
-  try {
-    await ctx.access.requireView(parent as { id: string });
-    return true;
-  } catch (error) {
-    return asError(error);
-  }
-});
-decidedPerObject.set(canViewParentAccount, (parent, ctx) => parent !== null && typeof parent === 'object' && ctx.access.isVisible(parent));
+export function canOnParentAccount(permission: Permission): IRule {
+  const existing = parentAccountRules.get(permission);
+  if (existing) return existing;
+  const created = rule(`canOnParentAccount:${permission}`, { cache: 'no_cache' })(async (parent: { id?: string } | null, _args, ctx: AuthzContext) => {
+    if (parent && ctx.access.holdsOn(parent, permission)) return true;
+    if (!parent?.id) return errors.badInput('An account is required');
+    try {
+      await (permission === 'account.view' ? ctx.access.requireView(parent as { id: string }) : ctx.access.require(parent.id, permission));
+      return true;
+    } catch (error) {
+      return asError(error);
+    }
+  });
+  decidedPerObject.set(created, (parent, ctx) => parent !== null && typeof parent === 'object' && ctx.access.holdsOn(parent, permission));
+  parentAccountRules.set(permission, created);
+  return created;
+}
+const parentAccountRules = new Map<Permission, IRule>();
+
+/** Entity fields any viewer of the account may read. */
+export const canViewParentAccount = canOnParentAccount('account.view');
 
 /** The rules every subgraph needs for the federation protocol itself. */
 export const federationRules = {

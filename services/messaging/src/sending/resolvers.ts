@@ -16,7 +16,7 @@ export const resolvers: Resolvers = {
     cancelMessage: (_, args, ctx) => MessageService.cancel(ctx, args.id),
   },
   Account: {
-    __resolveReference: (reference) => ({ id: reference.id }),
+    __resolveReference: (reference, ctx) => ctx.access.resolveReference({ id: reference.id }),
     messageCount: async (account, _, ctx) => {
       const scope = await ctx.access.dataScope(account.id, 'reports');
       if (scope === 'ALL') return ctx.loaders.messageCountByAccountId.load(account.id);
