@@ -1,22 +1,6 @@
 /** @jest-config-loader esbuild-register */
 import type { Config } from 'jest';
 
-const swcTransform: Config['transform'] = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    {
-      jsc: {
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
-        target: 'es2022',
-      },
-      module: { type: 'commonjs' },
-    },
-  ],
-  // jose 6 (SSO, principal tokens) and auto-bind (graphql-codegen, the generated-types test) ship ES modules only.
-  '/node_modules/(jose|auto-bind)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
-};
-
 const PACKAGES = [
   'shared/config',
   'shared/errors',
@@ -32,19 +16,17 @@ const PACKAGES = [
 ];
 
 const config: Config = {
+  // Only the global setup and teardown go through jest's transform; the suites run in
+  // jest-light-runner's processes, where tsx loads TypeScript (platform/src/testing/jest-light-setup.mjs).
   globalSetup: '<rootDir>/platform/src/testing/jest-global-setup.ts',
   globalTeardown: '<rootDir>/platform/src/testing/jest-global-teardown.ts',
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // Child processes rather than worker threads: suites start servers, handle signals and fork.
+  runner: 'jest-light-runner/child-process',
+  setupFilesAfterEnv: ['<rootDir>/platform/src/testing/jest-light-setup.mjs'],
   maxWorkers: 2,
-  // integration suites start PostgreSQL databases and five servers
-  testTimeout: 60_000,
-  projects: PACKAGES.map((dir) => ({
-    displayName: dir.split('/').pop(),
-    rootDir: `<rootDir>/${dir}`,
-    testMatch: ['<rootDir>/src/**/__tests__/**/*.test.ts'],
-    transform: swcTransform,
-    transformIgnorePatterns: ['/node_modules/(?!(jose|auto-bind)/)'],
-    testEnvironment: 'node',
-  })),
+  roots: PACKAGES.map((dir) => `<rootDir>/${dir}/src`),
+  testMatch: ['**/__tests__/**/*.test.ts'],
 };
 
 export default config;

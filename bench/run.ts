@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <area>…] [-- --reporting]`: measures the platform against its baselines and
  * prints one markdown table (bench/lib/result.ts) and the peak RSS of every server process.
- * Areas: gateway (1), tree (2), authz (3), send-path (4), reporting (5), cold-start (6); none
+ * Areas: gateway (1), tree (2), authz (3), send-path (4), reporting (5), cold-start (6), telemetry; none
  * given = all but reporting, which runs only with --reporting, BENCH_REPORTING=1, or when
  * bench/reporting.ts says its dataset is cached (`export function datasetCached(): boolean`).
  */
@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
 import { runBenchmark as coldStart } from './cold-start';
+import { runBenchmark as telemetry } from './telemetry';
 import { LOG_DIR } from './lib/cluster';
 import { markdownTable, type BenchResult } from './lib/result';
 import { authorizationCost, gatewayOverhead, memoryFigure, startBenchPlatform, treeQuery } from './platform';
 
-const AREAS = ['gateway', 'tree', 'authz', 'send-path', 'reporting', 'cold-start'] as const;
+const AREAS = ['gateway', 'tree', 'authz', 'send-path', 'reporting', 'cold-start', 'telemetry'] as const;
 type Area = (typeof AREAS)[number];
 
 interface ExternalBenchmark {
@@ -102,6 +103,9 @@ async function main(): Promise<void> {
   }
   if (areas.has('cold-start')) {
     await guarded('cold-start', [['Cold start', '≤ 20 s'], ['Warm start', '≤ 5 s']], coldStart);
+  }
+  if (areas.has('telemetry')) {
+    await guarded('telemetry', [['Tracing cost', 'reported'], ['Tracing cost, 10 % sampled', 'reported'], ['Metrics cost', 'reported'], ['Metrics scrape', 'reported']], telemetry);
   }
 
   const output = [

@@ -41,11 +41,12 @@ async function main(): Promise<void> {
   const dataSource = messaging.createDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 3) });
   await dataSource.initialize();
   const intervalMs = config.messaging.workerIntervalMs || 100;
-  const loop = runDeliveryLoop(createDeliveryWorker(dataSource, config, logger, carrierOverrides), intervalMs, logger);
+  const metrics = new Metrics();
+  const loop = runDeliveryLoop(createDeliveryWorker(dataSource, config, logger, { ...carrierOverrides, metrics }), intervalMs, logger);
   logger.info({ pid: process.pid, intervalMs, batchSize: config.messaging.workerBatchSize, leaseSeconds: config.messaging.workerLeaseSeconds, carrier: config.messaging.carrier }, 'messaging worker running');
 
   // METRICS_PORT: /metrics and the /health liveness probe (containers, Kubernetes).
-  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(new Metrics(), config.metrics.port, config.metrics.host) : null;
+  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host) : null;
 
   stopOnSignals(logger, async () => {
     await metricsServer?.close();

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const metrics = new Metrics();
   const server = await startSubgraph(subgraph, { config, dataSource, logger, metrics });
   const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host) : null;
-  const jobs = await startSubgraphJobs(subgraph, config.databaseUrl, config, logger);
+  const jobs = await startSubgraphJobs(subgraph, config.databaseUrl, config, logger, metrics);
 
   stopOnSignals(logger, async () => {
     await server.close();

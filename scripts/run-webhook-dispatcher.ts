@@ -18,11 +18,12 @@ async function main(): Promise<void> {
   const logger = createLogger('webhook-dispatcher', config.logLevel);
   const dataSource = messaging.createDataSource(config.databaseUrl!, { poolSize: Math.min(config.databasePoolSize, 5) });
   await dataSource.initialize();
-  const dispatcher = startWebhookDispatcher(dataSource, config, logger);
+  const metrics = new Metrics();
+  const dispatcher = startWebhookDispatcher(dataSource, config, logger, metrics);
   logger.info({ intervalMs: config.webhooks.dispatchIntervalMs }, 'webhook dispatcher running');
 
   // METRICS_PORT: /metrics and the /health liveness probe (containers, Kubernetes).
-  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(new Metrics(), config.metrics.port, config.metrics.host) : null;
+  const metricsServer = config.metrics.enabled && config.metrics.port !== null ? await startMetricsServer(metrics, config.metrics.port, config.metrics.host) : null;
 
   stopOnSignals(logger, async () => {
     await metricsServer?.close();

@@ -257,20 +257,21 @@ export interface ServerSet {
   login(email: string, password: string): Promise<string>;
 }
 
-export async function startServerSet(base: NodeJS.ProcessEnv, started: ServerProcess[] = []): Promise<ServerSet> {
-  const billing = await ServerProcess.start('billing', ['subgraph', 'billing'], base);
+/** `suffix` tells the processes of several sets apart (labels and log files: `gateway<suffix>`). */
+export async function startServerSet(base: NodeJS.ProcessEnv, started: ServerProcess[] = [], suffix = ''): Promise<ServerSet> {
+  const billing = await ServerProcess.start(`billing${suffix}`, ['subgraph', 'billing'], base);
   started.push(billing);
   const others = (Object.keys(URL_VARIABLES) as SubgraphName[]).filter((name) => name !== 'billing');
   const servers = await Promise.all(
     others.map(async (name) => {
-      const server = await ServerProcess.start(name, ['subgraph', name], { ...base, BILLING_URL: billing.url });
+      const server = await ServerProcess.start(`${name}${suffix}`, ['subgraph', name], { ...base, BILLING_URL: billing.url });
       started.push(server);
       return server;
     }),
   );
   const subgraphs = { billing, ...Object.fromEntries(others.map((name, i) => [name, servers[i]])) } as Record<SubgraphName, ServerProcess>;
   const urls = Object.fromEntries((Object.keys(subgraphs) as SubgraphName[]).map((name) => [URL_VARIABLES[name], subgraphs[name].url]));
-  const gateway = await ServerProcess.start('gateway', ['gateway'], { ...base, ...urls });
+  const gateway = await ServerProcess.start(`gateway${suffix}`, ['gateway'], { ...base, ...urls });
   started.push(gateway);
   const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
     const response = await fetch(gateway.url, {

@@ -17,6 +17,7 @@
  * middleware still wraps them, no rule checks anything); `--shield=off` serves the subgraph's schema
  * with no shield middleware at all.
  */
+import '@platform/telemetry/register';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
 import { allow } from '@platform/authz';

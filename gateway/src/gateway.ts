@@ -194,7 +194,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       : { ttl: settings.apqTtlSeconds },
     parseOptions: { maxTokens: OPERATION_LIMITS.maxTokens },
     validationRules: [operationLimitsRule(OPERATION_LIMITS, { introspection: !config.isProduction })],
-    plugins: [operationNamePlugin, operationResolutionPlugin, metricsPlugin(metrics, 'gateway'), ApolloServerPluginLandingPageDisabled()],
+    plugins: [operationNamePlugin, operationResolutionPlugin, ...(config.metrics.enabled ? [metricsPlugin(metrics, 'gateway')] : []), ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted, error) => {
       const shaped = formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') });
       if (shaped.extensions?.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(shaped.message)) {
@@ -205,6 +205,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   await apollo.start();
 
+  const countRefusal = (code: string) => metrics.graphqlErrors.inc({ service: 'gateway', code });
   // Every route the gateway serves counts towards the per-address limit, not only /graphql.
   const admit = async (request: http.IncomingMessage) => {
     if (settings.rateLimitPerIp > 0) {
@@ -217,7 +218,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       try {
         await admit(request);
       } catch (error) {
-        if (error instanceof AppError) return sendRefusal(response, error);
+        if (error instanceof AppError) {
+          countRefusal(error.code);
+          return sendRefusal(response, error);
+        }
         logger.error({ err: error }, 'admission failed');
         return sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
       }
@@ -229,6 +233,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     maxBodyBytes: settings.maxBodyBytes,
     explorerHtml: settings.explorer ? EXPLORER_HTML : undefined,
     metrics: config.metrics.enabled && config.metrics.onGatewayPort ? metrics : undefined,
+    onRefusal: countRefusal,
     routes: {
       ...(settings.explorer ? explorerAssetRoutes() : {}),
       // Each subgraph's health, for operators; it does not decide the gateway's readiness.

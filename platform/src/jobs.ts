@@ -1,5 +1,5 @@
 import type { PlatformConfig } from '@platform/config';
-import type { Logger, Subgraph } from '@platform/server';
+import type { Logger, Metrics, Subgraph } from '@platform/server';
 
 export interface RunningJobs {
   stop(): Promise<void>;
@@ -10,11 +10,11 @@ export interface RunningJobs {
  * own: they never starve request handling, and statement counters see requests only. Stopping
  * the jobs closes their pool. Null when the subgraph has none.
  */
-export async function startSubgraphJobs(subgraph: Subgraph, databaseUrl: string, config: PlatformConfig, logger: Logger): Promise<RunningJobs | null> {
+export async function startSubgraphJobs(subgraph: Subgraph, databaseUrl: string, config: PlatformConfig, logger: Logger, metrics?: Metrics): Promise<RunningJobs | null> {
   if (subgraph.jobs.length === 0) return null;
   const dataSource = subgraph.createDataSource(databaseUrl, { poolSize: 3, applicationName: `${subgraph.name}-jobs` });
   await dataSource.initialize();
-  const running = subgraph.jobs.map((job) => job.start({ dataSource, config, logger: logger.child({ job: job.name }) }));
+  const running = subgraph.jobs.map((job) => job.start({ dataSource, config, logger: logger.child({ job: job.name }), metrics }));
   return {
     stop: async () => {
       await Promise.all(running.map((job) => job.stop()));

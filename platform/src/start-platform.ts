@@ -46,7 +46,7 @@ export async function startPlatform(config: PlatformConfig, databaseUrl: string,
       const server = await startSubgraph(subgraph, { config: subgraphConfig, dataSource, port: options.ephemeralPorts ? 0 : config.subgraphPorts[subgraph.name], logger, metrics });
       servers.push(server);
       subgraphUrls[subgraph.name] = server.url;
-      const running = await startSubgraphJobs(subgraph, databaseUrl, subgraphConfig, logger);
+      const running = await startSubgraphJobs(subgraph, databaseUrl, subgraphConfig, logger, metrics);
       if (running) jobs.push(running);
     }
     // The gateway authenticates sessions and API keys against identity's tables.

@@ -27,10 +27,10 @@ async function waitForHealth(url: string, child: ChildProcess, stderr: () => str
 
 /** Containers and Kubernetes probe the processes without a GraphQL port through the METRICS_PORT listener. */
 describe.each([
-  ['delivery worker', 'scripts/run-messaging-worker.ts'],
-  ['webhook dispatcher', 'scripts/run-webhook-dispatcher.ts'],
-])('%s process with METRICS_PORT', (_name, script) => {
-  it('answers /health and /metrics on that port, then exits 0 on SIGTERM', async () => {
+  ['delivery worker', 'scripts/run-messaging-worker.ts', 'carrier_requests_total'],
+  ['webhook dispatcher', 'scripts/run-webhook-dispatcher.ts', 'webhook_attempts_total'],
+])('%s process with METRICS_PORT', (_name, script, ownSeries) => {
+  it('answers /health and /metrics (with its own series) on that port, then exits 0 on SIGTERM', async () => {
     // Arrange
     const port = await freePort();
     let stderr = '';
@@ -52,7 +52,9 @@ describe.each([
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
       expect(metrics.status).toBe(200);
-      expect(await metrics.text()).toMatch(/^process_resident_memory_bytes \d+/m);
+      const exposition = await metrics.text();
+      expect(exposition).toMatch(/^process_resident_memory_bytes \d+/m);
+      expect(exposition).toContain(`# TYPE ${ownSeries} counter`);
       expect(other.status).toBe(404);
     } finally {
       child.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { Pool } from 'pg';
 import { loadConfig } from '@platform/config';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
 import { demoAccount } from '@platform/demo-data';
@@ -12,11 +13,13 @@ interface ExportedSpan {
   name: string;
   kind: number;
   attributes: { key: string; value: { stringValue?: string; intValue?: string | number } }[];
+  links?: { traceId: string; spanId: string }[];
   service: string;
 }
 
 const SERVER = 2;
 const CLIENT = 3;
+const CONSUMER = 5;
 
 /** An OTLP/HTTP (JSON) trace receiver, as a collector would be. */
 async function startCollector(): Promise<{ url: string; spans: ExportedSpan[]; close(): Promise<void> }> {
@@ -60,7 +63,7 @@ describe('OpenTelemetry tracing (issue 16)', () => {
     await database?.drop();
   });
 
-  it('one send is one trace: the gateway, the messaging subgraph, its call to billing and their SQL share the trace id, each server span a child of its caller', async () => {
+  it('one send is one trace: the gateway, the messaging subgraph, its call to billing and their SQL share the trace id, each server span a child of its caller; the delivery continues it from the queued message', async () => {
     // Arrange
     const platform = await start(database.url, {
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.url,
@@ -69,15 +72,22 @@ describe('OpenTelemetry tracing (issue 16)', () => {
       OTEL_SERVICE_NAME: 'platform-under-test',
     });
     try {
-      const login = expectNoErrors(await postGraphQL<{ login: { token: string } }>(platform.gatewayUrl, { query: 'mutation { login(email: "hq.admin@retail.example", password: "demo-password") { token } }' }));
+      const login = expectNoErrors(await postGraphQL<{ login: { token: string } }>(platform.gatewayUrl, { query: 'mutation { login(email: "accountant@acme.example", password: "demo-password") { token } }' }));
 
       // Act
-      const sent = await postGraphQL<{ sendMessage: { batchId: string } }>(
+      const sent = await postGraphQL<{ sendMessage: { batchId: string; messageIds: string[] } }>(
         platform.gatewayUrl,
-        { query: 'mutation Send($a: ID!) { sendMessage(input: { accountId: $a, to: "+447400123456", body: "traced" }) { batchId } }', variables: { a: demoAccount('store-n1').id } },
+        { query: 'mutation Send($a: ID!) { sendMessage(input: { accountId: $a, to: "+447400123456", body: "traced" }) { batchId messageIds } }', variables: { a: demoAccount('acme').id } },
         { authorization: `Bearer ${login.login.token}` },
       );
-      expectNoErrors(sent);
+      // the platform's delivery worker hands the message to the carrier (acme has no sending window: it is sent at once)
+      const sql = new Pool({ connectionString: database.url, max: 1 });
+      try {
+        const delivered = async () => (await sql.query(`SELECT 1 FROM messaging.messages WHERE id = $1 AND status NOT IN ('QUEUED', 'SCHEDULED')`, [expectNoErrors(sent).sendMessage.messageIds[0]])).rowCount === 1;
+        while (!(await delivered())) await new Promise((resolve) => setTimeout(resolve, 50));
+      } finally {
+        await sql.end();
+      }
     } finally {
       await stop(platform);
     }
@@ -97,5 +107,12 @@ describe('OpenTelemetry tracing (issue 16)', () => {
     }
     expect(trace.some((span) => attribute(span, 'db.system', 'db.system.name') === 'postgresql')).toBe(true);
     expect(new Set(trace.map((span) => span.service))).toEqual(new Set(['platform-under-test']));
+    // the delivery, in another round of another job, continues the send's trace through the message's stored traceparent
+    const delivery = trace.find((span) => span.name === 'messaging deliver');
+    expect(delivery).toMatchObject({ kind: CONSUMER, links: [expect.objectContaining({ traceId: gatewaySend!.traceId })] });
+    expect(byId.get(delivery!.parentSpanId!)).toMatchObject({ kind: SERVER });
+    expect(port(byId.get(delivery!.parentSpanId!)!)).toBe(platform.ports.MESSAGING_PORT);
+    // the carrier call's SQL (loopback) and the status update run inside the delivery span
+    expect(trace.filter((span) => span.parentSpanId === delivery!.spanId && attribute(span, 'db.system', 'db.system.name') === 'postgresql').length).toBeGreaterThanOrEqual(2);
   });
 });

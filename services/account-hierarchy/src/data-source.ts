@@ -4,6 +4,7 @@ import { CreateHierarchyActivityLog1763800030100 } from './migrations/1763800030
 import { CreateHierarchyOutbox1763800090100 } from './migrations/1763800090100-CreateHierarchyOutbox';
 import { CreateHierarchyOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 import { ClosureRequests1764660000100 } from './migrations/1764660000100-ClosureRequests';
+import { HierarchyRootIds1764916100000 } from './migrations/1764916100000-RootIds';
 
 export const SCHEMA = 'hierarchy';
 
@@ -11,7 +12,7 @@ export function createHierarchyDataSource(url: string, options: DataSourceOverri
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100, CreateHierarchyOperatorLog1764650000000, ClosureRequests1764660000100],
+    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100, CreateHierarchyOperatorLog1764650000000, ClosureRequests1764660000100, HierarchyRootIds1764916100000],
     applicationName: 'account-hierarchy',
     ...options,
   });

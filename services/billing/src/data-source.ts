@@ -6,6 +6,7 @@ import { CreateBillingOperatorLog1764650000000 } from './migrations/176465000000
 import { CreateBillingActivityLog1763800070000 } from './migrations/1763800070000-CreateBillingActivityLog';
 import { OperatorBillingControls1764700000000 } from './migrations/1764700000000-OperatorBillingControls';
 import { UserLimitRenewalAmount1764800000000 } from './migrations/1764800000000-UserLimitRenewalAmount';
+import { BillingRootIds1764916100000 } from './migrations/1764916100000-RootIds';
 
 export const SCHEMA = 'billing';
 
@@ -13,7 +14,7 @@ export function createBillingDataSource(url: string, options: DataSourceOverride
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200, CreateBillingOperatorLog1764650000000, OperatorBillingControls1764700000000, UserLimitRenewalAmount1764800000000],
+    migrations: [CreateBalances1763800000003, CreateCreditLedger1763800010001, CreateBillingActivityLog1763800070000, CreateBillingOutbox1763800090200, CreateBillingOperatorLog1764650000000, OperatorBillingControls1764700000000, UserLimitRenewalAmount1764800000000, BillingRootIds1764916100000],
     applicationName: 'billing',
     ...options,
   });

@@ -7,9 +7,10 @@ import { MailOutboxAccount1764633600000 } from './migrations/1764633600000-MailO
 import { CreateIdentityOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 import { Operators1764650000100 } from './migrations/1764650000100-Operators';
 import { OperatorInvitations1764650000200 } from './migrations/1764650000200-OperatorInvitations';
+import { IdentityRootIds1764916100000 } from './migrations/1764916100000-RootIds';
 
 export const SCHEMA = 'identity';
 
 export function createIdentityDataSource(url: string, options: DataSourceOverrides = {}) {
-  return createDataSource({ url, schema: SCHEMA, migrations: [CreateIdentity1763800000001, IdentityAccess1763800030000, SsoTokenUses1763801200000, SsoEnforcement1763802600000, MailOutboxAccount1764633600000, CreateIdentityOperatorLog1764650000000, Operators1764650000100, OperatorInvitations1764650000200], applicationName: 'identity', ...options });
+  return createDataSource({ url, schema: SCHEMA, migrations: [CreateIdentity1763800000001, IdentityAccess1763800030000, SsoTokenUses1763801200000, SsoEnforcement1763802600000, MailOutboxAccount1764633600000, CreateIdentityOperatorLog1764650000000, Operators1764650000100, OperatorInvitations1764650000200, IdentityRootIds1764916100000], applicationName: 'identity', ...options });
 }

@@ -44,7 +44,7 @@ export const service = defineSubgraph({
   seed: seedMessagingDemo,
   calls: ['billing'],
   jobs: [
-    { name: 'delivery-worker', start: ({ dataSource, config, logger }) => startMessagingBackgroundJobs(dataSource, config, logger) },
-    { name: 'webhook-dispatcher', start: ({ dataSource, config, logger }) => startWebhookDispatcher(dataSource, config, logger) },
+    { name: 'delivery-worker', start: ({ dataSource, config, logger, metrics }) => startMessagingBackgroundJobs(dataSource, config, logger, metrics) },
+    { name: 'webhook-dispatcher', start: ({ dataSource, config, logger, metrics }) => startWebhookDispatcher(dataSource, config, logger, metrics) },
   ],
 });

@@ -9,3 +9,4 @@ export * from './secret-box';
 export * from './authority';
 export * from './operators';
 export * from './link-token';
+export * from './root-id';

@@ -19,8 +19,9 @@ const NAME_PATTERN = /^[a-z_][a-z0-9_]*$/;
  * Creates a throwaway database with a random name on the server of serverUrl, empty or as a copy
  * of `template` (a database made by `createTemplateDatabase`).
  */
-export async function createTestDatabase(serverUrl: string, options: { template?: string } = {}): Promise<TestDatabase> {
-  const name = `test_${crypto.randomBytes(6).toString('hex')}`;
+export async function createTestDatabase(serverUrl: string, options: { template?: string; namePrefix?: string } = {}): Promise<TestDatabase> {
+  const name = `${options.namePrefix ?? 'test_'}${crypto.randomBytes(6).toString('hex')}`;
+  if (!NAME_PATTERN.test(name)) throw new Error(`Invalid database name prefix ${options.namePrefix}`);
   if (options.template !== undefined && !NAME_PATTERN.test(options.template)) throw new Error(`Invalid template name ${options.template}`);
   const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
@@ -80,4 +81,32 @@ export async function createTemplateDatabase(serverUrl: string, name: string, pr
       }
     },
   };
+}
+
+/**
+ * Drops every database whose name starts with `prefix`, all at once: DROP DATABASE waits for a
+ * checkpoint, and drops issued together share it (one by one, each suite of a busy run paid seconds).
+ */
+export async function dropTestDatabases(serverUrl: string, prefix: string): Promise<number> {
+  if (!NAME_PATTERN.test(prefix)) throw new Error(`Invalid database name prefix ${prefix}`);
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  let names: string[];
+  try {
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE starts_with(datname, $1) AND NOT datistemplate`, [prefix]);
+    names = rows.map((row) => row.datname);
+  } finally {
+    await admin.end();
+  }
+  const dropOne = async (name: string) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await client.end();
+    }
+  };
+  for (let start = 0; start < names.length; start += 20) await Promise.all(names.slice(start, start + 20).map(dropOne));
+  return names.length;
 }

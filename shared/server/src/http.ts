@@ -36,6 +36,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   explorerHtml?: string;
   /** Serves `GET /metrics` from this registry when given. */
   metrics?: Metrics;
+  /** Told the code of each request refused before execution (rate limit, authentication, body size), which Apollo never sees. */
+  onRefusal?(code: string): void;
   /** Other paths this server answers (e.g. messaging's streamed CSV export), by exact pathname, or every path under a key ending in `/*`. */
   routes?: Record<string, HttpRoute>;
 }
@@ -217,8 +219,10 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       await handle(request, response, url, requestId, log);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
+        options.onRefusal?.('PAYLOAD_TOO_LARGE');
         sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`, 413, { connection: 'close' });
       } else if (error instanceof AppError) {
+        options.onRefusal?.(error.code);
         sendRefusal(response, error);
       } else {
         logger.error({ err: error, requestId }, 'request failed');

@@ -28,6 +28,8 @@ export interface ServiceDependencies {
   dataSource: DataSource;
   config: PlatformConfig;
   logger: Logger;
+  /** the process's metrics, where background jobs record (absent when the caller keeps none) */
+  metrics?: Metrics;
 }
 
 /**
@@ -177,7 +179,7 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
     introspection: !config.isProduction,
     includeStacktraceInErrorResponses: !config.isProduction,
     // No inline traces and no cache-control hints: both instrument every resolved field.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin, mutationAccessPlugin, metricsPlugin(metrics, subgraph.name)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), operationNamePlugin, operationResolutionPlugin, mutationAccessPlugin, ...(config.metrics.enabled ? [metricsPlugin(metrics, subgraph.name)] : [])],
     hideSchemaDetailsFromClientErrors: config.isProduction,
     formatError: (formatted, error) =>
       formatError(formatted, error, { production: config.isProduction, log: (err) => logger.error({ err }, 'unexpected error') }),
@@ -192,6 +194,7 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
       return true;
     },
     metrics: config.metrics.enabled ? metrics : undefined,
+    onRefusal: (code) => metrics.graphqlErrors.inc({ service: subgraph.name, code }),
     routes: Object.assign({}, ...subgraph.modules.map((module) => module.routes?.({ dataSource, config, logger }) ?? {})),
     buildContext: async (request, requestId) => {
       const principal = await principals.verify(request.headers[PRINCIPAL_HEADER] as string | undefined);

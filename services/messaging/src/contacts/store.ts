@@ -1,5 +1,5 @@
 import { keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
-import type { AccountChain } from '@platform/authz';
+import { rootAccountIdOf, type AccountChain } from '@platform/authz';
 import type { GroupShareAccess } from '../__generated__/resolvers-types';
 
 export interface ContactRow {
@@ -205,8 +205,8 @@ export function writeImportBatch(tx: Sql, accountId: string, rows: ContactValues
   if (dedupe.duplicatesAllowed) {
     return queryRows<{ id: string; merged: boolean }>(
       tx,
-      `INSERT INTO messaging.contacts (account_id, phone_number, first_name, last_name, email)
-       SELECT $1, i.phone, i.first_name, i.last_name, i.email FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(phone, first_name, last_name, email)
+      `INSERT INTO messaging.contacts (account_id, phone_number, first_name, last_name, email, root_account_id)
+       SELECT $1, i.phone, i.first_name, i.last_name, i.email, ${rootAccountIdOf('$1::uuid')} FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS i(phone, first_name, last_name, email)
        RETURNING id, false AS merged`,
       [accountId, ...columns],
     );
@@ -217,8 +217,8 @@ export function writeImportBatch(tx: Sql, accountId: string, rows: ContactValues
           updated AS (UPDATE messaging.contacts c SET first_name = coalesce(i.first_name, c.first_name), last_name = coalesce(i.last_name, c.last_name),
                              email = coalesce(i.email, c.email), updated_at = now()
                         FROM input i WHERE c.account_id = $1 AND c.phone_number = i.phone AND ${IN_DEDUPE_SCOPE('$6')} RETURNING c.id),
-          inserted AS (INSERT INTO messaging.contacts (account_id, phone_number, first_name, last_name, email)
-                       SELECT $1, i.phone, i.first_name, i.last_name, i.email FROM input i
+          inserted AS (INSERT INTO messaging.contacts (account_id, phone_number, first_name, last_name, email, root_account_id)
+                       SELECT $1, i.phone, i.first_name, i.last_name, i.email, ${rootAccountIdOf('$1::uuid')} FROM input i
                         WHERE NOT EXISTS (SELECT 1 FROM messaging.contacts c WHERE c.account_id = $1 AND c.phone_number = i.phone AND ${IN_DEDUPE_SCOPE('$6')})
                        RETURNING id)
      SELECT id, true AS merged FROM updated UNION ALL SELECT id, false AS merged FROM inserted`,

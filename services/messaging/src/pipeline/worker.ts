@@ -3,14 +3,26 @@ import { requirePrivateKey, type PlatformConfig } from '@platform/config';
 import { queryRows, type Sql } from '@platform/db';
 import { AppError } from '@platform/errors';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
-import type { Logger } from '@platform/server';
+import type { Logger, Metrics } from '@platform/server';
+import { inLinkedSpan } from '@platform/telemetry';
 import { recordActivity } from '@platform/audit';
 import { loadAccountChains } from '@platform/authz';
 import { SCHEMA } from '../data-source';
 import { applyUsageChanges } from '../reporting/usage';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
+import { measureCarrier } from './metrics';
 import { publishStatusChanges, type StatusChange } from './status-events';
 import { usageChanges, type UsageRow } from './usage-changes';
+
+interface ClaimedMessage {
+  id: string;
+  recipient: string;
+  sender_value: string;
+  body: string;
+  wants_receipt: boolean;
+  /** of the send that queued it (null when tracing was off) */
+  traceparent: string | null;
+}
 
 /**
  * The delivery pipeline (SPEC M3). The queue is messaging.messages itself:
@@ -19,6 +31,8 @@ import { usageChanges, type UsageRow } from './usage-changes';
  *    after the lease;
  * 2. the carrier is called with the message ids as idempotency keys;
  * 3. completion (QUEUED → SENT, only while still QUEUED) is one UPDATE.
+ * Steps 2 and 3 run in a `messaging deliver` span that continues the traces of the sends that queued
+ * the messages (their stored traceparent).
  * A message is claimed only once its batch's credit is captured (or it has none): a batch whose
  * capture fails waits for settleDueBatches, which captures it or fails it, so nothing is sent unpaid.
  * A worker killed between 2 and 3 leaves the rows QUEUED; the next claim calls the carrier again for
@@ -34,17 +48,22 @@ export class DeliveryWorker {
 
   /** Claims, sends and records one batch; answers how many messages it sent. */
   async deliverBatch(): Promise<number> {
-    const claimed = await queryRows<{ id: string; recipient: string; sender_value: string; body: string; wants_receipt: boolean }>(
+    const claimed = await queryRows<ClaimedMessage>(
       this.dataSource,
       `UPDATE messaging.messages SET lease_until = now() + make_interval(secs => $2), attempts = attempts + 1
         WHERE id IN (SELECT id FROM messaging.messages
                       WHERE status = 'QUEUED' AND send_at <= now() AND (lease_until IS NULL OR lease_until < now())
                         AND NOT EXISTS (SELECT 1 FROM messaging.send_batches b WHERE b.id = messages.batch_id AND b.credit_state = 'HELD')
                       ORDER BY send_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, recipient, sender_value, body, wants_receipt`,
+        RETURNING id, recipient, sender_value, body, wants_receipt, traceparent`,
       [this.options.batchSize, this.options.leaseSeconds],
     );
     if (claimed.length === 0) return 0;
+    return inLinkedSpan('messaging deliver', claimed.map((m) => m.traceparent), { 'messaging.batch.message_count': claimed.length, 'messaging.destination.name': this.carrier.name }, () => this.send(claimed));
+  }
+
+  /** Hands claimed messages to the carrier and records the outcome; answers how many it accepted. */
+  private async send(claimed: ClaimedMessage[]): Promise<number> {
     const results = await this.carrier.send(
       claimed.map((m) => ({ messageId: m.id, recipient: m.recipient, sender: m.sender_value, body: m.body, wantsReceipt: m.wants_receipt })),
     );
@@ -217,9 +236,11 @@ export async function settleBatch(
 
 const WORKER_PRINCIPAL = { kind: 'SERVICE', id: 'messaging-worker', actingAccountId: null } as const;
 
-export function createDeliveryWorker(dataSource: DataSource, config: PlatformConfig, logger?: Logger, carrierOverrides: { loopbackSendDelayMs?: number } = {}): DeliveryWorker {
+/** `options.metrics`: the process's metrics, where the carrier's calls are counted; `loopbackSendDelayMs`: see LoopbackOptions.sendDelayMs. */
+export function createDeliveryWorker(dataSource: DataSource, config: PlatformConfig, logger?: Logger, options: { loopbackSendDelayMs?: number; metrics?: Metrics } = {}): DeliveryWorker {
   const billing = createBillingClient({ url: config.subgraphUrls.billing, privateKey: requirePrivateKey(config, 'messaging'), ttlSeconds: config.principalTokens.ttlSeconds });
-  return new DeliveryWorker(dataSource, createCarrier(dataSource, config.messaging, carrierOverrides), billing, {
+  const carrier = createCarrier(dataSource, config.messaging, { loopbackSendDelayMs: options.loopbackSendDelayMs });
+  return new DeliveryWorker(dataSource, options.metrics ? measureCarrier(carrier, options.metrics) : carrier, billing, {
     batchSize: config.messaging.workerBatchSize,
     leaseSeconds: config.messaging.workerLeaseSeconds,
     logger,
@@ -255,7 +276,7 @@ export function runDeliveryLoop(worker: DeliveryWorker, intervalMs: number, logg
   };
 }
 
-export function startMessagingBackgroundJobs(dataSource: DataSource, config: PlatformConfig, logger: Logger): { stop(): Promise<void> } {
+export function startMessagingBackgroundJobs(dataSource: DataSource, config: PlatformConfig, logger: Logger, metrics?: Metrics): { stop(): Promise<void> } {
   if (config.messaging.workerIntervalMs === 0) return { stop: async () => {} };
-  return runDeliveryLoop(createDeliveryWorker(dataSource, config, logger), config.messaging.workerIntervalMs, logger);
+  return runDeliveryLoop(createDeliveryWorker(dataSource, config, logger, { metrics }), config.messaging.workerIntervalMs, logger);
 }

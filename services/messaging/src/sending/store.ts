@@ -1,4 +1,6 @@
 import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { rootAccountIdOf } from '@platform/authz';
+import { currentTraceparent } from '@platform/telemetry';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
@@ -166,12 +168,12 @@ export interface NewMessages {
   encodings: SmsEncoding[];
 }
 
-/** The batch's messages in one INSERT … SELECT, skipping numbers that opted out meanwhile; what was inserted. */
+/** The batch's messages in one INSERT … SELECT, skipping numbers that opted out meanwhile; what was inserted. Each carries the send's traceparent (its delivery continues the trace) and its tree's root. */
 export function insertMessages(tx: Sql, messages: NewMessages): Promise<{ id: string; parts: number }[]> {
   return queryRows<{ id: string; parts: number }>(
     tx,
-    `INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt)
-     SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean
+    `INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt, traceparent, root_account_id)
+     SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean, $16::text, ${rootAccountIdOf('$1::uuid')}
        FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
       WHERE NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
      RETURNING id, parts`,
@@ -191,6 +193,7 @@ export function insertMessages(tx: Sql, messages: NewMessages): Promise<{ id: st
       messages.sendAt,
       messages.wantsReceipt,
       messages.encodings,
+      currentTraceparent(),
     ],
   );
 }

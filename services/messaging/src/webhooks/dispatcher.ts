@@ -4,7 +4,7 @@ import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm'
 import type { PlatformConfig, WebhookSettings } from '@platform/config';
 import { queryRows } from '@platform/db';
 import { OUTBOX_SCHEMAS } from '@platform/events';
-import type { Logger } from '@platform/server';
+import type { Logger, Metrics } from '@platform/server';
 import { sendWebhook, type SendResult } from './http-sender';
 import { retryDelayMs, systemClock, type Clock } from './schedule';
 import type { SecretBox } from '@platform/authz';
@@ -25,6 +25,8 @@ export interface WebhookDispatcherOptions {
   deliveryBatchSize?: number;
   /** Requests in flight at once. */
   concurrency?: number;
+  /** the process's metrics, where attempts are counted */
+  metrics?: Metrics;
 }
 
 interface OutboxRow {
@@ -71,6 +73,25 @@ const SUBSCRIBED = `w.status = 'ACTIVE'
           AND (w.account_id = e.account_id OR (w.include_sub_accounts AND w.account_id = ANY(e.account_path)))
           AND w.created_at <= e.occurred_at`;
 
+/** succeeded: a 2xx; failed: any other answer; unreachable: no answer (refused address, connection error, timeout). */
+type AttemptOutcome = 'succeeded' | 'failed' | 'unreachable';
+
+function attemptMetrics(metrics: Metrics) {
+  const attempts = metrics.counter({ name: 'webhook_attempts_total', help: 'Webhook delivery attempts by outcome (succeeded: 2xx, failed: another answer, unreachable: no answer)', labelNames: ['outcome'] as const });
+  const duration = metrics.histogram({
+    name: 'webhook_attempt_duration_seconds',
+    help: 'Time receivers took to answer webhook attempts, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  });
+  return {
+    record(outcome: AttemptOutcome, seconds: number) {
+      attempts.inc({ outcome });
+      duration.observe({ outcome }, seconds);
+    },
+  };
+}
+
 export interface DispatchRound {
   relayed: number;
   attempted: number;
@@ -100,6 +121,7 @@ export class WebhookDispatcher {
   private readonly resolver: HostResolver;
   private readonly secrets: SecretBox;
   private readonly policy: UrlPolicy;
+  private readonly attempts?: { record(outcome: AttemptOutcome, seconds: number): void };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -111,6 +133,7 @@ export class WebhookDispatcher {
     this.secrets = webhookSecretBox(options.settings.encryptionKey);
     this.policy = { production: options.production, allowLoopback: options.settings.allowLoopbackUrls };
     this.leaseMs = options.settings.requestTimeoutMs + 30_000;
+    if (options.metrics) this.attempts = attemptMetrics(options.metrics);
   }
 
   /** One relay and one delivery round. */
@@ -191,8 +214,8 @@ export class WebhookDispatcher {
     );
     // Fan-out: the event's own account, and ancestors that asked for their sub-accounts' events.
     await manager.query(
-      `INSERT INTO messaging.webhook_deliveries (event_id, endpoint_id, next_attempt_at)
-       SELECT e.id, w.id, $2
+      `INSERT INTO messaging.webhook_deliveries (event_id, endpoint_id, next_attempt_at, root_account_id)
+       SELECT e.id, w.id, $2, w.root_account_id
          FROM messaging.webhook_events e
          JOIN messaging.webhook_endpoints w ON ${SUBSCRIBED}
         WHERE e.id = ANY($1::uuid[])
@@ -291,9 +314,11 @@ export class WebhookDispatcher {
       resolver: this.resolver,
       timeoutMs: this.options.settings.requestTimeoutMs,
     });
-    const latencyMs = Math.round(performance.now() - started);
+    const seconds = (performance.now() - started) / 1000;
+    const latencyMs = Math.round(seconds * 1000);
     const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
     const gone = result.status === 410;
+    this.attempts?.record(succeeded ? 'succeeded' : result.status === null ? 'unreachable' : 'failed', seconds);
     const cycleAttempts = delivery.cycle_attempts + 1;
     const cycleStartedAt = delivery.cycle_started_at ? new Date(delivery.cycle_started_at) : attemptedAt;
     const exhausted = !succeeded && !gone && cycleAttempts >= this.options.settings.maxAttempts;
@@ -350,12 +375,12 @@ export class WebhookDispatcher {
  * by the next one. It works on a small pool of its own (same database and schema), so slow receivers
  * never hold the connections that serve GraphQL requests.
  */
-export function startWebhookDispatcher(dataSource: DataSource, config: PlatformConfig, logger: Logger): { stop(): Promise<void> } {
+export function startWebhookDispatcher(dataSource: DataSource, config: PlatformConfig, logger: Logger, metrics?: Metrics): { stop(): Promise<void> } {
   const interval = config.webhooks.dispatchIntervalMs;
   if (interval <= 0) return { stop: async () => {} };
   // Not the subgraph's logger: a statement-counting one (tests) must not count this background polling.
   const pool = new DataSource({ ...dataSource.options, poolSize: 2, logger: 'advanced-console', logging: false, applicationName: 'webhook-dispatcher' } as DataSourceOptions);
-  const dispatcher = new WebhookDispatcher(pool, { settings: config.webhooks, production: config.isProduction, logger });
+  const dispatcher = new WebhookDispatcher(pool, { settings: config.webhooks, production: config.isProduction, logger, metrics });
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
