@@ -13,14 +13,14 @@
  *   node --import tsx bench/lib/serve.ts subgraph <name> [--rules=off | --shield=off]
  *
  * The baselines of the authorization figure, in bench code only (never flags of the platform):
- * `--rules=off` is a copy of the subgraph definition whose permissions allow every field (shield's
- * middleware still wraps them, no rule checks anything); `--shield=off` serves the subgraph's schema
+ * `--rules=off` is a copy of the subgraph definition whose permissions answer true on every field
+ * (shield's middleware wraps every field, as it did before issue 17; no rule checks anything); `--shield=off` serves the subgraph's schema
  * with no shield middleware at all.
  */
 import '@platform/telemetry/register';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
-import { allow } from '@platform/authz';
+import { rule } from '@platform/authz';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { QueryCounter } from '@platform/db';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
@@ -36,14 +36,20 @@ const sampleHeap = () => {
 };
 setInterval(sampleHeap, 20).unref();
 
-/** The same subgraph with every field of every object type allowed: the shield runs, no rule checks anything. */
+/**
+ * A rule that answers true without looking at anything. Not shield's `allow`, which applyShield
+ * leaves unwrapped: this one keeps graphql-middleware's and shield's wrapper on every field.
+ */
+const allowEveryField = rule('bench:allow-every-field', { cache: 'no_cache' })(() => true);
+
+/** The same subgraph with every field of every object type allowed: shield's middleware runs on every field, no rule checks anything. */
 export function withoutRules(subgraph: Subgraph): Subgraph {
   const schema = buildSubgraphSchema({ typeDefs: subgraph.typeDefs });
-  const permissions: Record<string, Record<string, typeof allow>> = {};
+  const permissions: Record<string, Record<string, typeof allowEveryField>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
     // _Service and the federation fields of Query have their rules in every build (federationRules).
     if (!isObjectType(type) || type.name.startsWith('__') || type.name === '_Service') continue;
-    permissions[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allow]));
+    permissions[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allowEveryField]));
   }
   return { ...subgraph, modules: subgraph.modules.map((module, index) => ({ ...module, permissions: index === 0 ? permissions : undefined })) };
 }

@@ -96,6 +96,8 @@ const decidedPerObject = new Map<unknown, (parent: unknown, ctx: AuthzContext) =
  * (AccessControl.resolveReference), and `applyShield` answers the fields of such objects without
  * running the rule. Any other object is checked here, once per object for `account.view`.
  */
+const parentAccountRules = new Map<Permission, IRule>();
+
 export function canOnParentAccount(permission: Permission): IRule {
   const existing = parentAccountRules.get(permission);
   if (existing) return existing;
@@ -113,7 +115,6 @@ export function canOnParentAccount(permission: Permission): IRule {
   parentAccountRules.set(permission, created);
   return created;
 }
-const parentAccountRules = new Map<Permission, IRule>();
 
 /** Entity fields any viewer of the account may read. */
 export const canViewParentAccount = canOnParentAccount('account.view');
@@ -155,7 +156,7 @@ type FieldMiddleware = (resolve: FieldResolve, parent: unknown, args: unknown, c
  * fields for a 10,000-account tree):
  * - a field whose rule is `allow`: the wrapper would only call the resolver (a resolver's error
  *   reaches the answer the same way without it);
- * - a field whose rule is decided per object (canViewParentAccount) once the request holds a
+ * - a field whose rule is decided per object (canOnParentAccount) once the request holds a
  *   positive decision on its parent object: its resolver is called directly. Until then the rule
  *   runs through shield as any other, and records the decision.
  */
