@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   if (areas.has('gateway') || areas.has('tree') || areas.has('authz')) {
     const platform = await startBenchPlatform();
     try {
-      if (areas.has('gateway')) await guarded('gateway', [['Gateway overhead', '≤ 1.5 ms / ≥ 0.5']], () => gatewayOverhead(platform));
+      if (areas.has('gateway')) await guarded('gateway', [['Gateway overhead', '≤ 1.5 ms / ≥ 0.8']], () => gatewayOverhead(platform));
       if (areas.has('tree')) await guarded('tree', [['Tree query', 'constant / flat or falling']], () => treeQuery(platform));
       if (areas.has('authz')) await guarded('authz', [['Authorization cost', '≤ 10 % / ≤ 15 %']], () => authorizationCost(platform));
       const memory = await memoryFigure(platform);
