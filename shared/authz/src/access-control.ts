@@ -176,6 +176,15 @@ export class AccessControl {
     });
   }
 
+  /**
+   * The chains of many accounts (null for unknown ones) through the `chains` loader. Not its
+   * loadMany, which adds a promise per key to catch per-key errors: this loader has none (an unknown
+   * account is null; a failed read fails every key).
+   */
+  chainsOf(ids: readonly string[]): Promise<(AccountChain | null)[]> {
+    return Promise.all(ids.map((id) => this.chains.load(id)));
+  }
+
   private knownChain: (id: string) => AccountChain | undefined = () => undefined;
 
   /**
@@ -290,9 +299,9 @@ export class AccessControl {
    * of awaits).
    */
   private readonly accessOn = new DataLoader<string, { chain: AccountChain | null; permissions: ReadonlySet<Permission> }>(async (ids) => {
-    const [chains, grants] = await Promise.all([this.chains.loadMany(ids), this.grants()]);
+    const [chains, grants] = await Promise.all([this.chainsOf(ids), this.grants()]);
     return chains.map((chain) => {
-      if (!chain || chain instanceof Error) return { chain: null, permissions: NO_PERMISSIONS };
+      if (!chain) return { chain: null, permissions: NO_PERMISSIONS };
       return { chain, permissions: this.unionOf(this.grantsAmong(chain, grants)) };
     });
   });
@@ -446,8 +455,8 @@ export class AccessControl {
 
   /** dataScope of each account, for a loader that decides a whole batch of accounts at once. */
   async dataScopes(accountIds: readonly string[], permission: 'reports' | 'inbox'): Promise<DataScope[]> {
-    const accesses = await this.accessOn.loadMany(accountIds);
-    return accesses.map((access) => (access instanceof Error ? 'NONE' : scopeIn(access.permissions, permission)));
+    const accesses = await Promise.all(accountIds.map((id) => this.accessOn.load(id)));
+    return accesses.map((access) => scopeIn(access.permissions, permission));
   }
 
   /** Roots of the caller's visible forest: grant accounts not below another grant account. */

@@ -24,15 +24,17 @@ export function payingBalance(accountId: string, ctx: BillingContext): Promise<P
  */
 export function payingBalanceLoader(access: AccessControl, balanceByAccountId: DataLoader<string, BalanceRow | null>): DataLoader<string, PayingBalance> {
   return new DataLoader(async (accountIds) => {
-    const chains = await access.chains.loadMany(accountIds);
-    const onPaths = [...new Set(chains.flatMap((chain) => (chain && !(chain instanceof Error) ? chain.path : [])))];
+    const chains = await access.chainsOf(accountIds);
+    const ids = new Set<string>();
+    for (const chain of chains) if (chain) for (const id of chain.path) ids.add(id);
+    const onPaths = [...ids];
     const rows = await balanceByAccountId.loadMany(onPaths);
     const balances = new Map<string, BalanceRow>();
     rows.forEach((row, i) => {
       if (row && !(row instanceof Error)) balances.set(onPaths[i], row);
     });
     return chains.map((chain) => {
-      if (!chain || chain instanceof Error) return { path: [], payer: null, rootId: null };
+      if (!chain) return { path: [], payer: null, rootId: null };
       for (let i = chain.path.length - 1; i >= 0; i--) {
         const payer = balances.get(chain.path[i]);
         if (payer) return { path: chain.path, payer, rootId: chain.rootId };
