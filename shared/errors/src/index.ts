@@ -207,14 +207,43 @@ export function assertId(value: string, field = 'id'): string {
  * or null. Such strings cannot be stored (PostgreSQL text and jsonb refuse them) nor echoed.
  */
 export function findIllFormedString(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.isWellFormed() ? null : path;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
-    if (typeof key === 'string' && !key.isWellFormed()) return path ? `${path}.<key>` : '<key>';
-    const found = findIllFormedString(item, path ? `${path}.${key}` : String(key));
-    if (found !== null) return found;
+  const trail: (string | number)[] = [];
+  if (!holdsIllFormedString(value, trail)) return null;
+  const found = trail.reverse().join('.');
+  return path ? (found ? `${path}.${found}` : path) : found;
+}
+
+/** Walks without building paths; on a hit, `trail` receives the path from the hit back up to the root. */
+function holdsIllFormedString(value: unknown, trail: (string | number)[]): boolean {
+  if (typeof value === 'string') return !value.isWellFormed();
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      if (holdsIllFormedString(value[index], trail)) {
+        trail.push(index);
+        return true;
+      }
+    }
+    return false;
   }
-  return null;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (!key.isWellFormed() || holdsIllFormedString(item, trail)) {
+      trail.push(key.isWellFormed() ? key : '<key>');
+      return true;
+    }
+  }
+  return false;
+}
+
+// Decoded UTF-8 holds no lone surrogate (Buffer#toString replaces them), so one can reach a parsed
+// JSON value only through an escape from \uD800 to \uDFFF.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** findIllFormedString of `parsed`, the JSON.parse of `text`, skipping the walk when the text cannot produce a surrogate. */
+export function findIllFormedStringInJson(text: string, parsed: unknown): string | null {
+  if (text.isWellFormed() && !SURROGATE_ESCAPE.test(text)) return null;
+  return findIllFormedString(parsed);
 }
 
 /** Trims and checks a human-readable name. */

@@ -2,7 +2,7 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
-import { AppError, errors, findIllFormedString, httpStatusOf } from '@platform/errors';
+import { AppError, errors, findIllFormedStringInJson, httpStatusOf } from '@platform/errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -162,7 +162,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       if (Array.isArray(body)) {
         return sendGraphQLError(response, 'BAD_REQUEST', 'Batched requests are not supported');
       }
-      const illFormed = findIllFormedString(body);
+      const illFormed = findIllFormedStringInJson(raw, body);
       if (illFormed !== null) throw errors.badInput('Strings must be well-formed Unicode (this one holds a lone UTF-16 surrogate)', illFormed);
     } else if (options.explorerHtml && request.method === 'GET' && url.search === '' && request.headers.accept?.includes('text/html')) {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
