@@ -2,7 +2,6 @@ import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import type { DataSource } from 'typeorm';
 import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, OPERATOR_SESSION_PREFIX, SESSION_TOKEN_PREFIX, type Principal } from '@platform/authz';
 import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
@@ -16,6 +15,7 @@ import { DOWNLOADS_PREFIX, EXPORTS_PREFIX, IMPORTS_PREFIX, isMessagingRoute, pro
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
 import { connectRedis, RedisKeyValueCache } from './redis';
+import { subgraphFetcher } from './subgraph-fetcher';
 import { PartnerOperationStore, resolvePartnerOperation } from './trusted-documents';
 
 export interface GatewayContext {
@@ -32,8 +32,7 @@ class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly logger?: Logger,
     private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>,
   ) {
-    // Node's fetch keeps connections to the subgraphs alive between requests.
-    super({ url, fetcher: fetch as unknown as Fetcher });
+    super({ url, fetcher: subgraphFetcher });
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {

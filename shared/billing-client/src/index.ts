@@ -18,6 +18,8 @@
  * - release: gives the held units back. Idempotent.
  * - Reservations neither captured nor released before `expiresAt` are released by a sweeper.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { PRINCIPAL_HEADER, PrincipalSigner, serviceIssuer, type Principal } from '@platform/authz';
 import type { Ed25519Jwk } from '@platform/config';
 import { AppError } from '@platform/errors';
@@ -83,6 +85,30 @@ function signerFor(privateKey: Ed25519Jwk, service: string, ttlSeconds: number):
   return signer;
 }
 
+// As Node's global agents: connections kept alive, idle ones closed after 5 s (before billing's 65 s keep-alive timeout).
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000 }),
+  'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000 }),
+};
+
+/** One POST with node:http: Node's fetch costs ~4× the CPU per call (two calls per send). */
+function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const agent = agents[target.protocol as keyof typeof agents];
+    if (!agent) return reject(new TypeError(`Unsupported protocol ${target.protocol}`));
+    const payload = Buffer.from(body);
+    const request = (target.protocol === 'https:' ? https : http).request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': payload.length } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
 const RESERVATION_FIELDS = 'id accountId userId units capturedUnits status expiresAt';
 
 /**
@@ -94,15 +120,12 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
   const principal: Principal = { kind: 'SERVICE', id: options.serviceName ?? 'messaging', actingAccountId: null, sessionId: null };
   const signer = signerFor(options.privateKey, principal.id!, options.ttlSeconds ?? 30);
   const call = async (query: string, variables: Record<string, unknown>, field: string): Promise<CreditReservation> => {
-    const response = await fetch(options.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [PRINCIPAL_HEADER]: await (await signer).sign(principal, 'billing'),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await response.text();
+    const response = await post(
+      options.url,
+      { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await (await signer).sign(principal, 'billing') },
+      JSON.stringify({ query, variables }),
+    );
+    const { text } = response;
     let body: { data?: Record<string, CreditReservation | null> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {
       body = JSON.parse(text);

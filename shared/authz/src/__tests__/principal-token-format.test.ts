@@ -11,7 +11,7 @@ const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('
 /** A token with any header and claims, signed (Ed25519) with any key: what a holder of that key could send. */
 function handMade(key: Ed25519Jwk, header: Record<string, unknown>, claims: Record<string, unknown>): string {
   const input = `${encode({ alg: 'EdDSA', kid: key.kid, ...header })}.${encode({ pk: 'USER', sub: 'user-1', iss: GATEWAY_ISSUER, aud: 'billing', iat: nowSeconds(), exp: nowSeconds() + 30, jti: crypto.randomUUID(), ...claims })}`;
-  return `${input}.${crypto.sign(null, Buffer.from(input), crypto.createPrivateKey({ key: key as crypto.JsonWebKey, format: 'jwk' })).toString('base64url')}`;
+  return `${input}.${crypto.sign(null, Buffer.from(input), crypto.createPrivateKey({ key: key as unknown as crypto.JsonWebKey, format: 'jwk' })).toString('base64url')}`;
 }
 
 async function setup() {
