@@ -19,6 +19,8 @@ export interface PlatformConfig {
   databasePoolSize: number;
   embeddedPostgres: { dataDir: string; port: number };
   gatewayPort: number;
+  /** Where `npm start` serves the reference portal's static files (the portal's dev origin is in the development CORS list). */
+  portalPort: number;
   host: string;
   subgraphPorts: Record<SubgraphName, number>;
   subgraphUrls: Record<SubgraphName, string>;
@@ -322,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       port: integer('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     },
     gatewayPort: integer('PORT', 4000, 0, 65535),
+    portalPort: integer('PORTAL_PORT', 5173, 0, 65535),
     host: env.HOST || '127.0.0.1',
     subgraphPorts,
     subgraphUrls,

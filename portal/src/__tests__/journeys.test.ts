@@ -1,0 +1,101 @@
+import { readMailOutbox } from '@platform/mail';
+import { demoAccount, DEMO_PASSWORD } from '@platform/demo-data';
+import { expectNoErrors } from '@platform/testing';
+import { saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
+
+// A stack, a build check and a browser per suite: the first run of a fresh checkout also builds the portal.
+jest.setTimeout(120_000);
+
+describe('portal journeys in headless Chromium against the real stack (issue 18)', () => {
+  let env: PortalStack;
+
+  beforeAll(async () => {
+    env = await startPortalStack();
+  });
+  afterAll(() => env?.close());
+
+  async function invitationLink(email: string): Promise<string> {
+    const [mail] = await readMailOutbox(env.stack.db, 'identity', env.stack.config.internalSigningSecret, email);
+    return /Accept: (\/invitations\/accept\?token=\S+)/.exec(mail.text)![1];
+  }
+
+  it('an HQ admin signs in, creates a store under North Region and invites its admin', async () => {
+    // Arrange
+    const page = await env.newPage();
+
+    // Act
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.getByRole('link', { name: 'North Region' }).click();
+    await page.getByLabel('New sub-account name').fill('Store N3');
+    await page.getByRole('button', { name: 'Create sub-account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Store N3' }).waitFor();
+    await page.getByRole('textbox', { name: 'Email' }).fill('store-n3.admin@retail.example');
+    await page.getByLabel('Role').selectOption('ADMIN');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText('Invitation sent to store-n3.admin@retail.example.').waitFor();
+    await saveScreenshot(page, 'hq-admin-creates-store-and-invites');
+
+    // Assert
+    await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).textContent()).resolves.toBe('AccountsRetail Chain HQNorth RegionStore N3');
+    await expect(page.getByText('Sub-account, level 2').isVisible()).resolves.toBe(true);
+    const link = await invitationLink('store-n3.admin@retail.example');
+    expect(link).toMatch(/^\/invitations\/accept\?token=inv_/);
+    const { rows } = await env.stack.sql.query(`SELECT parent_id FROM hierarchy.accounts WHERE name = 'Store N3'`);
+    expect(rows).toEqual([{ parent_id: demoAccount('north').id }]);
+  });
+
+  it('an invited store admin accepts, overrides the timezone, and sees the other settings inherited', async () => {
+    // Arrange: a store and its admin's invitation, through the API
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const store = expectNoErrors(await env.stack.graphql(`mutation($p: ID!) { createSubAccount(input: { parentId: $p, name: "Store S3" }) { id } }`, { p: demoAccount('south').id }, hq)).createSubAccount;
+    expectNoErrors(await env.stack.graphql(`mutation($a: ID!) { inviteUser(accountId: $a, email: "store-s3.admin@retail.example", role: ADMIN) { id } }`, { a: store.id }, hq));
+    const page = await env.newPage();
+
+    // Act
+    await page.goto(await invitationLink('store-s3.admin@retail.example'));
+    await page.getByLabel('Your name (new login only)').fill('Sam Three');
+    await page.getByLabel('Password').fill('store-s3-password');
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const timezone = page.locator('[data-setting="TIMEZONE"]');
+    await timezone.getByText('Inherited from a parent account').waitFor();
+    await page.getByRole('button', { name: 'Override Timezone' }).click();
+    await page.getByLabel('Timezone', { exact: true }).selectOption('America/New_York');
+    await page.getByRole('button', { name: 'Save timezone' }).click();
+    await timezone.getByText('Set on this account').waitFor();
+    await saveScreenshot(page, 'store-admin-overrides-timezone');
+
+    // Assert
+    await expect(timezone.locator('.setting-value').textContent()).resolves.toBe('America/New_York');
+    await expect(page.locator('[data-setting="SENDING_WINDOW"] .origin').textContent()).resolves.toBe('Inherited from a parent account');
+    await expect(page.getByRole('button', { name: 'Use inherited Timezone' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Store S3');
+    const { rows } = await env.stack.sql.query(`SELECT overrides->>'timezone' AS timezone FROM hierarchy.account_settings WHERE account_id = $1`, [store.id]);
+    expect(rows).toEqual([{ timezone: 'America/New_York' }]);
+  });
+
+  it('a guest picks an account from the access list, then switches back from the top bar', async () => {
+    // Arrange
+    const page = await env.newPage({ width: 390, height: 844 });
+
+    // Act
+    await signIn(page, 'accountant@acme.example', DEMO_PASSWORD);
+    const accessList = page.getByRole('table');
+    await accessList.waitFor();
+    const rows = await accessList.locator('tbody tr').allTextContents();
+    await page.getByRole('button', { name: 'Act in Store S1' }).click();
+    await page.getByRole('list', { name: 'Account tree' }).getByRole('link', { name: 'Store S1' }).waitFor();
+    const afterPick = await page.getByLabel('Acting account').inputValue();
+    await page.getByLabel('Acting account').selectOption({ label: 'Acme Accounting — Admin' });
+    await page.getByRole('list', { name: 'Account tree' }).getByRole('link', { name: 'Acme Accounting' }).waitFor();
+    await saveScreenshot(page, 'guest-switches-accounts');
+
+    // Assert
+    expect(rows).toHaveLength(2);
+    expect(rows.find((row) => row.includes('Store S1'))).toContain(demoAccount('store-s1').id);
+    expect(rows.find((row) => row.includes('Store S1'))).toContain('Advanced user');
+    expect(afterPick).toBe(demoAccount('store-s1').id);
+    await expect(page.getByLabel('Acting account').inputValue()).resolves.toBe(demoAccount('acme').id);
+    await expect(page.getByRole('list', { name: 'Account tree' }).getByRole('link', { name: 'Store S1' }).count()).resolves.toBe(0);
+  });
+});

@@ -1,0 +1,21 @@
+// The bundle carries each operation's id only (persisted documents); see operations.graphql.
+export {
+  PortalLoginDocument as LoginDocument,
+  PortalBeginSsoLoginDocument as BeginSsoLoginDocument,
+  PortalLoginWithSsoDocument as LoginWithSsoDocument,
+  PortalAcceptInvitationDocument as AcceptInvitationDocument,
+  PortalSwitchAccountDocument as SwitchAccountDocument,
+  PortalLogoutDocument as LogoutDocument,
+  PortalViewerDocument as ViewerDocument,
+  PortalAccountsDocument as AccountsPageDocument,
+  PortalAccountChildrenDocument as AccountChildrenDocument,
+  PortalAccountDetailDocument as AccountDetailDocument,
+  PortalCreateSubAccountDocument as CreateSubAccountDocument,
+  PortalUpdateAccountSettingsDocument as UpdateAccountSettingsDocument,
+  PortalMoveAccountDocument as MoveAccountDocument,
+  PortalSuspendAccountDocument as SuspendAccountDocument,
+  PortalResumeAccountDocument as ResumeAccountDocument,
+  PortalCloseAccountDocument as CloseAccountDocument,
+  PortalInviteUserDocument as InviteUserDocument,
+  PortalPermissionsDocument as PermissionsDocument,
+} from './__generated__/graphql';
