@@ -1,7 +1,7 @@
 import { readMailOutbox } from '@platform/mail';
 import { demoAccount, DEMO_PASSWORD } from '@platform/demo-data';
 import { expectNoErrors } from '@platform/testing';
-import { saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
+import { INSTALL_AND_START_MS, overflowsHorizontally, saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
 
 // A stack, a build check and a browser per suite: the first run of a fresh checkout also builds the portal.
 jest.setTimeout(120_000);
@@ -11,7 +11,7 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
 
   beforeAll(async () => {
     env = await startPortalStack();
-  });
+  }, INSTALL_AND_START_MS);
   afterAll(() => env?.close());
 
   async function invitationLink(email: string): Promise<string> {
@@ -42,6 +42,7 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     expect(link).toMatch(/^\/invitations\/accept\?token=inv_/);
     const { rows } = await env.stack.sql.query(`SELECT parent_id FROM hierarchy.accounts WHERE name = 'Store N3'`);
     expect(rows).toEqual([{ parent_id: demoAccount('north').id }]);
+    await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
 
   it('an invited store admin accepts, overrides the timezone, and sees the other settings inherited', async () => {
@@ -97,5 +98,6 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     expect(afterPick).toBe(demoAccount('store-s1').id);
     await expect(page.getByLabel('Acting account').inputValue()).resolves.toBe(demoAccount('acme').id);
     await expect(page.getByRole('list', { name: 'Account tree' }).getByRole('link', { name: 'Store S1' }).count()).resolves.toBe(0);
+    await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { insertAccountTree } from '@platform/account-hierarchy';
 import { demoUser, DEMO_PASSWORD } from '@platform/demo-data';
-import { saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
+import { INSTALL_AND_START_MS, overflowsHorizontally, saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
 
 /** Rendering times are recorded for bench/README.md ("Portal"), never asserted: the machine is shared. */
 const FIGURES_FILE = path.join(__dirname, '..', '..', '..', 'bench', 'results', 'portal-tree.json');
@@ -23,7 +23,7 @@ describe('the tree page on a 10,000-account tree (issue 18)', () => {
     rootId = tree.rootId;
     await env.stack.sql.query(`INSERT INTO identity.memberships (user_id, account_id, role) VALUES ($1, $2, 'ADMIN')`, [demoUser('hq-admin').id, rootId]);
     await env.stack.sql.query('ANALYZE');
-  });
+  }, INSTALL_AND_START_MS);
   afterAll(() => env?.close());
 
   it('shows the first level, expands levels of 100 children and searches, rendering only the rows on screen', async () => {
@@ -84,6 +84,7 @@ describe('the tree page on a 10,000-account tree (issue 18)', () => {
     expect(levelOne).toHaveLength(100);
     expect(listHeight).toBe(listedRows * ROW_HEIGHT);
     expect(renderedRows).toBeLessThan(60);
+    await expect(overflowsHorizontally(page)).resolves.toBe(false);
     fs.mkdirSync(path.dirname(FIGURES_FILE), { recursive: true });
     const figures = { measuredAt: new Date().toISOString(), accounts: 10_000, listedRows, renderedRows, firstLevelMs, expandMs, scrollToEndMs, searchMs };
     fs.writeFileSync(FIGURES_FILE, `${JSON.stringify(figures, null, 2)}\n`);
