@@ -79,9 +79,11 @@ export function AccountPage({ accountId }: { accountId: string }) {
         <dd>{formatDateTime(account.createdAt, timeZone)}</dd>
       </dl>
 
-      <Section title="Sub-accounts and status">
-        <StructureActions account={account} can={can} canOnParent={(permission) => parentPermissions.includes(permission)} reload={load} />
-      </Section>
+      {(can('sub-accounts') || can('system-configuration') || parentPermissions.includes('sub-accounts')) && (
+        <Section title="Sub-accounts and status">
+          <StructureActions account={account} can={can} canOnParent={(permission) => parentPermissions.includes(permission)} reload={load} />
+        </Section>
+      )}
       <Section title="Settings">
         <SettingsPanel account={account} canEdit={can('system-configuration')} reload={load} />
       </Section>
