@@ -100,4 +100,47 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     await expect(page.getByRole('list', { name: 'Account tree' }).getByRole('link', { name: 'Store S1' }).count()).resolves.toBe(0);
     await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
+  it('an HQ admin moving a region under a department is refused beside the move form, with the depth rule explained, and nothing moves', async () => {
+    // Arrange
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${demoAccount('north').id}`);
+    const moveForm = page.locator('form.move-form');
+
+    // Act
+    await page.getByLabel('Move under another account: search its name').fill('Marketing');
+    await page.getByLabel('New parent').locator('option', { hasText: 'South Region › Store S1 › Marketing' }).waitFor({ state: 'attached' });
+    await page.getByLabel('New parent').selectOption({ label: 'Retail Chain HQ › South Region › Store S1 › Marketing (level 3)' });
+    await page.getByRole('button', { name: 'Move North Region' }).click();
+    const refusal = moveForm.getByRole('alert');
+    await refusal.waitFor();
+    await saveScreenshot(page, 'hq-admin-move-refused');
+
+    // Assert
+    await expect(refusal.textContent()).resolves.toContain('MAX_DEPTH_EXCEEDED');
+    await expect(moveForm.locator('#move-rule').textContent()).resolves.toContain('must not pass 5');
+    const { rows } = await env.stack.sql.query(`SELECT parent_id FROM hierarchy.accounts WHERE id = $1`, [demoAccount('north').id]);
+    expect(rows).toEqual([{ parent_id: demoAccount('hq').id }]);
+  });
+
+  it('closing a store with departments asks to close them too, then closes the store and its departments', async () => {
+    // Arrange
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${demoAccount('store-s2').id}`);
+
+    // Act
+    await page.getByRole('button', { name: 'Close Store S2…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Close Store S2?' });
+    const closeDisabledWithoutCascade = await dialog.getByRole('button', { name: 'Close account' }).isDisabled();
+    await dialog.getByLabel('Also close its 3 sub-accounts and everything below them').check();
+    await dialog.getByRole('button', { name: 'Close account' }).click();
+    await page.locator('.facts dd', { hasText: 'CLOSED' }).waitFor();
+    await saveScreenshot(page, 'hq-admin-closes-store');
+
+    // Assert
+    expect(closeDisabledWithoutCascade).toBe(true);
+    const { rows } = await env.stack.sql.query(`SELECT DISTINCT status FROM hierarchy.accounts WHERE $1 = ANY(path)`, [demoAccount('store-s2').id]);
+    expect(rows).toEqual([{ status: 'CLOSED' }]);
+  });
 });

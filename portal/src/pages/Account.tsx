@@ -191,7 +191,7 @@ function StructureActions({ account, can, canOnParent, reload }: { account: Deta
 function MoveForm({ account, reload }: { account: Detail; reload: () => Promise<void> }) {
   const { viewer } = useViewer();
   const [term, setTerm] = useState('');
-  const [candidates, setCandidates] = useState<{ id: string; name: string; depth: number }[]>([]);
+  const [candidates, setCandidates] = useState<{ id: string; name: string; depth: number; ancestors: { name: string }[] }[]>([]);
   const [parentId, setParentId] = useState('');
   useEffect(() => {
     const trimmed = term.trim();
@@ -225,7 +225,7 @@ function MoveForm({ account, reload }: { account: Detail; reload: () => Promise<
         <option value="">{candidates.length ? 'Choose the new parent' : 'Search first'}</option>
         {candidates.map((candidate) => (
           <option key={candidate.id} value={candidate.id}>
-            {candidate.name} (level {candidate.depth})
+            {[...candidate.ancestors.map((ancestor) => ancestor.name), candidate.name].join(' › ')} (level {candidate.depth})
           </option>
         ))}
       </select>
