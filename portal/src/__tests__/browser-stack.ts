@@ -49,14 +49,14 @@ export interface PortalStack {
   close(): Promise<void>;
 }
 
-export async function startPortalStack(): Promise<PortalStack> {
+export async function startPortalStack(options: { env?: Record<string, string> } = {}): Promise<PortalStack> {
   const executablePath = await ensureChromium();
   await ensurePortalBuilt();
   let gatewayUrl = '';
   const portal = await startPortalServer({ gatewayUrl: () => gatewayUrl });
   let stack: TestStack | undefined;
   try {
-    stack = await startTestStack({ env: { CORS_ORIGINS: portal.url } });
+    stack = await startTestStack({ env: { ...options.env, CORS_ORIGINS: portal.url } });
     gatewayUrl = stack.gatewayUrl;
     const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS });
     const running = stack;

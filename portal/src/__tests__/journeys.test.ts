@@ -1,6 +1,7 @@
 import { readMailOutbox } from '@platform/mail';
 import { demoAccount, DEMO_PASSWORD } from '@platform/demo-data';
 import { expectNoErrors } from '@platform/testing';
+import { startIdentityProvider } from './identity-provider';
 import { INSTALL_AND_START_MS, overflowsHorizontally, saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
 
 // A stack, a build check and a browser per suite: the first run of a fresh checkout also builds the portal.
@@ -10,7 +11,8 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
   let env: PortalStack;
 
   beforeAll(async () => {
-    env = await startPortalStack();
+    // A local OpenID provider is plain http (the SSO journey).
+    env = await startPortalStack({ env: { SSO_ALLOW_HTTP_ISSUERS: 'true' } });
   }, INSTALL_AND_START_MS);
   afterAll(() => env?.close());
 
@@ -142,5 +144,34 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     expect(closeDisabledWithoutCascade).toBe(true);
     const { rows } = await env.stack.sql.query(`SELECT DISTINCT status FROM hierarchy.accounts WHERE $1 = ANY(path)`, [demoAccount('store-s2').id]);
     expect(rows).toEqual([{ status: 'CLOSED' }]);
+  });
+  it("a user of a domain with single sign-on signs in through the identity provider and lands in the tree with the configuration's role", async () => {
+    // Arrange
+    const provider = await startIdentityProvider();
+    const hq = await env.stack.login('hq.admin@retail.example');
+    expectNoErrors(
+      await env.stack.graphql(
+        `mutation($a: ID!, $issuer: String!) { configureSso(accountId: $a, input: { issuer: $issuer, clientId: "portal", allowedDomains: ["sso-retail.example"], defaultRole: BASIC_USER }) { issuer } }`,
+        { a: demoAccount('hq').id, issuer: provider.issuer },
+        hq,
+      ),
+    );
+    const page = await env.newPage();
+
+    try {
+      // Act
+      await page.goto('/');
+      await page.getByLabel('Email').fill('sasha@sso-retail.example');
+      await page.getByRole('button', { name: 'Sign in with SSO' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('list', { name: 'Account tree' }).getByRole('link', { name: 'Retail Chain HQ' }).waitFor();
+      await saveScreenshot(page, 'sso-user-signs-in');
+
+      // Assert
+      await expect(page.getByLabel('Acting account').locator('option:checked').textContent()).resolves.toBe('Retail Chain HQ — Basic user');
+      expect(new URL(page.url()).pathname).toBe('/accounts');
+    } finally {
+      await provider.close();
+    }
   });
 });
