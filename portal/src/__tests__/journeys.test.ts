@@ -75,6 +75,8 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Store S3');
     const { rows } = await env.stack.sql.query(`SELECT overrides->>'timezone' AS timezone FROM hierarchy.account_settings WHERE account_id = $1`, [store.id]);
     expect(rows).toEqual([{ timezone: 'America/New_York' }]);
+    // The creation time reads in the account's new timezone.
+    await expect(page.locator('.facts dt:text-is("Created") + dd').textContent()).resolves.toMatch(/EST|EDT|GMT-[45]/);
   });
 
   it('a guest picks an account from the access list, then switches back from the top bar', async () => {
@@ -173,5 +175,55 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     } finally {
       await provider.close();
     }
+  });
+  it('the store admin goes back to the inherited timezone', async () => {
+    // Arrange: a store with a timezone of its own
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const store = expectNoErrors(await env.stack.graphql(`mutation($p: ID!) { createSubAccount(input: { parentId: $p, name: "Store S4" }) { id } }`, { p: demoAccount('south').id }, hq)).createSubAccount;
+    expectNoErrors(await env.stack.graphql(`mutation($a: ID!) { updateAccountSettings(id: $a, input: { timezone: "Asia/Tokyo" }) { id } }`, { a: store.id }, hq));
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${store.id}`);
+    const timezone = page.locator('[data-setting="TIMEZONE"]');
+    await timezone.getByText('Set on this account').waitFor();
+
+    // Act
+    await page.getByRole('button', { name: 'Use inherited Timezone' }).click();
+    await timezone.getByText('Inherited from Retail Chain HQ').waitFor();
+
+    // Assert
+    await expect(timezone.locator('.setting-value').textContent()).resolves.toBe('Europe/London');
+    await expect(page.getByRole('button', { name: 'Use inherited Timezone' }).count()).resolves.toBe(0);
+  });
+
+  it('a basic user signs in with the keyboard alone, reads settings without controls to change them, and signs out', async () => {
+    // Arrange
+    const page = await env.newPage();
+    await page.goto('/');
+    await page.getByLabel('Email').waitFor();
+
+    // Act
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('n1.marketing@retail.example');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.locator('[data-setting="TIMEZONE"]').waitFor();
+    const overrideButtons = await page.getByRole('button', { name: /^Override/ }).count();
+    const structureSection = await page.getByRole('heading', { name: 'Sub-accounts and status' }).count();
+    const inviteSection = await page.getByRole('heading', { name: 'Invite a user' }).count();
+    const readOnlyNote = await page.getByText('Your role can read these settings but not change them.').isVisible();
+    await saveScreenshot(page, 'basic-user-reads-settings');
+    const token = await page.evaluate("sessionStorage.getItem('portal.session')");
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+
+    // Assert
+    expect({ overrideButtons, structureSection, inviteSection, readOnlyNote }).toEqual({ overrideButtons: 0, structureSection: 0, inviteSection: 0, readOnlyNote: true });
+    await expect(page.evaluate("sessionStorage.getItem('portal.session')")).resolves.toBeNull();
+    const afterSignOut = await env.stack.graphql(`{ me { kind } }`, {}, token as string);
+    expect(afterSignOut.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
