@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -51,12 +52,40 @@ export function portalSourceHash(): string {
 export async function ensurePortalBuilt(log: (line: string) => void = () => {}): Promise<boolean> {
   const hash = portalSourceHash();
   const stamp = path.join(PORTAL_DIST, SOURCE_HASH_FILE);
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash && fs.existsSync(path.join(PORTAL_DIST, 'index.html'))) return false;
-  log('building the portal (vite build)…');
-  const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [PORTAL_DIR] })), 'bin', 'vite.js');
-  await promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: PORTAL_DIR, maxBuffer: 10 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } });
-  fs.writeFileSync(stamp, hash);
-  return true;
+  const upToDate = () => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash && fs.existsSync(path.join(PORTAL_DIST, 'index.html'));
+  if (upToDate()) return false;
+  // Test suites run in parallel (and beside npm start): one builds, the others wait and find it built.
+  return withBuildLock(async () => {
+    if (upToDate()) return false;
+    log('building the portal (vite build)…');
+    const vite = path.join(path.dirname(require.resolve('vite/package.json', { paths: [PORTAL_DIR] })), 'bin', 'vite.js');
+    await promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: PORTAL_DIR, maxBuffer: 10 * 1024 * 1024, env: { ...process.env, NODE_ENV: 'production' } });
+    fs.writeFileSync(stamp, hash);
+    return true;
+  });
+}
+
+const BUILD_LOCK_STALE_MS = 120_000;
+
+/** A lock directory per checkout (mkdir is atomic); one left by a killed build is taken over after 2 minutes. */
+async function withBuildLock<T>(build: () => Promise<T>): Promise<T> {
+  const lock = path.join(os.tmpdir(), `portal-build-${crypto.createHash('sha256').update(PORTAL_DIR).digest('hex').slice(0, 16)}.lock`);
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > BUILD_LOCK_STALE_MS) fs.rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await build();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface RunningPortal {
