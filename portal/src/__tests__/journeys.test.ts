@@ -226,4 +226,34 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     const afterSignOut = await env.stack.graphql(`{ me { kind } }`, {}, token as string);
     expect(afterSignOut.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+  it("a refused rename shows the API's message beside the name field; suspending a store suspends its departments in the tree until it is resumed", async () => {
+    // Arrange
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${demoAccount('store-n2').id}`);
+    const tree = page.getByRole('list', { name: 'Account tree' });
+
+    // Act
+    await page.getByLabel('Account name', { exact: true }).fill('   ');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const renameError = await page.locator('#rename-error').textContent();
+    const nameDescribedBy = await page.getByLabel('Account name', { exact: true }).getAttribute('aria-describedby');
+    await page.getByRole('button', { name: 'Suspend Store N2' }).click();
+    await page.locator('.facts dd', { hasText: 'SUSPENDED' }).waitFor();
+    await page.getByRole('link', { name: 'Accounts', exact: true }).first().click();
+    await page.getByLabel('Search accounts by name').fill('Rostering');
+    await tree.getByText('Retail Chain HQ › North Region › Store N2').waitFor();
+    const departmentStatus = await tree.locator('li', { hasText: 'Store N2' }).locator('.status').textContent();
+    await saveScreenshot(page, 'hq-admin-suspends-store');
+    await page.goto(`/accounts/${demoAccount('store-n2').id}`);
+    await page.getByRole('button', { name: 'Resume Store N2' }).click();
+    await page.locator('.facts dd', { hasText: 'ACTIVE' }).waitFor();
+
+    // Assert
+    expect(renameError).toBe('name must not be empty');
+    expect(nameDescribedBy).toBe('rename-error');
+    expect(departmentStatus).toBe('Suspended');
+    const { rows } = await env.stack.sql.query(`SELECT name, status FROM hierarchy.accounts WHERE id = $1`, [demoAccount('store-n2').id]);
+    expect(rows).toEqual([{ name: 'Store N2', status: 'ACTIVE' }]);
+  });
 });
