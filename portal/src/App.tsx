@@ -1,6 +1,7 @@
 import { AccountPage } from './pages/Account';
 import { AcceptInvitationPage, AccessListPage, roleLabel, SignInPage, SsoCallbackPage } from './pages/SignIn';
 import { TreePage } from './pages/Tree';
+import { UsersPage } from './pages/Users';
 import { ErrorBanner, ErrorBoundary, Link, Loading, navigate, useAction, usePath } from './ui';
 import { useViewer } from './viewer';
 
@@ -57,7 +58,8 @@ export function App() {
   else if (loading) page = <Loading what="your session" />;
   else if (!viewer) page = <SignInPage />;
   else if (pathname === '/access') page = <AccessListPage />;
-  else if (pathname.startsWith('/accounts/')) page = <AccountPage key={pathname} accountId={decodeURIComponent(pathname.slice('/accounts/'.length))} />;
+  else if (/^\/accounts\/[^/]+\/users$/.test(pathname)) page = <UsersPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
+  else if (/^\/accounts\/[^/]+$/.test(pathname)) page = <AccountPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else page = <TreePage />;
   return (
     <>

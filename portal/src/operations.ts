@@ -16,6 +16,10 @@ export {
   PortalSuspendAccountDocument as SuspendAccountDocument,
   PortalResumeAccountDocument as ResumeAccountDocument,
   PortalCloseAccountDocument as CloseAccountDocument,
-  PortalInviteUserDocument as InviteUserDocument,
+  PortalInviteUserWithPermissionsDocument as InviteUserDocument,
+  PortalUsersDocument as UsersDocument,
+  PortalRevokeInvitationDocument as RevokeInvitationDocument,
+  PortalDeactivateMembershipDocument as DeactivateMembershipDocument,
+  PortalReactivateMembershipDocument as ReactivateMembershipDocument,
   PortalPermissionsDocument as PermissionsDocument,
 } from './__generated__/graphql';

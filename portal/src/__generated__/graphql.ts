@@ -233,21 +233,51 @@ export type PortalCloseAccountMutationVariables = Exact<{
 
 export type PortalCloseAccountMutation = { closeAccount: { id: string, status: AccountStatus } };
 
-export type PortalInviteUserMutationVariables = Exact<{
-  accountId: string | number;
-  email: string;
-  role: Role;
-}>;
-
-
-export type PortalInviteUserMutation = { inviteUser: { id: string, email: string, role: Role, status: InvitationStatus } };
-
 export type PortalPermissionsQueryVariables = Exact<{
   accountId: string | number;
 }>;
 
 
 export type PortalPermissionsQuery = { me: { permissionsOn: Array<string> } };
+
+export type PortalUsersQueryVariables = Exact<{
+  accountId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalUsersQuery = { permissionCatalogue: Array<string>, account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, members: { totalCount: number, nodes: Array<{ id: string, userId: string, accountId: string, role: Role, status: MembershipStatus, type: MembershipType, createdAt: string, user: { id: string, name: string, email: string }, credit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, invitations: { totalCount: number, nodes: Array<{ id: string, email: string, role: Role, status: InvitationStatus, grantedPermissions: Array<string>, createdAt: string, expiresAt: string }> } | null } | null, me: { permissionsOn: Array<string> } };
+
+export type PortalInviteUserWithPermissionsMutationVariables = Exact<{
+  accountId: string | number;
+  email: string;
+  role: Role;
+  permissions?: Array<string> | string | null | undefined;
+}>;
+
+
+export type PortalInviteUserWithPermissionsMutation = { inviteUser: { id: string, email: string, role: Role, status: InvitationStatus } };
+
+export type PortalRevokeInvitationMutationVariables = Exact<{
+  invitationId: string | number;
+}>;
+
+
+export type PortalRevokeInvitationMutation = { revokeInvitation: { id: string, status: InvitationStatus } };
+
+export type PortalDeactivateMembershipMutationVariables = Exact<{
+  membershipId: string | number;
+}>;
+
+
+export type PortalDeactivateMembershipMutation = { deactivateMembership: { id: string, status: MembershipStatus } };
+
+export type PortalReactivateMembershipMutationVariables = Exact<{
+  membershipId: string | number;
+}>;
+
+
+export type PortalReactivateMembershipMutation = { reactivateMembership: { id: string, status: MembershipStatus } };
 
 
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
@@ -266,5 +296,9 @@ export const PortalMoveAccountDocument = {"__meta__":{"hash":"sha256:ecd3f1c2b3e
 export const PortalSuspendAccountDocument = {"__meta__":{"hash":"sha256:04c76e0b45dca4711274115eef9e66c97d6aaa605c8039b76fd11e924ed269bf"}} as unknown as DocumentNode<PortalSuspendAccountMutation, PortalSuspendAccountMutationVariables>;
 export const PortalResumeAccountDocument = {"__meta__":{"hash":"sha256:4dc3621f6ab6281e4099e4991a5d12457ee80c44f1fa0fe94c0cbda490e67738"}} as unknown as DocumentNode<PortalResumeAccountMutation, PortalResumeAccountMutationVariables>;
 export const PortalCloseAccountDocument = {"__meta__":{"hash":"sha256:548d48a0ac821fb43c018a069a56ec58055b5e55802f31da0d9a411f41c40631"}} as unknown as DocumentNode<PortalCloseAccountMutation, PortalCloseAccountMutationVariables>;
-export const PortalInviteUserDocument = {"__meta__":{"hash":"sha256:5dbe40e19653255cd3b51942dd8a445966fdcc1fdb8f7a95fad8395f1b4b02e8"}} as unknown as DocumentNode<PortalInviteUserMutation, PortalInviteUserMutationVariables>;
 export const PortalPermissionsDocument = {"__meta__":{"hash":"sha256:732db41b0bf7f4b4c08fecc4f852000a716a8cd62664e7f01ce06f1976e59174"}} as unknown as DocumentNode<PortalPermissionsQuery, PortalPermissionsQueryVariables>;
+export const PortalUsersDocument = {"__meta__":{"hash":"sha256:f6dbd9e1c3c9ee10507363271ad7840a718fd047f02b9101f5fb1b9dd5be356b"}} as unknown as DocumentNode<PortalUsersQuery, PortalUsersQueryVariables>;
+export const PortalInviteUserWithPermissionsDocument = {"__meta__":{"hash":"sha256:09216f159ee06c4433cd51675348867166842a6d30ad2b5e0c653608e03b1f6a"}} as unknown as DocumentNode<PortalInviteUserWithPermissionsMutation, PortalInviteUserWithPermissionsMutationVariables>;
+export const PortalRevokeInvitationDocument = {"__meta__":{"hash":"sha256:9781022100c7a43efed994cc5fda855b013ca8c8c6d0d9021d2dd7d91818d06f"}} as unknown as DocumentNode<PortalRevokeInvitationMutation, PortalRevokeInvitationMutationVariables>;
+export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5dbf4366cfb67f822514eb3d43b3817dbafdf5c1a974fa930f7d30758a5a7466"}} as unknown as DocumentNode<PortalDeactivateMembershipMutation, PortalDeactivateMembershipMutationVariables>;
+export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;

@@ -1,5 +1,5 @@
 import { readMailOutbox } from '@platform/mail';
-import { demoAccount, DEMO_PASSWORD } from '@platform/demo-data';
+import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
 import { expectNoErrors } from '@platform/testing';
 import { startIdentityProvider } from './identity-provider';
 import { INSTALL_AND_START_MS, overflowsHorizontally, saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
@@ -31,15 +31,22 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     await page.getByLabel('New sub-account name').fill('Store N3');
     await page.getByRole('button', { name: 'Create sub-account' }).click();
     await page.getByRole('heading', { level: 1, name: 'Store N3' }).waitFor();
+    const breadcrumb = await page.getByRole('navigation', { name: 'Breadcrumb' }).textContent();
+    const level = await page.getByText('Sub-account, level 2').isVisible();
+    await page.getByRole('link', { name: 'Users and invitations of Store N3' }).click();
     await page.getByRole('textbox', { name: 'Email' }).fill('store-n3.admin@retail.example');
     await page.getByLabel('Role').selectOption('ADMIN');
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.getByText('Invitation sent to store-n3.admin@retail.example.').waitFor();
+    const invitationRow = page.getByRole('row', { name: /store-n3\.admin@retail\.example/ });
+    await invitationRow.waitFor();
     await saveScreenshot(page, 'hq-admin-creates-store-and-invites');
 
     // Assert
-    await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).textContent()).resolves.toBe('AccountsRetail Chain HQNorth RegionStore N3');
-    await expect(page.getByText('Sub-account, level 2').isVisible()).resolves.toBe(true);
+    expect(breadcrumb).toBe('AccountsRetail Chain HQNorth RegionStore N3');
+    expect(level).toBe(true);
+    await expect(invitationRow.locator('td').nth(2).textContent()).resolves.toBe('Sent');
+    await expect(invitationRow.getByRole('button', { name: 'Revoke the invitation of store-n3.admin@retail.example' }).isEnabled()).resolves.toBe(true);
     const link = await invitationLink('store-n3.admin@retail.example');
     expect(link).toMatch(/^\/invitations\/accept\?token=inv_/);
     const { rows } = await env.stack.sql.query(`SELECT parent_id FROM hierarchy.accounts WHERE name = 'Store N3'`);
@@ -213,7 +220,7 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     await page.locator('[data-setting="TIMEZONE"]').waitFor();
     const overrideButtons = await page.getByRole('button', { name: /^Override/ }).count();
     const structureSection = await page.getByRole('heading', { name: 'Sub-accounts and status' }).count();
-    const inviteSection = await page.getByRole('heading', { name: 'Invite a user' }).count();
+    const inviteSection = await page.getByRole('link', { name: /^Users and invitations/ }).count();
     const readOnlyNote = await page.getByText('Your role can read these settings but not change them.').isVisible();
     await saveScreenshot(page, 'basic-user-reads-settings');
     const token = await page.evaluate("sessionStorage.getItem('portal.session')");
@@ -255,5 +262,22 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     expect(departmentStatus).toBe('Suspended');
     const { rows } = await env.stack.sql.query(`SELECT name, status FROM hierarchy.accounts WHERE id = $1`, [demoAccount('store-n2').id]);
     expect(rows).toEqual([{ name: 'Store N2', status: 'ACTIVE' }]);
+  });
+  it("an HQ admin lists a store's members and guests with type, role and user id, on a phone-sized screen", async () => {
+    // Arrange
+    const page = await env.newPage({ width: 390, height: 844 });
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+
+    // Act
+    await page.goto(`/accounts/${demoAccount('store-s1').id}/users`);
+    const guest = page.getByRole('row', { name: /Ada Count/ });
+    await guest.waitFor();
+    const cells = await guest.locator('td').allTextContents();
+    await saveScreenshot(page, 'hq-admin-lists-store-users');
+
+    // Assert
+    expect(cells.slice(0, 4)).toEqual(['Ada Countaccountant@acme.example', 'Guest', 'Advanced user', 'Active']);
+    expect(cells[6]).toContain(demoUser('accountant').id);
+    await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
 });

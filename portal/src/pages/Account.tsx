@@ -6,7 +6,6 @@ import {
   AccountsPageDocument,
   CloseAccountDocument,
   CreateSubAccountDocument,
-  InviteUserDocument,
   MoveAccountDocument,
   PermissionsDocument,
   ResumeAccountDocument,
@@ -87,10 +86,10 @@ export function AccountPage({ accountId }: { accountId: string }) {
       <Section title="Settings">
         <SettingsPanel account={account} canEdit={can('system-configuration')} reload={load} />
       </Section>
-      {can('users') && (
-        <Section title="Invite a user">
-          <InviteForm accountId={account.id} />
-        </Section>
+      {can('users.view') && (
+        <p>
+          <Link to={`/accounts/${account.id}/users`}>Users and invitations of {account.name}</Link>
+        </p>
       )}
     </main>
   );
@@ -505,46 +504,6 @@ function SmsLimitsEditor({ settings, onSave, busy, errorId }: EditorProps) {
       <button type="submit" disabled={busy}>
         Save limits
       </button>
-    </form>
-  );
-}
-
-function InviteForm({ accountId }: { accountId: string }) {
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<'ADMIN' | 'ADVANCED_USER' | 'BASIC_USER'>('ADMIN');
-  const [sent, setSent] = useState<string | null>(null);
-  const invite = useAction(async () => {
-    const { data } = await request(InviteUserDocument, { accountId, email, role });
-    setSent(`Invitation sent to ${data.inviteUser.email}.`);
-    setEmail('');
-  });
-  return (
-    <form
-      className="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        setSent(null);
-        void invite.run();
-      }}
-    >
-      <label htmlFor="invite-email">Email</label>
-      <input id="invite-email" type="email" required value={email} onChange={(event) => setEmail(event.target.value)} aria-describedby="invite-email-error" />
-      <label htmlFor="invite-role">Role</label>
-      <select id="invite-role" value={role} onChange={(event) => setRole(event.target.value as typeof role)}>
-        <option value="ADMIN">Admin</option>
-        <option value="ADVANCED_USER">Advanced user</option>
-        <option value="BASIC_USER">Basic user</option>
-      </select>
-      <button type="submit" disabled={invite.busy}>
-        Send invitation
-      </button>
-      <FieldError id="invite-email-error" message={invite.fieldErrors.email ?? invite.fieldErrors.role} />
-      {!invite.fieldErrors.email && !invite.fieldErrors.role && <ErrorBanner error={invite.error} />}
-      {sent && (
-        <p role="status" className="success">
-          {sent}
-        </p>
-      )}
     </form>
   );
 }
