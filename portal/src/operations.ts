@@ -18,6 +18,7 @@ export {
   PortalCloseAccountDocument as CloseAccountDocument,
   PortalInviteUserWithPermissionsDocument as InviteUserDocument,
   PortalUsersDocument as UsersDocument,
+  PortalSetUserCreditLimitDocument as SetUserCreditLimitDocument,
   PortalRevokeInvitationDocument as RevokeInvitationDocument,
   PortalDeactivateMembershipDocument as DeactivateMembershipDocument,
   PortalReactivateMembershipDocument as ReactivateMembershipDocument,

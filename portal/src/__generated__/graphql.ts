@@ -279,6 +279,16 @@ export type PortalReactivateMembershipMutationVariables = Exact<{
 
 export type PortalReactivateMembershipMutation = { reactivateMembership: { id: string, status: MembershipStatus } };
 
+export type PortalSetUserCreditLimitMutationVariables = Exact<{
+  accountId: string | number;
+  userId: string | number;
+  limit?: number | null | undefined;
+  renewalAmount?: number | null | undefined;
+}>;
+
+
+export type PortalSetUserCreditLimitMutation = { setUserCreditLimit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null };
+
 
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
@@ -302,3 +312,4 @@ export const PortalInviteUserWithPermissionsDocument = {"__meta__":{"hash":"sha2
 export const PortalRevokeInvitationDocument = {"__meta__":{"hash":"sha256:9781022100c7a43efed994cc5fda855b013ca8c8c6d0d9021d2dd7d91818d06f"}} as unknown as DocumentNode<PortalRevokeInvitationMutation, PortalRevokeInvitationMutationVariables>;
 export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5dbf4366cfb67f822514eb3d43b3817dbafdf5c1a974fa930f7d30758a5a7466"}} as unknown as DocumentNode<PortalDeactivateMembershipMutation, PortalDeactivateMembershipMutationVariables>;
 export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;
+export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;

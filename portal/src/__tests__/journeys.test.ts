@@ -280,4 +280,25 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     expect(cells[6]).toContain(demoUser('accountant').id);
     await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
+  it("an HQ admin gives a store's advanced user a credit limit renewed monthly and sees it in the list", async () => {
+    // Arrange
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${demoAccount('store-n1').id}/users`);
+    const nadia = page.getByRole('row', { name: /Nadia One/ });
+
+    // Act
+    await page.getByRole('button', { name: 'Credit limit of Nadia One' }).click();
+    await page.getByLabel('Credit limit of Nadia One (units)').fill('500');
+    await page.getByLabel('Renewed to, on the 1st of each month').fill('400');
+    await page.getByRole('button', { name: 'Save credit limit' }).click();
+    await nadia.getByText('0 / 500 of 500').waitFor();
+    await saveScreenshot(page, 'hq-admin-sets-credit-limit');
+
+    // Assert
+    const answer = expectNoErrors(
+      await env.stack.graphql(`query($a: ID!) { account(id: $a) { userCredits { nodes { userId limit renewalAmount } } } }`, { a: demoAccount('store-n1').id }, await env.stack.login('hq.admin@retail.example')),
+    );
+    expect(answer.account.userCredits.nodes).toContainEqual({ userId: demoUser('n1-advanced').id, limit: 500, renewalAmount: 400 });
+  });
 });

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { PortalUsersQuery, Role } from '../__generated__/graphql';
 import { request } from '../client';
-import { DeactivateMembershipDocument, InviteUserDocument, ReactivateMembershipDocument, RevokeInvitationDocument, UsersDocument } from '../operations';
+import { DeactivateMembershipDocument, InviteUserDocument, ReactivateMembershipDocument, RevokeInvitationDocument, SetUserCreditLimitDocument, UsersDocument } from '../operations';
 import { CopyId, ErrorBanner, FieldError, formatDateTime, Link, Loading, useAction } from '../ui';
 import { roleLabel } from './SignIn';
 
@@ -18,6 +18,7 @@ const statusLabel = (status: string): string => status.charAt(0) + status.slice(
 export function UsersPage({ accountId }: { accountId: string }) {
   const [answer, setAnswer] = useState<UsersAnswer | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
       setAnswer((await request(UsersDocument, { accountId })).data);
@@ -86,7 +87,8 @@ export function UsersPage({ accountId }: { accountId: string }) {
               </thead>
               <tbody>
                 {account.members.nodes.map((member) => (
-                  <tr key={member.id}>
+                  <Fragment key={member.id}>
+                  <tr>
                     <td>
                       {member.user.name}
                       <br />
@@ -102,6 +104,11 @@ export function UsersPage({ accountId }: { accountId: string }) {
                     </td>
                     {can('users') && (
                       <td>
+                        {can('billing') && (
+                          <button type="button" className="small" aria-expanded={editing === member.id} onClick={() => setEditing(editing === member.id ? null : member.id)}>
+                            Credit limit of {member.user.name}
+                          </button>
+                        )}{' '}
                         {member.status === 'ACTIVE' ? (
                           <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(DeactivateMembershipDocument, { membershipId: member.id }))}>
                             Deactivate {member.user.name}
@@ -114,6 +121,23 @@ export function UsersPage({ accountId }: { accountId: string }) {
                       </td>
                     )}
                   </tr>
+                  {editing === member.id && (
+                    <tr>
+                      <td colSpan={8}>
+                        <CreditLimitForm
+                          accountId={account.id}
+                          userId={member.userId}
+                          name={member.user.name}
+                          credit={member.credit}
+                          onSaved={async () => {
+                            setEditing(null);
+                            await load();
+                          }}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                  </Fragment>
                 ))}
               </tbody>
             </table>
@@ -233,6 +257,39 @@ export function InviteForm({ accountId, catalogue, onInvited }: { accountId: str
           {sent}
         </p>
       )}
+    </form>
+  );
+}
+
+type Credit = NonNullable<NonNullable<UsersAnswer['account']>['members']>['nodes'][number]['credit'];
+
+/** A member's credit limit and monthly renewal amount (SPEC I6, seed 004); empty limit: no limit. */
+function CreditLimitForm({ accountId, userId, name, credit, onSaved }: { accountId: string; userId: string; name: string; credit: Credit; onSaved: () => Promise<void> }) {
+  const [limit, setLimit] = useState(credit?.limit.toString() ?? '');
+  const [renewal, setRenewal] = useState(credit?.renewalAmount?.toString() ?? '');
+  const toUnits = (text: string) => (text.trim() === '' ? null : Number(text));
+  const save = useAction(async () => {
+    await request(SetUserCreditLimitDocument, { accountId, userId, limit: toUnits(limit), renewalAmount: toUnits(renewal) });
+    await onSaved();
+  });
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+    >
+      <label htmlFor={`limit-${userId}`}>Credit limit of {name} (units)</label>
+      <input id={`limit-${userId}`} type="number" min={0} value={limit} onChange={(event) => setLimit(event.target.value)} aria-describedby={`limit-${userId}-error`} />
+      <FieldError id={`limit-${userId}-error`} message={save.fieldErrors.limit} />
+      <label htmlFor={`renewal-${userId}`}>Renewed to, on the 1st of each month</label>
+      <input id={`renewal-${userId}`} type="number" min={0} value={renewal} onChange={(event) => setRenewal(event.target.value)} aria-describedby={`renewal-${userId}-error`} />
+      <FieldError id={`renewal-${userId}-error`} message={save.fieldErrors.renewalAmount} />
+      <button type="submit" disabled={save.busy}>
+        Save credit limit
+      </button>
+      {!save.fieldErrors.limit && !save.fieldErrors.renewalAmount && <ErrorBanner error={save.error} />}
     </form>
   );
 }
