@@ -9,7 +9,14 @@
  *   a. bulk acceptance: sendBulk to a group of 10,000 contacts through the gateway (request to answer);
  *   b. loopback drain: the queued messages delivered by a DeliveryWorker (the code of
  *      scripts/run-messaging-worker.ts) in this process, batches of MESSAGING_WORKER_BATCH_SIZE;
- *   c. 200 concurrent sendMessage requests through the gateway, p95 of their latencies.
+ *   c. 200 concurrent sendMessage requests through the gateway, p95 of their latencies;
+ *   d. one send alone: CPU time of each process (the gateway, the four subgraphs and the PostgreSQL
+ *      backends of the bench database, from /proc/<pid>/stat) and SQL statements of each process
+ *      (their counting loggers), per send, over SINGLE_SENDS sequential sends after a warm-up;
+ *   e. accepted sends per second with 100 and 200 clients sending in a closed loop (each sends again
+ *      as soon as it is answered) into one store vs into 100 stores of 100 separate trees built the same
+ *      way (every check on in each), alternating rounds (order flipped every round); PostgreSQL's
+ *      backends of the bench database sampled every 10 ms from pg_stat_activity (wait events).
  * Each is measured BENCH_ROUNDS times (default 3); the figure is the median, the spread is in the notes.
  */
 import crypto from 'node:crypto';
@@ -17,9 +24,11 @@ import { Pool } from 'pg';
 import { loadConfig } from '@platform/config';
 import { DEMO_PASSWORD, demoAccount, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
+import { insertAccountTree, type GeneratedTree } from '@platform/account-hierarchy';
 import { createDeliveryWorker, service as messaging } from '@platform/messaging';
 import { BENCH_KEY_ENVIRONMENT, createBenchDatabase, serverEnvironment, startServerSet, type ServerProcess } from './lib/cluster';
 import { markdownTable, type BenchResult } from './lib/result';
+import fs from 'node:fs';
 import { fmt, median, percentile, spread } from './lib/stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -27,32 +36,158 @@ const GROUP_SIZE = 10_000;
 const CONCURRENT = 200;
 const BATCH_SIZE = 1000;
 const log = (line: string) => process.stderr.write(`[bench] send-path: ${line}\n`);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const SINGLE_SENDS = 200;
+const CLIENTS = [100, 200];
+const TREES = 100;
+const OPEN_ALL_WEEK = { days: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'], start: '00:00', end: '23:59' };
+const settings = `mutation($id: ID!, $input: AccountSettingsInput!) { updateAccountSettings(id: $id, input: $input) { id } }`;
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+type Gql = (query: string, variables: Record<string, unknown>, token?: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Every check of a send on, none binding during the run: daily and monthly SMS limits on the region
+ * and the store, an account credit limit on the store, the sender's user credit limit (an advanced
+ * user of the store, set by the head-office admin: nobody sets their own, SPEC I6), the store's own
+ * balance funded from its root.
+ */
+async function everyCheckOn(gql: Gql, token: string, tree: { root: string; region: string; store: string; units: number }): Promise<void> {
+  const limits = { daily: 10_000_000, monthly: 100_000_000 };
+  await gql(settings, { id: tree.region, input: { smsLimits: limits } }, token);
+  await gql(settings, { id: tree.store, input: { smsLimits: limits } }, token);
+  await gql(`mutation($a: ID!) { setCreditLimit(accountId: $a, limit: 5000000) { id } }`, { a: tree.store }, token);
+  await gql(`mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: ADVANCED_USER) { membership { id } } }`, { a: tree.store, e: demoUser('accountant').email }, token);
+  await gql(`mutation($a: ID!, $u: ID!) { setUserCreditLimit(accountId: $a, userId: $u, limit: 5000000) { limit } }`, { a: tree.store, u: demoUser('accountant').id }, token);
+  await gql(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: tree.store }, token);
+  await gql(`mutation($i: TransferInput!) { transferBalance(input: $i) { units } }`, { i: { fromAccountId: tree.root, toAccountId: tree.store, units: tree.units, idempotencyKey: crypto.randomUUID() } }, token);
+}
+
+/** TREES trees root → region → store (insertAccountTree), the demo admin an admin of each root, each root with a prepaid balance; answers the stores. */
+async function separateTrees(sql: Pool, gql: Gql, token: string): Promise<string[]> {
+  const trees: GeneratedTree[] = [];
+  for (let i = 0; i < TREES; i++) {
+    const tree = await insertAccountTree(sql, { size: 3, fanout: 1, name: `Bench sender ${i}` });
+    await sql.query(`INSERT INTO identity.memberships (user_id, account_id, role) VALUES ($1, $2, 'ADMIN')`, [demoUser('hq-admin').id, tree.rootId]);
+    await sql.query(`INSERT INTO billing.balances (account_id, units) VALUES ($1, 1000000)`, [tree.rootId]);
+    trees.push(tree);
+  }
+  for (let from = 0; from < trees.length; from += 10) {
+    await Promise.all(
+      trees.slice(from, from + 10).map(async (tree) => {
+        await gql(settings, { id: tree.rootId, input: { sendingWindow: OPEN_ALL_WEEK } }, token);
+        await everyCheckOn(gql, token, { root: tree.rootId, region: tree.accountIds[1], store: tree.accountIds[2], units: 100_000 });
+      }),
+    );
+  }
+  await sql.query('ANALYZE');
+  return trees.map((tree) => tree.accountIds[2]);
+}
+
+/** utime + stime of a process in ms (0 when it is gone). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
+async function backendPids(sql: Pool, database: string): Promise<number[]> {
+  const { rows } = await sql.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [database]);
+  return rows.map((r) => r.pid as number);
+}
+
+/** CPU (ms) and SQL statements of each process per send, over SINGLE_SENDS sequential sends. */
+async function singleSendCost(sql: Pool, database: string, servers: ServerProcess[], send: () => Promise<number>) {
+  for (const server of servers) server.resetStatements();
+  const pgBefore = new Map((await backendPids(sql, database)).map((pid) => [pid, cpuMs(pid)]));
+  const before = servers.map((server) => cpuMs(server.pid));
+  const latencies: number[] = [];
+  for (let i = 0; i < SINGLE_SENDS; i++) latencies.push(await send());
+  const after = servers.map((server) => cpuMs(server.pid));
+  let pg = 0;
+  for (const pid of await backendPids(sql, database)) pg += cpuMs(pid) - (pgBefore.get(pid) ?? 0);
+  const counts = await Promise.all(servers.map((server) => server.statementCount()));
+  const cpu: [string, number][] = [...servers.map((server, i): [string, number] => [server.label, (after[i] - before[i]) / SINGLE_SENDS]), ['PostgreSQL', pg / SINGLE_SENDS]];
+  const statements: [string, number][] = servers.map((server, i) => [server.label, counts[i] / SINGLE_SENDS]);
+  return { cpu, cpuTotal: sum(cpu.map(([, ms]) => ms)), statements, statementTotal: sum(statements.map(([, n]) => n)), p50: median(latencies) };
+}
+
+interface Rate {
+  perSecond: number;
+  failed: number;
+  /** backend samples by wait event ("CPU" when running) */
+  waits: Map<string, number>;
+}
+
+/** `clients` clients each sending as soon as answered for `seconds`; PostgreSQL's active backends sampled every 10 ms meanwhile. */
+async function closedLoop(sql: Pool, database: string, clients: number, seconds: number, sendOne: (client: number) => Promise<unknown>): Promise<Rate> {
+  const waits = new Map<string, number>();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const { rows } = await sql.query(
+        `SELECT application_name || ' ' || coalesce(wait_event_type || ':' || wait_event, 'CPU') AS event FROM pg_stat_activity
+          WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+        [database],
+      );
+      for (const { event } of rows) waits.set(event, (waits.get(event) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  let accepted = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  const deadline = t0 + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      while (performance.now() < deadline) {
+        try {
+          await sendOne(client);
+          accepted += 1;
+        } catch {
+          failed += 1;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  sampling = false;
+  await sampler;
+  return { perSecond: accepted / elapsed, failed, waits };
+}
+
+/** "Lock waits x % of n samples (top events by process)" over the rounds. */
+function describeWaits(rates: Rate[]): string {
+  const all = new Map<string, number>();
+  for (const rate of rates) for (const [event, n] of rate.waits) all.set(event, (all.get(event) ?? 0) + n);
+  const total = sum([...all.values()]);
+  const locks = sum([...all].filter(([event]) => event.includes(' Lock:')).map(([, n]) => n));
+  const top = [...all].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([event, n]) => `${event} ${n}`).join(', ');
+  return `lock waits ${fmt((100 * locks) / Math.max(total, 1), 0)} % of ${total} backend samples (${top})`;
+}
 
 export async function runBenchmark(): Promise<BenchResult[]> {
   const database = await createBenchDatabase();
   const sql = new Pool({ connectionString: database.url, max: 2 });
+  const databaseName = new URL(database.url).pathname.slice(1);
   const started: ServerProcess[] = [];
   try {
     await prepareDatabase(database.url, { seedDemo: true });
     const base = serverEnvironment(database.url, { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0' });
-    const { subgraphs, gql, login } = await startServerSet(base, started);
+    const { subgraphs, gateway, gql, login } = await startServerSet(base, started);
     const token = await login(demoUser('hq-admin').email, DEMO_PASSWORD);
 
     // Every check on, none binding during the run.
     const store = demoAccount('store-s2').id;
-    const limits = { daily: 10_000_000, monthly: 100_000_000 };
-    const window = { days: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'], start: '00:00', end: '23:59' };
-    const settings = `mutation($id: ID!, $input: AccountSettingsInput!) { updateAccountSettings(id: $id, input: $input) { id } }`;
-    await gql(settings, { id: demoAccount('hq').id, input: { sendingWindow: window } }, token);
-    await gql(settings, { id: demoAccount('south').id, input: { smsLimits: limits } }, token);
-    await gql(settings, { id: store, input: { smsLimits: limits } }, token);
-    await gql(`mutation($a: ID!) { setCreditLimit(accountId: $a, limit: 5000000) { id } }`, { a: store }, token);
-    // The sender has a user credit limit, which only someone above them may set (SPEC I6): an advanced user of the store.
-    await gql(`mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: ADVANCED_USER) { membership { id } } }`, { a: store, e: demoUser('accountant').email }, token);
-    await gql(`mutation($a: ID!, $u: ID!) { setUserCreditLimit(accountId: $a, userId: $u, limit: 5000000) { limit } }`, { a: store, u: demoUser('accountant').id }, token);
+    await gql(settings, { id: demoAccount('hq').id, input: { sendingWindow: OPEN_ALL_WEEK } }, token);
+    await everyCheckOn(gql, token, { root: demoAccount('hq').id, region: demoAccount('south').id, store, units: 90_000 });
     const sender = await login(demoUser('accountant').email, DEMO_PASSWORD);
-    await gql(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: store }, token);
-    await gql(`mutation($i: TransferInput!) { transferBalance(input: $i) { units } }`, { i: { fromAccountId: demoAccount('hq').id, toAccountId: store, units: 90_000, idempotencyKey: crypto.randomUUID() } }, token);
+    // 100 more trees built the same way (root → region → store), for the one-tree vs many-trees figure.
+    const stores = await separateTrees(sql, gql, token);
 
     // a. bulk acceptance of a 10,000-contact group
     const group = (await gql(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "Bench 10k") { id } }`, { a: store }, token)).createContactGroup.id as string;
@@ -113,6 +248,28 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     }
     log(`concurrent p95 ${p95s.map((v) => fmt(v, 1)).join(', ')} ms`);
 
+    // d. one send alone: CPU and statements per process
+    const servers = Object.values(subgraphs).concat(gateway);
+    for (let i = 0; i < 20; i++) await send(i, 98); // warm-up
+    const single = await singleSendCost(sql, databaseName, servers, () => send(0, 97));
+    log(`single send: CPU ${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms; SQL ${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')}`);
+
+    // e. accepted sends/s, one tree vs 100 trees, alternating rounds
+    const throughput: Record<number, { oneTree: Rate[]; manyTrees: Rate[] }> = {};
+    for (const clients of CLIENTS) {
+      throughput[clients] = { oneTree: [], manyTrees: [] };
+      const sendTo = (account: string) => gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { accepted } }`, { input: { accountId: account, to: `+4474${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`, body: 'Bench rate' } }, sender);
+      await closedLoop(sql, databaseName, clients, 1, (i) => sendTo(i % 2 ? store : stores[i % stores.length])); // warm-up
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? (['oneTree', 'manyTrees'] as const) : (['manyTrees', 'oneTree'] as const);
+        for (const which of order) {
+          throughput[clients][which].push(await closedLoop(sql, databaseName, clients, SECONDS, (i) => sendTo(which === 'oneTree' ? store : stores[i % stores.length])));
+        }
+      }
+      const { oneTree, manyTrees } = throughput[clients];
+      log(`${clients} clients: one tree ${oneTree.map((r) => fmt(r.perSecond, 0)).join(', ')} /s; 100 trees ${manyTrees.map((r) => fmt(r.perSecond, 0)).join(', ')} /s`);
+    }
+
     const bulk = median(bulkMs);
     const rate = median(rates);
     const p95 = median(p95s);
@@ -121,6 +278,32 @@ export async function runBenchmark(): Promise<BenchResult[]> {
       { figure: 'Send path: bulk acceptance of 10,000 recipients', goal: '≤ 1 s', value: `${fmt(bulk / 1000, 2)} s`, met: bulk <= 1000, notes: `sendBulk to a 10,000-contact group through the gateway; rounds ${spread(bulkMs.map((v) => v / 1000))} s; ${notes}` },
       { figure: 'Send path: loopback drain rate', goal: '≥ 2,000 msg/s', value: `${fmt(rate, 0)} msg/s`, met: rate >= 2000, notes: `DeliveryWorker.deliverBatch, batches of ${BATCH_SIZE}; rounds ${spread(rates, 0)} msg/s` },
       { figure: 'Send path: 200 concurrent single sends, p95', goal: '≤ 50 ms', value: `${fmt(p95, 1)} ms`, met: p95 <= 50, notes: `${CONCURRENT} sendMessage requests at once through the gateway; rounds ${spread(p95s, 1)} ms; ${notes}` },
+      {
+        figure: 'Send path: CPU per single send, summed over the processes',
+        goal: '≤ 10 ms',
+        value: `${fmt(single.cpuTotal, 1)} ms`,
+        met: single.cpuTotal <= 10,
+        notes: `${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (utime+stime of each process over ${SINGLE_SENDS} sequential sendMessage through the gateway; PostgreSQL = the backends of the bench database); p50 ${fmt(single.p50, 1)} ms per send`,
+      },
+      {
+        figure: 'Send path: SQL statements per single send',
+        goal: '≤ 15',
+        value: fmt(single.statementTotal, 1),
+        met: single.statementTotal <= 15,
+        notes: `${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')} (every statement of each process's data source, BEGIN/COMMIT included, over ${SINGLE_SENDS} sends)`,
+      },
+      ...CLIENTS.map((clients) => {
+        const { oneTree, manyTrees } = throughput[clients];
+        const ratios = oneTree.map((r, i) => r.perSecond / manyTrees[i].perSecond);
+        const ratio = median(ratios);
+        return {
+          figure: `Send path: accepted sends/s at ${clients} concurrent, one tree / 100 trees`,
+          goal: '≥ 0.8',
+          value: `${fmt(ratio, 2)} (${fmt(median(oneTree.map((r) => r.perSecond)), 0)} / ${fmt(median(manyTrees.map((r) => r.perSecond)), 0)} per s)`,
+          met: ratio >= 0.8,
+          notes: `${clients} clients in a closed loop of sendMessage through the gateway for ${SECONDS} s per round, ${ROUNDS} alternating rounds, ratios ${spread(ratios)}; refused: ${sum(oneTree.map((r) => r.failed))} / ${sum(manyTrees.map((r) => r.failed))}; PostgreSQL backends sampled every 10 ms: one tree ${describeWaits(oneTree)}; 100 trees ${describeWaits(manyTrees)}`,
+        };
+      }),
     ];
   } finally {
     await Promise.all(started.map((server) => server.stop().catch(() => {})));

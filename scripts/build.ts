@@ -22,13 +22,20 @@ const SWC: Options = {
   swcrc: false,
 };
 
-function workspaceDirs(): string[] {
+/** The workspaces' folders, relative to the repository. */
+export function workspaceDirs(): string[] {
   const patterns = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
   return patterns.flatMap((pattern) =>
     pattern.endsWith('/*')
       ? fs.readdirSync(path.join(ROOT, pattern.slice(0, -2))).map((entry) => path.join(pattern.slice(0, -2), entry)).filter((dir) => fs.existsSync(path.join(ROOT, dir, 'package.json')))
       : [pattern],
   );
+}
+
+/** Compiles one TypeScript file to `target` (CommonJS, decorator metadata kept). */
+export function compileFile(source: string, target: string): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, transformFileSync(source, SWC).code);
 }
 
 /** Compiles .ts files (not .d.ts) and copies the rest, leaving out tests. */
@@ -42,7 +49,7 @@ function buildTree(relativeDir: string, out: string, counts: { compiled: number;
     const target = path.join(out, relative);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-      fs.writeFileSync(target.replace(/\.ts$/, '.js'), transformFileSync(path.join(ROOT, relative), SWC).code);
+      compileFile(path.join(ROOT, relative), target.replace(/\.ts$/, '.js'));
       counts.compiled++;
     } else if (!entry.name.endsWith('.d.ts')) {
       fs.copyFileSync(path.join(ROOT, relative), target);
@@ -68,8 +75,7 @@ export function build(out: string): { compiled: number; copied: number } {
     if ((pkg.main || pkg.exports) && fs.existsSync(path.join(ROOT, dir, 'src'))) buildTree(path.join(dir, 'src'), out, counts);
   }
   for (const file of fs.readdirSync(path.join(ROOT, 'scripts')).filter((name) => name.endsWith('.ts'))) {
-    fs.mkdirSync(path.join(out, 'scripts'), { recursive: true });
-    fs.writeFileSync(path.join(out, 'scripts', file.replace(/\.ts$/, '.js')), transformFileSync(path.join(ROOT, 'scripts', file), SWC).code);
+    compileFile(path.join(ROOT, 'scripts', file), path.join(out, 'scripts', file.replace(/\.ts$/, '.js')));
     counts.compiled++;
   }
   fs.cpSync(path.join(ROOT, 'schema'), path.join(out, 'schema'), { recursive: true });

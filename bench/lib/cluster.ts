@@ -9,7 +9,6 @@ import { createTestDatabase, startEmbeddedPostgres, type RunningPostgres } from 
 import { principalKeyEnvironment } from '@platform/testing';
 
 export const ROOT = path.join(__dirname, '..', '..');
-const SERVE = path.join(__dirname, 'serve.ts');
 export const LOG_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-logs-'));
 
 /** A throwaway database: on DATABASE_URL's server, else on an embedded PostgreSQL started for the run. */
@@ -56,6 +55,39 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 }
 
 /**
+ * How the server processes run: `compiled` (default) is the JavaScript of `npm run build`, as the
+ * production image runs it; `tsx` transpiles TypeScript in the process, as `npm start` does (it
+ * holds the sources and their source maps in memory: ~35 MB more at rest per process).
+ */
+export const RUNTIME: 'compiled' | 'tsx' = process.env.BENCH_RUNTIME === 'tsx' ? 'tsx' : 'compiled';
+
+const COMPILED_DIR = path.join(ROOT, '.data', 'bench-dist');
+let compiledServe: string | undefined;
+
+/**
+ * Builds the platform with scripts/build.ts into .data/bench-dist (once per run), compiles serve.ts
+ * beside it, and links the workspaces' names to the compiled folders; every other package resolves
+ * from the repository's node_modules above.
+ */
+function serveEntry(): { file: string; execArgv: string[] } {
+  if (RUNTIME === 'tsx') return { file: path.join(__dirname, 'serve.ts'), execArgv: ['--import', 'tsx'] };
+  if (!compiledServe) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { build, compileFile, workspaceDirs } = require('../../scripts/build') as typeof import('../../scripts/build');
+    build(COMPILED_DIR);
+    compileFile(path.join(__dirname, 'serve.ts'), path.join(COMPILED_DIR, 'bench', 'lib', 'serve.js'));
+    for (const dir of workspaceDirs()) {
+      const { name } = JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as { name: string };
+      const link = path.join(COMPILED_DIR, 'node_modules', name);
+      fs.mkdirSync(path.dirname(link), { recursive: true });
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(COMPILED_DIR, dir)), link);
+    }
+    compiledServe = path.join(COMPILED_DIR, 'bench', 'lib', 'serve.js');
+  }
+  return { file: compiledServe, execArgv: [] };
+}
+
+/**
  * BENCH_PROFILE=<dir> writes a V8 CPU profile of the processes named in BENCH_PROFILE_PROCESSES
  * (comma-separated labels; default gateway,account-hierarchy) when they exit; summarise one with
  * `npx tsx bench/lib/profile.ts <dir>/<label>/<largest file>`.
@@ -64,7 +96,7 @@ function profileFlags(label: string): string[] {
   const dir = process.env.BENCH_PROFILE;
   const labels = (process.env.BENCH_PROFILE_PROCESSES ?? 'gateway,account-hierarchy').split(',');
   if (!dir || !labels.includes(label)) return [];
-  // One folder per process: the tsx loader thread writes a profile of its own next to the main thread's (the larger one).
+  // One folder per process: under tsx its loader thread writes a profile of its own next to the main thread's (the larger one).
   return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, label)}`];
 }
 
@@ -86,10 +118,11 @@ export class ServerProcess {
     // Logs go to a file, as a log shipper would take them, so reading them costs the load generator nothing.
     const logFile = path.join(LOG_DIR, `${label}.log`);
     const fd = fs.openSync(logFile, 'w');
-    const child = fork(SERVE, args, {
+    const entry = serveEntry();
+    const child = fork(entry.file, args, {
       cwd: ROOT,
       env,
-      execArgv: ['--import', 'tsx', ...profileFlags(label), ...execArgv],
+      execArgv: [...entry.execArgv, ...profileFlags(label), ...execArgv],
       stdio: ['ignore', fd, fd, 'ipc'],
     });
     fs.closeSync(fd);
@@ -129,6 +162,11 @@ export class ServerProcess {
 
   async statementCount(): Promise<number> {
     return (await this.request<{ count: number }>({ type: 'count' }, 'count')).count;
+  }
+
+  /** Bytes: resident set and V8 heap in use now, and the largest heap in use sampled since the process started. */
+  async memory(): Promise<{ rss: number; heapUsed: number; peakHeapUsed: number }> {
+    return this.request<{ rss: number; heapUsed: number; peakHeapUsed: number }>({ type: 'memory' }, 'memory');
   }
 
   resetStatements(): void {

@@ -4,36 +4,52 @@
  * IPC channel to the bench runner that started it (fork):
  *   → { type: 'ready', url, pid }            once listening (port 0 allowed: the URL tells which)
  *   ← { type: 'count' } → { type: 'count', count }   SQL statements sent since the last reset
+ *   ← { type: 'memory' } → { type: 'memory', rss, heapUsed, peakHeapUsed }   bytes now, and the
+ *                                            largest heapUsed sampled every 20 ms since start
  *   ← { type: 'reset' }, ← { type: 'stop' }   (stop drains, closes the pool and exits)
  * Statements are counted by the data source's counting logger (no statement is logged).
  *
- *   node --import tsx bench/lib/serve.ts gateway
- *   node --import tsx bench/lib/serve.ts subgraph <name> [--rules=off]
+ *   node .data/bench-dist/bench/lib/serve.js gateway      (compiled: bench/lib/cluster.ts builds it)
+ *   node --import tsx bench/lib/serve.ts subgraph <name> [--rules=off | --shield=off]
  *
- * `--rules=off` is the baseline of the authorization figure only: a copy of the subgraph
- * definition whose permissions allow every field. It exists in bench code, never as a flag of
- * the platform.
+ * The baselines of the authorization figure, in bench code only (never flags of the platform):
+ * `--rules=off` is a copy of the subgraph definition whose permissions answer true on every field
+ * (shield's middleware wraps every field, as it did before issue 17; no rule checks anything); `--shield=off` serves the subgraph's schema
+ * with no shield middleware at all.
  */
 import '@platform/telemetry/register';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
-import { allow } from '@platform/authz';
+import { rule } from '@platform/authz';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { QueryCounter } from '@platform/db';
 import { readCommittedSupergraph, startGateway } from '@platform/gateway';
-import { createLogger, startSubgraph, type RunningServer, type Subgraph } from '@platform/server';
+import { buildUnguardedSubgraphSchema, createLogger, startSubgraph, type RunningServer, type Subgraph } from '@platform/server';
 import { SUBGRAPHS, startSubgraphJobs } from '@platform/platform';
 import type { DataSource } from 'typeorm';
 
-type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' };
+type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' } | { type: 'memory' };
 
-/** The same subgraph with every field of every object type allowed: the shield runs, no rule checks anything. */
+let peakHeapUsed = 0;
+const sampleHeap = () => {
+  peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
+};
+setInterval(sampleHeap, 20).unref();
+
+/**
+ * A rule that answers true without looking at anything. Not shield's `allow`, which applyShield
+ * leaves unwrapped: this one keeps graphql-middleware's and shield's wrapper on every field.
+ */
+const allowEveryField = rule('bench:allow-every-field', { cache: 'no_cache' })(() => true);
+
+/** The same subgraph with every field of every object type allowed: shield's middleware runs on every field, no rule checks anything. */
 export function withoutRules(subgraph: Subgraph): Subgraph {
   const schema = buildSubgraphSchema({ typeDefs: subgraph.typeDefs });
-  const permissions: Record<string, Record<string, typeof allow>> = {};
+  const permissions: Record<string, Record<string, typeof allowEveryField>> = {};
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    permissions[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allow]));
+    // _Service and the federation fields of Query have their rules in every build (federationRules).
+    if (!isObjectType(type) || type.name.startsWith('__') || type.name === '_Service') continue;
+    permissions[type.name] = Object.fromEntries(Object.keys(type.getFields()).map((field) => [field, allowEveryField]));
   }
   return { ...subgraph, modules: subgraph.modules.map((module, index) => ({ ...module, permissions: index === 0 ? permissions : undefined })) };
 }
@@ -53,13 +69,14 @@ async function main(): Promise<void> {
   } else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName)) {
     const service = SUBGRAPHS[name as SubgraphName];
     const definition = flags.includes('--rules=off') ? withoutRules(service) : service;
+    const schema = flags.includes('--shield=off') ? buildUnguardedSubgraphSchema(service) : undefined;
     dataSource = service.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
     await dataSource.initialize();
     const logger = createLogger(name, config.logLevel);
-    server = await startSubgraph(definition, { config, dataSource, logger });
+    server = await startSubgraph(definition, { config, dataSource, logger, schema });
     backgroundJobs = (await startSubgraphJobs(service, config.databaseUrl, config, logger)) ?? undefined;
   } else {
-    throw new Error(`usage: serve.ts gateway | subgraph <${SUBGRAPH_NAMES.join('|')}> [--rules=off]`);
+    throw new Error(`usage: serve.ts gateway | subgraph <${SUBGRAPH_NAMES.join('|')}> [--rules=off | --shield=off]`);
   }
 
   let stopping = false;
@@ -74,6 +91,11 @@ async function main(): Promise<void> {
   process.on('message', (message: Message) => {
     if (message.type === 'count') process.send?.({ type: 'count', count: queryCounter.count });
     else if (message.type === 'reset') queryCounter.reset();
+    else if (message.type === 'memory') {
+      sampleHeap();
+      const { rss, heapUsed } = process.memoryUsage();
+      process.send?.({ type: 'memory', rss, heapUsed, peakHeapUsed });
+    }
     else if (message.type === 'stop') void stop();
   });
   // The runner went away (crash, Ctrl-C): never outlive it.

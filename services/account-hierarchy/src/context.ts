@@ -29,6 +29,7 @@ export function createHierarchyContext(base: SubgraphRequestContext, dataSource:
     loaders,
     forgetCachedTree() {
       base.access.clearCache();
+      loaders.forgetPrimed();
       loaders.accountById.clearAll();
       loaders.childPages.clearAll();
       loaders.childCounts.clearAll();

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { byKey, LoaderPerArguments, toConnections, type Connection, type CursorKey, type PageRequest } from '@platform/db';
 import type { DataSource } from 'typeorm';
 import type { SubgraphRequestContext } from '@platform/server';
+import { payingBalanceLoader, type PayingBalance } from './balances/resolvers';
 import { BalanceService } from './balances/service';
 import { balancesOf, type BalanceRow } from './balances/store';
 import { CreditLimitService, CreditService } from './credit/service';
@@ -29,6 +30,8 @@ export interface BillingContext extends SubgraphRequestContext {
   loaders: {
     /** Balance rows of accounts that pay for themselves; null for accounts drawing on an ancestor. */
     balanceByAccountId: DataLoader<string, BalanceRow | null>;
+    /** The balance that pays for each account (its own or its nearest ancestor's), set-based. */
+    payingBalanceByAccountId: DataLoader<string, PayingBalance>;
     limitByAccountId: DataLoader<string, LimitRow | null>;
     userLimitsByAccountId: DataLoader<string, SetUserLimitRow[]>;
     /** keyed by `accountId:userId` */
@@ -63,6 +66,7 @@ function pagesPerAccount<TKey extends CursorKey, TRow>(
 
 export function createBillingContext(base: SubgraphRequestContext, dataSource: DataSource): BillingContext {
   const topUps = new TopUpService(dataSource, paymentProviderFor(base.config), base.config.billing);
+  const balanceByAccountId = new DataLoader((ids: readonly string[]) => balancesOf(dataSource, ids));
   return {
     ...base,
     dataSource,
@@ -75,7 +79,8 @@ export function createBillingContext(base: SubgraphRequestContext, dataSource: D
     profiles: new ProfileService(dataSource, base.access),
     invoices: new InvoiceService(dataSource, base.access, base.config.billing),
     loaders: {
-      balanceByAccountId: new DataLoader((ids) => balancesOf(dataSource, ids)),
+      balanceByAccountId,
+      payingBalanceByAccountId: payingBalanceLoader(base.access, balanceByAccountId),
       limitByAccountId: new DataLoader((ids) => limitsOf(dataSource, ids)),
       userLimitsByAccountId: new DataLoader((ids) => userLimitsOf(dataSource, ids)),
       userLimitByMembership: new DataLoader((keys) => userLimitsOfMemberships(dataSource, keys)),

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AccessControl, type AccountChain, type Grant, type Principal } from '@platform/authz';
 import { createBillingClient, type BillingClient } from '@platform/billing-client';
 import { requirePrivateKey, type PlatformConfig } from '@platform/config';
+import { errors } from '@platform/errors';
 import type { Logger, SubgraphRequestContext } from '@platform/server';
 import { contactCountsOfGroups, groupIdsOfContacts } from './contacts/store';
 import { createCarrier, type Carrier } from './pipeline/carrier';
@@ -20,10 +21,12 @@ export interface MessagingContext extends SubgraphRequestContext {
   usage: UsageLoaders;
   webhooks: WebhookService;
   loaders: {
-    /** All messages of an account. */
+    /**
+     * Messages of each account as the caller may count them: all with `reports`, their own with
+     * `reports.own` (basic users, SPEC I2), FORBIDDEN without either; decided and counted for every
+     * account of a tick at once.
+     */
     messageCountByAccountId: DataLoader<string, number>;
-    /** The caller's own messages of an account (basic users, SPEC I2). */
-    ownMessageCountByAccountId: DataLoader<string, number>;
     /** Group ids of each contact. */
     groupIdsByContactId: DataLoader<string, string[]>;
     /** Number of contacts of each group. */
@@ -37,11 +40,19 @@ export interface MessagingContext extends SubgraphRequestContext {
 }
 
 export function createMessagingContext(base: SubgraphRequestContext, dataSource: DataSource): MessagingContext {
-  const messageCount = (userId: string | null) =>
-    new DataLoader<string, number>(async (accountIds) => {
-      const byId = new Map((await messageCountsOfAccounts(dataSource, accountIds, userId)).map((r) => [r.account_id, r.count]));
-      return accountIds.map((id) => byId.get(id) ?? 0);
+  const countsOf = async (accountIds: string[], userId: string | null) =>
+    new Map(accountIds.length ? (await messageCountsOfAccounts(dataSource, accountIds, userId)).map((r) => [r.account_id, r.count]) : []);
+  const messageCountByAccountId = new DataLoader<string, number>(async (accountIds) => {
+    const scopes = await base.access.dataScopes(accountIds, 'reports');
+    const [all, own] = await Promise.all([
+      countsOf(accountIds.filter((_, i) => scopes[i] === 'ALL'), null),
+      countsOf(accountIds.filter((_, i) => scopes[i] === 'OWN'), base.access.userId ?? '00000000-0000-0000-0000-000000000000'),
+    ]);
+    return accountIds.map((id, i) => {
+      if (scopes[i] === 'NONE') return errors.forbidden('Missing permission "reports" on this account');
+      return (scopes[i] === 'ALL' ? all : own).get(id) ?? 0;
     });
+  });
   return {
     ...base,
     dataSource,
@@ -50,8 +61,7 @@ export function createMessagingContext(base: SubgraphRequestContext, dataSource:
     usage: new UsageLoaders(base.access, dataSource),
     webhooks: new WebhookService(dataSource, base),
     loaders: {
-      messageCountByAccountId: messageCount(null),
-      ownMessageCountByAccountId: messageCount(base.access.userId ?? '00000000-0000-0000-0000-000000000000'),
+      messageCountByAccountId,
       groupIdsByContactId: new DataLoader(async (contactIds) => {
         const byId = new Map((await groupIdsOfContacts(dataSource, contactIds)).map((r) => [r.contact_id, r.group_ids]));
         return contactIds.map((id) => byId.get(id) ?? []);

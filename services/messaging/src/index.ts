@@ -19,7 +19,7 @@ export { WebhookDispatcher, startWebhookDispatcher } from './webhooks';
 export { createDeliveryWorker, DeliveryWorker, runDeliveryLoop } from './pipeline/worker';
 export { countSmsParts } from './sending/sms-encoding';
 export { nextAllowedInstant, localDate } from './sending/sending-window';
-export { applyUsage, applyUsageChanges, rebuildUsage, type UsageChange } from './reporting';
+export { applyUsage, applyUsageChanges, drainUsageOutbox, rebuildUsage, type UsageChange } from './reporting';
 export { INBOUND_EMAIL_PATH, EMAIL_TO_SMS_SECRET_HEADER } from './email-to-sms';
 export { CONTACT_IMPORT_PATH } from './contact-imports';
 

@@ -142,14 +142,21 @@ function entryHash(fields: HashedFields): string {
 
 /**
  * Appends one entry to `<schema>.activity_log` with the caller's transaction (`db` must be the
- * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by an advisory
- * lock held until the transaction ends.
+ * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by the lock of
+ * the tree's head row, held until the transaction ends: two statements per entry.
  */
 export async function appendActivity(db: Sql, schema: string, input: ActivityInput, log: AuditLog = 'activity_log'): Promise<{ id: string; seq: number; hash: string }> {
   const s = assertSchema(schema);
   const treeId = (input.treeId ?? PLATFORM_TREE_ID).toLowerCase();
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${log}:${s}:${treeId}`]);
-  const heads: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $1`, [treeId]);
+  // The tree's head row is the lock of its chain: FOR UPDATE waits for the previous appender and
+  // reads the head it committed. A tree without a head yet is started under an advisory lock, and
+  // its head is then read the same way (an appender that found the row never takes that lock).
+  const lockHead = () => db.query(`SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $1 FOR UPDATE`, [treeId]) as Promise<{ seq: string; hash: string }[]>;
+  let heads = await lockHead();
+  if (heads.length === 0) {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${log}:${s}:${treeId}`]);
+    heads = await lockHead();
+  }
   const prevSeq = heads.length ? Number(heads[0].seq) : 0;
   const prevHash = heads.length ? heads[0].hash : GENESIS_HASH;
   const path = input.targetAccountPath.map((id) => id.toLowerCase());
@@ -173,10 +180,15 @@ export async function appendActivity(db: Sql, schema: string, input: ActivityInp
     prev_hash: prevHash,
   };
   const hash = entryHash(fields);
+  // The entry and the tree's new head in one statement.
   await db.query(
-    `INSERT INTO ${s}.${log} (id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
-       target_account_path, action, target_type, target_id, before, after, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16)`,
+    `WITH entry AS (
+       INSERT INTO ${s}.${log} (id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
+         target_account_path, action, target_type, target_id, before, after, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16)
+     )
+     INSERT INTO ${s}.${log}_heads (tree_id, seq, hash) VALUES ($2, $3, $16)
+     ON CONFLICT (tree_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
     [
       fields.id, fields.tree_id, fields.seq, fields.occurred_at, fields.actor_kind, fields.actor_id, fields.acting_account_id,
       fields.target_account_id, fields.target_account_path, fields.action, fields.target_type, fields.target_id,
@@ -184,11 +196,6 @@ export async function appendActivity(db: Sql, schema: string, input: ActivityInp
       fields.after === null ? null : JSON.stringify(fields.after),
       fields.prev_hash, hash,
     ],
-  );
-  await db.query(
-    `INSERT INTO ${s}.${log}_heads (tree_id, seq, hash) VALUES ($1, $2, $3)
-     ON CONFLICT (tree_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
-    [treeId, fields.seq, hash],
   );
   return { id: fields.id, seq: prevSeq + 1, hash };
 }

@@ -4,13 +4,12 @@ import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { applyMiddleware } from 'graphql-middleware';
-import { concatAST, parse, type DocumentNode } from 'graphql';
+import { concatAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { IRules } from 'graphql-shield';
 import type { DataSource } from 'typeorm';
 import type { DataSourceOverrides } from '@platform/db';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
-import { AccessControl, buildShield, federationRules, PRINCIPAL_HEADER, PrincipalVerifier, TRUSTED_SERVICE_CALLERS, type Principal } from '@platform/authz';
+import { AccessControl, applyShield, federationRules, PRINCIPAL_HEADER, PrincipalVerifier, TRUSTED_SERVICE_CALLERS, type Principal } from '@platform/authz';
 import { formatError } from '@platform/errors';
 import { createGraphQLHandler, listen, operationNamePlugin, operationResolutionPlugin, type HttpRoute, type RunningServer } from './http';
 import { createLogger, type Logger } from './logger';
@@ -126,10 +125,14 @@ export function mergeRules(rulesOfModules: (IRules | undefined)[]): IRules {
   return merged as IRules;
 }
 
+/** The subgraph's executable schema without its shield (the bench's baseline; the platform always serves buildSubgraph's). */
+export function buildUnguardedSubgraphSchema(subgraph: Subgraph): GraphQLSchema {
+  return buildSubgraphSchema(subgraph.modules.map((module) => ({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> })));
+}
+
 export function buildSubgraph(subgraph: Subgraph) {
-  const schema = buildSubgraphSchema(subgraph.modules.map((module) => ({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> })));
   const rules = mergeRules([federationRules, ...subgraph.modules.map((module) => module.permissions)]);
-  return { typeDefs: subgraph.typeDefs, schema: applyMiddleware(schema, buildShield(rules)) };
+  return { typeDefs: subgraph.typeDefs, schema: applyShield(buildUnguardedSubgraphSchema(subgraph), rules) };
 }
 
 export interface StartSubgraphOptions {
@@ -139,6 +142,8 @@ export interface StartSubgraphOptions {
   logger?: Logger;
   /** the process's metrics (one per process; a fresh one when not given) */
   metrics?: Metrics;
+  /** Serve this schema instead of buildSubgraph's: only the bench's baseline without shield sets it. */
+  schema?: GraphQLSchema;
 }
 
 /** Tells the request's AccessControl that it decides for a change (suspended accounts are read-only). */
@@ -156,7 +161,7 @@ const mutationAccessPlugin: ApolloServerPlugin<SubgraphRequestContext> = {
 export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOptions): Promise<RunningServer> {
   const { config, dataSource } = options;
   const logger = options.logger ?? createLogger(subgraph.name, config.logLevel);
-  const { schema } = buildSubgraph(subgraph);
+  const schema = options.schema ?? buildSubgraph(subgraph).schema;
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: false });
   metrics.observePool(subgraph.name, dataSource);
   for (const module of subgraph.modules) module.metrics?.(metrics, { dataSource, config, logger });

@@ -30,11 +30,17 @@ async function treeRootIds(ctx: HierarchyContext, rootId: string | null | undefi
   return ctx.access.visibleRoots();
 }
 
+/** A row whose account the caller was just found to see: its fields need no further check. */
+function visible(ctx: HierarchyContext, row: AccountRow | null): AccountRow | null {
+  if (row) ctx.access.markVisible([row]);
+  return row;
+}
+
 const Query: QueryResolvers = {
   account: async (_root, args, ctx) => {
     const id = assertId(args.id);
     await ctx.access.require(id, 'account.view');
-    return ctx.loaders.accountById.load(id);
+    return visible(ctx, await ctx.loaders.accountById.load(id));
   },
 
   accountTree: async (_root, args, ctx) => {
@@ -90,7 +96,7 @@ const Account: AccountResolvers = {
     (await ctx.access.chains.load(account.id))?.chainStatus ?? account.status,
   parent: async (account, _args, ctx) => {
     if (!account.parentId || !(await ctx.access.canView(account.parentId))) return null;
-    return ctx.loaders.accountById.load(account.parentId);
+    return visible(ctx, await ctx.loaders.accountById.load(account.parentId));
   },
   children: async (account, args, ctx) => {
     const filter = accountFilter(args.filter);
@@ -105,7 +111,9 @@ const Account: AccountResolvers = {
     const ancestorIds = account.path.slice(0, -1);
     const visible = await Promise.all(ancestorIds.map((id) => ctx.access.canView(id)));
     const rows = await ctx.loaders.accountById.loadMany(ancestorIds.filter((_, i) => visible[i]));
-    return rows.filter((row): row is AccountRow => row !== null && !(row instanceof Error));
+    const found = rows.filter((row): row is AccountRow => row !== null && !(row instanceof Error));
+    ctx.access.markVisible(found);
+    return found;
   },
   descendants: async (account, args, ctx) => {
     if (args.maxDepth != null && args.maxDepth < 1) throw errors.badInput('maxDepth must be at least 1', 'maxDepth');

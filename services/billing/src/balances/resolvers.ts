@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+import type { AccessControl } from '@platform/authz';
 import { assertId } from '@platform/errors';
 import { DateTimeScalar } from '@platform/server';
 import type { AccountBillingResolvers, AccountResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
@@ -5,16 +7,41 @@ import type { BillingContext } from '../context';
 import { visibleAccount } from '../read-model';
 import type { BalanceRow } from './store';
 
+export interface PayingBalance {
+  path: string[];
+  payer: BalanceRow | null;
+  rootId: string | null;
+}
+
 /** The nearest account on the chain (self first) that has a balance pays (SPEC B1). */
-export async function payingBalance(accountId: string, ctx: BillingContext): Promise<{ path: string[]; payer: BalanceRow | null; rootId: string | null }> {
-  const chain = await ctx.access.chains.load(accountId);
-  if (!chain) return { path: [], payer: null, rootId: null };
-  const balances = await ctx.loaders.balanceByAccountId.loadMany(chain.path);
-  for (let i = balances.length - 1; i >= 0; i--) {
-    const row = balances[i];
-    if (row && !(row instanceof Error)) return { path: chain.path, payer: row, rootId: chain.rootId };
-  }
-  return { path: chain.path, payer: null, rootId: chain.rootId };
+export function payingBalance(accountId: string, ctx: BillingContext): Promise<PayingBalance> {
+  return ctx.loaders.payingBalanceByAccountId.load(accountId);
+}
+
+/**
+ * The paying balance of each account, set-based: the chains of every account asked in one tick, then
+ * the balances of every account on those chains (a 10,000-account tree: 1,111 ids, not 50,000 loads).
+ */
+export function payingBalanceLoader(access: AccessControl, balanceByAccountId: DataLoader<string, BalanceRow | null>): DataLoader<string, PayingBalance> {
+  return new DataLoader(async (accountIds) => {
+    const chains = await access.chainsOf(accountIds);
+    const ids = new Set<string>();
+    for (const chain of chains) if (chain) for (const id of chain.path) ids.add(id);
+    const onPaths = [...ids];
+    const rows = await balanceByAccountId.loadMany(onPaths);
+    const balances = new Map<string, BalanceRow>();
+    rows.forEach((row, i) => {
+      if (row && !(row instanceof Error)) balances.set(onPaths[i], row);
+    });
+    return chains.map((chain) => {
+      if (!chain) return { path: [], payer: null, rootId: null };
+      for (let i = chain.path.length - 1; i >= 0; i--) {
+        const payer = balances.get(chain.path[i]);
+        if (payer) return { path: chain.path, payer, rootId: chain.rootId };
+      }
+      return { path: chain.path, payer: null, rootId: chain.rootId };
+    });
+  });
 }
 
 /** The parent of AccountBilling's fields: the account they describe. */
@@ -42,7 +69,7 @@ const Mutation: MutationResolvers = {
 };
 
 const Account: AccountResolvers = {
-  __resolveReference: (reference) => ({ id: reference.id }),
+  __resolveReference: (reference, ctx) => ctx.access.resolveReference({ id: reference.id }),
   balance: async (account, _args, ctx) => {
     const { payer } = await payingBalance(account.id, ctx);
     return payer ? Number(payer.units) : 0;

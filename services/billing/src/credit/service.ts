@@ -8,7 +8,8 @@ import type { CreditReservation } from '@platform/billing-client';
 import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import {
-  balanceThresholds,
+  captureHeld,
+  holdAndReserve,
   holdCredit,
   insertReservation,
   lockAccountLimits,
@@ -22,9 +23,9 @@ import {
   markReleased,
   monthlyUserLimits,
   monthStartIn,
-  postMovement,
   renewUserLimit,
   reservationByKey,
+  settleCapture,
   settleHolds,
   type LimitRow,
   type NewReservation,
@@ -189,6 +190,49 @@ function assertCovered(units: number, userLimits: UserLimitRow[], limits: LimitR
   if (available < units) throw insufficient('BALANCE', payer.account_id, available);
 }
 
+/** A monthly user limit on the chain may need a new period before the reservation: the reservation takes the renewing path. */
+class RenewalDue extends Error {}
+
+/** The first day of the month of `time` in UTC, YYYY-MM-DD. */
+const utcMonthStart = (time: number) => `${new Date(time).toISOString().slice(0, 7)}-01`;
+
+/**
+ * True when no timezone can have started a month after `periodStart` yet: the current month starts
+ * on the same day everywhere except within 14 hours of a month's end, so the period of a row is
+ * known current without reading its account's timezone.
+ */
+const periodSurelyCurrent = (periodStart: string) => periodStart >= utcMonthStart(Date.now() + 14 * 3_600_000);
+
+function newReservation(request: ReservationRequest, limits: LimitRow[], userLimits: UserLimitRow[]): Omit<NewReservation, 'payingAccountId'> {
+  return {
+    idempotencyKey: request.idempotencyKey,
+    accountId: request.accountId,
+    userId: request.userId,
+    limitedAccountIds: limits.map((l) => l.account_id),
+    userLimitAccountIds: userLimits.map((l) => l.account_id),
+    units: request.units,
+    reference: request.reference,
+    holdSeconds: request.holdSeconds,
+  };
+}
+
+/**
+ * The send path's reservation (issue 19): the chain under its move lock, then one statement that
+ * locks, holds and answers every hot row and inserts the reservation (store.ts, holdAndReserve),
+ * decided in the order of assertCovered; a refusal throws and the transaction writes nothing. The
+ * idempotency key is claimed by the reservation's own insert (ON CONFLICT): a concurrent call with
+ * the same key waits for it there, finds it taken, and is answered the first call's reservation by
+ * reserve().
+ */
+async function reserveOnHotRows(tx: Sql, request: ReservationRequest): Promise<Reservation> {
+  const { path } = await lockChainAsExpected(tx, request);
+  const { limits, userLimits, payer, created } = await holdAndReserve(tx, path, request);
+  if (userLimits.some((row) => row.renewal_amount !== null && !periodSurelyCurrent(row.period_start))) throw new RenewalDue();
+  assertCovered(request.units, userLimits, limits, payer);
+  if (!created) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
+  return toReservation(created);
+}
+
 /**
  * SPEC B3: reserve / capture / release credit atomically over every limit on the chain.
  * A reservation reads its chain under the tree's move lock (shared; a move takes it exclusively)
@@ -207,31 +251,32 @@ export class CreditService {
 
   async reserve(input: ReserveCreditInput): Promise<Reservation> {
     const request = validReservationRequest(input);
-    return inTransaction(this.dataSource, async (tx) => {
-      // Replays of one key queue here, so exactly one of them does the work.
-      await lockIdempotencyKey(tx, `reserve:${request.idempotencyKey}`);
-      const existing = await reservationByKey(tx, request.idempotencyKey);
+    try {
+      return await inTransaction(this.dataSource, (tx) => reserveOnHotRows(tx, request));
+    } catch (error) {
+      if (error instanceof RenewalDue) return inTransaction(this.dataSource, (tx) => this.reserveRenewing(tx, request));
+      // A replay (same key): the first call's reservation stands, whatever this attempt ran into.
+      const existing = await reservationByKey(this.dataSource, request.idempotencyKey);
       if (existing) return replayed(existing, request);
-      const { path } = await lockChainAsExpected(tx, request);
-      const limits = await lockAccountLimits(tx, path);
-      const userLimits = request.userId ? await lockUserLimits(tx, path, request.userId) : [];
-      const payer = await lockPayingBalance(tx, path);
-      await renewEndedPeriods(tx, path, userLimits);
-      assertCovered(request.units, userLimits, limits, payer);
-      const hold: NewReservation = {
-        idempotencyKey: request.idempotencyKey,
-        accountId: request.accountId,
-        userId: request.userId,
-        payingAccountId: payer.account_id,
-        limitedAccountIds: limits.map((l) => l.account_id),
-        userLimitAccountIds: userLimits.map((l) => l.account_id),
-        units: request.units,
-        reference: request.reference,
-        holdSeconds: request.holdSeconds,
-      };
-      await holdCredit(tx, hold);
-      return toReservation(await insertReservation(tx, hold));
-    });
+      throw error;
+    }
+  }
+
+  /** The reservation when a monthly user limit on the chain may have to start a new period first (a few times a month). */
+  private async reserveRenewing(tx: Sql, request: ReservationRequest): Promise<Reservation> {
+    // Replays of one key queue here, so exactly one of them does the work.
+    await lockIdempotencyKey(tx, `reserve:${request.idempotencyKey}`);
+    const existing = await reservationByKey(tx, request.idempotencyKey);
+    if (existing) return replayed(existing, request);
+    const { path } = await lockChainAsExpected(tx, request);
+    const limits = await lockAccountLimits(tx, path);
+    const userLimits = request.userId ? await lockUserLimits(tx, path, request.userId) : [];
+    const payer = await lockPayingBalance(tx, path);
+    await renewEndedPeriods(tx, path, userLimits);
+    assertCovered(request.units, userLimits, limits, payer);
+    const hold: NewReservation = { ...newReservation(request, limits, userLimits), payingAccountId: payer.account_id };
+    await holdCredit(tx, hold);
+    return toReservation(await insertReservation(tx, hold));
   }
 
   /** Turns `units` (default: all) of a held reservation into ledger debits and releases the rest. */
@@ -239,15 +284,21 @@ export class CreditService {
     const id = assertId(reservationId, 'reservationId');
     if (units !== undefined && units !== null) assertUnits(units, 'units', { allowZero: true });
     return inTransaction(this.dataSource, async (tx) => {
+      // The send path's case in one statement; any other state is answered below as it always was.
+      const held = await captureHeld(tx, id, units ?? null);
+      if (held) {
+        const crossedAutoTopUpThreshold = Number(held.reservation.captured_units) > 0 ? await afterCaptureDebit(tx, held.reservation, held) : false;
+        return { ...toReservation(held.reservation), crossedAutoTopUpThreshold };
+      }
       const reservation = await this.lockReservation(tx, id);
       if (reservation.status === 'CAPTURED') return { ...toReservation(reservation), crossedAutoTopUpThreshold: false };
       assertStillHeldOrCaptured(reservation);
       const reserved = Number(reservation.units);
       const captured = units ?? reserved;
       if (captured > reserved) throw errors.badInput(`units must not exceed the ${reserved} reserved units`, 'units');
-
-      await settleHolds(tx, reservation, captured);
-      const crossedAutoTopUpThreshold = captured > 0 ? await debitCapture(tx, reservation, captured) : false;
+      // Held by this database's clock but not by the statement's (an expiry at this very moment): captured as before.
+      const balance = await settleCapture(tx, reservation, captured);
+      const crossedAutoTopUpThreshold = captured > 0 ? await afterCaptureDebit(tx, reservation, balance) : false;
       return { ...toReservation(await markCaptured(tx, reservation.id, captured)), crossedAutoTopUpThreshold };
     });
   }
@@ -312,33 +363,24 @@ export class CreditService {
 }
 
 /**
- * The ledger debit of a capture; publishes billing.low_balance when it takes the paying balance
- * below its threshold. True when the balance ends below its automatic top-up threshold.
+ * After a capture's debit (settleCapture): publishes billing.low_balance when it took the paying
+ * balance below its threshold. True when the balance ends below its automatic top-up threshold.
  */
-async function debitCapture(tx: Sql, reservation: ReservationRow, captured: number): Promise<boolean> {
-  const before = await balanceThresholds(tx, reservation.paying_account_id);
-  const { balancesAfter } = await postMovement(tx, {
-    kind: 'USAGE',
-    idempotencyKey: `capture:${reservation.id}`,
-    reference: reservation.reference,
-    lines: [
-      { book: 'BALANCE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: -captured },
-      { book: 'USAGE', payingAccountId: reservation.paying_account_id, spendingAccountId: reservation.account_id, userId: reservation.user_id, units: captured },
-    ],
-  });
-  const unitsBefore = Number(before.units);
-  const unitsAfter = balancesAfter.get(reservation.paying_account_id)!;
-  const lowThreshold = before.low_balance_threshold === null ? null : Number(before.low_balance_threshold);
-  if (lowThreshold !== null && unitsBefore >= lowThreshold && unitsAfter < lowThreshold) {
+async function afterCaptureDebit(
+  tx: Sql,
+  reservation: ReservationRow,
+  balance: { unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null },
+): Promise<boolean> {
+  const { unitsBefore, unitsAfter, lowBalanceThreshold, autoTopUpThreshold } = balance;
+  if (lowBalanceThreshold !== null && unitsBefore >= lowBalanceThreshold && unitsAfter < lowBalanceThreshold) {
     // SPEC B4/M10: delivered to webhook endpoints subscribed to billing.low_balance (shared/events outbox).
     await publishEvent(tx, 'billing', {
       type: 'billing.low_balance',
       accountId: reservation.paying_account_id,
-      data: { balance: unitsAfter, threshold: lowThreshold },
+      data: { balance: unitsAfter, threshold: lowBalanceThreshold },
     });
   }
-  const autoThreshold = before.auto_top_up_threshold === null ? null : Number(before.auto_top_up_threshold);
-  return autoThreshold !== null && unitsAfter < autoThreshold;
+  return autoTopUpThreshold !== null && unitsAfter < autoTopUpThreshold;
 }
 
 /** Sub-account and per-user credit limits (SPEC B3, I6); each change checks `billing` and is audited. */

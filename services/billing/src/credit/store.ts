@@ -430,15 +430,6 @@ export async function settleHolds(tx: Sql, reservation: ReservationRow, captured
   await queryRows(tx, `UPDATE billing.balances SET held = held - $2, updated_at = now() WHERE account_id = $1`, [reservation.paying_account_id, reserved]);
 }
 
-/** The thresholds of a paying balance, read before a capture moves it. */
-export async function balanceThresholds(tx: Sql, accountId: string): Promise<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }> {
-  const [row] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
-    `SELECT units, held, low_balance_threshold, auto_top_up_threshold FROM billing.balances WHERE account_id = $1`,
-    [accountId],
-  );
-  return row;
-}
-
 /** First day (YYYY-MM-DD) of the current calendar month in `timezone`. */
 export async function monthStartIn(db: Sql, timezone: string): Promise<string> {
   const [row] = await queryRows<{ period: string }>(db, `SELECT to_char(date_trunc('month', now() AT TIME ZONE $1), 'YYYY-MM-DD') AS period`, [timezone]);
@@ -478,4 +469,225 @@ export function lockUserLimitDueFor(tx: Sql, accountId: string, userId: string, 
       WHERE account_id = $1 AND user_id = $2 AND renewal_amount IS NOT NULL AND period_start < $3 FOR UPDATE`,
     [accountId, userId, periodStart],
   );
+}
+
+/**
+ * The send path's reservation in ONE statement (issue 19), so a send holds its tree's hot rows (the
+ * sub-account limits, the user's limits, the paying balance) for this statement and the commit:
+ * - each kind of row is locked in the lock order (root first) by a `FOR UPDATE` CTE, and the next
+ *   kind is locked only once the previous kind is done: its CTE waits on a one-time filter that
+ *   reads the previous UPDATE to the end (sub-account limits, then user limits, then the balance);
+ * - each UPDATE adds the hold only where it fits (the tables' CHECKs would refuse it otherwise) and
+ *   answers the row as it was, for the caller's decision (assertCovered), which rolls the
+ *   transaction back on a refusal;
+ * - the reservation is inserted when the balance covered it, unless its idempotency key is taken.
+ */
+export async function holdAndReserve(
+  tx: Sql,
+  path: string[],
+  reservation: Pick<NewReservation, 'idempotencyKey' | 'accountId' | 'userId' | 'units' | 'reference' | 'holdSeconds'>,
+): Promise<{ limits: LimitRow[]; userLimits: UserLimitRow[]; payer: { account_id: string; units: string; held: string } | null; created: ReservationRow | null }> {
+  const rows = await queryRows<{
+    kind: 'ACCOUNT' | 'USER' | 'BALANCE' | 'RESERVATION';
+    account_id: string;
+    credit_limit: string | null;
+    spent: string | null;
+    held: string | null;
+    renewal_amount: string | null;
+    period_start: string | null;
+    units: string | null;
+    id: string | null;
+    limited_account_ids: string[] | null;
+    user_limit_account_ids: string[] | null;
+    expires_at: Date | null;
+  }>(tx,
+    `WITH account_locked AS (
+       SELECT account_id, held FROM billing.account_limits
+        WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE
+     ), account_held AS (
+       UPDATE billing.account_limits l SET held = CASE WHEN l.spent + l.held + $2 <= l.credit_limit THEN l.held + $2 ELSE l.held END, updated_at = now()
+         FROM account_locked WHERE l.account_id = account_locked.account_id
+       RETURNING l.account_id, l.credit_limit, l.spent, account_locked.held
+     ), user_locked AS (
+       SELECT account_id, held FROM billing.user_limits
+        WHERE user_id = $3::uuid AND account_id = ANY($1::uuid[]) AND (SELECT count(*) FROM account_held) >= 0
+        ORDER BY array_position($1::uuid[], account_id) FOR UPDATE
+     ), user_held AS (
+       UPDATE billing.user_limits u
+          SET held = CASE WHEN u.credit_limit IS NULL OR u.spent + u.held + $2 <= u.credit_limit THEN u.held + $2 ELSE u.held END, updated_at = now()
+         FROM user_locked WHERE u.user_id = $3::uuid AND u.account_id = user_locked.account_id
+       RETURNING u.account_id, u.credit_limit, u.renewal_amount, u.spent, user_locked.held, to_char(u.period_start, 'YYYY-MM-DD') AS period_start
+     ), payer AS (
+       SELECT account_id, held FROM billing.balances
+        WHERE account_id = ANY($1::uuid[]) AND (SELECT count(*) FROM user_held) >= 0
+        ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE
+     ), balance_held AS (
+       UPDATE billing.balances b SET held = CASE WHEN b.held + $2 <= b.units THEN b.held + $2 ELSE b.held END, updated_at = now()
+         FROM payer WHERE b.account_id = payer.account_id
+       RETURNING b.account_id, b.units, payer.held, b.held <> payer.held AS covered
+     ), created AS (
+       INSERT INTO billing.reservations
+         (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
+       SELECT $4, $5, $3::uuid, balance_held.account_id,
+              (SELECT coalesce(array_agg(account_id ORDER BY array_position($1::uuid[], account_id)), '{}') FROM account_held),
+              (SELECT coalesce(array_agg(account_id ORDER BY array_position($1::uuid[], account_id)), '{}') FROM user_held),
+              $2, $6, now() + make_interval(secs => $7)
+         FROM balance_held WHERE balance_held.covered
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id, limited_account_ids, user_limit_account_ids, expires_at
+     )
+     SELECT 'ACCOUNT' AS kind, account_id, credit_limit, spent, held, NULL AS renewal_amount, NULL AS period_start, NULL::bigint AS units,
+            NULL::uuid AS id, NULL::uuid[] AS limited_account_ids, NULL::uuid[] AS user_limit_account_ids, NULL::timestamptz AS expires_at FROM account_held
+     UNION ALL SELECT 'USER', account_id, credit_limit, spent, held, renewal_amount, period_start, NULL, NULL, NULL, NULL, NULL FROM user_held
+     UNION ALL SELECT 'BALANCE', account_id, NULL, NULL, held, NULL, NULL, units, NULL, NULL, NULL, NULL FROM balance_held
+     UNION ALL SELECT 'RESERVATION', NULL, NULL, NULL, NULL, NULL, NULL, NULL, id, limited_account_ids, user_limit_account_ids, expires_at FROM created`,
+    [path, reservation.units, reservation.userId, reservation.idempotencyKey, reservation.accountId, reservation.reference, reservation.holdSeconds],
+  );
+  const order = (id: string) => path.indexOf(id);
+  const limits: LimitRow[] = rows
+    .filter((r) => r.kind === 'ACCOUNT')
+    .sort((a, b) => order(a.account_id) - order(b.account_id))
+    .map((r) => ({ account_id: r.account_id, credit_limit: r.credit_limit!, spent: r.spent!, held: r.held! }));
+  const userLimits: UserLimitRow[] = rows
+    .filter((r) => r.kind === 'USER')
+    .sort((a, b) => order(a.account_id) - order(b.account_id))
+    .map((r) => ({ account_id: r.account_id, user_id: reservation.userId!, credit_limit: r.credit_limit, renewal_amount: r.renewal_amount, spent: r.spent!, held: r.held!, period_start: r.period_start! }));
+  const balance = rows.find((r) => r.kind === 'BALANCE');
+  const payer = balance ? { account_id: balance.account_id, units: balance.units!, held: balance.held! } : null;
+  const inserted = rows.find((r) => r.kind === 'RESERVATION');
+  const created: ReservationRow | null =
+    inserted && payer
+      ? {
+          id: inserted.id!,
+          idempotency_key: reservation.idempotencyKey,
+          account_id: reservation.accountId,
+          user_id: reservation.userId,
+          paying_account_id: payer.account_id,
+          limited_account_ids: inserted.limited_account_ids!,
+          user_limit_account_ids: inserted.user_limit_account_ids!,
+          units: String(reservation.units),
+          captured_units: '0',
+          reference: reservation.reference,
+          status: 'HELD',
+          expires_at: inserted.expires_at!,
+        }
+      : null;
+  return { limits, userLimits, payer, created };
+}
+
+/**
+ * The send path's capture in ONE statement (issue 19): the reservation marked CAPTURED when it is
+ * held, unexpired and covers `units` (all when null), then, in the lock order and each after the
+ * previous one is done (one-time filters, as in holdAndReserve), its sub-account limits and user
+ * limits turn the hold into spending, its paying balance drops the hold and is debited, and the
+ * USAGE movement's two ledger rows are written. Null when the reservation is in any other state
+ * (nothing is written; the caller answers as before).
+ */
+export async function captureHeld(
+  tx: Sql,
+  id: string,
+  units: number | null,
+): Promise<{ reservation: ReservationRow; unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null } | null> {
+  const [row] = await queryRows<ReservationRow & { units_after: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
+    `WITH r AS (
+       UPDATE billing.reservations SET status = 'CAPTURED', captured_units = coalesce($2, units), settled_at = now()
+        WHERE id = $1 AND status = 'HELD' AND expires_at > now() AND coalesce($2, units) <= units
+       RETURNING ${RESERVATION_COLUMNS}
+     ), account_locked AS (
+       SELECT l.account_id FROM billing.account_limits l, r
+        WHERE l.account_id = ANY(r.limited_account_ids) ORDER BY array_position(r.limited_account_ids, l.account_id) FOR UPDATE OF l
+     ), account_settled AS (
+       UPDATE billing.account_limits l SET held = GREATEST(l.held - r.units, 0), spent = l.spent + r.captured_units, updated_at = now()
+         FROM account_locked, r WHERE l.account_id = account_locked.account_id
+       RETURNING l.account_id
+     ), user_locked AS (
+       SELECT u.account_id FROM billing.user_limits u, r
+        WHERE u.user_id = r.user_id AND u.account_id = ANY(r.user_limit_account_ids) AND (SELECT count(*) FROM account_settled) >= 0
+        ORDER BY array_position(r.user_limit_account_ids, u.account_id) FOR UPDATE OF u
+     ), user_settled AS (
+       UPDATE billing.user_limits u SET held = GREATEST(u.held - r.units, 0), spent = u.spent + r.captured_units, updated_at = now()
+         FROM user_locked, r WHERE u.user_id = r.user_id AND u.account_id = user_locked.account_id
+       RETURNING u.account_id
+     ), debited AS (
+       UPDATE billing.balances b SET held = b.held - r.units, units = b.units - r.captured_units, updated_at = now()
+         FROM r WHERE b.account_id = r.paying_account_id AND (SELECT count(*) FROM user_settled) >= 0
+       RETURNING b.units, b.low_balance_threshold, b.auto_top_up_threshold
+     ), ledger AS (
+       INSERT INTO billing.ledger_entries
+         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
+       SELECT $3::uuid, 'USAGE', line.book, r.paying_account_id, r.account_id, r.user_id, r.reference, line.units,
+              CASE WHEN line.book = 'BALANCE' THEN debited.units END, 'capture:' || r.id, NULL
+         FROM r, debited, LATERAL (VALUES ('BALANCE', -r.captured_units), ('USAGE', r.captured_units)) AS line(book, units)
+        WHERE r.captured_units > 0
+     )
+     SELECT r.*, debited.units AS units_after, debited.low_balance_threshold, debited.auto_top_up_threshold FROM r LEFT JOIN debited ON true`,
+    [id, units, crypto.randomUUID()],
+  );
+  if (!row) return null;
+  // Rolls the capture back: a reservation always names an existing paying balance.
+  if (row.units_after === null) throw new Error(`No balance for account ${row.paying_account_id}`);
+  const { units_after, low_balance_threshold, auto_top_up_threshold, ...reservation } = row;
+  const unitsAfter = Number(units_after);
+  return {
+    reservation,
+    unitsBefore: unitsAfter + Number(reservation.captured_units),
+    unitsAfter,
+    lowBalanceThreshold: low_balance_threshold === null ? null : Number(low_balance_threshold),
+    autoTopUpThreshold: auto_top_up_threshold === null ? null : Number(auto_top_up_threshold),
+  };
+}
+
+/**
+ * A capture in three statements (locks in the lock order, each taken by the statement that moves
+ * the row): the limits' held become spent, the paying balance's held goes and its units fall by what
+ * was captured, with the ledger rows of that debit. Answers the balance before and after, with its
+ * thresholds.
+ */
+export async function settleCapture(
+  tx: Sql,
+  reservation: ReservationRow,
+  captured: number,
+): Promise<{ unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null }> {
+  const reserved = Number(reservation.units);
+  if (reservation.limited_account_ids.length) {
+    await queryRows(tx,
+      `WITH locked AS (SELECT account_id FROM billing.account_limits
+                        WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
+       UPDATE billing.account_limits l SET held = GREATEST(l.held - $2, 0), spent = l.spent + $3, updated_at = now()
+         FROM locked WHERE l.account_id = locked.account_id`,
+      [reservation.limited_account_ids, reserved, captured],
+    );
+  }
+  if (reservation.user_id && reservation.user_limit_account_ids.length) {
+    await queryRows(tx,
+      `WITH locked AS (SELECT account_id FROM billing.user_limits
+                        WHERE user_id = $2 AND account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE)
+       UPDATE billing.user_limits u SET held = GREATEST(u.held - $3, 0), spent = u.spent + $4, updated_at = now()
+         FROM locked WHERE u.user_id = $2 AND u.account_id = locked.account_id`,
+      [reservation.user_limit_account_ids, reservation.user_id, reserved, captured],
+    );
+  }
+  // The balance and, when something is captured, the USAGE movement's two ledger rows (B2) in one statement.
+  const [balance] = await queryRows<{ units: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
+    `WITH b AS (
+       UPDATE billing.balances SET held = held - $2, units = units - $3, updated_at = now() WHERE account_id = $1
+       RETURNING units, low_balance_threshold, auto_top_up_threshold
+     ), ledger AS (
+       INSERT INTO billing.ledger_entries
+         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
+       SELECT $4::uuid, 'USAGE', line.book, $1, $5::uuid, $6::uuid, $7, line.units, CASE WHEN line.book = 'BALANCE' THEN b.units END, $8, NULL
+         FROM b, (VALUES ('BALANCE', -$3::bigint), ('USAGE', $3::bigint)) AS line(book, units)
+        WHERE $3::bigint > 0
+     )
+     SELECT units, low_balance_threshold, auto_top_up_threshold FROM b`,
+    [reservation.paying_account_id, reserved, captured, crypto.randomUUID(), reservation.account_id, reservation.user_id, reservation.reference, `capture:${reservation.id}`],
+  );
+  if (!balance) throw new Error(`No balance for account ${reservation.paying_account_id}`);
+  const unitsAfter = Number(balance.units);
+  return {
+    unitsBefore: unitsAfter + captured,
+    unitsAfter,
+    lowBalanceThreshold: balance.low_balance_threshold === null ? null : Number(balance.low_balance_threshold),
+    autoTopUpThreshold: balance.auto_top_up_threshold === null ? null : Number(balance.auto_top_up_threshold),
+  };
 }

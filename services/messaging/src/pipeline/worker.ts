@@ -9,6 +9,7 @@ import { recordActivity } from '@platform/audit';
 import { loadAccountChains } from '@platform/authz';
 import { SCHEMA } from '../data-source';
 import { applyUsageChanges } from '../reporting/usage';
+import { drainUsageOutbox } from '../reporting/usage-outbox';
 import { createCarrier, type Carrier, type DeliveryReceipt } from './carrier';
 import { measureCarrier } from './metrics';
 import { publishStatusChanges, type StatusChange } from './status-events';
@@ -97,6 +98,11 @@ export class DeliveryWorker {
       await publishStatusChanges(tx, changed, { previousStatus: 'QUEUED' });
     });
     return accepted.length;
+  }
+
+  /** Adds the usage changes sends queued to the rollups (reporting/usage-outbox.ts). */
+  applyQueuedUsage(): Promise<number> {
+    return drainUsageOutbox(this.dataSource, 1);
   }
 
   /** Applies the carrier's due delivery receipts (SENT → DELIVERED / FAILED / EXPIRED). */
@@ -258,6 +264,7 @@ export function runDeliveryLoop(worker: DeliveryWorker, intervalMs: number, logg
         await worker.settleDueBatches();
         busy += await worker.deliverBatch();
         busy += await worker.applyDueReceipts();
+        busy += await worker.applyQueuedUsage();
       } catch (error) {
         logger?.error({ err: error }, 'delivery round failed');
       }

@@ -8,6 +8,7 @@ import { verifyExportToken } from './export-token';
 import { authorizeExport } from './service';
 import type { UsageGroupBy } from '../__generated__/resolvers-types';
 import { buildUsageSql, type UsageQuery } from './store';
+import { drainUsageBeforeRead } from './usage-outbox';
 
 const FETCH_SIZE = 1000;
 
@@ -52,6 +53,7 @@ export function usageExportRoute(dataSource: DataSource, config: PlatformConfig,
       if (error instanceof AppError) return sendGraphQLError(response, error.code, error.message);
       throw error;
     }
+    await drainUsageBeforeRead(dataSource);
     const { sql, parameters } = buildUsageSql(query, [{ accountId: chain.id, depth: chain.depth }]);
     const keyColumns = query.groupBy.map((key) => CSV_KEY_COLUMNS[key]);
 

@@ -8,6 +8,7 @@ import { reportingResolvers } from './resolvers';
 
 export { UsageLoaders } from './usage-loader';
 export { applyUsage, applyUsageChanges, type UsageChange, type ApplyUsage } from './usage';
+export { drainUsageOutbox, queueUsageChanges } from './usage-outbox';
 export { rebuildUsage, type RebuildResult } from './store';
 
 /** The subgraph's HTTP routes besides /graphql: the streamed CSV export. */

@@ -131,10 +131,21 @@ function toUsageRow(row: UsageSqlRow): UsageRow {
 }
 
 /** The usage rows of several accounts under one query, by account id. */
-export async function usageRowsByAccount(db: Sql, query: UsageQuery, targets: readonly UsageTarget[], options: { limit?: number } = {}): Promise<Map<string, UsageRow[]>> {
+export async function usageRowsByAccount(db: Sql, query: UsageQuery, targets: readonly UsageTarget[], options: { limit?: number; beforeRereading?: () => Promise<void> } = {}): Promise<Map<string, UsageRow[]>> {
   const { sql, parameters } = buildUsageSql(query, targets, options);
+  // The same statement says whether usage changes wait in the outbox (usage-outbox.ts); when they
+  // do, `beforeRereading` applies them and the report is read again.
+  const withPending = `WITH usage AS (${sql}), pending AS (SELECT EXISTS (SELECT 1 FROM messaging.usage_outbox) AS pending)
+    SELECT usage.*, pending.pending FROM usage, pending
+    UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, pending.pending FROM pending WHERE NOT EXISTS (SELECT 1 FROM usage)`;
+  let rows = await queryRows<UsageSqlRow & { pending: boolean }>(db, withPending, parameters);
+  if (rows[0]?.pending && options.beforeRereading) {
+    await options.beforeRereading();
+    rows = await queryRows<UsageSqlRow & { pending: boolean }>(db, sql, parameters);
+  }
   const rowsByAccount = new Map<string, UsageRow[]>();
-  for (const row of await queryRows<UsageSqlRow>(db, sql, parameters)) {
+  for (const row of rows) {
+    if (row.account_id === null) continue;
     let list = rowsByAccount.get(row.account_id);
     if (!list) rowsByAccount.set(row.account_id, (list = []));
     list.push(toUsageRow(row));
@@ -182,7 +193,8 @@ export interface RebuildResult {
 export async function rebuildUsage(dataSource: DataSource): Promise<RebuildResult> {
   return inTransaction(dataSource, async (tx) => {
     await tx.query(`SET LOCAL work_mem = '256MB'`);
-    await tx.query(`TRUNCATE messaging.usage_account_daily, messaging.usage_subtree_daily`);
+    // Pending outbox changes are in the raw messages already (usage-outbox.ts).
+    await tx.query(`TRUNCATE messaging.usage_account_daily, messaging.usage_subtree_daily, messaging.usage_outbox`);
     await tx.query(REBUILD_ACCOUNT_DAILY_SQL);
     await tx.query(REBUILD_SUBTREE_DAILY_SQL);
     const [counts] = await queryRows<{ account_day_rows: string; subtree_day_rows: string }>(

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { AccessControl } from '@platform/authz';
 import { errors } from '@platform/errors';
+import { drainUsageOutbox } from './usage-outbox';
 import { usageRowsByAccount, type UsageMeasures, type UsageQuery, type UsageRow } from './store';
 
 /** Rows one GraphQL answer may carry; beyond it the client narrows the query or exports it as CSV. */
@@ -44,7 +45,9 @@ async function batchUsage(access: AccessControl, dataSource: DataSource, account
   });
   const grouped = query.groupBy.length > 0;
   const rowsByAccount =
-    targets.length > 0 ? await usageRowsByAccount(dataSource, query, targets, grouped ? { limit: (MAX_USAGE_ROWS + 1) * targets.length } : {}) : new Map<string, UsageRow[]>();
+    targets.length > 0
+      ? await usageRowsByAccount(dataSource, query, targets, { ...(grouped ? { limit: (MAX_USAGE_ROWS + 1) * targets.length } : {}), beforeRereading: () => drainUsageOutbox(dataSource).then(() => undefined) })
+      : new Map<string, UsageRow[]>();
   return accountIds.map((accountId) => {
     const rows = rowsByAccount.get(accountId.toLowerCase()) ?? [];
     if (rows.length > MAX_USAGE_ROWS) {

@@ -1,4 +1,3 @@
-import { errors } from '@platform/errors';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
 import { MessageService, send } from './service';
@@ -16,13 +15,8 @@ export const resolvers: Resolvers = {
     cancelMessage: (_, args, ctx) => MessageService.cancel(ctx, args.id),
   },
   Account: {
-    __resolveReference: (reference) => ({ id: reference.id }),
-    messageCount: async (account, _, ctx) => {
-      const scope = await ctx.access.dataScope(account.id, 'reports');
-      if (scope === 'ALL') return ctx.loaders.messageCountByAccountId.load(account.id);
-      if (scope === 'OWN') return ctx.loaders.ownMessageCountByAccountId.load(account.id);
-      throw errors.forbidden('Missing permission "reports" on this account');
-    },
+    __resolveReference: (reference, ctx) => ctx.access.resolveReference({ id: reference.id }),
+    messageCount: (account, _, ctx) => ctx.loaders.messageCountByAccountId.load(account.id),
   },
   MessageConnection: {
     totalCount: (connection) => connection.count(),

@@ -11,19 +11,18 @@ import { usableGroups } from '../contacts/service';
 import { isCountryCode, toE164 } from '../phone/phone';
 import { publishStatusChanges } from '../pipeline/status-events';
 import { usageChanges } from '../pipeline/usage-changes';
-import { applyUsageChanges } from '../reporting/usage';
+import { queueUsageChanges } from '../reporting/usage-outbox';
 import { usableSenderId, type SenderIdRow } from '../sender-ids/store';
 import { composeMessages, resolveContent, type ComposedMessages, type ComposeRecipient, type SendContent } from './compose';
 import { localDate, nextAllowedInstant } from './sending-window';
 import { consumeSmsLimits } from './sms-limits';
 import {
   cancelScheduled,
-  claimBatch,
   completeBatch,
   findBatchByKey,
   findMessage,
   hasSentTo,
-  insertMessages,
+  insertBatch,
   markBatchCaptured,
   countMessages,
   messagesPage,
@@ -105,7 +104,8 @@ async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: 
   const chain = await ctx.access.require(input.accountId, 'messages.send');
   requireActiveChain(chain);
   const { idempotencyKey, requestHash } = idempotencyOf(ctx, input, action);
-  const replay = await previousAnswer(ctx, chain.id, idempotencyKey, requestHash);
+  // A key the client did not give is new: no earlier send can hold it.
+  const replay = input.idempotencyKey ? await previousAnswer(ctx, chain.id, idempotencyKey, requestHash) : null;
   if (replay) return replay;
 
   const settingsPath = (await loadEffectiveSettingsAlongPath(ctx.dataSource, chain.path)).map((s) => s.values);
@@ -258,61 +258,75 @@ async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error:
   return new AppError(error.code, error.message, await visibleLimitDetails(ctx, chain, error.extensions as Record<string, unknown>));
 }
 
-/** The one transaction of a send: batch, messages, short links, limit counters, usage rollups, answer and activity entry. */
+/**
+ * The one transaction of a send: batch, messages and their usage change (one statement; the change
+ * goes to the outbox, usage-outbox.ts), short links, the limit counters, then the activity entry. The rows
+ * every send of a tree shares (SMS counters, the tree's activity chain) are taken last, so they are
+ * held for a few statements and the commit.
+ */
 function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
   const { chain, composed, sender, batchId, sendAt, settings } = plan;
   const status = plan.scheduled ? 'SCHEDULED' : 'QUEUED';
   const day = localDate(plan.now, settings.timezone);
+  const answerFor = (ids: string[], costUnits: number): SendAnswer => ({
+    batchId,
+    accepted: ids.length,
+    status,
+    sendAt: sendAt.toISOString(),
+    encoding: composed.encoding,
+    partsPerMessage: composed.partsPerMessage,
+    costUnits,
+    skipped: plan.skipped,
+    messageIds: ids.length <= MAX_LISTED ? ids : [],
+  });
   return mutate(auditScope(ctx, chain), plan.action, async (tx) => {
     const locked = await lockChainForSpending(tx, chain.id);
     if (!locked || !samePath(locked.path, chain.path)) throw chainChanged();
-    const claimed = await claimBatch(tx, {
-      id: batchId,
-      accountId: chain.id,
-      userId: ctx.access.userId,
-      idempotencyKey: plan.idempotencyKey,
-      requestHash: plan.requestHash,
-      reservationId: reservation?.id ?? null,
-      sendAt,
-      units: composed.units,
-      apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
-    });
-    if (!claimed) throw new ConcurrentReplay();
-    const inserted = await insertMessages(tx, {
-      accountId: chain.id,
-      userId: ctx.access.userId,
-      batchId,
-      status,
-      senderId: sender?.id ?? null,
-      senderValue: sender?.value ?? 'SHARED',
-      usageDay: day,
-      sendAt,
-      wantsReceipt: settings.deliveryReceipts,
-      ids: composed.ids,
-      phones: plan.recipients.map((r) => r.phone),
-      contactIds: plan.recipients.map((r) => r.contactId),
-      bodies: composed.bodies,
-      parts: composed.parts,
-      encodings: composed.encodings,
-    });
+    const expected = answerFor(composed.ids, composed.units);
+    const inserted = await insertBatch(
+      tx,
+      {
+        id: batchId,
+        accountId: chain.id,
+        userId: ctx.access.userId,
+        idempotencyKey: plan.idempotencyKey,
+        requestHash: plan.requestHash,
+        reservationId: reservation?.id ?? null,
+        sendAt,
+        units: composed.units,
+        apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
+        result: expected,
+        rootAccountId: chain.rootId,
+      },
+      {
+        status,
+        senderId: sender?.id ?? null,
+        senderValue: sender?.value ?? 'SHARED',
+        usageDay: day,
+        wantsReceipt: settings.deliveryReceipts,
+        ids: composed.ids,
+        phones: plan.recipients.map((r) => r.phone),
+        contactIds: plan.recipients.map((r) => r.contactId),
+        bodies: composed.bodies,
+        parts: composed.parts,
+        encodings: composed.encodings,
+      },
+    );
+    if (!inserted) throw new ConcurrentReplay();
     const accepted = inserted.length;
     const acceptedParts = inserted.reduce((sum, r) => sum + r.parts, 0);
+    let answer = expected;
+    if (accepted !== composed.ids.length) {
+      // A number opted out since the recipients were read: the answer says what was really accepted.
+      answer = answerFor(
+        inserted.map((r) => r.id),
+        acceptedParts,
+      );
+      await completeBatch(tx, batchId, answer, acceptedParts);
+    }
     await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
     await composed.afterInsert(tx, batchId);
     await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
-    await applyUsageChanges(tx, accepted ? [{ accountId: chain.id, userId: ctx.access.userId, senderId: sender?.id ?? null, day, messages: accepted, parts: acceptedParts, delivered: 0, failed: 0, costUnits: acceptedParts }] : []);
-    const answer: SendAnswer = {
-      batchId,
-      accepted,
-      status,
-      sendAt: sendAt.toISOString(),
-      encoding: composed.encoding,
-      partsPerMessage: composed.partsPerMessage,
-      costUnits: acceptedParts,
-      skipped: plan.skipped,
-      messageIds: accepted <= MAX_LISTED ? inserted.map((r) => r.id) : [],
-    };
-    await completeBatch(tx, batchId, answer, acceptedParts);
     const after = { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) };
     return { result: answer, targetType: 'SendBatch', targetId: batchId, after };
   });
@@ -387,7 +401,7 @@ export const MessageService = {
     const { row, releaseReservation } = await mutate(auditScope(ctx, chain), 'cancelMessage', async (tx) => {
       const cancelled = await cancelScheduled(tx, message.id);
       if (!cancelled) throw new AppError('INVALID_STATE', `Only a scheduled message can be cancelled (this one is ${message.status})`);
-      await applyUsageChanges(tx, usageChanges([cancelled], (r) => ({ messages: -1, parts: -(r.parts ?? 0), delivered: 0, failed: 0, costUnits: -(r.cost_units ?? 0) })));
+      await queueUsageChanges(tx, chain.rootId, usageChanges([cancelled], (r) => ({ messages: -1, parts: -(r.parts ?? 0), delivered: 0, failed: 0, costUnits: -(r.cost_units ?? 0) })));
       await publishStatusChanges(tx, [{ id: cancelled.id, account_id: cancelled.accountId }], { previousStatus: 'SCHEDULED', chains: [chain] });
       const reservationId = await releaseCancelledBatch(tx, cancelled.batchId);
       return { result: { row: cancelled, releaseReservation: reservationId }, targetType: 'Message', targetId: message.id, before: { status: message.status }, after: { status: 'CANCELLED' } };

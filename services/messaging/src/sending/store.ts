@@ -1,5 +1,4 @@
 import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
-import { rootAccountIdOf } from '@platform/authz';
 import { currentTraceparent } from '@platform/telemetry';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
@@ -136,28 +135,17 @@ export interface NewBatch {
   units: number;
   /** the API key that sends (null for a user or the system) */
   apiKeyId: string | null;
-}
-
-/** Claims the idempotency key with a new batch; false when a concurrent request claimed it first. */
-export async function claimBatch(tx: Sql, batch: NewBatch): Promise<boolean> {
-  const [claimed] = await queryRows<{ id: string }>(
-    tx,
-    `INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}', $10) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id`,
-    [batch.id, batch.accountId, batch.userId, batch.idempotencyKey, batch.requestHash, batch.reservationId, batch.reservationId ? 'HELD' : 'NONE', batch.sendAt, batch.units, batch.apiKeyId],
-  );
-  return Boolean(claimed);
+  /** the answer replays get, as it is when every message is inserted */
+  result: unknown;
+  /** the account's root: the usage change of the accepted messages goes to the outbox (reporting/usage-outbox.ts) under it */
+  rootAccountId: string;
 }
 
 export interface NewMessages {
-  accountId: string;
-  userId: string | null;
-  batchId: string;
   status: 'QUEUED' | 'SCHEDULED';
   senderId: string | null;
   senderValue: string;
   usageDay: string;
-  sendAt: Date;
   wantsReceipt: boolean;
   /** per message, in the same order */
   ids: string[];
@@ -168,34 +156,61 @@ export interface NewMessages {
   encodings: SmsEncoding[];
 }
 
-/** The batch's messages in one INSERT … SELECT, skipping numbers that opted out meanwhile; what was inserted. Each carries the send's traceparent (its delivery continues the trace) and its tree's root. */
-export function insertMessages(tx: Sql, messages: NewMessages): Promise<{ id: string; parts: number }[]> {
-  return queryRows<{ id: string; parts: number }>(
+/**
+ * Claims the idempotency key with a new batch, inserts its messages (each with the send's
+ * traceparent, which its delivery continues, and its tree's root), skipping numbers that opted
+ * out meanwhile, and queues their usage change (messages, parts, cost: each part costs a unit), in
+ * one statement; what was inserted, or null when a concurrent request claimed the key first (its
+ * transaction decided; this one then inserts nothing).
+ */
+export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessages): Promise<{ id: string; parts: number }[] | null> {
+  const rows = await queryRows<{ id: string | null; parts: number | null }>(
     tx,
-    `INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt, traceparent, root_account_id)
-     SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean, $16::text, ${rootAccountIdOf('$1::uuid')}
-       FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
-      WHERE NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
-     RETURNING id, parts`,
+    `WITH batch AS (
+       INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id, root_account_id)
+       VALUES ($8, $1, $2, $16, $17, $18, $19, $13, $20, $21, $22, $23::uuid) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id
+     ), inserted AS (
+       INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt, traceparent, root_account_id)
+       SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean, $24::text, $23::uuid
+         FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
+        WHERE EXISTS (SELECT 1 FROM batch)
+          AND NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
+       RETURNING id, parts
+     ), usage AS (
+       INSERT INTO messaging.usage_outbox (root_account_id, account_id, user_id, sender_id, day, messages, parts, delivered, failed, cost_units)
+       SELECT $23::uuid, $1, $2, $9, $12::date, count(*), sum(parts), 0, 0, sum(parts) FROM inserted HAVING count(*) > 0
+     )
+     SELECT id, parts FROM inserted
+     UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM batch)`,
     [
-      messages.accountId,
-      messages.userId,
+      batch.accountId,
+      batch.userId,
       messages.phones,
       messages.contactIds,
       messages.ids,
       messages.bodies,
       messages.status,
-      messages.batchId,
+      batch.id,
       messages.senderId,
       messages.senderValue,
       messages.parts,
       messages.usageDay,
-      messages.sendAt,
+      batch.sendAt,
       messages.wantsReceipt,
       messages.encodings,
+      batch.idempotencyKey,
+      batch.requestHash,
+      batch.reservationId,
+      batch.reservationId ? 'HELD' : 'NONE',
+      batch.units,
+      JSON.stringify(batch.result),
+      batch.apiKeyId,
+      batch.rootAccountId,
       currentTraceparent(),
     ],
   );
+  if (rows.length === 1 && rows[0].id === null) return null;
+  return rows as { id: string; parts: number }[];
 }
 
 /** Stores the batch's answer (for replays) and the units of what was accepted. */
