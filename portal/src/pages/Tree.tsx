@@ -158,7 +158,7 @@ export function TreePage() {
         </div>
       )}
       {!hits && rootIds !== null && rootIds.every((id) => nodes.get(id)?.childCount === 0) && (
-        <p className="muted">No sub-accounts yet: create one from the account&apos;s page.</p>
+        <p className="muted">No sub-accounts.</p>
       )}
       <div ref={scrollRef} className="tree-scroll" data-testid="tree-scroll">
         <ul className="tree" aria-label="Account tree" style={{ height: virtualizer.getTotalSize() }}>
