@@ -18,6 +18,8 @@ export {
   PortalCloseAccountDocument as CloseAccountDocument,
   PortalInviteUserWithPermissionsDocument as InviteUserDocument,
   PortalUsersDocument as UsersDocument,
+  PortalLimitOptionsDocument as LimitOptionsDocument,
+  PortalSetMembershipLimitsDocument as SetMembershipLimitsDocument,
   PortalSetUserCreditLimitDocument as SetUserCreditLimitDocument,
   PortalRevokeInvitationDocument as RevokeInvitationDocument,
   PortalDeactivateMembershipDocument as DeactivateMembershipDocument,

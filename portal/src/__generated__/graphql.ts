@@ -36,6 +36,23 @@ export type AccountStatus =
   | 'CLOSED'
   | 'SUSPENDED';
 
+export type ContactAccessMode =
+  /** Every contact group of the account */
+  | 'ALL'
+  /** Only the groups listed */
+  | 'SELECTED';
+
+export type ContactGroupAccess =
+  /** May see, edit, send to and delete the group's contacts */
+  | 'FULL'
+  /** May send to the group but never sees its phone numbers, nor reports containing them */
+  | 'RESTRICTED';
+
+export type ContactGroupGrantInput = {
+  access: ContactGroupAccess;
+  groupId: string | number;
+};
+
 export type CreateSubAccountInput = {
   name: string;
   parentId: string | number;
@@ -48,6 +65,15 @@ export type InvitationStatus =
   | 'PENDING'
   | 'REVOKED'
   | 'SENT';
+
+export type MembershipLimitsInput = {
+  allSenderIds: boolean;
+  /** Required (possibly empty) when allSenderIds is false */
+  allowedSenderIds?: Array<string | number> | null | undefined;
+  contactAccess: ContactAccessMode;
+  /** Required when contactAccess is SELECTED */
+  contactGroups?: Array<ContactGroupGrantInput> | null | undefined;
+};
 
 export type MembershipStatus =
   | 'ACTIVE'
@@ -62,6 +88,20 @@ export type Role =
   | 'ADMIN'
   | 'ADVANCED_USER'
   | 'BASIC_USER';
+
+/** SPEC M7; the shared number pool is the default when no sender ID is named */
+export type SenderIdKind =
+  | 'ALPHANUMERIC'
+  | 'DEDICATED_NUMBER'
+  | 'PERSONAL_NUMBER'
+  | 'SHORT_CODE';
+
+export type SenderIdStatus =
+  | 'ACTIVE'
+  | 'PENDING_VERIFICATION'
+  | 'REJECTED'
+  | 'REQUESTED'
+  | 'RETIRED';
 
 export type SendingWindowInput = {
   days: Array<Weekday>;
@@ -246,7 +286,7 @@ export type PortalUsersQueryVariables = Exact<{
 }>;
 
 
-export type PortalUsersQuery = { permissionCatalogue: Array<string>, account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, members: { totalCount: number, nodes: Array<{ id: string, userId: string, accountId: string, role: Role, status: MembershipStatus, type: MembershipType, createdAt: string, user: { id: string, name: string, email: string }, credit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, invitations: { totalCount: number, nodes: Array<{ id: string, email: string, role: Role, status: InvitationStatus, grantedPermissions: Array<string>, createdAt: string, expiresAt: string }> } | null } | null, me: { permissionsOn: Array<string> } };
+export type PortalUsersQuery = { permissionCatalogue: Array<string>, account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, members: { totalCount: number, nodes: Array<{ id: string, userId: string, accountId: string, role: Role, status: MembershipStatus, type: MembershipType, createdAt: string, user: { id: string, name: string, email: string }, credit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null, limits: { allSenderIds: boolean, allowedSenderIds: Array<string>, contactAccess: ContactAccessMode, contactGroups: Array<{ groupId: string, access: ContactGroupAccess }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null, invitations: { totalCount: number, nodes: Array<{ id: string, email: string, role: Role, status: InvitationStatus, grantedPermissions: Array<string>, createdAt: string, expiresAt: string }> } | null } | null, me: { permissionsOn: Array<string> } };
 
 export type PortalInviteUserWithPermissionsMutationVariables = Exact<{
   accountId: string | number;
@@ -289,6 +329,21 @@ export type PortalSetUserCreditLimitMutationVariables = Exact<{
 
 export type PortalSetUserCreditLimitMutation = { setUserCreditLimit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null };
 
+export type PortalLimitOptionsQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalLimitOptionsQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, contactGroups: { nodes: Array<{ id: string, name: string }> } };
+
+export type PortalSetMembershipLimitsMutationVariables = Exact<{
+  membershipId: string | number;
+  limits: MembershipLimitsInput;
+}>;
+
+
+export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
+
 
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
@@ -307,9 +362,11 @@ export const PortalSuspendAccountDocument = {"__meta__":{"hash":"sha256:04c76e0b
 export const PortalResumeAccountDocument = {"__meta__":{"hash":"sha256:4dc3621f6ab6281e4099e4991a5d12457ee80c44f1fa0fe94c0cbda490e67738"}} as unknown as DocumentNode<PortalResumeAccountMutation, PortalResumeAccountMutationVariables>;
 export const PortalCloseAccountDocument = {"__meta__":{"hash":"sha256:548d48a0ac821fb43c018a069a56ec58055b5e55802f31da0d9a411f41c40631"}} as unknown as DocumentNode<PortalCloseAccountMutation, PortalCloseAccountMutationVariables>;
 export const PortalPermissionsDocument = {"__meta__":{"hash":"sha256:732db41b0bf7f4b4c08fecc4f852000a716a8cd62664e7f01ce06f1976e59174"}} as unknown as DocumentNode<PortalPermissionsQuery, PortalPermissionsQueryVariables>;
-export const PortalUsersDocument = {"__meta__":{"hash":"sha256:f6dbd9e1c3c9ee10507363271ad7840a718fd047f02b9101f5fb1b9dd5be356b"}} as unknown as DocumentNode<PortalUsersQuery, PortalUsersQueryVariables>;
+export const PortalUsersDocument = {"__meta__":{"hash":"sha256:72b7c92b4d4229507acd0a3434333223964bdc7decb1e4825be8b570fb9cc2ba"}} as unknown as DocumentNode<PortalUsersQuery, PortalUsersQueryVariables>;
 export const PortalInviteUserWithPermissionsDocument = {"__meta__":{"hash":"sha256:09216f159ee06c4433cd51675348867166842a6d30ad2b5e0c653608e03b1f6a"}} as unknown as DocumentNode<PortalInviteUserWithPermissionsMutation, PortalInviteUserWithPermissionsMutationVariables>;
 export const PortalRevokeInvitationDocument = {"__meta__":{"hash":"sha256:9781022100c7a43efed994cc5fda855b013ca8c8c6d0d9021d2dd7d91818d06f"}} as unknown as DocumentNode<PortalRevokeInvitationMutation, PortalRevokeInvitationMutationVariables>;
 export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5dbf4366cfb67f822514eb3d43b3817dbafdf5c1a974fa930f7d30758a5a7466"}} as unknown as DocumentNode<PortalDeactivateMembershipMutation, PortalDeactivateMembershipMutationVariables>;
 export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
+export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
+export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;

@@ -288,7 +288,7 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     const nadia = page.getByRole('row', { name: /Nadia One/ });
 
     // Act
-    await page.getByRole('button', { name: 'Credit limit of Nadia One' }).click();
+    await page.getByRole('button', { name: 'Limits of Nadia One' }).click();
     await page.getByLabel('Credit limit of Nadia One (units)').fill('500');
     await page.getByLabel('Renewed to, on the 1st of each month').fill('400');
     await page.getByRole('button', { name: 'Save credit limit' }).click();
@@ -300,5 +300,33 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
       await env.stack.graphql(`query($a: ID!) { account(id: $a) { userCredits { nodes { userId limit renewalAmount } } } }`, { a: demoAccount('store-n1').id }, await env.stack.login('hq.admin@retail.example')),
     );
     expect(answer.account.userCredits.nodes).toContainEqual({ userId: demoUser('n1-advanced').id, limit: 500, renewalAmount: 400 });
+  });
+  it("an HQ admin limits a store's advanced user to one sender ID and one group with numbers masked", async () => {
+    // Arrange: a sender ID and two groups on Store N2, made through the API
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const store = demoAccount('store-n2').id;
+    const sender = expectNoErrors(await env.stack.graphql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: ALPHANUMERIC, value: "NORTHTWO" }) { id } }`, { a: store }, hq)).requestSenderId;
+    const vip = expectNoErrors(await env.stack.graphql(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "VIP") { id } }`, { a: store }, hq)).createContactGroup;
+    expectNoErrors(await env.stack.graphql(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "Staff") { id } }`, { a: store }, hq));
+    const advanced = expectNoErrors(await env.stack.graphql(`mutation($a: ID!) { addAccountMember(accountId: $a, email: "n1.advanced@retail.example", role: ADVANCED_USER) { membership { id } } }`, { a: store }, hq)).addAccountMember.membership;
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${store}/users`);
+
+    // Act
+    await page.getByRole('button', { name: 'Limits of Nadia One' }).click();
+    await page.getByRole('radio', { name: 'Only these' }).check();
+    await page.getByRole('checkbox', { name: /^NORTHTWO/ }).check();
+    await page.getByRole('radio', { name: 'Selected groups' }).check();
+    await page.getByLabel('VIP').selectOption('RESTRICTED');
+    await page.getByRole('button', { name: 'Save limits of Nadia One' }).click();
+    await page.getByRole('row', { name: /Nadia One/ }).getByText('1 sender ID(s) · 1 group(s), numbers masked').waitFor();
+    await saveScreenshot(page, 'hq-admin-sets-user-limits');
+
+    // Assert
+    const limits = expectNoErrors(
+      await env.stack.graphql(`query($a: ID!) { account(id: $a) { members { nodes { id limits { allSenderIds allowedSenderIds contactAccess contactGroups { groupId access } } } } } }`, { a: store }, hq),
+    ).account.members.nodes.find((member: { id: string }) => member.id === advanced.id).limits;
+    expect(limits).toEqual({ allSenderIds: false, allowedSenderIds: [sender.id], contactAccess: 'SELECTED', contactGroups: [{ groupId: vip.id, access: 'RESTRICTED' }] });
   });
 });

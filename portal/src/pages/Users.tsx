@@ -1,7 +1,16 @@
 import { Fragment, useCallback, useEffect, useState } from 'react';
-import type { PortalUsersQuery, Role } from '../__generated__/graphql';
+import type { ContactGroupAccess, PortalLimitOptionsQuery, PortalUsersQuery, Role } from '../__generated__/graphql';
 import { request } from '../client';
-import { DeactivateMembershipDocument, InviteUserDocument, ReactivateMembershipDocument, RevokeInvitationDocument, SetUserCreditLimitDocument, UsersDocument } from '../operations';
+import {
+  DeactivateMembershipDocument,
+  InviteUserDocument,
+  LimitOptionsDocument,
+  ReactivateMembershipDocument,
+  RevokeInvitationDocument,
+  SetMembershipLimitsDocument,
+  SetUserCreditLimitDocument,
+  UsersDocument,
+} from '../operations';
 import { CopyId, ErrorBanner, FieldError, formatDateTime, Link, Loading, useAction } from '../ui';
 import { roleLabel } from './SignIn';
 
@@ -98,17 +107,24 @@ export function UsersPage({ accountId }: { accountId: string }) {
                     <td>{roleLabel(member.role)}</td>
                     <td>{statusLabel(member.status)}</td>
                     <td>{formatDateTime(member.createdAt, timeZone)}</td>
-                    <td>{member.credit ? `${member.credit.spent} / ${member.credit.remaining} of ${member.credit.limit}` : 'No limit'}</td>
+                    <td>
+                      {member.credit ? `${member.credit.spent} / ${member.credit.remaining} of ${member.credit.limit}` : 'No limit'}
+                      {(!member.limits.allSenderIds || member.limits.contactAccess === 'SELECTED') && (
+                        <span className="muted limits-summary">
+                          {!member.limits.allSenderIds && ` · ${member.limits.allowedSenderIds.length} sender ID(s)`}
+                          {member.limits.contactAccess === 'SELECTED' &&
+                            ` · ${member.limits.contactGroups.length} group(s)${member.limits.contactGroups.some((grant) => grant.access === 'RESTRICTED') ? ', numbers masked' : ''}`}
+                        </span>
+                      )}
+                    </td>
                     <td>
                       <CopyId id={member.userId} label="Copy user id" />
                     </td>
                     {can('users') && (
                       <td>
-                        {can('billing') && (
-                          <button type="button" className="small" aria-expanded={editing === member.id} onClick={() => setEditing(editing === member.id ? null : member.id)}>
-                            Credit limit of {member.user.name}
-                          </button>
-                        )}{' '}
+                        <button type="button" className="small" aria-expanded={editing === member.id} onClick={() => setEditing(editing === member.id ? null : member.id)}>
+                          Limits of {member.user.name}
+                        </button>{' '}
                         {member.status === 'ACTIVE' ? (
                           <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(DeactivateMembershipDocument, { membershipId: member.id }))}>
                             Deactivate {member.user.name}
@@ -124,11 +140,23 @@ export function UsersPage({ accountId }: { accountId: string }) {
                   {editing === member.id && (
                     <tr>
                       <td colSpan={8}>
-                        <CreditLimitForm
+                        {can('billing') && (
+                          <CreditLimitForm
+                            accountId={account.id}
+                            userId={member.userId}
+                            name={member.user.name}
+                            credit={member.credit}
+                            onSaved={async () => {
+                              setEditing(null);
+                              await load();
+                            }}
+                          />
+                        )}
+                        <MembershipLimitsForm
                           accountId={account.id}
-                          userId={member.userId}
+                          membershipId={member.id}
                           name={member.user.name}
-                          credit={member.credit}
+                          limits={member.limits}
                           onSaved={async () => {
                             setEditing(null);
                             await load();
@@ -290,6 +318,111 @@ function CreditLimitForm({ accountId, userId, name, credit, onSaved }: { account
         Save credit limit
       </button>
       {!save.fieldErrors.limit && !save.fieldErrors.renewalAmount && <ErrorBanner error={save.error} />}
+    </form>
+  );
+}
+
+type Limits = NonNullable<NonNullable<UsersAnswer['account']>['members']>['nodes'][number]['limits'];
+type LimitOptions = PortalLimitOptionsQuery;
+
+/** Allowed sender IDs and contact access (SPEC I6): all, or the ones picked here; a restricted group masks numbers. */
+function MembershipLimitsForm({ accountId, membershipId, name, limits, onSaved }: { accountId: string; membershipId: string; name: string; limits: Limits; onSaved: () => Promise<void> }) {
+  const [options, setOptions] = useState<LimitOptions | null>(null);
+  const [allSenderIds, setAllSenderIds] = useState(limits.allSenderIds);
+  const [senderIds, setSenderIds] = useState<string[]>(limits.allowedSenderIds);
+  const [allGroups, setAllGroups] = useState(limits.contactAccess === 'ALL');
+  const [groups, setGroups] = useState<Record<string, ContactGroupAccess>>(Object.fromEntries(limits.contactGroups.map((grant) => [grant.groupId, grant.access])));
+  const [loadError, setLoadError] = useState<unknown>(null);
+  useEffect(() => {
+    request(LimitOptionsDocument, { accountId })
+      .then(({ data }) => setOptions(data))
+      .catch(setLoadError);
+  }, [accountId]);
+  const save = useAction(async () => {
+    await request(SetMembershipLimitsDocument, {
+      membershipId,
+      limits: {
+        allSenderIds,
+        allowedSenderIds: allSenderIds ? null : senderIds,
+        contactAccess: allGroups ? 'ALL' : 'SELECTED',
+        contactGroups: allGroups ? null : Object.entries(groups).map(([groupId, access]) => ({ groupId, access })),
+      },
+    });
+    await onSaved();
+  });
+  if (loadError) return <ErrorBanner error={loadError} />;
+  if (!options) return <Loading what="sender IDs and groups" />;
+  const fieldMessage = Object.values(save.fieldErrors)[0];
+  return (
+    <form
+      className="limits-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+    >
+      <fieldset>
+        <legend>Sender IDs {name} may send from</legend>
+        <label className="checkbox">
+          <input type="radio" name={`senders-${membershipId}`} checked={allSenderIds} onChange={() => setAllSenderIds(true)} />
+          All of the account&apos;s sender IDs
+        </label>
+        <label className="checkbox">
+          <input type="radio" name={`senders-${membershipId}`} checked={!allSenderIds} onChange={() => setAllSenderIds(false)} />
+          Only these
+        </label>
+        {!allSenderIds &&
+          (options.senderIds.nodes.length === 0 ? (
+            <p className="muted">The account has no sender IDs yet.</p>
+          ) : (
+            options.senderIds.nodes.map((sender) => (
+              <label key={sender.id} className="checkbox">
+                <input type="checkbox" checked={senderIds.includes(sender.id)} onChange={(event) => setSenderIds(event.target.checked ? [...senderIds, sender.id] : senderIds.filter((id) => id !== sender.id))} />
+                {sender.value} ({sender.kind.toLowerCase().replace(/_/g, ' ')}, {sender.status.toLowerCase()})
+              </label>
+            ))
+          ))}
+      </fieldset>
+      <fieldset>
+        <legend>Contacts {name} may reach</legend>
+        <label className="checkbox">
+          <input type="radio" name={`groups-${membershipId}`} checked={allGroups} onChange={() => setAllGroups(true)} />
+          All groups, numbers visible
+        </label>
+        <label className="checkbox">
+          <input type="radio" name={`groups-${membershipId}`} checked={!allGroups} onChange={() => setAllGroups(false)} />
+          Selected groups
+        </label>
+        {!allGroups &&
+          (options.contactGroups.nodes.length === 0 ? (
+            <p className="muted">The account has no contact groups yet.</p>
+          ) : (
+            options.contactGroups.nodes.map((group) => (
+              <span key={group.id} className="group-access">
+                <label htmlFor={`group-${membershipId}-${group.id}`}>{group.name}</label>
+                <select
+                  id={`group-${membershipId}-${group.id}`}
+                  value={groups[group.id] ?? ''}
+                  onChange={(event) => {
+                    const next = { ...groups };
+                    if (event.target.value) next[group.id] = event.target.value as ContactGroupAccess;
+                    else delete next[group.id];
+                    setGroups(next);
+                  }}
+                >
+                  <option value="">No access</option>
+                  <option value="RESTRICTED">Restricted: may send, never sees numbers</option>
+                  <option value="FULL">Full: sees, edits, sends, deletes</option>
+                </select>
+              </span>
+            ))
+          ))}
+      </fieldset>
+      <button type="submit" disabled={save.busy}>
+        Save limits of {name}
+      </button>
+      <FieldError id={`limits-${membershipId}-error`} message={fieldMessage} />
+      {!fieldMessage && <ErrorBanner error={save.error} />}
     </form>
   );
 }
