@@ -85,7 +85,7 @@ export function UsersPage({ accountId }: { accountId: string }) {
                   <th scope="col">Role</th>
                   <th scope="col">Status</th>
                   <th scope="col">Created</th>
-                  <th scope="col">Credit spent / remaining</th>
+                  <th scope="col">Limits (credit spent / remaining of limit)</th>
                   <th scope="col">User id</th>
                   {can('users') && (
                     <th scope="col">
@@ -111,9 +111,14 @@ export function UsersPage({ accountId }: { accountId: string }) {
                       {member.credit ? `${member.credit.spent} / ${member.credit.remaining} of ${member.credit.limit}` : 'No limit'}
                       {(!member.limits.allSenderIds || member.limits.contactAccess === 'SELECTED') && (
                         <span className="muted limits-summary">
-                          {!member.limits.allSenderIds && ` · ${member.limits.allowedSenderIds.length} sender ID(s)`}
-                          {member.limits.contactAccess === 'SELECTED' &&
-                            ` · ${member.limits.contactGroups.length} group(s)${member.limits.contactGroups.some((grant) => grant.access === 'RESTRICTED') ? ', numbers masked' : ''}`}
+                          {[
+                            member.limits.allSenderIds ? null : `${member.limits.allowedSenderIds.length} sender ID(s)`,
+                            member.limits.contactAccess === 'SELECTED'
+                              ? `${member.limits.contactGroups.length} group(s)${member.limits.contactGroups.some((grant) => grant.access === 'RESTRICTED') ? ', numbers masked' : ''}`
+                              : null,
+                          ]
+                            .filter(Boolean)
+                            .join(' · ')}
                         </span>
                       )}
                     </td>
