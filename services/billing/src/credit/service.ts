@@ -283,13 +283,14 @@ export class CreditService {
   async capture(reservationId: string, units?: number | null): Promise<Reservation & { crossedAutoTopUpThreshold: boolean }> {
     const id = assertId(reservationId, 'reservationId');
     if (units !== undefined && units !== null) assertUnits(units, 'units', { allowZero: true });
+    // The send path's case: one statement, outside a transaction (it writes everything it must,
+    // the low-balance event included, or nothing). Any other state is answered below as it always was.
+    const held = await captureHeld(this.dataSource, id, units ?? null);
+    if (held) {
+      const { autoTopUpThreshold, unitsAfter } = held;
+      return { ...toReservation(held.reservation), crossedAutoTopUpThreshold: Number(held.reservation.captured_units) > 0 && autoTopUpThreshold !== null && unitsAfter < autoTopUpThreshold };
+    }
     return inTransaction(this.dataSource, async (tx) => {
-      // The send path's case in one statement; any other state is answered below as it always was.
-      const held = await captureHeld(tx, id, units ?? null);
-      if (held) {
-        const crossedAutoTopUpThreshold = Number(held.reservation.captured_units) > 0 ? await afterCaptureDebit(tx, held.reservation, held) : false;
-        return { ...toReservation(held.reservation), crossedAutoTopUpThreshold };
-      }
       const reservation = await this.lockReservation(tx, id);
       if (reservation.status === 'CAPTURED') return { ...toReservation(reservation), crossedAutoTopUpThreshold: false };
       assertStillHeldOrCaptured(reservation);

@@ -579,19 +579,26 @@ export async function holdAndReserve(
  * The send path's capture in ONE statement (issue 19): the reservation marked CAPTURED when it is
  * held, unexpired and covers `units` (all when null), then, in the lock order and each after the
  * previous one is done (one-time filters, as in holdAndReserve), its sub-account limits and user
- * limits turn the hold into spending, its paying balance drops the hold and is debited, and the
- * USAGE movement's two ledger rows are written. Null when the reservation is in any other state
- * (nothing is written; the caller answers as before).
+ * limits turn the hold into spending, its paying balance drops the hold and is debited, the USAGE
+ * movement's two ledger rows are written and, when the debit takes the balance below its
+ * low-balance threshold, billing.low_balance is published (shared/events' outbox row, as
+ * publishEvent writes it, the paying account's path read here). Null when the reservation is in
+ * any other state (nothing is written; the caller answers as before).
+ *
+ * Everything the capture writes is in this statement, so it needs no transaction of its own (no
+ * BEGIN and COMMIT): it commits whole or not at all. The reservation is captured only where its
+ * paying balance exists (balances are never deleted), so a capture is never marked without its debit.
  */
 export async function captureHeld(
-  tx: Sql,
+  db: Sql,
   id: string,
   units: number | null,
 ): Promise<{ reservation: ReservationRow; unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null } | null> {
-  const [row] = await queryRows<ReservationRow & { units_after: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
+  const [row] = await queryRows<ReservationRow & { units_after: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(db,
     `WITH r AS (
        UPDATE billing.reservations SET status = 'CAPTURED', captured_units = coalesce($2, units), settled_at = now()
         WHERE id = $1 AND status = 'HELD' AND expires_at > now() AND coalesce($2, units) <= units
+          AND EXISTS (SELECT 1 FROM billing.balances b WHERE b.account_id = billing.reservations.paying_account_id)
        RETURNING ${RESERVATION_COLUMNS}
      ), account_locked AS (
        SELECT l.account_id FROM billing.account_limits l, r
@@ -619,12 +626,19 @@ export async function captureHeld(
               CASE WHEN line.book = 'BALANCE' THEN debited.units END, 'capture:' || r.id, NULL
          FROM r, debited, LATERAL (VALUES ('BALANCE', -r.captured_units), ('USAGE', r.captured_units)) AS line(book, units)
         WHERE r.captured_units > 0
+     ), low_balance AS (
+       INSERT INTO billing.outbox (id, type, account_id, account_path, data, occurred_at)
+       SELECT gen_random_uuid(), 'billing.low_balance', r.paying_account_id, a.path,
+              jsonb_build_object('balance', debited.units, 'threshold', debited.low_balance_threshold), clock_timestamp()
+         FROM r, debited, hierarchy.accounts a
+        WHERE a.id = r.paying_account_id AND debited.low_balance_threshold IS NOT NULL
+          AND debited.units + r.captured_units >= debited.low_balance_threshold AND debited.units < debited.low_balance_threshold
      )
      SELECT r.*, debited.units AS units_after, debited.low_balance_threshold, debited.auto_top_up_threshold FROM r LEFT JOIN debited ON true`,
     [id, units, crypto.randomUUID()],
   );
   if (!row) return null;
-  // Rolls the capture back: a reservation always names an existing paying balance.
+  // Cannot happen (the statement captures only where the paying balance exists, and balances are never deleted).
   if (row.units_after === null) throw new Error(`No balance for account ${row.paying_account_id}`);
   const { units_after, low_balance_threshold, auto_top_up_threshold, ...reservation } = row;
   const unitsAfter = Number(units_after);
