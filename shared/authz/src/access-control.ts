@@ -77,7 +77,7 @@ const API_KEY_GRANTS_SQL = `
     JOIN hierarchy.accounts a ON a.id = k.account_id
    WHERE k.id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND a.status <> 'CLOSED'`;
 
-interface ChainRow {
+export interface ChainRow {
   id: string;
   root_id: string | null;
   parent_id: string | null;
@@ -130,9 +130,19 @@ function chainsOfRows(rows: ChainRow[]): Map<string, AccountChain> {
  */
 export async function lockChainForSpending(db: Sql, accountId: string): Promise<AccountChain | null> {
   if (!isUuid(accountId)) return null;
-  const rows: ChainRow[] = await db.query(`SELECT id, root_id, parent_id, path, depth, status FROM hierarchy.lock_chain_for_spending($1)`, [accountId]);
-  return chainsOfRows(rows).get(accountId.toLowerCase()) ?? null;
+  return chainOfLockedRows(await db.query(lockedChainSql('$1'), [accountId]), accountId);
 }
+
+/**
+ * lockChainForSpending as a part of a caller's own statement (e.g. billing's reservation, which
+ * locks, decides and writes in one): the SELECT of the chain's rows, the account id being `account`
+ * (a parameter placeholder or expression). Its rows: `id`, `root_id`, `parent_id`, `path` (text,
+ * comma-separated; null on the rows of inactive accounts on the path), `depth`, `status`.
+ */
+export const lockedChainSql = (account: string) => `SELECT id, root_id, parent_id, path, depth, status FROM hierarchy.lock_chain_for_spending(${account}::uuid)`;
+
+/** The chain of lockedChainSql's rows (null when the account does not exist). */
+export const chainOfLockedRows = (rows: ChainRow[], accountId: string): AccountChain | null => chainsOfRows(rows).get(accountId.toLowerCase()) ?? null;
 
 /** True when two chains are the same version of an account's place in its tree. */
 export const samePath = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id.toLowerCase() === b[i].toLowerCase());
