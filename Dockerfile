@@ -10,6 +10,7 @@ ENV npm_config_update_notifier=false npm_config_fund=false npm_config_audit=fals
 COPY package.json package-lock.json ./
 COPY gateway/package.json gateway/
 COPY platform/package.json platform/
+COPY portal/package.json portal/
 COPY services/account-hierarchy/package.json services/account-hierarchy/
 COPY services/identity/package.json services/identity/
 COPY services/messaging/package.json services/messaging/

@@ -13,6 +13,7 @@ const PACKAGES = [
   'services/messaging',
   'services/billing',
   'gateway',
+  'portal',
 ];
 
 const config: Config = {

@@ -2,7 +2,7 @@
  * `npm run build [-- <out dir>]` (default `dist/`): the JavaScript the production image runs. Every
  * workspace's src/ (tests left out) and scripts/ are compiled file by file with swc (the transform the
  * test suites use: TypeORM's decorators keep their metadata), other files of src/ (GraphQL SDL, SQL,
- * JSON) and schema/ are copied, and each workspace's package.json points at the compiled files, so
+ * JSON), schema/ and documents/first-party/ are copied, and each workspace's package.json points at the compiled files, so
  * `npm ci --omit=dev` in the output links the workspaces as in the repository.
  */
 import fs from 'node:fs';
@@ -71,13 +71,16 @@ export function build(out: string): { compiled: number; copied: number } {
     if (pkg.exports) pkg.exports = toJs(pkg.exports);
     fs.mkdirSync(path.join(out, dir), { recursive: true });
     fs.writeFileSync(path.join(out, dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-    if (fs.existsSync(path.join(ROOT, dir, 'src'))) buildTree(path.join(dir, 'src'), out, counts);
+    // The portal (no main) is static files built by Vite, served apart from the Node processes.
+    if ((pkg.main || pkg.exports) && fs.existsSync(path.join(ROOT, dir, 'src'))) buildTree(path.join(dir, 'src'), out, counts);
   }
   for (const file of fs.readdirSync(path.join(ROOT, 'scripts')).filter((name) => name.endsWith('.ts'))) {
     compileFile(path.join(ROOT, 'scripts', file), path.join(out, 'scripts', file.replace(/\.ts$/, '.js')));
     counts.compiled++;
   }
   fs.cpSync(path.join(ROOT, 'schema'), path.join(out, 'schema'), { recursive: true });
+  // The first-party trusted documents the gateway serves by id (the portal's).
+  fs.cpSync(path.join(ROOT, 'documents', 'first-party'), path.join(out, 'documents', 'first-party'), { recursive: true });
   return counts;
 }
 

@@ -16,7 +16,7 @@ import { DOWNLOADS_PREFIX, EXPORTS_PREFIX, IMPORTS_PREFIX, isMessagingRoute, pro
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
 import { connectRedis, RedisKeyValueCache } from './redis';
-import { PartnerOperationStore, resolvePartnerOperation } from './trusted-documents';
+import { FirstPartyDocuments, PartnerOperationStore, resolveFirstPartyOperation, resolvePartnerOperation } from './trusted-documents';
 
 export interface GatewayContext {
   principal: Principal;
@@ -154,6 +154,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ? new RedisRateLimiter(redis, config.redisKeyPrefix, settings.rateLimitWindowSeconds * 1000, logger)
     : new MemoryRateLimiter(settings.rateLimitWindowSeconds * 1000);
   const partnerOperations = new PartnerOperationStore(dataSource, settings.partnerOperationCacheTtlSeconds);
+  const firstPartyDocuments = FirstPartyDocuments.load();
 
   const metrics = options.metrics ?? new Metrics({ defaultMetrics: false });
   metrics.observePool('gateway', dataSource);
@@ -263,7 +264,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     prepareOperation: async (operation, context) => {
       const appId = context.principal.partnerAppId;
-      return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : operation;
+      return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : resolveFirstPartyOperation(firstPartyDocuments, operation);
     },
   });
   // Paths passed on to a subgraph as they are; each carries its own credential (see exports-proxy.ts).

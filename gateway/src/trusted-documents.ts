@@ -1,3 +1,6 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AppError } from '@platform/errors';
 import type { HttpOperation } from '@platform/server';
@@ -119,6 +122,10 @@ export async function resolvePartnerOperation(store: PartnerOperationStore, appI
   const registered = SHA256_HEX.test(operationId) ? await store.find(appId, operationId) : null;
   if (!registered) throw new AppError('OPERATION_NOT_REGISTERED', 'The operation id is not in an active manifest of this partner app');
 
+  return withRegisteredBody(operation, parameters, registered);
+}
+
+function withRegisteredBody(operation: HttpOperation, parameters: OperationParameters, registered: PartnerOperation): HttpOperation {
   const operationName = typeof parameters.operationName === 'string' ? parameters.operationName : undefined;
   if (operation.method === 'GET') {
     const search = new URLSearchParams({ query: registered.body });
@@ -130,4 +137,53 @@ export async function resolvePartnerOperation(store: PartnerOperationStore, appI
   if (operationName) body.operationName = operationName;
   if (parameters.variables !== undefined) body.variables = parameters.variables;
   return { ...operation, body };
+}
+
+/** First-party manifests (the reference portal's): committed with the gateway, read once at start. */
+export const FIRST_PARTY_DOCUMENTS_DIR = path.join(__dirname, '..', '..', 'documents', 'first-party');
+
+/**
+ * Operations of first-party clients (the reference portal), by id: Apollo persisted query manifests
+ * in documents/first-party/, each id checked against the SHA-256 of its body when loaded.
+ */
+export class FirstPartyDocuments {
+  private constructor(private readonly operations: ReadonlyMap<string, PartnerOperation>) {}
+
+  static load(dir = FIRST_PARTY_DOCUMENTS_DIR): FirstPartyDocuments {
+    const operations = new Map<string, PartnerOperation>();
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith('.json')) : [];
+    for (const file of files) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { format?: string; operations?: ({ id: string } & PartnerOperation)[] };
+      if (manifest.format !== 'apollo-persisted-query-manifest' || !Array.isArray(manifest.operations)) throw new Error(`${file} is not an Apollo persisted query manifest`);
+      for (const { id, name, type, body } of manifest.operations) {
+        if (crypto.createHash('sha256').update(body, 'utf8').digest('hex') !== id) throw new Error(`${file}: the id of ${name} is not the SHA-256 of its body`);
+        operations.set(id, { name, type, body });
+      }
+    }
+    return new FirstPartyDocuments(operations);
+  }
+
+  get size(): number {
+    return this.operations.size;
+  }
+
+  find(operationId: string): PartnerOperation | undefined {
+    return this.operations.get(operationId);
+  }
+}
+
+/**
+ * A request of a session or a plain API key that names a `documentId` and carries no query text runs
+ * the first-party operation of that id (unknown: OPERATION_NOT_REGISTERED). Nothing else changes: the
+ * operation then passes the same limits and authorization as its text would.
+ */
+export function resolveFirstPartyOperation(documents: FirstPartyDocuments, operation: HttpOperation): HttpOperation {
+  const namesDocument =
+    operation.method === 'GET' ? new URLSearchParams(operation.search).has('documentId') : Boolean(operation.body && typeof operation.body === 'object' && 'documentId' in operation.body);
+  if (!namesDocument) return operation;
+  const parameters = parametersOf(operation);
+  if (parameters.query !== undefined || typeof parameters.documentId !== 'string') return operation;
+  const registered = documents.find(parameters.documentId.replace(/^sha256:/, ''));
+  if (!registered) throw new AppError('OPERATION_NOT_REGISTERED', 'The documentId names no first-party operation');
+  return withRegisteredBody(operation, parameters, registered);
 }

@@ -80,4 +80,16 @@ describe('CORS defaults', () => {
     expect(production.gateway.corsOrigins).toEqual([]);
     expect(refused).toMatch(/CORS_ORIGINS must list origins/);
   });
+
+  it("development allows the portal's origins on PORTAL_PORT unless CORS_ORIGINS is set", () => {
+    // Act
+    const byDefault = loadConfig({ NODE_ENV: 'development', PRINCIPAL_KEYS_FILE: `/tmp/principal-keys-${process.pid}.json` });
+    const elsewhere = loadConfig({ NODE_ENV: 'development', PORTAL_PORT: '5273', PRINCIPAL_KEYS_FILE: `/tmp/principal-keys-${process.pid}.json` });
+    const listed = loadConfig({ NODE_ENV: 'development', PORTAL_PORT: '5273', CORS_ORIGINS: 'https://portal.example.com', PRINCIPAL_KEYS_FILE: `/tmp/principal-keys-${process.pid}.json` });
+
+    // Assert
+    expect(byDefault.gateway.corsOrigins).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
+    expect(elsewhere.gateway.corsOrigins).toEqual(['http://localhost:5273', 'http://127.0.0.1:5273']);
+    expect(listed.gateway.corsOrigins).toEqual(['https://portal.example.com']);
+  });
 });

@@ -19,6 +19,8 @@ export interface PlatformConfig {
   databasePoolSize: number;
   embeddedPostgres: { dataDir: string; port: number };
   gatewayPort: number;
+  /** Where `npm start` serves the reference portal's static files (the portal's dev origin is in the development CORS list). */
+  portalPort: number;
   host: string;
   subgraphPorts: Record<SubgraphName, number>;
   subgraphUrls: Record<SubgraphName, string>;
@@ -151,7 +153,8 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /** The reference portal's development server (Vite's default port). */
-export const PORTAL_DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+/** The origins of the portal `npm start` serves on PORTAL_PORT (5173 by default, Vite's dev port too). */
+export const portalDevOrigins = (portalPort = 5173): string[] => [`http://localhost:${portalPort}`, `http://127.0.0.1:${portalPort}`];
 
 /** SPEC B3-B6. */
 export interface BillingSettings {
@@ -238,8 +241,8 @@ function principalTokenSettings(env: NodeJS.ProcessEnv, isProduction: boolean, p
 }
 
 /** CORS_ORIGINS: a comma-separated list of exact origins; unset → the portal's dev origins in development, none elsewhere. */
-function corsOrigins(raw: string | undefined, nodeEnv: NodeEnv, problems: string[]): string[] {
-  if (raw === undefined) return nodeEnv === 'development' ? PORTAL_DEV_ORIGINS : [];
+function corsOrigins(raw: string | undefined, nodeEnv: NodeEnv, portalPort: number, problems: string[]): string[] {
+  if (raw === undefined) return nodeEnv === 'development' ? portalDevOrigins(portalPort) : [];
   const origins: string[] = [];
   for (const entry of raw.split(',').map((value) => value.trim()).filter(Boolean)) {
     let origin: string | null = null;
@@ -312,6 +315,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     subgraphUrls[name] = url(ENV_URL_VARIABLES[name], `http://127.0.0.1:${subgraphPorts[name]}/graphql`)!;
   }
 
+  const portalPort = integer('PORTAL_PORT', 5173, 0, 65535);
+
   const config: PlatformConfig = {
     nodeEnv,
     isProduction,
@@ -322,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       port: integer('EMBEDDED_PG_PORT', 54329, 1024, 65535),
     },
     gatewayPort: integer('PORT', 4000, 0, 65535),
+    portalPort,
     host: env.HOST || '127.0.0.1',
     subgraphPorts,
     subgraphUrls,
@@ -360,7 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       apqTtlSeconds: integer('APQ_TTL_SECONDS', 24 * 3600, 1, 30 * 24 * 3600),
       partnerOperationCacheTtlSeconds: integer('PARTNER_OPERATION_CACHE_TTL_SECONDS', 30, 0, 3600),
       explorer: false,
-      corsOrigins: corsOrigins(env.CORS_ORIGINS, nodeEnv, problems),
+      corsOrigins: corsOrigins(env.CORS_ORIGINS, nodeEnv, portalPort, problems),
     },
     messaging: undefined as unknown as MessagingSettings,
     metrics: {

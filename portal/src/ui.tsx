@@ -1,0 +1,140 @@
+import { Component, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from './client';
+
+/** The path router: history API, one listener; the static server answers index.html for every page path. */
+export function usePath(): string {
+  const [path, setPath] = useState(() => window.location.pathname + window.location.search);
+  useEffect(() => {
+    const update = () => setPath(window.location.pathname + window.location.search);
+    window.addEventListener('popstate', update);
+    window.addEventListener('portal:navigate', update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener('portal:navigate', update);
+    };
+  }, []);
+  return path;
+}
+
+export function navigate(to: string): void {
+  window.history.pushState(null, '', to);
+  window.dispatchEvent(new Event('portal:navigate'));
+}
+
+export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+  return (
+    <a
+      href={to}
+      className={className}
+      onClick={(event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+        event.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function CopyId({ id, label = 'Copy id' }: { id: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="copy-id">
+      <code>{id}</code>
+      <button
+        type="button"
+        className="small"
+        aria-label={`${label} ${id}`}
+        onClick={async () => {
+          await navigator.clipboard?.writeText(id).catch(() => undefined);
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </span>
+  );
+}
+
+/** An error of the API that concerns no one field (the field ones are shown next to their input). */
+export function ErrorBanner({ error }: { error: unknown }) {
+  if (!error) return null;
+  const text = error instanceof ApiError ? error.errors.map((entry) => `${entry.message}${entry.extensions?.code ? ` (${entry.extensions.code})` : ''}`).join('; ') : String((error as Error).message ?? error);
+  return (
+    <p role="alert" className="error">
+      {text}
+    </p>
+  );
+}
+
+export function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <span id={id} className="field-error" role="alert">
+      {message}
+    </span>
+  ) : null;
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** Runs an async action, keeping its error and busy state for the form that started it. */
+export function useAction<TArgs extends unknown[]>(action: (...args: TArgs) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(
+    async (...args: TArgs) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await action(...args);
+      } catch (caught) {
+        setError(caught);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [action],
+  );
+  const fieldErrors = error instanceof ApiError ? error.byField : {};
+  return { run, busy, error, fieldErrors, setError };
+}
+
+/** Dates and times in the account's timezone (SPEC H5), in the browser's language. */
+export function formatDateTime(iso: string, timeZone: string | undefined): string {
+  return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(new Date(iso));
+}
+
+/** The first day of the current month and today, as YYYY-MM-DD in the time zone. */
+export function thisMonth(timeZone: string | undefined, now = new Date()): { from: string; to: string } {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now).map((part) => [part.type, part.value]));
+  return { from: `${parts.year}-${parts.month}-01`, to: `${parts.year}-${parts.month}-${parts.day}` };
+}
+
+/** A page that fails to render says so instead of leaving a blank screen. */
+export class ErrorBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
+  override state = { error: null as unknown };
+
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+
+  override render() {
+    return this.state.error ? (
+      <main>
+        <p role="alert" className="error">
+          This page could not be shown: {String((this.state.error as Error).message ?? this.state.error)}
+        </p>
+      </main>
+    ) : (
+      this.props.children
+    );
+  }
+}
