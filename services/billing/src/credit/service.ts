@@ -30,6 +30,7 @@ import {
   type LimitRow,
   type NewReservation,
   type ReservationRow,
+  type SpendingRequest,
   type UserLimitRow,
 } from './store';
 
@@ -113,15 +114,7 @@ export async function currentPeriodStart(db: Sql, path: string[]): Promise<strin
 }
 
 /** A reservation request once validated: what is held, for whom, how long, on which expected chain. */
-interface ReservationRequest {
-  accountId: string;
-  userId: string | null;
-  units: number;
-  idempotencyKey: string;
-  reference: string;
-  holdSeconds: number;
-  expectedPath: string[] | null;
-}
+type ReservationRequest = SpendingRequest;
 
 function validReservationRequest(input: ReserveCreditInput): ReservationRequest {
   const accountId = assertId(input.accountId, 'accountId');

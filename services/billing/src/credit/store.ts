@@ -472,7 +472,7 @@ export function lockUserLimitDueFor(tx: Sql, accountId: string, userId: string, 
   );
 }
 
-/** What reserveOnChain was asked: the account, its user, what is held and how long, and the chain its caller decided on. */
+/** A reservation request once validated: what is held, for whom, how long, on which expected chain. */
 export interface SpendingRequest {
   accountId: string;
   userId: string | null;
