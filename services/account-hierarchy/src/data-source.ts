@@ -5,6 +5,7 @@ import { CreateHierarchyOutbox1763800090100 } from './migrations/1763800090100-C
 import { CreateHierarchyOperatorLog1764650000000 } from './migrations/1764650000000-CreateOperatorLog';
 import { ClosureRequests1764660000100 } from './migrations/1764660000100-ClosureRequests';
 import { HierarchyRootIds1764916100000 } from './migrations/1764916100000-RootIds';
+import { LockChainForSpending1765000000000 } from './migrations/1765000000000-LockChainForSpending';
 
 export const SCHEMA = 'hierarchy';
 
@@ -12,7 +13,7 @@ export function createHierarchyDataSource(url: string, options: DataSourceOverri
   return createDataSource({
     url,
     schema: SCHEMA,
-    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100, CreateHierarchyOperatorLog1764650000000, ClosureRequests1764660000100, HierarchyRootIds1764916100000],
+    migrations: [CreateAccounts1763800000000, CreateHierarchyActivityLog1763800030100, CreateHierarchyOutbox1763800090100, CreateHierarchyOperatorLog1764650000000, ClosureRequests1764660000100, HierarchyRootIds1764916100000, LockChainForSpending1765000000000],
     applicationName: 'account-hierarchy',
     ...options,
   });

@@ -141,30 +141,40 @@ function entryHash(fields: HashedFields): string {
 }
 
 /**
+ * The text entryHash hashes, around the two fields only the tree's head gives: `prefix`, then the
+ * previous hash, `middle`, the new seq, `suffix` (canonicalJson's output for the fields, whose keys
+ * sort `prev_hash` right before `seq`).
+ */
+function hashedTextAroundHead(fields: Omit<HashedFields, 'prev_hash' | 'seq'>): { prefix: string; middle: string; suffix: string } {
+  const entry = (key: string, value: unknown) => `${JSON.stringify(key)}:${canonicalJson(value)}`;
+  const keys = Object.keys(fields).sort() as (keyof typeof fields)[];
+  const before = keys.filter((key) => key < 'prev_hash').map((key) => entry(key, fields[key]));
+  const after = keys.filter((key) => key > 'seq').map((key) => entry(key, fields[key]));
+  return { prefix: `{${before.map((e) => `${e},`).join('')}"prev_hash":"`, middle: '","seq":"', suffix: `"${after.map((e) => `,${e}`).join('')}}` };
+}
+
+const ENTRY_COLUMNS = `id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
+         target_account_path, action, target_type, target_id, before, after, prev_hash, hash`;
+
+/**
  * Appends one entry to `<schema>.activity_log` with the caller's transaction (`db` must be the
  * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by the lock of
- * the tree's head row, held until the transaction ends: two statements per entry.
+ * the tree's head row, held until the transaction ends.
+ *
+ * One statement when the tree has a head (every entry but a tree's first; issue 19): it locks the
+ * head (`FOR UPDATE` waits for the previous appender and reads the head it committed), hashes the
+ * entry in PostgreSQL (sha256 of the canonical text built here, with the head's hash and seq put
+ * in), and writes the entry and the new head. The hash is checked here against entryHash before
+ * the transaction can commit, so the verifier's hash and this one cannot drift apart unnoticed.
  */
 export async function appendActivity(db: Sql, schema: string, input: ActivityInput, log: AuditLog = 'activity_log'): Promise<{ id: string; seq: number; hash: string }> {
   const s = assertSchema(schema);
   const treeId = (input.treeId ?? PLATFORM_TREE_ID).toLowerCase();
-  // The tree's head row is the lock of its chain: FOR UPDATE waits for the previous appender and
-  // reads the head it committed. A tree without a head yet is started under an advisory lock, and
-  // its head is then read the same way (an appender that found the row never takes that lock).
-  const lockHead = () => db.query(`SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $1 FOR UPDATE`, [treeId]) as Promise<{ seq: string; hash: string }[]>;
-  let heads = await lockHead();
-  if (heads.length === 0) {
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${log}:${s}:${treeId}`]);
-    heads = await lockHead();
-  }
-  const prevSeq = heads.length ? Number(heads[0].seq) : 0;
-  const prevHash = heads.length ? heads[0].hash : GENESIS_HASH;
   const path = input.targetAccountPath.map((id) => id.toLowerCase());
   const actingAccountId = input.actingAccountId !== undefined ? input.actingAccountId : (input.principal.actingAccountId ?? null);
-  const fields: HashedFields = {
+  const fields: Omit<HashedFields, 'prev_hash' | 'seq'> = {
     id: crypto.randomUUID(),
     tree_id: treeId,
-    seq: String(prevSeq + 1),
     // Milliseconds survive the timestamptz round trip exactly, so the verifier re-hashes the same text.
     occurred_at: new Date().toISOString(),
     actor_kind: input.principal.kind,
@@ -177,25 +187,49 @@ export async function appendActivity(db: Sql, schema: string, input: ActivityInp
     target_id: input.targetId ?? null,
     before: toJson(input.before),
     after: toJson(input.after),
-    prev_hash: prevHash,
   };
-  const hash = entryHash(fields);
+  const values = [
+    fields.id, fields.tree_id, fields.occurred_at, fields.actor_kind, fields.actor_id, fields.acting_account_id,
+    fields.target_account_id, fields.target_account_path, fields.action, fields.target_type, fields.target_id,
+    fields.before === null ? null : JSON.stringify(fields.before),
+    fields.after === null ? null : JSON.stringify(fields.after),
+  ];
+  const text = hashedTextAroundHead(fields);
+  const [appended]: { seq: string; prev_hash: string; hash: string }[] = await db.query(
+    `WITH head AS (
+       SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $2 FOR UPDATE
+     ), next AS (
+       SELECT seq + 1 AS seq, hash AS prev_hash, encode(sha256(convert_to($14::text || hash || $15::text || (seq + 1)::text || $16::text, 'UTF8')), 'hex') AS hash FROM head
+     ), entry AS (
+       INSERT INTO ${s}.${log} (${ENTRY_COLUMNS})
+       SELECT $1, $2, next.seq, $3, $4, $5, $6, $7, $8::uuid[], $9, $10, $11, $12::jsonb, $13::jsonb, next.prev_hash, next.hash FROM next
+     ), head_moved AS (
+       UPDATE ${s}.${log}_heads h SET seq = next.seq, hash = next.hash FROM next WHERE h.tree_id = $2
+     )
+     SELECT seq::text AS seq, prev_hash, hash FROM next`,
+    [...values, text.prefix, text.middle, text.suffix],
+  );
+  if (appended) {
+    const hash = entryHash({ ...fields, prev_hash: appended.prev_hash, seq: appended.seq });
+    if (hash !== appended.hash) throw new Error(`${s}.${log}: the entry's hash in PostgreSQL differs from entryHash`);
+    return { id: fields.id, seq: Number(appended.seq), hash };
+  }
+  // A tree without a head yet is started under an advisory lock, and its head is then read the
+  // same way (an appender that found the row never takes that lock).
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${log}:${s}:${treeId}`]);
+  const heads: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $1 FOR UPDATE`, [treeId]);
+  const prevSeq = heads.length ? Number(heads[0].seq) : 0;
+  const prevHash = heads.length ? heads[0].hash : GENESIS_HASH;
+  const hash = entryHash({ ...fields, prev_hash: prevHash, seq: String(prevSeq + 1) });
   // The entry and the tree's new head in one statement.
   await db.query(
     `WITH entry AS (
-       INSERT INTO ${s}.${log} (id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
-         target_account_path, action, target_type, target_id, before, after, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid[], $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16)
+       INSERT INTO ${s}.${log} (${ENTRY_COLUMNS})
+       VALUES ($1, $2, $14, $3, $4, $5, $6, $7, $8::uuid[], $9, $10, $11, $12::jsonb, $13::jsonb, $15, $16)
      )
-     INSERT INTO ${s}.${log}_heads (tree_id, seq, hash) VALUES ($2, $3, $16)
+     INSERT INTO ${s}.${log}_heads (tree_id, seq, hash) VALUES ($2, $14, $16)
      ON CONFLICT (tree_id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash`,
-    [
-      fields.id, fields.tree_id, fields.seq, fields.occurred_at, fields.actor_kind, fields.actor_id, fields.acting_account_id,
-      fields.target_account_id, fields.target_account_path, fields.action, fields.target_type, fields.target_id,
-      fields.before === null ? null : JSON.stringify(fields.before),
-      fields.after === null ? null : JSON.stringify(fields.after),
-      fields.prev_hash, hash,
-    ],
+    [...values, String(prevSeq + 1), prevHash, hash],
   );
   return { id: fields.id, seq: prevSeq + 1, hash };
 }

@@ -77,7 +77,7 @@ const API_KEY_GRANTS_SQL = `
     JOIN hierarchy.accounts a ON a.id = k.account_id
    WHERE k.id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND a.status <> 'CLOSED'`;
 
-interface ChainRow {
+export interface ChainRow {
   id: string;
   root_id: string | null;
   parent_id: string | null;
@@ -90,7 +90,11 @@ interface ChainRow {
 /** Chains of the given accounts in one statement (outside a request, e.g. in a transaction). */
 export async function loadAccountChains(db: Sql, ids: readonly string[]): Promise<Map<string, AccountChain>> {
   const valid = ids.filter(isUuid);
-  const rows: ChainRow[] = valid.length ? await db.query(CHAIN_SQL, [valid.join(',')]) : [];
+  return chainsOfRows(valid.length ? await db.query(CHAIN_SQL, [valid.join(',')]) : []);
+}
+
+/** The chains of CHAIN_SQL's rows (and of hierarchy.lock_chain_for_spending's, which are the same). */
+function chainsOfRows(rows: ChainRow[]): Map<string, AccountChain> {
   const inactive = new Map<string, ChainRow>();
   for (const row of rows) if (row.path === null) inactive.set(row.id, row);
   const chains = new Map<string, AccountChain>();
@@ -118,17 +122,27 @@ export async function loadAccountChains(db: Sql, ids: readonly string[]): Promis
  * A move takes the same lock exclusively (messaging.move_account_usage, in the move's transaction),
  * so the chain cannot change before the caller commits: what it counts or holds on this chain is
  * committed on the chain the account really had. `db` must be a transaction.
+ *
+ * One statement (issue 19): hierarchy.lock_chain_for_spending takes the lock, found from the root
+ * alone (a move never changes an account's root), then reads the chain as loadAccountChains does,
+ * with a snapshot taken after the lock (a VOLATILE function's own; a single plain statement would
+ * read with the snapshot it took before waiting, and miss a move committed meanwhile).
  */
 export async function lockChainForSpending(db: Sql, accountId: string): Promise<AccountChain | null> {
   if (!isUuid(accountId)) return null;
-  // A move never changes an account's root, so the lock is found from the root alone; the chain is read after it.
-  const locked: unknown[] = await db.query(
-    `SELECT pg_advisory_xact_lock_shared(hashtextextended('usage:' || root_id::text, 0)) FROM hierarchy.accounts WHERE id = $1`,
-    [accountId],
-  );
-  if (locked.length === 0) return null;
-  return (await loadAccountChains(db, [accountId])).get(accountId.toLowerCase()) ?? null;
+  return chainOfLockedRows(await db.query(lockedChainSql('$1'), [accountId]), accountId);
 }
+
+/**
+ * lockChainForSpending as a part of a caller's own statement (e.g. billing's reservation, which
+ * locks, decides and writes in one): the SELECT of the chain's rows, the account id being `account`
+ * (a parameter placeholder or expression). Its rows: `id`, `root_id`, `parent_id`, `path` (text,
+ * comma-separated; null on the rows of inactive accounts on the path), `depth`, `status`.
+ */
+export const lockedChainSql = (account: string) => `SELECT id, root_id, parent_id, path, depth, status FROM hierarchy.lock_chain_for_spending(${account}::uuid)`;
+
+/** The chain of lockedChainSql's rows (null when the account does not exist). */
+export const chainOfLockedRows = (rows: ChainRow[], accountId: string): AccountChain | null => chainsOfRows(rows).get(accountId.toLowerCase()) ?? null;
 
 /** True when two chains are the same version of an account's place in its tree. */
 export const samePath = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((id, i) => id.toLowerCase() === b[i].toLowerCase());

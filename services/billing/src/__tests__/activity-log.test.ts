@@ -1,4 +1,4 @@
-import { verifyActivityLog } from '@platform/audit';
+import { appendActivity, verifyActivityLog } from '@platform/audit';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { billingClientFor, operatorLogin } from './billing-test-kit';
@@ -106,6 +106,32 @@ describe('billing activity log (SPEC I9)', () => {
       prepaidInvoice: 'INVALID_STATE',
     });
     expect((await entries()).length).toBe(before);
+  });
+
+  it('entries hashed in PostgreSQL (one statement per entry) verify, whatever text their values hold', async () => {
+    // Arrange: values whose canonical JSON escapes (quotes, backslashes, control characters, non-ASCII, emoji)
+    const tree = demoAccount('store-s1').id;
+    const odd = { 'z"key': 'a\\b "quoted" \u0001 é 名前 😀', list: [1, 'two', null, { nested: true }], empty: {} };
+    const principal = { kind: 'SERVICE' as const, id: 'test', actingAccountId: null };
+    const append = async (action: string) => {
+      const client = await stack.sql.connect();
+      try {
+        await client.query('BEGIN');
+        const entry = await appendActivity({ query: async (sql: string, parameters?: unknown[]) => (await client.query(sql, parameters)).rows }, 'billing', { principal, treeId: tree, targetAccountPath: [tree], action, before: odd, after: { odd } });
+        await client.query('COMMIT');
+        return entry;
+      } finally {
+        client.release();
+      }
+    };
+
+    // Act: the tree's first entry starts its head, the next ones take the one-statement path
+    const appended = [await append('first'), await append('second'), await append('third')];
+
+    // Assert
+    expect(appended.map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    const verification = await verifyActivityLog(stack.db, 'billing', tree);
+    expect(verification).toEqual({ valid: true, checkedEntries: 3, problems: [] });
   });
 
   it('a replayed transfer logs once; reserve, capture and release (the send path) log nothing', async () => {

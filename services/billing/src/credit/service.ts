@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { mutate } from '@platform/audit';
 import { publishEvent } from '@platform/events';
-import { assertAuthorityOver, loadEffectiveTimezone, lockChainForSpending, samePath, type AccessControl, type AccountChain } from '@platform/authz';
+import { assertAuthorityOver, chainOfLockedRows, loadEffectiveTimezone, lockChainForSpending, samePath, type AccessControl, type AccountChain } from '@platform/authz';
 import { inTransaction, queryRows, type Sql } from '@platform/db';
 import { AppError, assertId, checkAll, errors, isUuid } from '@platform/errors';
 import type { CreditReservation } from '@platform/billing-client';
@@ -9,7 +9,6 @@ import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import {
   captureHeld,
-  holdAndReserve,
   holdCredit,
   insertReservation,
   lockAccountLimits,
@@ -24,12 +23,14 @@ import {
   monthlyUserLimits,
   monthStartIn,
   renewUserLimit,
+  reserveOnChain,
   reservationByKey,
   settleCapture,
   settleHolds,
   type LimitRow,
   type NewReservation,
   type ReservationRow,
+  type SpendingRequest,
   type UserLimitRow,
 } from './store';
 
@@ -113,15 +114,7 @@ export async function currentPeriodStart(db: Sql, path: string[]): Promise<strin
 }
 
 /** A reservation request once validated: what is held, for whom, how long, on which expected chain. */
-interface ReservationRequest {
-  accountId: string;
-  userId: string | null;
-  units: number;
-  idempotencyKey: string;
-  reference: string;
-  holdSeconds: number;
-  expectedPath: string[] | null;
-}
+type ReservationRequest = SpendingRequest;
 
 function validReservationRequest(input: ReserveCreditInput): ReservationRequest {
   const accountId = assertId(input.accountId, 'accountId');
@@ -153,7 +146,11 @@ function replayed(existing: ReservationRow, request: ReservationRequest): Reserv
 
 /** The account's chain under the tree's move lock: still the one the caller decided on, and active. */
 async function lockChainAsExpected(tx: Sql, request: ReservationRequest): Promise<AccountChain> {
-  const chain = await lockChainForSpending(tx, request.accountId);
+  return assertChainAsExpected(await lockChainForSpending(tx, request.accountId), request);
+}
+
+/** NOT_FOUND, CHAIN_CHANGED (not the path the caller decided on), ACCOUNT_SUSPENDED or ACCOUNT_CLOSED, else the chain. */
+function assertChainAsExpected(chain: AccountChain | null, request: ReservationRequest): AccountChain {
   if (!chain) throw errors.notFound('Account');
   if (request.expectedPath && !samePath(request.expectedPath, chain.path)) {
     throw new AppError('CHAIN_CHANGED', 'The account moved since the caller read its chain', { retryable: true });
@@ -217,20 +214,22 @@ function newReservation(request: ReservationRequest, limits: LimitRow[], userLim
 }
 
 /**
- * The send path's reservation (issue 19): the chain under its move lock, then one statement that
- * locks, holds and answers every hot row and inserts the reservation (store.ts, holdAndReserve),
- * decided in the order of assertCovered; a refusal throws and the transaction writes nothing. The
- * idempotency key is claimed by the reservation's own insert (ON CONFLICT): a concurrent call with
- * the same key waits for it there, finds it taken, and is answered the first call's reservation by
- * reserve().
+ * The send path's reservation (issue 19): one statement outside a transaction (store.ts,
+ * reserveOnChain) reads the chain under its move lock, locks every hot row, and inserts and holds
+ * the reservation only when it is covered, or writes nothing. A reservation it inserted stands; when
+ * it inserted none, the reason is told here from the rows it answered, in the order of a
+ * transaction that checks one after the other: the chain (NOT_FOUND, CHAIN_CHANGED, suspended or
+ * closed), a user limit that may be due for renewal (the renewing path), the binding limit
+ * (assertCovered), else the idempotency key was taken: a concurrent call with the same key waited
+ * for it in the insert, and reserve() answers the first call's reservation.
  */
-async function reserveOnHotRows(tx: Sql, request: ReservationRequest): Promise<Reservation> {
-  const { path } = await lockChainAsExpected(tx, request);
-  const { limits, userLimits, payer, created } = await holdAndReserve(tx, path, request);
+async function reserveOnHotRows(db: Sql, request: ReservationRequest): Promise<Reservation> {
+  const { chainRows, limits, userLimits, payer, created } = await reserveOnChain(db, request, utcMonthStart(Date.now() + 14 * 3_600_000));
+  if (created) return toReservation(created);
+  assertChainAsExpected(chainOfLockedRows(chainRows, request.accountId), request);
   if (userLimits.some((row) => row.renewal_amount !== null && !periodSurelyCurrent(row.period_start))) throw new RenewalDue();
   assertCovered(request.units, userLimits, limits, payer);
-  if (!created) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
-  return toReservation(created);
+  throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
 }
 
 /**
@@ -252,7 +251,7 @@ export class CreditService {
   async reserve(input: ReserveCreditInput): Promise<Reservation> {
     const request = validReservationRequest(input);
     try {
-      return await inTransaction(this.dataSource, (tx) => reserveOnHotRows(tx, request));
+      return await reserveOnHotRows(this.dataSource, request);
     } catch (error) {
       if (error instanceof RenewalDue) return inTransaction(this.dataSource, (tx) => this.reserveRenewing(tx, request));
       // A replay (same key): the first call's reservation stands, whatever this attempt ran into.
@@ -283,13 +282,14 @@ export class CreditService {
   async capture(reservationId: string, units?: number | null): Promise<Reservation & { crossedAutoTopUpThreshold: boolean }> {
     const id = assertId(reservationId, 'reservationId');
     if (units !== undefined && units !== null) assertUnits(units, 'units', { allowZero: true });
+    // The send path's case: one statement, outside a transaction (it writes everything it must,
+    // the low-balance event included, or nothing). Any other state is answered below as it always was.
+    const held = await captureHeld(this.dataSource, id, units ?? null);
+    if (held) {
+      const { autoTopUpThreshold, unitsAfter } = held;
+      return { ...toReservation(held.reservation), crossedAutoTopUpThreshold: Number(held.reservation.captured_units) > 0 && autoTopUpThreshold !== null && unitsAfter < autoTopUpThreshold };
+    }
     return inTransaction(this.dataSource, async (tx) => {
-      // The send path's case in one statement; any other state is answered below as it always was.
-      const held = await captureHeld(tx, id, units ?? null);
-      if (held) {
-        const crossedAutoTopUpThreshold = Number(held.reservation.captured_units) > 0 ? await afterCaptureDebit(tx, held.reservation, held) : false;
-        return { ...toReservation(held.reservation), crossedAutoTopUpThreshold };
-      }
       const reservation = await this.lockReservation(tx, id);
       if (reservation.status === 'CAPTURED') return { ...toReservation(reservation), crossedAutoTopUpThreshold: false };
       assertStillHeldOrCaptured(reservation);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { byKey, groupBy, keysetSql, pagesPerParentSql, queryOne, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { lockedChainSql, type ChainRow } from '@platform/authz';
 import type { LedgerKind, ReservationStatus } from '../__generated__/resolvers-types';
 
 /** BALANCE is an account's spendable credit; the other books are its counterparts (double entry). */
@@ -471,127 +472,151 @@ export function lockUserLimitDueFor(tx: Sql, accountId: string, userId: string, 
   );
 }
 
+/** A reservation request once validated: what is held, for whom, how long, on which expected chain. */
+export interface SpendingRequest {
+  accountId: string;
+  userId: string | null;
+  units: number;
+  idempotencyKey: string;
+  reference: string;
+  holdSeconds: number;
+  /** the path the caller decided on (null: whatever the chain is under the lock) */
+  expectedPath: string[] | null;
+}
+
 /**
- * The send path's reservation in ONE statement (issue 19), so a send holds its tree's hot rows (the
- * sub-account limits, the user's limits, the paying balance) for this statement and the commit:
- * - each kind of row is locked in the lock order (root first) by a `FOR UPDATE` CTE, and the next
- *   kind is locked only once the previous kind is done: its CTE waits on a one-time filter that
- *   reads the previous UPDATE to the end (sub-account limits, then user limits, then the balance);
- * - each UPDATE adds the hold only where it fits (the tables' CHECKs would refuse it otherwise) and
- *   answers the row as it was, for the caller's decision (assertCovered), which rolls the
- *   transaction back on a refusal;
- * - the reservation is inserted when the balance covered it, unless its idempotency key is taken.
+ * The send path's reservation in ONE statement (issue 19), outside a transaction: it decides and
+ * writes everything or nothing, so a send holds its tree's hot rows for this statement only.
+ * - the account's chain under the tree's move lock (shared/authz lockedChainSql: a function whose
+ *   read follows the lock); the rows below are spent on only when it is the path the caller decided
+ *   on and every account on it is active;
+ * - each kind of hot row is locked in the lock order (root first) by a `FOR UPDATE` CTE, the next
+ *   kind only once the previous kind is locked (a one-time filter reads the previous CTE to the end):
+ *   sub-account limits, user limits, the paying balance. A locking read answers each row as its
+ *   last committed version, so the decision below is made on what the lock holds;
+ * - the reservation is inserted only when every limit and the balance cover the units and no
+ *   monthly user limit may be due for renewal (`renewalCutoff`: the caller then takes the renewing
+ *   path), unless its idempotency key is taken (ON CONFLICT: a concurrent call with the key waits
+ *   for it there), and only an inserted reservation adds its hold to the rows it names; the tables'
+ *   CHECKs (`spent + held <= credit_limit`, `held <= units`) stay the last guard;
+ * - it answers the chain's rows and the hot rows as they were before the hold, for the caller's
+ *   refusal (the binding limit), and the reservation when one was inserted.
  */
-export async function holdAndReserve(
-  tx: Sql,
-  path: string[],
-  reservation: Pick<NewReservation, 'idempotencyKey' | 'accountId' | 'userId' | 'units' | 'reference' | 'holdSeconds'>,
-): Promise<{ limits: LimitRow[]; userLimits: UserLimitRow[]; payer: { account_id: string; units: string; held: string } | null; created: ReservationRow | null }> {
-  const rows = await queryRows<{
-    kind: 'ACCOUNT' | 'USER' | 'BALANCE' | 'RESERVATION';
-    account_id: string;
-    credit_limit: string | null;
-    spent: string | null;
-    held: string | null;
-    renewal_amount: string | null;
-    period_start: string | null;
-    units: string | null;
-    id: string | null;
-    limited_account_ids: string[] | null;
-    user_limit_account_ids: string[] | null;
-    expires_at: Date | null;
-  }>(tx,
-    `WITH account_locked AS (
-       SELECT account_id, held FROM billing.account_limits
-        WHERE account_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], account_id) FOR UPDATE
-     ), account_held AS (
-       UPDATE billing.account_limits l SET held = CASE WHEN l.spent + l.held + $2 <= l.credit_limit THEN l.held + $2 ELSE l.held END, updated_at = now()
-         FROM account_locked WHERE l.account_id = account_locked.account_id
-       RETURNING l.account_id, l.credit_limit, l.spent, account_locked.held
+export async function reserveOnChain(
+  db: Sql,
+  request: SpendingRequest,
+  renewalCutoff: string,
+): Promise<{ chainRows: ChainRow[]; limits: LimitRow[]; userLimits: UserLimitRow[]; payer: { account_id: string; units: string; held: string } | null; created: ReservationRow | null }> {
+  type Numeric = number | string;
+  const [row] = await queryRows<{
+    chain: ChainRow[];
+    limits: { account_id: string; credit_limit: Numeric; spent: Numeric; held: Numeric }[];
+    user_limits: { account_id: string; credit_limit: Numeric | null; renewal_amount: Numeric | null; spent: Numeric; held: Numeric; period_start: string }[];
+    payer: { account_id: string; units: Numeric; held: Numeric } | null;
+    created: { id: string; paying_account_id: string; limited_account_ids: string[]; user_limit_account_ids: string[]; expires_at: string } | null;
+  }>(db,
+    `WITH chain AS (
+       ${lockedChainSql('$1')}
+     ), spending AS (
+       SELECT string_to_array(c.path, ',')::uuid[] AS path FROM chain c
+        WHERE c.path IS NOT NULL AND ($7::uuid[] IS NULL OR string_to_array(c.path, ',')::uuid[] = $7::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM chain inactive WHERE inactive.path IS NULL)
+     ), account_locked AS (
+       SELECT l.account_id, l.credit_limit, l.spent, l.held FROM billing.account_limits l, spending
+        WHERE l.account_id = ANY(spending.path) ORDER BY array_position(spending.path, l.account_id) FOR UPDATE OF l
      ), user_locked AS (
-       SELECT account_id, held FROM billing.user_limits
-        WHERE user_id = $3::uuid AND account_id = ANY($1::uuid[]) AND (SELECT count(*) FROM account_held) >= 0
-        ORDER BY array_position($1::uuid[], account_id) FOR UPDATE
-     ), user_held AS (
-       UPDATE billing.user_limits u
-          SET held = CASE WHEN u.credit_limit IS NULL OR u.spent + u.held + $2 <= u.credit_limit THEN u.held + $2 ELSE u.held END, updated_at = now()
-         FROM user_locked WHERE u.user_id = $3::uuid AND u.account_id = user_locked.account_id
-       RETURNING u.account_id, u.credit_limit, u.renewal_amount, u.spent, user_locked.held, to_char(u.period_start, 'YYYY-MM-DD') AS period_start
+       SELECT u.account_id, u.credit_limit, u.renewal_amount, u.spent, u.held, to_char(u.period_start, 'YYYY-MM-DD') AS period_start
+         FROM billing.user_limits u, spending
+        WHERE u.user_id = $3::uuid AND u.account_id = ANY(spending.path) AND (SELECT count(*) FROM account_locked) >= 0
+        ORDER BY array_position(spending.path, u.account_id) FOR UPDATE OF u
      ), payer AS (
-       SELECT account_id, held FROM billing.balances
-        WHERE account_id = ANY($1::uuid[]) AND (SELECT count(*) FROM user_held) >= 0
-        ORDER BY array_position($1::uuid[], account_id) DESC LIMIT 1 FOR UPDATE
-     ), balance_held AS (
-       UPDATE billing.balances b SET held = CASE WHEN b.held + $2 <= b.units THEN b.held + $2 ELSE b.held END, updated_at = now()
-         FROM payer WHERE b.account_id = payer.account_id
-       RETURNING b.account_id, b.units, payer.held, b.held <> payer.held AS covered
+       SELECT b.account_id, b.units, b.held FROM billing.balances b, spending
+        WHERE b.account_id = ANY(spending.path) AND (SELECT count(*) FROM user_locked) >= 0
+        ORDER BY array_position(spending.path, b.account_id) DESC LIMIT 1 FOR UPDATE OF b
+     ), covered AS (
+       SELECT payer.account_id FROM payer
+        WHERE payer.held + $2 <= payer.units
+          AND NOT EXISTS (SELECT 1 FROM account_locked l WHERE l.spent + l.held + $2 > l.credit_limit)
+          AND NOT EXISTS (SELECT 1 FROM user_locked u WHERE u.credit_limit IS NOT NULL AND u.spent + u.held + $2 > u.credit_limit)
+          AND NOT EXISTS (SELECT 1 FROM user_locked u WHERE u.renewal_amount IS NOT NULL AND u.period_start < $8)
      ), created AS (
        INSERT INTO billing.reservations
          (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
-       SELECT $4, $5, $3::uuid, balance_held.account_id,
-              (SELECT coalesce(array_agg(account_id ORDER BY array_position($1::uuid[], account_id)), '{}') FROM account_held),
-              (SELECT coalesce(array_agg(account_id ORDER BY array_position($1::uuid[], account_id)), '{}') FROM user_held),
-              $2, $6, now() + make_interval(secs => $7)
-         FROM balance_held WHERE balance_held.covered
+       SELECT $4, $1, $3::uuid, covered.account_id,
+              (SELECT coalesce(array_agg(l.account_id ORDER BY array_position(spending.path, l.account_id)), '{}') FROM account_locked l, spending),
+              (SELECT coalesce(array_agg(u.account_id ORDER BY array_position(spending.path, u.account_id)), '{}') FROM user_locked u, spending),
+              $2, $5, now() + make_interval(secs => $6)
+         FROM covered
        ON CONFLICT (idempotency_key) DO NOTHING
-       RETURNING id, limited_account_ids, user_limit_account_ids, expires_at
+       RETURNING id, paying_account_id, limited_account_ids, user_limit_account_ids, expires_at
+     ), account_held AS (
+       UPDATE billing.account_limits l SET held = l.held + $2, updated_at = now() FROM created WHERE l.account_id = ANY(created.limited_account_ids)
+     ), user_held AS (
+       UPDATE billing.user_limits u SET held = u.held + $2, updated_at = now() FROM created WHERE u.user_id = $3::uuid AND u.account_id = ANY(created.user_limit_account_ids)
+     ), balance_held AS (
+       UPDATE billing.balances b SET held = b.held + $2, updated_at = now() FROM created WHERE b.account_id = created.paying_account_id
      )
-     SELECT 'ACCOUNT' AS kind, account_id, credit_limit, spent, held, NULL AS renewal_amount, NULL AS period_start, NULL::bigint AS units,
-            NULL::uuid AS id, NULL::uuid[] AS limited_account_ids, NULL::uuid[] AS user_limit_account_ids, NULL::timestamptz AS expires_at FROM account_held
-     UNION ALL SELECT 'USER', account_id, credit_limit, spent, held, renewal_amount, period_start, NULL, NULL, NULL, NULL, NULL FROM user_held
-     UNION ALL SELECT 'BALANCE', account_id, NULL, NULL, held, NULL, NULL, units, NULL, NULL, NULL, NULL FROM balance_held
-     UNION ALL SELECT 'RESERVATION', NULL, NULL, NULL, NULL, NULL, NULL, NULL, id, limited_account_ids, user_limit_account_ids, expires_at FROM created`,
-    [path, reservation.units, reservation.userId, reservation.idempotencyKey, reservation.accountId, reservation.reference, reservation.holdSeconds],
+     SELECT (SELECT coalesce(json_agg(chain), '[]') FROM chain) AS chain,
+            (SELECT coalesce(json_agg(account_locked), '[]') FROM account_locked) AS limits,
+            (SELECT coalesce(json_agg(user_locked), '[]') FROM user_locked) AS user_limits,
+            (SELECT row_to_json(payer) FROM payer) AS payer,
+            (SELECT row_to_json(created) FROM created) AS created`,
+    [request.accountId, request.units, request.userId, request.idempotencyKey, request.reference, request.holdSeconds, request.expectedPath, renewalCutoff],
   );
+  const text = (value: Numeric | null) => (value === null ? null : String(value));
+  const chainRows = row.chain.map((r) => ({ ...r, id: r.id.toLowerCase() }));
+  const path = chainRows.find((r) => r.path !== null)?.path?.split(',') ?? [];
   const order = (id: string) => path.indexOf(id);
-  const limits: LimitRow[] = rows
-    .filter((r) => r.kind === 'ACCOUNT')
+  const limits: LimitRow[] = row.limits
     .sort((a, b) => order(a.account_id) - order(b.account_id))
-    .map((r) => ({ account_id: r.account_id, credit_limit: r.credit_limit!, spent: r.spent!, held: r.held! }));
-  const userLimits: UserLimitRow[] = rows
-    .filter((r) => r.kind === 'USER')
+    .map((r) => ({ account_id: r.account_id, credit_limit: text(r.credit_limit)!, spent: text(r.spent)!, held: text(r.held)! }));
+  const userLimits: UserLimitRow[] = row.user_limits
     .sort((a, b) => order(a.account_id) - order(b.account_id))
-    .map((r) => ({ account_id: r.account_id, user_id: reservation.userId!, credit_limit: r.credit_limit, renewal_amount: r.renewal_amount, spent: r.spent!, held: r.held!, period_start: r.period_start! }));
-  const balance = rows.find((r) => r.kind === 'BALANCE');
-  const payer = balance ? { account_id: balance.account_id, units: balance.units!, held: balance.held! } : null;
-  const inserted = rows.find((r) => r.kind === 'RESERVATION');
-  const created: ReservationRow | null =
-    inserted && payer
-      ? {
-          id: inserted.id!,
-          idempotency_key: reservation.idempotencyKey,
-          account_id: reservation.accountId,
-          user_id: reservation.userId,
-          paying_account_id: payer.account_id,
-          limited_account_ids: inserted.limited_account_ids!,
-          user_limit_account_ids: inserted.user_limit_account_ids!,
-          units: String(reservation.units),
-          captured_units: '0',
-          reference: reservation.reference,
-          status: 'HELD',
-          expires_at: inserted.expires_at!,
-        }
-      : null;
-  return { limits, userLimits, payer, created };
+    .map((r) => ({ account_id: r.account_id, user_id: request.userId!, credit_limit: text(r.credit_limit), renewal_amount: text(r.renewal_amount), spent: text(r.spent)!, held: text(r.held)!, period_start: r.period_start }));
+  const payer = row.payer ? { account_id: row.payer.account_id, units: text(row.payer.units)!, held: text(row.payer.held)! } : null;
+  const created: ReservationRow | null = row.created
+    ? {
+        id: row.created.id,
+        idempotency_key: request.idempotencyKey,
+        account_id: request.accountId,
+        user_id: request.userId,
+        paying_account_id: row.created.paying_account_id,
+        limited_account_ids: row.created.limited_account_ids,
+        user_limit_account_ids: row.created.user_limit_account_ids,
+        units: String(request.units),
+        captured_units: '0',
+        reference: request.reference,
+        status: 'HELD',
+        expires_at: new Date(row.created.expires_at),
+      }
+    : null;
+  return { chainRows, limits, userLimits, payer, created };
 }
 
 /**
  * The send path's capture in ONE statement (issue 19): the reservation marked CAPTURED when it is
  * held, unexpired and covers `units` (all when null), then, in the lock order and each after the
- * previous one is done (one-time filters, as in holdAndReserve), its sub-account limits and user
- * limits turn the hold into spending, its paying balance drops the hold and is debited, and the
- * USAGE movement's two ledger rows are written. Null when the reservation is in any other state
- * (nothing is written; the caller answers as before).
+ * previous one is done (one-time filters, as in reserveOnChain), its sub-account limits and user
+ * limits turn the hold into spending, its paying balance drops the hold and is debited, the USAGE
+ * movement's two ledger rows are written and, when the debit takes the balance below its
+ * low-balance threshold, billing.low_balance is published (shared/events' outbox row, as
+ * publishEvent writes it, the paying account's path read here). Null when the reservation is in
+ * any other state (nothing is written; the caller answers as before).
+ *
+ * Everything the capture writes is in this statement, so it needs no transaction of its own (no
+ * BEGIN and COMMIT): it commits whole or not at all. The reservation is captured only where its
+ * paying balance exists (balances are never deleted), so a capture is never marked without its debit.
  */
 export async function captureHeld(
-  tx: Sql,
+  db: Sql,
   id: string,
   units: number | null,
 ): Promise<{ reservation: ReservationRow; unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null } | null> {
-  const [row] = await queryRows<ReservationRow & { units_after: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(tx,
+  const [row] = await queryRows<ReservationRow & { units_after: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(db,
     `WITH r AS (
        UPDATE billing.reservations SET status = 'CAPTURED', captured_units = coalesce($2, units), settled_at = now()
         WHERE id = $1 AND status = 'HELD' AND expires_at > now() AND coalesce($2, units) <= units
+          AND EXISTS (SELECT 1 FROM billing.balances b WHERE b.account_id = billing.reservations.paying_account_id)
        RETURNING ${RESERVATION_COLUMNS}
      ), account_locked AS (
        SELECT l.account_id FROM billing.account_limits l, r
@@ -619,12 +644,19 @@ export async function captureHeld(
               CASE WHEN line.book = 'BALANCE' THEN debited.units END, 'capture:' || r.id, NULL
          FROM r, debited, LATERAL (VALUES ('BALANCE', -r.captured_units), ('USAGE', r.captured_units)) AS line(book, units)
         WHERE r.captured_units > 0
+     ), low_balance AS (
+       INSERT INTO billing.outbox (id, type, account_id, account_path, data, occurred_at)
+       SELECT gen_random_uuid(), 'billing.low_balance', r.paying_account_id, a.path,
+              jsonb_build_object('balance', debited.units, 'threshold', debited.low_balance_threshold), clock_timestamp()
+         FROM r, debited, hierarchy.accounts a
+        WHERE a.id = r.paying_account_id AND debited.low_balance_threshold IS NOT NULL
+          AND debited.units + r.captured_units >= debited.low_balance_threshold AND debited.units < debited.low_balance_threshold
      )
      SELECT r.*, debited.units AS units_after, debited.low_balance_threshold, debited.auto_top_up_threshold FROM r LEFT JOIN debited ON true`,
     [id, units, crypto.randomUUID()],
   );
   if (!row) return null;
-  // Rolls the capture back: a reservation always names an existing paying balance.
+  // Cannot happen (the statement captures only where the paying balance exists, and balances are never deleted).
   if (row.units_after === null) throw new Error(`No balance for account ${row.paying_account_id}`);
   const { units_after, low_balance_threshold, auto_top_up_threshold, ...reservation } = row;
   const unitsAfter = Number(units_after);

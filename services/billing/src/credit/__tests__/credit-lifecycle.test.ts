@@ -95,6 +95,12 @@ describe('credit reservations: idempotency, expiry, crashes (SPEC B2, B3)', () =
     worker.kill('SIGKILL');
     const signal = await exited;
 
+    // The worker's sessions end once PostgreSQL notices its socket is gone: a reservation or capture
+    // (each one statement outside a transaction) in flight at the kill commits or not by then.
+    while (Number((await stack.sql.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'crash-worker'`)).rows[0].n) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
     // Assert: consistent at once, and after the sweeper released the orphaned holds
     expect(signal).toBe('SIGKILL');
     expect(await count(stack, 'ledger_entries')).toBeGreaterThan(ledgerRowsBefore);

@@ -1,6 +1,7 @@
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf as code } from '@platform/testing';
+import { lockChainForSpending } from '@platform/authz';
 
 jest.setTimeout(180_000);
 
@@ -124,5 +125,34 @@ describe('sends racing moves of their account (SPEC H7, M2, B3)', () => {
     const usage = async (id: string) =>
       (await stack.graphql(`query($id: ID!, $f: Date!, $t: Date!) { account(id: $id) { usage(from: $f, to: $t) { totals { messages } } } }`, { id, f: day(-1), t: day(1) }, hqAdmin)).data.account.usage.totals.messages;
     expect({ a: await usage(regionA), b: await usage(regionB) }).toEqual({ a: 0, b: 4 });
+  });
+
+  it('the chain spent on is read after the move lock: a move that commits while the send waits for the lock is seen (one statement)', async () => {
+    // Arrange: a move of a store from North to South holds its tree's move lock, uncommitted
+    const created = await stack.graphql(`mutation($p: ID!) { createSubAccount(input: { parentId: $p, name: "Waiting store" }) { id } }`, { p: north }, hqAdmin);
+    const store: string = created.data.createSubAccount.id;
+    const move = await stack.sql.connect();
+    const spender = await stack.sql.connect();
+    try {
+      await move.query('BEGIN');
+      await move.query(`SELECT pg_advisory_xact_lock(hashtextextended('usage:' || $1::text, 0))`, [hq]);
+      await move.query(`UPDATE hierarchy.accounts SET parent_id = $2, path = ARRAY[$3, $2, $1]::uuid[] WHERE id = $1`, [store, south, hq]);
+      await spender.query('BEGIN');
+      const [{ pid }] = (await spender.query('SELECT pg_backend_pid() AS pid')).rows;
+
+      // Act: the spender asks for the chain, waits for the lock, then the move commits
+      const locked = lockChainForSpending({ query: async (sql: string, parameters?: unknown[]) => (await spender.query(sql, parameters)).rows }, store);
+      while ((await stack.sql.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [pid])).rows.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      await move.query('COMMIT');
+      const chain = await locked;
+
+      // Assert: the chain after the move, not the one of the statement's start
+      expect(chain).toMatchObject({ id: store, parentId: south, path: [hq, south, store], chainStatus: 'ACTIVE' });
+    } finally {
+      await spender.query('ROLLBACK');
+      await move.query('ROLLBACK').catch(() => undefined);
+      spender.release();
+      move.release();
+    }
   });
 });

@@ -1,0 +1,61 @@
+import crypto from 'node:crypto';
+import { demoAccount, demoUser } from '@platform/demo-data';
+import { startTestStack, type TestStack } from '@platform/platform/testing';
+
+jest.setTimeout(180_000);
+const OPEN_ALL_WEEK = { days: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'], start: '00:00', end: '23:59' };
+const settings = `mutation($id: ID!, $input: AccountSettingsInput!) { updateAccountSettings(id: $id, input: $input) { id } }`;
+
+/**
+ * Issue 19: the SQL statements of one send through the gateway with every check on (the bench's
+ * send path: sending window, SMS limits on the store and its region, an account credit limit, the
+ * sender's user credit limit, the store's own balance), counted by the test kit's query counter over
+ * every process. The tree's move lock and the chain are one statement in each service; billing's
+ * reservation and capture are one statement each, outside a transaction (messaging's batch is the
+ * send's only transaction).
+ */
+describe('the statements of a send (issue 19)', () => {
+  let stack: TestStack;
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('a single send runs at most 15 SQL statements, one transaction among them', async () => {
+    // Arrange: the bench's send path
+    stack = await startTestStack({ env: { MESSAGING_WORKER_INTERVAL_MS: '0' } });
+    const token = await stack.login(demoUser('hq-admin').email);
+    const gql = async (query: string, variables: Record<string, unknown>, token: string) => {
+      const response = await stack.graphql<Record<string, { accepted?: number }>>(query, variables, token);
+      expect(response.errors).toBeUndefined();
+      return response.data!;
+    };
+    const store = demoAccount('store-s2').id;
+    const root = demoAccount('hq').id;
+    const region = demoAccount('south').id;
+    await gql(settings, { id: root, input: { sendingWindow: OPEN_ALL_WEEK } }, token);
+    const limits = { daily: 10_000_000, monthly: 100_000_000 };
+    await gql(settings, { id: region, input: { smsLimits: limits } }, token);
+    await gql(settings, { id: store, input: { smsLimits: limits } }, token);
+    await gql(`mutation($a: ID!) { setCreditLimit(accountId: $a, limit: 5000000) { id } }`, { a: store }, token);
+    await gql(`mutation($a: ID!, $e: String!) { addAccountMember(accountId: $a, email: $e, role: ADVANCED_USER) { membership { id } } }`, { a: store, e: demoUser('accountant').email }, token);
+    await gql(`mutation($a: ID!, $u: ID!) { setUserCreditLimit(accountId: $a, userId: $u, limit: 5000000) { limit } }`, { a: store, u: demoUser('accountant').id }, token);
+    await gql(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: store }, token);
+    await gql(`mutation($i: TransferInput!) { transferBalance(input: $i) { units } }`, { i: { fromAccountId: root, toAccountId: store, units: 90000, idempotencyKey: crypto.randomUUID() } }, token);
+    const sender = await stack.login(demoUser('accountant').email);
+    const send = (i: number) => gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { accepted } }`, { input: { accountId: store, to: `+447401${String(i).padStart(6, '0')}`, body: `Bench single ${i}` } }, sender);
+    for (let i = 0; i < 3; i++) await send(i);
+
+    // Act
+    stack.queryCounter.reset();
+    const sent = await send(99);
+    const statements = [...stack.queryCounter.statements];
+
+    // Assert
+    expect(sent.sendMessage.accepted).toBe(1);
+    expect(statements.length).toBeLessThanOrEqual(15);
+    expect(statements.filter((sql) => /^\s*(START TRANSACTION|BEGIN)/i.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.includes('hierarchy.lock_chain_for_spending'))).toHaveLength(2);
+    expect(statements.filter((sql) => sql.includes('pg_advisory_xact_lock'))).toEqual([]);
+    expect(statements.filter((sql) => sql.includes('activity_log_heads'))).toHaveLength(1);
+  });
+});
