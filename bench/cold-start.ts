@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, ROOT } from './lib/cluster';
-import { markdownTable, type BenchResult } from './lib/result';
+import { type BenchResult, printStandalone } from './lib/result';
 import { fmt } from './lib/stats';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -117,6 +117,4 @@ export async function runBenchmark(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  void runBenchmark().then((results) => console.log(markdownTable(results)));
-}
+if (require.main === module) printStandalone(runBenchmark);

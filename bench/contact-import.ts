@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { DEMO_PASSWORD, demoAccount, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
 import { createBenchDatabase, serverEnvironment, startServerSet, type ServerProcess } from './lib/cluster';
-import { markdownTable, type BenchResult } from './lib/result';
+import { type BenchResult, printStandalone } from './lib/result';
 import { fmt } from './lib/stats';
 
 const log = (line: string) => process.stderr.write(`[bench] contact-import: ${line}\n`);
@@ -77,11 +77,4 @@ export async function runBenchmark(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  runBenchmark()
-    .then((results) => process.stdout.write(`${markdownTable(results)}\n`))
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) printStandalone(runBenchmark);

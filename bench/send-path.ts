@@ -27,7 +27,7 @@ import { prepareDatabase } from '@platform/platform';
 import { insertAccountTree, type GeneratedTree } from '@platform/account-hierarchy';
 import { createDeliveryWorker, service as messaging } from '@platform/messaging';
 import { BENCH_KEY_ENVIRONMENT, createBenchDatabase, serverEnvironment, startServerSet, type ServerProcess } from './lib/cluster';
-import { markdownTable, type BenchResult } from './lib/result';
+import { type BenchResult, printStandalone } from './lib/result';
 import fs from 'node:fs';
 import { fmt, median, percentile, spread } from './lib/stats';
 
@@ -312,13 +312,4 @@ export async function runBenchmark(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  runBenchmark()
-    .then((results) => {
-      process.stdout.write(`${markdownTable(results)}\n`);
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) printStandalone(runBenchmark);

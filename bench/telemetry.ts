@@ -21,7 +21,7 @@ import { DEMO_PASSWORD, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
 import { createBenchDatabase, serverEnvironment, startServerSet, type ServerProcess, type ServerSet } from './lib/cluster';
 import { load, verifyTarget, type LoadRun, type Target } from './lib/load';
-import { markdownTable, type BenchResult } from './lib/result';
+import { type BenchResult, printStandalone } from './lib/result';
 import { fmt, median, spread } from './lib/stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -159,13 +159,4 @@ export async function runBenchmark(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  runBenchmark()
-    .then((results) => {
-      process.stdout.write(`${markdownTable(results)}\n`);
-    })
-    .catch((error) => {
-      console.error(error);
-      process.exit(1);
-    });
-}
+if (require.main === module) printStandalone(runBenchmark);

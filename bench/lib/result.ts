@@ -22,3 +22,13 @@ export function markdownTable(results: BenchResult[]): string {
   for (const r of results) lines.push(`| ${r.figure} | ${r.goal} | ${r.value} | ${met(r)} | ${r.notes ?? ''} |`);
   return lines.join('\n');
 }
+
+/** What a bench module does when run on its own (`npx tsx bench/<file>.ts`): print its table, or the error and exit 1. */
+export function printStandalone(run: () => Promise<BenchResult[]>): void {
+  run()
+    .then((results) => process.stdout.write(`${markdownTable(results)}\n`))
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
