@@ -84,8 +84,9 @@ export async function createTemplateDatabase(serverUrl: string, name: string, pr
 }
 
 /**
- * Drops every database whose name starts with `prefix`, all at once: DROP DATABASE waits for a
- * checkpoint, and drops issued together share it (one by one, each suite of a busy run paid seconds).
+ * Drops every database whose name starts with `prefix`, twenty at a time, at the end of a run: the
+ * DROP DATABASE of a copy a suite has written to took 2.7-3.6 s on a busy machine (an untouched copy
+ * drops in tens of ms), which each suite used to pay in its own close.
  */
 export async function dropTestDatabases(serverUrl: string, prefix: string): Promise<number> {
   if (!NAME_PATTERN.test(prefix)) throw new Error(`Invalid database name prefix ${prefix}`);
