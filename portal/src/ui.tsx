@@ -37,6 +37,34 @@ export function Link({ to, children, className }: { to: string; children: ReactN
   );
 }
 
+/** Accounts › the ancestors › the account; with `page`, the account is a link and the page is the current step. */
+export function AccountBreadcrumb({ ancestors, account, page }: { ancestors: { id: string; name: string }[]; account: { id: string; name: string }; page?: string }) {
+  return (
+    <nav aria-label="Breadcrumb" className="breadcrumb">
+      <ol>
+        <li>
+          <Link to="/accounts">Accounts</Link>
+        </li>
+        {ancestors.map((ancestor) => (
+          <li key={ancestor.id}>
+            <Link to={`/accounts/${ancestor.id}`}>{ancestor.name}</Link>
+          </li>
+        ))}
+        {page === undefined ? (
+          <li aria-current="page">{account.name}</li>
+        ) : (
+          <>
+            <li>
+              <Link to={`/accounts/${account.id}`}>{account.name}</Link>
+            </li>
+            <li aria-current="page">{page}</li>
+          </>
+        )}
+      </ol>
+    </nav>
+  );
+}
+
 export function CopyId({ id, label = 'Copy id' }: { id: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   return (

@@ -12,7 +12,7 @@ import {
   SuspendAccountDocument,
   UpdateAccountSettingsDocument,
 } from '../operations';
-import { CopyId, ErrorBanner, FieldError, formatDateTime, Link, Loading, navigate, thisMonth, useAction } from '../ui';
+import { AccountBreadcrumb, CopyId, ErrorBanner, FieldError, formatDateTime, Link, Loading, navigate, thisMonth, useAction } from '../ui';
 import { useViewer } from '../viewer';
 
 type Detail = NonNullable<PortalAccountDetailQuery['account']>;
@@ -48,19 +48,7 @@ export function AccountPage({ accountId }: { accountId: string }) {
   const timeZone = account.settings.timezone;
   return (
     <main className="account-page">
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/accounts">Accounts</Link>
-          </li>
-          {account.ancestors.map((ancestor) => (
-            <li key={ancestor.id}>
-              <Link to={`/accounts/${ancestor.id}`}>{ancestor.name}</Link>
-            </li>
-          ))}
-          <li aria-current="page">{account.name}</li>
-        </ol>
-      </nav>
+      <AccountBreadcrumb ancestors={account.ancestors} account={account} />
       <h1>{account.name}</h1>
       <dl className="facts">
         <dt>Account id</dt>

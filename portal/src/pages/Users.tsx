@@ -11,7 +11,7 @@ import {
   SetUserCreditLimitDocument,
   UsersDocument,
 } from '../operations';
-import { CopyId, ErrorBanner, FieldError, formatDateTime, Link, Loading, useAction } from '../ui';
+import { AccountBreadcrumb, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, useAction } from '../ui';
 import { roleLabel } from './SignIn';
 
 type UsersAnswer = PortalUsersQuery;
@@ -51,22 +51,7 @@ export function UsersPage({ accountId }: { accountId: string }) {
   const timeZone = account.settings.timezone;
   return (
     <main>
-      <nav aria-label="Breadcrumb" className="breadcrumb">
-        <ol>
-          <li>
-            <Link to="/accounts">Accounts</Link>
-          </li>
-          {account.ancestors.map((ancestor) => (
-            <li key={ancestor.id}>
-              <Link to={`/accounts/${ancestor.id}`}>{ancestor.name}</Link>
-            </li>
-          ))}
-          <li>
-            <Link to={`/accounts/${account.id}`}>{account.name}</Link>
-          </li>
-          <li aria-current="page">Users</li>
-        </ol>
-      </nav>
+      <AccountBreadcrumb ancestors={account.ancestors} account={account} page="Users" />
       <h1>Users of {account.name}</h1>
       <ErrorBanner error={action.error} />
       {!account.members ? (
