@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, ROOT } from './lib/cluster';
+import { freePort } from '@platform/testing';
+import { ROOT } from './lib/cluster';
 import { type BenchResult, printStandalone } from './lib/result';
 import { fmt } from './lib/stats';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { GATEWAY_ISSUER, type Principal } from '@platform/authz';
 import type { Ed25519Jwk, SubgraphName } from '@platform/config';
 import { createTestDatabase, startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
-import { principalKeyEnvironment } from '@platform/testing';
+import { freePort, principalKeyEnvironment } from '@platform/testing';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const LOG_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-logs-'));
@@ -16,18 +16,6 @@ export interface BenchDatabase {
   url: string;
   where: string;
   drop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as import('node:net').AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function createBenchDatabase(): Promise<BenchDatabase> {

@@ -1,18 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@platform/testing';
 
 jest.setTimeout(60_000);
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitForHealth(url: string, child: ChildProcess, stderr: () => string): Promise<Response> {
   const deadline = Date.now() + 30_000;

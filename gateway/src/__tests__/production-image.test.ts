@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@platform/db';
+import { freePort } from '@platform/testing';
 import { build } from '../../../scripts/build';
 
 jest.setTimeout(60_000);
@@ -75,13 +75,6 @@ function requiredPackages(out: string, entries: string[]): Set<string> {
   return packages;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the production image (Dockerfile)', () => {
   const stages = dockerfileStages();

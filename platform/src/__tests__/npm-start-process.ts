@@ -1,24 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@platform/testing';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
-
-/**
- * A free port below Linux's ephemeral range (32768+): the other suites' servers (port 0) and every
- * outbound connection take theirs from that range, so one picked here stays free until npm start binds it.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
 
 export interface StartedProcess {
   child: ChildProcess;

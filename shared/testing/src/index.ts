@@ -1,3 +1,4 @@
 export * from './graphql-client';
 export * from './principal-keys';
 export * from './log-capture';
+export * from './free-port';
