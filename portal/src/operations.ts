@@ -19,6 +19,7 @@ export {
   PortalInviteUserWithPermissionsDocument as InviteUserDocument,
   PortalUsersDocument as UsersDocument,
   PortalLimitOptionsDocument as LimitOptionsDocument,
+  PortalSettingReferencesDocument as SettingReferencesDocument,
   PortalSetMembershipLimitsDocument as SetMembershipLimitsDocument,
   PortalSetUserCreditLimitDocument as SetUserCreditLimitDocument,
   PortalRevokeInvitationDocument as RevokeInvitationDocument,

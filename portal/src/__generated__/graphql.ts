@@ -336,6 +336,13 @@ export type PortalLimitOptionsQueryVariables = Exact<{
 
 export type PortalLimitOptionsQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, contactGroups: { nodes: Array<{ id: string, name: string }> } };
 
+export type PortalSettingReferencesQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalSettingReferencesQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, messageTemplates: { nodes: Array<{ id: string, name: string, inherited: boolean }> } };
+
 export type PortalSetMembershipLimitsMutationVariables = Exact<{
   membershipId: string | number;
   limits: MembershipLimitsInput;
@@ -369,4 +376,5 @@ export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5d
 export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
+export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:93b3b80afea7058d6953f6fd17ac292dc8017707a485b0eb81425d41b4805431"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
