@@ -4,6 +4,8 @@ export {
   PortalBeginSsoLoginDocument as BeginSsoLoginDocument,
   PortalLoginWithSsoDocument as LoginWithSsoDocument,
   PortalAcceptInvitationDocument as AcceptInvitationDocument,
+  PortalAcceptMyInvitationDocument as AcceptMyInvitationDocument,
+  PortalDeclineMyInvitationDocument as DeclineMyInvitationDocument,
   PortalSwitchAccountDocument as SwitchAccountDocument,
   PortalLogoutDocument as LogoutDocument,
   PortalViewerDocument as ViewerDocument,
