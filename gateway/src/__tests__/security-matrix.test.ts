@@ -111,6 +111,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   injectInboundMessage: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { injectInboundMessage(accountId: $target, from: "+447400123456", body: "probe") { optedOut } }' },
   // Webhooks (messaging, SPEC M10): `webhooks` is an ADMIN default at every level
   webhookEventTypes: { kind: 'untargeted', rule: 'credential', document: '{ webhookEventTypes { type } }' },
+  smsParts: { kind: 'untargeted', rule: 'credential', document: '{ smsParts(body: "Probe") { parts } }' },
   webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { nodes { id url } } }' },
   webhookEndpoint: { kind: 'unknown-object', document: 'query($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
   createWebhookEndpoint: {

@@ -173,6 +173,8 @@ export type Query = {
    * messages) with last (at most 500) before a cursor.
    */
   messages: MessageConnection;
+  /** The encoding, parts and cost per recipient of a body as a send counts them (a live count while typing; a template's placeholders count as written) */
+  smsParts: SmsPartsCount;
   /** Clicks of a send batch's short links (SPEC M8); needs reports (basic users: their own batches) */
   batchClicks: BatchClicks;
   /**
@@ -243,6 +245,11 @@ export type QueryMessagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySmsPartsArgs = {
+  body: Scalars['String']['input'];
 };
 
 
@@ -815,6 +822,17 @@ export type SendResult = {
   skipped: Array<SkippedRecipient>;
   /** ids of the messages when there are at most 100 */
   messageIds: Array<Scalars['ID']['output']>;
+};
+
+/** How a send counts a body (SPEC M1): its encoding and SMS parts; each part costs one credit unit per recipient */
+export type SmsPartsCount = {
+  __typename?: 'SmsPartsCount';
+  encoding: SmsEncoding;
+  parts: Scalars['Int']['output'];
+  /** septets (GSM-7) or UTF-16 code units (UCS-2) */
+  length: Scalars['Int']['output'];
+  /** credit units one recipient costs */
+  costUnits: Scalars['Int']['output'];
 };
 
 export type SendMessageInput = {
@@ -1450,6 +1468,7 @@ export type ResolversTypes = ResolversObject<{
   MessageFilter: MessageFilter;
   SkippedRecipient: ResolverTypeWrapper<SkippedRecipient>;
   SendResult: ResolverTypeWrapper<SendAnswer>;
+  SmsPartsCount: ResolverTypeWrapper<SmsPartsCount>;
   SendMessageInput: SendMessageInput;
   SendBulkInput: SendBulkInput;
   TrackedLink: ResolverTypeWrapper<LinkRow>;
@@ -1545,6 +1564,7 @@ export type ResolversParentTypes = ResolversObject<{
   MessageFilter: MessageFilter;
   SkippedRecipient: SkippedRecipient;
   SendResult: SendAnswer;
+  SmsPartsCount: SmsPartsCount;
   SendMessageInput: SendMessageInput;
   SendBulkInput: SendBulkInput;
   TrackedLink: LinkRow;
@@ -1747,6 +1767,7 @@ export type QueryResolvers<ContextType = MessagingContext, ParentType extends Re
   pendingSenderIds?: Resolver<ResolversTypes['SenderIdConnection'], ParentType, ContextType, Partial<QueryPendingSenderIdsArgs>>;
   messageTemplates?: Resolver<ResolversTypes['MessageTemplateConnection'], ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId' | 'first'>>;
   messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'accountId'>>;
+  smsParts?: Resolver<ResolversTypes['SmsPartsCount'], ParentType, ContextType, RequireFields<QuerySmsPartsArgs, 'body'>>;
   batchClicks?: Resolver<ResolversTypes['BatchClicks'], ParentType, ContextType, RequireFields<QueryBatchClicksArgs, 'batchId'>>;
   inbox?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryInboxArgs, 'accountId'>>;
   emailToSms?: Resolver<ResolversTypes['EmailToSmsConfig'], ParentType, ContextType, RequireFields<QueryEmailToSmsArgs, 'accountId'>>;
@@ -1937,6 +1958,13 @@ export type SendResultResolvers<ContextType = MessagingContext, ParentType exten
   costUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   skipped?: Resolver<Array<ResolversTypes['SkippedRecipient']>, ParentType, ContextType>;
   messageIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type SmsPartsCountResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['SmsPartsCount'] = ResolversParentTypes['SmsPartsCount']> = ResolversObject<{
+  encoding?: Resolver<ResolversTypes['SmsEncoding'], ParentType, ContextType>;
+  parts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  costUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type TrackedLinkResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['TrackedLink'] = ResolversParentTypes['TrackedLink']> = ResolversObject<{
@@ -2248,6 +2276,7 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   SkippedRecipient?: SkippedRecipientResolvers<ContextType>;
   SendResult?: SendResultResolvers<ContextType>;
+  SmsPartsCount?: SmsPartsCountResolvers<ContextType>;
   TrackedLink?: TrackedLinkResolvers<ContextType>;
   BatchClicks?: BatchClicksResolvers<ContextType>;
   ConversationEntry?: ConversationEntryResolvers<ContextType>;
