@@ -89,6 +89,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   senderIds: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { senderIds(accountId: $target) { nodes { id value } } }' },
   messages: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messages(accountId: $target) { nodes { id status } } }' },
   inbox: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { inbox(accountId: $target) { nodes { id } } }' },
+  conversation: { kind: 'unknown-object', document: 'query($id: ID!) { conversation(id: $id) { id } }', variables: (id) => ({ id }) },
   createContact: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContact(accountId: $target, input: { phoneNumber: "+447400123456" }) { id } }' },
   updateContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
   deleteContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContact(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },

@@ -184,6 +184,8 @@ export type Query = {
    * the start of the list: pages already read are not repeated.
    */
   inbox: ConversationConnection;
+  /** One conversation of the inbox (a thread view); NOT_FOUND when the caller's inbox does not hold it (a basic user's holds those of their own messages) */
+  conversation: Conversation;
   /** Email to SMS configuration of the account (SPEC M9); needs email-to-sms */
   emailToSms: EmailToSmsConfig;
   /** Automation rules of the account (SPEC M11), oldest first (default 50, at most 200); needs automation */
@@ -264,6 +266,11 @@ export type QueryInboxArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryConversationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1770,6 +1777,7 @@ export type QueryResolvers<ContextType = MessagingContext, ParentType extends Re
   smsParts?: Resolver<ResolversTypes['SmsPartsCount'], ParentType, ContextType, RequireFields<QuerySmsPartsArgs, 'body'>>;
   batchClicks?: Resolver<ResolversTypes['BatchClicks'], ParentType, ContextType, RequireFields<QueryBatchClicksArgs, 'batchId'>>;
   inbox?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryInboxArgs, 'accountId'>>;
+  conversation?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType, RequireFields<QueryConversationArgs, 'id'>>;
   emailToSms?: Resolver<ResolversTypes['EmailToSmsConfig'], ParentType, ContextType, RequireFields<QueryEmailToSmsArgs, 'accountId'>>;
   automationRules?: Resolver<ResolversTypes['AutomationRuleConnection'], ParentType, ContextType, RequireFields<QueryAutomationRulesArgs, 'accountId' | 'first'>>;
   webhookEventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
