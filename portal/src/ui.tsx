@@ -1,5 +1,6 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Component, useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from './client';
+import { ApiError, request } from './client';
 
 /** The path router: history API, one listener; the static server answers index.html for every page path. */
 export function usePath(): string {
@@ -133,6 +134,33 @@ export function useAction<TArgs extends unknown[]>(action: (...args: TArgs) => P
   );
   const fieldErrors = error instanceof ApiError ? error.byField : {};
   return { run, busy, error, fieldErrors, setError };
+}
+
+/**
+ * A query's answer, loaded when its variables change; `reload` reads it again in place (after a change,
+ * or every `pollMs` while the tab is visible: new inbox messages appear without a reload).
+ */
+export function useQuery<TData, TVariables>(query: TypedDocumentNode<TData, TVariables>, variables: TVariables, pollMs?: number) {
+  const [data, setData] = useState<TData | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const key = JSON.stringify(variables);
+  const reload = useCallback(async () => {
+    try {
+      setData((await request(query, JSON.parse(key) as TVariables)).data);
+      setError(null);
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [query, key]);
+  useEffect(() => {
+    void reload();
+    if (!pollMs) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'hidden') void reload();
+    }, pollMs);
+    return () => clearInterval(timer);
+  }, [reload, pollMs]);
+  return { data, error, reload };
 }
 
 /** Dates and times in the account's timezone (SPEC H5), in the browser's language. */

@@ -1,0 +1,3 @@
+export function NumbersPage() {
+  return <main />;
+}
