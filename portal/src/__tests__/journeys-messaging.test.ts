@@ -64,4 +64,98 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     expect(rows).toEqual([{ user_id: demoUser('n1-marketing').id }]);
     await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
+
+  it('a restricted user never sees a full number of the seeded contacts on any page they can open, only masked forms', async () => {
+    // Arrange: a group of Store N1 the advanced user may send to but not see, a send to it and an answer
+    const storeN1 = demoAccount('store-n1').id;
+    const numbers = ['+447400700011', '+447400700012', '+447400700013'];
+    const masked = numbers.map((number) => `+44${'*'.repeat(number.length - 5)}${number.slice(-2)}`);
+    const group = expectNoErrors(await env.stack.graphql(`mutation($a: ID!) { createContactGroup(accountId: $a, name: "VIP customers") { id } }`, { a: storeN1 }, hqAdmin)).createContactGroup;
+    for (const [i, phoneNumber] of numbers.entries()) {
+      expectNoErrors(await env.stack.graphql(`mutation($a: ID!, $input: ContactInput!) { createContact(accountId: $a, input: $input) { id } }`, { a: storeN1, input: { phoneNumber, firstName: `Vip ${i + 1}`, groupIds: [group.id] } }, hqAdmin));
+    }
+    const { rows } = await env.stack.sql.query(`SELECT id FROM identity.memberships WHERE user_id = $1 AND account_id = $2`, [demoUser('n1-advanced').id, storeN1]);
+    expectNoErrors(
+      await env.stack.graphql(
+        `mutation($id: ID!, $g: ID!) { setMembershipLimits(membershipId: $id, limits: { allSenderIds: true, contactAccess: SELECTED, contactGroups: [{ groupId: $g, access: RESTRICTED }] }) { id } }`,
+        { id: rows[0].id, g: group.id },
+        hqAdmin,
+      ),
+    );
+    const advanced = await env.stack.login(demoUser('n1-advanced').email);
+    expectNoErrors(await env.stack.graphql(`mutation($input: SendBulkInput!) { sendBulk(input: $input) { batchId } }`, { input: { accountId: storeN1, groupIds: [group.id], body: 'VIP preview tonight' } }, advanced));
+    await inject(storeN1, numbers[0], 'Count me in');
+    const page = await env.newPage({ width: 390, height: 844 });
+    const texts: Record<string, string> = {};
+    const visit = async (name: string, link: string, ready: () => Promise<unknown>) => {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click();
+      await ready();
+      texts[name] = (await page.locator('main').textContent()) ?? '';
+    };
+
+    // Act
+    await signIn(page, demoUser('n1-advanced').email, DEMO_PASSWORD);
+    await visit('contacts', 'Contacts', () => page.getByRole('cell', { name: 'Vip 3' }).waitFor());
+    await page.getByLabel('Group', { exact: true }).selectOption({ label: 'VIP customers' });
+    await page.getByRole('heading', { name: 'Contacts (3)' }).waitFor();
+    texts.group = (await page.locator('main').textContent()) ?? '';
+    await visit('send', 'Send', () => page.getByLabel('Find contacts (name or email)').waitFor());
+    await page.getByLabel('Find contacts (name or email)').fill('Vip');
+    await page.getByRole('list', { name: 'Contacts found' }).getByRole('button').nth(2).waitFor();
+    await page.getByRole('button', { name: /^Add Vip 2/ }).click();
+    await page.getByLabel('VIP customers (3 contacts)').check();
+    await page.getByLabel('Message', { exact: true }).fill('Doors open at 8');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('heading', { name: /accepted$/ }).waitFor();
+    texts.send = (await page.locator('main').textContent()) ?? '';
+    await visit('inbox', 'Inbox', () => page.getByRole('list', { name: 'Conversations' }).waitFor());
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('button').first().click();
+    await page.getByRole('list', { name: 'Messages' }).getByText('Count me in').waitFor();
+    texts.conversation = (await page.locator('main').textContent()) ?? '';
+    await visit('numbers', 'Numbers and channels', () => page.getByRole('heading', { level: 1 }).waitFor());
+    await saveScreenshot(page, 'restricted-user-sees-masked-numbers');
+
+    // Assert
+    expect(Object.keys(texts)).toEqual(['contacts', 'group', 'send', 'inbox', 'conversation', 'numbers']);
+    for (const [name, text] of Object.entries(texts)) {
+      for (const number of numbers) {
+        expect({ name, leaks: text.includes(number) || text.includes(number.slice(3)) }).toEqual({ name, leaks: false });
+      }
+    }
+    for (const name of ['contacts', 'group']) for (const form of masked) expect(texts[name]).toContain(form);
+    expect(texts.send).toContain(masked[1]);
+    expect(texts.inbox).toContain(masked[0]);
+    expect(texts.conversation).toContain(`Conversation with ${masked[0]}`);
+    expect(texts.conversation).toContain('VIP preview tonight');
+    await expect(overflowsHorizontally(page)).resolves.toBe(false);
+  });
+
+  it('an admin imports a CSV of contacts with bad lines and reads the per-line rejection report', async () => {
+    // Arrange
+    const csv = ['phone,first_name,last_name,email', '+447400500001,Ann,Able,ann@example.com', 'not-a-number,Bob,Bad,', '+447400500002,Cat,Cole,cat@example.com', ',No,Phone,', '+447400500003,Dan,Dot,not-an-email'].join('\n');
+    const page = await env.newPage();
+
+    // Act
+    await signIn(page, demoUser('north-admin').email, DEMO_PASSWORD);
+    await page.getByRole('link', { name: 'Contacts', exact: true }).click();
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    const report = page.getByRole('table', { name: 'Rejected lines' });
+    await report.waitFor();
+    const summary = await page.locator('.import-progress .success').textContent();
+    const rejected = await report.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)));
+    await page.getByRole('cell', { name: 'Cat Cole' }).waitFor();
+    await saveScreenshot(page, 'admin-imports-contacts-with-rejections');
+
+    // Assert
+    const { rows: jobs } = await env.stack.sql.query(`SELECT id FROM messaging.contact_imports WHERE account_id = $1`, [demoAccount('north').id]);
+    expect(jobs).toHaveLength(1);
+    const northAdmin = await env.stack.login(demoUser('north-admin').email);
+    const job = expectNoErrors(await env.stack.graphql(`query($id: ID!) { importJob(id: $id) { processed imported merged rejected rejections { line code reason } } }`, { id: jobs[0].id }, northAdmin)).importJob;
+    expect(summary).toBe(`Import finished: ${job.processed} lines read, ${job.imported} imported, ${job.merged} merged, ${job.rejected} rejected.`);
+    expect(rejected).toEqual(job.rejections.map((r: { line: number; code: string; reason: string }) => [String(r.line), r.reason, r.code]));
+    expect(rejected.map(([line]) => line)).toEqual(['3', '5', '6']);
+    const { rows: contacts } = await env.stack.sql.query(`SELECT first_name FROM messaging.contacts WHERE account_id = $1 ORDER BY first_name`, [demoAccount('north').id]);
+    expect(contacts.map((c) => c.first_name)).toEqual(['Ann', 'Cat']);
+  });
 });
