@@ -158,4 +158,48 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     const { rows: contacts } = await env.stack.sql.query(`SELECT first_name FROM messaging.contacts WHERE account_id = $1 ORDER BY first_name`, [demoAccount('north').id]);
     expect(contacts.map((c) => c.first_name)).toEqual(['Ann', 'Cat']);
   });
+
+  it('an admin requests a dedicated number and verifies a personal number with the code it received, a wrong code refused beside its field', async () => {
+    // Arrange
+    const dedicated = '+447400300001';
+    const personal = '+447400300002';
+    const page = await env.newPage();
+    await signIn(page, demoUser('north-admin').email, DEMO_PASSWORD);
+    await page.getByRole('link', { name: 'Numbers and channels' }).click();
+
+    // Act
+    await page.getByLabel('Dedicated number', { exact: true }).fill(dedicated);
+    await page.getByRole('button', { name: 'Request dedicated number' }).click();
+    await page.getByText(`${dedicated} was requested; it is active once the platform approves it.`).waitFor();
+    await page.getByLabel('Kind').selectOption('PERSONAL_NUMBER');
+    await page.getByLabel('Personal mobile number', { exact: true }).fill(personal);
+    await page.getByRole('button', { name: 'Request personal mobile number' }).click();
+    const codeField = page.getByLabel(`Verification code for ${personal}`);
+    await codeField.waitFor();
+    const { rows } = await env.stack.sql.query(`SELECT body FROM messaging.loopback_carrier_calls WHERE recipient = $1`, [personal]);
+    const code = /\d{6}/.exec(rows[0].body)![0];
+    await codeField.fill(String((Number(code) + 1) % 1_000_000).padStart(6, '0'));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const errorId = `${await codeField.getAttribute('id')}-error`;
+    const fieldError = page.locator(`#${errorId}`);
+    await fieldError.waitFor();
+    const refusal = await fieldError.textContent();
+    const describedBy = await codeField.getAttribute('aria-describedby');
+    await codeField.fill(code);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const personalRow = page.getByRole('region', { name: /^Personal numbers/ }).getByRole('row', { name: new RegExp(personal.replace('+', '\\+')) });
+    await personalRow.getByRole('cell', { name: 'Active', exact: true }).waitFor();
+    await saveScreenshot(page, 'admin-requests-and-verifies-sender-ids');
+
+    // Assert
+    expect(refusal).toBe('The code is wrong or expired');
+    expect(describedBy).toBe(errorId);
+    const dedicatedRow = page.getByRole('region', { name: /^Dedicated numbers/ }).getByRole('row', { name: new RegExp(dedicated.replace('+', '\\+')) });
+    await expect(dedicatedRow.locator('td').nth(1).textContent()).resolves.toBe('Requested');
+    const { rows: stored } = await env.stack.sql.query(`SELECT kind, value, status FROM messaging.sender_ids WHERE account_id = $1 ORDER BY value`, [demoAccount('north').id]);
+    expect(stored).toEqual([
+      { kind: 'DEDICATED_NUMBER', value: dedicated, status: 'REQUESTED' },
+      { kind: 'PERSONAL_NUMBER', value: personal, status: 'ACTIVE' },
+    ]);
+  });
 });
