@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Component, useCallback, useEffect, useState, type ReactNode } from 'react';
+import { Component, useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, request } from './client';
 
 /** The path router: history API, one listener; the static server answers index.html for every page path. */
@@ -162,6 +162,45 @@ export function useQuery<TData, TVariables>(query: TypedDocumentNode<TData, TVar
   }, [reload, pollMs]);
   return { data, error, reload };
 }
+
+export interface Column<TRow> {
+  header: ReactNode;
+  cell: (row: TRow) => ReactNode;
+}
+
+/** A list as a table: a header per column, a row per item. */
+export function Table<TRow>({ rows, columns, rowKey, label }: { rows: readonly TRow[]; columns: Column<TRow>[]; rowKey: (row: TRow) => string | number; label?: string }) {
+  return (
+    <table aria-label={label}>
+      <thead>
+        <tr>
+          {columns.map((column, index) => (
+            <th key={index} scope="col">
+              {column.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)}>
+            {columns.map((column, index) => (
+              <td key={index}>{column.cell(row)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A form's submit handler: the page stays, `run` does the work. */
+export const onSubmitted =
+  (run: () => unknown) =>
+  (event: FormEvent): void => {
+    event.preventDefault();
+    void run();
+  };
 
 /** Dates and times in the account's timezone (SPEC H5), in the browser's language. */
 export function formatDateTime(iso: string, timeZone: string | undefined): string {

@@ -411,6 +411,8 @@ export type PortalSetMembershipLimitsMutationVariables = Exact<{
 
 export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
 
+export type PortalActingAccountFragment = { me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
+
 export type PortalContactsQueryVariables = Exact<{
   accountId: string | number;
   groupId?: string | number | null | undefined;
@@ -420,7 +422,7 @@ export type PortalContactsQueryVariables = Exact<{
 }>;
 
 
-export type PortalContactsQuery = { me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null, contacts: { totalCount: number, nodes: Array<{ id: string, accountId: string, phoneNumber: string, firstName: string | null, lastName: string | null, email: string | null, optedOut: boolean, groupIds: Array<string>, editable: boolean, createdAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type PortalContactsQuery = { contacts: { totalCount: number, nodes: Array<{ id: string, accountId: string, phoneNumber: string, firstName: string | null, lastName: string | null, email: string | null, optedOut: boolean, groupIds: Array<string>, editable: boolean, createdAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
 
 export type PortalContactGroupsQueryVariables = Exact<{
   accountId: string | number;
@@ -478,7 +480,7 @@ export type PortalInboxQueryVariables = Exact<{
 }>;
 
 
-export type PortalInboxQuery = { me: { permissionsOn: Array<string> }, account: { id: string, name: string, settings: { timezone: string } } | null, inbox: { nodes: Array<{ id: string, phoneNumber: string, lastMessageAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type PortalInboxQuery = { inbox: { nodes: Array<{ id: string, phoneNumber: string, lastMessageAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
 
 export type PortalConversationQueryVariables = Exact<{
   id: string | number;
@@ -502,7 +504,7 @@ export type PortalSenderIdsQueryVariables = Exact<{
 }>;
 
 
-export type PortalSenderIdsQuery = { me: { permissionsOn: Array<string> }, account: { id: string, name: string, settings: { timezone: string } } | null, senderIds: { nodes: Array<{ id: string, accountId: string, kind: SenderIdKind, value: string, status: SenderIdStatus, sharedDown: boolean, rejectionReason: string | null, createdAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type PortalSenderIdsQuery = { senderIds: { nodes: Array<{ id: string, accountId: string, kind: SenderIdKind, value: string, status: SenderIdStatus, sharedDown: boolean, rejectionReason: string | null, createdAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
 
 export type PortalRequestSenderIdMutationVariables = Exact<{
   accountId: string | number;
@@ -525,7 +527,7 @@ export type PortalSendOptionsQueryVariables = Exact<{
 }>;
 
 
-export type PortalSendOptionsQuery = { me: { permissionsOn: Array<string> }, account: { id: string, name: string, settings: { timezone: string } } | null, senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, contactGroups: { nodes: Array<{ id: string, name: string, contactCount: number }> }, messageTemplates: { nodes: Array<{ id: string, name: string, body: string }> } };
+export type PortalSendOptionsQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, contactGroups: { nodes: Array<{ id: string, name: string, contactCount: number }> }, messageTemplates: { nodes: Array<{ id: string, name: string, body: string }> }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
 
 export type PortalSmsPartsQueryVariables = Exact<{
   body: string;
@@ -541,7 +543,7 @@ export type PortalSendBulkMutationVariables = Exact<{
 
 export type PortalSendBulkMutation = { sendBulk: { batchId: string, accepted: number, status: MessageStatus, sendAt: string, encoding: SmsEncoding, partsPerMessage: number, costUnits: number, skipped: Array<{ recipient: string, reason: string }> } };
 
-
+export const PortalActingAccountFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalActingAccount"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Query"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"permissionsOn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}}]}]}},{"kind":"Field","name":{"kind":"Name","value":"account"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"settings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timezone"}}]}}]}}]}}]} as unknown as DocumentNode<PortalActingAccountFragment, unknown>;
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
 export const PortalLoginWithSsoDocument = {"__meta__":{"hash":"sha256:c55a3f49c6d4575e05aee778194c5f68368c520662dfcb8e999ee2580c43557b"}} as unknown as DocumentNode<PortalLoginWithSsoMutation, PortalLoginWithSsoMutationVariables>;
@@ -567,19 +569,19 @@ export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
-export const PortalContactsDocument = {"__meta__":{"hash":"sha256:2b1d1caa900e2b884ece3949c23a3404e0c0490db05e8a56e262d770fe8a02bd"}} as unknown as DocumentNode<PortalContactsQuery, PortalContactsQueryVariables>;
+export const PortalContactsDocument = {"__meta__":{"hash":"sha256:0c473cf9c06af89705b6d64bb8cfb62a3fc6f1d24b7a862ab3f9fd6293590e89"}} as unknown as DocumentNode<PortalContactsQuery, PortalContactsQueryVariables>;
 export const PortalContactGroupsDocument = {"__meta__":{"hash":"sha256:07fdac4e0f8c6699267dce40668ab140d4a450a2df689d78e20ea44ac67465b5"}} as unknown as DocumentNode<PortalContactGroupsQuery, PortalContactGroupsQueryVariables>;
 export const PortalCreateContactDocument = {"__meta__":{"hash":"sha256:99b38515a6bd74e85a87710ab0dc109a925f59e09222d5f9be1a9ab698fe295c"}} as unknown as DocumentNode<PortalCreateContactMutation, PortalCreateContactMutationVariables>;
 export const PortalCreateContactGroupDocument = {"__meta__":{"hash":"sha256:53c4ee9836c6e9a6204ed4d339c87e7aa7f1cc971d039449d8df13e9ce6b96d8"}} as unknown as DocumentNode<PortalCreateContactGroupMutation, PortalCreateContactGroupMutationVariables>;
 export const PortalShareContactGroupDocument = {"__meta__":{"hash":"sha256:c7a51f0bd5dfec3e10659018cba3582a4b0325e9ef00c65f4f3da60d142d3e5f"}} as unknown as DocumentNode<PortalShareContactGroupMutation, PortalShareContactGroupMutationVariables>;
 export const PortalStartContactImportDocument = {"__meta__":{"hash":"sha256:dd1f7fcc1e0008974c31293e9134bfa50cecd62d945d8aa7ea01439f3a645c20"}} as unknown as DocumentNode<PortalStartContactImportMutation, PortalStartContactImportMutationVariables>;
 export const PortalImportJobDocument = {"__meta__":{"hash":"sha256:dbeb833087ee8d07e973210be3afec594adcf550e2925a3fdb158510185f3c6c"}} as unknown as DocumentNode<PortalImportJobQuery, PortalImportJobQueryVariables>;
-export const PortalInboxDocument = {"__meta__":{"hash":"sha256:7ec86a48d261f23a18111d56ecd3c9b61153c5f43bcfd1b37ab1063b2e2c6f6a"}} as unknown as DocumentNode<PortalInboxQuery, PortalInboxQueryVariables>;
+export const PortalInboxDocument = {"__meta__":{"hash":"sha256:4bdc91787e2d7c48910a50668d2a66f6585c15d42b7ba6e6061884fca4fe1801"}} as unknown as DocumentNode<PortalInboxQuery, PortalInboxQueryVariables>;
 export const PortalConversationDocument = {"__meta__":{"hash":"sha256:2ec8f1f59eacb2a11b11f320eea038bcc4ca582e879824758a9a20b0ba4025c9"}} as unknown as DocumentNode<PortalConversationQuery, PortalConversationQueryVariables>;
 export const PortalReplyToConversationDocument = {"__meta__":{"hash":"sha256:db7a28be0fefb32b607e622fdad66e4dea13f2ab7cd66116eeddea840c6b85e4"}} as unknown as DocumentNode<PortalReplyToConversationMutation, PortalReplyToConversationMutationVariables>;
-export const PortalSenderIdsDocument = {"__meta__":{"hash":"sha256:86e3ccdaa9a78d2edf577c7ce77a0a92494aac3c74615e07d8280917fbbc9ffa"}} as unknown as DocumentNode<PortalSenderIdsQuery, PortalSenderIdsQueryVariables>;
+export const PortalSenderIdsDocument = {"__meta__":{"hash":"sha256:2f157dbef1367ab25d64d1fbdc21e47df0c7896173b2b59ac8acf47c18fd3771"}} as unknown as DocumentNode<PortalSenderIdsQuery, PortalSenderIdsQueryVariables>;
 export const PortalRequestSenderIdDocument = {"__meta__":{"hash":"sha256:f0f8e0d94d833864ba52ff40eadd362a161dc9fedb9b661cad3c4f8b613c5e24"}} as unknown as DocumentNode<PortalRequestSenderIdMutation, PortalRequestSenderIdMutationVariables>;
 export const PortalVerifySenderIdDocument = {"__meta__":{"hash":"sha256:1b84c7f70b1b2ac17dded1c18d8863ace5db9356a4434a1d35a795316cb505c0"}} as unknown as DocumentNode<PortalVerifySenderIdMutation, PortalVerifySenderIdMutationVariables>;
-export const PortalSendOptionsDocument = {"__meta__":{"hash":"sha256:1cd59000d6d755efa9104e1c64c203157967e8331d3fe728b7c0f6c77ba62739"}} as unknown as DocumentNode<PortalSendOptionsQuery, PortalSendOptionsQueryVariables>;
+export const PortalSendOptionsDocument = {"__meta__":{"hash":"sha256:6539646ff54c813a0da06866e1e3d4c9e8b6823872a4e893e2446a5c4201c093"}} as unknown as DocumentNode<PortalSendOptionsQuery, PortalSendOptionsQueryVariables>;
 export const PortalSmsPartsDocument = {"__meta__":{"hash":"sha256:51f0f2e435fedcddcd9486ada54b0f472121f86cfb20489de1751460dcdad3bf"}} as unknown as DocumentNode<PortalSmsPartsQuery, PortalSmsPartsQueryVariables>;
 export const PortalSendBulkDocument = {"__meta__":{"hash":"sha256:9b46816c2ea43f96a083f96c920d435cd9c0141f2d77ed36aedecd2c5a5126a5"}} as unknown as DocumentNode<PortalSendBulkMutation, PortalSendBulkMutationVariables>;

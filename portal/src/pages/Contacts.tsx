@@ -12,7 +12,7 @@ import {
   type PortalImportJobQuery,
 } from '../__generated__/graphql';
 import { ApiError, portalConfig, request, type GraphQLErrorEntry } from '../client';
-import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, useAction } from '../ui';
+import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, Table, useAction } from '../ui';
 import { useViewer } from '../viewer';
 import { contactName } from './Send';
 
@@ -94,14 +94,7 @@ export function ContactsPage() {
           <label htmlFor="contacts-search">Search contacts</label>
           <input id="contacts-search" type="search" value={search} onChange={(event) => setSearch(event.target.value)} aria-describedby="contacts-search-help" />
           <label htmlFor="contacts-group">Group</label>
-          <select id="contacts-group" value={groupId} onChange={(event) => setGroupId(event.target.value)}>
-            <option value="">All contacts</option>
-            {groupList.map((group) => (
-              <option key={group.id} value={group.id}>
-                {group.name}
-              </option>
-            ))}
-          </select>
+          <GroupSelect id="contacts-group" none="All contacts" groups={groupList} value={groupId} onChange={setGroupId} />
           <span id="contacts-search-help" className="help">
             Name or email; digits of a number you may see in full.
           </span>
@@ -111,35 +104,26 @@ export function ContactsPage() {
         {page.nodes.length === 0 ? (
           <p className="muted">{appliedSearch || groupId ? 'No contact matches.' : 'No contacts yet.'}</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Phone number</th>
-                <th scope="col">Email</th>
-                <th scope="col">Groups</th>
-                <th scope="col">Added</th>
-                <th scope="col">Contact id</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.nodes.map((contact) => (
-                <tr key={contact.id}>
-                  <td>{[contact.firstName, contact.lastName].filter(Boolean).join(' ') || <span className="muted">No name</span>}</td>
-                  <td>
+          <Table
+            rows={page.nodes}
+            rowKey={(contact) => contact.id}
+            columns={[
+              { header: 'Name', cell: (contact) => [contact.firstName, contact.lastName].filter(Boolean).join(' ') || <span className="muted">No name</span> },
+              {
+                header: 'Phone number',
+                cell: (contact) => (
+                  <>
                     {contact.phoneNumber}
                     {contact.optedOut && <span className="badge"> opted out</span>}
-                  </td>
-                  <td>{contact.email}</td>
-                  <td>{contact.groupIds.map((id) => groupName(id) ?? 'a shared group').join(', ')}</td>
-                  <td>{formatDateTime(contact.createdAt, timeZone)}</td>
-                  <td>
-                    <CopyId id={contact.id} label="Copy contact id" />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: 'Email', cell: (contact) => contact.email },
+              { header: 'Groups', cell: (contact) => contact.groupIds.map((id) => groupName(id) ?? 'a shared group').join(', ') },
+              { header: 'Added', cell: (contact) => formatDateTime(contact.createdAt, timeZone) },
+              { header: 'Contact id', cell: (contact) => <CopyId id={contact.id} label="Copy contact id" /> },
+            ]}
+          />
         )}
         {page.pageInfo.hasNextPage && (
           <button type="button" className="secondary" disabled={contacts.loadingMore} onClick={() => void contacts.more()}>
@@ -166,6 +150,20 @@ export function ContactsPage() {
   );
 }
 
+/** A group of the account, or `none` (the empty value). */
+function GroupSelect({ id, none, groups, value, onChange, describedBy }: { id: string; none: string; groups: Groups['nodes']; value: string; onChange: (groupId: string) => void; describedBy?: string }) {
+  return (
+    <select id={id} value={value} onChange={(event) => onChange(event.target.value)} aria-describedby={describedBy}>
+      <option value="">{none}</option>
+      {groups.map((group) => (
+        <option key={group.id} value={group.id}>
+          {group.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function GroupsSection({ accountId, hasChildren, groups, error, canEdit, more, reload }: { accountId: string; hasChildren: boolean; groups: Groups | null; error: unknown; canEdit: boolean; more: () => Promise<void>; reload: () => Promise<void> }) {
   const [name, setName] = useState('');
   const create = useAction(async () => {
@@ -187,21 +185,16 @@ function GroupsSection({ accountId, hasChildren, groups, error, canEdit, more, r
       ) : groups.nodes.length === 0 ? (
         <p className="muted">No groups yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Group</th>
-              <th scope="col">Contacts</th>
-              <th scope="col">Sharing down the tree</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.nodes.map((group) => (
-              <tr key={group.id}>
-                <td>{group.name}</td>
-                <td>{group.contactCount}</td>
-                <td>
-                  {group.accountId !== accountId ? (
+        <Table
+          rows={groups.nodes}
+          rowKey={(group) => group.id}
+          columns={[
+            { header: 'Group', cell: (group) => group.name },
+            { header: 'Contacts', cell: (group) => group.contactCount },
+            {
+              header: 'Sharing down the tree',
+              cell: (group) =>
+                group.accountId !== accountId ? (
                     <span className="muted">Shared with this account by a parent account</span>
                   ) : canEdit && hasChildren ? (
                     <>
@@ -215,13 +208,11 @@ function GroupsSection({ accountId, hasChildren, groups, error, canEdit, more, r
                       </select>
                     </>
                   ) : (
-                    (group.sharedAccess && SHARE_LABELS[group.sharedAccess]) ?? 'Not shared'
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  (group.sharedAccess && SHARE_LABELS[group.sharedAccess]) ?? 'Not shared'
+                ),
+            },
+          ]}
+        />
       )}
       {groups?.pageInfo.hasNextPage && (
         <button type="button" className="secondary" onClick={() => void more()}>
@@ -231,10 +222,7 @@ function GroupsSection({ accountId, hasChildren, groups, error, canEdit, more, r
       {canEdit && (
         <form
           className="inline-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void create.run();
-          }}
+          onSubmit={onSubmitted(() => create.run())}
         >
           <label htmlFor="group-name">New group name</label>
           <input id="group-name" required value={name} onChange={(event) => setName(event.target.value)} aria-describedby="group-name-error" />
@@ -270,11 +258,10 @@ function AddContactForm({ accountId, groups, onAdded }: { accountId: string; gro
   return (
     <form
       className="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
+      onSubmit={onSubmitted(() => {
         setAdded(null);
-        void add.run();
-      }}
+        return add.run();
+      })}
     >
       {input('phoneNumber', 'Phone number', 'tel')}
       {input('firstName', 'First name')}
@@ -282,14 +269,7 @@ function AddContactForm({ accountId, groups, onAdded }: { accountId: string; gro
       {input('email', 'Email', 'email')}
       <span className="field">
         <label htmlFor="contact-group">In group</label>
-        <select id="contact-group" value={contact.groupId} onChange={(event) => setContact({ ...contact, groupId: event.target.value })} aria-describedby="contact-groupIds-error">
-          <option value="">No group</option>
-          {groups.map((group) => (
-            <option key={group.id} value={group.id}>
-              {group.name}
-            </option>
-          ))}
-        </select>
+        <GroupSelect id="contact-group" none="No group" groups={groups} value={contact.groupId} onChange={(groupId) => setContact({ ...contact, groupId })} describedBy="contact-groupIds-error" />
         <FieldError id="contact-groupIds-error" message={add.fieldErrors.groupIds} />
       </span>
       <button type="submit" disabled={add.busy}>
@@ -336,23 +316,13 @@ function ImportForm({ accountId, groups, onFinished }: { accountId: string; grou
   return (
     <form
       className="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void importing.run();
-      }}
+      onSubmit={onSubmitted(() => importing.run())}
     >
       <p className="help">A header row naming phone (or phone_number, mobile) and optionally first_name, last_name, email; one contact per line.</p>
       <label htmlFor="import-file">CSV file</label>
       <input id="import-file" type="file" accept=".csv,text/csv" required onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
       <label htmlFor="import-group">Into group</label>
-      <select id="import-group" value={groupId} onChange={(event) => setGroupId(event.target.value)} aria-describedby="import-group-error">
-        <option value="">No group</option>
-        {groups.map((group) => (
-          <option key={group.id} value={group.id}>
-            {group.name}
-          </option>
-        ))}
-      </select>
+      <GroupSelect id="import-group" none="No group" groups={groups} value={groupId} onChange={setGroupId} describedBy="import-group-error" />
       <FieldError id="import-group-error" message={importing.fieldErrors.groupId} />
       <button type="submit" disabled={importing.busy || !file}>
         Import
@@ -381,26 +351,16 @@ function ImportProgress({ job }: { job: Job | null }) {
               : `Import finished: ${job.processed} lines read, ${job.imported} imported, ${job.merged} merged, ${job.rejected} rejected.`}
           </p>
           {job.rejections.length > 0 && (
-            <table aria-label="Rejected lines">
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Code</th>
-                </tr>
-              </thead>
-              <tbody>
-                {job.rejections.map((rejection) => (
-                  <tr key={rejection.line}>
-                    <td>{rejection.line}</td>
-                    <td>{rejection.reason}</td>
-                    <td>
-                      <code>{rejection.code}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              label="Rejected lines"
+              rows={job.rejections}
+              rowKey={(rejection) => rejection.line}
+              columns={[
+                { header: 'Line', cell: (rejection) => rejection.line },
+                { header: 'Reason', cell: (rejection) => rejection.reason },
+                { header: 'Code', cell: (rejection) => <code>{rejection.code}</code> },
+              ]}
+            />
           )}
           {job.rejected > job.rejections.length && <p className="muted">The first {job.rejections.length} rejected lines are listed.</p>}
         </>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { PortalConversationDocument, PortalInboxDocument, PortalReplyToConversationDocument, type PortalReplyToConversationMutation } from '../__generated__/graphql';
 import { request } from '../client';
-import { ErrorBanner, FieldError, formatDateTime, Loading, useAction, useQuery } from '../ui';
+import { ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, useAction, useQuery } from '../ui';
 import { useViewer } from '../viewer';
 import { SendAnswer } from './Send';
 
@@ -83,10 +83,7 @@ function Thread({ id, timeZone }: { id: string; timeZone: string }) {
       </ol>
       <form
         className="stacked-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void reply.run();
-        }}
+        onSubmit={onSubmitted(() => reply.run())}
       >
         <label htmlFor="reply-body">Reply</label>
         <textarea id="reply-body" rows={3} required value={body} onChange={(event) => setBody(event.target.value)} aria-describedby="reply-body-error" />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { PortalRequestSenderIdDocument, PortalSenderIdsDocument, PortalVerifySenderIdDocument, type PortalSenderIdsQuery, type SenderIdKind } from '../__generated__/graphql';
 import { request } from '../client';
-import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, useAction, useQuery } from '../ui';
+import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, Table, useAction, useQuery } from '../ui';
 import { useViewer } from '../viewer';
 
 type Sender = PortalSenderIdsQuery['senderIds']['nodes'][number];
@@ -50,33 +50,25 @@ export function NumbersPage() {
             {ofKind.length === 0 ? (
               <p className="muted">None yet.</p>
             ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Sender</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Owner</th>
-                    <th scope="col">Requested</th>
-                    <th scope="col">Sender ID</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {ofKind.map((sender) => (
-                    <tr key={sender.id}>
-                      <td>{sender.value}</td>
-                      <td>
+              <Table
+                rows={ofKind}
+                rowKey={(sender) => sender.id}
+                columns={[
+                  { header: 'Sender', cell: (sender) => sender.value },
+                  {
+                    header: 'Status',
+                    cell: (sender) => (
+                      <>
                         {statusText(sender)}
                         {sender.status === 'PENDING_VERIFICATION' && canManage && sender.accountId === account.id && <VerifyForm sender={sender} onVerified={senders.reload} />}
-                      </td>
-                      <td>{sender.accountId === account.id ? (sender.sharedDown ? 'This account, shared with sub-accounts' : 'This account') : 'Shared by a parent account'}</td>
-                      <td>{formatDateTime(sender.createdAt, timeZone)}</td>
-                      <td>
-                        <CopyId id={sender.id} label="Copy sender ID id" />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                      </>
+                    ),
+                  },
+                  { header: 'Owner', cell: (sender) => (sender.accountId === account.id ? (sender.sharedDown ? 'This account, shared with sub-accounts' : 'This account') : 'Shared by a parent account') },
+                  { header: 'Requested', cell: (sender) => formatDateTime(sender.createdAt, timeZone) },
+                  { header: 'Sender ID', cell: (sender) => <CopyId id={sender.id} label="Copy sender ID id" /> },
+                ]}
+              />
             )}
           </section>
         );
@@ -110,11 +102,10 @@ function RequestForm({ accountId, onRequested }: { accountId: string; onRequeste
   return (
     <form
       className="stacked-form"
-      onSubmit={(event) => {
-        event.preventDefault();
+      onSubmit={onSubmitted(() => {
         setDone(null);
-        void submit.run();
-      }}
+        return submit.run();
+      })}
     >
       <label htmlFor="sender-kind">Kind</label>
       <select id="sender-kind" value={kind} onChange={(event) => setKind(event.target.value as SenderIdKind)}>
@@ -159,10 +150,7 @@ function VerifyForm({ sender, onVerified }: { sender: Sender; onVerified: () => 
   return (
     <form
       className="inline-form verify-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void verify.run();
-      }}
+      onSubmit={onSubmitted(() => verify.run())}
     >
       <label htmlFor={id}>Verification code for {sender.value}</label>
       <input id={id} inputMode="numeric" autoComplete="one-time-code" required value={code} onChange={(event) => setCode(event.target.value)} aria-describedby={`${id}-error`} />

@@ -10,7 +10,7 @@ import {
   type PortalSmsPartsQuery,
 } from '../__generated__/graphql';
 import { request } from '../client';
-import { ErrorBanner, FieldError, formatDateTime, Loading, useAction, useQuery } from '../ui';
+import { ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, useAction, useQuery } from '../ui';
 import { useViewer } from '../viewer';
 
 type Contact = PortalContactsQuery['contacts']['nodes'][number];
@@ -116,10 +116,7 @@ export function SendPage() {
       <h1>Send from {account.name}</h1>
       <form
         className="card stacked-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void send.run();
-        }}
+        onSubmit={onSubmitted(() => send.run())}
       >
         <fieldset>
           <legend>Recipients</legend>
