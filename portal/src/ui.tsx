@@ -194,6 +194,16 @@ export function Table<TRow>({ rows, columns, rowKey, label }: { rows: readonly T
   );
 }
 
+/** The value once it has stayed the same for `ms` (what a search box asks the API for while typing). */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
 /** A form's submit handler: the page stays, `run` does the work. */
 export const onSubmitted =
   (run: () => unknown) =>

@@ -426,6 +426,7 @@ export type PortalContactsQuery = { contacts: { totalCount: number, nodes: Array
 
 export type PortalContactGroupsQueryVariables = Exact<{
   accountId: string | number;
+  search?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
@@ -570,7 +571,7 @@ export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e6
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
 export const PortalContactsDocument = {"__meta__":{"hash":"sha256:0c473cf9c06af89705b6d64bb8cfb62a3fc6f1d24b7a862ab3f9fd6293590e89"}} as unknown as DocumentNode<PortalContactsQuery, PortalContactsQueryVariables>;
-export const PortalContactGroupsDocument = {"__meta__":{"hash":"sha256:07fdac4e0f8c6699267dce40668ab140d4a450a2df689d78e20ea44ac67465b5"}} as unknown as DocumentNode<PortalContactGroupsQuery, PortalContactGroupsQueryVariables>;
+export const PortalContactGroupsDocument = {"__meta__":{"hash":"sha256:19981d575b9437eeec35f9138ca3bb0843cb44ee878c4ac94f15975750c9f5a2"}} as unknown as DocumentNode<PortalContactGroupsQuery, PortalContactGroupsQueryVariables>;
 export const PortalCreateContactDocument = {"__meta__":{"hash":"sha256:99b38515a6bd74e85a87710ab0dc109a925f59e09222d5f9be1a9ab698fe295c"}} as unknown as DocumentNode<PortalCreateContactMutation, PortalCreateContactMutationVariables>;
 export const PortalCreateContactGroupDocument = {"__meta__":{"hash":"sha256:53c4ee9836c6e9a6204ed4d339c87e7aa7f1cc971d039449d8df13e9ce6b96d8"}} as unknown as DocumentNode<PortalCreateContactGroupMutation, PortalCreateContactGroupMutationVariables>;
 export const PortalShareContactGroupDocument = {"__meta__":{"hash":"sha256:c7a51f0bd5dfec3e10659018cba3582a4b0325e9ef00c65f4f3da60d142d3e5f"}} as unknown as DocumentNode<PortalShareContactGroupMutation, PortalShareContactGroupMutationVariables>;

@@ -130,7 +130,7 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
 
-  it('an admin imports a CSV of contacts with bad lines and reads the per-line rejection report', async () => {
+  it('an admin creates groups, shares one down the tree, imports a CSV of contacts with bad lines into it and reads the per-line rejection report', async () => {
     // Arrange
     const csv = ['phone,first_name,last_name,email', '+447400500001,Ann,Able,ann@example.com', 'not-a-number,Bob,Bad,', '+447400500002,Cat,Cole,cat@example.com', ',No,Phone,', '+447400500003,Dan,Dot,not-an-email'].join('\n');
     const page = await env.newPage();
@@ -138,6 +138,14 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     // Act
     await signIn(page, demoUser('north-admin').email, DEMO_PASSWORD);
     await page.getByRole('link', { name: 'Contacts', exact: true }).click();
+    const groupsTable = page.getByRole('region', { name: /^Groups/ }).getByRole('table');
+    for (const name of ['Staff', 'Newsletter']) {
+      await page.getByLabel('New group name').fill(name);
+      await page.getByRole('button', { name: 'Create group' }).click();
+      await groupsTable.getByRole('cell', { name, exact: true }).waitFor();
+    }
+    await page.getByLabel('Share Newsletter with sub-accounts').selectOption('READ_SEND');
+    await page.getByLabel('Into group').selectOption({ label: 'Newsletter' });
     await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Import' }).click();
     const report = page.getByRole('table', { name: 'Rejected lines' });
@@ -145,6 +153,10 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     const summary = await page.locator('.import-progress .success').textContent();
     const rejected = await report.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)));
     await page.getByRole('cell', { name: 'Cat Cole' }).waitFor();
+    await page.getByLabel('Search groups').fill('NEWS');
+    await groupsTable.getByRole('cell', { name: 'Staff', exact: true }).waitFor({ state: 'detached' });
+    const groupRows = await groupsTable.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].slice(0, 2).map((cell) => cell.textContent)));
+    const sharing = await page.getByLabel('Share Newsletter with sub-accounts').inputValue();
     await saveScreenshot(page, 'admin-imports-contacts-with-rejections');
 
     // Assert
@@ -157,6 +169,13 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     expect(rejected.map(([line]) => line)).toEqual(['3', '5', '6']);
     const { rows: contacts } = await env.stack.sql.query(`SELECT first_name FROM messaging.contacts WHERE account_id = $1 ORDER BY first_name`, [demoAccount('north').id]);
     expect(contacts.map((c) => c.first_name)).toEqual(['Ann', 'Cat']);
+    expect(groupRows).toEqual([['Newsletter', '2']]);
+    expect(sharing).toBe('READ_SEND');
+    const { rows: groups } = await env.stack.sql.query(`SELECT name, shared_access FROM messaging.contact_groups WHERE account_id = $1 ORDER BY name`, [demoAccount('north').id]);
+    expect(groups).toEqual([
+      { name: 'Newsletter', shared_access: 'READ_SEND' },
+      { name: 'Staff', shared_access: null },
+    ]);
   });
 
   it('an admin requests a dedicated number and verifies a personal number with the code it received, a wrong code refused beside its field', async () => {

@@ -12,7 +12,7 @@ import {
   type PortalImportJobQuery,
 } from '../__generated__/graphql';
 import { ApiError, portalConfig, request, type GraphQLErrorEntry } from '../client';
-import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, Table, useAction } from '../ui';
+import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, Table, useAction, useDebounced, useQuery } from '../ui';
 import { useViewer } from '../viewer';
 import { contactName } from './Send';
 
@@ -61,17 +61,15 @@ export function ContactsPage() {
   const { viewer } = useViewer();
   const accountId = viewer?.activeAccount?.id ?? '';
   const [search, setSearch] = useState('');
-  const [appliedSearch, setAppliedSearch] = useState('');
+  const appliedSearch = useDebounced(search.trim());
   const [groupId, setGroupId] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setAppliedSearch(search.trim()), 300);
-    return () => clearTimeout(timer);
-  }, [search]);
+  const [groupsVersion, setGroupsVersion] = useState(0);
   const contacts = usePagedList(async (after) => {
     const { data } = await request(PortalContactsDocument, { accountId, groupId: groupId || null, search: appliedSearch || null, first: PAGE_SIZE, after });
     return { page: data.contacts, extra: { me: data.me, account: data.account } };
   }, `${accountId} ${groupId} ${appliedSearch}`);
-  const groups = usePagedList(async (after) => ({ page: (await request(PortalContactGroupsDocument, { accountId, first: PAGE_SIZE, after })).data.contactGroups, extra: null }), accountId);
+  // The groups to pick from (filter, new contact, import) and to name in the list.
+  const groupOptions = useQuery(PortalContactGroupsDocument, { accountId, first: 200 });
 
   if (contacts.error && !contacts.state) return <main><ErrorBanner error={contacts.error} /></main>;
   if (!contacts.state) return <main><Loading what="the contacts" /></main>;
@@ -79,10 +77,11 @@ export function ContactsPage() {
   if (!account) return <main><p role="alert">This account does not exist or is not visible to you.</p></main>;
   const can = (permission: string) => me.permissionsOn.includes(permission);
   const timeZone = account.settings.timezone;
-  const groupList = groups.state?.page.nodes ?? [];
+  const groupList = groupOptions.data?.contactGroups.nodes ?? [];
   const groupName = (id: string) => groupList.find((group) => group.id === id)?.name;
   const reloadAll = async () => {
-    await Promise.all([contacts.reload(), groups.reload()]);
+    setGroupsVersion((version) => version + 1);
+    await Promise.all([contacts.reload(), groupOptions.reload()]);
   };
   const page = contacts.state.page;
   return (
@@ -132,7 +131,7 @@ export function ContactsPage() {
         )}
       </section>
 
-      <GroupsSection accountId={account.id} hasChildren={account.depth < 5} groups={groups.state?.page ?? null} error={groups.error} canEdit={can('contacts')} more={groups.more} reload={reloadAll} />
+      <GroupsSection accountId={account.id} hasChildren={account.depth < 5} canEdit={can('contacts')} version={groupsVersion} onChanged={reloadAll} />
 
       {can('contacts') && (
         <>
@@ -164,26 +163,35 @@ function GroupSelect({ id, none, groups, value, onChange, describedBy }: { id: s
   );
 }
 
-function GroupsSection({ accountId, hasChildren, groups, error, canEdit, more, reload }: { accountId: string; hasChildren: boolean; groups: Groups | null; error: unknown; canEdit: boolean; more: () => Promise<void>; reload: () => Promise<void> }) {
+/** The groups, paged and searched by name; shared down the tree from here (SPEC M5). */
+function GroupsSection({ accountId, hasChildren, canEdit, version, onChanged }: { accountId: string; hasChildren: boolean; canEdit: boolean; version: number; onChanged: () => Promise<void> }) {
+  const [search, setSearch] = useState('');
+  const appliedSearch = useDebounced(search.trim());
+  const list = usePagedList(async (after) => ({ page: (await request(PortalContactGroupsDocument, { accountId, search: appliedSearch || null, first: PAGE_SIZE, after })).data.contactGroups, extra: null }), `${accountId} ${appliedSearch} ${version}`);
+  const groups = list.state?.page ?? null;
   const [name, setName] = useState('');
   const create = useAction(async () => {
     await request(PortalCreateContactGroupDocument, { accountId, name });
     setName('');
-    await reload();
+    await onChanged();
   });
   const share = useAction(async (id: string, sharedAccess: GroupShareAccess | null) => {
     await request(PortalShareContactGroupDocument, { id, input: { sharedAccess } });
-    await reload();
+    await onChanged();
   });
   return (
     <section aria-labelledby="groups-title" className="card table-card">
       <h2 id="groups-title">Groups{groups ? ` (${groups.totalCount})` : ''}</h2>
-      <ErrorBanner error={error} />
+      <div className="inline-form">
+        <label htmlFor="groups-search">Search groups</label>
+        <input id="groups-search" type="search" value={search} onChange={(event) => setSearch(event.target.value)} />
+      </div>
+      <ErrorBanner error={list.error} />
       <ErrorBanner error={share.error} />
       {!groups ? (
         <Loading what="the groups" />
       ) : groups.nodes.length === 0 ? (
-        <p className="muted">No groups yet.</p>
+        <p className="muted">{appliedSearch ? 'No group matches.' : 'No groups yet.'}</p>
       ) : (
         <Table
           rows={groups.nodes}
@@ -215,7 +223,7 @@ function GroupsSection({ accountId, hasChildren, groups, error, canEdit, more, r
         />
       )}
       {groups?.pageInfo.hasNextPage && (
-        <button type="button" className="secondary" onClick={() => void more()}>
+        <button type="button" className="secondary" disabled={list.loadingMore} onClick={() => void list.more()}>
           Show more groups
         </button>
       )}

@@ -10,7 +10,7 @@ import {
   type PortalSmsPartsQuery,
 } from '../__generated__/graphql';
 import { request } from '../client';
-import { ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, useAction, useQuery } from '../ui';
+import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, onSubmitted, useAction, useDebounced, useQuery } from '../ui';
 import { useViewer } from '../viewer';
 
 type Contact = PortalContactsQuery['contacts']['nodes'][number];
@@ -38,20 +38,18 @@ function zonedInstant(local: string, timeZone: string): string {
 
 /** The live count of the body (SPEC M1) as the API counts it, asked again once typing pauses. */
 function useSmsParts(body: string): PortalSmsPartsQuery['smsParts'] | null {
+  const settled = useDebounced(body, 250);
   const [count, setCount] = useState<PortalSmsPartsQuery['smsParts'] | null>(null);
   useEffect(() => {
-    if (!body) return setCount(null);
+    if (!settled) return setCount(null);
     let current = true;
-    const timer = setTimeout(() => {
-      request(PortalSmsPartsDocument, { body })
-        .then(({ data }) => current && setCount(data.smsParts))
-        .catch(() => current && setCount(null));
-    }, 250);
+    request(PortalSmsPartsDocument, { body: settled })
+      .then(({ data }) => current && setCount(data.smsParts))
+      .catch(() => current && setCount(null));
     return () => {
       current = false;
-      clearTimeout(timer);
     };
-  }, [body]);
+  }, [settled]);
   return count;
 }
 
@@ -220,6 +218,11 @@ export function SendAnswer({ sent, timeZone }: { sent: Pick<Sent, 'accepted' | '
       </h2>
       {sent.status === 'SCHEDULED' ? <p>Scheduled for {formatDateTime(sent.sendAt, timeZone)} (outside the sending window, or as you asked).</p> : <p>Status: {sent.status.toLowerCase()}.</p>}
       {sent.costUnits !== undefined && <p className="muted">Cost: {sent.costUnits} credit units.</p>}
+      {sent.batchId && (
+        <p className="muted">
+          Send id: <CopyId id={sent.batchId} label="Copy send id" />
+        </p>
+      )}
       {sent.skipped.length > 0 && (
         <>
           <h3>Skipped ({sent.skipped.length})</h3>
@@ -239,21 +242,19 @@ export function SendAnswer({ sent, timeZone }: { sent: Pick<Sent, 'accepted' | '
 /** Contacts found by name or email (or the digits of a number the caller sees), picked as recipients. */
 function ContactPicker({ accountId, picked, onChange }: { accountId: string; picked: Contact[]; onChange: (contacts: Contact[]) => void }) {
   const [search, setSearch] = useState('');
+  const settled = useDebounced(search.trim(), 250);
   const [found, setFound] = useState<Contact[]>([]);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (search.trim().length < 2) return setFound([]);
+    if (settled.length < 2) return setFound([]);
     let current = true;
-    const timer = setTimeout(() => {
-      request(PortalContactsDocument, { accountId, search: search.trim(), first: 10 })
-        .then(({ data }) => current && (setFound(data.contacts.nodes), setError(null)))
-        .catch((caught) => current && setError(caught));
-    }, 250);
+    request(PortalContactsDocument, { accountId, search: settled, first: 10 })
+      .then(({ data }) => current && (setFound(data.contacts.nodes), setError(null)))
+      .catch((caught) => current && setError(caught));
     return () => {
       current = false;
-      clearTimeout(timer);
     };
-  }, [accountId, search]);
+  }, [accountId, settled]);
   return (
     <div className="contact-picker">
       <label htmlFor="send-contact-search">Find contacts (name or email)</label>

@@ -156,7 +156,8 @@ export type Query = {
   contacts: ContactConnection;
   /**
    * Groups the account may use: its own and those its ancestors share down (narrowed by contact
-   * access), oldest first. Pages forward: first (default 50, at most 200) after a cursor.
+   * access), oldest first; search narrows to the names holding that text (any case). Pages forward:
+   * first (default 50, at most 200) after a cursor of the same search.
    */
   contactGroups: ContactGroupConnection;
   /** A contact import of an account the caller holds contacts on (else NOT_FOUND) */
@@ -210,6 +211,7 @@ export type QueryContactsArgs = {
 
 export type QueryContactGroupsArgs = {
   accountId: Scalars['ID']['input'];
+  search?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
