@@ -87,10 +87,15 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     await inject(storeN1, numbers[0], 'Count me in');
     const page = await env.newPage({ width: 390, height: 844 });
     const texts: Record<string, string> = {};
+    const overflowing: string[] = [];
+    const capture = async (name: string) => {
+      texts[name] = (await page.locator('main').textContent()) ?? '';
+      if (await overflowsHorizontally(page)) overflowing.push(name);
+    };
     const visit = async (name: string, link: string, ready: () => Promise<unknown>) => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click();
       await ready();
-      texts[name] = (await page.locator('main').textContent()) ?? '';
+      await capture(name);
     };
 
     // Act
@@ -98,7 +103,7 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     await visit('contacts', 'Contacts', () => page.getByRole('cell', { name: 'Vip 3' }).waitFor());
     await page.getByLabel('Group', { exact: true }).selectOption({ label: 'VIP customers' });
     await page.getByRole('heading', { name: 'Contacts (3)' }).waitFor();
-    texts.group = (await page.locator('main').textContent()) ?? '';
+    await capture('group');
     await visit('send', 'Send', () => page.getByLabel('Find contacts (name or email)').waitFor());
     await page.getByLabel('Find contacts (name or email)').fill('Vip');
     await page.getByRole('list', { name: 'Contacts found' }).getByRole('button').nth(2).waitFor();
@@ -107,11 +112,11 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     await page.getByLabel('Message', { exact: true }).fill('Doors open at 8');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.getByRole('heading', { name: /accepted$/ }).waitFor();
-    texts.send = (await page.locator('main').textContent()) ?? '';
+    await capture('send');
     await visit('inbox', 'Inbox', () => page.getByRole('list', { name: 'Conversations' }).waitFor());
     await page.getByRole('list', { name: 'Conversations' }).getByRole('button').first().click();
     await page.getByRole('list', { name: 'Messages' }).getByText('Count me in').waitFor();
-    texts.conversation = (await page.locator('main').textContent()) ?? '';
+    await capture('conversation');
     await visit('numbers', 'Numbers and channels', () => page.getByRole('heading', { level: 1 }).waitFor());
     await saveScreenshot(page, 'restricted-user-sees-masked-numbers');
 
@@ -127,7 +132,8 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     expect(texts.inbox).toContain(masked[0]);
     expect(texts.conversation).toContain(`Conversation with ${masked[0]}`);
     expect(texts.conversation).toContain('VIP preview tonight');
-    await expect(overflowsHorizontally(page)).resolves.toBe(false);
+    // 390 px wide: no page of the journey is wider than the phone
+    expect(overflowing).toEqual([]);
   });
 
   it('an admin creates groups, shares one down the tree, imports a CSV of contacts with bad lines into it and reads the per-line rejection report', async () => {
