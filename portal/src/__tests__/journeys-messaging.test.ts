@@ -227,4 +227,38 @@ describe('messaging portal journeys in headless Chromium against the real stack 
       { kind: 'PERSONAL_NUMBER', value: personal, status: 'ACTIVE' },
     ]);
   });
+
+  it('an admin schedules a send for tomorrow 10:30 in the account timezone and reads the answer: the scheduled time, and a bad number skipped with its reason', async () => {
+    // Arrange: North Region keeps its time in New York
+    const north = demoAccount('north').id;
+    expectNoErrors(await env.stack.graphql(`mutation($id: ID!) { updateAccountSettings(id: $id, input: { timezone: "America/New_York" }) { id } }`, { id: north }, hqAdmin));
+    const dayIn = (timeZone: string, at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+    const tomorrow = dayIn('America/New_York', new Date(Date.now() + 86_400_000));
+    const page = await env.newPage();
+
+    // Act
+    await signIn(page, demoUser('north-admin').email, DEMO_PASSWORD);
+    await page.getByRole('link', { name: 'Send', exact: true }).click();
+    await page.getByLabel('Phone numbers (one per line, or separated by commas)').fill('+447400400001, 12345');
+    await page.getByLabel('Message', { exact: true }).fill('Grüße aus dem Laden 🌷');
+    await page.locator('#send-count', { hasText: 'UCS-2' }).waitFor();
+    const liveCount = await page.locator('#send-count').textContent();
+    await page.getByLabel('Schedule for later').check();
+    await page.getByLabel('Send at (America/New_York)').fill(`${tomorrow}T10:30`);
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('heading', { name: /accepted$/ }).waitFor();
+    const answerText = await page.locator('.send-answer').textContent();
+    await saveScreenshot(page, 'admin-schedules-a-send');
+
+    // Assert
+    expect(liveCount).toMatch(/^22 UCS-2 characters \(Unicode\) · 1 SMS part · 1 credit unit per recipient · up to 2 units for 2 recipients$/);
+    const { rows } = await env.stack.sql.query(`SELECT recipient, status, send_at FROM messaging.messages WHERE account_id = $1`, [north]);
+    expect(rows.map((row) => [row.recipient, row.status])).toEqual([['+447400400001', 'SCHEDULED']]);
+    const sendAt = new Date(rows[0].send_at);
+    expect(dayIn('America/New_York', sendAt)).toBe(tomorrow);
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit' }).format(sendAt)).toBe('10:30');
+    expect(answerText).toContain('1 message accepted');
+    expect(answerText).toMatch(/Scheduled for .*10:30.*(EST|EDT|GMT-[45])/);
+    expect(answerText).toContain('12345: invalid phone number');
+  });
 });

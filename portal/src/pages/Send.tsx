@@ -217,7 +217,7 @@ export function SendAnswer({ sent, timeZone }: { sent: Pick<Sent, 'accepted' | '
         {sent.accepted} message{sent.accepted === 1 ? '' : 's'} accepted
       </h2>
       {sent.status === 'SCHEDULED' ? <p>Scheduled for {formatDateTime(sent.sendAt, timeZone)} (outside the sending window, or as you asked).</p> : <p>Status: {sent.status.toLowerCase()}.</p>}
-      {sent.costUnits !== undefined && <p className="muted">Cost: {sent.costUnits} credit units.</p>}
+      {sent.costUnits !== undefined && <p className="muted">Cost: {sent.costUnits} credit unit{sent.costUnits === 1 ? '' : 's'}.</p>}
       {sent.batchId && (
         <p className="muted">
           Send id: <CopyId id={sent.batchId} label="Copy send id" />
