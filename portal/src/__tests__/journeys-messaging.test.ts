@@ -21,7 +21,7 @@ describe('messaging portal journeys in headless Chromium against the real stack 
   const inject = async (accountId: string, from: string, body: string) =>
     expectNoErrors(await env.stack.graphql(`mutation($a: ID!, $from: String!, $body: String!) { injectInboundMessage(accountId: $a, from: $from, body: $body) { conversationId } }`, { a: accountId, from, body }, hqAdmin));
 
-  it('a basic user sends a message, sees only their own conversation in the inbox, and a reply arrives without reload', async () => {
+  it('a basic user sends a message, sees only their own conversation in the inbox, a reply arrives without reload, and answers it', async () => {
     // Arrange: a colleague's conversation in the same account
     const marketing = demoAccount('store-n1-marketing').id;
     const own = '+447400600001';
@@ -48,6 +48,9 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     await page.getByRole('list', { name: 'Messages' }).getByText('Thanks, see you soon').waitFor();
     await inject(marketing, own, 'One more question');
     await page.getByRole('list', { name: 'Messages' }).getByText('One more question').waitFor();
+    await page.getByLabel('Reply', { exact: true }).fill('Ask away');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.getByRole('list', { name: 'Messages' }).getByText('Ask away').waitFor();
     await saveScreenshot(page, 'basic-user-sends-and-reads-own-inbox');
 
     // Assert
@@ -58,10 +61,13 @@ describe('messaging portal journeys in headless Chromium against the real stack 
     expect(text).not.toContain(colleagues);
     expect(text).not.toContain('Answer to HQ');
     const thread = await page.getByRole('list', { name: 'Messages' }).locator('li .body').allTextContents();
-    expect(thread).toEqual(['Hello from the portal', 'Thanks, see you soon', 'One more question']);
+    expect(thread).toEqual(['Hello from the portal', 'Thanks, see you soon', 'One more question', 'Ask away']);
     await expect(page.getByRole('list', { name: 'Conversations' }).locator('li').count()).resolves.toBe(1);
-    const { rows } = await env.stack.sql.query(`SELECT user_id FROM messaging.messages WHERE recipient = $1`, [own]);
-    expect(rows).toEqual([{ user_id: demoUser('n1-marketing').id }]);
+    const { rows } = await env.stack.sql.query(`SELECT body, user_id FROM messaging.messages WHERE recipient = $1 ORDER BY created_at`, [own]);
+    expect(rows).toEqual([
+      { body: 'Hello from the portal', user_id: demoUser('n1-marketing').id },
+      { body: 'Ask away', user_id: demoUser('n1-marketing').id },
+    ]);
     await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
 

@@ -44,13 +44,13 @@ export function InboxPage() {
           )}
           {conversations.pageInfo.hasNextPage && <p className="muted">The 100 most recent conversations are shown.</p>}
         </section>
-        {openId ? <Thread key={openId} id={openId} timeZone={timeZone} /> : <p className="muted thread-hint">Pick a conversation to read it and reply.</p>}
+        {openId ? <Thread key={openId} id={openId} timeZone={timeZone} canReply={me.permissionsOn.includes('messages.send')} /> : <p className="muted thread-hint">Pick a conversation to read it and reply.</p>}
       </div>
     </main>
   );
 }
 
-function Thread({ id, timeZone }: { id: string; timeZone: string }) {
+function Thread({ id, timeZone, canReply }: { id: string; timeZone: string; canReply: boolean }) {
   const thread = useQuery(PortalConversationDocument, { id }, POLL_MS);
   const [body, setBody] = useState('');
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
@@ -81,20 +81,21 @@ function Thread({ id, timeZone }: { id: string; timeZone: string }) {
           </li>
         ))}
       </ol>
-      <form
-        className="stacked-form"
-        onSubmit={onSubmitted(() => reply.run())}
-      >
-        <label htmlFor="reply-body">Reply</label>
-        <textarea id="reply-body" rows={3} required value={body} onChange={(event) => setBody(event.target.value)} aria-describedby="reply-body-error" />
-        <FieldError id="reply-body-error" message={reply.fieldErrors.body} />
-        <div className="actions">
-          <button type="submit" disabled={reply.busy}>
-            Send reply
-          </button>
-        </div>
-        {!reply.fieldErrors.body && <ErrorBanner error={reply.error} />}
-      </form>
+      {canReply ? (
+        <form className="stacked-form" onSubmit={onSubmitted(() => reply.run())}>
+          <label htmlFor="reply-body">Reply</label>
+          <textarea id="reply-body" rows={3} required value={body} onChange={(event) => setBody(event.target.value)} aria-describedby="reply-body-error" />
+          <FieldError id="reply-body-error" message={reply.fieldErrors.body} />
+          <div className="actions">
+            <button type="submit" disabled={reply.busy}>
+              Send reply
+            </button>
+          </div>
+          {!reply.fieldErrors.body && <ErrorBanner error={reply.error} />}
+        </form>
+      ) : (
+        <p className="muted">Your role cannot send messages from this account, so it cannot reply.</p>
+      )}
       {answer && <SendAnswer sent={answer} timeZone={timeZone} />}
     </section>
   );
