@@ -410,6 +410,8 @@ export type PortalSetUserCreditLimitMutationVariables = Exact<{
 
 export type PortalSetUserCreditLimitMutation = { setUserCreditLimit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null };
 
+export type PortalSenderOptionFragment = { id: string, kind: SenderIdKind, value: string, status: SenderIdStatus };
+
 export type PortalLimitOptionsQueryVariables = Exact<{
   accountId: string | number;
 }>;
@@ -565,6 +567,7 @@ export type PortalSendBulkMutationVariables = Exact<{
 
 export type PortalSendBulkMutation = { sendBulk: { batchId: string, accepted: number, status: MessageStatus, sendAt: string, encoding: SmsEncoding, partsPerMessage: number, costUnits: number, skipped: Array<{ recipient: string, reason: string }> } };
 
+export const PortalSenderOptionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalSenderOption"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SenderId"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]} as unknown as DocumentNode<PortalSenderOptionFragment, unknown>;
 export const PortalActingAccountFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalActingAccount"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Query"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"permissionsOn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}}]}]}},{"kind":"Field","name":{"kind":"Name","value":"account"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"settings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timezone"}}]}}]}}]}}]} as unknown as DocumentNode<PortalActingAccountFragment, unknown>;
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
@@ -591,8 +594,8 @@ export const PortalRevokeInvitationDocument = {"__meta__":{"hash":"sha256:978102
 export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5dbf4366cfb67f822514eb3d43b3817dbafdf5c1a974fa930f7d30758a5a7466"}} as unknown as DocumentNode<PortalDeactivateMembershipMutation, PortalDeactivateMembershipMutationVariables>;
 export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
-export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
-export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:93b3b80afea7058d6953f6fd17ac292dc8017707a485b0eb81425d41b4805431"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
+export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:f113535fb9bccd65ae91eba029eabd9a9962b8bf868a18100b1effec28eab902"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
+export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:bcb353e0c8b3c7a11729b6223f555171b0c5255f4ed580484fa3174238065bfa"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
 export const PortalContactsDocument = {"__meta__":{"hash":"sha256:0c473cf9c06af89705b6d64bb8cfb62a3fc6f1d24b7a862ab3f9fd6293590e89"}} as unknown as DocumentNode<PortalContactsQuery, PortalContactsQueryVariables>;
 export const PortalContactGroupsDocument = {"__meta__":{"hash":"sha256:19981d575b9437eeec35f9138ca3bb0843cb44ee878c4ac94f15975750c9f5a2"}} as unknown as DocumentNode<PortalContactGroupsQuery, PortalContactGroupsQueryVariables>;
