@@ -1,9 +1,21 @@
 import { AccountPage } from './pages/Account';
+import { ContactsPage } from './pages/Contacts';
+import { InboxPage } from './pages/Inbox';
+import { NumbersPage } from './pages/Numbers';
+import { SendPage } from './pages/Send';
 import { AcceptInvitationPage, AccessListPage, roleLabel, SignInPage, SsoCallbackPage } from './pages/SignIn';
 import { TreePage } from './pages/Tree';
 import { UsersPage } from './pages/Users';
 import { ErrorBanner, ErrorBoundary, Link, Loading, navigate, useAction, usePath } from './ui';
 import { useViewer } from './viewer';
+
+/** Pages 5–8 of issue 18, of the acting account; each says what the caller's role may do there. */
+const MESSAGING_PAGES = [
+  ['/send', 'Send'],
+  ['/inbox', 'Inbox'],
+  ['/contacts', 'Contacts'],
+  ['/numbers', 'Numbers and channels'],
+] as const;
 
 function TopBar() {
   const { viewer, switchTo, signOut } = useViewer();
@@ -24,6 +36,7 @@ function TopBar() {
       <nav aria-label="Main">
         <Link to="/accounts">Accounts</Link>
         {active && <Link to={`/accounts/${active.id}`}>Settings</Link>}
+        {active && MESSAGING_PAGES.map(([to, label]) => <Link key={to} to={to}>{label}</Link>)}
         {(viewer.memberships.length > 1 || viewer.invitations.length > 0) && <Link to="/access">Access list{viewer.invitations.length > 0 ? ` (${viewer.invitations.length} invitations)` : ''}</Link>}
       </nav>
       <div className="switcher">
@@ -58,6 +71,10 @@ export function App() {
   else if (loading) page = <Loading what="your session" />;
   else if (!viewer) page = <SignInPage />;
   else if (pathname === '/access') page = <AccessListPage />;
+  else if (pathname === '/send') page = <SendPage key={viewer.activeAccount?.id} />;
+  else if (pathname === '/inbox') page = <InboxPage key={viewer.activeAccount?.id} />;
+  else if (pathname === '/contacts') page = <ContactsPage key={viewer.activeAccount?.id} />;
+  else if (pathname === '/numbers') page = <NumbersPage key={viewer.activeAccount?.id} />;
   else if (/^\/accounts\/[^/]+\/users$/.test(pathname)) page = <UsersPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else if (/^\/accounts\/[^/]+$/.test(pathname)) page = <AccountPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else page = <TreePage />;

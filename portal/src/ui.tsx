@@ -1,5 +1,6 @@
-import { Component, useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from './client';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { Component, useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError, request } from './client';
 
 /** The path router: history API, one listener; the static server answers index.html for every page path. */
 export function usePath(): string {
@@ -134,6 +135,82 @@ export function useAction<TArgs extends unknown[]>(action: (...args: TArgs) => P
   const fieldErrors = error instanceof ApiError ? error.byField : {};
   return { run, busy, error, fieldErrors, setError };
 }
+
+/**
+ * A query's answer, loaded when its variables change; `reload` reads it again in place (after a change,
+ * or every `pollMs` while the tab is visible: new inbox messages appear without a reload).
+ */
+export function useQuery<TData, TVariables>(query: TypedDocumentNode<TData, TVariables>, variables: TVariables, pollMs?: number) {
+  const [data, setData] = useState<TData | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const key = JSON.stringify(variables);
+  const reload = useCallback(async () => {
+    try {
+      setData((await request(query, JSON.parse(key) as TVariables)).data);
+      setError(null);
+    } catch (caught) {
+      setError(caught);
+    }
+  }, [query, key]);
+  useEffect(() => {
+    void reload();
+    if (!pollMs) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'hidden') void reload();
+    }, pollMs);
+    return () => clearInterval(timer);
+  }, [reload, pollMs]);
+  return { data, error, reload };
+}
+
+export interface Column<TRow> {
+  header: ReactNode;
+  cell: (row: TRow) => ReactNode;
+}
+
+/** A list as a table: a header per column, a row per item. */
+export function Table<TRow>({ rows, columns, rowKey, label }: { rows: readonly TRow[]; columns: Column<TRow>[]; rowKey: (row: TRow) => string | number; label?: string }) {
+  return (
+    <table aria-label={label}>
+      <thead>
+        <tr>
+          {columns.map((column, index) => (
+            <th key={index} scope="col">
+              {column.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)}>
+            {columns.map((column, index) => (
+              <td key={index}>{column.cell(row)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The value once it has stayed the same for `ms` (what a search box asks the API for while typing). */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/** A form's submit handler: the page stays, `run` does the work. */
+export const onSubmitted =
+  (run: () => unknown) =>
+  (event: FormEvent): void => {
+    event.preventDefault();
+    void run();
+  };
 
 /** Dates and times in the account's timezone (SPEC H5), in the browser's language. */
 export function formatDateTime(iso: string, timeZone: string | undefined): string {

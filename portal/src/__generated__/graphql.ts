@@ -53,10 +53,42 @@ export type ContactGroupGrantInput = {
   groupId: string | number;
 };
 
+export type ContactGroupUpdate = {
+  addContactIds?: Array<string | number> | null | undefined;
+  name?: string | null | undefined;
+  removeContactIds?: Array<string | number> | null | undefined;
+  sharedAccess?: GroupShareAccess | null | undefined;
+};
+
+/** SPEC M5, issue 14: where a contact import is */
+export type ContactImportStatus =
+  /** Every row read: imported, merged or rejected */
+  | 'COMPLETED'
+  /** Stopped on an error (errorCode); no contact of it was written */
+  | 'FAILED'
+  /** Its CSV is being read and written; the counts grow */
+  | 'PROCESSING'
+  /** Started; its CSV has not been uploaded yet */
+  | 'WAITING';
+
+export type ContactInput = {
+  defaultCountry?: string | null | undefined;
+  email?: string | null | undefined;
+  firstName?: string | null | undefined;
+  groupIds?: Array<string | number> | null | undefined;
+  lastName?: string | null | undefined;
+  phoneNumber?: string | null | undefined;
+};
+
 export type CreateSubAccountInput = {
   name: string;
   parentId: string | number;
 };
+
+/** How a group is shared down the tree (SPEC M5) */
+export type GroupShareAccess =
+  | 'READ'
+  | 'READ_SEND';
 
 export type InvitationStatus =
   | 'ACCEPTED'
@@ -84,10 +116,35 @@ export type MembershipType =
   | 'GUEST'
   | 'MEMBER';
 
+/** SPEC M3 */
+export type MessageStatus =
+  | 'CANCELLED'
+  | 'DELIVERED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'SCHEDULED'
+  | 'SENT';
+
 export type Role =
   | 'ADMIN'
   | 'ADVANCED_USER'
   | 'BASIC_USER';
+
+export type SendBulkInput = {
+  accountId: string | number;
+  /** a body, or templateId, or neither: the account's default template (SPEC M6) */
+  body?: string | null | undefined;
+  contactIds?: Array<string | number> | null | undefined;
+  defaultCountry?: string | null | undefined;
+  groupIds?: Array<string | number> | null | undefined;
+  idempotencyKey?: string | null | undefined;
+  scheduledAt?: string | null | undefined;
+  senderId?: string | number | null | undefined;
+  /** placeholders are filled per recipient (contacts and group members) */
+  templateId?: string | number | null | undefined;
+  to?: Array<string> | null | undefined;
+};
 
 /** SPEC M7; the shared number pool is the default when no sender ID is named */
 export type SenderIdKind =
@@ -95,6 +152,12 @@ export type SenderIdKind =
   | 'DEDICATED_NUMBER'
   | 'PERSONAL_NUMBER'
   | 'SHORT_CODE';
+
+export type SenderIdRequest = {
+  kind: SenderIdKind;
+  sharedDown?: boolean | null | undefined;
+  value: string;
+};
 
 export type SenderIdStatus =
   | 'ACTIVE'
@@ -125,6 +188,10 @@ export type SettingSource =
   | 'DEFAULT'
   | 'INHERITED'
   | 'OWN';
+
+export type SmsEncoding =
+  | 'GSM7'
+  | 'UCS2';
 
 export type SmsLimitsInput = {
   daily?: number | null | undefined;
@@ -367,7 +434,141 @@ export type PortalSetMembershipLimitsMutationVariables = Exact<{
 
 export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
 
+export type PortalActingAccountFragment = { me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
+
+export type PortalContactsQueryVariables = Exact<{
+  accountId: string | number;
+  groupId?: string | number | null | undefined;
+  search?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalContactsQuery = { contacts: { totalCount: number, nodes: Array<{ id: string, accountId: string, phoneNumber: string, firstName: string | null, lastName: string | null, email: string | null, optedOut: boolean, groupIds: Array<string>, editable: boolean, createdAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
+
+export type PortalContactGroupsQueryVariables = Exact<{
+  accountId: string | number;
+  search?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalContactGroupsQuery = { contactGroups: { totalCount: number, nodes: Array<{ id: string, accountId: string, name: string, sharedAccess: GroupShareAccess | null, contactCount: number, createdAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PortalCreateContactMutationVariables = Exact<{
+  accountId: string | number;
+  input: ContactInput;
+}>;
+
+
+export type PortalCreateContactMutation = { createContact: { id: string } };
+
+export type PortalCreateContactGroupMutationVariables = Exact<{
+  accountId: string | number;
+  name: string;
+  sharedAccess?: GroupShareAccess | null | undefined;
+}>;
+
+
+export type PortalCreateContactGroupMutation = { createContactGroup: { id: string } };
+
+export type PortalShareContactGroupMutationVariables = Exact<{
+  id: string | number;
+  input: ContactGroupUpdate;
+}>;
+
+
+export type PortalShareContactGroupMutation = { updateContactGroup: { id: string, sharedAccess: GroupShareAccess | null } };
+
+export type PortalStartContactImportMutationVariables = Exact<{
+  accountId: string | number;
+  groupId?: string | number | null | undefined;
+}>;
+
+
+export type PortalStartContactImportMutation = { startContactImport: { uploadUrl: string, expiresAt: string, job: { id: string } } };
+
+export type PortalImportJobQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalImportJobQuery = { importJob: { id: string, status: ContactImportStatus, processed: number, imported: number, merged: number, rejected: number, errorCode: string | null, errorMessage: string | null, rejections: Array<{ line: number, code: string, reason: string }> } | null };
+
+export type PortalInboxQueryVariables = Exact<{
+  accountId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalInboxQuery = { inbox: { nodes: Array<{ id: string, phoneNumber: string, lastMessageAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
+
+export type PortalConversationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalConversationQuery = { conversation: { id: string, phoneNumber: string, lastMessageAt: string, messages: { nodes: Array<{ id: string, direction: string, body: string, status: MessageStatus | null, at: string }> } } };
+
+export type PortalReplyToConversationMutationVariables = Exact<{
+  conversationId: string | number;
+  body: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type PortalReplyToConversationMutation = { replyToConversation: { batchId: string, accepted: number, status: MessageStatus, sendAt: string, skipped: Array<{ recipient: string, reason: string }> } };
+
+export type PortalSenderIdsQueryVariables = Exact<{
+  accountId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalSenderIdsQuery = { senderIds: { nodes: Array<{ id: string, accountId: string, kind: SenderIdKind, value: string, status: SenderIdStatus, sharedDown: boolean, rejectionReason: string | null, createdAt: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
+
+export type PortalRequestSenderIdMutationVariables = Exact<{
+  accountId: string | number;
+  input: SenderIdRequest;
+}>;
+
+
+export type PortalRequestSenderIdMutation = { requestSenderId: { id: string, status: SenderIdStatus } };
+
+export type PortalVerifySenderIdMutationVariables = Exact<{
+  id: string | number;
+  code: string;
+}>;
+
+
+export type PortalVerifySenderIdMutation = { verifySenderId: { id: string, status: SenderIdStatus } };
+
+export type PortalSendOptionsQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalSendOptionsQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, contactGroups: { nodes: Array<{ id: string, name: string, contactCount: number }> }, messageTemplates: { nodes: Array<{ id: string, name: string, body: string }> }, me: { permissionsOn: Array<string> }, account: { id: string, name: string, depth: number, settings: { timezone: string } } | null };
+
+export type PortalSmsPartsQueryVariables = Exact<{
+  body: string;
+}>;
+
+
+export type PortalSmsPartsQuery = { smsParts: { encoding: SmsEncoding, parts: number, length: number, costUnits: number } };
+
+export type PortalSendBulkMutationVariables = Exact<{
+  input: SendBulkInput;
+}>;
+
+
+export type PortalSendBulkMutation = { sendBulk: { batchId: string, accepted: number, status: MessageStatus, sendAt: string, encoding: SmsEncoding, partsPerMessage: number, costUnits: number, skipped: Array<{ recipient: string, reason: string }> } };
+
 export const PortalSenderOptionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalSenderOption"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SenderId"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]} as unknown as DocumentNode<PortalSenderOptionFragment, unknown>;
+export const PortalActingAccountFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalActingAccount"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Query"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"permissionsOn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}}]}]}},{"kind":"Field","name":{"kind":"Name","value":"account"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accountId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"settings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timezone"}}]}}]}}]}}]} as unknown as DocumentNode<PortalActingAccountFragment, unknown>;
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
 export const PortalLoginWithSsoDocument = {"__meta__":{"hash":"sha256:c55a3f49c6d4575e05aee778194c5f68368c520662dfcb8e999ee2580c43557b"}} as unknown as DocumentNode<PortalLoginWithSsoMutation, PortalLoginWithSsoMutationVariables>;
@@ -396,3 +597,19 @@ export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e6
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:f113535fb9bccd65ae91eba029eabd9a9962b8bf868a18100b1effec28eab902"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
 export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:bcb353e0c8b3c7a11729b6223f555171b0c5255f4ed580484fa3174238065bfa"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
+export const PortalContactsDocument = {"__meta__":{"hash":"sha256:0c473cf9c06af89705b6d64bb8cfb62a3fc6f1d24b7a862ab3f9fd6293590e89"}} as unknown as DocumentNode<PortalContactsQuery, PortalContactsQueryVariables>;
+export const PortalContactGroupsDocument = {"__meta__":{"hash":"sha256:19981d575b9437eeec35f9138ca3bb0843cb44ee878c4ac94f15975750c9f5a2"}} as unknown as DocumentNode<PortalContactGroupsQuery, PortalContactGroupsQueryVariables>;
+export const PortalCreateContactDocument = {"__meta__":{"hash":"sha256:99b38515a6bd74e85a87710ab0dc109a925f59e09222d5f9be1a9ab698fe295c"}} as unknown as DocumentNode<PortalCreateContactMutation, PortalCreateContactMutationVariables>;
+export const PortalCreateContactGroupDocument = {"__meta__":{"hash":"sha256:53c4ee9836c6e9a6204ed4d339c87e7aa7f1cc971d039449d8df13e9ce6b96d8"}} as unknown as DocumentNode<PortalCreateContactGroupMutation, PortalCreateContactGroupMutationVariables>;
+export const PortalShareContactGroupDocument = {"__meta__":{"hash":"sha256:c7a51f0bd5dfec3e10659018cba3582a4b0325e9ef00c65f4f3da60d142d3e5f"}} as unknown as DocumentNode<PortalShareContactGroupMutation, PortalShareContactGroupMutationVariables>;
+export const PortalStartContactImportDocument = {"__meta__":{"hash":"sha256:dd1f7fcc1e0008974c31293e9134bfa50cecd62d945d8aa7ea01439f3a645c20"}} as unknown as DocumentNode<PortalStartContactImportMutation, PortalStartContactImportMutationVariables>;
+export const PortalImportJobDocument = {"__meta__":{"hash":"sha256:dbeb833087ee8d07e973210be3afec594adcf550e2925a3fdb158510185f3c6c"}} as unknown as DocumentNode<PortalImportJobQuery, PortalImportJobQueryVariables>;
+export const PortalInboxDocument = {"__meta__":{"hash":"sha256:4bdc91787e2d7c48910a50668d2a66f6585c15d42b7ba6e6061884fca4fe1801"}} as unknown as DocumentNode<PortalInboxQuery, PortalInboxQueryVariables>;
+export const PortalConversationDocument = {"__meta__":{"hash":"sha256:2ec8f1f59eacb2a11b11f320eea038bcc4ca582e879824758a9a20b0ba4025c9"}} as unknown as DocumentNode<PortalConversationQuery, PortalConversationQueryVariables>;
+export const PortalReplyToConversationDocument = {"__meta__":{"hash":"sha256:db7a28be0fefb32b607e622fdad66e4dea13f2ab7cd66116eeddea840c6b85e4"}} as unknown as DocumentNode<PortalReplyToConversationMutation, PortalReplyToConversationMutationVariables>;
+export const PortalSenderIdsDocument = {"__meta__":{"hash":"sha256:2f157dbef1367ab25d64d1fbdc21e47df0c7896173b2b59ac8acf47c18fd3771"}} as unknown as DocumentNode<PortalSenderIdsQuery, PortalSenderIdsQueryVariables>;
+export const PortalRequestSenderIdDocument = {"__meta__":{"hash":"sha256:f0f8e0d94d833864ba52ff40eadd362a161dc9fedb9b661cad3c4f8b613c5e24"}} as unknown as DocumentNode<PortalRequestSenderIdMutation, PortalRequestSenderIdMutationVariables>;
+export const PortalVerifySenderIdDocument = {"__meta__":{"hash":"sha256:1b84c7f70b1b2ac17dded1c18d8863ace5db9356a4434a1d35a795316cb505c0"}} as unknown as DocumentNode<PortalVerifySenderIdMutation, PortalVerifySenderIdMutationVariables>;
+export const PortalSendOptionsDocument = {"__meta__":{"hash":"sha256:6539646ff54c813a0da06866e1e3d4c9e8b6823872a4e893e2446a5c4201c093"}} as unknown as DocumentNode<PortalSendOptionsQuery, PortalSendOptionsQueryVariables>;
+export const PortalSmsPartsDocument = {"__meta__":{"hash":"sha256:51f0f2e435fedcddcd9486ada54b0f472121f86cfb20489de1751460dcdad3bf"}} as unknown as DocumentNode<PortalSmsPartsQuery, PortalSmsPartsQueryVariables>;
+export const PortalSendBulkDocument = {"__meta__":{"hash":"sha256:9b46816c2ea43f96a083f96c920d435cd9c0141f2d77ed36aedecd2c5a5126a5"}} as unknown as DocumentNode<PortalSendBulkMutation, PortalSendBulkMutationVariables>;

@@ -1,10 +1,18 @@
+import { errors } from '@platform/errors';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
+import { MAX_BODY } from './compose';
+import { countSmsParts } from './sms-encoding';
 import { MessageService, send } from './service';
 
 export const resolvers: Resolvers = {
   Query: {
     messages: (_, args, ctx) => MessageService.list(ctx, args),
+    smsParts: (_, { body }) => {
+      if ([...body].length > MAX_BODY) throw errors.badInput(`body must be at most ${MAX_BODY} characters`, 'body');
+      const counted = countSmsParts(body);
+      return { ...counted, costUnits: counted.parts };
+    },
   },
   Mutation: {
     sendMessage: (_, args, ctx) => {
