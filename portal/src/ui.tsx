@@ -1,5 +1,6 @@
 import { Component, useCallback, useEffect, useState, type ReactNode } from 'react';
-import { ApiError } from './client';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { ApiError, request } from './client';
 
 /** The path router: history API, one listener; the static server answers index.html for every page path. */
 export function usePath(): string {
@@ -133,6 +134,28 @@ export function useAction<TArgs extends unknown[]>(action: (...args: TArgs) => P
   );
   const fieldErrors = error instanceof ApiError ? error.byField : {};
   return { run, busy, error, fieldErrors, setError };
+}
+
+/**
+ * A page's query: its answer (kept while the next one loads, so a changed filter does not blank the page),
+ * its error and `reload` for after a change. Variables are compared by value.
+ */
+export function useQuery<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables) {
+  const key = JSON.stringify(variables);
+  const [state, setState] = useState<{ data: TData | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
+  const reload = useCallback(async () => {
+    setState((previous) => ({ ...previous, loading: true }));
+    try {
+      const { data } = await request(document, JSON.parse(key) as TVariables);
+      setState({ data, error: null, loading: false });
+    } catch (error) {
+      setState({ data: null, error, loading: false });
+    }
+  }, [document, key]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { ...state, reload };
 }
 
 /** Dates and times in the account's timezone (SPEC H5), in the browser's language. */

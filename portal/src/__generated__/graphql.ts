@@ -131,6 +131,20 @@ export type SmsLimitsInput = {
   monthly?: number | null | undefined;
 };
 
+export type UsageGroupBy =
+  /** The child of the queried account on the path to the sending account; the account's own messages have no child */
+  | 'CHILD_ACCOUNT'
+  | 'DAY'
+  /** YYYY-MM */
+  | 'MONTH'
+  | 'SENDER_ID'
+  | 'USER';
+
+/** ALL: every message of the range; OWN: only the caller's own messages (basic users, SPEC R2) */
+export type UsageScope =
+  | 'ALL'
+  | 'OWN';
+
 /** Who is calling */
 export type ViewerKind =
   /** An API key (a partner app or script) */
@@ -344,6 +358,26 @@ export type PortalSetMembershipLimitsMutationVariables = Exact<{
 
 export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
 
+export type PortalUsageQueryVariables = Exact<{
+  accountId: string | number;
+  from: string;
+  to: string;
+  groupBy?: Array<UsageGroupBy> | UsageGroupBy | null | undefined;
+}>;
+
+
+export type PortalUsageQuery = { account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, summary: { scope: UsageScope, totals: { messages: number, parts: number, delivered: number, failed: number, costUnits: number } } | null, byDay: { rows: Array<{ day: string | null, messages: number }> } | null, byDayAndChild: { rows: Array<{ day: string | null, messages: number, childAccount: { id: string, name: string } | null }> } | null, table: { rows: Array<{ day: string | null, month: string | null, userId: string | null, senderId: string | null, messages: number, parts: number, delivered: number, failed: number, costUnits: number, childAccount: { id: string, name: string } | null, user: { id: string, name: string, email: string } | null, sender: { id: string, kind: SenderIdKind, value: string } | null }> } | null } | null, me: { permissionsOn: Array<string> } };
+
+export type PortalCreateUsageExportMutationVariables = Exact<{
+  accountId: string | number;
+  from: string;
+  to: string;
+  groupBy?: Array<UsageGroupBy> | UsageGroupBy | null | undefined;
+}>;
+
+
+export type PortalCreateUsageExportMutation = { createUsageExport: { url: string, expiresAt: string } };
+
 
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
@@ -370,3 +404,5 @@ export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
+export const PortalUsageDocument = {"__meta__":{"hash":"sha256:fce40812d54f79ac728a541ab242825a1aeec00a565dafb7e523c839ae273a5a"}} as unknown as DocumentNode<PortalUsageQuery, PortalUsageQueryVariables>;
+export const PortalCreateUsageExportDocument = {"__meta__":{"hash":"sha256:4bef34d51b33064ba71105190282d477f04c0b80532bab5a4e88656296ae30ff"}} as unknown as DocumentNode<PortalCreateUsageExportMutation, PortalCreateUsageExportMutationVariables>;

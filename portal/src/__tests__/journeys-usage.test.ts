@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
+import { expectNoErrors } from '@platform/testing';
+import { INSTALL_AND_START_MS, overflowsHorizontally, saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
+
+jest.setTimeout(120_000);
+
+const SEND = `mutation($a: ID!, $to: String!) { sendMessage(input: { accountId: $a, to: $to, body: "Usage journey" }) { accepted } }`;
+const USAGE = `query($a: ID!, $from: Date!, $to: Date!, $groupBy: [UsageGroupBy!]) {
+  account(id: $a) { usage(from: $from, to: $to, groupBy: $groupBy) { scope totals { messages parts delivered failed costUnits } rows { childAccount { id name } user { name } messages parts delivered failed costUnits } } }
+}`;
+
+interface UsageAnswer {
+  scope: string;
+  totals: Record<'messages' | 'parts' | 'delivered' | 'failed' | 'costUnits', number>;
+  rows: { childAccount: { id: string; name: string } | null; user: { name: string } | null; messages: number; parts: number; delivered: number; failed: number; costUnits: number }[];
+}
+
+describe('portal usage, developers and billing journeys in headless Chromium (issue 18, pages 9-11)', () => {
+  let env: PortalStack;
+
+  beforeAll(async () => {
+    env = await startPortalStack();
+  }, INSTALL_AND_START_MS);
+  afterAll(() => env?.close());
+
+  async function send(token: string, accountKey: string, count: number): Promise<void> {
+    for (let i = 0; i < count; i += 1) expectNoErrors(await env.stack.graphql(SEND, { a: demoAccount(accountKey).id, to: `+4474003000${10 + i}` }, token));
+  }
+
+  async function usage(token: string, accountKey: string, range: { from: string; to: string }, groupBy: string[]): Promise<UsageAnswer> {
+    return expectNoErrors(await env.stack.graphql<{ account: { usage: UsageAnswer } }>(USAGE, { a: demoAccount(accountKey).id, ...range, groupBy }, token)).account.usage;
+  }
+
+  /** The range the page shows, read from its form (this month in the account's timezone). */
+  async function shownRange(page: import('playwright-core').Page): Promise<{ from: string; to: string }> {
+    return { from: await page.getByLabel('From', { exact: true }).inputValue(), to: await page.getByLabel('To', { exact: true }).inputValue() };
+  }
+
+  it("an HQ admin reads the usage of the chain by region, drills into North Region and exports its CSV", async () => {
+    // Arrange: real sends through the API in three stores of two regions
+    const hq = await env.stack.login('hq.admin@retail.example');
+    await send(hq, 'store-n2', 3);
+    await send(hq, 'store-s2', 2);
+    await send(await env.stack.login('n1.advanced@retail.example'), 'store-n1', 1);
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+
+    // Act
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Usage of Retail Chain HQ' }).waitFor();
+    const range = await shownRange(page);
+    const totals = await page.locator('.totals dd').allTextContents();
+    const chainRows = await page.locator('.usage-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent)));
+    const legend = await page.getByRole('list', { name: 'Messages per day by child account: legend' }).getByRole('link').allTextContents();
+    await page.locator('.usage-table').getByRole('link', { name: 'North Region' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Usage of North Region' }).waitFor();
+    const northRows = await page.locator('.usage-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent)));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    await saveScreenshot(page, 'hq-admin-usage-drills-into-north-and-exports');
+
+    // Assert: the page shows the API's own figures, with names
+    const chain = await usage(hq, 'hq', range, ['CHILD_ACCOUNT']);
+    const north = await usage(hq, 'north', range, ['CHILD_ACCOUNT']);
+    expect(chain.totals.messages).toBeGreaterThanOrEqual(6);
+    expect(totals).toEqual([chain.totals.messages, chain.totals.parts, chain.totals.delivered, chain.totals.failed, chain.totals.costUnits].map((n) => n.toLocaleString('en-US')));
+    const figures = (row: UsageAnswer['rows'][number]) => [row.messages, row.parts, row.delivered, row.failed, row.costUnits].map(String);
+    expect(chainRows).toEqual(chain.rows.map((row) => [row.childAccount?.name ?? 'Retail Chain HQ (own messages)', ...figures(row)]));
+    expect(chainRows.map((row) => row[0])).toEqual(expect.arrayContaining(['North Region', 'South Region']));
+    expect(legend).toEqual(expect.arrayContaining(['North Region', 'South Region']));
+    expect(northRows).toEqual(north.rows.map((row) => [row.childAccount?.name ?? 'North Region (own messages)', ...figures(row)]));
+    expect(northRows.map((row) => row[0])).toEqual(expect.arrayContaining(['Store N1', 'Store N2']));
+    expect(new URL(page.url()).searchParams.get('from')).toBe(range.from);
+    const [header, ...lines] = csv.trim().split('\n');
+    expect(header).toBe('child_account_id,messages,parts,delivered,failed,cost_units');
+    expect(lines.sort()).toEqual(north.rows.map((row) => [row.childAccount?.id ?? '', ...figures(row)].join(',')).sort());
+    expect(download.suggestedFilename()).toBe(`usage-${demoAccount('north').id}-${range.from}-${range.to}.csv`);
+  });
+
+  it('a basic user sees only their own usage, grouped by user, and no export, on a phone-sized screen', async () => {
+    // Arrange: the basic user and an HQ admin both send from Marketing of Store N1
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const basic = await env.stack.login('n1.marketing@retail.example');
+    await send(basic, 'store-n1-marketing', 2);
+    await send(hq, 'store-n1-marketing', 1);
+    const page = await env.newPage({ width: 390, height: 844 });
+    await signIn(page, 'n1.marketing@retail.example', DEMO_PASSWORD);
+
+    // Act
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Usage of Marketing' }).waitFor();
+    await page.getByLabel('Group by').selectOption('USER');
+    await page.getByRole('button', { name: 'Show usage' }).click();
+    await page.getByRole('heading', { level: 2, name: 'By user' }).waitFor();
+    const range = await shownRange(page);
+    const rows = await page.locator('.usage-table tbody tr th').allTextContents();
+    const messages = await page.locator('[data-measure="messages"] dd').textContent();
+    const ownNote = await page.getByText('Only the messages you sent yourself are counted').isVisible();
+    await saveScreenshot(page, 'basic-user-sees-own-usage');
+
+    // Assert
+    const own = await usage(basic, 'store-n1-marketing', range, ['USER']);
+    const everyone = await usage(hq, 'store-n1-marketing', range, ['USER']);
+    expect(own.scope).toBe('OWN');
+    expect(rows).toEqual([`${demoUser('n1-marketing').name} ${demoUser('n1-marketing').email}`]);
+    expect(messages).toBe(String(own.totals.messages));
+    expect(everyone.rows.map((row) => row.user?.name)).toContain(demoUser('hq-admin').name);
+    expect(own.totals.messages).toBeLessThan(everyone.totals.messages);
+    expect(ownNote).toBe(true);
+    await expect(page.getByRole('button', { name: 'Export CSV' }).count()).resolves.toBe(0);
+    await expect(overflowsHorizontally(page)).resolves.toBe(false);
+  });
+});
