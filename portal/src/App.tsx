@@ -1,6 +1,7 @@
 import { AccountPage } from './pages/Account';
 import { AcceptInvitationPage, AccessListPage, roleLabel, SignInPage, SsoCallbackPage } from './pages/SignIn';
 import { TreePage } from './pages/Tree';
+import { DevelopersPage } from './pages/Developers';
 import { UsagePage } from './pages/Usage';
 import { UsersPage } from './pages/Users';
 import { ErrorBanner, ErrorBoundary, Link, Loading, navigate, useAction, usePath } from './ui';
@@ -26,6 +27,7 @@ function TopBar() {
         <Link to="/accounts">Accounts</Link>
         {active && <Link to={`/accounts/${active.id}`}>Settings</Link>}
         {active && <Link to={`/accounts/${active.id}/usage`}>Usage</Link>}
+        {active && <Link to={`/accounts/${active.id}/developers`}>Developers</Link>}
         {viewer.memberships.length > 1 && <Link to="/access">Access list</Link>}
       </nav>
       <div className="switcher">
@@ -61,6 +63,7 @@ export function App() {
   else if (!viewer) page = <SignInPage />;
   else if (pathname === '/access') page = <AccessListPage />;
   else if (/^\/accounts\/[^/]+\/usage$/.test(pathname)) page = <UsagePage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
+  else if (/^\/accounts\/[^/]+\/developers$/.test(pathname)) page = <DevelopersPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else if (/^\/accounts\/[^/]+\/users$/.test(pathname)) page = <UsersPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else if (/^\/accounts\/[^/]+$/.test(pathname)) page = <AccountPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else page = <TreePage />;

@@ -169,6 +169,14 @@ export function thisMonth(timeZone: string | undefined, now = new Date()): { fro
   return { from: `${parts.year}-${parts.month}-01`, to: `${parts.year}-${parts.month}-${parts.day}` };
 }
 
+/** The instant a calendar day (YYYY-MM-DD) starts in the time zone, as an ISO string (filters of DateTime ranges). */
+export function startOfDay(day: string, timeZone: string | undefined): string {
+  const asUtc = Date.parse(`${day}T00:00:00Z`);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(asUtc).map((part) => [part.type, part.value]));
+  const offset = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`) - asUtc;
+  return new Date(asUtc - offset).toISOString();
+}
+
 /** A page that fails to render says so instead of leaving a blank screen. */
 export class ErrorBoundary extends Component<{ children: ReactNode }, { error: unknown }> {
   override state = { error: null as unknown };

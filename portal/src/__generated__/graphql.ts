@@ -36,6 +36,15 @@ export type AccountStatus =
   | 'CLOSED'
   | 'SUSPENDED';
 
+export type ActivityLogFilter = {
+  action?: string | null | undefined;
+  actorId?: string | number | null | undefined;
+  /** inclusive from, exclusive to */
+  from?: string | null | undefined;
+  includeDescendants?: boolean | null | undefined;
+  to?: string | null | undefined;
+};
+
 export type ContactAccessMode =
   /** Every contact group of the account */
   | 'ALL'
@@ -56,6 +65,15 @@ export type ContactGroupGrantInput = {
 export type CreateSubAccountInput = {
   name: string;
   parentId: string | number;
+};
+
+export type CreateWebhookEndpointInput = {
+  accountId: string | number;
+  description?: string | null | undefined;
+  eventTypes: Array<string>;
+  includeSubAccounts?: boolean | null | undefined;
+  /** https (http only to a loopback receiver in development); private, link-local and metadata addresses are refused */
+  url: string;
 };
 
 export type InvitationStatus =
@@ -151,6 +169,18 @@ export type ViewerKind =
   | 'API_KEY'
   /** A signed-in user */
   | 'USER';
+
+export type WebhookDeliveryStatus =
+  /** Given up: every attempt failed, or the receiver answered 410 */
+  | 'FAILED'
+  /** Waiting for its next attempt (nextAttemptAt) */
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+export type WebhookEndpointStatus =
+  | 'ACTIVE'
+  /** Deliveries stop; see disabledReason (GONE: the receiver answered 410; PERSISTENT_FAILURE: every attempt of a delivery failed; MANUAL) */
+  | 'DISABLED';
 
 export type Weekday =
   | 'FRIDAY'
@@ -358,6 +388,103 @@ export type PortalSetMembershipLimitsMutationVariables = Exact<{
 
 export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
 
+export type PortalDevelopersAccountQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalDevelopersAccountQuery = { account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, members: { nodes: Array<{ userId: string, user: { id: string, name: string } }> } | null } | null, me: { permissionsOn: Array<string> } };
+
+export type PortalApiKeysQueryVariables = Exact<{
+  accountId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalApiKeysQuery = { account: { id: string, apiKeys: { totalCount: number, nodes: Array<{ id: string, name: string, prefix: string, role: Role | null, permissions: Array<string>, createdAt: string, expiresAt: string | null, revokedAt: string | null, lastUsedAt: string | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+
+export type PortalCreateApiKeyMutationVariables = Exact<{
+  accountId: string | number;
+  name: string;
+  role?: Role | null | undefined;
+}>;
+
+
+export type PortalCreateApiKeyMutation = { createApiKey: { key: string, apiKey: { id: string, name: string, prefix: string } } };
+
+export type PortalRevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalRevokeApiKeyMutation = { revokeApiKey: { id: string, revokedAt: string | null } };
+
+export type PortalWebhooksQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalWebhooksQuery = { webhookEventTypes: Array<{ type: string, description: string }>, webhookEndpoints: { nodes: Array<{ id: string, url: string, description: string | null, eventTypes: Array<string>, includeSubAccounts: boolean, status: WebhookEndpointStatus, disabledReason: string | null, secretRotatedAt: string | null, previousSecretExpiresAt: string | null, lastSuccessAt: string | null, createdAt: string }> } };
+
+export type PortalWebhookDeliveriesQueryVariables = Exact<{
+  id: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalWebhookDeliveriesQuery = { webhookEndpoint: { id: string, deliveries: { nodes: Array<{ id: string, webhookId: string, eventType: string, status: WebhookDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, lastResponseStatus: number | null, lastError: string | null, createdAt: string, completedAt: string | null, attempts: { nodes: Array<{ number: number, attemptedAt: string, latencyMs: number, responseStatus: number | null, succeeded: boolean, error: string | null }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } };
+
+export type PortalCreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type PortalCreateWebhookEndpointMutation = { createWebhookEndpoint: { secret: string, endpoint: { id: string, url: string } } };
+
+export type PortalRotateWebhookSecretMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalRotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, endpoint: { id: string, previousSecretExpiresAt: string | null } } };
+
+export type PortalDisableWebhookEndpointMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalDisableWebhookEndpointMutation = { disableWebhookEndpoint: { id: string, status: WebhookEndpointStatus } };
+
+export type PortalEnableWebhookEndpointMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalEnableWebhookEndpointMutation = { enableWebhookEndpoint: { id: string, status: WebhookEndpointStatus } };
+
+export type PortalDeleteWebhookEndpointMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalDeleteWebhookEndpointMutation = { deleteWebhookEndpoint: boolean };
+
+export type PortalReplayWebhookDeliveryMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PortalReplayWebhookDeliveryMutation = { replayWebhookDelivery: { id: string, status: WebhookDeliveryStatus } };
+
+export type PortalActivityLogQueryVariables = Exact<{
+  accountId: string | number;
+  filter?: ActivityLogFilter | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalActivityLogQuery = { activityLog: { totalCount: number, nodes: Array<{ id: string, source: string, occurredAt: string, action: string, actorKind: string, actorId: string | null, actingAccountId: string | null, targetAccountId: string | null, targetType: string | null, targetId: string | null, before: unknown, after: unknown, actor: { id: string, name: string, email: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type PortalUsageQueryVariables = Exact<{
   accountId: string | number;
   from: string;
@@ -404,5 +531,18 @@ export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
+export const PortalDevelopersAccountDocument = {"__meta__":{"hash":"sha256:aa83f197ff49c3b6b87399815c31828b89f66e9a5db0c43f22c50943f144dcdc"}} as unknown as DocumentNode<PortalDevelopersAccountQuery, PortalDevelopersAccountQueryVariables>;
+export const PortalApiKeysDocument = {"__meta__":{"hash":"sha256:65af7bec757ae5ee17115aa55c6fa47a39b3addaa31076b5a03610428c8acccb"}} as unknown as DocumentNode<PortalApiKeysQuery, PortalApiKeysQueryVariables>;
+export const PortalCreateApiKeyDocument = {"__meta__":{"hash":"sha256:9e2275d4c09c09a0c400ed00b61ac670c6f09654c794356db56a05a2de7006a2"}} as unknown as DocumentNode<PortalCreateApiKeyMutation, PortalCreateApiKeyMutationVariables>;
+export const PortalRevokeApiKeyDocument = {"__meta__":{"hash":"sha256:5bd1e31b478e3a49914386127b4be834d6229afa6a60e99048ae544853e832c3"}} as unknown as DocumentNode<PortalRevokeApiKeyMutation, PortalRevokeApiKeyMutationVariables>;
+export const PortalWebhooksDocument = {"__meta__":{"hash":"sha256:22b1c3d8833cdfcd93cf996dce4477365c63450bf4f3d6bf9906c92f50893575"}} as unknown as DocumentNode<PortalWebhooksQuery, PortalWebhooksQueryVariables>;
+export const PortalWebhookDeliveriesDocument = {"__meta__":{"hash":"sha256:c2c85e795c2539016045c570f780fba0f0e4ffaa59b4d5b10234919d6c548ee2"}} as unknown as DocumentNode<PortalWebhookDeliveriesQuery, PortalWebhookDeliveriesQueryVariables>;
+export const PortalCreateWebhookEndpointDocument = {"__meta__":{"hash":"sha256:747bee761513ad506a6cbd7e78460acaeb26afa9fa1ca454c78658bfd1cd0d48"}} as unknown as DocumentNode<PortalCreateWebhookEndpointMutation, PortalCreateWebhookEndpointMutationVariables>;
+export const PortalRotateWebhookSecretDocument = {"__meta__":{"hash":"sha256:a83f8ea28ff5138a72949e5012bb72f286ac60956a022d1d2c0c2a071a8398eb"}} as unknown as DocumentNode<PortalRotateWebhookSecretMutation, PortalRotateWebhookSecretMutationVariables>;
+export const PortalDisableWebhookEndpointDocument = {"__meta__":{"hash":"sha256:77a6dfd2db9549e11f9b009cf8092e5d8d668a6e80ffbb7b6fa14c5c21455924"}} as unknown as DocumentNode<PortalDisableWebhookEndpointMutation, PortalDisableWebhookEndpointMutationVariables>;
+export const PortalEnableWebhookEndpointDocument = {"__meta__":{"hash":"sha256:05218a35acde8438df35cb53baa997f416d6303df890dfb12612ccb266d4cd25"}} as unknown as DocumentNode<PortalEnableWebhookEndpointMutation, PortalEnableWebhookEndpointMutationVariables>;
+export const PortalDeleteWebhookEndpointDocument = {"__meta__":{"hash":"sha256:8e7171e3234fa7ecfe0f432b7e319095328edde84de52c762fcd4901ee05c7be"}} as unknown as DocumentNode<PortalDeleteWebhookEndpointMutation, PortalDeleteWebhookEndpointMutationVariables>;
+export const PortalReplayWebhookDeliveryDocument = {"__meta__":{"hash":"sha256:129ac4a43b73813e7106e0d8c9f56a30f1ef13bce947a2e6fde3db1999cca10e"}} as unknown as DocumentNode<PortalReplayWebhookDeliveryMutation, PortalReplayWebhookDeliveryMutationVariables>;
+export const PortalActivityLogDocument = {"__meta__":{"hash":"sha256:f5982863b08f30f797ba8675e8eeb5523eb8f2e6f245a80404ee06d9b0994215"}} as unknown as DocumentNode<PortalActivityLogQuery, PortalActivityLogQueryVariables>;
 export const PortalUsageDocument = {"__meta__":{"hash":"sha256:fce40812d54f79ac728a541ab242825a1aeec00a565dafb7e523c839ae273a5a"}} as unknown as DocumentNode<PortalUsageQuery, PortalUsageQueryVariables>;
 export const PortalCreateUsageExportDocument = {"__meta__":{"hash":"sha256:4bef34d51b33064ba71105190282d477f04c0b80532bab5a4e88656296ae30ff"}} as unknown as DocumentNode<PortalCreateUsageExportMutation, PortalCreateUsageExportMutationVariables>;

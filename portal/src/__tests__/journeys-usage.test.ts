@@ -111,4 +111,45 @@ describe('portal usage, developers and billing journeys in headless Chromium (is
     await expect(page.getByRole('button', { name: 'Export CSV' }).count()).resolves.toBe(0);
     await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
+
+  it('an HQ admin creates an API key, sees its secret once, then revokes it, and finds the revocation in the activity log filtered by action', async () => {
+    // Arrange
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Developers' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Developers of Retail Chain HQ' }).waitFor();
+
+    // Act
+    await page.getByLabel('Key name').fill('Till integration');
+    await page.getByLabel('Scope').selectOption('BASIC_USER');
+    await page.getByRole('button', { name: 'Create API key' }).click();
+    const secretBox = page.locator('.secret-once');
+    await secretBox.waitFor();
+    const key = (await secretBox.locator('code').textContent())!;
+    const asKey = await env.stack.graphql(`{ me { kind apiKey { name role } } }`, {}, key);
+    await page.reload();
+    const row = page.getByRole('row', { name: /Till integration/ });
+    await row.waitFor();
+    const afterReload = { secretShown: await page.locator('.secret-once').count(), keyInPage: (await page.content()).includes(key), lastUsed: await row.locator('td').nth(4).textContent() };
+    await row.getByRole('button', { name: 'Revoke Till integration' }).click();
+    await row.getByRole('button', { name: 'Revoke Till integration now' }).click();
+    await row.getByText(/^Revoked /).waitFor();
+    await page.getByLabel('Action').fill('revokeApiKey');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const logRow = page.locator('.activity-log tbody tr').first();
+    await logRow.getByText('revokeApiKey').waitFor();
+    await saveScreenshot(page, 'hq-admin-creates-and-revokes-api-key');
+
+    // Assert
+    expect(key).toMatch(/^mpk_/);
+    expect(expectNoErrors(asKey).me).toEqual({ kind: 'API_KEY', apiKey: { name: 'Till integration', role: 'BASIC_USER' } });
+    expect(afterReload.secretShown).toBe(0);
+    expect(afterReload.keyInPage).toBe(false);
+    expect(afterReload.lastUsed).not.toBe('Never');
+    await expect(row.locator('td').nth(1).textContent()).resolves.toBe(key.slice(0, (await row.locator('td code').textContent())!.length));
+    const refused = await env.stack.graphql(`{ me { kind } }`, {}, key);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await expect(logRow.locator('td').nth(1).textContent()).resolves.toBe(demoUser('hq-admin').name);
+    await expect(page.locator('.activity-log tbody tr', { hasText: 'createApiKey' }).count()).resolves.toBe(0);
+  });
 });

@@ -97,7 +97,7 @@ function RangeForm({ range, onShow, error }: { range: { from: string; to: string
   const fieldErrors = error instanceof ApiError ? error.byField : {};
   return (
     <form
-      className="inline-form card"
+      className="inline-form range-form card"
       onSubmit={(event) => {
         event.preventDefault();
         onShow(draft);
