@@ -1,11 +1,26 @@
 import { AccountPage } from './pages/Account';
 import { AcceptInvitationPage, AccessListPage, roleLabel, SignInPage, SsoCallbackPage } from './pages/SignIn';
 import { TreePage } from './pages/Tree';
+import { BillingPage } from './pages/Billing';
 import { DevelopersPage } from './pages/Developers';
 import { UsagePage } from './pages/Usage';
 import { UsersPage } from './pages/Users';
-import { ErrorBanner, ErrorBoundary, Link, Loading, navigate, useAction, usePath } from './ui';
+import { PermissionsDocument } from './operations';
+import { ErrorBanner, ErrorBoundary, Link, Loading, navigate, useAction, usePath, useQuery } from './ui';
 import { useViewer } from './viewer';
+
+/** Links to the acting account's pages the caller's permissions open (usage, billing, developers). */
+function PermittedLinks({ accountId }: { accountId: string }) {
+  const permissions = useQuery(PermissionsDocument, { accountId }).data?.me.permissionsOn ?? [];
+  const can = (...any: string[]) => any.some((permission) => permissions.includes(permission));
+  return (
+    <>
+      {can('reports', 'reports.own') && <Link to={`/accounts/${accountId}/usage`}>Usage</Link>}
+      {can('billing') && <Link to={`/accounts/${accountId}/billing`}>Billing</Link>}
+      {can('api-keys', 'webhooks', 'security') && <Link to={`/accounts/${accountId}/developers`}>Developers</Link>}
+    </>
+  );
+}
 
 function TopBar() {
   const { viewer, switchTo, signOut } = useViewer();
@@ -26,8 +41,7 @@ function TopBar() {
       <nav aria-label="Main">
         <Link to="/accounts">Accounts</Link>
         {active && <Link to={`/accounts/${active.id}`}>Settings</Link>}
-        {active && <Link to={`/accounts/${active.id}/usage`}>Usage</Link>}
-        {active && <Link to={`/accounts/${active.id}/developers`}>Developers</Link>}
+        {active && <PermittedLinks accountId={active.id} />}
         {viewer.memberships.length > 1 && <Link to="/access">Access list</Link>}
       </nav>
       <div className="switcher">
@@ -63,6 +77,7 @@ export function App() {
   else if (!viewer) page = <SignInPage />;
   else if (pathname === '/access') page = <AccessListPage />;
   else if (/^\/accounts\/[^/]+\/usage$/.test(pathname)) page = <UsagePage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
+  else if (/^\/accounts\/[^/]+\/billing$/.test(pathname)) page = <BillingPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else if (/^\/accounts\/[^/]+\/developers$/.test(pathname)) page = <DevelopersPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else if (/^\/accounts\/[^/]+\/users$/.test(pathname)) page = <UsersPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;
   else if (/^\/accounts\/[^/]+$/.test(pathname)) page = <AccountPage key={pathname} accountId={decodeURIComponent(pathname.split('/')[2])} />;

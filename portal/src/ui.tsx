@@ -87,6 +87,25 @@ export function CopyId({ id, label = 'Copy id' }: { id: string; label?: string }
   );
 }
 
+/** Two steps for what cannot be undone: the button asks, a second one confirms. */
+export function ConfirmButton({ label, confirmLabel, busy, onConfirm }: { label: string; confirmLabel: string; busy: boolean; onConfirm: () => void }) {
+  const [asking, setAsking] = useState(false);
+  return asking ? (
+    <span className="actions">
+      <button type="button" className="small danger" disabled={busy} onClick={onConfirm}>
+        {confirmLabel}
+      </button>
+      <button type="button" className="small secondary" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  ) : (
+    <button type="button" className="small secondary" onClick={() => setAsking(true)}>
+      {label}
+    </button>
+  );
+}
+
 /** An error of the API that concerns no one field (the field ones are shown next to their input). */
 export function ErrorBanner({ error }: { error: unknown }) {
   if (!error) return null;

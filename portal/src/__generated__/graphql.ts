@@ -45,6 +45,18 @@ export type ActivityLogFilter = {
   to?: string | null | undefined;
 };
 
+export type BillingMode =
+  | 'POSTPAID'
+  | 'PREPAID';
+
+export type BillingPayer =
+  /** An ancestor pays (payingAccount names it only to callers who can see it) */
+  | 'ANCESTOR'
+  /** No account of the chain has a balance yet */
+  | 'NONE'
+  /** The account pays from its own balance */
+  | 'SELF';
+
 export type ContactAccessMode =
   /** Every contact group of the account */
   | 'ALL'
@@ -83,6 +95,25 @@ export type InvitationStatus =
   | 'PENDING'
   | 'REVOKED'
   | 'SENT';
+
+export type InvoiceFormat =
+  | 'CSV'
+  | 'PDF';
+
+export type InvoiceStatus =
+  | 'DRAFT'
+  | 'ISSUED'
+  | 'PAID';
+
+export type LedgerKind =
+  /** A manual credit adjustment by the platform operator (goodwill credit, correction), with its reason */
+  | 'ADJUSTMENT'
+  | 'CREDIT_CEILING'
+  | 'INVOICE_PAYMENT'
+  | 'OPENING'
+  | 'TOP_UP'
+  | 'TRANSFER'
+  | 'USAGE';
 
 export type MembershipLimitsInput = {
   allSenderIds: boolean;
@@ -148,6 +179,19 @@ export type SmsLimitsInput = {
   daily?: number | null | undefined;
   monthly?: number | null | undefined;
 };
+
+export type TopUpInput = {
+  accountId: string | number;
+  idempotencyKey: string;
+  /** Default: the account's default payment method */
+  paymentMethodId?: string | number | null | undefined;
+  units: number;
+};
+
+export type TopUpStatus =
+  | 'DECLINED'
+  | 'PENDING'
+  | 'SUCCEEDED';
 
 export type UsageGroupBy =
   /** The child of the queried account on the path to the sending account; the account's own messages have no child */
@@ -388,6 +432,81 @@ export type PortalSetMembershipLimitsMutationVariables = Exact<{
 
 export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
 
+export type PortalBillingQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalBillingQuery = { account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, billing: { mode: BillingMode | null, ownBalance: boolean, paidBy: BillingPayer, balance: number, heldUnits: number, creditCeiling: number | null, remainingCredit: number, lowBalanceThreshold: number | null, payingAccount: { id: string, name: string } | null, creditLimit: { limit: number, spent: number, remaining: number } | null, autoTopUp: { threshold: number, units: number, paymentMethod: { id: string, brand: string, last4: string } | null } | null } | null, paymentMethods: Array<{ id: string, brand: string, last4: string, isDefault: boolean, createdAt: string }> | null, invoices: { nodes: Array<{ id: string, period: string, status: InvoiceStatus, currency: string, units: number, total: number, issuedAt: string | null, paidAt: string | null }> } | null } | null, me: { permissionsOn: Array<string> } };
+
+export type PortalLedgerQueryVariables = Exact<{
+  accountId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type PortalLedgerQuery = { account: { id: string, ledger: { totalCount: number, nodes: Array<{ id: string, kind: LedgerKind, units: number, balanceAfter: number, reference: string | null, reason: string | null, createdAt: string, spendingAccount: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+
+export type PortalTopUpMutationVariables = Exact<{
+  input: TopUpInput;
+}>;
+
+
+export type PortalTopUpMutation = { topUp: { id: string, status: TopUpStatus, units: number } };
+
+export type PortalSetAutoTopUpMutationVariables = Exact<{
+  accountId: string | number;
+  threshold?: number | null | undefined;
+  units?: number | null | undefined;
+  paymentMethodId?: string | number | null | undefined;
+}>;
+
+
+export type PortalSetAutoTopUpMutation = { setAutoTopUp: { id: string } };
+
+export type PortalSetLowBalanceThresholdMutationVariables = Exact<{
+  accountId: string | number;
+  threshold?: number | null | undefined;
+}>;
+
+
+export type PortalSetLowBalanceThresholdMutation = { setLowBalanceThreshold: { id: string } };
+
+export type PortalAddPaymentMethodMutationVariables = Exact<{
+  accountId: string | number;
+  providerToken: string;
+  brand: string;
+  last4: string;
+  makeDefault?: boolean | null | undefined;
+}>;
+
+
+export type PortalAddPaymentMethodMutation = { addPaymentMethod: { id: string } };
+
+export type PortalSetDefaultPaymentMethodMutationVariables = Exact<{
+  accountId: string | number;
+  paymentMethodId: string | number;
+}>;
+
+
+export type PortalSetDefaultPaymentMethodMutation = { setDefaultPaymentMethod: { id: string } };
+
+export type PortalRemovePaymentMethodMutationVariables = Exact<{
+  accountId: string | number;
+  paymentMethodId: string | number;
+}>;
+
+
+export type PortalRemovePaymentMethodMutation = { removePaymentMethod: boolean };
+
+export type PortalInvoiceDownloadQueryVariables = Exact<{
+  id: string | number;
+  format: InvoiceFormat;
+}>;
+
+
+export type PortalInvoiceDownloadQuery = { invoice: { id: string, download: { url: string, filename: string } } | null };
+
 export type PortalDevelopersAccountQueryVariables = Exact<{
   accountId: string | number;
 }>;
@@ -531,6 +650,15 @@ export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
+export const PortalBillingDocument = {"__meta__":{"hash":"sha256:e214e85b56ac7df1dc4323743fe3f05060abb59db79d104ddd837ef5906d1cec"}} as unknown as DocumentNode<PortalBillingQuery, PortalBillingQueryVariables>;
+export const PortalLedgerDocument = {"__meta__":{"hash":"sha256:a67c9839da3a65438872bb7a9bd4387d7c7e467f0ada43e9a323691b06ec369a"}} as unknown as DocumentNode<PortalLedgerQuery, PortalLedgerQueryVariables>;
+export const PortalTopUpDocument = {"__meta__":{"hash":"sha256:0780d6e324bb79258806fe2818c7ad82660ba0b8185f0ce48399aaf3f140ae89"}} as unknown as DocumentNode<PortalTopUpMutation, PortalTopUpMutationVariables>;
+export const PortalSetAutoTopUpDocument = {"__meta__":{"hash":"sha256:514c0c7109ed188b92b0e6d57da24875248c0cb71123d021088424230a8110e3"}} as unknown as DocumentNode<PortalSetAutoTopUpMutation, PortalSetAutoTopUpMutationVariables>;
+export const PortalSetLowBalanceThresholdDocument = {"__meta__":{"hash":"sha256:9b46cce66c3ff764a1f4af8198d5ae0d296dcf0e75de97a5fc7926fc5ee71579"}} as unknown as DocumentNode<PortalSetLowBalanceThresholdMutation, PortalSetLowBalanceThresholdMutationVariables>;
+export const PortalAddPaymentMethodDocument = {"__meta__":{"hash":"sha256:8500b5e224a1eb13b21c6141fd7a0df9698a78d1d3999586a45ef8a0c5d77b78"}} as unknown as DocumentNode<PortalAddPaymentMethodMutation, PortalAddPaymentMethodMutationVariables>;
+export const PortalSetDefaultPaymentMethodDocument = {"__meta__":{"hash":"sha256:8e87ad78d73555b4eb14075c9f23a3bdc1d65126e5ccd35e8bc2e9dc0b40bf38"}} as unknown as DocumentNode<PortalSetDefaultPaymentMethodMutation, PortalSetDefaultPaymentMethodMutationVariables>;
+export const PortalRemovePaymentMethodDocument = {"__meta__":{"hash":"sha256:9f19835398cfe4f1bbd5f165c33a62009d326970fed1998fc3b55a2f94cb80f9"}} as unknown as DocumentNode<PortalRemovePaymentMethodMutation, PortalRemovePaymentMethodMutationVariables>;
+export const PortalInvoiceDownloadDocument = {"__meta__":{"hash":"sha256:410d5e06ecaeaf8e289fab805495acb2cae10535b5bd4edc77e8ffc32d81c60c"}} as unknown as DocumentNode<PortalInvoiceDownloadQuery, PortalInvoiceDownloadQueryVariables>;
 export const PortalDevelopersAccountDocument = {"__meta__":{"hash":"sha256:aa83f197ff49c3b6b87399815c31828b89f66e9a5db0c43f22c50943f144dcdc"}} as unknown as DocumentNode<PortalDevelopersAccountQuery, PortalDevelopersAccountQueryVariables>;
 export const PortalApiKeysDocument = {"__meta__":{"hash":"sha256:65af7bec757ae5ee17115aa55c6fa47a39b3addaa31076b5a03610428c8acccb"}} as unknown as DocumentNode<PortalApiKeysQuery, PortalApiKeysQueryVariables>;
 export const PortalCreateApiKeyDocument = {"__meta__":{"hash":"sha256:9e2275d4c09c09a0c400ed00b61ac670c6f09654c794356db56a05a2de7006a2"}} as unknown as DocumentNode<PortalCreateApiKeyMutation, PortalCreateApiKeyMutationVariables>;

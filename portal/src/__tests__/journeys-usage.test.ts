@@ -152,4 +152,51 @@ describe('portal usage, developers and billing journeys in headless Chromium (is
     await expect(logRow.locator('td').nth(1).textContent()).resolves.toBe(demoUser('hq-admin').name);
     await expect(page.locator('.activity-log tbody tr', { hasText: 'createApiKey' }).count()).resolves.toBe(0);
   });
+
+  it('an HQ admin adds a card with the payment stand-in, tops up, and sees the balance and the ledger grow; a declined card changes nothing', async () => {
+    // Arrange
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const BILLING = `query($a: ID!) { account(id: $a) { billing { balance } ledger(first: 1) { nodes { kind units balanceAfter } } } }`;
+    const before = expectNoErrors(await env.stack.graphql(BILLING, { a: demoAccount('hq').id }, hq)).account;
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Billing' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Billing of Retail Chain HQ' }).waitFor();
+    const balance = page.locator('[data-figure="balance"] dd');
+    const shownBefore = await balance.textContent();
+
+    // Act
+    await page.getByLabel('Card brand').selectOption('Visa');
+    await page.getByLabel('Last four digits').fill('4242');
+    await page.getByRole('button', { name: 'Add card' }).click();
+    await page.getByRole('row', { name: /Visa ending 4242/ }).getByText('Default').waitFor();
+    await page.getByLabel('Card brand').selectOption('Mastercard');
+    await page.getByLabel('Last four digits').fill('0002');
+    await page.getByLabel('A card the test provider declines').check();
+    await page.getByRole('button', { name: 'Add card' }).click();
+    await page.getByRole('row', { name: /Mastercard ending 0002/ }).waitFor();
+    await page.getByLabel('Units to add').fill('700');
+    await page.getByLabel('Charge').selectOption({ label: 'Mastercard ending 0002' });
+    await page.getByRole('button', { name: 'Top up', exact: true }).click();
+    const declined = await page.locator('#top-up-title + form [role="alert"]').textContent();
+    const afterDecline = await balance.textContent();
+    await page.getByLabel('Units to add').fill('2500');
+    await page.getByLabel('Charge').selectOption({ label: 'The default payment method' });
+    await page.getByRole('button', { name: 'Top up', exact: true }).click();
+    await page.getByText('Topped up 2,500 units.').waitFor();
+    const newestRow = page.locator('.ledger tbody tr').first();
+    await newestRow.getByText('Top-up').waitFor();
+    const newest = await newestRow.locator('td').allTextContents();
+    await saveScreenshot(page, 'hq-admin-tops-up');
+
+    // Assert
+    const after = expectNoErrors(await env.stack.graphql(BILLING, { a: demoAccount('hq').id }, hq)).account;
+    expect(after.billing.balance).toBe(before.billing.balance + 2500);
+    expect(shownBefore).toBe(`${before.billing.balance.toLocaleString('en-US')} units`);
+    expect(declined).toContain('PAYMENT_DECLINED');
+    expect(afterDecline).toBe(shownBefore);
+    await expect(balance.textContent()).resolves.toBe(`${after.billing.balance.toLocaleString('en-US')} units`);
+    expect(after.ledger.nodes[0]).toEqual({ kind: 'TOP_UP', units: 2500, balanceAfter: after.billing.balance });
+    expect(newest.slice(1)).toEqual(['Top-up', '—', '+2,500', after.billing.balance.toLocaleString('en-US')]);
+  });
 });

@@ -19,7 +19,7 @@ import {
   type Role,
 } from '../__generated__/graphql';
 import { ApiError, request } from '../client';
-import { AccountBreadcrumb, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, startOfDay, useAction, useQuery } from '../ui';
+import { AccountBreadcrumb, ConfirmButton, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, startOfDay, useAction, useQuery } from '../ui';
 import { roleLabel } from './SignIn';
 
 type Account = NonNullable<PortalDevelopersAccountQuery['account']>;
@@ -33,25 +33,6 @@ function SecretOnce({ label, secret }: { label: string; secret: string }) {
       </p>
       <CopyId id={secret} label={`Copy ${label.toLowerCase()}`} />
     </div>
-  );
-}
-
-/** Two steps for what cannot be undone: the button asks, a second one confirms. */
-function ConfirmButton({ label, confirmLabel, busy, onConfirm }: { label: string; confirmLabel: string; busy: boolean; onConfirm: () => void }) {
-  const [asking, setAsking] = useState(false);
-  return asking ? (
-    <span className="actions">
-      <button type="button" className="small danger" disabled={busy} onClick={onConfirm}>
-        {confirmLabel}
-      </button>
-      <button type="button" className="small secondary" onClick={() => setAsking(false)}>
-        Cancel
-      </button>
-    </span>
-  ) : (
-    <button type="button" className="small secondary" onClick={() => setAsking(true)}>
-      {label}
-    </button>
   );
 }
 
