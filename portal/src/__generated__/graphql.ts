@@ -602,7 +602,7 @@ export type PortalActivityLogQueryVariables = Exact<{
 }>;
 
 
-export type PortalActivityLogQuery = { activityLog: { totalCount: number, nodes: Array<{ id: string, source: string, occurredAt: string, action: string, actorKind: string, actorId: string | null, actingAccountId: string | null, targetAccountId: string | null, targetType: string | null, targetId: string | null, before: unknown, after: unknown, actor: { id: string, name: string, email: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type PortalActivityLogQuery = { activityLog: { totalCount: number, nodes: Array<{ id: string, source: string, occurredAt: string, action: string, actorKind: string, actorId: string | null, actingAccountId: string | null, targetAccountId: string | null, targetType: string | null, targetId: string | null, before: unknown, after: unknown, actor: { id: string, name: string, email: string } | null, targetAccount: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type PortalUsageQueryVariables = Exact<{
   accountId: string | number;
@@ -671,6 +671,6 @@ export const PortalDisableWebhookEndpointDocument = {"__meta__":{"hash":"sha256:
 export const PortalEnableWebhookEndpointDocument = {"__meta__":{"hash":"sha256:05218a35acde8438df35cb53baa997f416d6303df890dfb12612ccb266d4cd25"}} as unknown as DocumentNode<PortalEnableWebhookEndpointMutation, PortalEnableWebhookEndpointMutationVariables>;
 export const PortalDeleteWebhookEndpointDocument = {"__meta__":{"hash":"sha256:8e7171e3234fa7ecfe0f432b7e319095328edde84de52c762fcd4901ee05c7be"}} as unknown as DocumentNode<PortalDeleteWebhookEndpointMutation, PortalDeleteWebhookEndpointMutationVariables>;
 export const PortalReplayWebhookDeliveryDocument = {"__meta__":{"hash":"sha256:129ac4a43b73813e7106e0d8c9f56a30f1ef13bce947a2e6fde3db1999cca10e"}} as unknown as DocumentNode<PortalReplayWebhookDeliveryMutation, PortalReplayWebhookDeliveryMutationVariables>;
-export const PortalActivityLogDocument = {"__meta__":{"hash":"sha256:f5982863b08f30f797ba8675e8eeb5523eb8f2e6f245a80404ee06d9b0994215"}} as unknown as DocumentNode<PortalActivityLogQuery, PortalActivityLogQueryVariables>;
+export const PortalActivityLogDocument = {"__meta__":{"hash":"sha256:89b7b889ba3bbc46fea6a23cee5586fa0cd8236922568d9c779ce5b7e820ef00"}} as unknown as DocumentNode<PortalActivityLogQuery, PortalActivityLogQueryVariables>;
 export const PortalUsageDocument = {"__meta__":{"hash":"sha256:fce40812d54f79ac728a541ab242825a1aeec00a565dafb7e523c839ae273a5a"}} as unknown as DocumentNode<PortalUsageQuery, PortalUsageQueryVariables>;
 export const PortalCreateUsageExportDocument = {"__meta__":{"hash":"sha256:4bef34d51b33064ba71105190282d477f04c0b80532bab5a4e88656296ae30ff"}} as unknown as DocumentNode<PortalCreateUsageExportMutation, PortalCreateUsageExportMutationVariables>;

@@ -150,6 +150,7 @@ describe('portal usage, developers and billing journeys in headless Chromium (is
     const refused = await env.stack.graphql(`{ me { kind } }`, {}, key);
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await expect(logRow.locator('td').nth(1).textContent()).resolves.toBe(demoUser('hq-admin').name);
+    await expect(logRow.locator('td').nth(3).textContent()).resolves.toBe('Retail Chain HQ');
     await expect(page.locator('.activity-log tbody tr', { hasText: 'createApiKey' }).count()).resolves.toBe(0);
   });
 

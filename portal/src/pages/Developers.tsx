@@ -412,6 +412,7 @@ function ActivityLog({ account, timeZone }: { account: Account; timeZone: string
                 <th scope="col">When</th>
                 <th scope="col">Who</th>
                 <th scope="col">Action</th>
+                <th scope="col">Account</th>
                 <th scope="col">Target</th>
                 <th scope="col">Change</th>
               </tr>
@@ -424,6 +425,7 @@ function ActivityLog({ account, timeZone }: { account: Account; timeZone: string
                   <td>
                     <code>{entry.action}</code>
                   </td>
+                  <td>{entry.targetAccount?.name ?? entry.targetAccountId ?? '—'}</td>
                   <td>
                     {entry.targetType ?? '—'}{' '}
                     {entry.targetId && <CopyId id={entry.targetId} label="Copy target id" />}

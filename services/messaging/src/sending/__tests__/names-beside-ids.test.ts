@@ -97,6 +97,17 @@ describe('names beside ids', () => {
     expect(log).toEqual([{ actorKind: 'USER', actor: { name: demoUser('hq-admin').name } }]);
   });
 
+  it("an entry of a sub-account, read in an ancestor's log with its sub-accounts, names the account it is on", async () => {
+    // Arrange
+    const LOG = `query($a: ID!) { activityLog(accountId: $a, filter: { action: "createApiKey", includeDescendants: true }) { nodes { targetAccountId targetAccount { id name } } } }`;
+
+    // Act
+    const log = expectNoErrors(await stack.graphql(LOG, { a: demoAccount('hq').id }, hqAdmin)).activityLog.nodes;
+
+    // Assert: the key made in beforeAll, on Store N1
+    expect(log).toEqual([{ targetAccountId: store, targetAccount: { id: store, name: 'Store N1' } }]);
+  });
+
   it('costs the same SQL statements for 2 messages as for 20', async () => {
     // Arrange
     const user = await stack.login(demoUser('n1-advanced').email);
