@@ -177,6 +177,36 @@ export function useQuery<TData, TVariables>(document: TypedDocumentNode<TData, T
   return { ...state, reload };
 }
 
+/** Paging through a connection a page at a time (newest first): the cursor of the page shown and the way back. */
+export function usePager() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1],
+    reset: () => setCursors([null]),
+    back: cursors.length > 1 ? () => setCursors(cursors.slice(0, -1)) : null,
+    next: (cursor: string | null | undefined) => setCursors([...cursors, cursor ?? null]),
+  };
+}
+
+/** Newer/older buttons of a pager (`noun`: what the pages hold, e.g. "entries"). */
+export function PagerButtons({ pager, pageInfo, noun, children }: { pager: ReturnType<typeof usePager>; pageInfo: { hasNextPage: boolean; endCursor?: string | null }; noun: string; children?: ReactNode }) {
+  return (
+    <p className="actions">
+      {children}
+      {pager.back && (
+        <button type="button" className="small secondary" onClick={pager.back}>
+          Newer {noun}
+        </button>
+      )}
+      {pageInfo.hasNextPage && (
+        <button type="button" className="small secondary" onClick={() => pager.next(pageInfo.endCursor)}>
+          Older {noun}
+        </button>
+      )}
+    </p>
+  );
+}
+
 /** Dates and times in the account's timezone (SPEC H5), in the browser's language. */
 export function formatDateTime(iso: string, timeZone: string | undefined): string {
   return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(new Date(iso));

@@ -432,12 +432,14 @@ export type PortalSetMembershipLimitsMutationVariables = Exact<{
 
 export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
 
+export type PortalAccountHeadingFragment = { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string } };
+
 export type PortalBillingQueryVariables = Exact<{
   accountId: string | number;
 }>;
 
 
-export type PortalBillingQuery = { account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, billing: { mode: BillingMode | null, ownBalance: boolean, paidBy: BillingPayer, balance: number, heldUnits: number, creditCeiling: number | null, remainingCredit: number, lowBalanceThreshold: number | null, payingAccount: { id: string, name: string } | null, creditLimit: { limit: number, spent: number, remaining: number } | null, autoTopUp: { threshold: number, units: number, paymentMethod: { id: string, brand: string, last4: string } | null } | null } | null, paymentMethods: Array<{ id: string, brand: string, last4: string, isDefault: boolean, createdAt: string }> | null, invoices: { nodes: Array<{ id: string, period: string, status: InvoiceStatus, currency: string, units: number, total: number, issuedAt: string | null, paidAt: string | null }> } | null } | null, me: { permissionsOn: Array<string> } };
+export type PortalBillingQuery = { account: { id: string, name: string, billing: { mode: BillingMode | null, ownBalance: boolean, paidBy: BillingPayer, balance: number, heldUnits: number, creditCeiling: number | null, remainingCredit: number, lowBalanceThreshold: number | null, payingAccount: { id: string, name: string } | null, creditLimit: { limit: number, spent: number, remaining: number } | null, autoTopUp: { threshold: number, units: number, paymentMethod: { id: string, brand: string, last4: string } | null } | null } | null, paymentMethods: Array<{ id: string, brand: string, last4: string, isDefault: boolean, createdAt: string }> | null, invoices: { nodes: Array<{ id: string, period: string, status: InvoiceStatus, currency: string, units: number, total: number, issuedAt: string | null, paidAt: string | null }> } | null, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string } } | null, me: { permissionsOn: Array<string> } };
 
 export type PortalLedgerQueryVariables = Exact<{
   accountId: string | number;
@@ -512,7 +514,7 @@ export type PortalDevelopersAccountQueryVariables = Exact<{
 }>;
 
 
-export type PortalDevelopersAccountQuery = { account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, members: { nodes: Array<{ userId: string, user: { id: string, name: string } }> } | null } | null, me: { permissionsOn: Array<string> } };
+export type PortalDevelopersAccountQuery = { account: { id: string, name: string, members: { nodes: Array<{ userId: string, user: { id: string, name: string } }> } | null, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string } } | null, me: { permissionsOn: Array<string> } };
 
 export type PortalApiKeysQueryVariables = Exact<{
   accountId: string | number;
@@ -612,7 +614,7 @@ export type PortalUsageQueryVariables = Exact<{
 }>;
 
 
-export type PortalUsageQuery = { account: { id: string, name: string, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string }, summary: { scope: UsageScope, totals: { messages: number, parts: number, delivered: number, failed: number, costUnits: number } } | null, byDay: { rows: Array<{ day: string | null, messages: number }> } | null, byDayAndChild: { rows: Array<{ day: string | null, messages: number, childAccount: { id: string, name: string } | null }> } | null, table: { rows: Array<{ day: string | null, month: string | null, userId: string | null, senderId: string | null, messages: number, parts: number, delivered: number, failed: number, costUnits: number, childAccount: { id: string, name: string } | null, user: { id: string, name: string, email: string } | null, sender: { id: string, kind: SenderIdKind, value: string } | null }> } | null } | null, me: { permissionsOn: Array<string> } };
+export type PortalUsageQuery = { account: { id: string, name: string, summary: { scope: UsageScope, totals: { messages: number, parts: number, delivered: number, failed: number, costUnits: number } } | null, byDay: { rows: Array<{ day: string | null, messages: number }> } | null, byDayAndChild: { rows: Array<{ day: string | null, messages: number, childAccount: { id: string, name: string } | null }> } | null, table: { rows: Array<{ day: string | null, month: string | null, userId: string | null, senderId: string | null, messages: number, parts: number, delivered: number, failed: number, costUnits: number, childAccount: { id: string, name: string } | null, user: { id: string, name: string, email: string } | null, sender: { id: string, kind: SenderIdKind, value: string } | null }> } | null, ancestors: Array<{ id: string, name: string }>, settings: { timezone: string } } | null, me: { permissionsOn: Array<string> } };
 
 export type PortalCreateUsageExportMutationVariables = Exact<{
   accountId: string | number;
@@ -624,7 +626,7 @@ export type PortalCreateUsageExportMutationVariables = Exact<{
 
 export type PortalCreateUsageExportMutation = { createUsageExport: { url: string, expiresAt: string } };
 
-
+export const PortalAccountHeadingFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalAccountHeading"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Account"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"settings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timezone"}}]}}]}}]} as unknown as DocumentNode<PortalAccountHeadingFragment, unknown>;
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
 export const PortalLoginWithSsoDocument = {"__meta__":{"hash":"sha256:c55a3f49c6d4575e05aee778194c5f68368c520662dfcb8e999ee2580c43557b"}} as unknown as DocumentNode<PortalLoginWithSsoMutation, PortalLoginWithSsoMutationVariables>;
@@ -650,7 +652,7 @@ export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
-export const PortalBillingDocument = {"__meta__":{"hash":"sha256:e214e85b56ac7df1dc4323743fe3f05060abb59db79d104ddd837ef5906d1cec"}} as unknown as DocumentNode<PortalBillingQuery, PortalBillingQueryVariables>;
+export const PortalBillingDocument = {"__meta__":{"hash":"sha256:6e79a7db2a90fc7f9e64fe0aeab765ea836250cd7f9c277b94d6f89a72b2f482"}} as unknown as DocumentNode<PortalBillingQuery, PortalBillingQueryVariables>;
 export const PortalLedgerDocument = {"__meta__":{"hash":"sha256:a67c9839da3a65438872bb7a9bd4387d7c7e467f0ada43e9a323691b06ec369a"}} as unknown as DocumentNode<PortalLedgerQuery, PortalLedgerQueryVariables>;
 export const PortalTopUpDocument = {"__meta__":{"hash":"sha256:0780d6e324bb79258806fe2818c7ad82660ba0b8185f0ce48399aaf3f140ae89"}} as unknown as DocumentNode<PortalTopUpMutation, PortalTopUpMutationVariables>;
 export const PortalSetAutoTopUpDocument = {"__meta__":{"hash":"sha256:514c0c7109ed188b92b0e6d57da24875248c0cb71123d021088424230a8110e3"}} as unknown as DocumentNode<PortalSetAutoTopUpMutation, PortalSetAutoTopUpMutationVariables>;
@@ -659,7 +661,7 @@ export const PortalAddPaymentMethodDocument = {"__meta__":{"hash":"sha256:8500b5
 export const PortalSetDefaultPaymentMethodDocument = {"__meta__":{"hash":"sha256:8e87ad78d73555b4eb14075c9f23a3bdc1d65126e5ccd35e8bc2e9dc0b40bf38"}} as unknown as DocumentNode<PortalSetDefaultPaymentMethodMutation, PortalSetDefaultPaymentMethodMutationVariables>;
 export const PortalRemovePaymentMethodDocument = {"__meta__":{"hash":"sha256:9f19835398cfe4f1bbd5f165c33a62009d326970fed1998fc3b55a2f94cb80f9"}} as unknown as DocumentNode<PortalRemovePaymentMethodMutation, PortalRemovePaymentMethodMutationVariables>;
 export const PortalInvoiceDownloadDocument = {"__meta__":{"hash":"sha256:410d5e06ecaeaf8e289fab805495acb2cae10535b5bd4edc77e8ffc32d81c60c"}} as unknown as DocumentNode<PortalInvoiceDownloadQuery, PortalInvoiceDownloadQueryVariables>;
-export const PortalDevelopersAccountDocument = {"__meta__":{"hash":"sha256:aa83f197ff49c3b6b87399815c31828b89f66e9a5db0c43f22c50943f144dcdc"}} as unknown as DocumentNode<PortalDevelopersAccountQuery, PortalDevelopersAccountQueryVariables>;
+export const PortalDevelopersAccountDocument = {"__meta__":{"hash":"sha256:568f10f756fdf7f71649c8fa3ad782aded09b273aaa06a3539ef3b910836ecd4"}} as unknown as DocumentNode<PortalDevelopersAccountQuery, PortalDevelopersAccountQueryVariables>;
 export const PortalApiKeysDocument = {"__meta__":{"hash":"sha256:65af7bec757ae5ee17115aa55c6fa47a39b3addaa31076b5a03610428c8acccb"}} as unknown as DocumentNode<PortalApiKeysQuery, PortalApiKeysQueryVariables>;
 export const PortalCreateApiKeyDocument = {"__meta__":{"hash":"sha256:9e2275d4c09c09a0c400ed00b61ac670c6f09654c794356db56a05a2de7006a2"}} as unknown as DocumentNode<PortalCreateApiKeyMutation, PortalCreateApiKeyMutationVariables>;
 export const PortalRevokeApiKeyDocument = {"__meta__":{"hash":"sha256:5bd1e31b478e3a49914386127b4be834d6229afa6a60e99048ae544853e832c3"}} as unknown as DocumentNode<PortalRevokeApiKeyMutation, PortalRevokeApiKeyMutationVariables>;
@@ -672,5 +674,5 @@ export const PortalEnableWebhookEndpointDocument = {"__meta__":{"hash":"sha256:0
 export const PortalDeleteWebhookEndpointDocument = {"__meta__":{"hash":"sha256:8e7171e3234fa7ecfe0f432b7e319095328edde84de52c762fcd4901ee05c7be"}} as unknown as DocumentNode<PortalDeleteWebhookEndpointMutation, PortalDeleteWebhookEndpointMutationVariables>;
 export const PortalReplayWebhookDeliveryDocument = {"__meta__":{"hash":"sha256:129ac4a43b73813e7106e0d8c9f56a30f1ef13bce947a2e6fde3db1999cca10e"}} as unknown as DocumentNode<PortalReplayWebhookDeliveryMutation, PortalReplayWebhookDeliveryMutationVariables>;
 export const PortalActivityLogDocument = {"__meta__":{"hash":"sha256:89b7b889ba3bbc46fea6a23cee5586fa0cd8236922568d9c779ce5b7e820ef00"}} as unknown as DocumentNode<PortalActivityLogQuery, PortalActivityLogQueryVariables>;
-export const PortalUsageDocument = {"__meta__":{"hash":"sha256:fce40812d54f79ac728a541ab242825a1aeec00a565dafb7e523c839ae273a5a"}} as unknown as DocumentNode<PortalUsageQuery, PortalUsageQueryVariables>;
+export const PortalUsageDocument = {"__meta__":{"hash":"sha256:cd54fa170a9b8561ceefd8ff4b820f220d9447062ca210cb90da66cc8e2d7bf1"}} as unknown as DocumentNode<PortalUsageQuery, PortalUsageQueryVariables>;
 export const PortalCreateUsageExportDocument = {"__meta__":{"hash":"sha256:4bef34d51b33064ba71105190282d477f04c0b80532bab5a4e88656296ae30ff"}} as unknown as DocumentNode<PortalCreateUsageExportMutation, PortalCreateUsageExportMutationVariables>;

@@ -13,7 +13,7 @@ import {
   type PortalBillingQuery,
 } from '../__generated__/graphql';
 import { downloadFromGateway, request } from '../client';
-import { AccountBreadcrumb, ConfirmButton, ErrorBanner, FieldError, formatDateTime, Link, Loading, useAction, useQuery } from '../ui';
+import { AccountBreadcrumb, ConfirmButton, ErrorBanner, FieldError, formatDateTime, Link, Loading, PagerButtons, useAction, usePager, useQuery } from '../ui';
 
 type Account = NonNullable<PortalBillingQuery['account']>;
 type PaymentMethod = NonNullable<Account['paymentMethods']>[number];
@@ -321,8 +321,8 @@ const LEDGER_KINDS: Record<string, string> = {
 };
 
 function Ledger({ accountId, timeZone }: { accountId: string; timeZone: string }) {
-  const [list, setList] = useState<(string | null)[]>([null]);
-  const ledger = useQuery(PortalLedgerDocument, { accountId, after: list[list.length - 1] });
+  const pager = usePager();
+  const ledger = useQuery(PortalLedgerDocument, { accountId, after: pager.after });
   const page = ledger.data?.account?.ledger;
   return (
     <section aria-labelledby="ledger-title" className="card table-card">
@@ -363,19 +363,9 @@ function Ledger({ accountId, timeZone }: { accountId: string; timeZone: string }
               ))}
             </tbody>
           </table>
-          <p className="actions">
+          <PagerButtons pager={pager} pageInfo={page.pageInfo} noun="entries">
             <span className="muted">{page.totalCount} entries</span>
-            {list.length > 1 && (
-              <button type="button" className="small secondary" onClick={() => setList(list.slice(0, -1))}>
-                Newer entries
-              </button>
-            )}
-            {page.pageInfo.hasNextPage && (
-              <button type="button" className="small secondary" onClick={() => setList([...list, page.pageInfo.endCursor ?? null])}>
-                Older entries
-              </button>
-            )}
-          </p>
+          </PagerButtons>
         </>
       )}
     </section>

@@ -19,7 +19,7 @@ import {
   type Role,
 } from '../__generated__/graphql';
 import { ApiError, request } from '../client';
-import { AccountBreadcrumb, ConfirmButton, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, startOfDay, useAction, useQuery } from '../ui';
+import { AccountBreadcrumb, ConfirmButton, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, PagerButtons, startOfDay, useAction, usePager, useQuery } from '../ui';
 import { roleLabel } from './SignIn';
 
 type Account = NonNullable<PortalDevelopersAccountQuery['account']>;
@@ -263,8 +263,8 @@ function NewEndpointForm({ accountId, eventTypes, onCreated }: { accountId: stri
 }
 
 function Deliveries({ endpointId, timeZone }: { endpointId: string; timeZone: string }) {
-  const [after, setAfter] = useState<string | null>(null);
-  const deliveries = useQuery(PortalWebhookDeliveriesDocument, { id: endpointId, after });
+  const pager = usePager();
+  const deliveries = useQuery(PortalWebhookDeliveriesDocument, { id: endpointId, after: pager.after });
   const replay = useAction(async (id: string) => {
     await request(PortalReplayWebhookDeliveryDocument, { id });
     await deliveries.reload();
@@ -328,20 +328,7 @@ function Deliveries({ endpointId, timeZone }: { endpointId: string; timeZone: st
           </tbody>
         </table>
       )}
-      {(after || page.pageInfo.hasNextPage) && (
-        <p className="actions">
-          {after && (
-            <button type="button" className="small secondary" onClick={() => setAfter(null)}>
-              Newest deliveries
-            </button>
-          )}
-          {page.pageInfo.hasNextPage && (
-            <button type="button" className="small secondary" onClick={() => setAfter(page.pageInfo.endCursor ?? null)}>
-              Older deliveries
-            </button>
-          )}
-        </p>
-      )}
+      <PagerButtons pager={pager} pageInfo={page.pageInfo} noun="deliveries" />
     </div>
   );
 }
@@ -349,8 +336,8 @@ function Deliveries({ endpointId, timeZone }: { endpointId: string; timeZone: st
 function ActivityLog({ account, timeZone }: { account: Account; timeZone: string }) {
   const [draft, setDraft] = useState({ action: '', actorId: '', from: '', to: '', includeDescendants: true });
   const [filter, setFilter] = useState<ActivityLogFilter>({ includeDescendants: true });
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const log = useQuery(PortalActivityLogDocument, { accountId: account.id, filter, after: cursors[cursors.length - 1] });
+  const pager = usePager();
+  const log = useQuery(PortalActivityLogDocument, { accountId: account.id, filter, after: pager.after });
   const page = log.data?.activityLog;
   const fieldErrors = log.error instanceof ApiError ? log.error.byField : {};
   return (
@@ -360,7 +347,7 @@ function ActivityLog({ account, timeZone }: { account: Account; timeZone: string
         className="inline-form range-form"
         onSubmit={(event) => {
           event.preventDefault();
-          setCursors([null]);
+          pager.reset();
           setFilter({
             action: draft.action.trim() || null,
             actorId: draft.actorId || null,
@@ -442,18 +429,7 @@ function ActivityLog({ account, timeZone }: { account: Account; timeZone: string
               ))}
             </tbody>
           </table>
-          <p className="actions">
-            {cursors.length > 1 && (
-              <button type="button" className="small secondary" onClick={() => setCursors(cursors.slice(0, -1))}>
-                Newer entries
-              </button>
-            )}
-            {page.pageInfo.hasNextPage && (
-              <button type="button" className="small secondary" onClick={() => setCursors([...cursors, page.pageInfo.endCursor ?? null])}>
-                Older entries
-              </button>
-            )}
-          </p>
+          <PagerButtons pager={pager} pageInfo={page.pageInfo} noun="entries" />
         </>
       )}
     </section>
