@@ -92,7 +92,7 @@ export function ConfirmButton({ label, confirmLabel, busy, onConfirm }: { label:
   const [asking, setAsking] = useState(false);
   return asking ? (
     <span className="actions">
-      <button type="button" className="small danger" disabled={busy} onClick={onConfirm}>
+      <button type="button" className="small danger" disabled={busy} onClick={onConfirm} autoFocus>
         {confirmLabel}
       </button>
       <button type="button" className="small secondary" onClick={() => setAsking(false)}>
@@ -109,7 +109,8 @@ export function ConfirmButton({ label, confirmLabel, busy, onConfirm }: { label:
 /** An error of the API that concerns no one field (the field ones are shown next to their input). */
 export function ErrorBanner({ error }: { error: unknown }) {
   if (!error) return null;
-  const text = error instanceof ApiError ? error.errors.map((entry) => `${entry.message}${entry.extensions?.code ? ` (${entry.extensions.code})` : ''}`).join('; ') : String((error as Error).message ?? error);
+  // The same refusal on several fields of one answer (aliases) is said once.
+  const text = error instanceof ApiError ? [...new Set(error.errors.map((entry) => `${entry.message}${entry.extensions?.code ? ` (${entry.extensions.code})` : ''}`))].join('; ') : String((error as Error).message ?? error);
   return (
     <p role="alert" className="error">
       {text}
@@ -157,18 +158,19 @@ export function useAction<TArgs extends unknown[]>(action: (...args: TArgs) => P
 
 /**
  * A page's query: its answer (kept while the next one loads, so a changed filter does not blank the page),
- * its error and `reload` for after a change. Variables are compared by value.
+ * its error (no answer), the errors of fields that failed alone (`partialError`) and `reload` for after a
+ * change. Variables are compared by value.
  */
 export function useQuery<TData, TVariables>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables) {
   const key = JSON.stringify(variables);
-  const [state, setState] = useState<{ data: TData | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
+  const [state, setState] = useState<{ data: TData | null; error: unknown; partialError: ApiError | null; loading: boolean }>({ data: null, error: null, partialError: null, loading: true });
   const reload = useCallback(async () => {
     setState((previous) => ({ ...previous, loading: true }));
     try {
-      const { data } = await request(document, JSON.parse(key) as TVariables);
-      setState({ data, error: null, loading: false });
+      const { data, partialErrors } = await request(document, JSON.parse(key) as TVariables);
+      setState({ data, error: null, partialError: partialErrors.length ? new ApiError(partialErrors) : null, loading: false });
     } catch (error) {
-      setState({ data: null, error, loading: false });
+      setState({ data: null, error, partialError: null, loading: false });
     }
   }, [document, key]);
   useEffect(() => {

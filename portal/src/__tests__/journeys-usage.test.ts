@@ -1,4 +1,7 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { demoAccount, demoUser, DEMO_PASSWORD } from '@platform/demo-data';
 import { expectNoErrors } from '@platform/testing';
 import { INSTALL_AND_START_MS, overflowsHorizontally, saveScreenshot, signIn, startPortalStack, type PortalStack } from './browser-stack';
@@ -20,7 +23,8 @@ describe('portal usage, developers and billing journeys in headless Chromium (is
   let env: PortalStack;
 
   beforeAll(async () => {
-    env = await startPortalStack();
+    // The webhook journey's receiver listens on 127.0.0.1.
+    env = await startPortalStack({ env: { WEBHOOK_ALLOW_LOOPBACK_URLS: 'true' } });
   }, INSTALL_AND_START_MS);
   afterAll(() => env?.close());
 
@@ -199,5 +203,74 @@ describe('portal usage, developers and billing journeys in headless Chromium (is
     await expect(balance.textContent()).resolves.toBe(`${after.billing.balance.toLocaleString('en-US')} units`);
     expect(after.ledger.nodes[0]).toEqual({ kind: 'TOP_UP', units: 2500, balanceAfter: after.billing.balance });
     expect(newest.slice(1)).toEqual(['Top-up', '—', '+2,500', after.billing.balance.toLocaleString('en-US')]);
+  });
+
+  it('an HQ admin adds a webhook endpoint, sees its secret once, reads a delivery and its attempt, and replays it', async () => {
+    // Arrange: a receiver that answers 200 and keeps what it got
+    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    let arrived: () => void = () => {};
+    const server = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(200).end();
+        arrived();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const nextRequest = () => new Promise<void>((resolve) => (arrived = resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${demoAccount('hq').id}/developers`);
+
+    try {
+      // Act
+      await page.getByText('Add an endpoint').click();
+      await page.getByLabel('Endpoint URL (https)').fill(url);
+      await page.getByRole('checkbox', { name: /^account\.created/ }).check();
+      await page.getByLabel('Also the events of every sub-account').check();
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      const secret = (await page.locator('.secret-once code').textContent())!;
+      const first = nextRequest();
+      expectNoErrors(await env.stack.graphql(`mutation($p: ID!) { createSubAccount(input: { parentId: $p, name: "Webhook Region" }) { id } }`, { p: demoAccount('hq').id }, hq));
+      await first;
+      const endpoint = page.getByRole('article', { name: `Endpoint ${url}` });
+      await endpoint.getByRole('button', { name: `Deliveries of ${url}` }).click();
+      // The delivery is marked SUCCEEDED once the receiver's answer is back: reopen until it is.
+      while (!(await endpoint.locator('.deliveries td', { hasText: 'SUCCEEDED' }).count())) {
+        await endpoint.getByRole('button', { name: `Deliveries of ${url}` }).click();
+        await endpoint.getByRole('button', { name: `Deliveries of ${url}` }).click();
+        await endpoint.locator('.deliveries').waitFor();
+      }
+      await endpoint.getByText('1 attempt(s), last HTTP 200').click();
+      const attempt = await endpoint.locator('.deliveries ol li').first().textContent();
+      const replayed = nextRequest();
+      await endpoint.getByRole('button', { name: 'Replay account.created' }).click();
+      await replayed;
+      await page.reload();
+      await endpoint.getByRole('button', { name: `Deliveries of ${url}` }).click();
+      await endpoint.locator('.deliveries').waitFor();
+      const secretAfterReload = await page.locator('.secret-once').count();
+      const deliveries = await endpoint.locator('.deliveries tbody tr').allTextContents();
+      await saveScreenshot(page, 'hq-admin-webhook-delivery-and-replay');
+
+      // Assert: the secret shown signs the delivery (Standard Webhooks); a replay keeps the webhook-id
+      const [delivery, replay] = received;
+      const signed = `${delivery.headers['webhook-id']}.${delivery.headers['webhook-timestamp']}.${delivery.body}`;
+      const expected = crypto.createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(signed).digest('base64');
+      expect(String(delivery.headers['webhook-signature']).split(' ')).toContain(`v1,${expected}`);
+      expect(JSON.parse(delivery.body).type).toBe('account.created');
+      expect(replay.headers['webhook-id']).toBe(delivery.headers['webhook-id']);
+      expect(attempt).toMatch(/succeeded, HTTP 200/);
+      expect(secretAfterReload).toBe(0);
+      expect(deliveries).toHaveLength(1);
+      expect(deliveries[0]).toContain('account.created');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -57,10 +57,10 @@ export function UsagePage({ accountId }: { accountId: string }) {
     <main>
       <AccountBreadcrumb ancestors={account.ancestors} account={account} page="Usage" />
       <h1>Usage of {account.name}</h1>
-      <RangeForm key={JSON.stringify(range)} range={range} onShow={(next) => navigate(usagePath(accountId, next))} error={usage.error} />
+      <RangeForm key={JSON.stringify(range)} range={range} onShow={(next) => navigate(usagePath(accountId, next))} error={usage.error ?? (usage.partialError?.code === 'FORBIDDEN' ? null : usage.partialError)} />
       {usage.loading && <Loading what="the usage" />}
       {!account.summary ? (
-        <p className="muted">Your role cannot read the reports of this account.</p>
+        usage.partialError?.code === 'FORBIDDEN' && <p className="muted">Your role cannot read the reports of this account.</p>
       ) : (
         <>
           {account.summary.scope === 'OWN' && <p className="help">Only the messages you sent yourself are counted: your role reports on your own messages.</p>}
