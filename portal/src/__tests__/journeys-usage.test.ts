@@ -273,4 +273,41 @@ describe('portal usage, developers and billing journeys in headless Chromium (is
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
+
+  it("a postpaid tree's admin downloads this month's invoice as CSV and PDF from the billing page", async () => {
+    // Arrange: sends from Acme and its payroll department, then the operator drafts the invoice of the month (in Acme's timezone)
+    const acme = demoAccount('acme').id;
+    const accountant = await env.stack.login('accountant@acme.example');
+    const { timezone } = expectNoErrors(await env.stack.graphql(`query($a: ID!) { account(id: $a) { settings { timezone } } }`, { a: acme }, accountant)).account.settings;
+    await send(accountant, 'acme', 2);
+    await send(accountant, 'acme-payroll', 1);
+    const period = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const invoice = expectNoErrors(
+      await env.stack.graphql(`mutation($a: ID!, $p: String!) { generateInvoice(accountId: $a, period: $p) { id total currency lines { accountName units } } }`, { a: acme, p: period }, await env.stack.loginOperator()),
+    ).generateInvoice;
+    const page = await env.newPage();
+    await signIn(page, 'accountant@acme.example', DEMO_PASSWORD);
+
+    // Act
+    await page.goto(`/accounts/${acme}/billing`);
+    const row = page.getByRole('row', { name: new RegExp(period) });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `CSV of ${period}` }).click()]);
+    const [pdfDownload] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: `PDF of ${period}` }).click()]);
+    const csv = fs.readFileSync((await csvDownload.path())!, 'utf8');
+    const pdf = fs.readFileSync((await pdfDownload.path())!);
+    await saveScreenshot(page, 'postpaid-admin-downloads-invoice');
+
+    // Assert
+    expect(cells.slice(0, 2)).toEqual([period, 'Draft']);
+    expect(cells[2]).toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: invoice.currency }).format(invoice.total / 100));
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('account_id,account_name,depth,units,amount');
+    expect(lines.slice(1, 1 + invoice.lines.length).map((line) => line.split(',').slice(1, 4).filter((_, i) => i !== 1))).toEqual(invoice.lines.map((line: { accountName: string; units: number }) => [line.accountName, String(line.units)]));
+    expect(lines[lines.length - 1]).toBe(`,Total ${invoice.currency},,,${(invoice.total / 100).toFixed(2)}`);
+    expect(invoice.lines.map((line: { accountName: string }) => line.accountName).sort()).toEqual(['Acme Accounting', 'Acme Payroll']);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfDownload.suggestedFilename()).toMatch(new RegExp(`^invoice-${period}-.+\\.pdf$`));
+  });
 });

@@ -165,7 +165,7 @@ function ThresholdForms({ account, prepaid, onDone }: { account: Account; prepai
   });
   return (
     <section aria-labelledby="thresholds-title" className="card stack">
-      <h2 id="thresholds-title">Low balance and automatic top-up</h2>
+      <h2 id="thresholds-title">{prepaid ? 'Low balance and automatic top-up' : 'Low balance'}</h2>
       <form
         className="inline-form range-form"
         onSubmit={(event) => {
