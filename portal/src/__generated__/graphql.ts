@@ -284,7 +284,21 @@ export type PortalLogoutMutation = { logout: boolean };
 export type PortalViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PortalViewerQuery = { me: { kind: ViewerKind, user: { id: string, name: string, email: string } | null, activeAccount: { id: string, name: string, depth: number, settings: { timezone: string } } | null, memberships: Array<{ id: string, accountId: string, role: Role, status: MembershipStatus, type: MembershipType, account: { id: string, name: string, depth: number } | null }> } };
+export type PortalViewerQuery = { me: { kind: ViewerKind, user: { id: string, name: string, email: string } | null, activeAccount: { id: string, name: string, depth: number, settings: { timezone: string } } | null, memberships: Array<{ id: string, accountId: string, role: Role, status: MembershipStatus, type: MembershipType, account: { id: string, name: string, depth: number } | null }>, invitations: Array<{ id: string, accountId: string, accountName: string, role: Role, inviterName: string, expiresAt: string }> } };
+
+export type PortalAcceptMyInvitationMutationVariables = Exact<{
+  invitationId: string | number;
+}>;
+
+
+export type PortalAcceptMyInvitationMutation = { acceptMyInvitation: { token: string } };
+
+export type PortalDeclineMyInvitationMutationVariables = Exact<{
+  invitationId: string | number;
+}>;
+
+
+export type PortalDeclineMyInvitationMutation = { declineMyInvitation: { id: string, status: InvitationStatus } };
 
 export type PortalAccountsQueryVariables = Exact<{
   rootId?: string | number | null | undefined;
@@ -423,6 +437,13 @@ export type PortalLimitOptionsQueryVariables = Exact<{
 
 
 export type PortalLimitOptionsQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, contactGroups: { nodes: Array<{ id: string, name: string }> } };
+
+export type PortalSettingReferencesQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalSettingReferencesQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, messageTemplates: { nodes: Array<{ id: string, name: string, inherited: boolean }> } };
 
 export type PortalSetMembershipLimitsMutationVariables = Exact<{
   membershipId: string | number;
@@ -633,7 +654,9 @@ export const PortalLoginWithSsoDocument = {"__meta__":{"hash":"sha256:c55a3f49c6
 export const PortalAcceptInvitationDocument = {"__meta__":{"hash":"sha256:5ae131090f91d2e04ce23c2e3082ecc6bc5a2637a1ab4fd2b206ff281d030053"}} as unknown as DocumentNode<PortalAcceptInvitationMutation, PortalAcceptInvitationMutationVariables>;
 export const PortalSwitchAccountDocument = {"__meta__":{"hash":"sha256:c74705902cace377f97de46afccd1386f787f02cf0c2a4787997b664c7d53975"}} as unknown as DocumentNode<PortalSwitchAccountMutation, PortalSwitchAccountMutationVariables>;
 export const PortalLogoutDocument = {"__meta__":{"hash":"sha256:a5abf3925b4a301d9fe427c64adde1d09d9cf37a20cc0fb12201f3d4b9a76136"}} as unknown as DocumentNode<PortalLogoutMutation, PortalLogoutMutationVariables>;
-export const PortalViewerDocument = {"__meta__":{"hash":"sha256:27c06dd4c1dd5365e1f9f0f3c6dbd028e80c0c945f1adf6a2f56f942e76772ee"}} as unknown as DocumentNode<PortalViewerQuery, PortalViewerQueryVariables>;
+export const PortalViewerDocument = {"__meta__":{"hash":"sha256:39629682f2e53e454aed05ae9fe9f1f82baaa7131af011f9c031c3c964e56294"}} as unknown as DocumentNode<PortalViewerQuery, PortalViewerQueryVariables>;
+export const PortalAcceptMyInvitationDocument = {"__meta__":{"hash":"sha256:5aa265a4df7f561d65b7b9e5d757f83539e24b811ac45b49f54bcf0ea1c646b8"}} as unknown as DocumentNode<PortalAcceptMyInvitationMutation, PortalAcceptMyInvitationMutationVariables>;
+export const PortalDeclineMyInvitationDocument = {"__meta__":{"hash":"sha256:c3815d6ee7d00a0b856af885250190b60bf7a4b305de355691b665f8773e80ac"}} as unknown as DocumentNode<PortalDeclineMyInvitationMutation, PortalDeclineMyInvitationMutationVariables>;
 export const PortalAccountsDocument = {"__meta__":{"hash":"sha256:b0bd47a3001b1df79f6acd9fc1e90eb02b9f82983a73e9086ec1fe904ca91181"}} as unknown as DocumentNode<PortalAccountsQuery, PortalAccountsQueryVariables>;
 export const PortalAccountChildrenDocument = {"__meta__":{"hash":"sha256:78bc2ce214d54a8fb44718ee6c5d102ff1a71df0f5899a9c0b11f5b4d94c4970"}} as unknown as DocumentNode<PortalAccountChildrenQuery, PortalAccountChildrenQueryVariables>;
 export const PortalAccountDetailDocument = {"__meta__":{"hash":"sha256:aecb980fd571495b5b4b56b5b204028aa3a682c1610a930c73cec2d5630feffe"}} as unknown as DocumentNode<PortalAccountDetailQuery, PortalAccountDetailQueryVariables>;
@@ -651,6 +674,7 @@ export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5d
 export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
 export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
+export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:93b3b80afea7058d6953f6fd17ac292dc8017707a485b0eb81425d41b4805431"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
 export const PortalBillingDocument = {"__meta__":{"hash":"sha256:6e79a7db2a90fc7f9e64fe0aeab765ea836250cd7f9c277b94d6f89a72b2f482"}} as unknown as DocumentNode<PortalBillingQuery, PortalBillingQueryVariables>;
 export const PortalLedgerDocument = {"__meta__":{"hash":"sha256:a67c9839da3a65438872bb7a9bd4387d7c7e467f0ada43e9a323691b06ec369a"}} as unknown as DocumentNode<PortalLedgerQuery, PortalLedgerQueryVariables>;
