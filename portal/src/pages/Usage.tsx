@@ -65,7 +65,9 @@ export function UsagePage({ accountId }: { accountId: string }) {
         <>
           {account.summary.scope === 'OWN' && <p className="help">Only the messages you sent yourself are counted: your role reports on your own messages.</p>}
           <section aria-labelledby="totals-title" className="card">
-            <h2 id="totals-title">Totals, {range.from} to {range.to}</h2>
+            <h2 id="totals-title">
+              Totals, {account.summary.from} to {account.summary.to}
+            </h2>
             <dl className="totals">
               {MEASURES.map(([key, label]) => (
                 <div key={key} data-measure={key}>
@@ -75,8 +77,9 @@ export function UsagePage({ accountId }: { accountId: string }) {
               ))}
             </dl>
           </section>
-          <Charts account={account} range={range} />
-          <UsageTable rows={account.table?.rows ?? []} range={range} ownName={account.name} />
+          {/* The figures' own range and grouping: while a new range loads, the previous answer stays labelled as it was asked. */}
+          <Charts account={account} range={{ ...range, from: account.summary.from, to: account.summary.to }} />
+          {account.table && <UsageTable rows={account.table.rows} range={{ ...range, groupBy: account.table.groupBy[0] }} ownName={account.name} />}
           {canExport && (
             <p className="actions">
               <button type="button" disabled={exporting.busy} onClick={() => void exporting.run()}>
