@@ -468,7 +468,7 @@ export type PortalLedgerQueryVariables = Exact<{
 }>;
 
 
-export type PortalLedgerQuery = { account: { id: string, ledger: { totalCount: number, nodes: Array<{ id: string, kind: LedgerKind, units: number, balanceAfter: number, reference: string | null, reason: string | null, createdAt: string, spendingAccount: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
+export type PortalLedgerQuery = { account: { id: string, ledger: { totalCount: number, nodes: Array<{ id: string, kind: LedgerKind, units: number, balanceAfter: number, reference: string | null, reason: string | null, createdAt: string, spendingAccount: { id: string, name: string } | null, user: { id: string, name: string } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type PortalTopUpMutationVariables = Exact<{
   input: TopUpInput;
@@ -677,7 +677,7 @@ export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a
 export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:93b3b80afea7058d6953f6fd17ac292dc8017707a485b0eb81425d41b4805431"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
 export const PortalBillingDocument = {"__meta__":{"hash":"sha256:6e79a7db2a90fc7f9e64fe0aeab765ea836250cd7f9c277b94d6f89a72b2f482"}} as unknown as DocumentNode<PortalBillingQuery, PortalBillingQueryVariables>;
-export const PortalLedgerDocument = {"__meta__":{"hash":"sha256:a67c9839da3a65438872bb7a9bd4387d7c7e467f0ada43e9a323691b06ec369a"}} as unknown as DocumentNode<PortalLedgerQuery, PortalLedgerQueryVariables>;
+export const PortalLedgerDocument = {"__meta__":{"hash":"sha256:f4139bb603baf73a0d5fc1433daf48d8541ba0116504677e4d99d8e6c617f93d"}} as unknown as DocumentNode<PortalLedgerQuery, PortalLedgerQueryVariables>;
 export const PortalTopUpDocument = {"__meta__":{"hash":"sha256:0780d6e324bb79258806fe2818c7ad82660ba0b8185f0ce48399aaf3f140ae89"}} as unknown as DocumentNode<PortalTopUpMutation, PortalTopUpMutationVariables>;
 export const PortalSetAutoTopUpDocument = {"__meta__":{"hash":"sha256:514c0c7109ed188b92b0e6d57da24875248c0cb71123d021088424230a8110e3"}} as unknown as DocumentNode<PortalSetAutoTopUpMutation, PortalSetAutoTopUpMutationVariables>;
 export const PortalSetLowBalanceThresholdDocument = {"__meta__":{"hash":"sha256:9b46cce66c3ff764a1f4af8198d5ae0d296dcf0e75de97a5fc7926fc5ee71579"}} as unknown as DocumentNode<PortalSetLowBalanceThresholdMutation, PortalSetLowBalanceThresholdMutationVariables>;

@@ -208,7 +208,7 @@ describe('portal usage, developers and billing journeys in headless Chromium (is
     expect(afterDecline).toBe(shownBefore);
     await expect(balance.textContent()).resolves.toBe(`${after.billing.balance.toLocaleString('en-US')} units`);
     expect(after.ledger.nodes[0]).toEqual({ kind: 'TOP_UP', units: 2500, balanceAfter: after.billing.balance });
-    expect(newest.slice(1)).toEqual(['Top-up', '—', '+2,500', after.billing.balance.toLocaleString('en-US')]);
+    expect(newest.slice(1)).toEqual(['Top-up', demoUser('hq-admin').name, '+2,500', after.billing.balance.toLocaleString('en-US')]);
     await expect(overflowsHorizontally(page)).resolves.toBe(false);
   });
 

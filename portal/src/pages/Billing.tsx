@@ -339,7 +339,7 @@ function Ledger({ accountId, timeZone }: { accountId: string; timeZone: string }
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">What</th>
-                <th scope="col">Spent by</th>
+                <th scope="col">Account · user</th>
                 <th scope="col" className="number">
                   Units
                 </th>
@@ -356,7 +356,7 @@ function Ledger({ accountId, timeZone }: { accountId: string; timeZone: string }
                     {LEDGER_KINDS[entry.kind] ?? entry.kind}
                     {entry.reason && <span className="muted"> · {entry.reason}</span>}
                   </td>
-                  <td>{entry.spendingAccount?.name ?? '—'}</td>
+                  <td>{[entry.spendingAccount?.name, entry.user?.name].filter(Boolean).join(' · ') || '—'}</td>
                   <td className="number">{entry.units > 0 ? `+${entry.units.toLocaleString()}` : entry.units.toLocaleString()}</td>
                   <td className="number">{entry.balanceAfter.toLocaleString()}</td>
                 </tr>

@@ -108,6 +108,20 @@ describe('names beside ids', () => {
     expect(log).toEqual([{ targetAccountId: store, targetAccount: { id: store, name: 'Store N1' } }]);
   });
 
+  it('a ledger entry names the user whose send spent its units', async () => {
+    // Arrange: Acme has no sending window, so the send is paid at once (a scheduled one is paid when it goes)
+    const accountant = await stack.login(demoUser('accountant').email);
+    const acme = demoAccount('acme').id;
+    expectNoErrors(await stack.graphql(SEND, { a: acme, to: '+447400300003' }, accountant));
+    const LEDGER = `query($a: ID!) { account(id: $a) { ledger(first: 1, filter: { kinds: [USAGE] }) { nodes { userId user { name } spendingAccount { name } } } } }`;
+
+    // Act
+    const [entry] = expectNoErrors(await stack.graphql(LEDGER, { a: acme }, accountant)).account.ledger.nodes;
+
+    // Assert
+    expect(entry).toEqual({ userId: demoUser('accountant').id, user: { name: demoUser('accountant').name }, spendingAccount: { name: 'Acme Accounting' } });
+  });
+
   it('costs the same SQL statements for 2 messages as for 20', async () => {
     // Arrange
     const user = await stack.login(demoUser('n1-advanced').email);
