@@ -53,14 +53,18 @@ export function UsagePage({ accountId }: { accountId: string }) {
   const account = usage.data.account;
   if (!account) return <main><p role="alert">This account does not exist or is not visible to you.</p></main>;
   const canExport = usage.data.me.permissionsOn.includes('reports-export');
+  // Refusals of the report itself (account.<alias>), not of a row's user or sender ID the caller may not see.
+  const reportErrors = usage.partialError?.errors.filter((entry) => entry.path?.length === 2) ?? [];
+  const reportError = reportErrors.length ? new ApiError(reportErrors) : null;
+  const refused = reportError?.code;
   return (
     <main>
       <AccountBreadcrumb ancestors={account.ancestors} account={account} page="Usage" />
       <h1>Usage of {account.name}</h1>
-      <RangeForm key={JSON.stringify(range)} range={range} onShow={(next) => navigate(usagePath(accountId, next))} error={usage.error ?? (usage.partialError?.code === 'FORBIDDEN' ? null : usage.partialError)} />
+      <RangeForm key={JSON.stringify(range)} range={range} onShow={(next) => navigate(usagePath(accountId, next))} error={usage.error ?? (refused === 'FORBIDDEN' ? null : reportError)} />
       {usage.loading && <Loading what="the usage" />}
       {!account.summary ? (
-        usage.partialError?.code === 'FORBIDDEN' && <p className="muted">Your role cannot read the reports of this account.</p>
+        refused === 'FORBIDDEN' && <p className="muted">Your role cannot read the reports of this account.</p>
       ) : (
         <>
           {account.summary.scope === 'OWN' && <p className="help">Only the messages you sent yourself are counted: your role reports on your own messages.</p>}
