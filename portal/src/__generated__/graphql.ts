@@ -431,6 +431,8 @@ export type PortalSetUserCreditLimitMutationVariables = Exact<{
 
 export type PortalSetUserCreditLimitMutation = { setUserCreditLimit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null };
 
+export type PortalSenderOptionFragment = { id: string, kind: SenderIdKind, value: string, status: SenderIdStatus };
+
 export type PortalLimitOptionsQueryVariables = Exact<{
   accountId: string | number;
 }>;
@@ -647,6 +649,7 @@ export type PortalCreateUsageExportMutationVariables = Exact<{
 
 export type PortalCreateUsageExportMutation = { createUsageExport: { url: string, expiresAt: string } };
 
+export const PortalSenderOptionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalSenderOption"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SenderId"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]} as unknown as DocumentNode<PortalSenderOptionFragment, unknown>;
 export const PortalAccountHeadingFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalAccountHeading"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Account"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"settings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"timezone"}}]}}]}}]} as unknown as DocumentNode<PortalAccountHeadingFragment, unknown>;
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
@@ -673,8 +676,8 @@ export const PortalRevokeInvitationDocument = {"__meta__":{"hash":"sha256:978102
 export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5dbf4366cfb67f822514eb3d43b3817dbafdf5c1a974fa930f7d30758a5a7466"}} as unknown as DocumentNode<PortalDeactivateMembershipMutation, PortalDeactivateMembershipMutationVariables>;
 export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
-export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
-export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:93b3b80afea7058d6953f6fd17ac292dc8017707a485b0eb81425d41b4805431"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
+export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:f113535fb9bccd65ae91eba029eabd9a9962b8bf868a18100b1effec28eab902"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
+export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:bcb353e0c8b3c7a11729b6223f555171b0c5255f4ed580484fa3174238065bfa"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;
 export const PortalBillingDocument = {"__meta__":{"hash":"sha256:6e79a7db2a90fc7f9e64fe0aeab765ea836250cd7f9c277b94d6f89a72b2f482"}} as unknown as DocumentNode<PortalBillingQuery, PortalBillingQueryVariables>;
 export const PortalLedgerDocument = {"__meta__":{"hash":"sha256:f4139bb603baf73a0d5fc1433daf48d8541ba0116504677e4d99d8e6c617f93d"}} as unknown as DocumentNode<PortalLedgerQuery, PortalLedgerQueryVariables>;

@@ -109,10 +109,11 @@ describe('names beside ids', () => {
   });
 
   it('a ledger entry names the user whose send spent its units', async () => {
-    // Arrange: Acme has no sending window, so the send is paid at once (a scheduled one is paid when it goes)
+    // Arrange: Acme has no sending window, so the send is due at once and its debit lands at the worker's settlement
     const accountant = await stack.login(demoUser('accountant').email);
     const acme = demoAccount('acme').id;
     expectNoErrors(await stack.graphql(SEND, { a: acme, to: '+447400300003' }, accountant));
+    await stack.settleSendCredit();
     const LEDGER = `query($a: ID!) { account(id: $a) { ledger(first: 1, filter: { kinds: [USAGE] }) { nodes { userId user { name } spendingAccount { name } } } } }`;
 
     // Act
