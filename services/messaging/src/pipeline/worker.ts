@@ -127,7 +127,8 @@ export class DeliveryWorker {
     const batches = await queryRows<DueBatch>(
       this.dataSource,
       `SELECT b.id, b.account_id, b.user_id, b.reservation_id,
-              (SELECT coalesce(sum(m.cost_units), 0)::int FROM messaging.messages m WHERE m.batch_id = b.id AND m.status <> 'CANCELLED') AS units
+              (SELECT coalesce(sum(m.cost_units), 0)::int FROM messaging.messages m WHERE m.batch_id = b.id AND m.status <> 'CANCELLED') AS units,
+              EXISTS (SELECT 1 FROM messaging.messages m WHERE m.batch_id = b.id AND m.status = 'SCHEDULED') AS scheduled
          FROM messaging.send_batches b
         WHERE b.credit_state = 'HELD' AND b.send_at <= now() ORDER BY b.send_at LIMIT $1`,
       [limit],
@@ -141,7 +142,7 @@ export class DeliveryWorker {
       return batches.length;
     }
     const captured = toCapture.filter((_batch, index) => outcomes[index]?.reservation);
-    await markSettled(this.dataSource, captured.map((batch) => batch.id), 'CAPTURED');
+    await markSettled(this.dataSource, captured, 'CAPTURED');
     for (const batch of batches.filter((b) => !captured.includes(b))) {
       try {
         await settleBatch(this.dataSource, this.billing, batch);
@@ -159,10 +160,20 @@ interface DueBatch {
   user_id: string | null;
   reservation_id: string;
   units: number;
+  /** holds SCHEDULED messages, queued once the batch is settled */
+  scheduled: boolean;
 }
 
-/** Marks batches settled (when still HELD) and queues their SCHEDULED messages, in one transaction. */
-async function markSettled(dataSource: DataSource, batchIds: string[], state: 'CAPTURED' | 'RELEASED'): Promise<void> {
+/**
+ * Marks batches settled (when still HELD) and queues their SCHEDULED messages with their status
+ * events, in one transaction; batches without scheduled messages (immediate sends) in one statement.
+ */
+async function markSettled(dataSource: DataSource, batches: DueBatch[], state: 'CAPTURED' | 'RELEASED'): Promise<void> {
+  const immediate = batches.filter((batch) => !batch.scheduled).map((batch) => batch.id);
+  if (immediate.length) {
+    await dataSource.query(`UPDATE messaging.send_batches SET credit_state = $2 WHERE id = ANY($1::uuid[]) AND credit_state = 'HELD'`, [immediate, state]);
+  }
+  const batchIds = batches.filter((batch) => batch.scheduled).map((batch) => batch.id);
   if (batchIds.length === 0) return;
   await dataSource.transaction(async (tx) => {
     const settled = await queryRows<{ id: string }>(
@@ -237,7 +248,7 @@ async function settleBatch(dataSource: DataSource, billing: BillingClient, batch
       if (refusal) state = 'FAILED';
     }
   }
-  if (state !== 'FAILED') return markSettled(dataSource, [batch.id], state);
+  if (state !== 'FAILED') return markSettled(dataSource, [batch], state);
   await dataSource.transaction(async (tx) => {
     const [settled] = await queryRows<{ id: string }>(
       tx,
