@@ -54,11 +54,12 @@ export interface BenchPlatform {
   close(): Promise<void>;
 }
 
-async function seedTrees(sql: Pool): Promise<{ roots: Record<number, string>; accountIds: Record<number, string[]> }> {
+/** The generated trees of the bench (see bench/README.md, How it measures), under the demo admin. */
+export async function seedTrees(sql: Pool, sizes: readonly number[] = TREE_SIZES): Promise<{ roots: Record<number, string>; accountIds: Record<number, string[]> }> {
   const roots: Record<number, string> = {};
   const accountIds: Record<number, string[]> = {};
   const admin = demoUser('hq-admin').id;
-  for (const size of TREE_SIZES) {
+  for (const size of sizes) {
     const tree = await insertAccountTree(sql, { size, fanout: 10, name: `Bench tree ${size}` });
     roots[size] = tree.rootId;
     accountIds[size] = tree.accountIds;
