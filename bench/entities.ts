@@ -17,7 +17,7 @@ import { loadConfig, type SubgraphName } from '@platform/config';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { prepareDatabase, SUBGRAPHS } from '@platform/platform';
 import { buildSubgraph, createLogger } from '@platform/server';
-import { createBenchDatabase } from './lib/cluster';
+import { createBenchDatabase, serverEnvironment } from './lib/cluster';
 import { seedTrees } from './platform';
 import { fmt, median } from './lib/stats';
 
@@ -37,7 +37,7 @@ const collect = (globalThis as { gc?: () => void }).gc;
 
 async function measure(name: SubgraphName, databaseUrl: string, ids: string[]): Promise<string> {
   const subgraph = SUBGRAPHS[name];
-  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production' });
+  const config = loadConfig(serverEnvironment(databaseUrl));
   const dataSource = subgraph.createDataSource(databaseUrl, { poolSize: 4 });
   await dataSource.initialize();
   try {
@@ -59,6 +59,7 @@ async function measure(name: SubgraphName, databaseUrl: string, ids: string[]): 
     const heap: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       collect?.();
+      await new Promise((resolve) => setImmediate(resolve)); // the observer reports that collection before the request starts
       const heapBefore = process.memoryUsage().heapUsed;
       const gcBefore = gcMs;
       const cpuBefore = process.cpuUsage();

@@ -225,6 +225,8 @@ export async function markBatchCaptured(db: Sql, batchId: string): Promise<void>
 /** An account as messaging knows it: its id (the entity is the hierarchy's). */
 export interface AccountReference {
   id: string;
+  /** loaded with the other references of its `_entities` call (accountEntities): the count, or the refusal */
+  messageCount?: number | Error;
 }
 
 /** For a DataLoader: the API key each batch was sent with (null when none). */
