@@ -6,8 +6,13 @@
  * Prints per request (medians of ENTITIES_REQUESTS, default 15, after 3 warm-up requests): wall time,
  * CPU time of this process, time in garbage collection, and the heap allocated (heap growth with
  * collections excluded is not observable; V8's total allocated bytes are not exposed, so this is
- * heapUsed after minus before, with `--expose-gc` collecting before each request: a lower bound).
+ * heapUsed after minus before, with `--expose-gc` collecting before each request: a lower bound; that
+ * collection also shrinks the heap, so read CPU and GC from a run without the flag).
+ * ENTITIES_PROFILE=<dir> writes a CPU profile of the measured requests.
  */
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { parse, type DocumentNode, type ExecutionResult } from 'graphql';
 import { execute } from 'graphql';
@@ -19,6 +24,7 @@ import { prepareDatabase, SUBGRAPHS } from '@platform/platform';
 import { buildSubgraph, createLogger } from '@platform/server';
 import { createBenchDatabase, serverEnvironment } from './lib/cluster';
 import { seedTrees } from './platform';
+import { runScript } from './lib/result';
 import { fmt, median } from './lib/stats';
 
 const REQUESTS = Number(process.env.ENTITIES_REQUESTS ?? 15);
@@ -34,6 +40,23 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 
 const collect = (globalThis as { gc?: () => void }).gc;
+
+/** ENTITIES_PROFILE=<dir>: a V8 CPU profile of the measured requests alone (not of the setup), one file per subgraph; summarise with bench/lib/profile.ts. */
+async function startProfile(): Promise<((name: string) => Promise<void>) | undefined> {
+  const dir = process.env.ENTITIES_PROFILE;
+  if (!dir) return undefined;
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string) => new Promise<any>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (name) => {
+    const { profile } = await post('Profiler.stop');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
 
 async function measure(name: SubgraphName, databaseUrl: string, ids: string[]): Promise<string> {
   const subgraph = SUBGRAPHS[name];
@@ -53,6 +76,7 @@ async function measure(name: SubgraphName, databaseUrl: string, ids: string[]): 
       return result;
     };
     for (let i = 0; i < 3; i++) await once();
+    const profile = await startProfile();
     const wall: number[] = [];
     const cpu: number[] = [];
     const gc: number[] = [];
@@ -71,6 +95,7 @@ async function measure(name: SubgraphName, databaseUrl: string, ids: string[]): 
       gc.push(gcMs - gcBefore);
       heap.push((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20);
     }
+    await profile?.(name);
     return `| ${name} | ${fmt(median(wall))} ms | ${fmt(median(cpu))} ms | ${fmt(median(gc))} ms | ${collect ? `${fmt(median(heap), 1)} MB` : 'run with --expose-gc'} |`;
   } finally {
     await dataSource.destroy();
@@ -93,9 +118,4 @@ async function main() {
   }
 }
 
-if (require.main === module) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

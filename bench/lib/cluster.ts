@@ -168,6 +168,12 @@ export class ServerProcess {
     return kb / 1024;
   }
 
+  /** CPU time the process has used so far (utime + stime of /proc/<pid>/stat), in ms. */
+  cpuMs(): number {
+    const fields = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  }
+
   logTail(): string {
     return this.output();
   }

@@ -102,9 +102,10 @@ export function messageCountsOfAccounts(db: Sql, accountIds: readonly string[], 
   return queryRows(
     db,
     `SELECT account_id, count(*)::int AS count FROM messaging.messages
-      WHERE account_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR user_id = $2)
+      WHERE account_id = ANY(string_to_array($1, ',')::uuid[]) AND ($2::uuid IS NULL OR user_id = $2)
       GROUP BY account_id`,
-    [accountIds, userId],
+    // one text, not a uuid[] parameter: node-postgres builds a 10,000-element array literal element by element
+    [accountIds.join(','), userId],
   );
 }
 
