@@ -63,7 +63,7 @@ function serveEntry(): { file: string; execArgv: string[] } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { build, compileFile, workspaceDirs } = require('../../scripts/build') as typeof import('../../scripts/build');
     build(COMPILED_DIR);
-    compileFile(path.join(__dirname, 'serve.ts'), path.join(COMPILED_DIR, 'bench', 'lib', 'serve.js'));
+    for (const file of ['serve', 'hive-gateway']) compileFile(path.join(__dirname, `${file}.ts`), path.join(COMPILED_DIR, 'bench', 'lib', `${file}.js`));
     for (const dir of workspaceDirs()) {
       const { name } = JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as { name: string };
       const link = path.join(COMPILED_DIR, 'node_modules', name);
