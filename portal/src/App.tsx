@@ -24,7 +24,7 @@ function TopBar() {
       <nav aria-label="Main">
         <Link to="/accounts">Accounts</Link>
         {active && <Link to={`/accounts/${active.id}`}>Settings</Link>}
-        {viewer.memberships.length > 1 && <Link to="/access">Access list</Link>}
+        {(viewer.memberships.length > 1 || viewer.invitations.length > 0) && <Link to="/access">Access list{viewer.invitations.length > 0 ? ` (${viewer.invitations.length} invitations)` : ''}</Link>}
       </nav>
       <div className="switcher">
         <label htmlFor="account-switcher">Acting account</label>

@@ -2,8 +2,11 @@ import { Pool } from 'pg';
 import type { PlatformConfig } from '@platform/config';
 import type { Sql, TestDatabase } from '@platform/db';
 import { DEMO_OPERATOR, DEMO_PASSWORD } from '@platform/demo-data';
+import { createDeliveryWorker, type DeliveryWorker } from '@platform/messaging';
+import type { DataSource } from 'typeorm';
 import { postGraphQL, type GraphQLResponse, type TypedDocument } from '@platform/testing';
 import { startPlatform, type RunningPlatform, type StartPlatformOptions } from '../start-platform';
+import { SUBGRAPHS } from '../registry';
 import { createSuiteDatabase } from './templates';
 
 export interface TestStack extends RunningPlatform {
@@ -19,6 +22,12 @@ export interface TestStack extends RunningPlatform {
   login(email: string, options?: { password?: string; accountId?: string }): Promise<string>;
   /** Signs the demo operator (OPERATOR_ADMIN) in through the gateway and returns the operator session token. */
   loginOperator(): Promise<string>;
+  /**
+   * Captures the credit of every due send batch, as messaging's delivery worker does each round
+   * (settleDueBatches: up to 500 batches), and answers how many batches it settled: a send's debit lands there, not in
+   * the send's request. Safe beside a running worker (captures are idempotent).
+   */
+  settleSendCredit(): Promise<number>;
 }
 
 
@@ -40,6 +49,7 @@ export async function startTestStack(options: { seedDemo?: boolean; env?: Record
   }
   const running = platform;
   const pool = sql;
+  let settlement: { dataSource: DataSource; worker: DeliveryWorker } | undefined;
   const graphql = <TData>(document: string | TypedDocument<TData, Record<string, unknown>>, variables?: Record<string, unknown>, token?: string) =>
     postGraphQL<TData>(running.gatewayUrl, { query: typeof document === 'string' ? document : document.query, variables }, token ? { authorization: `Bearer ${token}` } : {});
   return {
@@ -65,7 +75,15 @@ export async function startTestStack(options: { seedDemo?: boolean; env?: Record
       if (!result.data?.operatorLogin) throw new Error(`operator login failed: ${JSON.stringify(result.errors)}`);
       return result.data.operatorLogin.token;
     },
+    settleSendCredit: async () => {
+      if (!settlement) {
+        const dataSource = await SUBGRAPHS.messaging.createDataSource(database.url, { poolSize: 1, applicationName: 'test-settlement' }).initialize();
+        settlement = { dataSource, worker: createDeliveryWorker(dataSource, { ...config, subgraphUrls: { ...config.subgraphUrls, ...running.subgraphUrls } }) };
+      }
+      return settlement.worker.settleDueBatches();
+    },
     close: async () => {
+      await settlement?.dataSource.destroy();
       await running.close();
       await pool.end();
       await database.drop();

@@ -196,7 +196,21 @@ export type PortalLogoutMutation = { logout: boolean };
 export type PortalViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PortalViewerQuery = { me: { kind: ViewerKind, user: { id: string, name: string, email: string } | null, activeAccount: { id: string, name: string, depth: number, settings: { timezone: string } } | null, memberships: Array<{ id: string, accountId: string, role: Role, status: MembershipStatus, type: MembershipType, account: { id: string, name: string, depth: number } | null }> } };
+export type PortalViewerQuery = { me: { kind: ViewerKind, user: { id: string, name: string, email: string } | null, activeAccount: { id: string, name: string, depth: number, settings: { timezone: string } } | null, memberships: Array<{ id: string, accountId: string, role: Role, status: MembershipStatus, type: MembershipType, account: { id: string, name: string, depth: number } | null }>, invitations: Array<{ id: string, accountId: string, accountName: string, role: Role, inviterName: string, expiresAt: string }> } };
+
+export type PortalAcceptMyInvitationMutationVariables = Exact<{
+  invitationId: string | number;
+}>;
+
+
+export type PortalAcceptMyInvitationMutation = { acceptMyInvitation: { token: string } };
+
+export type PortalDeclineMyInvitationMutationVariables = Exact<{
+  invitationId: string | number;
+}>;
+
+
+export type PortalDeclineMyInvitationMutation = { declineMyInvitation: { id: string, status: InvitationStatus } };
 
 export type PortalAccountsQueryVariables = Exact<{
   rootId?: string | number | null | undefined;
@@ -329,12 +343,21 @@ export type PortalSetUserCreditLimitMutationVariables = Exact<{
 
 export type PortalSetUserCreditLimitMutation = { setUserCreditLimit: { limit: number, renewalAmount: number | null, spent: number, remaining: number } | null };
 
+export type PortalSenderOptionFragment = { id: string, kind: SenderIdKind, value: string, status: SenderIdStatus };
+
 export type PortalLimitOptionsQueryVariables = Exact<{
   accountId: string | number;
 }>;
 
 
 export type PortalLimitOptionsQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, contactGroups: { nodes: Array<{ id: string, name: string }> } };
+
+export type PortalSettingReferencesQueryVariables = Exact<{
+  accountId: string | number;
+}>;
+
+
+export type PortalSettingReferencesQuery = { senderIds: { nodes: Array<{ id: string, kind: SenderIdKind, value: string, status: SenderIdStatus }> }, messageTemplates: { nodes: Array<{ id: string, name: string, inherited: boolean }> } };
 
 export type PortalSetMembershipLimitsMutationVariables = Exact<{
   membershipId: string | number;
@@ -344,14 +367,16 @@ export type PortalSetMembershipLimitsMutationVariables = Exact<{
 
 export type PortalSetMembershipLimitsMutation = { setMembershipLimits: { id: string } };
 
-
+export const PortalSenderOptionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PortalSenderOption"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"SenderId"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]} as unknown as DocumentNode<PortalSenderOptionFragment, unknown>;
 export const PortalLoginDocument = {"__meta__":{"hash":"sha256:d4458e11d4b41a0be2b72473d97e00a253024e766aae7c5ee4a2b6f45dd25387"}} as unknown as DocumentNode<PortalLoginMutation, PortalLoginMutationVariables>;
 export const PortalBeginSsoLoginDocument = {"__meta__":{"hash":"sha256:f6497fa182937c4b959396119d20b863fc307eb4ab52f16e1d0caef6c73a0339"}} as unknown as DocumentNode<PortalBeginSsoLoginMutation, PortalBeginSsoLoginMutationVariables>;
 export const PortalLoginWithSsoDocument = {"__meta__":{"hash":"sha256:c55a3f49c6d4575e05aee778194c5f68368c520662dfcb8e999ee2580c43557b"}} as unknown as DocumentNode<PortalLoginWithSsoMutation, PortalLoginWithSsoMutationVariables>;
 export const PortalAcceptInvitationDocument = {"__meta__":{"hash":"sha256:5ae131090f91d2e04ce23c2e3082ecc6bc5a2637a1ab4fd2b206ff281d030053"}} as unknown as DocumentNode<PortalAcceptInvitationMutation, PortalAcceptInvitationMutationVariables>;
 export const PortalSwitchAccountDocument = {"__meta__":{"hash":"sha256:c74705902cace377f97de46afccd1386f787f02cf0c2a4787997b664c7d53975"}} as unknown as DocumentNode<PortalSwitchAccountMutation, PortalSwitchAccountMutationVariables>;
 export const PortalLogoutDocument = {"__meta__":{"hash":"sha256:a5abf3925b4a301d9fe427c64adde1d09d9cf37a20cc0fb12201f3d4b9a76136"}} as unknown as DocumentNode<PortalLogoutMutation, PortalLogoutMutationVariables>;
-export const PortalViewerDocument = {"__meta__":{"hash":"sha256:27c06dd4c1dd5365e1f9f0f3c6dbd028e80c0c945f1adf6a2f56f942e76772ee"}} as unknown as DocumentNode<PortalViewerQuery, PortalViewerQueryVariables>;
+export const PortalViewerDocument = {"__meta__":{"hash":"sha256:39629682f2e53e454aed05ae9fe9f1f82baaa7131af011f9c031c3c964e56294"}} as unknown as DocumentNode<PortalViewerQuery, PortalViewerQueryVariables>;
+export const PortalAcceptMyInvitationDocument = {"__meta__":{"hash":"sha256:5aa265a4df7f561d65b7b9e5d757f83539e24b811ac45b49f54bcf0ea1c646b8"}} as unknown as DocumentNode<PortalAcceptMyInvitationMutation, PortalAcceptMyInvitationMutationVariables>;
+export const PortalDeclineMyInvitationDocument = {"__meta__":{"hash":"sha256:c3815d6ee7d00a0b856af885250190b60bf7a4b305de355691b665f8773e80ac"}} as unknown as DocumentNode<PortalDeclineMyInvitationMutation, PortalDeclineMyInvitationMutationVariables>;
 export const PortalAccountsDocument = {"__meta__":{"hash":"sha256:b0bd47a3001b1df79f6acd9fc1e90eb02b9f82983a73e9086ec1fe904ca91181"}} as unknown as DocumentNode<PortalAccountsQuery, PortalAccountsQueryVariables>;
 export const PortalAccountChildrenDocument = {"__meta__":{"hash":"sha256:78bc2ce214d54a8fb44718ee6c5d102ff1a71df0f5899a9c0b11f5b4d94c4970"}} as unknown as DocumentNode<PortalAccountChildrenQuery, PortalAccountChildrenQueryVariables>;
 export const PortalAccountDetailDocument = {"__meta__":{"hash":"sha256:aecb980fd571495b5b4b56b5b204028aa3a682c1610a930c73cec2d5630feffe"}} as unknown as DocumentNode<PortalAccountDetailQuery, PortalAccountDetailQueryVariables>;
@@ -368,5 +393,6 @@ export const PortalRevokeInvitationDocument = {"__meta__":{"hash":"sha256:978102
 export const PortalDeactivateMembershipDocument = {"__meta__":{"hash":"sha256:5dbf4366cfb67f822514eb3d43b3817dbafdf5c1a974fa930f7d30758a5a7466"}} as unknown as DocumentNode<PortalDeactivateMembershipMutation, PortalDeactivateMembershipMutationVariables>;
 export const PortalReactivateMembershipDocument = {"__meta__":{"hash":"sha256:ec873d332abd9e53e76dd8bdb3e47a9359c289e524941f5331e82a1e0b630a85"}} as unknown as DocumentNode<PortalReactivateMembershipMutation, PortalReactivateMembershipMutationVariables>;
 export const PortalSetUserCreditLimitDocument = {"__meta__":{"hash":"sha256:62e655adf0fe3775dd72c74cb8cf2d9525d57341436d4a8df003b231d5f36ff6"}} as unknown as DocumentNode<PortalSetUserCreditLimitMutation, PortalSetUserCreditLimitMutationVariables>;
-export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:39265a7f0a8ae0fccbe54806312314bad25df33a7c73849f0e2b9c05104f718a"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
+export const PortalLimitOptionsDocument = {"__meta__":{"hash":"sha256:f113535fb9bccd65ae91eba029eabd9a9962b8bf868a18100b1effec28eab902"}} as unknown as DocumentNode<PortalLimitOptionsQuery, PortalLimitOptionsQueryVariables>;
+export const PortalSettingReferencesDocument = {"__meta__":{"hash":"sha256:bcb353e0c8b3c7a11729b6223f555171b0c5255f4ed580484fa3174238065bfa"}} as unknown as DocumentNode<PortalSettingReferencesQuery, PortalSettingReferencesQueryVariables>;
 export const PortalSetMembershipLimitsDocument = {"__meta__":{"hash":"sha256:4f196567790e3e815bcd25f14460dd23a5a53926e17a13b87a164cc8cb87102e"}} as unknown as DocumentNode<PortalSetMembershipLimitsMutation, PortalSetMembershipLimitsMutationVariables>;

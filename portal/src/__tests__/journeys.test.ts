@@ -203,6 +203,75 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     await expect(page.getByRole('button', { name: 'Use inherited Timezone' }).count()).resolves.toBe(0);
   });
 
+  it("an HQ admin picks North Region's default template and sender ID by name, and a store below shows them inherited", async () => {
+    // Arrange: a template HQ shares down and an alphanumeric sender ID of the region, through the API
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const template = expectNoErrors(
+      await env.stack.graphql(`mutation($a: ID!) { createMessageTemplate(accountId: $a, input: { name: "Opening hours", body: "We open at 9", sharedDown: true }) { id } }`, { a: demoAccount('hq').id }, hq),
+    ).createMessageTemplate;
+    const sender = expectNoErrors(
+      await env.stack.graphql(`mutation($a: ID!) { requestSenderId(accountId: $a, input: { kind: ALPHANUMERIC, value: "NORTHSHOP", sharedDown: true }) { id status } }`, { a: demoAccount('north').id }, hq),
+    ).requestSenderId;
+    const page = await env.newPage();
+    await signIn(page, 'hq.admin@retail.example', DEMO_PASSWORD);
+    await page.goto(`/accounts/${demoAccount('north').id}`);
+    const templateRow = page.locator('[data-setting="DEFAULT_TEMPLATE_ID"]');
+    const senderRow = page.locator('[data-setting="DEFAULT_SENDER_ID"]');
+
+    // Act
+    await page.getByRole('button', { name: 'Override Default message template' }).click();
+    await page.getByLabel('Default message template').selectOption({ label: 'Opening hours (shared by a parent account)' });
+    await templateRow.getByRole('button', { name: 'Save' }).click();
+    await templateRow.getByText('Set on this account').waitFor();
+    await page.getByRole('button', { name: 'Override Default sender ID' }).click();
+    await page.getByLabel('Default sender ID').selectOption({ label: `NORTHSHOP (alphanumeric, ${sender.status.toLowerCase()})` });
+    await senderRow.getByRole('button', { name: 'Save' }).click();
+    await senderRow.getByText('Set on this account').waitFor();
+    await page.goto(`/accounts/${demoAccount('store-n1').id}`);
+    await page.locator('[data-setting="DEFAULT_SENDER_ID"]').getByText('Inherited from North Region').waitFor();
+    await saveScreenshot(page, 'hq-admin-picks-default-template-and-sender');
+
+    // Assert
+    await expect(page.locator('[data-setting="DEFAULT_TEMPLATE_ID"] .setting-value').textContent()).resolves.toBe('Opening hours (shared by a parent account)');
+    await expect(page.locator('[data-setting="DEFAULT_TEMPLATE_ID"] .origin').textContent()).resolves.toBe('Inherited from North Region');
+    await expect(page.locator('[data-setting="DEFAULT_SENDER_ID"] .setting-value').textContent()).resolves.toBe(`NORTHSHOP (alphanumeric, ${sender.status.toLowerCase()})`);
+    const settings = expectNoErrors(
+      await env.stack.graphql(`query($a: ID!) { account(id: $a) { settings { defaultTemplateId defaultSenderId } } }`, { a: demoAccount('store-n1').id }, hq),
+    ).account.settings;
+    expect(settings).toEqual({ defaultTemplateId: template.id, defaultSenderId: sender.id });
+  });
+
+  it('a signed-in region admin declines one invitation and accepts another, and acts in the accepted account at once', async () => {
+    // Arrange: two invitations for North Region's admin, through the API
+    const hq = await env.stack.login('hq.admin@retail.example');
+    const invite = `mutation($a: ID!) { inviteUser(accountId: $a, email: "north.admin@retail.example", role: ADVANCED_USER) { id } }`;
+    const toSouth = expectNoErrors(await env.stack.graphql(invite, { a: demoAccount('south').id }, hq)).inviteUser;
+    const toStore = expectNoErrors(await env.stack.graphql(invite, { a: demoAccount('store-s2').id }, hq)).inviteUser;
+    const page = await env.newPage();
+
+    // Act
+    await signIn(page, 'north.admin@retail.example', DEMO_PASSWORD);
+    await page.getByRole('heading', { level: 2, name: 'Invitations' }).waitFor();
+    const offered = await page.locator('.invitations li').allTextContents();
+    await page.getByRole('button', { name: 'Decline the invitation to South Region' }).click();
+    await page.getByRole('button', { name: 'Decline the invitation to South Region' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Accept the invitation to Store S2' }).click();
+    await page.waitForURL('**/accounts');
+    await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+    await saveScreenshot(page, 'region-admin-answers-invitations');
+
+    // Assert
+    expect(offered).toHaveLength(2);
+    expect(offered.join(' ')).toContain('Hanna Quist invites you to South Region as Advanced user');
+    await expect(page.getByLabel('Acting account').locator('option:checked').textContent()).resolves.toBe('Store S2 — Advanced user');
+    await expect(page.getByRole('link', { name: /invitations/ }).count()).resolves.toBe(0);
+    const { rows } = await env.stack.sql.query(`SELECT id, status FROM identity.invitations WHERE id = ANY($1) ORDER BY status`, [[toSouth.id, toStore.id]]);
+    expect(rows).toEqual([
+      { id: toStore.id, status: 'ACCEPTED' },
+      { id: toSouth.id, status: 'DECLINED' },
+    ]);
+  });
+
   it('a basic user signs in with the keyboard alone, reads settings without controls to change them, and signs out', async () => {
     // Arrange
     const page = await env.newPage();

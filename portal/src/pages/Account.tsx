@@ -9,6 +9,7 @@ import {
   MoveAccountDocument,
   PermissionsDocument,
   ResumeAccountDocument,
+  SettingReferencesDocument,
   SuspendAccountDocument,
   UpdateAccountSettingsDocument,
 } from '../operations';
@@ -278,9 +279,17 @@ const WEEKDAYS: Weekday[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRID
 interface SettingSpec {
   key: SettingKey;
   label: string;
-  show(settings: Settings): string;
-  editor?: (props: { settings: Settings; onSave(input: AccountSettingsInput): void; busy: boolean; errorId: string }) => ReactNode;
+  show(settings: Settings, references: SettingReferences): string;
+  editor?: (props: EditorProps) => ReactNode;
 }
+
+/** The sender IDs and templates the account may use, by id: the default sender and template settings name them. */
+interface SettingReferences {
+  senders: Map<string, string>;
+  templates: Map<string, string>;
+}
+
+const senderLabel = (sender: { value: string; kind: string; status: string }) => `${sender.value} (${sender.kind.toLowerCase().replace(/_/g, ' ')}, ${sender.status.toLowerCase()})`;
 
 const onOff = (value: boolean) => (value ? 'On' : 'Off');
 
@@ -293,8 +302,18 @@ const SETTINGS: SettingSpec[] = [
     editor: (props) => <TextEditor {...props} initial={props.settings.optOutKeywords.join(', ')} label="Opt-out keywords (comma-separated)" toInput={(text) => ({ optOutKeywords: text.split(',').map((word) => word.trim()).filter(Boolean) })} />,
   },
   { key: 'ALLOW_DUPLICATE_CONTACTS', label: 'Allow duplicate contacts', show: (s) => onOff(s.allowDuplicateContacts), editor: (props) => <ToggleEditor {...props} field="allowDuplicateContacts" /> },
-  { key: 'DEFAULT_TEMPLATE_ID', label: 'Default message template', show: (s) => s.defaultTemplateId ?? 'None' },
-  { key: 'DEFAULT_SENDER_ID', label: 'Default sender ID', show: (s) => s.defaultSenderId ?? 'Shared number pool' },
+  {
+    key: 'DEFAULT_TEMPLATE_ID',
+    label: 'Default message template',
+    show: (s, references) => (s.defaultTemplateId ? (references.templates.get(s.defaultTemplateId) ?? `Template ${s.defaultTemplateId}`) : 'None'),
+    editor: (props) => <ReferenceEditor {...props} field="defaultTemplateId" label="Default message template" options={props.references.templates} />,
+  },
+  {
+    key: 'DEFAULT_SENDER_ID',
+    label: 'Default sender ID',
+    show: (s, references) => (s.defaultSenderId ? (references.senders.get(s.defaultSenderId) ?? `Sender ID ${s.defaultSenderId}`) : 'Shared number pool'),
+    editor: (props) => <ReferenceEditor {...props} field="defaultSenderId" label="Default sender ID" options={props.references.senders} />,
+  },
   {
     key: 'SENDING_WINDOW',
     label: 'Sending window',
@@ -313,11 +332,23 @@ const SETTINGS: SettingSpec[] = [
 ];
 
 function SettingsPanel({ account, canEdit, reload }: { account: Detail; canEdit: boolean; reload: () => Promise<void> }) {
+  const [references, setReferences] = useState<SettingReferences>({ senders: new Map(), templates: new Map() });
+  useEffect(() => {
+    // Names only: a caller who may not list them still reads the settings, with ids.
+    request(SettingReferencesDocument, { accountId: account.id })
+      .then(({ data }) =>
+        setReferences({
+          senders: new Map(data.senderIds.nodes.map((sender) => [sender.id, senderLabel(sender)])),
+          templates: new Map(data.messageTemplates.nodes.map((template) => [template.id, template.inherited ? `${template.name} (shared by a parent account)` : template.name])),
+        }),
+      )
+      .catch(() => undefined);
+  }, [account.id]);
   return (
     <div className="settings">
       {!canEdit && <p className="muted">Your role can read these settings but not change them.</p>}
       {SETTINGS.map((spec) => (
-        <SettingRow key={spec.key} spec={spec} account={account} canEdit={canEdit} reload={reload} />
+        <SettingRow key={spec.key} spec={spec} account={account} references={references} canEdit={canEdit} reload={reload} />
       ))}
     </div>
   );
@@ -330,7 +361,7 @@ function originText(account: Detail, key: SettingKey): string {
   return `Inherited from ${origin.sourceAccount?.name ?? 'a parent account'}`;
 }
 
-function SettingRow({ spec, account, canEdit, reload }: { spec: SettingSpec; account: Detail; canEdit: boolean; reload: () => Promise<void> }) {
+function SettingRow({ spec, account, references, canEdit, reload }: { spec: SettingSpec; account: Detail; references: SettingReferences; canEdit: boolean; reload: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const own = account.settings.origins.find((entry) => entry.key === spec.key)?.source === 'OWN';
   const save = useAction(async (input: AccountSettingsInput) => {
@@ -344,7 +375,7 @@ function SettingRow({ spec, account, canEdit, reload }: { spec: SettingSpec; acc
     <div className="setting" data-setting={spec.key}>
       <div className="setting-head">
         <h3>{spec.label}</h3>
-        <span className="setting-value">{spec.show(account.settings)}</span>
+        <span className="setting-value">{spec.show(account.settings, references)}</span>
         <span className={`origin ${own ? 'own' : 'inherited'}`}>{originText(account, spec.key)}</span>
       </div>
       {canEdit && spec.editor && (
@@ -361,14 +392,14 @@ function SettingRow({ spec, account, canEdit, reload }: { spec: SettingSpec; acc
           )}
         </div>
       )}
-      {editing && spec.editor?.({ settings: account.settings, onSave: (input) => void save.run(input), busy: save.busy, errorId })}
+      {editing && spec.editor?.({ settings: account.settings, references, onSave: (input) => void save.run(input), busy: save.busy, errorId })}
       <FieldError id={errorId} message={fieldMessage} />
       {!fieldMessage && <ErrorBanner error={save.error} />}
     </div>
   );
 }
 
-type EditorProps = { settings: Settings; onSave(input: AccountSettingsInput): void; busy: boolean; errorId: string };
+type EditorProps = { settings: Settings; references: SettingReferences; onSave(input: AccountSettingsInput): void; busy: boolean; errorId: string };
 
 const timeZones = (): string[] => {
   const supported = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
@@ -395,6 +426,35 @@ function TimezoneEditor({ settings, onSave, busy, errorId }: EditorProps) {
       </select>
       <button type="submit" disabled={busy}>
         Save timezone
+      </button>
+    </form>
+  );
+}
+
+function ReferenceEditor({ settings, field, label, options, onSave, busy, errorId }: EditorProps & { field: 'defaultTemplateId' | 'defaultSenderId'; label: string; options: Map<string, string> }) {
+  const [value, setValue] = useState(settings[field] ?? '');
+  const id = `edit-${field}`;
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (value) onSave({ [field]: value });
+      }}
+    >
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => setValue(event.target.value)} aria-describedby={errorId}>
+        <option value="" disabled>
+          {options.size === 0 ? 'None available to this account' : 'Choose…'}
+        </option>
+        {[...options].map(([optionId, name]) => (
+          <option key={optionId} value={optionId}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={busy || !value}>
+        Save
       </button>
     </form>
   );

@@ -1,14 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, request } from '../client';
-import { AcceptInvitationDocument, BeginSsoLoginDocument, LoginDocument, LoginWithSsoDocument } from '../operations';
-import { CopyId, ErrorBanner, FieldError, Loading, navigate, useAction } from '../ui';
+import { AcceptInvitationDocument, AcceptMyInvitationDocument, BeginSsoLoginDocument, DeclineMyInvitationDocument, LoginDocument, LoginWithSsoDocument } from '../operations';
+import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, navigate, useAction } from '../ui';
 import { useViewer, type Viewer } from '../viewer';
 
 const SSO_STATE_KEY = 'portal.sso-state';
 
-/** After sign-in: a user with several accounts picks the one to act in (seed 003); others go to their tree. */
+/** After sign-in: a user with several accounts, or with invitations to answer, picks the one to act in (seed 003); others go to their tree. */
 function landingOf(viewer: Viewer | null): string {
-  return viewer && viewer.memberships.length > 1 ? '/access' : '/accounts';
+  return viewer && (viewer.memberships.length > 1 || viewer.invitations.length > 0) ? '/access' : '/accounts';
 }
 
 export function SignInPage() {
@@ -121,6 +121,43 @@ export function AcceptInvitationPage() {
 }
 
 /** The access list (seed 003): every account the user may act in, with its name, id and role. */
+/** Open invitations to the signed-in user's email: accepting one acts in its account at once. */
+function MyInvitations({ viewer }: { viewer: Viewer }) {
+  const { signedIn, reload } = useViewer();
+  const accept = useAction(async (invitationId: string) => {
+    const { data } = await request(AcceptMyInvitationDocument, { invitationId });
+    await signedIn(data.acceptMyInvitation.token);
+    navigate('/accounts');
+  });
+  const decline = useAction(async (invitationId: string) => {
+    await request(DeclineMyInvitationDocument, { invitationId });
+    await reload();
+  });
+  if (viewer.invitations.length === 0) return null;
+  const busy = accept.busy || decline.busy;
+  return (
+    <section aria-labelledby="my-invitations">
+      <h2 id="my-invitations">Invitations</h2>
+      <ErrorBanner error={accept.error ?? decline.error} />
+      <ul className="invitations">
+        {viewer.invitations.map((invitation) => (
+          <li key={invitation.id}>
+            <span>
+              {invitation.inviterName} invites you to <strong>{invitation.accountName}</strong> as {roleLabel(invitation.role)} (until {formatDateTime(invitation.expiresAt, viewer.activeAccount?.settings.timezone)})
+            </span>
+            <button type="button" disabled={busy} onClick={() => void accept.run(invitation.id)}>
+              Accept the invitation to {invitation.accountName}
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => void decline.run(invitation.id)}>
+              Decline the invitation to {invitation.accountName}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function AccessListPage() {
   const { viewer, switchTo } = useViewer();
   const choose = useAction(async (accountId: string) => {
@@ -131,6 +168,7 @@ export function AccessListPage() {
   return (
     <main>
       <h1>Choose an account</h1>
+      <MyInvitations viewer={viewer} />
       <p>You have access to these accounts. Pick the one to act in; you can switch later from the top bar.</p>
       <ErrorBanner error={choose.error} />
       <table className="access-list">

@@ -15,6 +15,8 @@
  * - capture: turns (part of) a held reservation into ledger debits; the rest is released.
  *   Idempotent: capturing a captured reservation returns it unchanged; a released or expired one
  *   is refused (RESERVATION_RELEASED / RESERVATION_EXPIRED).
+ * - captureMany: captures of many reservations in one call (at most 500), one after the other; each
+ *   answers for itself (its reservation, or its refusal as an AppError), as capture would.
  * - release: gives the held units back. Idempotent.
  * - Reservations neither captured nor released before `expiresAt` are released by a sweeper.
  */
@@ -54,9 +56,21 @@ export interface CreditReservation {
   expiresAt: string;
 }
 
+export interface CreditCapture {
+  reservationId: string;
+  /** default: all held units */
+  units?: number;
+}
+
+export type CreditCaptureOutcome = { reservationId: string } & ({ reservation: CreditReservation; error?: undefined } | { reservation?: undefined; error: AppError });
+
+/** The most reservations one captureMany call takes. */
+export const MAX_CAPTURES_PER_CALL = 500;
+
 export interface BillingClient {
   reserve(input: ReserveCreditInput): Promise<CreditReservation>;
   capture(reservationId: string, units?: number): Promise<CreditReservation>;
+  captureMany(captures: CreditCapture[]): Promise<CreditCaptureOutcome[]>;
   release(reservationId: string): Promise<CreditReservation>;
 }
 
@@ -119,14 +133,14 @@ const RESERVATION_FIELDS = 'id accountId userId units capturedUnits status expir
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   const principal: Principal = { kind: 'SERVICE', id: options.serviceName ?? 'messaging', actingAccountId: null, sessionId: null };
   const signer = signerFor(options.privateKey, principal.id!, options.ttlSeconds ?? 30);
-  const call = async (query: string, variables: Record<string, unknown>, field: string): Promise<CreditReservation> => {
+  const call = async <T = CreditReservation>(query: string, variables: Record<string, unknown>, field: string): Promise<T> => {
     const response = await post(
       options.url,
       { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await (await signer).sign(principal, 'billing') },
       JSON.stringify({ query, variables }),
     );
     const { text } = response;
-    let body: { data?: Record<string, CreditReservation | null> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    let body: { data?: Record<string, T | null> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {
       body = JSON.parse(text);
     } catch {
@@ -151,6 +165,16 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
         { id: reservationId, units: units ?? null },
         'captureCredit',
       ),
+    captureMany: async (captures) => {
+      const outcomes = await call<{ reservationId: string; reservation: CreditReservation | null; errorCode: string | null; errorMessage: string | null }[]>(
+        `mutation CaptureMany($captures: [CreditCaptureInput!]!) { captureCredits(captures: $captures) { reservationId reservation { ${RESERVATION_FIELDS} } errorCode errorMessage } }`,
+        { captures: captures.map(({ reservationId, units }) => ({ reservationId, units: units ?? null })) },
+        'captureCredits',
+      );
+      return outcomes.map(({ reservationId, reservation, errorCode, errorMessage }) =>
+        reservation ? { reservationId, reservation } : { reservationId, error: AppError.fromRemote({ message: errorMessage ?? 'Capture refused', extensions: { code: errorCode } }) },
+      );
+    },
     release: (reservationId) =>
       call(`mutation Release($id: ID!) { releaseCredit(reservationId: $id) { ${RESERVATION_FIELDS} } }`, { id: reservationId }, 'releaseCredit'),
   };

@@ -151,6 +151,11 @@ export type Mutation = {
   reserveCredit: CreditReservation;
   /** Internal (messaging): turns a reservation into ledger debits */
   captureCredit: CreditReservation;
+  /**
+   * Internal (messaging's delivery worker): captures many reservations in one call (at most 500), one after
+   * the other; each answers for itself, a refused one does not stop the others
+   */
+  captureCredits: Array<CreditCaptureOutcome>;
   /** Internal (messaging): gives the held units back */
   releaseCredit: CreditReservation;
   /** Moves balance units between an account and one of its descendants, each with its own balance */
@@ -225,6 +230,11 @@ export type MutationReserveCreditArgs = {
 export type MutationCaptureCreditArgs = {
   reservationId: Scalars['ID']['input'];
   units?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationCaptureCreditsArgs = {
+  captures: Array<CreditCaptureInput>;
 };
 
 
@@ -426,6 +436,21 @@ export type LedgerConnection = {
   entries: Array<LedgerEntry>;
   /** @deprecated Use pageInfo.endCursor (null on the last page: pageInfo.hasNextPage) */
   nextCursor: Maybe<Scalars['String']['output']>;
+};
+
+export type CreditCaptureInput = {
+  reservationId: Scalars['ID']['input'];
+  /** Units to capture (default: all held); the rest is released */
+  units?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One capture of captureCredits: the reservation as captured, or the refusal's code and message */
+export type CreditCaptureOutcome = {
+  __typename?: 'CreditCaptureOutcome';
+  reservationId: Scalars['ID']['output'];
+  reservation: Maybe<CreditReservation>;
+  errorCode: Maybe<Scalars['String']['output']>;
+  errorMessage: Maybe<Scalars['String']['output']>;
 };
 
 export type ReserveCreditInput = {
@@ -814,6 +839,8 @@ export type ResolversTypes = ResolversObject<{
   LedgerEntry: ResolverTypeWrapper<LedgerEntryRow>;
   LedgerEdge: ResolverTypeWrapper<Omit<LedgerEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
   LedgerConnection: ResolverTypeWrapper<LedgerConnectionValue>;
+  CreditCaptureInput: CreditCaptureInput;
+  CreditCaptureOutcome: ResolverTypeWrapper<Omit<CreditCaptureOutcome, 'reservation'> & { reservation?: Maybe<ResolversTypes['CreditReservation']> }>;
   ReserveCreditInput: ReserveCreditInput;
   ReservationStatus: ReservationStatus;
   CreditReservation: ResolverTypeWrapper<Reservation>;
@@ -872,6 +899,8 @@ export type ResolversParentTypes = ResolversObject<{
   LedgerEntry: LedgerEntryRow;
   LedgerEdge: Omit<LedgerEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
   LedgerConnection: LedgerConnectionValue;
+  CreditCaptureInput: CreditCaptureInput;
+  CreditCaptureOutcome: Omit<CreditCaptureOutcome, 'reservation'> & { reservation?: Maybe<ResolversParentTypes['CreditReservation']> };
   ReserveCreditInput: ReserveCreditInput;
   CreditReservation: Reservation;
   TransferEdge: Omit<TransferEdge, 'node'> & { node: ResolversParentTypes['Transfer'] };
@@ -1029,6 +1058,7 @@ export type MutationResolvers<ContextType = BillingContext, ParentType extends R
   setUserCreditLimit?: Resolver<Maybe<ResolversTypes['UserCredit']>, ParentType, ContextType, RequireFields<MutationSetUserCreditLimitArgs, 'accountId' | 'userId'>>;
   reserveCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationReserveCreditArgs, 'input'>>;
   captureCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationCaptureCreditArgs, 'reservationId'>>;
+  captureCredits?: Resolver<Array<ResolversTypes['CreditCaptureOutcome']>, ParentType, ContextType, RequireFields<MutationCaptureCreditsArgs, 'captures'>>;
   releaseCredit?: Resolver<ResolversTypes['CreditReservation'], ParentType, ContextType, RequireFields<MutationReleaseCreditArgs, 'reservationId'>>;
   transferBalance?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType, RequireFields<MutationTransferBalanceArgs, 'input'>>;
   transferCredit?: Resolver<ResolversTypes['Transfer'], ParentType, ContextType, RequireFields<MutationTransferCreditArgs, 'input'>>;
@@ -1110,6 +1140,13 @@ export type LedgerConnectionResolvers<ContextType = BillingContext, ParentType e
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   entries?: Resolver<Array<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
   nextCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CreditCaptureOutcomeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['CreditCaptureOutcome'] = ResolversParentTypes['CreditCaptureOutcome']> = ResolversObject<{
+  reservationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reservation?: Resolver<Maybe<ResolversTypes['CreditReservation']>, ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type CreditReservationResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['CreditReservation'] = ResolversParentTypes['CreditReservation']> = ResolversObject<{
@@ -1282,6 +1319,7 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
   LedgerEdge?: LedgerEdgeResolvers<ContextType>;
   LedgerConnection?: LedgerConnectionResolvers<ContextType>;
+  CreditCaptureOutcome?: CreditCaptureOutcomeResolvers<ContextType>;
   CreditReservation?: CreditReservationResolvers<ContextType>;
   TransferEdge?: TransferEdgeResolvers<ContextType>;
   TransferConnection?: TransferConnectionResolvers<ContextType>;

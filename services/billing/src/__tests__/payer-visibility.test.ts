@@ -35,6 +35,7 @@ describe('who pays, as a sub-account admin with billing sees it (SPEC B1, H3)', 
   it('answers paidBy ANCESTOR and no id of the invisible paying ancestor, in billing, ledger and transfers; the head office sees it', async () => {
     // Arrange: North spends from the head office's balance, then gets a balance of its own funded by the head office
     const spent = await stack.graphql(SEND, { input: { accountId: north, to: '+447400800001', body: 'Paid above' } }, hqAdmin);
+    await stack.settleSendCredit();
     const drawing = await stack.graphql(BILLING, { id: north }, northAdmin);
     const drawingSeenByHq = await stack.graphql(BILLING, { id: north }, hqAdmin);
     await stack.graphql(`mutation($a: ID!) { enableOwnBalance(accountId: $a) { id } }`, { a: north }, hqAdmin);

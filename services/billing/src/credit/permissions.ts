@@ -7,6 +7,7 @@ export const permissions = {
     setUserCreditLimit: byArgAccount,
     reserveCredit: isService,
     captureCredit: isService,
+    captureCredits: isService,
     releaseCredit: isService,
   },
   Account: { userCredits: onParent, ledger: onParent },
@@ -23,4 +24,5 @@ export const permissions = {
   UserCreditConnection: allow,
   UserCreditEdge: allow,
   CreditReservation: isService,
+  CreditCaptureOutcome: isService,
 };

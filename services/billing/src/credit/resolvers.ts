@@ -1,6 +1,7 @@
 import { toConnection, withTotalCount, type CountedConnection } from '@platform/db';
-import { assertId, errors, isUuid } from '@platform/errors';
+import { AppError, assertId, errors, isUuid } from '@platform/errors';
 import type { AccountResolvers, CreditLimitResolvers, LedgerEntryResolvers, MembershipResolvers, MutationResolvers, Resolvers, UserCreditResolvers } from '../__generated__/resolvers-types';
+import type { BillingContext } from '../context';
 import { idPage, sequencePage } from '../page-size';
 import { visibleAccount } from '../read-model';
 import { countLedgerEntries, ledgerEntries, payingAccountOfReservation, type LedgerEntryRow, type LimitRow } from './store';
@@ -60,6 +61,18 @@ const LedgerEntry: LedgerEntryResolvers = {
   balanceAfter: (row) => Number(row.balanceAfter),
 };
 
+const MAX_CAPTURES_PER_CALL = 500;
+
+async function captureAndTopUp(ctx: BillingContext, reservationId: string, units: number | null | undefined) {
+  const { crossedAutoTopUpThreshold, ...reservation } = await ctx.credit.capture(reservationId, units);
+  if (crossedAutoTopUpThreshold) {
+    // After the capture committed: the provider call must not delay or undo the debit.
+    const payingAccountId = await payingAccountOfReservation(ctx.dataSource, reservation.id);
+    void ctx.topUps.autoTopUp(payingAccountId).catch((error) => ctx.logger.error({ err: error }, 'automatic top-up failed'));
+  }
+  return reservation;
+}
+
 const Mutation: MutationResolvers = {
   setCreditLimit: async (_root, args, ctx) => {
     const accountId = assertId(args.accountId, 'accountId');
@@ -78,14 +91,20 @@ const Mutation: MutationResolvers = {
   // Internal (@inaccessible, SERVICE principal only): the send path. Deliberately not in the
   // activity log (SPEC I9): the append-only ledger records every reservation, capture and release.
   reserveCredit: (_root, args, ctx) => ctx.credit.reserve(args.input),
-  captureCredit: async (_root, args, ctx) => {
-    const { crossedAutoTopUpThreshold, ...reservation } = await ctx.credit.capture(args.reservationId, args.units);
-    if (crossedAutoTopUpThreshold) {
-      // After the capture committed: the provider call must not delay or undo the debit.
-      const payingAccountId = await payingAccountOfReservation(ctx.dataSource, reservation.id);
-      void ctx.topUps.autoTopUp(payingAccountId).catch((error) => ctx.logger.error({ err: error }, 'automatic top-up failed'));
+  captureCredit: (_root, args, ctx) => captureAndTopUp(ctx, args.reservationId, args.units),
+  captureCredits: async (_root, args, ctx) => {
+    if (args.captures.length > MAX_CAPTURES_PER_CALL) throw errors.badInput(`captures holds at most ${MAX_CAPTURES_PER_CALL} reservations`, 'captures');
+    const outcomes = [];
+    // One after the other: captures of one tree debit the same paying balance.
+    for (const { reservationId, units } of args.captures) {
+      try {
+        outcomes.push({ reservationId, reservation: await captureAndTopUp(ctx, reservationId, units), errorCode: null, errorMessage: null });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        outcomes.push({ reservationId, reservation: null, errorCode: error.code, errorMessage: error.message });
+      }
     }
-    return reservation;
+    return outcomes;
   },
   releaseCredit: (_root, args, ctx) => ctx.credit.release(args.reservationId),
 };

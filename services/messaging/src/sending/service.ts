@@ -23,7 +23,6 @@ import {
   findMessage,
   hasSentTo,
   insertBatch,
-  markBatchCaptured,
   countMessages,
   messagesPage,
   releaseCancelledBatch,
@@ -99,6 +98,8 @@ interface SendPlan {
  * billing, then one transaction writes the batch, its messages (one INSERT … SELECT), the limit
  * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
  * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
+ * The reservation is captured by the delivery worker (settleDueBatches: the due batches of a round
+ * in one call), which delivers a batch's messages only once it is captured.
  */
 async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: SendAction, narrowToOwnConversations: boolean): Promise<SendAnswer> {
   const chain = await ctx.access.require(input.accountId, 'messages.send');
@@ -132,7 +133,6 @@ async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: 
     if (concurrent) return concurrent;
     throw error;
   }
-  if (credit.reservation && !scheduled) await captureNow(ctx, credit.reservation, plan.batchId, result.costUnits);
   return result;
 }
 
@@ -330,16 +330,6 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
     const after = { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) };
     return { result: answer, targetType: 'SendBatch', targetId: batchId, after };
   });
-}
-
-/** An immediate send's credit is captured at once; when that fails the delivery worker captures it (settleDueBatches). */
-async function captureNow(ctx: MessagingContext, reservation: CreditReservation, batchId: string, costUnits: number): Promise<void> {
-  try {
-    await ctx.billing.capture(reservation.id, costUnits || undefined);
-    await markBatchCaptured(ctx.dataSource, batchId);
-  } catch (error) {
-    ctx.logger.warn({ err: error, batchId }, 'capture after send failed; the delivery worker retries it');
-  }
 }
 
 class ConcurrentReplay extends Error {}

@@ -219,10 +219,6 @@ export async function completeBatch(tx: Sql, batchId: string, answer: unknown, u
   await tx.query(`UPDATE messaging.send_batches SET result = $2, units = $3 WHERE id = $1`, [batchId, JSON.stringify(answer), units]);
 }
 
-export async function markBatchCaptured(db: Sql, batchId: string): Promise<void> {
-  await db.query(`UPDATE messaging.send_batches SET credit_state = 'CAPTURED' WHERE id = $1 AND credit_state = 'HELD'`, [batchId]);
-}
-
 /** An account as messaging knows it: its id (the entity is the hierarchy's). */
 export interface AccountReference {
   id: string;

@@ -138,6 +138,7 @@ describe('operator credit controls (SPEC O3, B1)', () => {
     const prepaid = codeOf(await stack.graphql(setBillingMode, { a: customer, m: 'PREPAID' }, operator));
     const credit = codeOf(await stack.graphql(adjustCredit, { i: { accountId: customer, units: 100, reason: 'Welcome credit' } }, operator));
     const sent = await send();
+    await stack.settleSendCredit();
     const after = (await stack.graphql(billing, { a: customer }, admin)).data.account.billing;
 
     // Assert

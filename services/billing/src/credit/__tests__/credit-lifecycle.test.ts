@@ -53,6 +53,28 @@ describe('credit reservations: idempotency, expiry, crashes (SPEC B2, B3)', () =
     await expectConsistentLedger(stack);
   });
 
+  it('captureMany captures each held reservation once and answers a released one with its refusal, without stopping the others', async () => {
+    // Arrange
+    const before = await balanceOf(hq);
+    const reserve = (key: string, units: number) => client.reserve({ accountId: store, userId: null, units, idempotencyKey: key, reference: `batch-${key}` });
+    const [first, released, second] = [await reserve('many-1', 4), await reserve('many-2', 5), await reserve('many-3', 6)];
+    await client.release(released.id);
+
+    // Act
+    const outcomes = await client.captureMany([{ reservationId: first.id }, { reservationId: released.id }, { reservationId: second.id, units: 2 }]);
+    const replayed = await client.captureMany([{ reservationId: first.id }]);
+
+    // Assert
+    expect(outcomes.map((o) => [o.reservationId, o.reservation?.status ?? null, o.reservation?.capturedUnits ?? null, o.error?.code ?? null])).toEqual([
+      [first.id, 'CAPTURED', 4, null],
+      [released.id, null, null, 'RESERVATION_RELEASED'],
+      [second.id, 'CAPTURED', 2, null],
+    ]);
+    expect(replayed[0].reservation).toEqual(outcomes[0].reservation);
+    expect(await balanceOf(hq)).toEqual({ units: before.units - 6, held: before.held });
+    await expectConsistentLedger(stack);
+  });
+
   it('a reservation left uncaptured is released by the sweeper and can no longer be captured', async () => {
     // Arrange
     const before = await balanceOf(hq);

@@ -20,7 +20,7 @@ const PENDING: Record<string, string> = {};
  * (@inaccessible: not reachable through the gateway) may be listed; the coverage test checks it.
  */
 const NOT_LOGGED: Record<string, string> = Object.fromEntries(
-  ['reserveCredit', 'captureCredit', 'releaseCredit'].map((name) => [
+  ['reserveCredit', 'captureCredit', 'captureCredits', 'releaseCredit'].map((name) => [
     name,
     'billing: SERVICE-only call on the send path; the append-only ledger (SPEC B2) records every reservation, capture and release',
   ]),

@@ -50,7 +50,7 @@ describe('credit of retried and unsettleable sends (SPEC M2, B3)', () => {
   const carrierCalls = async (ids: string[]) =>
     Number((await stack.sql.query(`SELECT count(*) AS n FROM messaging.loopback_carrier_calls WHERE message_id = ANY($1::uuid[])`, [ids])).rows[0].n);
 
-  it('a key refused with OUTSIDE_LIMIT, retried after the limit is raised, is charged on a new reservation; the worker has nothing left to settle', async () => {
+  it('a key refused with OUTSIDE_LIMIT, retried after the limit is raised, is charged on a new reservation, captured once by the worker', async () => {
     // Arrange: Store N2 may send no message today
     await smsLimits(storeN2, 0);
     const idempotencyKey = crypto.randomUUID();
@@ -77,10 +77,35 @@ describe('credit of retried and unsettleable sends (SPEC M2, B3)', () => {
     expect(await balance(storeN2)).toEqual({ balance: before.balance - 2, heldUnits: before.heldUnits });
     const batch = await stack.sql.query(`SELECT credit_state FROM messaging.send_batches WHERE id = $1`, [retried.data.sendMessage.batchId]);
     expect(batch.rows).toEqual([{ credit_state: 'CAPTURED' }]);
-    expect([settledFirstRound, settledSecondRound]).toEqual([0, 0]);
+    expect([settledFirstRound, settledSecondRound]).toEqual([1, 0]);
     expect(delivered).toBeGreaterThanOrEqual(1);
     expect(await carrierCalls(retried.data.sendMessage.messageIds)).toBe(1);
     expect(replayed.data.sendMessage).toEqual(retried.data.sendMessage);
+  });
+
+  it("accepted sends hold their credit until the worker's round captures every due batch at once; only then are their messages delivered", async () => {
+    // Arrange
+    const before = await balance(storeN2);
+    const sends = [];
+    for (let i = 0; i < 3; i += 1) sends.push(await stack.graphql(SEND, { input: { accountId: storeN2, to: number(40 + i), body: 'Captured by the worker' } }, hqAdmin));
+    const batchIds = sends.map((sent) => sent.data.sendMessage.batchId as string);
+    const held = await balance(storeN2);
+
+    // Act
+    const deliveredBeforeCapture = await worker.deliverBatch();
+    const settled = await worker.settleDueBatches();
+    const captured = await balance(storeN2);
+    const delivered = await worker.deliverBatch();
+
+    // Assert
+    expect(sends.map((sent) => sent.errors)).toEqual([undefined, undefined, undefined]);
+    expect(held).toEqual({ balance: before.balance, heldUnits: before.heldUnits + 3 });
+    expect(deliveredBeforeCapture).toBe(0);
+    expect(settled).toBe(3);
+    expect(captured).toEqual({ balance: before.balance - 3, heldUnits: before.heldUnits });
+    expect(delivered).toBe(3);
+    const batches = await stack.sql.query(`SELECT DISTINCT credit_state FROM messaging.send_batches WHERE id = ANY($1::uuid[])`, [batchIds]);
+    expect(batches.rows).toEqual([{ credit_state: 'CAPTURED' }]);
   });
 
   it('billing refuses to hand back or capture a released reservation, with stable codes', async () => {

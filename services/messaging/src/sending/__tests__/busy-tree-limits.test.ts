@@ -45,11 +45,13 @@ describe('a busy tree keeps every limit exact (issue 19; SPEC M2, B3, I6, R1)', 
   const activityEntries = () => count(`SELECT count(*)::int AS n FROM messaging.activity_log WHERE action = 'sendMessage'`, []);
   const heldReservations = () => count(`SELECT count(*)::int AS n FROM billing.reservations WHERE status = 'HELD'`, []);
 
-  /** BURST sends at once, spread over `stores` in turn, each of one SMS part (one credit unit). */
+  /** BURST sends at once, spread over `stores` in turn, each of one SMS part (one credit unit), then their credit captured. */
   async function burst(stores: string[], token: string) {
     const results = await Promise.all(
       Array.from({ length: BURST }, (_, i) => stack.graphql(SEND, { input: { accountId: stores[i % stores.length], to: `+4474009${String(i).padStart(5, '0')}`, body: `Burst ${i}` } }, token)),
     );
+    // The delivery worker's round after the burst: the accepted sends' credit is captured.
+    await stack.settleSendCredit();
     const accepted = results.filter((r) => r.data?.sendMessage?.accepted === 1).length;
     const refusals = results
       .filter((r) => r.errors)

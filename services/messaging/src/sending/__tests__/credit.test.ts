@@ -48,6 +48,7 @@ describe('sending against credit limits (SPEC M2, B3, I6)', () => {
   it('binds a user limit set to what the user already spent; a lower limit is refused and leaves the old one in force', async () => {
     // Arrange: the user has already spent 3 units this month under the demo limit of 1000
     const spending = await stack.graphql(SEND, { input: { accountId: storeN1, to: number(1), body: bodyOf(3) } }, advanced);
+    await stack.settleSendCredit();
     const { spent } = await userCredit();
 
     // Act
@@ -74,10 +75,12 @@ describe('sending against credit limits (SPEC M2, B3, I6)', () => {
 
     // Act
     const two = await stack.graphql(SEND, { input: { accountId: storeN1, to: number(10), body: bodyOf(2) } }, advanced);
+    await stack.settleSendCredit();
     const afterTwo = await footprint(storeN1);
     const twoMore = await stack.graphql(SEND, { input: { accountId: storeN1, to: number(11), body: bodyOf(2) } }, advanced);
     const afterRefusal = await footprint(storeN1);
     const last = await stack.graphql(SEND, { input: { accountId: storeN1, to: number(12), body: bodyOf(1) } }, advanced);
+    await stack.settleSendCredit();
     const afterLast = await footprint(storeN1);
     const oneMore = await stack.graphql(SEND, { input: { accountId: storeN1, to: number(13), body: bodyOf(1) } }, advanced);
 
@@ -107,10 +110,12 @@ describe('sending against credit limits (SPEC M2, B3, I6)', () => {
 
     // Act
     const three = await stack.graphql(SEND, { input: { accountId: storeS2, to: number(20), body: bodyOf(3) } }, hqAdmin);
+    await stack.settleSendCredit();
     const afterThree = await footprint(storeS2);
     const two = await stack.graphql(SEND, { input: { accountId: storeS2, to: number(21), body: bodyOf(2) } }, hqAdmin);
     const afterRefusal = await footprint(storeS2);
     const last = await stack.graphql(SEND, { input: { accountId: storeS2, to: number(22), body: bodyOf(1) } }, hqAdmin);
+    await stack.settleSendCredit();
     const afterLast = await footprint(storeS2);
     const oneMore = await stack.graphql(SEND, { input: { accountId: storeS2, to: number(23), body: bodyOf(1) } }, hqAdmin);
 

@@ -109,6 +109,7 @@ describe('sends racing moves of their account (SPEC H7, M2, B3)', () => {
     const lastCreditOfB = await sendFrom(store, 6);
     const beyondCreditOfB = await sendFrom(store, 7);
     const siblingUnderA = await sendFrom(sibling, 8);
+    await stack.settleSendCredit();
 
     // Assert: Region B's limits bind from the move on, Region A's budget is not refunded
     expect([...spentBefore, moved, firstUnderB, lastCreditOfB].map((a) => a.errors)).toEqual([undefined, undefined, undefined, undefined, undefined]);

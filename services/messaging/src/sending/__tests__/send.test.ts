@@ -29,7 +29,7 @@ describe('sending (SPEC M1, M2, H5, I6)', () => {
     stack.graphql(`mutation($id: ID!, $input: AccountSettingsInput!) { updateAccountSettings(id: $id, input: $input) { id } }`, { id: accountId, input }, hqAdmin);
   const messageRows = async (accountId: string) => Number((await stack.sql.query(`SELECT count(*) FROM messaging.messages WHERE account_id = $1`, [accountId])).rows[0].count);
 
-  it('queues a message, reserves and captures its credit, and answers a retry with the same idempotency key identically', async () => {
+  it('queues a message, reserves its credit (captured by the worker), and answers a retry with the same idempotency key identically', async () => {
     // Arrange
     const input = { accountId: storeN1, to: '07400 100001', body: 'Hello €', idempotencyKey: crypto.randomUUID() };
 
@@ -37,6 +37,7 @@ describe('sending (SPEC M1, M2, H5, I6)', () => {
     const first = await stack.graphql(SEND, { input }, advanced);
     const retry = await stack.graphql(SEND, { input }, advanced);
     const reused = await stack.graphql(SEND, { input: { ...input, body: 'other' } }, advanced);
+    await stack.settleSendCredit();
 
     // Assert
     expect(first.errors).toBeUndefined();
@@ -177,6 +178,7 @@ describe('sending (SPEC M1, M2, H5, I6)', () => {
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) => stack.graphql(SEND, { input: { accountId: store, to: number(1000 + i), body: `Concurrent ${i}` } }, hqAdmin)),
     );
+    await stack.settleSendCredit();
 
     // Assert
     const accepted = results.filter((r) => r.data?.sendMessage?.accepted === 1).length;

@@ -103,12 +103,13 @@ describe('message and contact events reach webhook receivers (SPEC M3-M5, M10)',
     const { secret } = await createEndpoint(stack, token, { accountId, url: receiver.url(path), eventTypes, includeSubAccounts });
     secrets.set(path, secret);
   };
-  /** Worker rounds (deliver, then receipts) until nothing changes. */
+  /** Worker rounds (settle credit, deliver, then receipts) until nothing changes. */
   const drain = async () => {
     for (;;) {
+      const settled = await worker.settleDueBatches();
       const sent = await worker.deliverBatch();
       const receipts = await worker.applyDueReceipts();
-      if (sent === 0 && receipts === 0) return;
+      if (settled === 0 && sent === 0 && receipts === 0) return;
     }
   };
   /** Dispatcher rounds until every relayed event has been attempted. */
@@ -151,6 +152,7 @@ describe('message and contact events reach webhook receivers (SPEC M3-M5, M10)',
     await subscribe(hqAdmin, '/north', demoAccount('north').id, ['message.status']);
     const recipients = Array.from({ length: 40 }, (_, i) => number(i));
     const sent = (await gql(BULK, { input: { accountId: storeN1, to: recipients, body: 'Events bulk' } })).sendBulk;
+    await worker.settleDueBatches();
 
     // Act
     statements.reset();
