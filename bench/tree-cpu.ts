@@ -5,6 +5,7 @@
  * (bench/lib/cluster.ts); the query is sent TREE_REQUESTS times (default 10) one after the other,
  * BENCH_ROUNDS rounds (default 3). Prints, per round's median: utime+stime per request of each
  * process (/proc/<pid>/stat), the p50 latency, and each process's peak RSS at the end.
+ * TREE_NODE_OPTIONS sets NODE_OPTIONS of every server (V8 heap flags, for comparison).
  */
 import { DEMO_PASSWORD, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
@@ -26,7 +27,7 @@ async function main() {
   try {
     await prepareDatabase(database.url, { seedDemo: true });
     const { roots } = await seedTrees(sql, [SIZE]);
-    const { subgraphs, gateway, login } = await startServerSet(serverEnvironment(database.url, { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0' }), started);
+    const { subgraphs, gateway, login } = await startServerSet(serverEnvironment(database.url, { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0', ...(process.env.TREE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.TREE_NODE_OPTIONS } : {}) }), started);
     const token = await login(demoUser('hq-admin').email, DEMO_PASSWORD);
     const processes = [gateway, subgraphs['account-hierarchy'], subgraphs.messaging, subgraphs.billing];
     const body = JSON.stringify({ query: QUERY, variables: { id: roots[SIZE] } });
