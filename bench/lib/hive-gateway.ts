@@ -33,6 +33,7 @@ interface HiveGatewayRuntime {
     logging: string;
     landingPage: boolean;
     graphiql: boolean;
+    transportEntries: Record<string, { options: { deduplicateInflightRequests: boolean } }>;
     plugins: () => {
       onContextBuilding(payload: { context: { request: Request }; extendContext(extension: { principal: Principal }): void }): Promise<void>;
       onFetch(payload: { url: string; options: { headers?: Record<string, string> }; setOptions(options: object): void; context: { principal?: Principal } }): Promise<void>;
@@ -56,6 +57,10 @@ export async function startHiveGateway(config: PlatformConfig, supergraphSdl: st
     logging: 'error',
     landingPage: false,
     graphiql: false,
+    // By default its HTTP executor shares one in-flight subgraph fetch between identical ones (same body
+    // and headers before onFetch adds the principal): concurrent requests of different callers would get
+    // one caller's answer, and figure 1's ten identical connections would cost the subgraph one fetch.
+    transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
     plugins: () => [
       {
         onContextBuilding: async ({ context, extendContext }) => {
