@@ -89,3 +89,17 @@ export async function request<TData, TVariables>(document: TypedDocumentNode<TDa
 function isMutationFailure(data: unknown, errors: GraphQLErrorEntry[]): boolean {
   return errors.some((error) => error.path?.length === 1 && (data as Record<string, unknown>)[String(error.path[0])] === null);
 }
+
+/**
+ * Downloads a file the gateway serves at a short-lived link (a usage export, an invoice): the browser
+ * streams it to disk (the answer is an attachment), the page stays where it is.
+ */
+export async function downloadFromGateway(link: string): Promise<void> {
+  const { gatewayUrl } = await portalConfig();
+  const anchor = document.createElement('a');
+  anchor.href = new URL(link, gatewayUrl).href;
+  anchor.rel = 'noopener';
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+}

@@ -89,6 +89,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   senderIds: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { senderIds(accountId: $target) { nodes { id value } } }' },
   messages: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { messages(accountId: $target) { nodes { id status } } }' },
   inbox: { kind: 'account', rule: 'visible', query: true, document: 'query($target: ID!) { inbox(accountId: $target) { nodes { id } } }' },
+  conversation: { kind: 'unknown-object', document: 'query($id: ID!) { conversation(id: $id) { id } }', variables: (id) => ({ id }) },
   createContact: { kind: 'account', rule: 'visible', document: 'mutation($target: ID!) { createContact(accountId: $target, input: { phoneNumber: "+447400123456" }) { id } }' },
   updateContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { updateContact(id: $id, input: { firstName: "Probe" }) { id } }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
   deleteContact: { kind: 'unknown-object', document: 'mutation($id: ID!) { deleteContact(id: $id) }', variables: (id) => ({ id }), invisible: { object: 'contact', rule: 'visible' } },
@@ -111,6 +112,7 @@ export const ROOT_FIELDS: Record<string, FieldExpectation> = {
   injectInboundMessage: { kind: 'account', rule: 'admin', document: 'mutation($target: ID!) { injectInboundMessage(accountId: $target, from: "+447400123456", body: "probe") { optedOut } }' },
   // Webhooks (messaging, SPEC M10): `webhooks` is an ADMIN default at every level
   webhookEventTypes: { kind: 'untargeted', rule: 'credential', document: '{ webhookEventTypes { type } }' },
+  smsParts: { kind: 'untargeted', rule: 'credential', document: '{ smsParts(body: "Probe") { parts } }' },
   webhookEndpoints: { kind: 'account', rule: 'admin', query: true, document: 'query($target: ID!) { webhookEndpoints(accountId: $target) { nodes { id url } } }' },
   webhookEndpoint: { kind: 'unknown-object', document: 'query($id: ID!) { webhookEndpoint(id: $id) { id } }', variables: (id) => ({ id }), invisible: { object: 'webhookEndpoint', rule: 'admin' } },
   createWebhookEndpoint: {

@@ -242,11 +242,12 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
   });
 
   it('a signed-in region admin declines one invitation and accepts another, and acts in the accepted account at once', async () => {
-    // Arrange: two invitations for North Region's admin, through the API
+    // Arrange: a new store, and two invitations for North Region's admin, through the API
     const hq = await env.stack.login('hq.admin@retail.example');
+    const store = expectNoErrors(await env.stack.graphql(`mutation($p: ID!) { createSubAccount(input: { parentId: $p, name: "Store S7" }) { id } }`, { p: demoAccount('south').id }, hq)).createSubAccount;
     const invite = `mutation($a: ID!) { inviteUser(accountId: $a, email: "north.admin@retail.example", role: ADVANCED_USER) { id } }`;
     const toSouth = expectNoErrors(await env.stack.graphql(invite, { a: demoAccount('south').id }, hq)).inviteUser;
-    const toStore = expectNoErrors(await env.stack.graphql(invite, { a: demoAccount('store-s2').id }, hq)).inviteUser;
+    const toStore = expectNoErrors(await env.stack.graphql(invite, { a: store.id }, hq)).inviteUser;
     const page = await env.newPage();
 
     // Act
@@ -255,7 +256,7 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     const offered = await page.locator('.invitations li').allTextContents();
     await page.getByRole('button', { name: 'Decline the invitation to South Region' }).click();
     await page.getByRole('button', { name: 'Decline the invitation to South Region' }).waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Accept the invitation to Store S2' }).click();
+    await page.getByRole('button', { name: 'Accept the invitation to Store S7' }).click();
     await page.waitForURL('**/accounts');
     await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
     await saveScreenshot(page, 'region-admin-answers-invitations');
@@ -263,7 +264,7 @@ describe('portal journeys in headless Chromium against the real stack (issue 18)
     // Assert
     expect(offered).toHaveLength(2);
     expect(offered.join(' ')).toContain('Hanna Quist invites you to South Region as Advanced user');
-    await expect(page.getByLabel('Acting account').locator('option:checked').textContent()).resolves.toBe('Store S2 — Advanced user');
+    await expect(page.getByLabel('Acting account').locator('option:checked').textContent()).resolves.toBe('Store S7 — Advanced user');
     await expect(page.getByRole('link', { name: /invitations/ }).count()).resolves.toBe(0);
     const { rows } = await env.stack.sql.query(`SELECT id, status FROM identity.invitations WHERE id = ANY($1) ORDER BY status`, [[toSouth.id, toStore.id]]);
     expect(rows).toEqual([

@@ -408,6 +408,8 @@ export type LedgerEntry = {
   payingAccount: Maybe<Account>;
   spendingAccount: Maybe<Account>;
   userId: Maybe<Scalars['ID']['output']>;
+  /** The user of the entry's userId (whose send spent the units, who topped up), when the caller may see that user (an error on this path otherwise); null without one */
+  user: Maybe<User>;
   /** Message batch, top-up, transfer or invoice */
   reference: Maybe<Scalars['String']['output']>;
   /** ADJUSTMENT: why the operator adjusted the credit; null for every other kind */
@@ -417,6 +419,12 @@ export type LedgerEntry = {
   balanceAfter: Scalars['Int']['output'];
   idempotencyKey: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+};
+
+/** A user of the identity subgraph */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
 };
 
 export type LedgerEdge = {
@@ -837,6 +845,7 @@ export type ResolversTypes = ResolversObject<{
   LedgerKind: LedgerKind;
   LedgerFilter: LedgerFilter;
   LedgerEntry: ResolverTypeWrapper<LedgerEntryRow>;
+  User: ResolverTypeWrapper<User>;
   LedgerEdge: ResolverTypeWrapper<Omit<LedgerEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
   LedgerConnection: ResolverTypeWrapper<LedgerConnectionValue>;
   CreditCaptureInput: CreditCaptureInput;
@@ -897,6 +906,7 @@ export type ResolversParentTypes = ResolversObject<{
   UserCredit: SetUserLimitRow;
   LedgerFilter: LedgerFilter;
   LedgerEntry: LedgerEntryRow;
+  User: User;
   LedgerEdge: Omit<LedgerEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
   LedgerConnection: LedgerConnectionValue;
   CreditCaptureInput: CreditCaptureInput;
@@ -1120,12 +1130,17 @@ export type LedgerEntryResolvers<ContextType = BillingContext, ParentType extend
   payingAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   spendingAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   userId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   balanceAfter?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type UserResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type LedgerEdgeResolvers<ContextType = BillingContext, ParentType extends ResolversParentTypes['LedgerEdge'] = ResolversParentTypes['LedgerEdge']> = ResolversObject<{
@@ -1317,6 +1332,7 @@ export type Resolvers<ContextType = BillingContext> = ResolversObject<{
   CreditLimit?: CreditLimitResolvers<ContextType>;
   UserCredit?: UserCreditResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
   LedgerEdge?: LedgerEdgeResolvers<ContextType>;
   LedgerConnection?: LedgerConnectionResolvers<ContextType>;
   CreditCaptureOutcome?: CreditCaptureOutcomeResolvers<ContextType>;

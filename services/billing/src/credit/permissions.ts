@@ -19,6 +19,7 @@ export const permissions = {
   CreditLimit: allow,
   UserCredit: allow,
   LedgerEntry: allow,
+  User: allow,
   LedgerConnection: allow,
   LedgerEdge: allow,
   UserCreditConnection: allow,

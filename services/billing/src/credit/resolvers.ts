@@ -57,6 +57,7 @@ const UserCredit: UserCreditResolvers = {
 const LedgerEntry: LedgerEntryResolvers = {
   payingAccount: (row, _args, ctx) => visibleAccount(row.payingAccountId, ctx.access),
   spendingAccount: (row, _args, ctx) => (row.spendingAccountId ? visibleAccount(row.spendingAccountId, ctx.access) : null),
+  user: (row) => (row.userId ? { id: row.userId } : null),
   units: (row) => Number(row.units),
   balanceAfter: (row) => Number(row.balanceAfter),
 };

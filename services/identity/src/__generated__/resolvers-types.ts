@@ -636,6 +636,8 @@ export type ActivityLogEntry = {
   actor: Maybe<User>;
   actingAccountId: Maybe<Scalars['ID']['output']>;
   targetAccountId: Maybe<Scalars['ID']['output']>;
+  /** The account the change is on (its name for a log that spans sub-accounts); null when none */
+  targetAccount: Maybe<Account>;
   targetType: Maybe<Scalars['String']['output']>;
   targetId: Maybe<Scalars['String']['output']>;
   before: Maybe<Scalars['JSON']['output']>;
@@ -1266,6 +1268,7 @@ export type ActivityLogEntryResolvers<ContextType = IdentityContext, ParentType 
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   actingAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   targetAccountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  targetAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
   targetType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   targetId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;

@@ -9,6 +9,7 @@ const Query: QueryResolvers = {
 
 const ActivityLogEntry: ActivityLogEntryResolvers = {
   actor: (entry, _args, ctx) => (entry.actorKind === 'USER' && entry.actorId ? ctx.loaders.userById.load(entry.actorId) : null),
+  targetAccount: (entry) => (entry.targetAccountId ? { __typename: 'Account', id: entry.targetAccountId } : null),
 };
 
 export const resolvers: Resolvers = { Query, ActivityLogEntry };

@@ -156,7 +156,8 @@ export type Query = {
   contacts: ContactConnection;
   /**
    * Groups the account may use: its own and those its ancestors share down (narrowed by contact
-   * access), oldest first. Pages forward: first (default 50, at most 200) after a cursor.
+   * access), oldest first; search narrows to the names holding that text (any case). Pages forward:
+   * first (default 50, at most 200) after a cursor of the same search.
    */
   contactGroups: ContactGroupConnection;
   /** A contact import of an account the caller holds contacts on (else NOT_FOUND) */
@@ -173,6 +174,8 @@ export type Query = {
    * messages) with last (at most 500) before a cursor.
    */
   messages: MessageConnection;
+  /** The encoding, parts and cost per recipient of a body as a send counts them (a live count while typing; a template's placeholders count as written) */
+  smsParts: SmsPartsCount;
   /** Clicks of a send batch's short links (SPEC M8); needs reports (basic users: their own batches) */
   batchClicks: BatchClicks;
   /**
@@ -182,6 +185,8 @@ export type Query = {
    * the start of the list: pages already read are not repeated.
    */
   inbox: ConversationConnection;
+  /** One conversation of the inbox (a thread view); NOT_FOUND when the caller's inbox does not hold it (a basic user's holds those of their own messages) */
+  conversation: Conversation;
   /** Email to SMS configuration of the account (SPEC M9); needs email-to-sms */
   emailToSms: EmailToSmsConfig;
   /** Automation rules of the account (SPEC M11), oldest first (default 50, at most 200); needs automation */
@@ -206,6 +211,7 @@ export type QueryContactsArgs = {
 
 export type QueryContactGroupsArgs = {
   accountId: Scalars['ID']['input'];
+  search?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -246,6 +252,11 @@ export type QueryMessagesArgs = {
 };
 
 
+export type QuerySmsPartsArgs = {
+  body: Scalars['String']['input'];
+};
+
+
 export type QueryBatchClicksArgs = {
   batchId: Scalars['ID']['input'];
 };
@@ -257,6 +268,11 @@ export type QueryInboxArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryConversationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -815,6 +831,17 @@ export type SendResult = {
   skipped: Array<SkippedRecipient>;
   /** ids of the messages when there are at most 100 */
   messageIds: Array<Scalars['ID']['output']>;
+};
+
+/** How a send counts a body (SPEC M1): its encoding and SMS parts; each part costs one credit unit per recipient */
+export type SmsPartsCount = {
+  __typename?: 'SmsPartsCount';
+  encoding: SmsEncoding;
+  parts: Scalars['Int']['output'];
+  /** septets (GSM-7) or UTF-16 code units (UCS-2) */
+  length: Scalars['Int']['output'];
+  /** credit units one recipient costs */
+  costUnits: Scalars['Int']['output'];
 };
 
 export type SendMessageInput = {
@@ -1450,6 +1477,7 @@ export type ResolversTypes = ResolversObject<{
   MessageFilter: MessageFilter;
   SkippedRecipient: ResolverTypeWrapper<SkippedRecipient>;
   SendResult: ResolverTypeWrapper<SendAnswer>;
+  SmsPartsCount: ResolverTypeWrapper<SmsPartsCount>;
   SendMessageInput: SendMessageInput;
   SendBulkInput: SendBulkInput;
   TrackedLink: ResolverTypeWrapper<LinkRow>;
@@ -1545,6 +1573,7 @@ export type ResolversParentTypes = ResolversObject<{
   MessageFilter: MessageFilter;
   SkippedRecipient: SkippedRecipient;
   SendResult: SendAnswer;
+  SmsPartsCount: SmsPartsCount;
   SendMessageInput: SendMessageInput;
   SendBulkInput: SendBulkInput;
   TrackedLink: LinkRow;
@@ -1747,8 +1776,10 @@ export type QueryResolvers<ContextType = MessagingContext, ParentType extends Re
   pendingSenderIds?: Resolver<ResolversTypes['SenderIdConnection'], ParentType, ContextType, Partial<QueryPendingSenderIdsArgs>>;
   messageTemplates?: Resolver<ResolversTypes['MessageTemplateConnection'], ParentType, ContextType, RequireFields<QueryMessageTemplatesArgs, 'accountId' | 'first'>>;
   messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<QueryMessagesArgs, 'accountId'>>;
+  smsParts?: Resolver<ResolversTypes['SmsPartsCount'], ParentType, ContextType, RequireFields<QuerySmsPartsArgs, 'body'>>;
   batchClicks?: Resolver<ResolversTypes['BatchClicks'], ParentType, ContextType, RequireFields<QueryBatchClicksArgs, 'batchId'>>;
   inbox?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<QueryInboxArgs, 'accountId'>>;
+  conversation?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType, RequireFields<QueryConversationArgs, 'id'>>;
   emailToSms?: Resolver<ResolversTypes['EmailToSmsConfig'], ParentType, ContextType, RequireFields<QueryEmailToSmsArgs, 'accountId'>>;
   automationRules?: Resolver<ResolversTypes['AutomationRuleConnection'], ParentType, ContextType, RequireFields<QueryAutomationRulesArgs, 'accountId' | 'first'>>;
   webhookEventTypes?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
@@ -1937,6 +1968,13 @@ export type SendResultResolvers<ContextType = MessagingContext, ParentType exten
   costUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   skipped?: Resolver<Array<ResolversTypes['SkippedRecipient']>, ParentType, ContextType>;
   messageIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type SmsPartsCountResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['SmsPartsCount'] = ResolversParentTypes['SmsPartsCount']> = ResolversObject<{
+  encoding?: Resolver<ResolversTypes['SmsEncoding'], ParentType, ContextType>;
+  parts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  costUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type TrackedLinkResolvers<ContextType = MessagingContext, ParentType extends ResolversParentTypes['TrackedLink'] = ResolversParentTypes['TrackedLink']> = ResolversObject<{
@@ -2248,6 +2286,7 @@ export type Resolvers<ContextType = MessagingContext> = ResolversObject<{
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   SkippedRecipient?: SkippedRecipientResolvers<ContextType>;
   SendResult?: SendResultResolvers<ContextType>;
+  SmsPartsCount?: SmsPartsCountResolvers<ContextType>;
   TrackedLink?: TrackedLinkResolvers<ContextType>;
   BatchClicks?: BatchClicksResolvers<ContextType>;
   ConversationEntry?: ConversationEntryResolvers<ContextType>;

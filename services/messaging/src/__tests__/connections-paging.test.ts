@@ -62,6 +62,31 @@ describe('messaging connections page over ties, in their documented order', () =
     expect((await gql(`query($a: ID!) { contactGroups(accountId: $a, first: 1) { totalCount } }`, { a: store })).contactGroups.totalCount).toBe(expected.length);
   });
 
+  it('contactGroups with a search: the names holding the text (any case, % and _ as written), paged and counted over the search', async () => {
+    // Arrange
+    const names = ['VIP north', 'Newsletter', 'vip South', '100% loyal', '100 loyal', 'a_b'];
+    const created: Record<string, string> = {};
+    for (const n of names) created[n] = (await gql(`mutation($a: ID!, $n: String!) { createContactGroup(accountId: $a, name: $n) { id } }`, { a: store, n })).createContactGroup.id;
+    const search = (text: string) => gql(`query($a: ID!, $s: String) { contactGroups(accountId: $a, search: $s, first: 200) { nodes { id name } totalCount } }`, { a: store, s: text });
+    const pages = pagesOf(stack, token, `query($a: ID!, $first: Int, $after: String) { contactGroups(accountId: $a, search: "VIP", first: $first, after: $after) { edges { cursor node { id } } ${PAGE_INFO} } }`, { a: store }, (data) => data.contactGroups);
+
+    // Act
+    const vip = (await search('vip')).contactGroups;
+    const percent = (await search('100%')).contactGroups;
+    const underscore = (await search('_')).contactGroups;
+    const blank = (await search('  ')).contactGroups;
+    const tooLong = await stack.graphql(`query($a: ID!, $s: String) { contactGroups(accountId: $a, search: $s) { totalCount } }`, { a: store, s: 'x'.repeat(101) }, token);
+
+    // Assert
+    expect(vip.nodes.map((g: { name: string }) => g.name)).toEqual(['VIP north', 'vip South']);
+    expect(vip.totalCount).toBe(2);
+    expect(percent.nodes.map((g: { name: string }) => g.name)).toEqual(['100% loyal']);
+    expect(underscore.nodes.map((g: { name: string }) => g.name)).toEqual(['a_b']);
+    expect(blank.totalCount).toBe((await gql(`query($a: ID!) { contactGroups(accountId: $a) { totalCount } }`, { a: store })).contactGroups.totalCount);
+    await expectEveryRowOnce(pages, [created['VIP north'], created['vip South']]);
+    expect(expectError(tooLong, 'BAD_USER_INPUT').extensions?.field).toBe('search');
+  });
+
   it('senderIds: oldest first, then id', async () => {
     // Arrange
     const created: string[] = [];

@@ -48,11 +48,17 @@ const GROUP_PAGE = { defaultSize: 50, maxSize: 200, keyShape: ['string', 'string
 const CONTACT_PAGE = { defaultSize: 50, maxSize: 500, keyShape: ['string', 'string'] } as const;
 const MAX_SEARCH = 100;
 
+/** A search text, trimmed; null when empty. */
+function searchText(value: string | null | undefined, field: string): string | null {
+  const text = value?.trim() ?? '';
+  if (text.length > MAX_SEARCH) throw errors.badInput(`${field} must have at most ${MAX_SEARCH} characters`, field);
+  return text === '' ? null : text;
+}
+
 /** A contact search: the text for names and email, and the digits for the number when the text looks like one. */
 function contactSearch(value: string | null | undefined): { search: string | null; searchDigits: string | null } {
-  const text = value?.trim() ?? '';
-  if (text === '') return { search: null, searchDigits: null };
-  if (text.length > MAX_SEARCH) throw errors.badInput(`filter.search must have at most ${MAX_SEARCH} characters`, 'filter.search');
+  const text = searchText(value, 'filter.search');
+  if (text === null) return { search: null, searchDigits: null };
   const digits = text.replace(/\D/g, '');
   return { search: text, searchDigits: /^[+\d\s().-]+$/.test(text) && digits.length >= 3 ? digits : null };
 }
@@ -369,13 +375,13 @@ async function requireAddableContacts(tx: Sql, policy: NumberPolicy, accountId: 
 }
 
 export const GroupService = {
-  async list(ctx: MessagingContext, accountId: string, args: PageArguments): Promise<GroupPage> {
+  async list(ctx: MessagingContext, accountId: string, args: PageArguments & { search?: string | null }): Promise<GroupPage> {
     const chain = await ctx.access.require(accountId, 'account.view');
     const page = pageRequest(args, GROUP_PAGE);
     const policy = await numberPolicy(ctx, chain.id);
-    const selected = policy.selectedGroupIds && [...policy.selectedGroupIds];
-    const rows = await groupsPage(ctx.dataSource, chain, selected, page);
-    return { ...toConnection(rows, page, (row) => [row.sortKey, row.id]), count: () => countGroups(ctx.dataSource, chain, selected) };
+    const query = { selectedGroupIds: policy.selectedGroupIds && [...policy.selectedGroupIds], search: searchText(args.search, 'search') };
+    const rows = await groupsPage(ctx.dataSource, chain, query, page);
+    return { ...toConnection(rows, page, (row) => [row.sortKey, row.id]), count: () => countGroups(ctx.dataSource, chain, query) };
   },
 
   async create(ctx: MessagingContext, accountId: string, name: string, sharedAccess: GroupShareAccess | null): Promise<GroupRow> {

@@ -113,25 +113,37 @@ export function groupsOfChain(db: Sql, chain: AccountChain, groupIds: string[] |
   );
 }
 
-/** A page of the groups the account may use, oldest first: as `groupsOfChain`, narrowed to `selectedGroupIds` (null = every group). */
-export function groupsPage(db: Sql, chain: AccountChain, selectedGroupIds: string[] | null, page: PageRequest<readonly [string, string]>): Promise<(GroupRow & { sortKey: string })[]> {
-  const parameters = [chain.id, chain.path.filter((id) => id !== chain.id), ['READ', 'READ_SEND'], selectedGroupIds];
+export interface GroupListQuery {
+  /** the caller's selected groups (null = every group) */
+  selectedGroupIds: string[] | null;
+  /** a substring of the name (any case) */
+  search: string | null;
+}
+
+/** SQL and parameters ($1–$5) of the groups the account may use (as `groupsOfChain`) that `query` lists. */
+function groupListWhere(chain: AccountChain, query: GroupListQuery) {
+  return {
+    where: `${GROUPS_OF_CHAIN} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[])) AND ($5::text IS NULL OR name ILIKE $5)`,
+    parameters: [chain.id, chain.path.filter((id) => id !== chain.id), ['READ', 'READ_SEND'], query.selectedGroupIds, query.search === null ? null : likePattern(query.search)],
+  };
+}
+
+/** A page of the groups `query` lists, oldest first. */
+export function groupsPage(db: Sql, chain: AccountChain, query: GroupListQuery, page: PageRequest<readonly [string, string]>): Promise<(GroupRow & { sortKey: string })[]> {
+  const { where, parameters } = groupListWhere(chain, query);
   const keyset = keysetSql(page, { columns: ['created_at', 'id'], types: ['timestamptz', 'uuid'], order: 'ASC', firstParameter: parameters.length + 1 });
   return queryRows<GroupRow & { sortKey: string }>(
     db,
     `SELECT ${GROUP_COLUMNS}, created_at::text AS "sortKey" FROM messaging.contact_groups
-      WHERE ${GROUPS_OF_CHAIN} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[])) AND ${keyset.where}
+      WHERE ${where} AND ${keyset.where}
       ORDER BY ${keyset.orderBy} LIMIT ${keyset.limit}`,
     [...parameters, ...keyset.parameters],
   );
 }
 
-export async function countGroups(db: Sql, chain: AccountChain, selectedGroupIds: string[] | null): Promise<number> {
-  const [row] = await queryRows<{ count: number }>(
-    db,
-    `SELECT count(*)::int AS count FROM messaging.contact_groups WHERE ${GROUPS_OF_CHAIN} AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))`,
-    [chain.id, chain.path.filter((id) => id !== chain.id), ['READ', 'READ_SEND'], selectedGroupIds],
-  );
+export async function countGroups(db: Sql, chain: AccountChain, query: GroupListQuery): Promise<number> {
+  const { where, parameters } = groupListWhere(chain, query);
+  const [row] = await queryRows<{ count: number }>(db, `SELECT count(*)::int AS count FROM messaging.contact_groups WHERE ${where}`, parameters);
   return row.count;
 }
 

@@ -6,6 +6,7 @@ import { InboxService, receiveInbound } from './service';
 export const resolvers: Resolvers = {
   Query: {
     inbox: (_, args, ctx) => InboxService.list(ctx, args),
+    conversation: (_, args, ctx) => InboxService.get(ctx, args.id),
   },
   Mutation: {
     replyToConversation: async (_, args, ctx) => {

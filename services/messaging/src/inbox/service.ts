@@ -15,6 +15,7 @@ import { publishStatusChanges } from '../pipeline/status-events';
 import { applyUsageChanges } from '../reporting/usage';
 import { localDate } from '../sending/sending-window';
 import { countSmsParts } from '../sending/sms-encoding';
+import { hasSentTo } from '../sending/store';
 import { conversationEntryPages, conversationsPage, findConversation, insertFreeMessage, insertInboundMessage, touchConversation, type ConversationEntryRow, type ConversationRow } from './store';
 import type { InboundResult, QueryInboxArgs } from '../__generated__/resolvers-types';
 
@@ -46,6 +47,12 @@ export const InboxService = {
     const loader = nestedPageLoader(ctx, ['conversation.messages', authorId], page, (c: ConversationRow) => c.id, (conversations) => conversationEntryPages(ctx.dataSource, conversations, authorId, page));
     const rows = await loader.load(conversation);
     return toConnection(rows, page, (row) => [row.sortKey, row.id]);
+  },
+  /** A conversation the caller's inbox holds: a basic user's, those of numbers they sent to (as the list). */
+  async get(ctx: MessagingContext, id: string): Promise<ConversationRow> {
+    const { conversation, own } = await InboxService.conversationForReply(ctx, id);
+    if (own && !(await hasSentTo(ctx.dataSource, conversation.accountId, conversation.phoneNumber, ctx.access.userId))) throw errors.notFound('Conversation');
+    return conversation;
   },
   async conversationForReply(ctx: MessagingContext, id: string): Promise<{ conversation: ConversationRow; own: boolean }> {
     const conversation = await findConversation(ctx.dataSource, assertId(id));

@@ -20,7 +20,7 @@ import { countSmsParts, type SmsParts } from './sms-encoding';
  * cost, so credit and SMS parts are those of what is really sent.
  */
 
-const MAX_BODY = 1600;
+export const MAX_BODY = 1600;
 
 export interface SendContent {
   text: string;

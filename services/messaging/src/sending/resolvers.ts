@@ -1,8 +1,11 @@
 import { scopeIn } from '@platform/authz';
+import { errors } from '@platform/errors';
 import { requestedFields, type EntityBatchResolver } from '@platform/server';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
 import type { MessagingContext } from '../context';
+import { MAX_BODY } from './compose';
+import { countSmsParts } from './sms-encoding';
 import { MessageService, send } from './service';
 import type { AccountReference } from './store';
 
@@ -27,6 +30,11 @@ export const accountEntities: EntityBatchResolver<MessagingContext> = async (rep
 export const resolvers: Resolvers = {
   Query: {
     messages: (_, args, ctx) => MessageService.list(ctx, args),
+    smsParts: (_, { body }) => {
+      if ([...body].length > MAX_BODY) throw errors.badInput(`body must be at most ${MAX_BODY} characters`, 'body');
+      const counted = countSmsParts(body);
+      return { ...counted, costUnits: counted.parts };
+    },
   },
   Mutation: {
     sendMessage: (_, args, ctx) => {

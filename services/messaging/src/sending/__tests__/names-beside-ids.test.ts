@@ -97,6 +97,32 @@ describe('names beside ids', () => {
     expect(log).toEqual([{ actorKind: 'USER', actor: { name: demoUser('hq-admin').name } }]);
   });
 
+  it("an entry of a sub-account, read in an ancestor's log with its sub-accounts, names the account it is on", async () => {
+    // Arrange
+    const LOG = `query($a: ID!) { activityLog(accountId: $a, filter: { action: "createApiKey", includeDescendants: true }) { nodes { targetAccountId targetAccount { id name } } } }`;
+
+    // Act
+    const log = expectNoErrors(await stack.graphql(LOG, { a: demoAccount('hq').id }, hqAdmin)).activityLog.nodes;
+
+    // Assert: the key made in beforeAll, on Store N1
+    expect(log).toEqual([{ targetAccountId: store, targetAccount: { id: store, name: 'Store N1' } }]);
+  });
+
+  it('a ledger entry names the user whose send spent its units', async () => {
+    // Arrange: Acme has no sending window, so the send is due at once and its debit lands at the worker's settlement
+    const accountant = await stack.login(demoUser('accountant').email);
+    const acme = demoAccount('acme').id;
+    expectNoErrors(await stack.graphql(SEND, { a: acme, to: '+447400300003' }, accountant));
+    await stack.settleSendCredit();
+    const LEDGER = `query($a: ID!) { account(id: $a) { ledger(first: 1, filter: { kinds: [USAGE] }) { nodes { userId user { name } spendingAccount { name } } } } }`;
+
+    // Act
+    const [entry] = expectNoErrors(await stack.graphql(LEDGER, { a: acme }, accountant)).account.ledger.nodes;
+
+    // Assert
+    expect(entry).toEqual({ userId: demoUser('accountant').id, user: { name: demoUser('accountant').name }, spendingAccount: { name: 'Acme Accounting' } });
+  });
+
   it('costs the same SQL statements for 2 messages as for 20', async () => {
     // Arrange
     const user = await stack.login(demoUser('n1-advanced').email);
