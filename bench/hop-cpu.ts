@@ -7,21 +7,16 @@
  * alternating for BENCH_ROUNDS rounds (default 3). Prints utime+stime per request of the gateway
  * and of the subgraph for each path (/proc/<pid>/stat), and the p50 latency; medians over rounds.
  */
-import fs from 'node:fs';
 import { PRINCIPAL_HEADER, type Principal } from '@platform/authz';
 import { DEMO_PASSWORD, demoAccount, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
 import { benchPrincipalToken, createBenchDatabase, serverEnvironment, startServerSet, type ServerProcess } from './lib/cluster';
+import { runScript } from './lib/result';
 import { fmt, median, percentile } from './lib/stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const REQUESTS = Number(process.env.HOP_REQUESTS ?? 300);
 const QUERY = '{ accountTree { id name } }';
-
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 async function main() {
   const database = await createBenchDatabase();
@@ -45,10 +40,10 @@ async function main() {
       return performance.now() - startedAt;
     };
     const run = async (direct: boolean) => {
-      const before = [cpuMs(gateway.pid), cpuMs(hierarchy.pid)];
+      const before = [gateway.cpuMs(), hierarchy.cpuMs()];
       const latencies: number[] = [];
       for (let i = 0; i < REQUESTS; i++) latencies.push(await send(direct));
-      return { gateway: (cpuMs(gateway.pid) - before[0]) / REQUESTS, subgraph: (cpuMs(hierarchy.pid) - before[1]) / REQUESTS, p50: percentile(latencies, 50) };
+      return { gateway: (gateway.cpuMs() - before[0]) / REQUESTS, subgraph: (hierarchy.cpuMs() - before[1]) / REQUESTS, p50: percentile(latencies, 50) };
     };
     for (let i = 0; i < 100; i++) await Promise.all([send(false), send(true)]);
     const through: Awaited<ReturnType<typeof run>>[] = [];
@@ -72,10 +67,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -5,7 +5,8 @@
  * entries, compiled to JavaScript unless BENCH_RUNTIME=tsx) in production mode with production
  * defaults (LOG_LEVEL=info); the load generator (autocannon) runs in this process. Three process
  * sets share one throwaway database:
- *   rules on : the four subgraphs, `gateway` (LOG_LEVEL=info) and `gateway-warn` (LOG_LEVEL=warn)
+ *   rules on : the four subgraphs, `gateway` (LOG_LEVEL=info), `gateway-warn` (LOG_LEVEL=warn) and
+ *              `hive-gateway` (Hive Gateway's runtime, bench/lib/hive-gateway.ts)
  *   allow-all: account-hierarchy, messaging and billing whose rules allow every field (shield's
  *              middleware still wraps every field), and their `gateway-allow-all`
  *   no shield: the same three with no shield middleware at all, and their `gateway-no-shield`
@@ -19,6 +20,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { DEMO_PASSWORD, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
 import { insertAccountTree } from '@platform/account-hierarchy';
+import { installHiveGateway } from './lib/hive-gateway';
 import { benchPrincipalToken, createBenchDatabase, RUNTIME, serverEnvironment, ServerProcess, type BenchDatabase } from './lib/cluster';
 import { load, verifyTarget, type LoadRun, type Target } from './lib/load';
 import type { BenchResult } from './lib/result';
@@ -45,6 +47,8 @@ export interface BenchPlatform {
   subgraphs: Record<SubgraphName, ServerProcess>;
   gateway: ServerProcess;
   gatewayWarn: ServerProcess;
+  /** Hive Gateway's runtime on the same subgraphs (bench/lib/hive-gateway.ts), figure 1's comparison */
+  hiveGateway: ServerProcess;
   /** the baselines of figure 3, by subgraph name (account-hierarchy, messaging, billing) */
   allowAll: { subgraphs: Partial<Record<SubgraphName, ServerProcess>>; gateway: ServerProcess };
   noShield: { subgraphs: Partial<Record<SubgraphName, ServerProcess>>; gateway: ServerProcess };
@@ -54,11 +58,12 @@ export interface BenchPlatform {
   close(): Promise<void>;
 }
 
-async function seedTrees(sql: Pool): Promise<{ roots: Record<number, string>; accountIds: Record<number, string[]> }> {
+/** The generated trees of the bench (see bench/README.md, How it measures), under the demo admin. */
+export async function seedTrees(sql: Pool, sizes: readonly number[] = TREE_SIZES): Promise<{ roots: Record<number, string>; accountIds: Record<number, string[]> }> {
   const roots: Record<number, string> = {};
   const accountIds: Record<number, string[]> = {};
   const admin = demoUser('hq-admin').id;
-  for (const size of TREE_SIZES) {
+  for (const size of sizes) {
     const tree = await insertAccountTree(sql, { size, fanout: 10, name: `Bench tree ${size}` });
     roots[size] = tree.rootId;
     accountIds[size] = tree.accountIds;
@@ -101,11 +106,13 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
     const noShieldSubgraphs = await startBaseline('no-shield', '--shield=off');
     const urlsOn = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [URL_VARIABLES[name], subgraphs[name].url]));
     const urlsOf = (set: Partial<Record<SubgraphName, ServerProcess>>) => ({ ...urlsOn, ...Object.fromEntries(baselineNames.map((name) => [URL_VARIABLES[name], set[name]!.url])) });
-    const [gateway, gatewayWarn, gatewayAllowAll, gatewayNoShield] = await Promise.all([
+    installHiveGateway();
+    const [gateway, gatewayWarn, gatewayAllowAll, gatewayNoShield, hiveGateway] = await Promise.all([
       track(ServerProcess.start('gateway', ['gateway'], { ...base, ...urlsOn })),
       track(ServerProcess.start('gateway-warn', ['gateway'], { ...base, ...urlsOn, LOG_LEVEL: 'warn' })),
       track(ServerProcess.start('gateway-allow-all', ['gateway'], { ...base, ...urlsOf(allowAllSubgraphs) })),
       track(ServerProcess.start('gateway-no-shield', ['gateway'], { ...base, ...urlsOf(noShieldSubgraphs) })),
+      track(ServerProcess.start('hive-gateway', ['hive-gateway'], { ...base, ...urlsOn })),
     ]);
     log(`${started.length} server processes up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
@@ -132,6 +139,7 @@ export async function startBenchPlatform(): Promise<BenchPlatform> {
       subgraphs,
       gateway,
       gatewayWarn,
+      hiveGateway,
       allowAll: { subgraphs: allowAllSubgraphs, gateway: gatewayAllowAll },
       noShield: { subgraphs: noShieldSubgraphs, gateway: gatewayNoShield },
       atRest,
@@ -214,6 +222,14 @@ export async function gatewayOverhead(platform: BenchPlatform): Promise<BenchRes
 
   const connections = subgraphConnections(platform.subgraphs['account-hierarchy'].url);
 
+  log('figure 1: Hive Gateway on the same subgraphs');
+  const hive = gatewayTarget('hive-gateway', platform.hiveGateway, platform.token, TREE_HIERARCHY_ONLY, rootId);
+  await warmUp(hive);
+  const hiveOne = await alternate(through, hive, ROUNDS, { connections: 1, seconds: SECONDS });
+  const hiveTen = await alternate(through, hive, ROUNDS, { connections: 10, seconds: SECONDS });
+  const hiveP50 = median(hiveOne.subject.map((run, i) => run.p50 - hiveOne.baseline[i].p50));
+  const hiveRps = median(hiveTen.subject.map((run, i) => run.rps / hiveTen.baseline[i].rps));
+
   log('figure 1: access log at info vs warn');
   const logRounds = Math.max(3, Math.ceil(ROUNDS / 2));
   const logOne = await alternate(through, throughWarn, logRounds, { connections: 1, seconds: SECONDS });
@@ -236,6 +252,13 @@ export async function gatewayOverhead(platform: BenchPlatform): Promise<BenchRes
       value: fmt(throughputRatio),
       met: throughputRatio >= 0.8,
       notes: `gateway ${fmt(median(ten.subject.map((r) => r.rps)), 0)} req/s vs subgraph direct ${fmt(median(ten.baseline.map((r) => r.rps)), 0)} req/s; median of ${ratios.length} paired runs (spread ${spread(ratios)}); keep-alive check after the runs: ${connections}`,
+    },
+    {
+      figure: 'Gateway vs Hive Gateway on the same subgraphs: p50 difference at 1 connection; throughput ratio at 10 (ours / Hive)',
+      goal: 'ahead (≤ 0 ms; ≥ 1)',
+      value: `${fmt(hiveP50)} ms; ${fmt(hiveRps)}`,
+      met: hiveP50 <= 0 && hiveRps >= 1,
+      notes: `ours p50 ${fmt(median(hiveOne.subject.map((r) => r.p50)))} ms vs Hive Gateway (@graphql-hive/gateway-runtime 2.12.1, session lookup and principal tokens added, bench/lib/hive-gateway.ts) ${fmt(median(hiveOne.baseline.map((r) => r.p50)))} ms; ${fmt(median(hiveTen.subject.map((r) => r.rps)), 0)} vs ${fmt(median(hiveTen.baseline.map((r) => r.rps)), 0)} req/s; ${ROUNDS} paired runs each (spreads ${spread(hiveOne.subject.map((run, i) => run.p50 - hiveOne.baseline[i].p50))} ms; ${spread(hiveTen.subject.map((run, i) => run.rps / hiveTen.baseline[i].rps))})`,
     },
     {
       figure: 'Gateway access log: LOG_LEVEL=info vs warn (p50 difference at 1 connection; throughput ratio at 10)',

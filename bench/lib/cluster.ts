@@ -63,7 +63,7 @@ function serveEntry(): { file: string; execArgv: string[] } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { build, compileFile, workspaceDirs } = require('../../scripts/build') as typeof import('../../scripts/build');
     build(COMPILED_DIR);
-    compileFile(path.join(__dirname, 'serve.ts'), path.join(COMPILED_DIR, 'bench', 'lib', 'serve.js'));
+    for (const file of ['serve', 'hive-gateway']) compileFile(path.join(__dirname, `${file}.ts`), path.join(COMPILED_DIR, 'bench', 'lib', `${file}.js`));
     for (const dir of workspaceDirs()) {
       const { name } = JSON.parse(fs.readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as { name: string };
       const link = path.join(COMPILED_DIR, 'node_modules', name);
@@ -166,6 +166,12 @@ export class ServerProcess {
     const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
     const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
     return kb / 1024;
+  }
+
+  /** CPU time the process has used so far (utime + stime of /proc/<pid>/stat), in ms. */
+  cpuMs(): number {
+    const fields = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   }
 
   logTail(): string {

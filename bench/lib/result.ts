@@ -25,10 +25,18 @@ export function markdownTable(results: BenchResult[]): string {
 
 /** What a bench module does when run on its own (`npx tsx bench/<file>.ts`): print its table, or the error and exit 1. */
 export function printStandalone(run: () => Promise<BenchResult[]>): void {
-  run()
-    .then((results) => process.stdout.write(`${markdownTable(results)}\n`))
-    .catch((error) => {
+  runScript(async () => {
+    process.stdout.write(`${markdownTable(await run())}\n`);
+  });
+}
+
+/** A bench script's entry: exit 0 once `main` is done (servers' handles may linger), else print the error and exit 1. */
+export function runScript(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error) => {
       console.error(error);
       process.exit(1);
-    });
+    },
+  );
 }

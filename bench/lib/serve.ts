@@ -11,6 +11,7 @@
  *
  *   node .data/bench-dist/bench/lib/serve.js gateway      (compiled: bench/lib/cluster.ts builds it)
  *   node --import tsx bench/lib/serve.ts subgraph <name> [--rules=off | --shield=off]
+ *   node .data/bench-dist/bench/lib/serve.js hive-gateway   (the comparison gateway of figure 1, bench/lib/hive-gateway.ts)
  *
  * The baselines of the authorization figure, in bench code only (never flags of the platform):
  * `--rules=off` is a copy of the subgraph definition whose permissions answer true on every field
@@ -59,13 +60,17 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const queryCounter = new QueryCounter();
-  let server: RunningServer;
-  let dataSource: DataSource;
+  let server: Pick<RunningServer, 'url' | 'close'>;
+  let dataSource: DataSource | undefined;
   let backgroundJobs: { stop(): Promise<void> } | undefined;
   if (role === 'gateway') {
     dataSource = SUBGRAPHS.identity.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
     await dataSource.initialize();
     server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource });
+  } else if (role === 'hive-gateway') {
+    // Loaded only in this role: the other processes do not hold Hive Gateway's modules.
+    const { startHiveGateway } = require('./hive-gateway') as typeof import('./hive-gateway'); // eslint-disable-line @typescript-eslint/no-require-imports
+    server = await startHiveGateway(config, readCommittedSupergraph());
   } else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName)) {
     const service = SUBGRAPHS[name as SubgraphName];
     const definition = flags.includes('--rules=off') ? withoutRules(service) : service;
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
     server = await startSubgraph(definition, { config, dataSource, logger, schema });
     backgroundJobs = (await startSubgraphJobs(service, config.databaseUrl, config, logger)) ?? undefined;
   } else {
-    throw new Error(`usage: serve.ts gateway | subgraph <${SUBGRAPH_NAMES.join('|')}> [--rules=off | --shield=off]`);
+    throw new Error(`usage: serve.ts gateway | hive-gateway | subgraph <${SUBGRAPH_NAMES.join('|')}> [--rules=off | --shield=off]`);
   }
 
   let stopping = false;
@@ -85,7 +90,7 @@ async function main(): Promise<void> {
     stopping = true;
     await server.close();
     await backgroundJobs?.stop();
-    await dataSource.destroy();
+    await dataSource?.destroy();
     process.exit(0);
   };
   process.on('message', (message: Message) => {

@@ -16,6 +16,8 @@ export async function accountLabels(db: Sql, ids: string[]): Promise<Map<string,
 /** An Account as billing resolves it: the entity's key (the other subgraphs own its other fields). */
 export interface AccountReference {
   id: string;
+  /** loaded with the other references of its `_entities` call (accountEntities) */
+  balance?: number;
 }
 
 /**

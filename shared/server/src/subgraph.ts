@@ -11,6 +11,7 @@ import type { DataSourceOverrides } from '@platform/db';
 import type { PlatformConfig, SubgraphName } from '@platform/config';
 import { AccessControl, applyShield, federationRules, PRINCIPAL_HEADER, PrincipalVerifier, TRUSTED_SERVICE_CALLERS, type Principal } from '@platform/authz';
 import { formatError } from '@platform/errors';
+import { batchEntities, type EntityBatchResolver } from './entities';
 import { createGraphQLHandler, listen, operationNamePlugin, operationResolutionPlugin, type HttpRoute, type RunningServer } from './http';
 import { createLogger, type Logger } from './logger';
 import { Metrics, metricsPlugin } from './metrics';
@@ -43,6 +44,8 @@ export interface SubgraphModule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resolvers?: Record<string, any>;
   permissions?: IRules;
+  /** Entity types whose `_entities` representations are resolved all at once (see EntityBatchResolver), by type name. */
+  entities?: Record<string, EntityBatchResolver>;
   /** HTTP routes besides /graphql; they authenticate their requests themselves. */
   routes?(dependencies: ServiceDependencies): Record<string, HttpRoute>;
   /** Registers the module's own series (queue depth, backlog…) in the process's metrics. */
@@ -127,7 +130,8 @@ export function mergeRules(rulesOfModules: (IRules | undefined)[]): IRules {
 
 /** The subgraph's executable schema without its shield (the bench's baseline; the platform always serves buildSubgraph's). */
 export function buildUnguardedSubgraphSchema(subgraph: Subgraph): GraphQLSchema {
-  return buildSubgraphSchema(subgraph.modules.map((module) => ({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> })));
+  const schema = buildSubgraphSchema(subgraph.modules.map((module) => ({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> })));
+  return batchEntities(schema, Object.assign({}, ...subgraph.modules.map((module) => module.entities ?? {})));
 }
 
 export function buildSubgraph(subgraph: Subgraph) {

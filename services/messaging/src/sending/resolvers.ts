@@ -1,9 +1,31 @@
+import { scopeIn } from '@platform/authz';
 import { errors } from '@platform/errors';
+import { requestedFields, type EntityBatchResolver } from '@platform/server';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
+import type { MessagingContext } from '../context';
 import { MAX_BODY } from './compose';
 import { countSmsParts } from './sms-encoding';
 import { MessageService, send } from './service';
+import type { AccountReference } from './store';
+
+/**
+ * Every Account reference of an `_entities` call at once: visibility decided in one batch, and
+ * messageCount (when asked) counted for all visible accounts at once and returned with the
+ * references, so that graphql-js completes them without a promise per entity. A reference the
+ * caller may not see is returned bare: its fields' rules refuse it, as for any other object.
+ */
+export const accountEntities: EntityBatchResolver<MessagingContext> = async (representations, ctx, info) => {
+  const accounts: AccountReference[] = representations.map((representation) => ({ __typename: 'Account', id: representation.id as string }));
+  const accesses = await ctx.access.resolveReferences(accounts);
+  if (requestedFields(info, 'Account').has('messageCount')) {
+    const visible = accounts.filter((_, i) => accesses[i].permissions.has('account.view'));
+    const scopes = accesses.filter((access) => access.permissions.has('account.view')).map((access) => scopeIn(access.permissions, 'reports'));
+    const counts = await ctx.countMessages(visible.map((account) => account.id), scopes);
+    visible.forEach((account, i) => (account.messageCount = counts[i]));
+  }
+  return accounts;
+};
 
 export const resolvers: Resolvers = {
   Query: {
@@ -23,8 +45,10 @@ export const resolvers: Resolvers = {
     cancelMessage: (_, args, ctx) => MessageService.cancel(ctx, args.id),
   },
   Account: {
-    __resolveReference: (reference, ctx) => ctx.access.resolveReference({ id: reference.id }),
-    messageCount: (account, _, ctx) => ctx.loaders.messageCountByAccountId.load(account.id),
+    messageCount: (account, _, ctx) => {
+      if (account.messageCount instanceof Error) throw account.messageCount;
+      return account.messageCount ?? ctx.loaders.messageCountByAccountId.load(account.id);
+    },
   },
   MessageConnection: {
     totalCount: (connection) => connection.count(),

@@ -102,9 +102,10 @@ export function messageCountsOfAccounts(db: Sql, accountIds: readonly string[], 
   return queryRows(
     db,
     `SELECT account_id, count(*)::int AS count FROM messaging.messages
-      WHERE account_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR user_id = $2)
+      WHERE account_id = ANY(string_to_array($1, ',')::uuid[]) AND ($2::uuid IS NULL OR user_id = $2)
       GROUP BY account_id`,
-    [accountIds, userId],
+    // one text, not a uuid[] parameter: node-postgres builds a 10,000-element array literal element by element
+    [accountIds.join(','), userId],
   );
 }
 
@@ -221,6 +222,8 @@ export async function completeBatch(tx: Sql, batchId: string, answer: unknown, u
 /** An account as messaging knows it: its id (the entity is the hierarchy's). */
 export interface AccountReference {
   id: string;
+  /** loaded with the other references of its `_entities` call (accountEntities): the count, or the refusal */
+  messageCount?: number | Error;
 }
 
 /** For a DataLoader: the API key each batch was sent with (null when none). */

@@ -37,4 +37,16 @@ describe('Account entities in messaging: messageCount as each caller may count i
     expect(response.data!._entities).toEqual([{ messageCount: 2 }, { messageCount: null }]);
     expect(errorsByPath(response.errors)).toEqual({ '_entities.1.messageCount': 'NOT_FOUND' });
   });
+
+  it('refuses a visible account without reports or reports.own as FORBIDDEN and an invisible one as NOT_FOUND, in the same request', async () => {
+    // Arrange: North's admin sees North and its stores; its membership loses reports
+    await server.sql.query(`UPDATE identity.memberships SET revoked_permissions = ARRAY['reports'] WHERE user_id = $1`, [demoUser('north-admin').id]);
+
+    // Act
+    const response = await server.call(COUNTS, { r: references(['north', 'hq', 'store-n1']) }, userPrincipal('north-admin', demoAccount('north').id));
+
+    // Assert
+    expect(response.data!._entities).toEqual([{ messageCount: null }, { messageCount: null }, { messageCount: null }]);
+    expect(errorsByPath(response.errors)).toEqual({ '_entities.0.messageCount': 'FORBIDDEN', '_entities.1.messageCount': 'NOT_FOUND', '_entities.2.messageCount': 'FORBIDDEN' });
+  });
 });
