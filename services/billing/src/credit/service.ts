@@ -269,7 +269,7 @@ export class CreditService {
    * chain may have to start a new period first (a few times a month), and when a table's CHECK (the
    * last guard: spent + held within the limit) refused what the one-statement path was about to
    * hold. That statement wrote nothing then; this path decides again and answers the refusal with
-   * its code. (Seen 5 times in the 1,800 racing reservations of credit-concurrency.test.ts; why the
+   * its code. (Seen a few times in the 1,800 racing reservations of credit-concurrency.test.ts; why the
    * statement's coverage test let that hold through is not found yet.)
    */
   private async reserveLocking(tx: Sql, request: ReservationRequest): Promise<Reservation> {
