@@ -106,8 +106,9 @@ describe('credit reservations: idempotency, expiry, crashes (SPEC B2, B3)', () =
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => worker.on('exit', (_code, signal) => resolve(signal)));
 
-    // Act: kill it while its four lanes are reserving and capturing
+    // Act: kill it while its four lanes are reserving and capturing (a worker that died on its own fails the assertions below)
     await new Promise<void>((resolve) => {
+      void exited.then(() => resolve());
       let captured = 0;
       worker.stdout!.on('data', (chunk: Buffer) => {
         captured += chunk.toString().split('\n').filter((l) => l.startsWith('captured')).length;
