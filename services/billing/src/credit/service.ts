@@ -232,8 +232,12 @@ async function reserveOnHotRows(db: Sql, request: ReservationRequest): Promise<R
   throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used for another reservation');
 }
 
-/** PostgreSQL's check_violation (23514), as TypeORM reports a failed query. */
-const violatesCheck = (error: unknown): boolean => (error as { driverError?: { code?: string } } | null)?.driverError?.code === '23514';
+/**
+ * What the one-statement reservation may run into under contention, having written nothing: a CHECK
+ * (the last guard: spent + held within a limit), a deadlock or a serialization failure (PostgreSQL's
+ * 23514, 40P01, 40001, as TypeORM reports a failed query).
+ */
+const refusedByDatabase = (error: unknown): boolean => ['23514', '40P01', '40001'].includes((error as { driverError?: { code?: string } } | null)?.driverError?.code ?? '');
 
 /**
  * SPEC B3: reserve / capture / release credit atomically over every limit on the chain.
@@ -256,7 +260,7 @@ export class CreditService {
     try {
       return await reserveOnHotRows(this.dataSource, request);
     } catch (error) {
-      if (error instanceof RenewalDue || violatesCheck(error)) return inTransaction(this.dataSource, (tx) => this.reserveLocking(tx, request));
+      if (error instanceof RenewalDue || refusedByDatabase(error)) return inTransaction(this.dataSource, (tx) => this.reserveLocking(tx, request));
       // A replay (same key): the first call's reservation stands, whatever this attempt ran into.
       const existing = await reservationByKey(this.dataSource, request.idempotencyKey);
       if (existing) return replayed(existing, request);
@@ -266,10 +270,9 @@ export class CreditService {
 
   /**
    * The reservation in a transaction, each hot row locked in turn: when a monthly user limit on the
-   * chain may have to start a new period first (a few times a month), and when a table's CHECK (the
-   * last guard: spent + held within the limit) refused what the one-statement path was about to
-   * hold. That statement wrote nothing then; this path decides again and answers the refusal with
-   * its code. (Seen a few times in the 1,800 racing reservations of credit-concurrency.test.ts; why the
+   * chain may have to start a new period first (a few times a month), and when the database refused
+   * the one-statement path (refusedByDatabase), e.g. a table's CHECK what it was about to hold. That
+   * statement wrote nothing then; this path decides again and answers a refusal with its code. (Seen a few times in the 1,800 racing reservations of credit-concurrency.test.ts; why the
    * statement's coverage test let that hold through is not found yet.)
    */
   private async reserveLocking(tx: Sql, request: ReservationRequest): Promise<Reservation> {
