@@ -240,6 +240,18 @@ async function reserveOnHotRows(db: Sql, request: ReservationRequest): Promise<R
 const refusedByDatabase = (error: unknown): boolean => ['23514', '40P01', '40001'].includes((error as { driverError?: { code?: string } } | null)?.driverError?.code ?? '');
 
 /**
+ * A hold the tables' CHECKs refused (spent + held over a limit, or held over the balance) is a refusal
+ * of that limit: INSUFFICIENT_CREDIT naming its kind (which account's, and what remains, unknown here).
+ */
+function limitRefusedByCheck(error: unknown): AppError | null {
+  const cause = (error as { driverError?: { code?: string; table?: string } } | null)?.driverError;
+  if (cause?.code !== '23514') return null;
+  const limit = ({ user_limits: 'USER_LIMIT', account_limits: 'ACCOUNT_LIMIT', balances: 'BALANCE' } as const)[cause.table as 'user_limits'];
+  if (!limit) return null;
+  return new AppError('INSUFFICIENT_CREDIT', `Not enough credit: the ${limit.toLowerCase().replace('_', ' ')} does not cover this reservation`, { limit, limitAccountId: null });
+}
+
+/**
  * SPEC B3: reserve / capture / release credit atomically over every limit on the chain.
  * A reservation reads its chain under the tree's move lock (shared; a move takes it exclusively)
  * and, given the path its caller decided on, refuses a stale one with CHAIN_CHANGED: a send is
@@ -260,7 +272,11 @@ export class CreditService {
     try {
       return await reserveOnHotRows(this.dataSource, request);
     } catch (error) {
-      if (error instanceof RenewalDue || refusedByDatabase(error)) return inTransaction(this.dataSource, (tx) => this.reserveLocking(tx, request));
+      if (error instanceof RenewalDue || refusedByDatabase(error)) {
+        return inTransaction(this.dataSource, (tx) => this.reserveLocking(tx, request)).catch((again: unknown) => {
+          throw limitRefusedByCheck(again) ?? again;
+        });
+      }
       // A replay (same key): the first call's reservation stands, whatever this attempt ran into.
       const existing = await reservationByKey(this.dataSource, request.idempotencyKey);
       if (existing) return replayed(existing, request);
