@@ -19,6 +19,12 @@ export async function balancesOf(db: Sql, accountIds: readonly string[]): Promis
   return byKey(accountIds, rows, (row) => row.account_id);
 }
 
+/** The units of the balances of the given accounts that have one (ids as one text: node-postgres builds a uuid[] parameter element by element). */
+export async function unitsOfBalances(db: Sql, accountIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await queryRows<{ account_id: string; units: string }>(db, `SELECT account_id, units FROM billing.balances WHERE account_id = ANY(string_to_array($1, ',')::uuid[])`, [accountIds.join(',')]);
+  return new Map(rows.map((row) => [row.account_id, Number(row.units)]));
+}
+
 /** The mode of an account's own balance, its row locked; null when it draws on an ancestor's. */
 export function lockBalanceMode(tx: Sql, accountId: string): Promise<{ mode: BillingMode } | null> {
   return queryOne<{ mode: BillingMode }>(tx, `SELECT mode FROM billing.balances WHERE account_id = $1 FOR UPDATE`, [accountId]);

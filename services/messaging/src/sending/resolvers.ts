@@ -1,4 +1,4 @@
-import { scopeIn } from '@platform/authz';
+import { scopeIn, type DataScope } from '@platform/authz';
 import { errors } from '@platform/errors';
 import { requestedFields, type EntityBatchResolver } from '@platform/server';
 import type { Resolvers } from '../__generated__/resolvers-types';
@@ -17,10 +17,15 @@ import type { AccountReference } from './store';
  */
 export const accountEntities: EntityBatchResolver<MessagingContext> = async (representations, ctx, info) => {
   const accounts: AccountReference[] = representations.map((representation) => ({ __typename: 'Account', id: representation.id as string }));
-  const accesses = await ctx.access.resolveReferences(accounts);
+  const { permissions } = await ctx.access.resolveReferences(accounts);
   if (requestedFields(info, 'Account').has('messageCount')) {
-    const visible = accounts.filter((_, i) => accesses[i].permissions.has('account.view'));
-    const scopes = accesses.filter((access) => access.permissions.has('account.view')).map((access) => scopeIn(access.permissions, 'reports'));
+    const visible: AccountReference[] = [];
+    const scopes: DataScope[] = [];
+    accounts.forEach((account, i) => {
+      if (!permissions[i].has('account.view')) return;
+      visible.push(account);
+      scopes.push(scopeIn(permissions[i], 'reports'));
+    });
     const counts = await ctx.countMessages(visible.map((account) => account.id), scopes);
     visible.forEach((account, i) => (account.messageCount = counts[i]));
   }
