@@ -1,6 +1,7 @@
 /**
- * `npx tsx bench/entities.ts [messaging|billing ...]`: one subgraph's part of the 10,000-account tree
- * (the `_entities` call the gateway sends it: 10,000 Account references), executed in this process on
+ * `npx tsx bench/entities.ts [messaging|billing|account-hierarchy ...]`: one subgraph's part of the
+ * 10,000-account tree (the `_entities` call the gateway sends it: 10,000 Account references; for the
+ * account-hierarchy, the `accountTree { __typename id name }` the gateway asks it), executed in this process on
  * the subgraph's schema (shield included) with a real request context and database, without HTTP and
  * JSON. For quick iteration on a subgraph's execution path; `npm run bench` measures the whole request.
  * Prints per request (medians of ENTITIES_REQUESTS, default 15, after 3 warm-up requests): wall time,
@@ -58,20 +59,22 @@ async function startProfile(): Promise<((name: string) => Promise<void>) | undef
   };
 }
 
-async function measure(name: SubgraphName, databaseUrl: string, ids: string[]): Promise<string> {
+async function measure(name: SubgraphName, databaseUrl: string, ids: string[], root: string): Promise<string> {
   const subgraph = SUBGRAPHS[name];
   const config = loadConfig(serverEnvironment(databaseUrl));
   const dataSource = subgraph.createDataSource(databaseUrl, { poolSize: 4 });
   await dataSource.initialize();
   try {
     const { schema } = buildSubgraph(subgraph);
-    const document = parse(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { ${FIELDS[name]} } } }`);
+    const tree = name === 'account-hierarchy';
+    const document = parse(tree ? 'query($id: ID!) { accountTree(rootId: $id) { __typename id name } }' : `query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { ${FIELDS[name]} } } }`);
+    const variables = tree ? { id: root } : { r: ids.map((id) => ({ __typename: 'Account', id })) };
     const principal: Principal = { kind: 'USER', id: demoUser('hq-admin').id, actingAccountId: demoAccount('hq').id, sessionId: null };
     const logger = createLogger(name, 'warn');
     const run: Executor = (doc, variableValues, contextValue) => execute({ schema, document: doc, variableValues, contextValue });
     const once = async () => {
       const context = subgraph.createContext({ principal, access: new AccessControl(principal, dataSource), requestId: 'bench', logger, config }, dataSource);
-      const result = await run(document, { r: ids.map((id) => ({ __typename: 'Account', id })) }, context);
+      const result = await run(document, variables, context);
       if (result.errors?.length) throw new Error(`${name}: ${result.errors[0].message}`);
       return result;
     };
@@ -108,9 +111,9 @@ async function main() {
   const sql = new Pool({ connectionString: database.url, max: 2 });
   try {
     await prepareDatabase(database.url, { seedDemo: true });
-    const { accountIds } = await seedTrees(sql, [SIZE]);
+    const { accountIds, roots } = await seedTrees(sql, [SIZE]);
     const lines = [`_entities of ${SIZE.toLocaleString('en')} Account references, in process, medians of ${REQUESTS} requests`, '', '| subgraph | wall | CPU | GC | heap growth |', '|---|---|---|---|---|'];
-    for (const name of names) lines.push(await measure(name, database.url, accountIds[SIZE]));
+    for (const name of names) lines.push(await measure(name, database.url, accountIds[SIZE], roots[SIZE]));
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await sql.end();

@@ -205,10 +205,12 @@ export class AccessControl {
   changing = false;
   private readonly permissionUnions = new Map<string, ReadonlySet<Permission>>();
   private grantsPromise: Promise<Grant[]> | undefined;
+  // Held for the request (this object's life), by a Set and a Map rather than weakly: a weak
+  // collection of 10,000 entries costs every garbage collection in the request its ephemeron work.
   /** Objects (rows, entity references) whose account the caller may view: see markVisible. */
-  private visibleObjects = new WeakSet<object>();
+  private visibleObjects = new Set<object>();
   /** Entity references with the caller's permissions on their account: see resolveReference. */
-  private referencePermissions = new WeakMap<object, ReadonlySet<Permission>>();
+  private referencePermissions = new Map<object, ReadonlySet<Permission>>();
   private viewDecisions = new WeakMap<object, Promise<AccountChain>>();
 
   constructor(
@@ -410,8 +412,8 @@ export class AccessControl {
     this.accessOn.clearAll();
     this.permissionUnions.clear();
     this.decidedAccess = new Map();
-    this.visibleObjects = new WeakSet();
-    this.referencePermissions = new WeakMap();
+    this.visibleObjects = new Set();
+    this.referencePermissions = new Map();
     this.viewDecisions = new WeakMap();
   }
 

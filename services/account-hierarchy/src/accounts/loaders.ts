@@ -24,7 +24,16 @@ export function createAccountLoaders(store: AccountStore, access: AccessControl)
   // Rows a list query read (and the chains of the lists' roots). Looked up when asked for rather
   // than primed into the loaders: a 10,000-account tree would otherwise cost 20,000 cached promises
   // and 10,000 chains per request, for fields that seldom ask for them.
-  const primedRows = new Map<string, AccountRow>();
+  // Indexed by id when first looked up (a listed tree's rows are seldom looked up at all).
+  const primedLists: AccountRow[][] = [];
+  const primedById = new Map<string, AccountRow>();
+  const primedRows = {
+    get(id: string): AccountRow | undefined {
+      for (const rows of primedLists) for (const row of rows) primedById.set(row.id, row);
+      primedLists.length = 0;
+      return primedById.get(id);
+    },
+  };
   const primedChains = new Map<string, AccountChain>();
 
   /** The chain of a primed row, from its parent's (most restrictive status wins); undefined when its list's root is not known. */
@@ -42,7 +51,7 @@ export function createAccountLoaders(store: AccountStore, access: AccessControl)
 
   const accountById = new DataLoader<string, AccountRow | null>(async (ids) => {
     const keys = ids.map((id) => id.toLowerCase());
-    const missing = keys.filter((id) => !primedRows.has(id) && isUuid(id));
+    const missing = keys.filter((id) => !primedRows.get(id) && isUuid(id));
     const rows = missing.length ? await store.findByIds(missing) : [];
     const found = byKey(keys, rows, (row) => row.id);
     return keys.map((id, i) => primedRows.get(id) ?? found[i]);
@@ -95,11 +104,12 @@ export function createAccountLoaders(store: AccountStore, access: AccessControl)
   function prime(rows: AccountRow[], chainOfRoot?: AccountChain | null): void {
     access.markVisible(rows);
     if (chainOfRoot) primedChains.set(chainOfRoot.id, chainOfRoot);
-    for (const row of rows) primedRows.set(row.id, row);
+    primedLists.push(rows);
   }
 
   function forgetPrimed(): void {
-    primedRows.clear();
+    primedLists.length = 0;
+    primedById.clear();
     primedChains.clear();
   }
 

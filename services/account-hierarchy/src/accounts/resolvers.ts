@@ -53,7 +53,8 @@ const Query: QueryResolvers = {
     const rows = await ctx.accounts.findSubtrees(rootIds);
     for (const chain of rootChains) {
       if (chain && !(chain instanceof Error)) {
-        ctx.loaders.prime(rows.filter((r) => r.path.includes(chain.id)), chain);
+        // One root: every row hangs under it (findSubtrees' condition).
+        ctx.loaders.prime(rootIds.length === 1 ? rows : rows.filter((r) => r.path.includes(chain.id)), chain);
       }
     }
     return rows;

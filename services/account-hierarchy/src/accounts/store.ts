@@ -20,6 +20,41 @@ const columns = (table = '') =>
   `(extract(epoch FROM ${table}created_at) * 1000)::float8 AS "createdAt"`;
 const COLUMNS = columns();
 
+// The same as one line of text per account, its fields tab-separated, the name last and quoted as a
+// JSON string (no tab or line break can appear unescaped in any field), for a whole tree in one text:
+// one value for node-postgres to read instead of 10,000 rows of 8 (issue 17).
+const TEXT_FIELDS = `concat_ws(E'\\t', id, coalesce(parent_id::text, ''), array_to_string(path, ','), depth, status, (extract(epoch FROM created_at) * 1000)::float8, to_json(name))`;
+
+/** The rows of TEXT_FIELDS' lines. */
+function rowsOfText(text: string): AccountRow[] {
+  const rows: AccountRow[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const f1 = text.indexOf('\t', start);
+    const f2 = text.indexOf('\t', f1 + 1);
+    const f3 = text.indexOf('\t', f2 + 1);
+    const f4 = text.indexOf('\t', f3 + 1);
+    const f5 = text.indexOf('\t', f4 + 1);
+    const f6 = text.indexOf('\t', f5 + 1);
+    const path = text.slice(f2 + 1, f3).split(',');
+    const quoted = text.slice(f6 + 1, end);
+    rows.push({
+      id: text.slice(start, f1),
+      parentId: f2 > f1 + 1 ? text.slice(f1 + 1, f2) : null,
+      rootId: path[0],
+      path,
+      depth: Number(text.slice(f3 + 1, f4)),
+      status: text.slice(f4 + 1, f5) as AccountStatus,
+      createdAt: Number(text.slice(f5 + 1, f6)),
+      name: quoted.includes('\\') ? (JSON.parse(quoted) as string) : quoted.slice(1, -1),
+    });
+    start = end + 1;
+  }
+  return rows;
+}
+
 /** Rows selected with `columns()`: their paths split, in place. */
 async function accountRows<T extends AccountRow>(db: Sql, sql: string, parameters: unknown[]): Promise<T[]> {
   const rows = await queryRows<T & { path: string[] | string }>(db, sql, parameters);
@@ -71,8 +106,9 @@ export class AccountStore {
   }
 
   /** Every account in the subtrees of rootIds (roots included), parents before children. */
-  findSubtrees(rootIds: string[]): Promise<AccountRow[]> {
-    return accountRows(this.db, `SELECT ${COLUMNS} FROM hierarchy.accounts WHERE path && $1::uuid[] ORDER BY depth, name, id`, [rootIds]);
+  async findSubtrees(rootIds: string[]): Promise<AccountRow[]> {
+    const [row] = await queryRows<{ rows: string | null }>(this.db, `SELECT string_agg(${TEXT_FIELDS}, E'\\n' ORDER BY depth, name, id) AS rows FROM hierarchy.accounts WHERE path && $1::uuid[]`, [rootIds]);
+    return row?.rows ? rowsOfText(row.rows) : [];
   }
 
   /** One page of the accounts in the subtrees of rootIds (roots included) matching filter, parents before children. */
