@@ -198,6 +198,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
 
   const signer = await PrincipalSigner.create(requirePrivateKey(config, 'gateway'), GATEWAY_ISSUER, config.principalTokens.ttlSeconds);
+  // Apollo Gateway exports host and usage metrics to Apollo (usage-reporting.api.apollographql.com) from every
+  // process unless this is set: nothing about the platform's hosts or traffic goes to a vendor.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name, url }) =>
