@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { loadEffectiveSettingsAlongPath, lockChainForSpending, samePath, type AccountChain, type SettingValues } from '@platform/authz';
+import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
 import type { CreditReservation } from '@platform/billing-client';
 import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
-import { mutate } from '@platform/audit';
-import { pageRequest, toConnection, type Connection } from '@platform/db';
+import { mutate, recordActivity, recordActivityAfter } from '@platform/audit';
+import { inTransaction, pageRequest, toConnection, type Connection } from '@platform/db';
 import type { MessagingContext } from '../context';
 import { forgetNumberPolicies, auditScope, numberPolicy, outboundAuthorScope, requireActiveChain, type NumberPolicy } from '../access/access';
 import { optedOutNumbers, recipientContacts } from '../contacts/store';
@@ -15,7 +15,7 @@ import { queueUsageChanges } from '../reporting/usage-outbox';
 import { usableSenderId, type SenderIdRow } from '../sender-ids/store';
 import { composeMessages, resolveContent, type ComposedMessages, type ComposeRecipient, type SendContent } from './compose';
 import { localDate, nextAllowedInstant } from './sending-window';
-import { consumeSmsLimits } from './sms-limits';
+import { smsLimitStatement } from './sms-limits';
 import {
   cancelScheduled,
   completeBatch,
@@ -259,10 +259,12 @@ async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error:
 }
 
 /**
- * The one transaction of a send: batch, messages and their usage change (one statement; the change
- * goes to the outbox, usage-outbox.ts), short links, the limit counters, then the activity entry. The rows
- * every send of a tree shares (SMS counters, the tree's activity chain) are taken last, so they are
- * held for a few statements and the commit.
+ * The one transaction of a send, in three statements and the commit (issue 19): first the tree's
+ * move lock and chain, the batch, its messages and their usage change (insertBatch; the change goes
+ * to the outbox, usage-outbox.ts), then short links and status events where there are any, and last
+ * the SMS counters and the activity entry in one statement (smsLimitStatement, recordActivityAfter).
+ * The rows every send of a tree shares (SMS counters, the tree's activity chain) are taken in that
+ * last statement, so they are held for one round trip and the commit.
  */
 function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
   const { chain, composed, sender, batchId, sendAt, settings } = plan;
@@ -279,11 +281,9 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
     skipped: plan.skipped,
     messageIds: ids.length <= MAX_LISTED ? ids : [],
   });
-  return mutate(auditScope(ctx, chain), plan.action, async (tx) => {
-    const locked = await lockChainForSpending(tx, chain.id);
-    if (!locked || !samePath(locked.path, chain.path)) throw chainChanged();
+  return inTransaction(ctx.dataSource, async (tx) => {
     const expected = answerFor(composed.ids, composed.units);
-    const inserted = await insertBatch(
+    const batch = await insertBatch(
       tx,
       {
         id: batchId,
@@ -297,6 +297,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
         apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
         result: expected,
         rootAccountId: chain.rootId,
+        accountPath: chain.path,
       },
       {
         status,
@@ -312,7 +313,9 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
         encodings: composed.encodings,
       },
     );
-    if (!inserted) throw new ConcurrentReplay();
+    if (!batch.sameChain) throw chainChanged();
+    if (!batch.created) throw new ConcurrentReplay();
+    const { inserted } = batch;
     const accepted = inserted.length;
     const acceptedParts = inserted.reduce((sum, r) => sum + r.parts, 0);
     let answer = expected;
@@ -324,11 +327,22 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
       );
       await completeBatch(tx, batchId, answer, acceptedParts);
     }
-    await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
+    if (batch.subscribed) await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
     await composed.afterInsert(tx, batchId);
-    await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
-    const after = { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) };
-    return { result: answer, targetType: 'SendBatch', targetId: batchId, after };
+    const change = {
+      targetType: 'SendBatch',
+      targetId: batchId,
+      after: { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) },
+    };
+    if (accepted === 0) {
+      await recordActivity(tx, auditScope(ctx, chain), plan.action, change);
+      return answer;
+    }
+    // The SMS counters, then the entry (the tree's head locked only once every counter held), one statement.
+    const limits = smsLimitStatement(chain, plan.settingsPath, plan.now, accepted);
+    const counted = await recordActivityAfter(tx, auditScope(ctx, chain), plan.action, change, limits);
+    if (!counted.recorded) throw await limits.refusal(tx, counted.answer);
+    return answer;
   });
 }
 

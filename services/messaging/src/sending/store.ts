@@ -1,5 +1,7 @@
 import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { lockedChainSql } from '@platform/authz';
 import { currentTraceparent } from '@platform/telemetry';
+import { hasSubscriberSql } from '../webhooks/store';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
@@ -140,6 +142,20 @@ export interface NewBatch {
   result: unknown;
   /** the account's root: the usage change of the accepted messages goes to the outbox (reporting/usage-outbox.ts) under it */
   rootAccountId: string;
+  /** the account's path (root first) the send was decided on: the batch is written only when the chain, read under the tree's move lock, still has it */
+  accountPath: string[];
+}
+
+/** What insertBatch did. */
+export interface InsertedBatch {
+  /** false: the account moved since the send was decided (nothing written) */
+  sameChain: boolean;
+  /** false: a batch with this idempotency key exists (a concurrent request with the same key; nothing written) */
+  created: boolean;
+  /** some ACTIVE endpoint receives the account's message.status events */
+  subscribed: boolean;
+  /** the messages written (a number opted out meanwhile is left out) */
+  inserted: { id: string; parts: number }[];
 }
 
 export interface NewMessages {
@@ -158,18 +174,27 @@ export interface NewMessages {
 }
 
 /**
- * Claims the idempotency key with a new batch, inserts its messages (each with the send's
- * traceparent, which its delivery continues, and its tree's root), skipping numbers that opted
- * out meanwhile, and queues their usage change (messages, parts, cost: each part costs a unit), in
- * one statement; what was inserted, or null when a concurrent request claimed the key first (its
- * transaction decided; this one then inserts nothing).
+ * The first statement of a send's transaction (issue 19: what took three): takes the tree's move
+ * lock and reads the account's chain under it (lockedChainSql, shared until the transaction ends:
+ * a move cannot commit before the send does), and only when the chain still has the path the send
+ * was decided on, claims the idempotency key with a new batch, inserts its messages (each with the
+ * send's traceparent, which its delivery continues, and its tree's root), skipping numbers that
+ * opted out meanwhile, and queues their usage change (messages, parts, cost: each part costs a
+ * unit); and says whether any endpoint receives the account's message.status events (the webhook
+ * read publishStatusChanges would make first). Nothing is written when the chain changed or a
+ * concurrent request claimed the key first (its transaction decided).
  */
-export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessages): Promise<{ id: string; parts: number }[] | null> {
-  const rows = await queryRows<{ id: string | null; parts: number | null }>(
+export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessages): Promise<InsertedBatch> {
+  const rows = await queryRows<{ id: string | null; parts: number | null; same_chain: boolean; created: boolean; subscribed: boolean }>(
     tx,
-    `WITH batch AS (
+    `WITH chain AS (${lockedChainSql('$1')}
+     ), same_chain AS (
+       SELECT EXISTS (SELECT 1 FROM chain c WHERE c.id = $1 AND c.path IS NOT NULL AND string_to_array(c.path, ',')::uuid[] = $25::uuid[]) AS ok
+     ), batch AS (
        INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id, root_account_id)
-       VALUES ($8, $1, $2, $16, $17, $18, $19, $13, $20, $21, $22, $23::uuid) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id
+       SELECT $8::uuid, $1::uuid, $2::uuid, $16::text, $17::text, $18::uuid, $19::text, $13::timestamptz, $20::int, $21::jsonb, $22::uuid, $23::uuid
+        WHERE (SELECT ok FROM same_chain)
+       ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id
      ), inserted AS (
        INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt, traceparent, root_account_id)
        SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean, $24::text, $23::uuid
@@ -181,8 +206,10 @@ export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessage
        INSERT INTO messaging.usage_outbox (root_account_id, account_id, user_id, sender_id, day, messages, parts, delivered, failed, cost_units)
        SELECT $23::uuid, $1, $2, $9, $12::date, count(*), sum(parts), 0, 0, sum(parts) FROM inserted HAVING count(*) > 0
      )
-     SELECT id, parts FROM inserted
-     UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM batch)`,
+     SELECT i.id, i.parts, f.same_chain, f.created, f.subscribed
+       FROM (SELECT (SELECT ok FROM same_chain) AS same_chain, EXISTS (SELECT 1 FROM batch) AS created,
+                    ${hasSubscriberSql(`'message.status'`, '$1::uuid', '$25::uuid[]')} AS subscribed) AS f
+       LEFT JOIN inserted i ON true`,
     [
       batch.accountId,
       batch.userId,
@@ -208,10 +235,16 @@ export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessage
       batch.apiKeyId,
       batch.rootAccountId,
       currentTraceparent(),
+      batch.accountPath,
     ],
   );
-  if (rows.length === 1 && rows[0].id === null) return null;
-  return rows as { id: string; parts: number }[];
+  const [first] = rows;
+  return {
+    sameChain: first.same_chain,
+    created: first.created,
+    subscribed: first.subscribed,
+    inserted: first.id === null ? [] : rows.map((r) => ({ id: r.id!, parts: r.parts! })),
+  };
 }
 
 /** Stores the batch's answer (for replays) and the units of what was accepted. */
