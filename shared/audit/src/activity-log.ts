@@ -271,6 +271,31 @@ async function appendFirstOfTree(db: Sql, s: string, log: AuditLog, entry: Prepa
 }
 
 /**
+ * The entry's part of a caller's own statement that is its transaction by itself (no BEGIN: e.g. a
+ * send's one statement): the CTEs `head`, `next`, `entry` and `head_moved` (parameters from
+ * `$<firstParameter>`, `parameters` theirs), the head locked only when `when` holds; the statement
+ * must answer `next.seq::text`, `next.prev_hash` and `next.hash` (none: the tree has no head yet,
+ * and the caller must refuse the statement and append with appendActivity). The canonical text
+ * around the head is checked against entryHash before the statement (`check`), as the transaction's
+ * appenders check the hash before their commit; `appended` checks the hash PostgreSQL wrote.
+ */
+export function activityAppendPart(schema: string, input: ActivityInput, firstParameter: number, when: string, log: AuditLog = 'activity_log') {
+  const s = assertSchema(schema);
+  const entry = prepareEntry(input);
+  const sampleHash = 'f'.repeat(64);
+  const text = entry.text;
+  const sampleText = `${text.prefix}${sampleHash}${text.middle}1${text.suffix}`;
+  if (crypto.createHash('sha256').update(sampleText, 'utf8').digest('hex') !== entryHash({ ...entry.fields, prev_hash: sampleHash, seq: '1' })) {
+    throw new Error(`${s}.${log}: the text hashed around the head differs from entryHash's`);
+  }
+  return {
+    ctes: headAppendCtes(s, log, firstParameter, when),
+    parameters: headAppendParameters(entry),
+    appended: (row: { seq: string; prev_hash: string; hash: string }) => checkedAppend(s, log, entry, row),
+  };
+}
+
+/**
  * A caller's own statement and the entry in one statement (issue 19: a send's SMS counters and its
  * entry, so the rows every send of a tree shares are held for one round trip and the commit, not
  * two). `lead.ctes` are the caller's CTEs (`WITH` left out; parameters `$1`… of `lead.parameters`);

@@ -70,7 +70,8 @@ export async function recordActivityAfter(
   return { answer: appended.answer, recorded: appended.entry !== null };
 }
 
-function activityEntry(scope: Omit<AuditScope, 'dataSource'>, action: string, change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'>): ActivityInput {
+/** The entry recordActivity writes for a change. */
+export function activityEntry(scope: Omit<AuditScope, 'dataSource'>, action: string, change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'>): ActivityInput {
   return {
     principal: change.principal ?? scope.principal,
     treeId: scope.chain?.rootId ?? null,

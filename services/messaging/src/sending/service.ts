@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
 import type { CreditReservation } from '@platform/billing-client';
 import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
-import { mutate, recordActivity, recordActivityAfter } from '@platform/audit';
+import { activityAppendPart, activityEntry, mutate, recordActivity, recordActivityAfter } from '@platform/audit';
 import { inTransaction, pageRequest, toConnection, type Connection } from '@platform/db';
 import type { MessagingContext } from '../context';
 import { forgetNumberPolicies, auditScope, numberPolicy, outboundAuthorScope, requireActiveChain, type NumberPolicy } from '../access/access';
@@ -23,6 +23,11 @@ import {
   findMessage,
   hasSentTo,
   insertBatch,
+  ONE_STATEMENT_COUNT_WHEN,
+  ONE_STATEMENT_FIRST_FREE_PARAMETER,
+  sendInOneStatement,
+  type NewBatch,
+  type NewMessages,
   countMessages,
   messagesPage,
   releaseCancelledBatch,
@@ -259,6 +264,110 @@ async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error:
 }
 
 /**
+ * A send's writes: in one statement, its own transaction, when nothing asks for more
+ * (writeBatchInOneStatement), else in one transaction (writeBatchInTransaction).
+ */
+async function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
+  return (await writeBatchInOneStatement(ctx, plan, reservation)) ?? writeBatchInTransaction(ctx, plan, reservation);
+}
+
+/** The answer of a send that accepted the messages `ids` for `costUnits`. */
+function answerOf(plan: SendPlan, ids: string[], costUnits: number): SendAnswer {
+  return {
+    batchId: plan.batchId,
+    accepted: ids.length,
+    status: plan.scheduled ? 'SCHEDULED' : 'QUEUED',
+    sendAt: plan.sendAt.toISOString(),
+    encoding: plan.composed.encoding,
+    partsPerMessage: plan.composed.partsPerMessage,
+    costUnits,
+    skipped: plan.skipped,
+    messageIds: ids.length <= MAX_LISTED ? ids : [],
+  };
+}
+
+/** The send's activity entry (SPEC I9). */
+function activityChange(plan: SendPlan, answer: SendAnswer) {
+  return {
+    targetType: 'SendBatch',
+    targetId: plan.batchId,
+    after: { accepted: answer.accepted, costUnits: answer.costUnits, status: answer.status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) },
+  };
+}
+
+/** The batch and message rows of a send (insertBatch, sendInOneStatement). */
+function batchRows(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null, expected: SendAnswer): [NewBatch, NewMessages] {
+  const { chain, composed, sender, settings } = plan;
+  return [
+    {
+      id: plan.batchId,
+      accountId: chain.id,
+      userId: ctx.access.userId,
+      idempotencyKey: plan.idempotencyKey,
+      requestHash: plan.requestHash,
+      reservationId: reservation?.id ?? null,
+      sendAt: plan.sendAt,
+      units: composed.units,
+      apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
+      result: expected,
+      rootAccountId: chain.rootId,
+      accountPath: chain.path,
+    },
+    {
+      status: plan.scheduled ? 'SCHEDULED' : 'QUEUED',
+      senderId: sender?.id ?? null,
+      senderValue: sender?.value ?? 'SHARED',
+      usageDay: localDate(plan.now, settings.timezone),
+      wantsReceipt: settings.deliveryReceipts,
+      ids: composed.ids,
+      phones: plan.recipients.map((r) => r.phone),
+      contactIds: plan.recipients.map((r) => r.contactId),
+      bodies: composed.bodies,
+      parts: composed.parts,
+      encodings: composed.encodings,
+    },
+  ];
+}
+
+/**
+ * A send in one statement that commits by itself (sendInOneStatement, issue 19): the batch, its
+ * messages, usage change and status events, the SMS counters, the activity entry. Null when the
+ * send needs writeBatchInTransaction: short links to write after the messages, an operator (whose
+ * entry goes to the operator log too), no message to send, a number that opted out since the
+ * recipients were read, or the tree's first activity entry (those refuse the statement first,
+ * which then wrote nothing).
+ */
+async function writeBatchInOneStatement(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer | null> {
+  const { chain, composed } = plan;
+  if (composed.writesAfterInsert || ctx.principal.kind === 'OPERATOR' || composed.ids.length === 0) return null;
+  const answer = answerOf(plan, composed.ids, composed.units);
+  const limits = smsLimitStatement(chain, plan.settingsPath, plan.now, composed.ids.length, { firstParameter: ONE_STATEMENT_FIRST_FREE_PARAMETER, countWhen: ONE_STATEMENT_COUNT_WHEN });
+  const scope = auditScope(ctx, chain);
+  const entry = activityAppendPart(scope.schema, activityEntry(scope, plan.action, activityChange(plan, answer)), ONE_STATEMENT_FIRST_FREE_PARAMETER + limits.parameters.length, limits.when);
+  const sent = await sendInOneStatement(ctx.dataSource, ...batchRows(ctx, plan, reservation, answer), limits, entry);
+  if (!('reason' in sent)) {
+    try {
+      entry.appended(sent);
+    } catch (error) {
+      // Committed already (the text hashed around the head was checked before the statement): the
+      // send stands, and verifyActivityLog will name the entry.
+      ctx.logger.error({ err: error, batchId: plan.batchId }, 'the activity entry of a send differs from entryHash');
+    }
+    return answer;
+  }
+  switch (sent.reason) {
+    case 'CHAIN_CHANGED':
+      throw chainChanged();
+    case 'REPLAY':
+      throw new ConcurrentReplay();
+    case 'OUTSIDE_LIMIT':
+      throw await limits.refusal(ctx.dataSource, sent.counted);
+    case 'TRANSACTIONAL':
+      return null;
+  }
+}
+
+/**
  * The one transaction of a send, in three statements and the commit (issue 19): first the tree's
  * move lock and chain, the batch, its messages and their usage change (insertBatch; the change goes
  * to the outbox, usage-outbox.ts), then short links and status events where there are any, and last
@@ -266,53 +375,12 @@ async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error:
  * The rows every send of a tree shares (SMS counters, the tree's activity chain) are taken in that
  * last statement, so they are held for one round trip and the commit.
  */
-function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
-  const { chain, composed, sender, batchId, sendAt, settings } = plan;
-  const status = plan.scheduled ? 'SCHEDULED' : 'QUEUED';
-  const day = localDate(plan.now, settings.timezone);
-  const answerFor = (ids: string[], costUnits: number): SendAnswer => ({
-    batchId,
-    accepted: ids.length,
-    status,
-    sendAt: sendAt.toISOString(),
-    encoding: composed.encoding,
-    partsPerMessage: composed.partsPerMessage,
-    costUnits,
-    skipped: plan.skipped,
-    messageIds: ids.length <= MAX_LISTED ? ids : [],
-  });
+function writeBatchInTransaction(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
+  const { chain, composed, batchId } = plan;
+  const answerFor = (ids: string[], costUnits: number) => answerOf(plan, ids, costUnits);
   return inTransaction(ctx.dataSource, async (tx) => {
     const expected = answerFor(composed.ids, composed.units);
-    const batch = await insertBatch(
-      tx,
-      {
-        id: batchId,
-        accountId: chain.id,
-        userId: ctx.access.userId,
-        idempotencyKey: plan.idempotencyKey,
-        requestHash: plan.requestHash,
-        reservationId: reservation?.id ?? null,
-        sendAt,
-        units: composed.units,
-        apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
-        result: expected,
-        rootAccountId: chain.rootId,
-        accountPath: chain.path,
-      },
-      {
-        status,
-        senderId: sender?.id ?? null,
-        senderValue: sender?.value ?? 'SHARED',
-        usageDay: day,
-        wantsReceipt: settings.deliveryReceipts,
-        ids: composed.ids,
-        phones: plan.recipients.map((r) => r.phone),
-        contactIds: plan.recipients.map((r) => r.contactId),
-        bodies: composed.bodies,
-        parts: composed.parts,
-        encodings: composed.encodings,
-      },
-    );
+    const batch = await insertBatch(tx, ...batchRows(ctx, plan, reservation, expected));
     if (!batch.sameChain) throw chainChanged();
     if (!batch.created) throw new ConcurrentReplay();
     const { inserted } = batch;
@@ -329,11 +397,7 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
     }
     if (batch.subscribed) await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
     await composed.afterInsert(tx, batchId);
-    const change = {
-      targetType: 'SendBatch',
-      targetId: batchId,
-      after: { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) },
-    };
+    const change = activityChange(plan, answer);
     if (accepted === 0) {
       await recordActivity(tx, auditScope(ctx, chain), plan.action, change);
       return answer;

@@ -21,15 +21,15 @@ import { localDate } from './sending-window';
  * move the wait to the head, not remove it.
  */
 export interface SmsLimitStatement {
-  /** CTEs `sms_keys`, `sms_counted`, `sms_held` (parameters $1–$5) */
+  /** CTEs `sms_keys`, `sms_counted`, `sms_held` (five parameters, from `place.firstParameter`) */
   ctes: string;
   parameters: unknown[];
   /** true when every counter took the messages within its limit */
   when: string;
   /** the counted rows, as JSON: [{ ord, used }] */
   answer: string;
-  /** the OUTSIDE_LIMIT refusal of a statement whose `when` was false */
-  refusal(tx: Sql, answer: unknown): Promise<AppError>;
+  /** the OUTSIDE_LIMIT refusal of a statement whose `when` was false (`db`: its transaction, or any connection once the statement was rolled back) */
+  refusal(db: Sql, answer: unknown): Promise<AppError>;
 }
 
 interface CounterKey {
@@ -44,7 +44,10 @@ export function smsLimitStatement(
   settingsPath: { timezone: string; smsLimits: { daily: number | null; monthly: number | null } }[],
   now: Date,
   count: number,
+  /** the statement's first parameter of these CTEs, and a condition (SQL) the counters are counted under */
+  place: { firstParameter: number; countWhen: string } = { firstParameter: 1, countWhen: 'true' },
 ): SmsLimitStatement {
+  const $ = (n: number) => `$${place.firstParameter + n - 1}`;
   const keys: CounterKey[] = chain.path.flatMap((accountId, depth) => {
     const { timezone, smsLimits } = settingsPath[depth];
     const day = localDate(now, timezone);
@@ -54,10 +57,10 @@ export function smsLimitStatement(
     ];
   });
   return {
-    ctes: `sms_keys AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::int[]) WITH ORDINALITY AS k(account_id, period_kind, period_start, cap, ord)
+    ctes: `sms_keys AS (SELECT * FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::date[], ${$(4)}::int[]) WITH ORDINALITY AS k(account_id, period_kind, period_start, cap, ord)
      ), sms_counted AS (
        INSERT INTO messaging.sms_counters AS c (account_id, period_kind, period_start, used)
-       SELECT account_id, period_kind, period_start, $5 FROM sms_keys ORDER BY ord
+       SELECT account_id, period_kind, period_start, ${$(5)}::int FROM sms_keys WHERE (${place.countWhen}) ORDER BY ord
        ON CONFLICT (account_id, period_kind, period_start) DO UPDATE SET used = c.used + excluded.used
         WHERE c.used + excluded.used <= coalesce((SELECT k.cap FROM sms_keys k WHERE k.account_id = c.account_id AND k.period_kind = c.period_kind AND k.period_start = c.period_start), 2147483647)
        RETURNING (SELECT k.ord FROM sms_keys k WHERE k.account_id = c.account_id AND k.period_kind = c.period_kind AND k.period_start = c.period_start) AS ord, c.used
@@ -68,18 +71,23 @@ export function smsLimitStatement(
     parameters: [keys.map((k) => k.accountId), keys.map((k) => k.kind), keys.map((k) => k.start), keys.map((k) => k.limit), count],
     when: `SELECT ok FROM sms_held`,
     answer: `SELECT coalesce(json_agg(json_build_object('ord', ord, 'used', used)), '[]') FROM sms_counted`,
-    refusal: (tx, answer) => limitRefusal(tx, chain, keys, count, answer as { ord: number; used: number }[]),
+    refusal: (db, answer) => limitRefusal(db, chain, keys, count, answer as { ord: number; used: number }[]),
   };
 }
 
 /** The first counter (in the lock order) that refused the messages, as the caller may see it. */
-async function limitRefusal(tx: Sql, chain: AccountChain, keys: CounterKey[], count: number, counted: { ord: number; used: number }[]): Promise<AppError> {
+async function limitRefusal(db: Sql, chain: AccountChain, keys: CounterKey[], count: number, counted: { ord: number; used: number }[]): Promise<AppError> {
   const usedAfter = new Map(counted.map((row) => [Number(row.ord), row.used]));
   const over = keys.findIndex((key, i) => !usedAfter.has(i + 1) || (key.limit !== null && usedAfter.get(i + 1)! > key.limit));
   if (over < 0) throw new Error('smsLimitStatement: the statement refused, yet every counter is within its limit');
   const key = keys[over];
-  const [row]: { used: number }[] = await tx.query(`SELECT used FROM messaging.sms_counters WHERE account_id = $1 AND period_kind = $2 AND period_start = $3`, [key.accountId, key.kind, key.start]);
-  const used = usedAfter.has(over + 1) ? row.used - count : row.used;
+  // A counter the statement counted (a new row over its limit) had `used - count` before it; one it
+  // left out is read (its row exists: the upsert met it).
+  const counter = usedAfter.get(over + 1);
+  const used =
+    counter !== undefined
+      ? counter - count
+      : ((await db.query(`SELECT used FROM messaging.sms_counters WHERE account_id = $1 AND period_kind = $2 AND period_start = $3`, [key.accountId, key.kind, key.start])) as { used: number }[])[0].used;
   // An ancestor is named only by position: the caller may not see it (SPEC H3).
   return new AppError('OUTSIDE_LIMIT', `The ${key.kind === 'DAY' ? 'daily' : 'monthly'} SMS limit of ${key.limit} messages would be exceeded`, {
     limitOf: key.accountId === chain.id ? 'ACCOUNT' : 'ANCESTOR',

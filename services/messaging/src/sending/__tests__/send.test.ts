@@ -174,6 +174,28 @@ describe('sending (SPEC M1, M2, H5, I6)', () => {
     expect(written.rows[0].n).toBe(1);
   });
 
+  it('20 concurrent retries of one idempotency key write one batch, one message, one entry and one debit, and all get its answer', async () => {
+    // Arrange
+    const idempotencyKey = crypto.randomUUID();
+    const input = { accountId: storeN2, to: number(701), body: 'Once', idempotencyKey };
+    const count = async (sql: string) => Number((await stack.sql.query(sql, [idempotencyKey])).rows[0].n);
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 20 }, () => stack.graphql(SEND, { input }, hqAdmin)));
+    await stack.settleSendCredit();
+
+    // Assert
+    expect(answers.map((a) => a.errors)).toEqual(answers.map(() => undefined));
+    const batchIds = new Set(answers.map((a) => a.data.sendMessage.batchId));
+    expect(batchIds.size).toBe(1);
+    expect(answers.every((a) => a.data.sendMessage.accepted === 1)).toBe(true);
+    expect(await count(`SELECT count(*)::int AS n FROM messaging.send_batches WHERE idempotency_key = $1`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM messaging.messages m JOIN messaging.send_batches b ON b.id = m.batch_id WHERE b.idempotency_key = $1`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM messaging.activity_log a JOIN messaging.send_batches b ON b.id::text = a.target_id WHERE b.idempotency_key = $1`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM billing.reservations WHERE reference = 'send:' || $1 AND status = 'CAPTURED'`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM billing.reservations WHERE reference = 'send:' || $1 AND status = 'HELD'`)).toBe(0);
+  });
+
   it('schedules outside the sending window for the next allowed minute in the account timezone; cancelling releases the credit', async () => {
     // Arrange: a window that is closed now (yesterday's weekday only), in Tokyo time
     const tokyoWeekday = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', weekday: 'long' }).format(new Date(Date.now() - 86_400_000)).toUpperCase();
