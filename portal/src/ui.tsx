@@ -218,16 +218,36 @@ export function PagerButtons({ pager, pageInfo, noun, children }: { pager: Retur
 export interface Column<TRow> {
   header: ReactNode;
   cell: (row: TRow) => ReactNode;
+  /** right-aligned figures (header and cells) */
+  numeric?: boolean;
+  /** a class of the cells only (e.g. `actions`, which lays buttons out in a row) */
+  cellClassName?: string;
 }
 
+/** A column of buttons acting on the row, its header read out to screen readers only. */
+export const actionsHeader = (label = 'Actions'): ReactNode => <span className="visually-hidden">{label}</span>;
+
 /** A list as a table: a header per column, a row per item. */
-export function Table<TRow>({ rows, columns, rowKey, label }: { rows: readonly TRow[]; columns: Column<TRow>[]; rowKey: (row: TRow) => string | number; label?: string }) {
+export function Table<TRow>({
+  rows,
+  columns,
+  rowKey,
+  label,
+  className,
+}: {
+  rows: readonly TRow[];
+  columns: (Column<TRow> | false | null | undefined)[];
+  rowKey: (row: TRow) => string | number;
+  label?: string;
+  className?: string;
+}) {
+  const shown = columns.filter((column): column is Column<TRow> => Boolean(column));
   return (
-    <table aria-label={label}>
+    <table aria-label={label} className={className}>
       <thead>
         <tr>
-          {columns.map((column, index) => (
-            <th key={index} scope="col">
+          {shown.map((column, index) => (
+            <th key={index} scope="col" className={column.numeric ? 'number' : undefined}>
               {column.header}
             </th>
           ))}
@@ -236,8 +256,10 @@ export function Table<TRow>({ rows, columns, rowKey, label }: { rows: readonly T
       <tbody>
         {rows.map((row) => (
           <tr key={rowKey(row)}>
-            {columns.map((column, index) => (
-              <td key={index}>{column.cell(row)}</td>
+            {shown.map((column, index) => (
+              <td key={index} className={[column.numeric && 'number', column.cellClassName].filter(Boolean).join(' ') || undefined}>
+                {column.cell(row)}
+              </td>
             ))}
           </tr>
         ))}

@@ -294,7 +294,7 @@ const senderLabel = (sender: { value: string; kind: string; status: string }) =>
 const onOff = (value: boolean) => (value ? 'On' : 'Off');
 
 const SETTINGS: SettingSpec[] = [
-  { key: 'TIMEZONE', label: 'Timezone', show: (s) => s.timezone, editor: (props) => <TimezoneEditor {...props} /> },
+  { key: 'TIMEZONE', label: 'Timezone', show: (s) => s.timezone, editor: (props) => <SelectEditor {...props} id="timezone" label="Timezone" initial={props.settings.timezone} options={timeZones().map((zone) => [zone, zone])} submitLabel="Save timezone" toInput={(timezone) => ({ timezone })} /> },
   {
     key: 'OPT_OUT_KEYWORDS',
     label: 'Opt-out keywords',
@@ -406,57 +406,67 @@ const timeZones = (): string[] => {
   return supported.includes('UTC') ? supported : ['UTC', ...supported];
 };
 
-function TimezoneEditor({ settings, onSave, busy, errorId }: EditorProps) {
-  const [value, setValue] = useState(settings.timezone);
+/** One setting picked from a list: a select and its submit button (an empty placeholder first, when given, submits nothing). */
+function SelectEditor({
+  id,
+  label,
+  initial,
+  options,
+  placeholder,
+  submitLabel = 'Save',
+  toInput,
+  onSave,
+  busy,
+  errorId,
+}: Pick<EditorProps, 'onSave' | 'busy' | 'errorId'> & {
+  id: string;
+  label: string;
+  initial: string;
+  options: [value: string, name: string][];
+  placeholder?: string;
+  submitLabel?: string;
+  toInput(value: string): AccountSettingsInput;
+}) {
+  const [value, setValue] = useState(initial);
   return (
     <form
       className="inline-form"
       onSubmit={(event) => {
         event.preventDefault();
-        onSave({ timezone: value });
-      }}
-    >
-      <label htmlFor="timezone">Timezone</label>
-      <select id="timezone" value={value} onChange={(event) => setValue(event.target.value)} aria-describedby={errorId}>
-        {timeZones().map((zone) => (
-          <option key={zone} value={zone}>
-            {zone}
-          </option>
-        ))}
-      </select>
-      <button type="submit" disabled={busy}>
-        Save timezone
-      </button>
-    </form>
-  );
-}
-
-function ReferenceEditor({ settings, field, label, options, onSave, busy, errorId }: EditorProps & { field: 'defaultTemplateId' | 'defaultSenderId'; label: string; options: Map<string, string> }) {
-  const [value, setValue] = useState(settings[field] ?? '');
-  const id = `edit-${field}`;
-  return (
-    <form
-      className="inline-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (value) onSave({ [field]: value });
+        if (value) onSave(toInput(value));
       }}
     >
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(event) => setValue(event.target.value)} aria-describedby={errorId}>
-        <option value="" disabled>
-          {options.size === 0 ? 'None available to this account' : 'Choose…'}
-        </option>
-        {[...options].map(([optionId, name]) => (
-          <option key={optionId} value={optionId}>
+        {placeholder !== undefined && (
+          <option value="" disabled>
+            {placeholder}
+          </option>
+        )}
+        {options.map(([optionValue, name]) => (
+          <option key={optionValue} value={optionValue}>
             {name}
           </option>
         ))}
       </select>
       <button type="submit" disabled={busy || !value}>
-        Save
+        {submitLabel}
       </button>
     </form>
+  );
+}
+
+function ReferenceEditor({ settings, field, label, options, ...props }: EditorProps & { field: 'defaultTemplateId' | 'defaultSenderId'; label: string; options: Map<string, string> }) {
+  return (
+    <SelectEditor
+      {...props}
+      id={`edit-${field}`}
+      label={label}
+      initial={settings[field] ?? ''}
+      options={[...options]}
+      placeholder={options.size === 0 ? 'None available to this account' : 'Choose…'}
+      toInput={(value) => ({ [field]: value })}
+    />
   );
 }
 

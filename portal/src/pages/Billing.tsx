@@ -13,7 +13,7 @@ import {
   type PortalBillingQuery,
 } from '../__generated__/graphql';
 import { downloadFromGateway, request } from '../client';
-import { AccountBreadcrumb, ConfirmButton, ErrorBanner, FieldError, formatDateTime, Link, Loading, PagerButtons, useAction, usePager, useQuery } from '../ui';
+import { AccountBreadcrumb, actionsHeader, ConfirmButton, ErrorBanner, FieldError, formatDateTime, Link, Loading, PagerButtons, Table, useAction, usePager, useQuery } from '../ui';
 
 type Account = NonNullable<PortalBillingQuery['account']>;
 type PaymentMethod = NonNullable<Account['paymentMethods']>[number];
@@ -240,24 +240,24 @@ function PaymentMethods({ account, timeZone, onDone }: { account: Account; timeZ
       {methods.length === 0 ? (
         <p className="muted">No payment methods yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Card</th>
-              <th scope="col">Added</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {methods.map((method) => (
-              <tr key={method.id}>
-                <td>
+        <Table
+          rows={methods}
+          rowKey={(method) => method.id}
+          columns={[
+            {
+              header: 'Card',
+              cell: (method) => (
+                <>
                   {method.brand} ending {method.last4} {method.isDefault && <span className="badge">Default</span>}
-                </td>
-                <td>{formatDateTime(method.createdAt, timeZone)}</td>
-                <td className="actions">
+                </>
+              ),
+            },
+            { header: 'Added', cell: (method) => formatDateTime(method.createdAt, timeZone) },
+            {
+              header: actionsHeader(),
+              cellClassName: 'actions',
+              cell: (method) => (
+                <>
                   {!method.isDefault && (
                     <button type="button" className="small secondary" disabled={change.busy} onClick={() => void change.run(() => request(PortalSetDefaultPaymentMethodDocument, { accountId: account.id, paymentMethodId: method.id }))}>
                       Make {method.brand} ending {method.last4} the default
@@ -269,11 +269,11 @@ function PaymentMethods({ account, timeZone, onDone }: { account: Account; timeZ
                     busy={change.busy}
                     onConfirm={() => void change.run(() => request(PortalRemovePaymentMethodDocument, { accountId: account.id, paymentMethodId: method.id }))}
                   />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       <form
         className="inline-form range-form"
@@ -334,35 +334,26 @@ function Ledger({ accountId, timeZone }: { accountId: string; timeZone: string }
         <p className="muted">No entries yet.</p>
       ) : (
         <>
-          <table className="ledger">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">What</th>
-                <th scope="col">Account · user</th>
-                <th scope="col" className="number">
-                  Units
-                </th>
-                <th scope="col" className="number">
-                  Balance after
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.nodes.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{formatDateTime(entry.createdAt, timeZone)}</td>
-                  <td>
+          <Table
+            className="ledger"
+            rows={page.nodes}
+            rowKey={(entry) => entry.id}
+            columns={[
+              { header: 'When', cell: (entry) => formatDateTime(entry.createdAt, timeZone) },
+              {
+                header: 'What',
+                cell: (entry) => (
+                  <>
                     {LEDGER_KINDS[entry.kind] ?? entry.kind}
                     {entry.reason && <span className="muted"> · {entry.reason}</span>}
-                  </td>
-                  <td>{[entry.spendingAccount?.name, entry.user?.name].filter(Boolean).join(' · ') || '—'}</td>
-                  <td className="number">{entry.units > 0 ? `+${entry.units.toLocaleString()}` : entry.units.toLocaleString()}</td>
-                  <td className="number">{entry.balanceAfter.toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { header: 'Account · user', cell: (entry) => [entry.spendingAccount?.name, entry.user?.name].filter(Boolean).join(' · ') || '—' },
+              { header: 'Units', numeric: true, cell: (entry) => (entry.units > 0 ? `+${entry.units.toLocaleString()}` : entry.units.toLocaleString()) },
+              { header: 'Balance after', numeric: true, cell: (entry) => entry.balanceAfter.toLocaleString() },
+            ]}
+          />
           <PagerButtons pager={pager} pageInfo={page.pageInfo} noun="entries">
             <span className="muted">{page.totalCount} entries</span>
           </PagerButtons>
@@ -382,36 +373,26 @@ function Invoices({ invoices, timeZone }: { invoices: NonNullable<Account['invoi
     <section aria-labelledby="invoices-title" className="card table-card">
       <h2 id="invoices-title">Invoices</h2>
       <ErrorBanner error={download.error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Period</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="number">
-              Total
-            </th>
-            <th scope="col">Issued</th>
-            <th scope="col">Files</th>
-          </tr>
-        </thead>
-        <tbody>
-          {invoices.map((invoice) => (
-            <tr key={invoice.id}>
-              <td>{invoice.period}</td>
-              <td>{invoice.status.charAt(0) + invoice.status.slice(1).toLowerCase()}</td>
-              <td className="number">{money(invoice.total, invoice.currency)}</td>
-              <td>{invoice.issuedAt ? formatDateTime(invoice.issuedAt, timeZone) : '—'}</td>
-              <td className="actions">
-                {(['PDF', 'CSV'] as const).map((format) => (
-                  <button key={format} type="button" className="small secondary" disabled={download.busy} onClick={() => void download.run(invoice.id, format)}>
-                    {format} of {invoice.period}
-                  </button>
-                ))}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        rows={invoices}
+        rowKey={(invoice) => invoice.id}
+        columns={[
+          { header: 'Period', cell: (invoice) => invoice.period },
+          { header: 'Status', cell: (invoice) => invoice.status.charAt(0) + invoice.status.slice(1).toLowerCase() },
+          { header: 'Total', numeric: true, cell: (invoice) => money(invoice.total, invoice.currency) },
+          { header: 'Issued', cell: (invoice) => (invoice.issuedAt ? formatDateTime(invoice.issuedAt, timeZone) : '—') },
+          {
+            header: 'Files',
+            cellClassName: 'actions',
+            cell: (invoice) =>
+              (['PDF', 'CSV'] as const).map((format) => (
+                <button key={format} type="button" className="small secondary" disabled={download.busy} onClick={() => void download.run(invoice.id, format)}>
+                  {format} of {invoice.period}
+                </button>
+              )),
+          },
+        ]}
+      />
     </section>
   );
 }

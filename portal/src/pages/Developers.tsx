@@ -19,7 +19,7 @@ import {
   type Role,
 } from '../__generated__/graphql';
 import { ApiError, request } from '../client';
-import { AccountBreadcrumb, ConfirmButton, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, PagerButtons, startOfDay, useAction, usePager, useQuery } from '../ui';
+import { AccountBreadcrumb, actionsHeader, ConfirmButton, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, PagerButtons, startOfDay, Table, useAction, usePager, useQuery } from '../ui';
 import { roleLabel } from './SignIn';
 
 type Account = NonNullable<PortalDevelopersAccountQuery['account']>;
@@ -107,44 +107,33 @@ function ApiKeys({ accountId, timeZone }: { accountId: string; timeZone: string 
       ) : list.nodes.length === 0 ? (
         <p className="muted">No API keys yet.</p>
       ) : (
-        <table className="api-keys">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key starts with</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.nodes.map((key) => (
-              <tr key={key.id}>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}</code>
-                </td>
-                <td>{key.role ? roleLabel(key.role) : key.permissions.join(', ')}</td>
-                <td>{formatDateTime(key.createdAt, timeZone)}</td>
-                <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt, timeZone) : 'Never'}</td>
-                <td>
-                  {key.revokedAt
-                    ? `Revoked ${formatDateTime(key.revokedAt, timeZone)}`
-                    : key.expiresAt && Date.parse(key.expiresAt) < Date.now()
-                      ? 'Expired'
-                      : key.expiresAt
-                        ? `Active until ${formatDateTime(key.expiresAt, timeZone)}`
-                        : 'Active'}
-                </td>
-                <td>{!key.revokedAt && <ConfirmButton label={`Revoke ${key.name}`} confirmLabel={`Revoke ${key.name} now`} busy={revoke.busy} onConfirm={() => void revoke.run(key.id)} />}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          className="api-keys"
+          rows={list.nodes}
+          rowKey={(key) => key.id}
+          columns={[
+            { header: 'Name', cell: (key) => key.name },
+            { header: 'Key starts with', cell: (key) => <code>{key.prefix}</code> },
+            { header: 'Scope', cell: (key) => (key.role ? roleLabel(key.role) : key.permissions.join(', ')) },
+            { header: 'Created', cell: (key) => formatDateTime(key.createdAt, timeZone) },
+            { header: 'Last used', cell: (key) => (key.lastUsedAt ? formatDateTime(key.lastUsedAt, timeZone) : 'Never') },
+            {
+              header: 'Status',
+              cell: (key) =>
+                key.revokedAt
+                  ? `Revoked ${formatDateTime(key.revokedAt, timeZone)}`
+                  : key.expiresAt && Date.parse(key.expiresAt) < Date.now()
+                    ? 'Expired'
+                    : key.expiresAt
+                      ? `Active until ${formatDateTime(key.expiresAt, timeZone)}`
+                      : 'Active',
+            },
+            {
+              header: actionsHeader(),
+              cell: (key) => !key.revokedAt && <ConfirmButton label={`Revoke ${key.name}`} confirmLabel={`Revoke ${key.name} now`} busy={revoke.busy} onConfirm={() => void revoke.run(key.id)} />,
+            },
+          ]}
+        />
       )}
     </section>
   );
@@ -278,55 +267,58 @@ function Deliveries({ endpointId, timeZone }: { endpointId: string; timeZone: st
       {page.nodes.length === 0 ? (
         <p className="muted">No deliveries yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.nodes.map((delivery) => (
-              <tr key={delivery.id}>
-                <td>{formatDateTime(delivery.createdAt, timeZone)}</td>
-                <td>
+        <Table
+          rows={page.nodes}
+          rowKey={(delivery) => delivery.id}
+          columns={[
+            { header: 'Created', cell: (delivery) => formatDateTime(delivery.createdAt, timeZone) },
+            {
+              header: 'Event',
+              cell: (delivery) => (
+                <>
                   <code>{delivery.eventType}</code>
                   <br />
                   <CopyId id={delivery.webhookId} label="Copy webhook id" />
-                </td>
-                <td>
+                </>
+              ),
+            },
+            {
+              header: 'Status',
+              cell: (delivery) => (
+                <>
                   {delivery.status}
                   {delivery.nextAttemptAt && <span className="muted"> · next {formatDateTime(delivery.nextAttemptAt, timeZone)}</span>}
-                </td>
-                <td>
-                  <details>
-                    <summary>
-                      {delivery.attemptCount} attempt(s){delivery.lastResponseStatus ? `, last HTTP ${delivery.lastResponseStatus}` : ''}
-                    </summary>
-                    <ol>
-                      {delivery.attempts.nodes.map((attempt) => (
-                        <li key={attempt.number}>
-                          {formatDateTime(attempt.attemptedAt, timeZone)}: {attempt.succeeded ? 'succeeded' : 'failed'}, {attempt.responseStatus ? `HTTP ${attempt.responseStatus}` : 'no answer'}, {attempt.latencyMs} ms
-                          {attempt.error && <span className="muted"> ({attempt.error})</span>}
-                        </li>
-                      ))}
-                    </ol>
-                  </details>
-                </td>
-                <td>
-                  <button type="button" className="small secondary" disabled={replay.busy} onClick={() => void replay.run(delivery.id)}>
-                    Replay {delivery.eventType}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              header: 'Attempts',
+              cell: (delivery) => (
+                <details>
+                  <summary>
+                    {delivery.attemptCount} attempt(s){delivery.lastResponseStatus ? `, last HTTP ${delivery.lastResponseStatus}` : ''}
+                  </summary>
+                  <ol>
+                    {delivery.attempts.nodes.map((attempt) => (
+                      <li key={attempt.number}>
+                        {formatDateTime(attempt.attemptedAt, timeZone)}: {attempt.succeeded ? 'succeeded' : 'failed'}, {attempt.responseStatus ? `HTTP ${attempt.responseStatus}` : 'no answer'}, {attempt.latencyMs} ms
+                        {attempt.error && <span className="muted"> ({attempt.error})</span>}
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              ),
+            },
+            {
+              header: actionsHeader(),
+              cell: (delivery) => (
+                <button type="button" className="small secondary" disabled={replay.busy} onClick={() => void replay.run(delivery.id)}>
+                  Replay {delivery.eventType}
+                </button>
+              ),
+            },
+          ]}
+        />
       )}
       <PagerButtons pager={pager} pageInfo={page.pageInfo} noun="deliveries" />
     </div>
@@ -393,42 +385,35 @@ function ActivityLog({ account, timeZone }: { account: Account; timeZone: string
       ) : (
         <>
           <p className="muted">{page.totalCount} entries</p>
-          <table className="activity-log">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Account</th>
-                <th scope="col">Target</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.nodes.map((entry) => (
-                <tr key={entry.id}>
-                  <td>{formatDateTime(entry.occurredAt, timeZone)}</td>
-                  <td>{entry.actor ? entry.actor.name : entry.actorKind === 'USER' ? 'A user you cannot see' : entry.actorKind.toLowerCase().replace(/_/g, ' ')}</td>
-                  <td>
-                    <code>{entry.action}</code>
-                  </td>
-                  <td>{entry.targetAccount?.name ?? entry.targetAccountId ?? '—'}</td>
-                  <td>
-                    {entry.targetType ?? '—'}{' '}
-                    {entry.targetId && <CopyId id={entry.targetId} label="Copy target id" />}
-                  </td>
-                  <td>
-                    {(entry.before != null || entry.after != null) && (
-                      <details>
-                        <summary>Before and after</summary>
-                        <pre>{JSON.stringify({ before: entry.before, after: entry.after }, null, 2)}</pre>
-                      </details>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            className="activity-log"
+            rows={page.nodes}
+            rowKey={(entry) => entry.id}
+            columns={[
+              { header: 'When', cell: (entry) => formatDateTime(entry.occurredAt, timeZone) },
+              { header: 'Who', cell: (entry) => (entry.actor ? entry.actor.name : entry.actorKind === 'USER' ? 'A user you cannot see' : entry.actorKind.toLowerCase().replace(/_/g, ' ')) },
+              { header: 'Action', cell: (entry) => <code>{entry.action}</code> },
+              { header: 'Account', cell: (entry) => entry.targetAccount?.name ?? entry.targetAccountId ?? '—' },
+              {
+                header: 'Target',
+                cell: (entry) => (
+                  <>
+                    {entry.targetType ?? '—'} {entry.targetId && <CopyId id={entry.targetId} label="Copy target id" />}
+                  </>
+                ),
+              },
+              {
+                header: 'Change',
+                cell: (entry) =>
+                  (entry.before != null || entry.after != null) && (
+                    <details>
+                      <summary>Before and after</summary>
+                      <pre>{JSON.stringify({ before: entry.before, after: entry.after }, null, 2)}</pre>
+                    </details>
+                  ),
+              },
+            ]}
+          />
           <PagerButtons pager={pager} pageInfo={page.pageInfo} noun="entries" />
         </>
       )}

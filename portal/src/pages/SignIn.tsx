@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, request } from '../client';
 import { AcceptInvitationDocument, AcceptMyInvitationDocument, BeginSsoLoginDocument, DeclineMyInvitationDocument, LoginDocument, LoginWithSsoDocument } from '../operations';
-import { CopyId, ErrorBanner, FieldError, formatDateTime, Loading, navigate, useAction } from '../ui';
+import { actionsHeader, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, navigate, Table, useAction } from '../ui';
 import { useViewer, type Viewer } from '../viewer';
 
 const SSO_STATE_KEY = 'portal.sso-state';
@@ -171,46 +171,30 @@ export function AccessListPage() {
       <MyInvitations viewer={viewer} />
       <p>You have access to these accounts. Pick the one to act in; you can switch later from the top bar.</p>
       <ErrorBanner error={choose.error} />
-      <table className="access-list">
-        <caption className="visually-hidden">Access list</caption>
-        <thead>
-          <tr>
-            <th scope="col">Account</th>
-            <th scope="col">Account id</th>
-            <th scope="col">Role</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Action</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {viewer.memberships.map((membership) => {
-            const acting = viewer.activeAccount?.id === membership.accountId;
-            return (
-              <tr key={membership.id}>
-                <td>{membership.account?.name ?? '—'}</td>
-                <td>
-                  <CopyId id={membership.accountId} label="Copy account id" />
-                </td>
-                <td>{roleLabel(membership.role)}</td>
-                <td>{membership.type === 'GUEST' ? 'Guest' : 'Member'}</td>
-                <td>{membership.status === 'ACTIVE' ? 'Active' : 'Inactive'}</td>
-                <td>
-                  {acting ? (
-                    <span className="badge">Acting</span>
-                  ) : (
-                    <button type="button" disabled={choose.busy || membership.status !== 'ACTIVE'} onClick={() => void choose.run(membership.accountId)}>
-                      Act in {membership.account?.name ?? 'this account'}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <Table
+        className="access-list"
+        label="Access list"
+        rows={viewer.memberships}
+        rowKey={(membership) => membership.id}
+        columns={[
+          { header: 'Account', cell: (membership) => membership.account?.name ?? '—' },
+          { header: 'Account id', cell: (membership) => <CopyId id={membership.accountId} label="Copy account id" /> },
+          { header: 'Role', cell: (membership) => roleLabel(membership.role) },
+          { header: 'Type', cell: (membership) => (membership.type === 'GUEST' ? 'Guest' : 'Member') },
+          { header: 'Status', cell: (membership) => (membership.status === 'ACTIVE' ? 'Active' : 'Inactive') },
+          {
+            header: actionsHeader('Action'),
+            cell: (membership) =>
+              viewer.activeAccount?.id === membership.accountId ? (
+                <span className="badge">Acting</span>
+              ) : (
+                <button type="button" disabled={choose.busy || membership.status !== 'ACTIVE'} onClick={() => void choose.run(membership.accountId)}>
+                  Act in {membership.account?.name ?? 'this account'}
+                </button>
+              ),
+          },
+        ]}
+      />
       <p>
         <button type="button" className="secondary" onClick={() => navigate('/accounts')}>
           Continue with {viewer.activeAccount?.name}

@@ -11,7 +11,7 @@ import {
   SetUserCreditLimitDocument,
   UsersDocument,
 } from '../operations';
-import { AccountBreadcrumb, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, useAction } from '../ui';
+import { AccountBreadcrumb, actionsHeader, CopyId, ErrorBanner, FieldError, formatDateTime, Loading, Table, useAction } from '../ui';
 import { roleLabel } from './SignIn';
 
 type UsersAnswer = PortalUsersQuery;
@@ -168,45 +168,34 @@ export function UsersPage({ accountId }: { accountId: string }) {
           {account.invitations.nodes.length === 0 ? (
             <p className="muted">No invitations.</p>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Sent</th>
-                  <th scope="col">Expires</th>
-                  {can('users') && (
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  )}
-                </tr>
-              </thead>
-              <tbody>
-                {account.invitations.nodes.map((invitation) => (
-                  <tr key={invitation.id}>
-                    <td>{invitation.email}</td>
-                    <td>
+            <Table
+              rows={account.invitations.nodes}
+              rowKey={(invitation) => invitation.id}
+              columns={[
+                { header: 'Email', cell: (invitation) => invitation.email },
+                {
+                  header: 'Role',
+                  cell: (invitation) => (
+                    <>
                       {roleLabel(invitation.role)}
                       {invitation.grantedPermissions.length > 0 && <span className="muted"> + {invitation.grantedPermissions.join(', ')}</span>}
-                    </td>
-                    <td>{statusLabel(invitation.status)}</td>
-                    <td>{formatDateTime(invitation.createdAt, timeZone)}</td>
-                    <td>{formatDateTime(invitation.expiresAt, timeZone)}</td>
-                    {can('users') && (
-                      <td>
-                        {OPEN_INVITATION.has(invitation.status) && (
-                          <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(RevokeInvitationDocument, { invitationId: invitation.id }))}>
-                            Revoke the invitation of {invitation.email}
-                          </button>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { header: 'Status', cell: (invitation) => statusLabel(invitation.status) },
+                { header: 'Sent', cell: (invitation) => formatDateTime(invitation.createdAt, timeZone) },
+                { header: 'Expires', cell: (invitation) => formatDateTime(invitation.expiresAt, timeZone) },
+                can('users') && {
+                  header: actionsHeader(),
+                  cell: (invitation) =>
+                    OPEN_INVITATION.has(invitation.status) && (
+                      <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(RevokeInvitationDocument, { invitationId: invitation.id }))}>
+                        Revoke the invitation of {invitation.email}
+                      </button>
+                    ),
+                },
+              ]}
+            />
           )}
         </section>
       )}

@@ -287,9 +287,10 @@ export class CreditService {
   /**
    * The reservation in a transaction, each hot row locked in turn: when a monthly user limit on the
    * chain may have to start a new period first (a few times a month), and when the database refused
-   * the one-statement path (refusedByDatabase), e.g. a table's CHECK what it was about to hold. That
-   * statement wrote nothing then; this path decides again and answers a refusal with its code. (Seen a few times in the 1,800 racing reservations of credit-concurrency.test.ts; why the
-   * statement's coverage test let that hold through is not found yet.)
+   * the one-statement path (refusedByDatabase: a deadlock, a serialization failure, or a CHECK, the
+   * last guard, which that statement no longer trips on a row changed while it waited: see
+   * reserveOnChain). That statement wrote nothing then; this path decides again and answers a
+   * refusal with its code.
    */
   private async reserveLocking(tx: Sql, request: ReservationRequest): Promise<Reservation> {
     // Replays of one key queue here, so exactly one of them does the work.

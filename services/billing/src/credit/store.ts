@@ -498,7 +498,15 @@ export interface SpendingRequest {
  *   monthly user limit may be due for renewal (`renewalCutoff`: the caller then takes the renewing
  *   path), unless its idempotency key is taken (ON CONFLICT: a concurrent call with the key waits
  *   for it there), and only an inserted reservation adds its hold to the rows it names; the tables'
- *   CHECKs (`spent + held <= credit_limit`, `held <= units`) stay the last guard;
+ *   CHECKs (`spent + held <= credit_limit`, `held <= units`) stay the last guard. The holds write the
+ *   locked rows' values (`locked.held + n`, and their spent, limit and units unchanged), not the
+ *   UPDATE's own row: an UPDATE starts from the row as the statement's snapshot saw it, and when a
+ *   transaction committed a change to it while this statement waited for its lock (a capture, a
+ *   release, a monthly renewal), PostgreSQL checks the CHECKs on that old version plus the hold
+ *   before it finds the newer one and re-applies the SET to it (EvalPlanQual). The old version plus
+ *   the hold can break a CHECK the newer one keeps (a renewal took spent from 60 to 0: the old row
+ *   plus 3 is over a limit of 60), refusing a hold the statement decided was covered. The locked
+ *   values are the newest version's (this statement holds its lock), so both checks see them;
  * - it answers the chain's rows and the hot rows as they were before the hold, for the caller's
  *   refusal (the binding limit), and the reservation when one was inserted.
  */
@@ -550,11 +558,15 @@ export async function reserveOnChain(
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id, paying_account_id, limited_account_ids, user_limit_account_ids, expires_at
      ), account_held AS (
-       UPDATE billing.account_limits l SET held = l.held + $2, updated_at = now() FROM created WHERE l.account_id = ANY(created.limited_account_ids)
+       UPDATE billing.account_limits l SET held = locked.held + $2, spent = locked.spent, credit_limit = locked.credit_limit, updated_at = now()
+         FROM created, account_locked locked WHERE l.account_id = ANY(created.limited_account_ids) AND locked.account_id = l.account_id
      ), user_held AS (
-       UPDATE billing.user_limits u SET held = u.held + $2, updated_at = now() FROM created WHERE u.user_id = $3::uuid AND u.account_id = ANY(created.user_limit_account_ids)
+       UPDATE billing.user_limits u SET held = locked.held + $2, spent = locked.spent, credit_limit = locked.credit_limit, updated_at = now()
+         FROM created, user_locked locked
+        WHERE u.user_id = $3::uuid AND u.account_id = ANY(created.user_limit_account_ids) AND locked.account_id = u.account_id
      ), balance_held AS (
-       UPDATE billing.balances b SET held = b.held + $2, updated_at = now() FROM created WHERE b.account_id = created.paying_account_id
+       UPDATE billing.balances b SET held = locked.held + $2, units = locked.units, updated_at = now()
+         FROM created, payer locked WHERE b.account_id = created.paying_account_id AND locked.account_id = b.account_id
      )
      SELECT (SELECT coalesce(json_agg(chain), '[]') FROM chain) AS chain,
             (SELECT coalesce(json_agg(account_locked), '[]') FROM account_locked) AS limits,

@@ -106,6 +106,7 @@ describe('credit reservations under concurrency (SPEC B3)', () => {
       expect(heldUnits).toBeLessThanOrEqual(BINDING_REMAINING);
       expect(heldUnits).toBeGreaterThan(BINDING_REMAINING - 3);
       expect(refused.length).toBeGreaterThan(0);
+      expect(refused.filter((e) => e.code !== 'INSUFFICIENT_CREDIT').map((e) => `${e.code}: ${e.message}`)).toEqual([]);
       expect(new Set(refused.map((e) => `${e.code}:${e.extensions.limit}`))).toEqual(new Set([`INSUFFICIENT_CREDIT:${binding}`]));
       const after = await state();
       expect(after.balance.units).toBe(before.balance.units - captured);
@@ -145,6 +146,8 @@ describe('credit reservations under concurrency (SPEC B3)', () => {
 
     // Assert
     const heldUnits = granted.reduce((sum, r) => sum + r.units, 0);
+    const refusals = results.filter((r): r is AppError => r instanceof AppError).map((e) => `${e.code}:${e.extensions.limit}`);
+    expect(new Set(refusals)).toEqual(new Set(['INSUFFICIENT_CREDIT:USER_LIMIT']));
     expect(heldUnits).toBeLessThanOrEqual(before.credit_limit);
     expect(heldUnits).toBeGreaterThan(before.credit_limit - 3);
     const rows = await stack.sql.query(`SELECT period_start FROM billing.user_limit_renewals WHERE account_id = $1 AND user_id = $2`, [store, user]);

@@ -50,17 +50,21 @@ describe('failed sign-ins are throttled per email and address (SPEC I1, G4)', ()
     expect(afterWaiting.data?.login.token).toMatch(/^ses_/);
   });
 
-  it('checks at most the free attempts plus one of 40 parallel guesses', async () => {
+  it('checks the free attempts plus one of 40 parallel guesses, and one more at most per backoff the burst outlasts', async () => {
     // Arrange
     const address = newAddress();
     const email = demoUser('n1-marketing').email;
 
     // Act
+    const started = Date.now();
     const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => login(address, email, `parallel guess ${i}`)));
+    const elapsedMs = Date.now() - started;
 
-    // Assert
+    // Assert: one guess past the free ones, and at most one more per first backoff (2 s) the burst
+    // outlasted (a loaded machine may take longer than that to answer 40 requests)
     const checked = outcomes.filter((o) => codeOf(o) === 'UNAUTHENTICATED').length;
-    expect(checked).toBe(LOGIN_THROTTLE.free.emailAddress + 1);
+    expect(checked).toBeGreaterThanOrEqual(LOGIN_THROTTLE.free.emailAddress + 1);
+    expect(checked).toBeLessThanOrEqual(LOGIN_THROTTLE.free.emailAddress + 1 + Math.floor(elapsedMs / 2_000));
     expect(outcomes.filter((o) => codeOf(o) === 'RATE_LIMITED')).toHaveLength(40 - checked);
   });
 
