@@ -100,8 +100,9 @@ interface SendPlan {
 
 /**
  * One send (SPEC M1, M2): every check before anything is written, then credit is reserved in
- * billing, then one transaction writes the batch, its messages (one INSERT … SELECT), the limit
- * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
+ * billing, then one statement (writeBatch; one transaction where it must) writes the batch, its
+ * messages, their usage change and status events, the limit counters (a conditional upsert in a
+ * fixed order) and the activity entry.
  * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
  * The reservation is captured by the delivery worker (settleDueBatches: the due batches of a round
  * in one call), which delivers a batch's messages only once it is captured.
