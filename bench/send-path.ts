@@ -44,7 +44,9 @@ const CONCURRENT = 200;
 const BATCH_SIZE = 1000;
 const log = (line: string) => process.stderr.write(`[bench] send-path: ${line}\n`);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const SINGLE_SENDS = 200;
+const SINGLE_SENDS = Number(process.env.SEND_PATH_SINGLE_SENDS ?? 200);
+/** `single`: only the one-send-alone phase (d), no bulk, no 100 trees, no throughput: for profiles (BENCH_PROFILE) and pg_stat_statements. */
+const ONLY_SINGLE = process.env.SEND_PATH_ONLY === 'single';
 const SETTLE_ROUND = 5;
 const CLIENTS = [100, 200];
 const TREES = 100;
@@ -125,6 +127,7 @@ interface Settler {
  * settlement of their credit in rounds of SETTLE_ROUND batches (the worker's part of each send).
  */
 async function singleSendCost(sql: Pool, database: string, servers: ServerProcess[], settler: Settler, send: () => Promise<number>) {
+  const statementStats = await statementStatsReset(sql);
   for (const server of servers) server.resetStatements();
   settler.statements.reset();
   const pgBefore = new Map((await backendPids(sql, database)).map((pid) => [pid, cpuMs(pid)]));
@@ -141,6 +144,7 @@ async function singleSendCost(sql: Pool, database: string, servers: ServerProces
   let pg = 0;
   for (const pid of await backendPids(sql, database)) pg += cpuMs(pid) - (pgBefore.get(pid) ?? 0);
   const counts = await Promise.all(servers.map((server) => server.statementCount()));
+  if (statementStats) await printStatementStats(sql);
   const perSend = (ms: number) => ms / SINGLE_SENDS;
   const cpu: [string, number][] = [
     ...servers.map((server, i): [string, number] => [server.label, perSend(after[i] - before[i])]),
@@ -150,6 +154,33 @@ async function singleSendCost(sql: Pool, database: string, servers: ServerProces
   const settlement: [string, number][] = servers.map((server, i): [string, number] => [server.label, perSend(after[i] - afterSends[i])]).filter(([, ms]) => ms > 0);
   const statements: [string, number][] = [...servers.map((server, i): [string, number] => [server.label, counts[i] / SINGLE_SENDS]), ['worker', settler.statements.count / SINGLE_SENDS]];
   return { cpu, cpuTotal: sum(cpu.map(([, ms]) => ms)), settlement: [...settlement, ['worker', perSend(worker)]] as [string, number][], statements, statementTotal: sum(statements.map(([, n]) => n)), p50: median(latencies) };
+}
+
+/**
+ * When the server preloads pg_stat_statements (not this machine's shared server; a private cluster
+ * started with `shared_preload_libraries=pg_stat_statements` for a profile), the statements of the
+ * single sends are reset before and printed after: where PostgreSQL's part of a send goes.
+ */
+async function statementStatsReset(sql: Pool): Promise<boolean> {
+  try {
+    await sql.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await sql.query('SELECT pg_stat_statements_reset()');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function printStatementStats(sql: Pool): Promise<void> {
+  const { rows } = await sql.query(
+    `SELECT calls, round((total_plan_time + total_exec_time)::numeric / $1, 3) AS ms_per_send, round(total_plan_time::numeric / $1, 3) AS plan_ms_per_send,
+            round((wal_bytes / $1)::numeric, 0) AS wal_bytes_per_send, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND calls > 0
+      ORDER BY total_plan_time + total_exec_time DESC LIMIT 25`,
+    [SINGLE_SENDS],
+  );
+  log(`pg_stat_statements over ${SINGLE_SENDS} sends and their settlement (plan + execution ms per send):`);
+  for (const row of rows) log(`  ${row.ms_per_send} ms (plan ${row.plan_ms_per_send}), ${row.calls} calls, WAL ${row.wal_bytes_per_send} B/send: ${row.query}`);
 }
 
 /** Settles due credit every 100 ms, as the delivery worker's loop does, until stopped. */
@@ -224,6 +255,28 @@ function describeWaits(rates: Rate[]): string {
   return `lock waits ${fmt((100 * locks) / Math.max(total, 1), 0)} % of ${total} backend samples (${top})`;
 }
 
+type SingleSendCost = Awaited<ReturnType<typeof singleSendCost>>;
+
+/** The CPU and statement figures of one send alone (phase d). */
+function singleSendFigures(single: SingleSendCost): BenchResult[] {
+  return [
+    {
+      figure: 'Send path: CPU per single send, summed over the processes',
+      goal: '≤ 10 ms',
+      value: `${fmt(single.cpuTotal, 1)} ms`,
+      met: single.cpuTotal <= 10,
+      notes: `${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (utime+stime of each process over ${SINGLE_SENDS} sequential sendMessage through the gateway and the settlement of their credit by the delivery worker in rounds of ${SETTLE_ROUND}; PostgreSQL = the backends of the bench database); of which settlement ${single.settlement.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')} ms; p50 ${fmt(single.p50, 1)} ms per send`,
+    },
+    {
+      figure: 'Send path: SQL statements per single send',
+      goal: '≤ 15',
+      value: fmt(single.statementTotal, 1),
+      met: single.statementTotal <= 15,
+      notes: `${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')} (every statement of each process's data source, BEGIN/COMMIT included, over ${SINGLE_SENDS} sends and their settlement in rounds of ${SETTLE_ROUND})`,
+    },
+  ];
+}
+
 export async function runBenchmark(): Promise<BenchResult[]> {
   const database = await createBenchDatabase();
   const sql = new Pool({ connectionString: database.url, max: 2 });
@@ -247,6 +300,21 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     await gql(settings, { id: demoAccount('hq').id, input: { sendingWindow: OPEN_ALL_WEEK } }, token);
     await everyCheckOn(gql, token, { root: demoAccount('hq').id, region: demoAccount('south').id, store, units: 90_000 });
     const sender = await login(demoUser('accountant').email, DEMO_PASSWORD);
+    const send = async (i: number, round: number) => {
+      const t0 = performance.now();
+      const data = await gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { accepted } }`, { input: { accountId: store, to: `+447401${String(round * 1000 + i).padStart(6, '0')}`, body: `Bench single ${i}` } }, sender);
+      if (data.sendMessage.accepted !== 1) throw new Error('a single send was not accepted');
+      return performance.now() - t0;
+    };
+    const oneSendAlone = async () => {
+      const servers = Object.values(subgraphs).concat(gateway);
+      for (let i = 0; i < 20; i++) await send(i, 98); // warm-up
+      while ((await settler.settle()) > 0);
+      const single = await singleSendCost(sql, databaseName, servers, settler, () => send(0, 97));
+      log(`single send: CPU ${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (of which settlement ${single.settlement.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')}); SQL ${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')}; p50 ${fmt(single.p50, 1)} ms`);
+      return single;
+    };
+    if (ONLY_SINGLE) return singleSendFigures(await oneSendAlone());
     // 100 more trees built the same way (root → region → store), for the one-tree vs many-trees figure.
     const stores = await separateTrees(sql, gql, token);
 
@@ -289,12 +357,6 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     log(`drain ${rates.map((v) => fmt(v, 0)).join(', ')} msg/s`);
 
     // c. 200 concurrent single sends
-    const send = async (i: number, round: number) => {
-      const t0 = performance.now();
-      const data = await gql(`mutation($input: SendMessageInput!) { sendMessage(input: $input) { accepted } }`, { input: { accountId: store, to: `+447401${String(round * 1000 + i).padStart(6, '0')}`, body: `Bench single ${i}` } }, sender);
-      if (data.sendMessage.accepted !== 1) throw new Error('a single send was not accepted');
-      return performance.now() - t0;
-    };
     const concurrentSettlement = settleInBackground(settler);
     await Promise.all(Array.from({ length: CONCURRENT }, (_, i) => send(i, 99))); // warm-up
     const p95s: number[] = [];
@@ -306,11 +368,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     log(`concurrent p95 ${p95s.map((v) => fmt(v, 1)).join(', ')} ms`);
 
     // d. one send alone: CPU and statements per process
-    const servers = Object.values(subgraphs).concat(gateway);
-    for (let i = 0; i < 20; i++) await send(i, 98); // warm-up
-    while ((await settler.settle()) > 0);
-    const single = await singleSendCost(sql, databaseName, servers, settler, () => send(0, 97));
-    log(`single send: CPU ${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (of which settlement ${single.settlement.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')}); SQL ${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')}`);
+    const single = await oneSendAlone();
 
     // e. accepted sends/s, one tree vs 100 trees, alternating rounds
     const throughput: Record<number, { oneTree: Rate[]; manyTrees: Rate[] }> = {};
@@ -338,20 +396,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
       { figure: 'Send path: bulk acceptance of 10,000 recipients', goal: '≤ 1 s', value: `${fmt(bulk / 1000, 2)} s`, met: bulk <= 1000, notes: `sendBulk to a 10,000-contact group through the gateway; rounds ${spread(bulkMs.map((v) => v / 1000))} s; ${notes}` },
       { figure: 'Send path: loopback drain rate', goal: '≥ 2,000 msg/s', value: `${fmt(rate, 0)} msg/s`, met: rate >= 2000, notes: `DeliveryWorker.deliverBatch, batches of ${BATCH_SIZE}; rounds ${spread(rates, 0)} msg/s` },
       { figure: 'Send path: 200 concurrent single sends, p95', goal: '≤ 50 ms', value: `${fmt(p95, 1)} ms`, met: p95 <= 50, notes: `${CONCURRENT} sendMessage requests at once through the gateway; rounds ${spread(p95s, 1)} ms; ${notes}` },
-      {
-        figure: 'Send path: CPU per single send, summed over the processes',
-        goal: '≤ 10 ms',
-        value: `${fmt(single.cpuTotal, 1)} ms`,
-        met: single.cpuTotal <= 10,
-        notes: `${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (utime+stime of each process over ${SINGLE_SENDS} sequential sendMessage through the gateway and the settlement of their credit by the delivery worker in rounds of ${SETTLE_ROUND}; PostgreSQL = the backends of the bench database); of which settlement ${single.settlement.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')} ms; p50 ${fmt(single.p50, 1)} ms per send`,
-      },
-      {
-        figure: 'Send path: SQL statements per single send',
-        goal: '≤ 15',
-        value: fmt(single.statementTotal, 1),
-        met: single.statementTotal <= 15,
-        notes: `${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')} (every statement of each process's data source, BEGIN/COMMIT included, over ${SINGLE_SENDS} sends and their settlement in rounds of ${SETTLE_ROUND})`,
-      },
+      ...singleSendFigures(single),
       ...CLIENTS.map((clients) => {
         const { oneTree, manyTrees } = throughput[clients];
         const ratios = oneTree.map((r, i) => r.perSecond / manyTrees[i].perSecond);

@@ -12,9 +12,10 @@ import { ContactNameOrder1764830000000 } from './migrations/1764830000000-Contac
 import { UsageOutbox1764900000000 } from './migrations/1764900000000-UsageOutbox';
 import { MessageTraceparent1764916000000 } from './migrations/1764916000000-MessageTraceparent';
 import { MessagingRootIds1764916100000 } from './migrations/1764916100000-RootIds';
+import { RefuseSend1765040000000 } from './migrations/1765040000000-RefuseSend';
 
 export const SCHEMA = 'messaging';
 
 export function createMessagingDataSource(url: string, options: DataSourceOverrides = {}) {
-  return createDataSource({ url, schema: SCHEMA, migrations: [CreateMessages1763800000002, MessagingCore1763800050000, CreateUsageRollups1763800900000, CreateWebhooksAndOutbox1763800090000, MessagingFeatures1763801100000, CreateMessagingOperatorLog1764650000000, SenderIdReviews1764660000000, BatchApiKey1764810000000, ContactImports1764820000000, ContactNameOrder1764830000000, MessageTraceparent1764916000000, MessagingRootIds1764916100000, UsageOutbox1764900000000], applicationName: 'messaging', ...options });
+  return createDataSource({ url, schema: SCHEMA, migrations: [CreateMessages1763800000002, MessagingCore1763800050000, CreateUsageRollups1763800900000, CreateWebhooksAndOutbox1763800090000, MessagingFeatures1763801100000, CreateMessagingOperatorLog1764650000000, SenderIdReviews1764660000000, BatchApiKey1764810000000, ContactImports1764820000000, ContactNameOrder1764830000000, MessageTraceparent1764916000000, MessagingRootIds1764916100000, UsageOutbox1764900000000, RefuseSend1765040000000], applicationName: 'messaging', ...options });
 }

@@ -156,19 +156,15 @@ function hashedTextAroundHead(fields: Omit<HashedFields, 'prev_hash' | 'seq'>): 
 const ENTRY_COLUMNS = `id, tree_id, seq, occurred_at, actor_kind, actor_id, acting_account_id, target_account_id,
          target_account_path, action, target_type, target_id, before, after, prev_hash, hash`;
 
-/**
- * Appends one entry to `<schema>.activity_log` with the caller's transaction (`db` must be the
- * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by the lock of
- * the tree's head row, held until the transaction ends.
- *
- * One statement when the tree has a head (every entry but a tree's first; issue 19): it locks the
- * head (`FOR UPDATE` waits for the previous appender and reads the head it committed), hashes the
- * entry in PostgreSQL (sha256 of the canonical text built here, with the head's hash and seq put
- * in), and writes the entry and the new head. The hash is checked here against entryHash before
- * the transaction can commit, so the verifier's hash and this one cannot drift apart unnoticed.
- */
-export async function appendActivity(db: Sql, schema: string, input: ActivityInput, log: AuditLog = 'activity_log'): Promise<{ id: string; seq: number; hash: string }> {
-  const s = assertSchema(schema);
+/** An entry as the process builds it: the hashed fields but the two the tree's head gives, its column values and the hashed text around the head. */
+interface PreparedEntry {
+  fields: Omit<HashedFields, 'prev_hash' | 'seq'>;
+  /** the values of ENTRY_COLUMNS but seq, prev_hash and hash, in their order */
+  values: unknown[];
+  text: { prefix: string; middle: string; suffix: string };
+}
+
+function prepareEntry(input: ActivityInput): PreparedEntry {
   const treeId = (input.treeId ?? PLATFORM_TREE_ID).toLowerCase();
   const path = input.targetAccountPath.map((id) => id.toLowerCase());
   const actingAccountId = input.actingAccountId !== undefined ? input.actingAccountId : (input.principal.actingAccountId ?? null);
@@ -194,30 +190,70 @@ export async function appendActivity(db: Sql, schema: string, input: ActivityInp
     fields.before === null ? null : JSON.stringify(fields.before),
     fields.after === null ? null : JSON.stringify(fields.after),
   ];
-  const text = hashedTextAroundHead(fields);
-  const [appended]: { seq: string; prev_hash: string; hash: string }[] = await db.query(
-    `WITH head AS (
-       SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $2 FOR UPDATE
+  return { fields, values, text: hashedTextAroundHead(fields) };
+}
+
+/**
+ * The CTEs `head`, `next`, `entry` and `head_moved` of the one-statement append (the tree has a
+ * head): the head locked (`FOR UPDATE` waits for the previous appender and reads the head it
+ * committed) when `when` holds, the entry hashed in PostgreSQL (sha256 of the canonical text built
+ * in the process with the head's hash and seq put in), entry and new head written. Parameters from
+ * `$<first>`: the 13 values of PreparedEntry, then the text's prefix, middle and suffix.
+ */
+function headAppendCtes(s: string, log: AuditLog, first: number, when = 'true'): string {
+  const $ = (n: number) => `$${first + n - 1}`;
+  return `head AS (
+       SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = ${$(2)} AND (${when}) FOR UPDATE
      ), next AS (
-       SELECT seq + 1 AS seq, hash AS prev_hash, encode(sha256(convert_to($14::text || hash || $15::text || (seq + 1)::text || $16::text, 'UTF8')), 'hex') AS hash FROM head
+       SELECT seq + 1 AS seq, hash AS prev_hash, encode(sha256(convert_to(${$(14)}::text || hash || ${$(15)}::text || (seq + 1)::text || ${$(16)}::text, 'UTF8')), 'hex') AS hash FROM head
      ), entry AS (
        INSERT INTO ${s}.${log} (${ENTRY_COLUMNS})
-       SELECT $1, $2, next.seq, $3, $4, $5, $6, $7, $8::uuid[], $9, $10, $11, $12::jsonb, $13::jsonb, next.prev_hash, next.hash FROM next
+       SELECT ${$(1)}, ${$(2)}, next.seq, ${$(3)}, ${$(4)}, ${$(5)}, ${$(6)}, ${$(7)}, ${$(8)}::uuid[], ${$(9)}, ${$(10)}, ${$(11)}, ${$(12)}::jsonb, ${$(13)}::jsonb, next.prev_hash, next.hash FROM next
      ), head_moved AS (
-       UPDATE ${s}.${log}_heads h SET seq = next.seq, hash = next.hash FROM next WHERE h.tree_id = $2
-     )
+       UPDATE ${s}.${log}_heads h SET seq = next.seq, hash = next.hash FROM next WHERE h.tree_id = ${$(2)}
+     )`;
+}
+
+const headAppendParameters = (entry: PreparedEntry): unknown[] => [...entry.values, entry.text.prefix, entry.text.middle, entry.text.suffix];
+
+/** The entry PostgreSQL appended, its hash checked against entryHash before the transaction can commit. */
+function checkedAppend(s: string, log: AuditLog, entry: PreparedEntry, appended: { seq: string; prev_hash: string; hash: string }): { id: string; seq: number; hash: string } {
+  const hash = entryHash({ ...entry.fields, prev_hash: appended.prev_hash, seq: appended.seq });
+  if (hash !== appended.hash) throw new Error(`${s}.${log}: the entry's hash in PostgreSQL differs from entryHash`);
+  return { id: entry.fields.id, seq: Number(appended.seq), hash };
+}
+
+/**
+ * Appends one entry to `<schema>.activity_log` with the caller's transaction (`db` must be the
+ * transaction's EntityManager or QueryRunner). Entries of one tree are serialised by the lock of
+ * the tree's head row, held until the transaction ends.
+ *
+ * One statement when the tree has a head (every entry but a tree's first; issue 19): it locks the
+ * head (`FOR UPDATE` waits for the previous appender and reads the head it committed), hashes the
+ * entry in PostgreSQL (sha256 of the canonical text built here, with the head's hash and seq put
+ * in), and writes the entry and the new head. The hash is checked here against entryHash before
+ * the transaction can commit, so the verifier's hash and this one cannot drift apart unnoticed.
+ */
+export async function appendActivity(db: Sql, schema: string, input: ActivityInput, log: AuditLog = 'activity_log'): Promise<{ id: string; seq: number; hash: string }> {
+  const s = assertSchema(schema);
+  const entry = prepareEntry(input);
+  const [appended]: { seq: string; prev_hash: string; hash: string }[] = await db.query(
+    `WITH ${headAppendCtes(s, log, 1)}
      SELECT seq::text AS seq, prev_hash, hash FROM next`,
-    [...values, text.prefix, text.middle, text.suffix],
+    headAppendParameters(entry),
   );
-  if (appended) {
-    const hash = entryHash({ ...fields, prev_hash: appended.prev_hash, seq: appended.seq });
-    if (hash !== appended.hash) throw new Error(`${s}.${log}: the entry's hash in PostgreSQL differs from entryHash`);
-    return { id: fields.id, seq: Number(appended.seq), hash };
-  }
-  // A tree without a head yet is started under an advisory lock, and its head is then read the
-  // same way (an appender that found the row never takes that lock).
-  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${log}:${s}:${treeId}`]);
-  const heads: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $1 FOR UPDATE`, [treeId]);
+  if (appended) return checkedAppend(s, log, entry, appended);
+  return appendFirstOfTree(db, s, log, entry);
+}
+
+/**
+ * A tree without a head yet is started under an advisory lock, and its head is then read the
+ * same way (an appender that found the row never takes that lock).
+ */
+async function appendFirstOfTree(db: Sql, s: string, log: AuditLog, entry: PreparedEntry): Promise<{ id: string; seq: number; hash: string }> {
+  const { fields, values } = entry;
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`${log}:${s}:${fields.tree_id}`]);
+  const heads: { seq: string; hash: string }[] = await db.query(`SELECT seq, hash FROM ${s}.${log}_heads WHERE tree_id = $1 FOR UPDATE`, [fields.tree_id]);
   const prevSeq = heads.length ? Number(heads[0].seq) : 0;
   const prevHash = heads.length ? heads[0].hash : GENESIS_HASH;
   const hash = entryHash({ ...fields, prev_hash: prevHash, seq: String(prevSeq + 1) });
@@ -232,6 +268,62 @@ export async function appendActivity(db: Sql, schema: string, input: ActivityInp
     [...values, String(prevSeq + 1), prevHash, hash],
   );
   return { id: fields.id, seq: prevSeq + 1, hash };
+}
+
+/**
+ * The entry's part of a caller's own statement that is its transaction by itself (no BEGIN: e.g. a
+ * send's one statement): the CTEs `head`, `next`, `entry` and `head_moved` (parameters from
+ * `$<firstParameter>`, `parameters` theirs), the head locked only when `when` holds; the statement
+ * must answer `next.seq::text`, `next.prev_hash` and `next.hash` (none: the tree has no head yet,
+ * and the caller must refuse the statement and append with appendActivity). The canonical text
+ * around the head is checked against entryHash before the statement (`check`), as the transaction's
+ * appenders check the hash before their commit; `appended` checks the hash PostgreSQL wrote.
+ */
+export function activityAppendPart(schema: string, input: ActivityInput, firstParameter: number, when: string, log: AuditLog = 'activity_log') {
+  const s = assertSchema(schema);
+  const entry = prepareEntry(input);
+  const sampleHash = 'f'.repeat(64);
+  const text = entry.text;
+  const sampleText = `${text.prefix}${sampleHash}${text.middle}1${text.suffix}`;
+  if (crypto.createHash('sha256').update(sampleText, 'utf8').digest('hex') !== entryHash({ ...entry.fields, prev_hash: sampleHash, seq: '1' })) {
+    throw new Error(`${s}.${log}: the text hashed around the head differs from entryHash's`);
+  }
+  return {
+    ctes: headAppendCtes(s, log, firstParameter, when),
+    parameters: headAppendParameters(entry),
+    appended: (row: { seq: string; prev_hash: string; hash: string }) => checkedAppend(s, log, entry, row),
+  };
+}
+
+/**
+ * A caller's own statement and the entry in one statement (issue 19: a send's SMS counters and its
+ * entry, so the rows every send of a tree shares are held for one round trip and the commit, not
+ * two). `lead.ctes` are the caller's CTEs (`WITH` left out; parameters `$1`… of `lead.parameters`);
+ * the entry is appended after them, and only when `lead.when` (a boolean SQL expression over them,
+ * e.g. "every limit held") is true: the tree's head is locked last, and not at all when the
+ * caller's work refuses (its transaction then rolls back). `lead.answer` is a SQL expression over
+ * the CTEs, answered as it is. A tree without a head yet gets its first entry by appendActivity's
+ * advisory-lock path, in further statements.
+ */
+export async function appendActivityAfter(
+  db: Sql,
+  schema: string,
+  input: ActivityInput,
+  lead: { ctes: string; parameters: unknown[]; when: string; answer: string },
+  log: AuditLog = 'activity_log',
+): Promise<{ answer: unknown; entry: { id: string; seq: number; hash: string } | null }> {
+  const s = assertSchema(schema);
+  const entry = prepareEntry(input);
+  const [row]: { answer: unknown; allowed: boolean; seq: string | null; prev_hash: string; hash: string }[] = await db.query(
+    `WITH ${lead.ctes},
+     ${headAppendCtes(s, log, lead.parameters.length + 1, lead.when)}
+     SELECT (${lead.answer}) AS answer, (${lead.when}) AS allowed, next.seq::text AS seq, next.prev_hash, next.hash
+       FROM (SELECT 1) AS one LEFT JOIN next ON true`,
+    [...lead.parameters, ...headAppendParameters(entry)],
+  );
+  if (!row.allowed) return { answer: row.answer, entry: null };
+  if (row.seq !== null) return { answer: row.answer, entry: checkedAppend(s, log, entry, { seq: row.seq, prev_hash: row.prev_hash, hash: row.hash }) };
+  return { answer: row.answer, entry: await appendFirstOfTree(db, s, log, entry) };
 }
 
 export type ActivityLogProblemKind = 'HASH_MISMATCH' | 'BROKEN_LINK' | 'SEQUENCE_GAP' | 'MISSING_TAIL';

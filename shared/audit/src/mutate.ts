@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AccountChain, Principal } from '@platform/authz';
 import { inTransaction, type Sql } from '@platform/db';
-import { appendActivity, type ActivityInput } from './activity-log';
+import { appendActivity, appendActivityAfter, type ActivityInput } from './activity-log';
 
 type Actor = Pick<Principal, 'kind' | 'id' | 'actingAccountId'>;
 
@@ -52,7 +52,26 @@ export async function recordActivity(tx: Sql, scope: Omit<AuditScope, 'dataSourc
   return recorded;
 }
 
-function activityEntry(scope: Omit<AuditScope, 'dataSource'>, action: string, change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'>): ActivityInput {
+/**
+ * recordActivity with the caller's last statement in front of the entry, in one statement
+ * (appendActivityAfter): the entry is written only when `lead.when` holds. Answers the lead's
+ * `answer` and whether the entry was written.
+ */
+export async function recordActivityAfter(
+  tx: Sql,
+  scope: Omit<AuditScope, 'dataSource'>,
+  action: string,
+  change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'>,
+  lead: { ctes: string; parameters: unknown[]; when: string; answer: string },
+): Promise<{ answer: unknown; recorded: boolean }> {
+  const entry = activityEntry(scope, action, change);
+  const appended = await appendActivityAfter(tx, scope.schema, entry, lead);
+  if (appended.entry && entry.principal.kind === 'OPERATOR') await appendActivity(tx, scope.schema, entry, 'operator_log');
+  return { answer: appended.answer, recorded: appended.entry !== null };
+}
+
+/** The entry recordActivity writes for a change. */
+export function activityEntry(scope: Omit<AuditScope, 'dataSource'>, action: string, change: Omit<AuditedChange<unknown>, 'result' | 'unchanged'>): ActivityInput {
   return {
     principal: change.principal ?? scope.principal,
     treeId: scope.chain?.rootId ?? null,

@@ -107,13 +107,19 @@ export async function publishEvent(db: Sql, schema: string, event: PlatformEvent
  * `parameters` are its own ($1, $2, …).
  */
 export async function publishEventsFrom(db: Sql, schema: string, type: EventType, rowsSql: string, parameters: unknown[]): Promise<void> {
+  await db.query(eventsInsertSql(schema, type, rowsSql), parameters);
+}
+
+/**
+ * publishEventsFrom as a part of a caller's own statement (e.g. a CTE of a send's one statement):
+ * the INSERT of one event of `type` per row of `rowsSql` (same columns), to which the caller may add
+ * a RETURNING clause. The statement must be the change's own (its transaction, or itself alone).
+ */
+export function eventsInsertSql(schema: string, type: EventType, rowsSql: string): string {
   const s = assertSchema(schema);
   if (!isEventType(type)) throw new Error(`Unknown event type ${type}; add it to EVENT_TYPES`);
-  await db.query(
-    `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data, occurred_at)
-     SELECT gen_random_uuid(), $${parameters.length + 1}, e.account_id, e.account_path, e.data, clock_timestamp() FROM (${rowsSql}) AS e`,
-    [...parameters, type],
-  );
+  return `INSERT INTO ${s}.outbox (id, type, account_id, account_path, data, occurred_at)
+     SELECT gen_random_uuid(), '${type}', e.account_id, e.account_path, e.data, clock_timestamp() FROM (${rowsSql}) AS e`;
 }
 
 /**

@@ -4,6 +4,11 @@ import { publishEventsFrom } from '@platform/events';
 import { SCHEMA } from '../data-source';
 import { accountsWithSubscribers } from '../webhooks/store';
 
+/** The `message.status` event's data of a message row `m` (SQL alias; batch_id, status, recipient, parts, error_code) whose status was `previous` (SQL). */
+export const statusEventData = (m: string, previous: string) =>
+  `jsonb_build_object('messageId', ${m}.id, 'batchId', ${m}.batch_id, 'status', ${m}.status, 'previousStatus', ${previous},
+                      'recipient', ${m}.recipient, 'parts', ${m}.parts, 'errorCode', ${m}.error_code)`;
+
 /** A message whose status the caller's transaction has just set (or that it has just created). */
 export interface StatusChange {
   id: string;
@@ -39,8 +44,7 @@ export async function publishStatusChanges(
     SCHEMA,
     'message.status',
     `SELECT m.account_id, string_to_array(p.path, ',')::uuid[] AS account_path,
-            jsonb_build_object('messageId', m.id, 'batchId', m.batch_id, 'status', m.status, 'previousStatus', c.previous_status,
-                               'recipient', m.recipient, 'parts', m.parts, 'errorCode', m.error_code) AS data
+            ${statusEventData('m', 'c.previous_status')} AS data
        FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS c(id, previous_status, n)
        JOIN messaging.messages m ON m.id = c.id
        JOIN unnest($3::uuid[], $4::text[]) AS p(account_id, path) ON p.account_id = m.account_id

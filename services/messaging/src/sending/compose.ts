@@ -69,6 +69,8 @@ export interface ComposedMessages {
   partsPerMessage: number;
   /** Writes the short links of the messages that were inserted (call in the send's transaction, after the messages). */
   afterInsert(tx: Sql, batchId: string): Promise<void>;
+  /** afterInsert writes something (the messages have short links) */
+  writesAfterInsert: boolean;
 }
 
 function fieldValue(contact: ContactFields | undefined, name: PlaceholderField): string | null {
@@ -113,7 +115,7 @@ export async function composeMessages(
   const ownLinkPrefix = `${ctx.config.messaging.shortLinkBaseUrl}${SHORT_LINK_PATH_PREFIX}`;
   const links: NewLink[] = [];
   const partsCache = new Map<string, SmsParts>();
-  const composed: ComposedMessages = { ids: [], bodies: [], parts: [], encodings: [], units: 0, encoding: 'GSM7', partsPerMessage: 0, afterInsert: async () => undefined };
+  const composed: ComposedMessages = { ids: [], bodies: [], parts: [], encodings: [], units: 0, encoding: 'GSM7', partsPerMessage: 0, afterInsert: async () => undefined, writesAfterInsert: false };
 
   for (const recipient of recipients) {
     const id = crypto.randomUUID();
@@ -130,7 +132,10 @@ export async function composeMessages(
     composed.encoding = counted.encoding;
     composed.partsPerMessage = counted.parts;
   }
-  if (links.length) composed.afterInsert = (tx, batchId) => insertLinks(tx, chain.id, batchId, links, ctx.config.messaging.shortLinkTtlDays);
+  if (links.length) {
+    composed.afterInsert = (tx, batchId) => insertLinks(tx, chain.id, batchId, links, ctx.config.messaging.shortLinkTtlDays);
+    composed.writesAfterInsert = true;
+  }
   return composed;
 }
 

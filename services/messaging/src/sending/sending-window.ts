@@ -30,7 +30,25 @@ function formatIn(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-function localTime(instant: Date, timeZone: string): LocalTime {
+// Every instant of a UTC minute has the same local minute wherever the offset is whole minutes,
+// which every zone's has been since 1972 (the last offset with seconds, Monrovia's, ended then).
+// A send asks for the local time of `now` five times (window, day, each account's counters): the
+// last minute asked is kept per timezone.
+const WHOLE_MINUTE_OFFSETS_SINCE = Date.UTC(1973, 0, 1);
+const lastMinute = new Map<string, { minute: number; time: Readonly<LocalTime> }>();
+
+function localTime(instant: Date, timeZone: string): Readonly<LocalTime> {
+  const at = instant.getTime();
+  if (!(at >= WHOLE_MINUTE_OFFSETS_SINCE)) return formattedLocalTime(instant, timeZone);
+  const minute = Math.floor(at / 60_000);
+  const kept = lastMinute.get(timeZone);
+  if (kept?.minute === minute) return kept.time;
+  const time = Object.freeze(formattedLocalTime(instant, timeZone));
+  lastMinute.set(timeZone, { minute, time });
+  return time;
+}
+
+function formattedLocalTime(instant: Date, timeZone: string): LocalTime {
   const parts = Object.fromEntries(
     formatIn(timeZone)
       .formatToParts(instant)

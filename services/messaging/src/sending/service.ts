@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { loadEffectiveSettingsAlongPath, lockChainForSpending, samePath, type AccountChain, type SettingValues } from '@platform/authz';
+import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
 import type { CreditReservation } from '@platform/billing-client';
 import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
-import { mutate } from '@platform/audit';
-import { pageRequest, toConnection, type Connection } from '@platform/db';
+import { activityAppendPart, activityEntry, mutate, recordActivity, recordActivityAfter } from '@platform/audit';
+import { inTransaction, pageRequest, toConnection, type Connection } from '@platform/db';
 import type { MessagingContext } from '../context';
 import { forgetNumberPolicies, auditScope, numberPolicy, outboundAuthorScope, requireActiveChain, type NumberPolicy } from '../access/access';
 import { optedOutNumbers, recipientContacts } from '../contacts/store';
@@ -15,7 +15,7 @@ import { queueUsageChanges } from '../reporting/usage-outbox';
 import { usableSenderId, type SenderIdRow } from '../sender-ids/store';
 import { composeMessages, resolveContent, type ComposedMessages, type ComposeRecipient, type SendContent } from './compose';
 import { localDate, nextAllowedInstant } from './sending-window';
-import { consumeSmsLimits } from './sms-limits';
+import { smsLimitStatement } from './sms-limits';
 import {
   cancelScheduled,
   completeBatch,
@@ -23,6 +23,11 @@ import {
   findMessage,
   hasSentTo,
   insertBatch,
+  ONE_STATEMENT_COUNT_WHEN,
+  ONE_STATEMENT_FIRST_FREE_PARAMETER,
+  sendInOneStatement,
+  type NewBatch,
+  type NewMessages,
   countMessages,
   messagesPage,
   releaseCancelledBatch,
@@ -95,8 +100,9 @@ interface SendPlan {
 
 /**
  * One send (SPEC M1, M2): every check before anything is written, then credit is reserved in
- * billing, then one transaction writes the batch, its messages (one INSERT … SELECT), the limit
- * counters (conditional updates in a fixed order), the usage rollups and the activity entry.
+ * billing, then one statement (writeBatch; one transaction where it must) writes the batch, its
+ * messages, their usage change and status events, the limit counters (a conditional upsert in a
+ * fixed order) and the activity entry.
  * A refusal after the reservation releases it; a retried idempotency key returns the first answer.
  * The reservation is captured by the delivery worker (settleDueBatches: the due batches of a round
  * in one call), which delivers a batch's messages only once it is captured.
@@ -259,60 +265,126 @@ async function billingRefusal(ctx: MessagingContext, chain: AccountChain, error:
 }
 
 /**
- * The one transaction of a send: batch, messages and their usage change (one statement; the change
- * goes to the outbox, usage-outbox.ts), short links, the limit counters, then the activity entry. The rows
- * every send of a tree shares (SMS counters, the tree's activity chain) are taken last, so they are
- * held for a few statements and the commit.
+ * A send's writes: in one statement, its own transaction, when nothing asks for more
+ * (writeBatchInOneStatement), else in one transaction (writeBatchInTransaction).
  */
-function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
-  const { chain, composed, sender, batchId, sendAt, settings } = plan;
-  const status = plan.scheduled ? 'SCHEDULED' : 'QUEUED';
-  const day = localDate(plan.now, settings.timezone);
-  const answerFor = (ids: string[], costUnits: number): SendAnswer => ({
-    batchId,
+async function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
+  return (await writeBatchInOneStatement(ctx, plan, reservation)) ?? writeBatchInTransaction(ctx, plan, reservation);
+}
+
+/** The answer of a send that accepted the messages `ids` for `costUnits`. */
+function answerOf(plan: SendPlan, ids: string[], costUnits: number): SendAnswer {
+  return {
+    batchId: plan.batchId,
     accepted: ids.length,
-    status,
-    sendAt: sendAt.toISOString(),
-    encoding: composed.encoding,
-    partsPerMessage: composed.partsPerMessage,
+    status: plan.scheduled ? 'SCHEDULED' : 'QUEUED',
+    sendAt: plan.sendAt.toISOString(),
+    encoding: plan.composed.encoding,
+    partsPerMessage: plan.composed.partsPerMessage,
     costUnits,
     skipped: plan.skipped,
     messageIds: ids.length <= MAX_LISTED ? ids : [],
-  });
-  return mutate(auditScope(ctx, chain), plan.action, async (tx) => {
-    const locked = await lockChainForSpending(tx, chain.id);
-    if (!locked || !samePath(locked.path, chain.path)) throw chainChanged();
+  };
+}
+
+/** The send's activity entry (SPEC I9). */
+function activityChange(plan: SendPlan, answer: SendAnswer) {
+  return {
+    targetType: 'SendBatch',
+    targetId: plan.batchId,
+    after: { accepted: answer.accepted, costUnits: answer.costUnits, status: answer.status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) },
+  };
+}
+
+/** The batch and message rows of a send (insertBatch, sendInOneStatement). */
+function batchRows(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null, expected: SendAnswer): [NewBatch, NewMessages] {
+  const { chain, composed, sender, settings } = plan;
+  return [
+    {
+      id: plan.batchId,
+      accountId: chain.id,
+      userId: ctx.access.userId,
+      idempotencyKey: plan.idempotencyKey,
+      requestHash: plan.requestHash,
+      reservationId: reservation?.id ?? null,
+      sendAt: plan.sendAt,
+      units: composed.units,
+      apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
+      result: expected,
+      rootAccountId: chain.rootId,
+      accountPath: chain.path,
+    },
+    {
+      status: plan.scheduled ? 'SCHEDULED' : 'QUEUED',
+      senderId: sender?.id ?? null,
+      senderValue: sender?.value ?? 'SHARED',
+      usageDay: localDate(plan.now, settings.timezone),
+      wantsReceipt: settings.deliveryReceipts,
+      ids: composed.ids,
+      phones: plan.recipients.map((r) => r.phone),
+      contactIds: plan.recipients.map((r) => r.contactId),
+      bodies: composed.bodies,
+      parts: composed.parts,
+      encodings: composed.encodings,
+    },
+  ];
+}
+
+/**
+ * A send in one statement that commits by itself (sendInOneStatement, issue 19): the batch, its
+ * messages, usage change and status events, the SMS counters, the activity entry. Null when the
+ * send needs writeBatchInTransaction: short links to write after the messages, an operator (whose
+ * entry goes to the operator log too), no message to send, a number that opted out since the
+ * recipients were read, or the tree's first activity entry (those refuse the statement first,
+ * which then wrote nothing).
+ */
+async function writeBatchInOneStatement(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer | null> {
+  const { chain, composed } = plan;
+  if (composed.writesAfterInsert || ctx.principal.kind === 'OPERATOR' || composed.ids.length === 0) return null;
+  const answer = answerOf(plan, composed.ids, composed.units);
+  const limits = smsLimitStatement(chain, plan.settingsPath, plan.now, composed.ids.length, { firstParameter: ONE_STATEMENT_FIRST_FREE_PARAMETER, countWhen: ONE_STATEMENT_COUNT_WHEN });
+  const scope = auditScope(ctx, chain);
+  const entry = activityAppendPart(scope.schema, activityEntry(scope, plan.action, activityChange(plan, answer)), ONE_STATEMENT_FIRST_FREE_PARAMETER + limits.parameters.length, limits.when);
+  const sent = await sendInOneStatement(ctx.dataSource, ...batchRows(ctx, plan, reservation, answer), limits, entry);
+  if (!('reason' in sent)) {
+    try {
+      entry.appended(sent);
+    } catch (error) {
+      // Committed already (the text hashed around the head was checked before the statement): the
+      // send stands, and verifyActivityLog will name the entry.
+      ctx.logger.error({ err: error, batchId: plan.batchId }, 'the activity entry of a send differs from entryHash');
+    }
+    return answer;
+  }
+  switch (sent.reason) {
+    case 'CHAIN_CHANGED':
+      throw chainChanged();
+    case 'REPLAY':
+      throw new ConcurrentReplay();
+    case 'OUTSIDE_LIMIT':
+      throw await limits.refusal(ctx.dataSource, sent.counted);
+    case 'TRANSACTIONAL':
+      return null;
+  }
+}
+
+/**
+ * The one transaction of a send, in three statements and the commit (issue 19): first the tree's
+ * move lock and chain, the batch, its messages and their usage change (insertBatch; the change goes
+ * to the outbox, usage-outbox.ts), then short links and status events where there are any, and last
+ * the SMS counters and the activity entry in one statement (smsLimitStatement, recordActivityAfter).
+ * The rows every send of a tree shares (SMS counters, the tree's activity chain) are taken in that
+ * last statement, so they are held for one round trip and the commit.
+ */
+function writeBatchInTransaction(ctx: MessagingContext, plan: SendPlan, reservation: CreditReservation | null): Promise<SendAnswer> {
+  const { chain, composed, batchId } = plan;
+  const answerFor = (ids: string[], costUnits: number) => answerOf(plan, ids, costUnits);
+  return inTransaction(ctx.dataSource, async (tx) => {
     const expected = answerFor(composed.ids, composed.units);
-    const inserted = await insertBatch(
-      tx,
-      {
-        id: batchId,
-        accountId: chain.id,
-        userId: ctx.access.userId,
-        idempotencyKey: plan.idempotencyKey,
-        requestHash: plan.requestHash,
-        reservationId: reservation?.id ?? null,
-        sendAt,
-        units: composed.units,
-        apiKeyId: ctx.principal.kind === 'API_KEY' ? ctx.principal.id : null,
-        result: expected,
-        rootAccountId: chain.rootId,
-      },
-      {
-        status,
-        senderId: sender?.id ?? null,
-        senderValue: sender?.value ?? 'SHARED',
-        usageDay: day,
-        wantsReceipt: settings.deliveryReceipts,
-        ids: composed.ids,
-        phones: plan.recipients.map((r) => r.phone),
-        contactIds: plan.recipients.map((r) => r.contactId),
-        bodies: composed.bodies,
-        parts: composed.parts,
-        encodings: composed.encodings,
-      },
-    );
-    if (!inserted) throw new ConcurrentReplay();
+    const batch = await insertBatch(tx, ...batchRows(ctx, plan, reservation, expected));
+    if (!batch.sameChain) throw chainChanged();
+    if (!batch.created) throw new ConcurrentReplay();
+    const { inserted } = batch;
     const accepted = inserted.length;
     const acceptedParts = inserted.reduce((sum, r) => sum + r.parts, 0);
     let answer = expected;
@@ -324,11 +396,18 @@ function writeBatch(ctx: MessagingContext, plan: SendPlan, reservation: CreditRe
       );
       await completeBatch(tx, batchId, answer, acceptedParts);
     }
-    await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
+    if (batch.subscribed) await publishStatusChanges(tx, inserted.map((r) => ({ id: r.id, account_id: chain.id })), { chains: [chain] });
     await composed.afterInsert(tx, batchId);
-    await consumeSmsLimits(tx, chain, plan.settingsPath, plan.now, accepted);
-    const after = { accepted, costUnits: acceptedParts, status, sendAt: answer.sendAt, skipped: plan.skipped.length, ...(plan.content.templateId ? { templateId: plan.content.templateId } : {}) };
-    return { result: answer, targetType: 'SendBatch', targetId: batchId, after };
+    const change = activityChange(plan, answer);
+    if (accepted === 0) {
+      await recordActivity(tx, auditScope(ctx, chain), plan.action, change);
+      return answer;
+    }
+    // The SMS counters, then the entry (the tree's head locked only once every counter held), one statement.
+    const limits = smsLimitStatement(chain, plan.settingsPath, plan.now, accepted);
+    const counted = await recordActivityAfter(tx, auditScope(ctx, chain), plan.action, change, limits);
+    if (!counted.recorded) throw await limits.refusal(tx, counted.answer);
+    return answer;
   });
 }
 

@@ -1,5 +1,9 @@
 import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { lockedChainSql } from '@platform/authz';
 import { currentTraceparent } from '@platform/telemetry';
+import { eventsInsertSql } from '@platform/events';
+import { statusEventData } from '../pipeline/status-events';
+import { hasSubscriberSql } from '../webhooks/store';
 import type { UsageRow } from '../pipeline/usage-changes';
 import type { MessageStatus, SmsEncoding } from '../__generated__/resolvers-types';
 
@@ -140,6 +144,20 @@ export interface NewBatch {
   result: unknown;
   /** the account's root: the usage change of the accepted messages goes to the outbox (reporting/usage-outbox.ts) under it */
   rootAccountId: string;
+  /** the account's path (root first) the send was decided on: the batch is written only when the chain, read under the tree's move lock, still has it */
+  accountPath: string[];
+}
+
+/** What insertBatch did. */
+export interface InsertedBatch {
+  /** false: the account moved since the send was decided (nothing written) */
+  sameChain: boolean;
+  /** false: a batch with this idempotency key exists (a concurrent request with the same key; nothing written) */
+  created: boolean;
+  /** some ACTIVE endpoint receives the account's message.status events */
+  subscribed: boolean;
+  /** the messages written (a number opted out meanwhile is left out) */
+  inserted: { id: string; parts: number }[];
 }
 
 export interface NewMessages {
@@ -158,61 +176,157 @@ export interface NewMessages {
 }
 
 /**
- * Claims the idempotency key with a new batch, inserts its messages (each with the send's
- * traceparent, which its delivery continues, and its tree's root), skipping numbers that opted
- * out meanwhile, and queues their usage change (messages, parts, cost: each part costs a unit), in
- * one statement; what was inserted, or null when a concurrent request claimed the key first (its
- * transaction decided; this one then inserts nothing).
+ * The first statement of a send's transaction (issue 19: what took three): takes the tree's move
+ * lock and reads the account's chain under it (lockedChainSql, shared until the transaction ends:
+ * a move cannot commit before the send does), and only when the chain still has the path the send
+ * was decided on, claims the idempotency key with a new batch, inserts its messages (each with the
+ * send's traceparent, which its delivery continues, and its tree's root), skipping numbers that
+ * opted out meanwhile, and queues their usage change (messages, parts, cost: each part costs a
+ * unit); and says whether any endpoint receives the account's message.status events (the webhook
+ * read publishStatusChanges would make first). Nothing is written when the chain changed or a
+ * concurrent request claimed the key first (its transaction decided).
  */
-export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessages): Promise<{ id: string; parts: number }[] | null> {
-  const rows = await queryRows<{ id: string | null; parts: number | null }>(
+export async function insertBatch(tx: Sql, batch: NewBatch, messages: NewMessages): Promise<InsertedBatch> {
+  const rows = await queryRows<{ id: string | null; parts: number | null; same_chain: boolean; created: boolean; subscribed: boolean }>(
     tx,
-    `WITH batch AS (
+    `WITH ${batchCtes(false)}
+     SELECT i.id, i.parts, f.same_chain, f.created, f.subscribed
+       FROM (SELECT (SELECT ok FROM same_chain) AS same_chain, EXISTS (SELECT 1 FROM batch) AS created, ${SUBSCRIBED} AS subscribed) AS f
+       LEFT JOIN inserted i ON true`,
+    batchParameters(batch, messages),
+  );
+  const [first] = rows;
+  return {
+    sameChain: first.same_chain,
+    created: first.created,
+    subscribed: first.subscribed,
+    inserted: first.id === null ? [] : rows.map((r) => ({ id: r.id!, parts: r.parts! })),
+  };
+}
+
+const SUBSCRIBED = hasSubscriberSql(`'message.status'`, '$1::uuid', '$25::uuid[]');
+
+/**
+ * The CTEs of insertBatch (its 25 parameters: batchParameters): `chain` and `same_chain` (the move
+ * lock and the chain), `batch`, `inserted`, `usage`; `oneStatement` adds the status events of the
+ * inserted messages where an endpoint receives them (`events`), and makes `usage` and `events`
+ * answer a row each, so that a later CTE can be made to run after them.
+ */
+function batchCtes(oneStatement: boolean): string {
+  return `chain AS (${lockedChainSql('$1')}
+     ), same_chain AS (
+       SELECT EXISTS (SELECT 1 FROM chain c WHERE c.id = $1 AND c.path IS NOT NULL AND string_to_array(c.path, ',')::uuid[] = $25::uuid[]) AS ok
+     ), batch AS (
        INSERT INTO messaging.send_batches (id, account_id, user_id, idempotency_key, request_hash, reservation_id, credit_state, send_at, units, result, api_key_id, root_account_id)
-       VALUES ($8, $1, $2, $16, $17, $18, $19, $13, $20, $21, $22, $23::uuid) ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id
+       SELECT $8::uuid, $1::uuid, $2::uuid, $16::text, $17::text, $18::uuid, $19::text, $13::timestamptz, $20::int, $21::jsonb, $22::uuid, $23::uuid
+        WHERE (SELECT ok FROM same_chain)
+       ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id
      ), inserted AS (
        INSERT INTO messaging.messages (id, account_id, user_id, recipient, contact_id, body, parts, status, batch_id, sender_id, sender_value, encoding, cost_units, usage_day, send_at, wants_receipt, traceparent, root_account_id)
        SELECT r.id, $1, $2, r.phone, r.contact_id, r.body, r.parts, $7, $8, $9, $10, r.encoding, r.parts, $12::date, $13::timestamptz, $14::boolean, $24::text, $23::uuid
          FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::text[], $11::int[], $15::text[]) AS r(phone, contact_id, id, body, parts, encoding)
         WHERE EXISTS (SELECT 1 FROM batch)
           AND NOT EXISTS (SELECT 1 FROM messaging.opt_outs o WHERE o.account_id = $1 AND o.phone_number = r.phone)
-       RETURNING id, parts
+       RETURNING id, parts${oneStatement ? ', batch_id, status, recipient, error_code' : ''}
      ), usage AS (
        INSERT INTO messaging.usage_outbox (root_account_id, account_id, user_id, sender_id, day, messages, parts, delivered, failed, cost_units)
-       SELECT $23::uuid, $1, $2, $9, $12::date, count(*), sum(parts), 0, 0, sum(parts) FROM inserted HAVING count(*) > 0
-     )
-     SELECT id, parts FROM inserted
-     UNION ALL SELECT NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM batch)`,
-    [
-      batch.accountId,
-      batch.userId,
-      messages.phones,
-      messages.contactIds,
-      messages.ids,
-      messages.bodies,
-      messages.status,
-      batch.id,
-      messages.senderId,
-      messages.senderValue,
-      messages.parts,
-      messages.usageDay,
-      batch.sendAt,
-      messages.wantsReceipt,
-      messages.encodings,
-      batch.idempotencyKey,
-      batch.requestHash,
-      batch.reservationId,
-      batch.reservationId ? 'HELD' : 'NONE',
-      batch.units,
-      JSON.stringify(batch.result),
-      batch.apiKeyId,
-      batch.rootAccountId,
-      currentTraceparent(),
-    ],
-  );
-  if (rows.length === 1 && rows[0].id === null) return null;
-  return rows as { id: string; parts: number }[];
+       SELECT $23::uuid, $1, $2, $9, $12::date, count(*), sum(parts), 0, 0, sum(parts) FROM inserted HAVING count(*) > 0${oneStatement ? ' RETURNING 1' : ''}
+     )${
+       oneStatement
+         ? `, events AS (
+       ${eventsInsertSql('messaging', 'message.status', `SELECT $1::uuid AS account_id, $25::uuid[] AS account_path, ${statusEventData('m', 'NULL::text')} AS data FROM inserted m WHERE ${SUBSCRIBED}`)}
+       RETURNING 1
+     )`
+         : ''
+     }`;
 }
+
+function batchParameters(batch: NewBatch, messages: NewMessages): unknown[] {
+  return [
+    batch.accountId,
+    batch.userId,
+    messages.phones,
+    messages.contactIds,
+    messages.ids,
+    messages.bodies,
+    messages.status,
+    batch.id,
+    messages.senderId,
+    messages.senderValue,
+    messages.parts,
+    messages.usageDay,
+    batch.sendAt,
+    messages.wantsReceipt,
+    messages.encodings,
+    batch.idempotencyKey,
+    batch.requestHash,
+    batch.reservationId,
+    batch.reservationId ? 'HELD' : 'NONE',
+    batch.units,
+    JSON.stringify(batch.result),
+    batch.apiKeyId,
+    batch.rootAccountId,
+    currentTraceparent(),
+    batch.accountPath,
+  ];
+}
+
+/** Why a send's one statement refused itself (messaging.refuse_send); nothing of it was written. */
+export type OneStatementRefusal =
+  | { reason: 'CHAIN_CHANGED' | 'REPLAY' }
+  /** the send needs its transaction (a number opted out meanwhile, the tree's first activity entry) */
+  | { reason: 'TRANSACTIONAL' }
+  | { reason: 'OUTSIDE_LIMIT'; counted: unknown };
+
+/**
+ * A send in one statement, its own transaction (issue 19): insertBatch's CTEs (the move lock and
+ * chain, the batch, its messages, their usage change and, where an endpoint receives them, their
+ * status events), then the SMS counters (`limits`, counted only once every message is in), then the
+ * activity entry (`entry`, the tree's head locked only once every counter held). PostgreSQL commits
+ * it as it ends: a tree's shared rows (counters, activity head) are held for the end of one
+ * statement and its commit, with no round trip to this process in between. Whatever refuses the send
+ * aborts the statement (messaging.refuse_send), so a refusal writes nothing; it is answered as a
+ * OneStatementRefusal. Answers the appended entry's seq, prev_hash and hash.
+ */
+export async function sendInOneStatement(
+  db: Sql,
+  batch: NewBatch,
+  messages: NewMessages,
+  limits: { ctes: string; parameters: unknown[]; when: string; answer: string },
+  entry: { ctes: string; parameters: unknown[] },
+): Promise<{ seq: string; prev_hash: string; hash: string } | OneStatementRefusal> {
+  try {
+    const [row] = await queryRows<{ seq: string; prev_hash: string; hash: string }>(
+      db,
+      `WITH ${batchCtes(true)}, ${limits.ctes}, ${entry.ctes}
+       SELECT CASE
+                WHEN NOT (SELECT ok FROM same_chain) THEN messaging.refuse_send('CHAIN_CHANGED', NULL)
+                WHEN NOT EXISTS (SELECT 1 FROM batch) THEN messaging.refuse_send('REPLAY', NULL)
+                WHEN (SELECT count(*) FROM inserted) <> cardinality($5::uuid[]) THEN messaging.refuse_send('TRANSACTIONAL', 'a number opted out meanwhile')
+                WHEN NOT (${limits.when}) THEN messaging.refuse_send('OUTSIDE_LIMIT', (${limits.answer})::text)
+                WHEN next.seq IS NULL THEN messaging.refuse_send('TRANSACTIONAL', 'the tree has no activity head yet')
+                ELSE true
+              END AS sent,
+              next.seq::text AS seq, next.prev_hash, next.hash
+         FROM (SELECT 1) AS one LEFT JOIN next ON true`,
+      [...batchParameters(batch, messages), ...limits.parameters, ...entry.parameters],
+    );
+    return row;
+  } catch (error) {
+    const refused = (error as { driverError?: unknown }).driverError ?? error;
+    const { code, hint, message, detail } = refused as { code?: string; hint?: string; message?: string; detail?: string };
+    if (code !== 'P0001' || hint !== 'messaging.refuse_send') throw error;
+    if (message === 'OUTSIDE_LIMIT') return { reason: 'OUTSIDE_LIMIT', counted: JSON.parse(detail ?? '[]') };
+    if (message === 'CHAIN_CHANGED' || message === 'REPLAY' || message === 'TRANSACTIONAL') return { reason: message };
+    throw error;
+  }
+}
+
+/** The first parameter after sendInOneStatement's own (insertBatch's 25). */
+export const ONE_STATEMENT_FIRST_FREE_PARAMETER = 26;
+
+/** The condition under which the one statement counts SMS: every message in, its usage change and events (if any) written first. */
+export const ONE_STATEMENT_COUNT_WHEN = `(SELECT count(*) FROM inserted) = cardinality($5::uuid[]) AND (SELECT count(*) FROM usage) >= 0 AND (SELECT count(*) FROM events) >= 0`;
 
 /** Stores the batch's answer (for replays) and the units of what was accepted. */
 export async function completeBatch(tx: Sql, batchId: string, answer: unknown, units: number): Promise<void> {

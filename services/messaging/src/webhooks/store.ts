@@ -191,6 +191,16 @@ export async function attemptPages(db: Sql, deliveryIds: readonly string[], page
 }
 
 /**
+ * True when some ACTIVE endpoint receives the events of `type` of the account `accountId` (SQL
+ * expressions; `path` its uuid[] path, root first, itself last): one of the account's own, or an
+ * ancestor's that includes its sub-accounts (the relay's rule).
+ */
+export const hasSubscriberSql = (type: string, accountId: string, path: string) =>
+  `EXISTS (SELECT 1 FROM messaging.webhook_endpoints w
+            WHERE w.status = 'ACTIVE' AND ${type} = ANY(w.event_types)
+              AND (w.account_id = ${accountId} OR (w.include_sub_accounts AND w.account_id = ANY(${path}))))`;
+
+/**
  * Of the given accounts (id and path, root first), those whose events of `type` some ACTIVE endpoint
  * receives: one of the account's own, or an ancestor's that includes its sub-accounts (the relay's rule).
  */
@@ -199,9 +209,7 @@ export async function accountsWithSubscribers(db: Sql, type: string, accounts: r
   const rows = await queryRows<{ id: string }>(
     db,
     `SELECT a.id FROM unnest($2::uuid[], $3::text[]) AS a(id, path)
-      WHERE EXISTS (SELECT 1 FROM messaging.webhook_endpoints w
-                     WHERE w.status = 'ACTIVE' AND $1 = ANY(w.event_types)
-                       AND (w.account_id = a.id OR (w.include_sub_accounts AND w.account_id = ANY(string_to_array(a.path, ',')::uuid[]))))`,
+      WHERE ${hasSubscriberSql('$1', 'a.id', `string_to_array(a.path, ',')::uuid[]`)}`,
     [type, accounts.map((a) => a.id), accounts.map((a) => a.path.join(','))],
   );
   return new Set(rows.map((r) => r.id));

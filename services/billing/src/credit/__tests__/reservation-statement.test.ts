@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
@@ -13,8 +14,6 @@ import { reserveOnChain } from '../store';
  * Chain: HQ → North (own balance: pays) → Store N1 (sub-account limit); n1-advanced has a user limit on Store N1.
  */
 jest.setTimeout(60_000);
-
-type PoolClient = Awaited<ReturnType<TestStack['sql']['connect']>>;
 
 describe('the one-statement reservation decides and holds on the rows it locks', () => {
   let stack: TestStack;

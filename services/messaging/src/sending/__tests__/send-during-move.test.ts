@@ -42,20 +42,22 @@ describe('sends racing moves of their account (SPEC H7, M2, B3)', () => {
     }
     const before = { north: await counted(north), south: await counted(south) };
 
-    // Act: 10 lanes of sends and one lane of moves (every 50-150 ms while the sends last), all at once
+    // Act: 10 lanes of sends (16 each, and on until the moves lane has moved 12 times: how many sends
+    // that takes depends on how fast they are) and one lane of moves (every 50-150 ms while the sends last), all at once
     let sending = true;
+    let moved = 0;
     const sends = Promise.all(
       Array.from({ length: 10 }, (_, lane) =>
         (async () => {
           const answers = [];
-          for (let i = 0; i < 16; i++) answers.push(await stack.graphql(SEND, { input: { accountId: moving, to: number(lane * 100 + i), body: 'Race' } }, hqAdmin));
+          for (let i = 0; i < 100 && (i < 16 || moved < 12); i++) answers.push(await stack.graphql(SEND, { input: { accountId: moving, to: number(lane * 100 + i), body: 'Race' } }, hqAdmin));
           return answers;
         })(),
       ),
     ).finally(() => (sending = false));
     const moves = (async () => {
       const answers = [];
-      for (let i = 0; sending; i++) {
+      for (let i = 0; sending; i++, moved++) {
         answers.push(await stack.graphql(MOVE, { id: moving, to: i % 2 === 0 ? south : north }, hqAdmin));
         await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
       }

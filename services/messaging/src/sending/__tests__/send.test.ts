@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { insertAccountTree } from '@platform/account-hierarchy';
+import { verifyActivityLog } from '@platform/audit';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { codeOf as code } from '@platform/testing';
@@ -139,6 +141,59 @@ describe('sending (SPEC M1, M2, H5, I6)', () => {
     expect(code(over)).toBe('OUTSIDE_LIMIT');
     const written = await stack.sql.query(`SELECT count(*)::int AS n FROM messaging.messages WHERE recipient = ANY($1)`, [[number(503), number(504), number(506)]]);
     expect(written.rows[0].n).toBe(0);
+  });
+
+  it('the first sends of a tree: a refused one writes no entry, the first accepted one starts the tree\'s activity chain (SPEC I9, H5)', async () => {
+    // Arrange: a new tree (root → region → store) with no messaging activity yet, the store allowed 1 message today
+    const tree = await insertAccountTree(stack.sql, { size: 3, fanout: 1, name: 'First sends' });
+    const [root, , store] = tree.accountIds;
+    await stack.sql.query(`INSERT INTO identity.memberships (user_id, account_id, role) VALUES ($1, $2, 'ADMIN')`, [demoUser('hq-admin').id, root]);
+    await stack.sql.query(`INSERT INTO billing.balances (account_id, units) VALUES ($1, 100)`, [root]);
+    expect((await settings(store, { smsLimits: { daily: 1, monthly: null } })).errors).toBeUndefined();
+    const entries = async () => Number((await stack.sql.query(`SELECT count(*)::int AS n FROM messaging.activity_log WHERE tree_id = $1`, [root])).rows[0].n);
+
+    // Act
+    const tooMany = await stack.graphql(BULK, { input: { accountId: store, to: [number(601), number(602)], body: 'x' } }, hqAdmin);
+    const entriesAfterRefusal = await entries();
+    const first = await stack.graphql(SEND, { input: { accountId: store, to: number(603), body: 'x' } }, hqAdmin);
+    const over = await stack.graphql(SEND, { input: { accountId: store, to: number(604), body: 'x' } }, hqAdmin);
+
+    // Assert
+    expect(code(tooMany)).toBe('OUTSIDE_LIMIT');
+    expect(tooMany.errors![0].extensions).toMatchObject({ limitOf: 'ACCOUNT', period: 'DAY', limit: 1, used: 0 });
+    expect(entriesAfterRefusal).toBe(0);
+    expect(first.data.sendMessage.accepted).toBe(1);
+    expect(code(over)).toBe('OUTSIDE_LIMIT');
+    expect(over.errors![0].extensions).toMatchObject({ limitOf: 'ACCOUNT', period: 'DAY', limit: 1, used: 1 });
+    expect(await entries()).toBe(1);
+    expect(await verifyActivityLog(stack.db, 'messaging', root)).toMatchObject({ valid: true, checkedEntries: 1 });
+    const counters = await stack.sql.query(`SELECT account_id, period_kind, used FROM messaging.sms_counters WHERE account_id = ANY($1::uuid[]) ORDER BY account_id, period_kind`, [tree.accountIds]);
+    expect(counters.rows.every((row) => row.used === 1)).toBe(true);
+    expect(counters.rows).toHaveLength(6);
+    const written = await stack.sql.query(`SELECT count(*)::int AS n FROM messaging.messages WHERE account_id = $1`, [store]);
+    expect(written.rows[0].n).toBe(1);
+  });
+
+  it('20 concurrent retries of one idempotency key write one batch, one message, one entry and one debit, and all get its answer', async () => {
+    // Arrange
+    const idempotencyKey = crypto.randomUUID();
+    const input = { accountId: storeN2, to: number(701), body: 'Once', idempotencyKey };
+    const count = async (sql: string) => Number((await stack.sql.query(sql, [idempotencyKey])).rows[0].n);
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 20 }, () => stack.graphql(SEND, { input }, hqAdmin)));
+    await stack.settleSendCredit();
+
+    // Assert
+    expect(answers.map((a) => a.errors)).toEqual(answers.map(() => undefined));
+    const batchIds = new Set(answers.map((a) => a.data.sendMessage.batchId));
+    expect(batchIds.size).toBe(1);
+    expect(answers.every((a) => a.data.sendMessage.accepted === 1)).toBe(true);
+    expect(await count(`SELECT count(*)::int AS n FROM messaging.send_batches WHERE idempotency_key = $1`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM messaging.messages m JOIN messaging.send_batches b ON b.id = m.batch_id WHERE b.idempotency_key = $1`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM messaging.activity_log a JOIN messaging.send_batches b ON b.id::text = a.target_id WHERE b.idempotency_key = $1`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM billing.reservations WHERE reference = 'send:' || $1 AND status = 'CAPTURED'`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM billing.reservations WHERE reference = 'send:' || $1 AND status = 'HELD'`)).toBe(0);
   });
 
   it('schedules outside the sending window for the next allowed minute in the account timezone; cancelling releases the credit', async () => {
