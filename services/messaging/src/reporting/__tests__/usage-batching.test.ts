@@ -54,7 +54,9 @@ describe('dashboard usage queries batch their SQL (SPEC R3)', () => {
     expect(small.account.children).toHaveLength(4);
     expect(large.account.children).toHaveLength(30);
     expect(large.statements).toBe(small.statements);
-    expect(small.statements).toBeLessThanOrEqual(12);
+    // 13 since issue 17's third pass: the entity references are decided by one statement of their own
+    // (no chains built), and the report's scope then reads the chains it needs in one batched statement.
+    expect(small.statements).toBeLessThanOrEqual(13);
   });
 
   it('gives each account of the dashboard the totals of its own subtree', async () => {
