@@ -5,7 +5,8 @@
  */
 import '@platform/telemetry/register';
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
-import { startSubgraphJobs, SUBGRAPHS } from '@platform/platform';
+import { startSubgraphJobs } from '@platform/platform/jobs';
+import { loadSubgraph } from '@platform/platform/one-subgraph';
 import { createLogger, Metrics, startMetricsServer, startSubgraph, stopOnSignals } from '@platform/server';
 
 async function main(): Promise<void> {
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run a subgraph on its own']);
   const logger = createLogger(name, config.logLevel);
-  const subgraph = SUBGRAPHS[name];
+  const subgraph = await loadSubgraph(name);
   const dataSource = subgraph.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
   await dataSource.initialize();
   const metrics = new Metrics();

@@ -24,9 +24,9 @@ import { isObjectType } from 'graphql';
 import { rule } from '@platform/authz';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { QueryCounter } from '@platform/db';
-import { readCommittedSupergraph, startGateway } from '@platform/gateway';
 import { buildUnguardedSubgraphSchema, createLogger, startSubgraph, type RunningServer, type Subgraph } from '@platform/server';
-import { SUBGRAPHS, startSubgraphJobs } from '@platform/platform';
+import { startSubgraphJobs } from '@platform/platform/jobs';
+import { loadSubgraph } from '@platform/platform/one-subgraph';
 import type { DataSource } from 'typeorm';
 
 type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' } | { type: 'memory' };
@@ -63,16 +63,19 @@ async function main(): Promise<void> {
   let server: Pick<RunningServer, 'url' | 'close'>;
   let dataSource: DataSource | undefined;
   let backgroundJobs: { stop(): Promise<void> } | undefined;
+  // Each role loads only its own packages, as the production entries do (gateway/src/main.ts, scripts/run-subgraph.ts).
   if (role === 'gateway') {
-    dataSource = SUBGRAPHS.identity.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+    const { readCommittedSupergraph, startGateway } = await import('@platform/gateway');
+    dataSource = (await loadSubgraph('identity')).createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
     await dataSource.initialize();
     server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource });
   } else if (role === 'hive-gateway') {
     // Loaded only in this role: the other processes do not hold Hive Gateway's modules.
     const { startHiveGateway } = require('./hive-gateway') as typeof import('./hive-gateway'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { readCommittedSupergraph } = await import('@platform/gateway');
     server = await startHiveGateway(config, readCommittedSupergraph());
   } else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName)) {
-    const service = SUBGRAPHS[name as SubgraphName];
+    const service = await loadSubgraph(name as SubgraphName);
     const definition = flags.includes('--rules=off') ? withoutRules(service) : service;
     const schema = flags.includes('--shield=off') ? buildUnguardedSubgraphSchema(service) : undefined;
     dataSource = service.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });

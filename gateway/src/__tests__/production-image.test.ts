@@ -129,6 +129,25 @@ describe('the production image (Dockerfile)', () => {
     expect(required.size).toBeGreaterThan(10);
   });
 
+  it("the compiled subgraph role loads its own subgraph's package, not the other three", () => {
+    // Act: what run-subgraph loads for each name, in a fresh process
+    const loaded = Object.fromEntries(
+      ['account-hierarchy', 'identity', 'messaging', 'billing'].map((name) => {
+        const script = `require('@platform/platform/one-subgraph').loadSubgraph(${JSON.stringify(name)}).then((subgraph) => console.log(JSON.stringify({ name: subgraph.name, services: [...new Set(Object.keys(require.cache).map((file) => /[\\/]services[\\/]([^\\/]+)[\\/]/.exec(file)?.[1]).filter(Boolean))].sort() })))`;
+        const child = spawnSync(process.execPath, ['-e', script], { cwd: out, env: env(), encoding: 'utf8' });
+        return [name, `${child.status} ${child.stdout.trim()} ${child.stderr}`];
+      }),
+    );
+
+    // Assert
+    expect(loaded).toEqual({
+      'account-hierarchy': '0 {"name":"account-hierarchy","services":["account-hierarchy"]} ',
+      identity: '0 {"name":"identity","services":["identity"]} ',
+      messaging: '0 {"name":"messaging","services":["messaging"]} ',
+      billing: '0 {"name":"billing","services":["billing"]} ',
+    });
+  });
+
   it('the compiled entry prints its roles and refuses an unknown one', () => {
     // Act
     const help = spawnSync(process.execPath, ['scripts/platform.js', 'help'], { cwd: out, env: env(), encoding: 'utf8' });
