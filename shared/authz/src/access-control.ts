@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Sql } from '@platform/db';
+import { prepared, type Sql } from '@platform/db';
 import { AppError, errors, isUuid } from '@platform/errors';
 import { effectivePermissions, isPermission, roleDefaults, type Permission, type Role } from './permissions';
 import { OPERATOR_READ_PERMISSIONS, operatorCan, type OperatorCapability } from './operators';
@@ -123,7 +123,7 @@ export interface ChainRow {
 /** Chains of the given accounts in one statement (outside a request, e.g. in a transaction). */
 export async function loadAccountChains(db: Sql, ids: readonly string[]): Promise<Map<string, AccountChain>> {
   const valid = ids.filter(isUuid);
-  return chainsOfRows(valid.length ? await db.query(CHAIN_SQL, [valid.join(',')]) : []);
+  return chainsOfRows(valid.length ? await db.query(prepared(CHAIN_SQL), [valid.join(',')]) : []);
 }
 
 /** The chains of CHAIN_SQL's rows (and of hierarchy.lock_chain_for_spending's, which are the same). */
@@ -163,7 +163,7 @@ function chainsOfRows(rows: ChainRow[]): Map<string, AccountChain> {
  */
 export async function lockChainForSpending(db: Sql, accountId: string): Promise<AccountChain | null> {
   if (!isUuid(accountId)) return null;
-  return chainOfLockedRows(await db.query(lockedChainSql('$1'), [accountId]), accountId);
+  return chainOfLockedRows(await db.query(prepared(lockedChainSql('$1')), [accountId]), accountId);
 }
 
 /**
@@ -295,7 +295,7 @@ export class AccessControl {
         allowed_sender_ids: string[] | null;
         contact_access: 'ALL' | 'SELECTED';
         contact_groups: MembershipLimits['contactGroups'];
-      }[] = await this.db.query(USER_GRANTS_SQL, [this.principal.id]);
+      }[] = await this.db.query(prepared(USER_GRANTS_SQL), [this.principal.id]);
       return rows.map((r) => ({
         membershipId: r.id,
         accountId: r.account_id,
@@ -307,7 +307,7 @@ export class AccessControl {
     }
     if (this.principal.kind === 'API_KEY') {
       const rows: { id: string; account_id: string; role: Role | null; permissions: string[] | null; depth: number; path: string[] }[] =
-        await this.db.query(API_KEY_GRANTS_SQL, [this.principal.id]);
+        await this.db.query(prepared(API_KEY_GRANTS_SQL), [this.principal.id]);
       return rows.map((r) => ({
         membershipId: null,
         accountId: r.account_id,
@@ -505,7 +505,7 @@ export class AccessControl {
       const byMask: ReadonlySet<Permission>[] = [];
       for (let mask = 0; mask < 1 << grantAccounts.length; mask++) byMask.push(this.unionOf(grants.filter((grant) => mask & (1 << grantAccounts.indexOf(grant.accountId)))));
       const withPaths = pathsWith ? byMask.flatMap((set, mask) => (set.has(pathsWith) ? [mask] : [])) : null;
-      const [row] = await this.db.query(REFERENCE_MASKS_SQL, [decided.map((i) => references[i].id).join(','), grantAccounts, withPaths]);
+      const [row] = await this.db.query(prepared(REFERENCE_MASKS_SQL), [decided.map((i) => references[i].id).join(','), grantAccounts, withPaths]);
       const masks: string = row?.masks ?? '';
       const pathsOf: string[] | null = withPaths && row?.paths != null ? (row.paths as string).split(';') : null;
       decided.forEach((index, k) => {

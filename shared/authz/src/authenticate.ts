@@ -1,4 +1,4 @@
-import type { Sql } from '@platform/db';
+import { prepared, type Sql } from '@platform/db';
 import crypto from 'node:crypto';
 
 import { ANONYMOUS, type OperatorRole, type Principal } from './principal';
@@ -83,9 +83,9 @@ const API_KEY_SQL = `
 export async function authenticateBearer(db: Sql, token: string): Promise<Principal | null> {
   if (token.startsWith(`${SESSION_TOKEN_PREFIX}_`) && token.length < 200) {
     const rows: { id: string; user_id: string; acting_account_id: string | null }[] = await db.query(
-      `SELECT s.id, s.user_id, s.acting_account_id
+      prepared(`SELECT s.id, s.user_id, s.acting_account_id
          FROM identity.sessions s
-        WHERE s.token_hash = $1 AND s.expires_at > now() AND s.revoked_at IS NULL`,
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND s.revoked_at IS NULL`),
       [hashSecret(token)],
     );
     if (rows.length === 0) return null;
@@ -103,7 +103,7 @@ export async function authenticateBearer(db: Sql, token: string): Promise<Princi
   }
   if (token.startsWith(`${API_KEY_PREFIX}_`)) {
     if (!isWellFormedApiKey(token)) return null;
-    const rows: { id: string; account_id: string; partner_app_id: string | null; blocked: boolean }[] = await db.query(API_KEY_SQL, [hashSecret(token)]);
+    const rows: { id: string; account_id: string; partner_app_id: string | null; blocked: boolean }[] = await db.query(prepared(API_KEY_SQL), [hashSecret(token)]);
     if (rows.length === 0 || rows[0].blocked) return null;
     return { kind: 'API_KEY', id: rows[0].id, actingAccountId: rows[0].account_id, sessionId: null, partnerAppId: rows[0].partner_app_id };
   }

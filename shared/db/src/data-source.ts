@@ -1,4 +1,5 @@
 import { DataSource, type Logger, type MigrationInterface, type MixedList } from 'typeorm';
+import { statementText } from './sql';
 
 /** Counts SQL statements sent by the data sources it is attached to (tests assert batching). */
 export class QueryCounter {
@@ -17,7 +18,7 @@ export class QueryCounter {
 class CountingLogger implements Logger {
   constructor(private readonly counter: QueryCounter | undefined) {}
   logQuery(query: string): void {
-    this.counter?.record(query);
+    this.counter?.record(statementText(query));
   }
   logQueryError(): void {}
   logQuerySlow(): void {}

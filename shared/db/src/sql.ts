@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -8,6 +9,28 @@ export interface Sql {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query(sql: string, parameters?: unknown[]): Promise<any>;
 }
+
+const preparedStatements = new Map<string, string>();
+
+/**
+ * `sql` to be run as a named prepared statement of its connection: node-postgres prepares a query
+ * config `{ name, text }` once per connection, so PostgreSQL parses it once and, after five executions,
+ * may keep one generic plan instead of planning every call (planning was about half the time of the
+ * send path's largest statements). Only for statements whose text is fixed (values as parameters):
+ * each distinct text is kept by every connection. TypeORM hands its `query` argument to node-postgres
+ * untouched, so the config travels typed as the string it stands for.
+ */
+export function prepared(sql: string): string {
+  let config = preparedStatements.get(sql);
+  if (!config) {
+    config = { name: `p_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`, text: sql } as unknown as string;
+    preparedStatements.set(sql, config);
+  }
+  return config;
+}
+
+/** The SQL text of a statement given to `Sql.query`: a text, or prepared()'s config. */
+export const statementText = (statement: string | { text: string }): string => (typeof statement === 'string' ? statement : statement.text);
 
 /**
  * The rows of a statement. TypeORM answers UPDATE and DELETE (even with RETURNING) with

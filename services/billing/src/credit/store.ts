@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { byKey, groupBy, keysetSql, pagesPerParentSql, queryOne, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { byKey, groupBy, keysetSql, pagesPerParentSql, prepared, queryOne, queryRows, type PageRequest, type Sql } from '@platform/db';
 import { lockedChainSql, type ChainRow } from '@platform/authz';
 import type { LedgerKind, ReservationStatus } from '../__generated__/resolvers-types';
 
@@ -523,7 +523,7 @@ export async function reserveOnChain(
     payer: { account_id: string; units: Numeric; held: Numeric } | null;
     created: { id: string; paying_account_id: string; limited_account_ids: string[]; user_limit_account_ids: string[]; expires_at: string } | null;
   }>(db,
-    `WITH chain AS (
+    prepared(`WITH chain AS (
        ${lockedChainSql('$1')}
      ), spending AS (
        SELECT string_to_array(c.path, ',')::uuid[] AS path FROM chain c
@@ -572,7 +572,7 @@ export async function reserveOnChain(
             (SELECT coalesce(json_agg(account_locked), '[]') FROM account_locked) AS limits,
             (SELECT coalesce(json_agg(user_locked), '[]') FROM user_locked) AS user_limits,
             (SELECT row_to_json(payer) FROM payer) AS payer,
-            (SELECT row_to_json(created) FROM created) AS created`,
+            (SELECT row_to_json(created) FROM created) AS created`),
     [request.accountId, request.units, request.userId, request.idempotencyKey, request.reference, request.holdSeconds, request.expectedPath, renewalCutoff],
   );
   const text = (value: Numeric | null) => (value === null ? null : String(value));
@@ -625,7 +625,7 @@ export async function captureHeld(
   units: number | null,
 ): Promise<{ reservation: ReservationRow; unitsBefore: number; unitsAfter: number; lowBalanceThreshold: number | null; autoTopUpThreshold: number | null } | null> {
   const [row] = await queryRows<ReservationRow & { units_after: string; low_balance_threshold: string | null; auto_top_up_threshold: string | null }>(db,
-    `WITH r AS (
+    prepared(`WITH r AS (
        UPDATE billing.reservations SET status = 'CAPTURED', captured_units = coalesce($2, units), settled_at = now()
         WHERE id = $1 AND status = 'HELD' AND expires_at > now() AND coalesce($2, units) <= units
           AND EXISTS (SELECT 1 FROM billing.balances b WHERE b.account_id = billing.reservations.paying_account_id)
@@ -664,7 +664,7 @@ export async function captureHeld(
         WHERE a.id = r.paying_account_id AND debited.low_balance_threshold IS NOT NULL
           AND debited.units + r.captured_units >= debited.low_balance_threshold AND debited.units < debited.low_balance_threshold
      )
-     SELECT r.*, debited.units AS units_after, debited.low_balance_threshold, debited.auto_top_up_threshold FROM r LEFT JOIN debited ON true`,
+     SELECT r.*, debited.units AS units_after, debited.low_balance_threshold, debited.auto_top_up_threshold FROM r LEFT JOIN debited ON true`),
     [id, units, crypto.randomUUID()],
   );
   if (!row) return null;

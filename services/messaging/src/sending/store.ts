@@ -1,4 +1,4 @@
-import { byKey, keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { byKey, keysetSql, prepared, queryRows, type PageRequest, type Sql } from '@platform/db';
 import { lockedChainSql } from '@platform/authz';
 import { currentTraceparent } from '@platform/telemetry';
 import { eventsInsertSql } from '@platform/events';
@@ -298,7 +298,8 @@ export async function sendInOneStatement(
   try {
     const [row] = await queryRows<{ seq: string; prev_hash: string; hash: string }>(
       db,
-      `WITH ${batchCtes(true)}, ${limits.ctes}, ${entry.ctes}
+      // prepared: the text depends on the code path only (values are parameters), so a connection keeps a few
+      prepared(`WITH ${batchCtes(true)}, ${limits.ctes}, ${entry.ctes}
        SELECT CASE
                 WHEN NOT (SELECT ok FROM same_chain) THEN messaging.refuse_send('CHAIN_CHANGED', NULL)
                 WHEN NOT EXISTS (SELECT 1 FROM batch) THEN messaging.refuse_send('REPLAY', NULL)
@@ -308,7 +309,7 @@ export async function sendInOneStatement(
                 ELSE true
               END AS sent,
               next.seq::text AS seq, next.prev_hash, next.hash
-         FROM (SELECT 1) AS one LEFT JOIN next ON true`,
+         FROM (SELECT 1) AS one LEFT JOIN next ON true`),
       [...batchParameters(batch, messages), ...limits.parameters, ...entry.parameters],
     );
     return row;
