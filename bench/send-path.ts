@@ -122,6 +122,20 @@ interface Settler {
   statements: QueryCounter;
 }
 
+/** Most settlement rounds a drain may take: a batch whose capture keeps failing (billing down) ends the bench instead of spinning. */
+const MAX_SETTLE_ROUNDS = 2_000;
+
+/** Settles in rounds of `limit` until a round finds nothing due; the batches settled. */
+async function settleAll(settler: Settler, limit?: number): Promise<number> {
+  let settled = 0;
+  for (let rounds = 0; rounds < MAX_SETTLE_ROUNDS; rounds++) {
+    const round = await settler.settle(limit);
+    if (round === 0) return settled;
+    settled += round;
+  }
+  throw new Error(`credit settlement still found due batches after ${MAX_SETTLE_ROUNDS} rounds (${settled} settled): is billing answering?`);
+}
+
 /**
  * CPU (ms) and SQL statements of each process per send: SINGLE_SENDS sequential sends, then the
  * settlement of their credit in rounds of SETTLE_ROUND batches (the worker's part of each send).
@@ -136,8 +150,7 @@ async function singleSendCost(sql: Pool, database: string, servers: ServerProces
   for (let i = 0; i < SINGLE_SENDS; i++) latencies.push(await send());
   const afterSends = servers.map((server) => cpuMs(server.pid));
   const workerBefore = ownCpuMs();
-  let settled = 0;
-  for (let round; (round = await settler.settle(SETTLE_ROUND)) > 0; ) settled += round;
+  const settled = await settleAll(settler, SETTLE_ROUND);
   const worker = ownCpuMs() - workerBefore;
   if (settled !== SINGLE_SENDS) throw new Error(`settled ${settled} batches, expected ${SINGLE_SENDS}`);
   const after = servers.map((server) => cpuMs(server.pid));
@@ -196,7 +209,7 @@ function settleInBackground(settler: Settler): { stop(): Promise<void> } {
     stop: async () => {
       running = false;
       await loop;
-      while ((await settler.settle()) > 0);
+      await settleAll(settler);
     },
   };
 }
@@ -309,7 +322,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
     const oneSendAlone = async () => {
       const servers = Object.values(subgraphs).concat(gateway);
       for (let i = 0; i < 20; i++) await send(i, 98); // warm-up
-      while ((await settler.settle()) > 0);
+      await settleAll(settler);
       const single = await singleSendCost(sql, databaseName, servers, settler, () => send(0, 97));
       log(`single send: CPU ${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (of which settlement ${single.settlement.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')}); SQL ${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')}; p50 ${fmt(single.p50, 1)} ms`);
       return single;
