@@ -36,14 +36,16 @@ async function payingBalancesOf(chains: readonly (AccountChain | null)[], balanc
   rows.forEach((row, i) => {
     if (row && !(row instanceof Error)) balances.set(onPaths[i], row);
   });
-  return chains.map((chain) => {
-    if (!chain) return { path: [], payer: null, rootId: null };
-    for (let i = chain.path.length - 1; i >= 0; i--) {
-      const payer = balances.get(chain.path[i]);
-      if (payer) return { path: chain.path, payer, rootId: chain.rootId };
-    }
-    return { path: chain.path, payer: null, rootId: chain.rootId };
-  });
+  return chains.map((chain) => (chain ? { path: chain.path, payer: nearestOnPath(chain.path, balances) ?? null, rootId: chain.rootId } : { path: [], payer: null, rootId: null }));
+}
+
+/** The balance of the account nearest the end of `path` (the account itself first) that has one. */
+function nearestOnPath<T>(path: readonly string[], balances: ReadonlyMap<string, T>): T | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const balance = balances.get(path[i]);
+    if (balance !== undefined) return balance;
+  }
+  return undefined;
 }
 
 /**
@@ -83,16 +85,8 @@ async function payingUnitsOfPaths(db: Sql, paths: readonly (string | null)[]): P
   }
   for (const chain of parents.values()) for (const id of chain) ids.add(id);
   const units = ids.size ? await unitsOfBalances(db, [...ids]) : new Map<string, number>();
-  const parentPays = new Map<string, number>();
-  for (const [parent, chain] of parents) {
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const payer = units.get(chain[i]);
-      if (payer !== undefined) {
-        parentPays.set(parent, payer);
-        break;
-      }
-    }
-  }
+  const parentPays = new Map<string, number | undefined>();
+  for (const [parent, chain] of parents) parentPays.set(parent, nearestOnPath(chain, units));
   return paths.map((path) => {
     if (path === null) return 0;
     const cut = path.lastIndexOf(',');
