@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GATEWAY_ISSUER, type Principal } from '@platform/authz';
-import type { Ed25519Jwk, SubgraphName } from '@platform/config';
+import { nodeOptionsFor, SUBGRAPH_NAMES, type Ed25519Jwk, type SubgraphName } from '@platform/config';
 import { createTestDatabase, startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
 import { freePort, principalKeyEnvironment } from '@platform/testing';
 
@@ -88,6 +88,25 @@ function profileFlags(label: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir, label)}`];
 }
 
+/**
+ * The V8 heap settings of a server process, as production gives them (@platform/config's
+ * HEAP_SETTINGS): the role's NODE_OPTIONS; serve.ts sets the growing factor itself at start, as the
+ * production entry does. BENCH_V8_FLAGS replaces them with V8 flags on the command line of every
+ * server (for comparisons; an empty value gives V8's defaults), BENCH_V8_FLAGS_GATEWAY those of the
+ * gateways alone. Flags such as --heap-growing-percent are refused in NODE_OPTIONS (node exits with 9).
+ */
+function heapSettings(args: string[]): { execArgv: string[]; nodeOptions?: string } {
+  const [kind, name] = args;
+  const role = kind === 'gateway' ? 'gateway' : kind === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName) ? (name as SubgraphName) : null;
+  const override = (role === 'gateway' ? process.env.BENCH_V8_FLAGS_GATEWAY : undefined) ?? process.env.BENCH_V8_FLAGS;
+  if (override !== undefined) {
+    const flags = override.split(' ').filter(Boolean);
+    // The role's growing factor is set by serve.ts unless the command line has one: 0 is V8's own.
+    return { execArgv: flags.some((flag) => flag.startsWith('--heap-growing-percent')) ? flags : [...flags, '--heap-growing-percent=0'] };
+  }
+  return role ? { execArgv: [], nodeOptions: nodeOptionsFor(role) } : { execArgv: [] };
+}
+
 /** One server process (see serve.ts) with its IPC channel. */
 export class ServerProcess {
   readonly url: string;
@@ -107,10 +126,11 @@ export class ServerProcess {
     const logFile = path.join(LOG_DIR, `${label}.log`);
     const fd = fs.openSync(logFile, 'w');
     const entry = serveEntry();
+    const heap = heapSettings(args);
     const child = fork(entry.file, args, {
       cwd: ROOT,
-      env,
-      execArgv: [...entry.execArgv, ...profileFlags(label), ...execArgv],
+      env: heap.nodeOptions && !env.NODE_OPTIONS ? { ...env, NODE_OPTIONS: heap.nodeOptions } : env,
+      execArgv: [...entry.execArgv, ...profileFlags(label), ...heap.execArgv, ...execArgv],
       stdio: ['ignore', fd, fd, 'ipc'],
     });
     fs.closeSync(fd);
@@ -155,6 +175,18 @@ export class ServerProcess {
   /** Bytes: resident set and V8 heap in use now, and the largest heap in use sampled since the process started. */
   async memory(): Promise<{ rss: number; heapUsed: number; peakHeapUsed: number }> {
     return this.request<{ rss: number; heapUsed: number; peakHeapUsed: number }>({ type: 'memory' }, 'memory');
+  }
+
+  /**
+   * Starts V8's sampling heap profiler in the process: every allocation, freed ones included, or with
+   * `survivors` only the objects no scavenge freed (promoted); `stopAllocationSampling` writes the profile.
+   */
+  async startAllocationSampling(options: { survivors?: boolean } = {}): Promise<void> {
+    await this.request({ type: 'sample-allocations', survivors: options.survivors }, 'sample-allocations');
+  }
+
+  async stopAllocationSampling(file: string): Promise<void> {
+    await this.request({ type: 'sample-allocations', file }, 'sample-allocations');
   }
 
   resetStatements(): void {

@@ -8,6 +8,9 @@
  *                                            largest heapUsed sampled every 20 ms since start
  *   ← { type: 'reset' }, ← { type: 'stop' }   (stop drains, closes the pool and exits)
  * Statements are counted by the data source's counting logger (no statement is logged).
+ *   ← { type: 'sample-allocations', survivors? } starts V8's sampling heap profiler (survivors: only objects no
+ *     scavenge freed), ← { type: 'sample-allocations', file }
+ *     stops it and writes the profile to file; each answered by { type: 'sample-allocations' }
  *
  *   node .data/bench-dist/bench/lib/serve.js gateway      (compiled: bench/lib/cluster.ts builds it)
  *   node --import tsx bench/lib/serve.ts subgraph <name> [--rules=off | --shield=off]
@@ -19,23 +22,52 @@
  * with no shield middleware at all.
  */
 import '@platform/telemetry/register';
+import fs from 'node:fs';
+import inspector from 'node:inspector';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
 import { rule } from '@platform/authz';
-import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { applyHeapSettings, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { QueryCounter } from '@platform/db';
 import { buildUnguardedSubgraphSchema, createLogger, startSubgraph, type RunningServer, type Subgraph } from '@platform/server';
 import { startSubgraphJobs } from '@platform/platform/jobs';
 import { loadSubgraph } from '@platform/platform/one-subgraph';
 import type { DataSource } from 'typeorm';
 
-type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' } | { type: 'memory' };
+type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' } | { type: 'memory' } | { type: 'sample-allocations'; file?: string; survivors?: boolean };
 
 let peakHeapUsed = 0;
 const sampleHeap = () => {
   peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
 };
 setInterval(sampleHeap, 20).unref();
+
+/**
+ * V8's sampling heap profiler, counting the objects the collector has freed too: what the process
+ * allocates, not what it retains (`--heap-prof` keeps only the survivors).
+ */
+class AllocationSampling {
+  private session: inspector.Session | undefined;
+
+  private post<T>(method: string, params?: object): Promise<T> {
+    return new Promise((resolve, reject) => this.session!.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
+  }
+
+  /** `survivors`: only objects no scavenge freed (promoted to the old generation, or alive at the end). */
+  async start(survivors: boolean): Promise<void> {
+    this.session = new inspector.Session();
+    this.session.connect();
+    await this.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivors });
+  }
+
+  async stop(file: string): Promise<void> {
+    const { profile } = await this.post<{ profile: unknown }>('HeapProfiler.stopSampling');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    this.session!.disconnect();
+    this.session = undefined;
+  }
+}
+const allocationSampling = new AllocationSampling();
 
 /**
  * A rule that answers true without looking at anything. Not shield's `allow`, which applyShield
@@ -57,6 +89,9 @@ export function withoutRules(subgraph: Subgraph): Subgraph {
 
 async function main(): Promise<void> {
   const [role, name, ...flags] = process.argv.slice(2);
+  // As the production entry (scripts/platform.ts); Hive Gateway's process keeps V8's defaults.
+  if (role === 'gateway') applyHeapSettings('gateway');
+  else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName)) applyHeapSettings(name as SubgraphName);
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const queryCounter = new QueryCounter();
@@ -103,6 +138,10 @@ async function main(): Promise<void> {
       sampleHeap();
       const { rss, heapUsed } = process.memoryUsage();
       process.send?.({ type: 'memory', rss, heapUsed, peakHeapUsed });
+    }
+    else if (message.type === 'sample-allocations') {
+      const done = message.file ? allocationSampling.stop(message.file) : allocationSampling.start(message.survivors === true);
+      void done.then(() => process.send?.({ type: 'sample-allocations' }));
     }
     else if (message.type === 'stop') void stop();
   });
