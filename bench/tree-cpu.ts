@@ -4,8 +4,9 @@
  * by ±50 %, CPU time much less). The four subgraphs and the gateway run as in `npm run bench`
  * (bench/lib/cluster.ts); the query is sent TREE_REQUESTS times (default 10) one after the other,
  * BENCH_ROUNDS rounds (default 3). Prints, per round's median: utime+stime per request of each
- * process (/proc/<pid>/stat), the p50 latency, and each process's peak RSS at the end.
- * TREE_NODE_OPTIONS sets NODE_OPTIONS of every server (V8 heap flags, for comparison).
+ * process (/proc/<pid>/stat), the p50 latency, each process's RSS at rest (after start and login,
+ * before the tree) and its peak RSS at the end. The servers have production's V8 heap settings
+ * (@platform/config's HEAP_SETTINGS); BENCH_V8_FLAGS replaces them (bench/lib/cluster.ts).
  */
 import { DEMO_PASSWORD, demoUser } from '@platform/demo-data';
 import { prepareDatabase } from '@platform/platform';
@@ -27,9 +28,11 @@ async function main() {
   try {
     await prepareDatabase(database.url, { seedDemo: true });
     const { roots } = await seedTrees(sql, [SIZE]);
-    const { subgraphs, gateway, login } = await startServerSet(serverEnvironment(database.url, { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0', ...(process.env.TREE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.TREE_NODE_OPTIONS } : {}) }), started);
+    const { subgraphs, gateway, login } = await startServerSet(serverEnvironment(database.url, { MESSAGING_WORKER_INTERVAL_MS: '0', WEBHOOK_DISPATCH_INTERVAL_MS: '0', }), started);
     const token = await login(demoUser('hq-admin').email, DEMO_PASSWORD);
     const processes = [gateway, subgraphs['account-hierarchy'], subgraphs.messaging, subgraphs.billing];
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const atRest = await Promise.all(processes.map((server) => server.memory()));
     const body = JSON.stringify({ query: QUERY, variables: { id: roots[SIZE] } });
     const send = async () => {
       const startedAt = performance.now();
@@ -49,6 +52,7 @@ async function main() {
     console.log(`accountTree { id name messageCount balance } of ${SIZE.toLocaleString('en')} accounts through the gateway (${REQUESTS} sequential requests × ${ROUNDS} rounds, medians)`);
     console.log(`p50 ${fmt(median(rounds.map((r) => r.p50)), 1)} ms (rounds ${rounds.map((r) => fmt(r.p50, 1)).join(', ')})`);
     console.log(`CPU ms per request: ${processes.map((server, i) => `${server.label} ${fmt(median(rounds.map((r) => r.cpu[i])), 1)}`).join(', ')}`);
+    console.log(`RSS at rest: ${processes.map((server, i) => `${server.label} ${fmt(atRest[i].rss / 2 ** 20, 0)} MB`).join(', ')}`);
     console.log(`peak RSS: ${processes.map((server) => `${server.label} ${fmt(server.peakRssMb(), 0)} MB`).join(', ')}`);
   } finally {
     await Promise.all(started.map((server) => server.stop().catch(() => undefined)));

@@ -5,6 +5,7 @@
  * arguments after the role. `help` prints the roles.
  */
 import path from 'node:path';
+import { applyHeapSettings, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 
 const ROLES: Record<string, { module: string; about: string }> = {
   gateway: { module: '../gateway/src/main', about: 'the public GraphQL gateway (PORT)' },
@@ -23,6 +24,9 @@ if (role === 'help' || role === '--help') {
   console.error(role ? `unknown role "${role}"\n${usage}` : usage);
   process.exitCode = 2;
 } else {
+  // Before the role's modules load: its V8 heap settings (@platform/config, issue 17's memory goal).
+  if (role === 'gateway') applyHeapSettings('gateway');
+  else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(rest[0] as SubgraphName)) applyHeapSettings(rest[0] as SubgraphName);
   const file = require.resolve(path.join(__dirname, ROLES[role].module));
   // The role's script reads its arguments from argv[2…], and tracing names the service after argv[1].
   process.argv = [process.argv[0], file, ...rest];

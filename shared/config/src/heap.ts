@@ -1,0 +1,47 @@
+/**
+ * V8 heap settings of the server processes (issue 17: peak RSS of every process ≤ 250 MB under the
+ * bench's load). Without them V8 lets garbage pile up in the old generation, up to ~4× what survives a
+ * full collection, before it collects: the gateway peaked at 310–345 MB and the hierarchy at 200–267 MB
+ * for heaps of 50–100 MB live. A heap cap (--max-old-space-size=200/256/384) keeps every process under
+ * 190 MB but costs 1.2–1.5× the CPU: near the cap V8 grows the old generation by little and collects
+ * often. What is set instead, measured in bench/README.md ("V8 heap settings per role"):
+ * - heapGrowingPercent: the old generation may grow to (1 + p/100) × what survived the last full
+ *   collection before the next one (V8's own factor goes up to 4), with no cap;
+ * - maxSemiSpaceMb: a larger young generation, so fewer requests' objects survive two scavenges while
+ *   they wait for I/O and get promoted (fewer full collections pay for the smaller factor).
+ * Not set for the worker, webhook dispatcher and migrations (not measured; V8's defaults).
+ */
+import v8 from 'node:v8';
+import type { SubgraphName } from './index';
+
+export type ServerRole = 'gateway' | SubgraphName;
+
+export interface HeapSettings {
+  /** `--max-semi-space-size` in MB: read when the heap is created, so it comes from NODE_OPTIONS (nodeOptionsFor). */
+  maxSemiSpaceMb: number;
+  /** `--heap-growing-percent`: NODE_OPTIONS refuses it; the process sets it itself at start (applyHeapSettings). */
+  heapGrowingPercent: number;
+}
+
+export const HEAP_SETTINGS: Record<ServerRole, HeapSettings> = {
+  gateway: { maxSemiSpaceMb: 32, heapGrowingPercent: 50 },
+  'account-hierarchy': { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
+  identity: { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
+  messaging: { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
+  billing: { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
+};
+
+/** The NODE_OPTIONS of a role's process (docker-compose.yml and deploy/ set the same; a test compares them). */
+export function nodeOptionsFor(role: ServerRole): string {
+  return `--max-semi-space-size=${HEAP_SETTINGS[role].maxSemiSpaceMb}`;
+}
+
+/**
+ * Sets the role's heap growing factor in this process, unless its command line sets one (an operator's
+ * or the bench's override). V8 reads the flag at every full collection, so setting it at start acts as
+ * the command-line flag would.
+ */
+export function applyHeapSettings(role: ServerRole, execArgv: readonly string[] = process.execArgv): void {
+  if (execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg))) return;
+  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_SETTINGS[role].heapGrowingPercent}`);
+}
