@@ -43,5 +43,8 @@ RUN npm ci --omit=dev --ignore-scripts \
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 CMD ["node", "scripts/healthcheck.js"]
+# V8 heap settings per role (@platform/config HEAP_SETTINGS, issue 17's memory goal): the young generation
+# through NODE_OPTIONS, set per service by docker-compose.yml and deploy/; the heap growing factor by
+# scripts/platform.js itself before the role loads (NODE_OPTIONS refuses that flag). Measured on Node 20.
 ENTRYPOINT ["node", "scripts/platform.js"]
 CMD ["gateway"]

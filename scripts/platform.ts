@@ -5,7 +5,7 @@
  * arguments after the role. `help` prints the roles.
  */
 import path from 'node:path';
-import { applyHeapSettings, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { applyHeapSettings, isServerRole } from '@platform/config';
 
 const ROLES: Record<string, { module: string; about: string }> = {
   gateway: { module: '../gateway/src/main', about: 'the public GraphQL gateway (PORT)' },
@@ -26,7 +26,7 @@ if (role === 'help' || role === '--help') {
 } else {
   // Before the role's modules load: its V8 heap settings (@platform/config, issue 17's memory goal).
   if (role === 'gateway') applyHeapSettings('gateway');
-  else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(rest[0] as SubgraphName)) applyHeapSettings(rest[0] as SubgraphName);
+  else if (role === 'subgraph' && isServerRole(rest[0])) applyHeapSettings(rest[0]);
   const file = require.resolve(path.join(__dirname, ROLES[role].module));
   // The role's script reads its arguments from argv[2…], and tracing names the service after argv[1].
   process.argv = [process.argv[0], file, ...rest];

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GATEWAY_ISSUER, type Principal } from '@platform/authz';
-import { nodeOptionsFor, SUBGRAPH_NAMES, type Ed25519Jwk, type SubgraphName } from '@platform/config';
+import { isServerRole, nodeOptionsFor, type Ed25519Jwk, type SubgraphName } from '@platform/config';
 import { createTestDatabase, startEmbeddedPostgres, type RunningPostgres } from '@platform/db';
 import { freePort, principalKeyEnvironment } from '@platform/testing';
 
@@ -97,7 +97,7 @@ function profileFlags(label: string): string[] {
  */
 function heapSettings(args: string[]): { execArgv: string[]; nodeOptions?: string } {
   const [kind, name] = args;
-  const role = kind === 'gateway' ? 'gateway' : kind === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName) ? (name as SubgraphName) : null;
+  const role = kind === 'gateway' ? 'gateway' : kind === 'subgraph' && isServerRole(name) ? name : null;
   const override = (role === 'gateway' ? process.env.BENCH_V8_FLAGS_GATEWAY : undefined) ?? process.env.BENCH_V8_FLAGS;
   if (override !== undefined) {
     const flags = override.split(' ').filter(Boolean);

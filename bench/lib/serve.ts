@@ -27,7 +27,7 @@ import inspector from 'node:inspector';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
 import { rule } from '@platform/authz';
-import { applyHeapSettings, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
+import { applyHeapSettings, isServerRole, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '@platform/config';
 import { QueryCounter } from '@platform/db';
 import { buildUnguardedSubgraphSchema, createLogger, startSubgraph, type RunningServer, type Subgraph } from '@platform/server';
 import { startSubgraphJobs } from '@platform/platform/jobs';
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const [role, name, ...flags] = process.argv.slice(2);
   // As the production entry (scripts/platform.ts); Hive Gateway's process keeps V8's defaults.
   if (role === 'gateway') applyHeapSettings('gateway');
-  else if (role === 'subgraph' && SUBGRAPH_NAMES.includes(name as SubgraphName)) applyHeapSettings(name as SubgraphName);
+  else if (role === 'subgraph' && isServerRole(name)) applyHeapSettings(name);
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const queryCounter = new QueryCounter();

@@ -9,12 +9,13 @@
  *   collection before the next one (V8's own factor goes up to 4), with no cap;
  * - maxSemiSpaceMb: a larger young generation, so fewer requests' objects survive two scavenges while
  *   they wait for I/O and get promoted (fewer full collections pay for the smaller factor).
- * Not set for the worker, webhook dispatcher and migrations (not measured; V8's defaults).
+ * Not set for the identity subgraph, the worker, the webhook dispatcher and migrations (V8's defaults).
  */
 import v8 from 'node:v8';
 import type { SubgraphName } from './index';
 
-export type ServerRole = 'gateway' | SubgraphName;
+/** The processes with settings of their own; the identity subgraph keeps V8's defaults (125–138 MB at peak under the bench). */
+export type ServerRole = 'gateway' | Exclude<SubgraphName, 'identity'>;
 
 export interface HeapSettings {
   /** `--max-semi-space-size` in MB: read when the heap is created, so it comes from NODE_OPTIONS (nodeOptionsFor). */
@@ -26,10 +27,13 @@ export interface HeapSettings {
 export const HEAP_SETTINGS: Record<ServerRole, HeapSettings> = {
   gateway: { maxSemiSpaceMb: 32, heapGrowingPercent: 50 },
   'account-hierarchy': { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
-  identity: { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
-  messaging: { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
-  billing: { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
+  messaging: { maxSemiSpaceMb: 32, heapGrowingPercent: 150 },
+  billing: { maxSemiSpaceMb: 32, heapGrowingPercent: 150 },
 };
+
+export function isServerRole(role: string): role is ServerRole {
+  return role in HEAP_SETTINGS;
+}
 
 /** The NODE_OPTIONS of a role's process (docker-compose.yml and deploy/ set the same; a test compares them). */
 export function nodeOptionsFor(role: ServerRole): string {

@@ -5,7 +5,7 @@
 import { parseJwkList, readOrCreateDevelopmentKeys, type Ed25519Jwk } from './principal-keys';
 
 export { generatePrincipalKeyPair, type Ed25519Jwk, type PrincipalKeyPair } from './principal-keys';
-export { applyHeapSettings, HEAP_SETTINGS, nodeOptionsFor, type HeapSettings, type ServerRole } from './heap';
+export { applyHeapSettings, HEAP_SETTINGS, isServerRole, nodeOptionsFor, type HeapSettings, type ServerRole } from './heap';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 
