@@ -8,7 +8,8 @@
  * MB allocated and promoted per 1,000 requests, peak RSS, and the allocation by package and function.
  * ALLOC_SURVIVORS=1 samples only the objects no scavenge freed (what is promoted). ALLOC_NODE_OPTIONS:
  * V8 flags of the subgraph (`--no-turbo-inlining` attributes allocations to the inlined callee rather
- * than the optimized caller). ALLOC_PROFILE=<file> keeps the heap profile.
+ * than the optimized caller). ALLOC_PROFILE=<file> keeps the heap profile. The subgraph has its role's
+ * heap settings (@platform/config); `BENCH_V8_FLAGS=` gives V8's defaults, as bench/README.md's figures.
  */
 import fs from 'node:fs';
 import os from 'node:os';
