@@ -3,8 +3,9 @@
  * bench's load). Without them V8 lets garbage pile up in the old generation, up to ~4× what survives a
  * full collection, before it collects: the gateway peaked at 310–345 MB and the hierarchy at 200–267 MB
  * for heaps of 50–100 MB live. A heap cap (--max-old-space-size=200/256/384) keeps every process under
- * 190 MB but costs 1.2–1.5× the CPU: near the cap V8 grows the old generation by little and collects
- * often. What is set instead, measured in bench/README.md ("V8 heap settings per role"):
+ * 190 MB but costs 1.3–1.7× the CPU: near the cap V8 grows the old generation by little and collects
+ * often. What is set instead, measured in bench/README.md ("Memory: V8 heap settings per role"; ~6–8 %
+ * more CPU in the gateway and the hierarchy, within that machine's noise in the p50):
  * - heapGrowingPercent: the old generation may grow to (1 + p/100) × what survived the last full
  *   collection before the next one (V8's own factor goes up to 4), with no cap;
  * - maxSemiSpaceMb: a larger young generation, so fewer requests' objects survive two scavenges while
