@@ -441,26 +441,34 @@ export async function authorizationCost(platform: BenchPlatform): Promise<BenchR
 
 const mb = (bytes: number) => `${fmt(bytes / 2 ** 20, 0)} MB`;
 
-/** Memory of every server process: at rest (after start, before load) and at peak (after figures 1-3). */
+/**
+ * Memory of every server process: at rest (after start, before load) and at peak (after figures 1-3).
+ * The goal is the platform's processes' (the baselines of figure 3 included); Hive Gateway's runtime, the
+ * comparison of figure 1 with V8's defaults, is listed but not counted.
+ */
 export async function memoryFigure(platform: BenchPlatform): Promise<{ result: BenchResult; table: string }> {
   const lines = ['| process | RSS at rest | heap at rest | peak RSS (VmHWM) | peak heap (sampled every 20 ms) |', '|---|---|---|---|---|'];
   let worst = { label: '', rss: 0 };
+  let comparison = '';
   const rest: number[] = [];
   for (const server of platform.all()) {
     const atRest = platform.atRest.get(server)!;
     const now = await server.memory();
     const peakRss = server.peakRssMb() * 2 ** 20;
-    if (peakRss > worst.rss) worst = { label: server.label, rss: peakRss };
-    rest.push(atRest.rss);
+    if (server === platform.hiveGateway) comparison = `; Hive Gateway's runtime (not counted) ${mb(peakRss)}`;
+    else {
+      if (peakRss > worst.rss) worst = { label: server.label, rss: peakRss };
+      rest.push(atRest.rss);
+    }
     lines.push(`| ${server.label} | ${mb(atRest.rss)} | ${mb(atRest.heapUsed)} | ${mb(peakRss)} | ${mb(now.peakHeapUsed)} |`);
   }
   return {
     result: {
-      figure: `Memory: peak RSS of every server process under figures 1-3 (${RUNTIME === 'compiled' ? 'compiled JavaScript' : 'tsx'})`,
+      figure: `Memory: peak RSS of every server process of the platform under figures 1-3 (${RUNTIME === 'compiled' ? 'compiled JavaScript' : 'tsx'})`,
       goal: '≤ 250 MB',
       value: `${mb(worst.rss)} (${worst.label})`,
       met: worst.rss <= 250 * 2 ** 20,
-      notes: `RSS at rest ${mb(Math.min(...rest))}–${mb(Math.max(...rest))}; every process in the table below`,
+      notes: `RSS at rest ${mb(Math.min(...rest))}–${mb(Math.max(...rest))}${comparison}; every process in the table below`,
     },
     table: lines.join('\n'),
   };
