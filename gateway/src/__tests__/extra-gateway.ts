@@ -6,7 +6,7 @@ import type { PlatformConfig } from '@platform/config';
 import { createLogger, type Logger } from '@platform/server';
 import { SUBGRAPHS } from '@platform/platform';
 import { type TestStack } from '@platform/platform/testing';
-import { startGateway } from '../gateway';
+import { startGateway, type StartGatewayOptions } from '../gateway';
 import { readCommittedSupergraph } from '../supergraph';
 
 export interface ExtraGateway {
@@ -18,15 +18,16 @@ export interface ExtraGateway {
 export async function startExtraGateway(
   stack: TestStack,
   config: PlatformConfig,
-  options: { subgraphUrls?: TestStack['subgraphUrls']; logger?: Logger } = {},
+  options: { subgraphUrls?: Record<string, string>; logger?: Logger } & Partial<Pick<StartGatewayOptions, 'supergraphSdl' | 'queryPlanExecutor'>> = {},
 ): Promise<ExtraGateway> {
   const dataSource = SUBGRAPHS.identity.createDataSource(stack.database.url, { poolSize: 2 });
   await dataSource.initialize();
   try {
     const server = await startGateway({
       config,
-      supergraphSdl: readCommittedSupergraph(),
-      subgraphUrls: options.subgraphUrls ?? stack.subgraphUrls,
+      supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
+      subgraphUrls: (options.subgraphUrls ?? stack.subgraphUrls) as TestStack['subgraphUrls'],
+      queryPlanExecutor: options.queryPlanExecutor,
       dataSource,
       port: 0,
       logger: options.logger ?? createLogger('gateway', 'silent'),
