@@ -33,13 +33,13 @@ function mergeInto(target: JsonObject, source: JsonObject): void {
   }
 }
 
-/** The objects at a Flatten path (`@` steps into each item of a list) with their paths in the answer. */
-function collectEntities(value: unknown, path: ResponsePath, depth: number, at: (string | number)[], entities: JsonObject[], paths: (string | number)[][]): void {
+/** The objects at a Flatten path (`@` steps into each item of a list); with `paths`, also their paths in the answer. */
+function collectEntities(value: unknown, path: ResponsePath, depth: number, entities: JsonObject[], at?: (string | number)[], paths?: (string | number)[][]): void {
   if (!isObject(value)) return;
   if (depth === path.length) {
     if (!Array.isArray(value)) {
       entities.push(value);
-      paths.push(at.slice());
+      paths?.push(at!.slice());
     }
     return;
   }
@@ -47,14 +47,14 @@ function collectEntities(value: unknown, path: ResponsePath, depth: number, at: 
   if (step === '@') {
     if (!Array.isArray(value)) return;
     for (let index = 0; index < value.length; index++) {
-      at.push(index);
-      collectEntities(value[index], path, depth + 1, at, entities, paths);
-      at.pop();
+      at?.push(index);
+      collectEntities(value[index], path, depth + 1, entities, at, paths);
+      at?.pop();
     }
   } else if (!Array.isArray(value)) {
-    at.push(step);
-    collectEntities(value[step], path, depth + 1, at, entities, paths);
-    at.pop();
+    at?.push(step);
+    collectEntities(value[step], path, depth + 1, entities, at, paths);
+    at?.pop();
   }
 }
 
@@ -125,27 +125,31 @@ export class PlanRun {
 
   private async fetchEntities(fetch: FetchNode, path: ResponsePath): Promise<void> {
     const candidates: JsonObject[] = [];
-    const candidatePaths: (string | number)[][] = [];
-    collectEntities(this.data, path, 0, [], candidates, candidatePaths);
+    collectEntities(this.data, path, 0, candidates);
     const representations: JsonObject[] = [];
     const entities: JsonObject[] = [];
-    const entityPaths: (string | number)[][] = [];
+    /** each entity's index among the candidates, for its path (computed only when an error needs it) */
+    const candidateIndexes: number[] = [];
     for (let index = 0; index < candidates.length; index++) {
       const representation = this.select(candidates[index], fetch.requires ?? []);
       if (!representation) continue;
       representations.push(representation);
       entities.push(candidates[index]);
-      entityPaths.push(candidatePaths[index]);
+      candidateIndexes.push(index);
     }
     if (!representations.length) return;
     const variables = this.variablesOf(fetch);
     variables.representations = representations;
     const response = await this.send(fetch, variables, path);
     if (!response) return;
-    for (const error of response.errors ?? []) {
-      const [root, index, ...rest] = error.path ?? [];
-      const entityPath = root === '_entities' && typeof index === 'number' ? entityPaths[index] : undefined;
-      this.errors.push(downstreamError(error as { message: string; extensions?: JsonObject }, fetch.serviceName, entityPath ? [...entityPath, ...rest] : undefined));
+    if (response.errors?.length) {
+      const candidatePaths: (string | number)[][] = [];
+      collectEntities(this.data, path, 0, [], [], candidatePaths);
+      for (const error of response.errors) {
+        const [root, index, ...rest] = error.path ?? [];
+        const entityPath = root === '_entities' && typeof index === 'number' && index < candidateIndexes.length ? candidatePaths[candidateIndexes[index]] : undefined;
+        this.errors.push(downstreamError(error as { message: string; extensions?: JsonObject }, fetch.serviceName, entityPath ? [...entityPath, ...rest] : undefined));
+      }
     }
     if (!response.data) return;
     const results = response.data._entities;
