@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -102,3 +103,12 @@ export async function reachableRedisUrl(): Promise<string> {
 export const randomRedisPrefix = () => `test:${crypto.randomUUID()}:`;
 
 export const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+/** A URL where nothing listens any more (a server that was started and closed). */
+export async function deadUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/graphql`;
+}

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { Supergraph } from '@apollo/federation-internals';
@@ -20,7 +19,7 @@ import { DEMO_PASSWORD, demoAccount } from '@platform/demo-data';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { readCommittedSupergraph } from '../supergraph';
 import { FIRST_PARTY_DOCUMENTS_DIR } from '../trusted-documents';
-import { startExtraGateway, type ExtraGateway } from './extra-gateway';
+import { deadUrl, startExtraGateway, type ExtraGateway } from './extra-gateway';
 import { request, type RawResponse } from './http-client';
 import { startSubgraphDoubles, startSubgraphRecorder, type SubgraphDoubles, type SubgraphRecorder } from './subgraph-doubles';
 
@@ -195,13 +194,6 @@ describe("the platform's query-plan executor answers as Apollo Gateway's does (i
   });
 });
 
-async function deadUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/graphql`;
-}
 
 /** Two subgraphs that answer what each case says, including what real subgraphs never send (nulls in non-null places, unknown enum values). */
 const CATALOGUE = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
