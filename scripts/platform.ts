@@ -25,8 +25,7 @@ if (role === 'help' || role === '--help') {
   process.exitCode = 2;
 } else {
   // Before the role's modules load: its V8 heap settings (@platform/config, issue 17's memory goal).
-  if (role === 'gateway') applyHeapSettings('gateway');
-  else if (role === 'subgraph' && isServerRole(rest[0])) applyHeapSettings(rest[0]);
+  if (role === 'subgraph' && isServerRole(rest[0])) applyHeapSettings(rest[0]);
   const file = require.resolve(path.join(__dirname, ROLES[role].module));
   // The role's script reads its arguments from argv[2…], and tracing names the service after argv[1].
   process.argv = [process.argv[0], file, ...rest];

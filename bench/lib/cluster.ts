@@ -97,8 +97,8 @@ function profileFlags(label: string): string[] {
  */
 function heapSettings(args: string[]): { execArgv: string[]; nodeOptions?: string } {
   const [kind, name] = args;
-  const role = kind === 'gateway' ? 'gateway' : kind === 'subgraph' && isServerRole(name) ? name : null;
-  const override = (role === 'gateway' ? process.env.BENCH_V8_FLAGS_GATEWAY : undefined) ?? process.env.BENCH_V8_FLAGS;
+  const role = kind === 'subgraph' && isServerRole(name) ? name : null;
+  const override = (kind === 'gateway' ? process.env.BENCH_V8_FLAGS_GATEWAY : undefined) ?? process.env.BENCH_V8_FLAGS;
   if (override !== undefined) {
     const flags = override.split(' ').filter(Boolean);
     // The role's growing factor is set by serve.ts unless the command line has one: 0 is V8's own.

@@ -89,9 +89,8 @@ export function withoutRules(subgraph: Subgraph): Subgraph {
 
 async function main(): Promise<void> {
   const [role, name, ...flags] = process.argv.slice(2);
-  // As the production entry (scripts/platform.ts); Hive Gateway's process keeps V8's defaults.
-  if (role === 'gateway') applyHeapSettings('gateway');
-  else if (role === 'subgraph' && isServerRole(name)) applyHeapSettings(name);
+  // As the production entry (scripts/platform.ts).
+  if (role === 'subgraph' && isServerRole(name)) applyHeapSettings(name);
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const queryCounter = new QueryCounter();

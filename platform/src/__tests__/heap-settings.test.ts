@@ -32,9 +32,11 @@ describe('V8 heap settings per role (issue 17), read from @platform/config', () 
       expect(`${role} ${/\n\s+NODE_OPTIONS: (.*)\n/.exec(compose)?.[1]}`).toBe(`${role} ${nodeOptionsFor(role)}`);
       expect(`${role} ${/- name: NODE_OPTIONS\n\s+value: "(.*)"/.exec(manifest)?.[1]}`).toBe(`${role} ${nodeOptionsFor(role)}`);
     }
-    // The identity subgraph keeps V8's defaults.
-    expect(composeService('identity')).not.toContain('NODE_OPTIONS');
-    expect(fs.readFileSync(path.join(ROOT, 'deploy', 'base', 'identity.yaml'), 'utf8')).not.toContain('NODE_OPTIONS');
+    // The gateway and the identity subgraph keep V8's defaults.
+    for (const role of ['gateway', 'identity']) {
+      expect(composeService(role)).not.toContain('NODE_OPTIONS');
+      expect(fs.readFileSync(path.join(ROOT, 'deploy', 'base', `${role}.yaml`), 'utf8')).not.toContain('NODE_OPTIONS');
+    }
   });
 
   it("node accepts each role's NODE_OPTIONS (it exits with 9 on a V8 flag it does not allow there), and the process sets its growing factor", () => {

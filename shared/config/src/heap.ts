@@ -5,18 +5,23 @@
  * for heaps of 50–100 MB live. A heap cap (--max-old-space-size=200/256/384) keeps every process under
  * 190 MB but costs 1.3–1.7× the CPU: near the cap V8 grows the old generation by little and collects
  * often. What is set instead, measured in bench/README.md ("Memory: V8 heap settings per role"; ~6–8 %
- * more CPU in the gateway and the hierarchy, within that machine's noise in the p50):
+ * more CPU in the hierarchy and billing, within that machine's noise in the p50):
  * - heapGrowingPercent: the old generation may grow to (1 + p/100) × what survived the last full
  *   collection before the next one (V8's own factor goes up to 4), with no cap;
  * - maxSemiSpaceMb: a larger young generation, so fewer requests' objects survive two scavenges while
  *   they wait for I/O and get promoted (fewer full collections pay for the smaller factor).
- * Not set for the identity subgraph, the worker, the webhook dispatcher and migrations (V8's defaults).
+ * Not set for the gateway, the identity subgraph, the worker, the webhook dispatcher and migrations.
  */
 import v8 from 'node:v8';
 import type { SubgraphName } from './index';
 
-/** The processes with settings of their own; the identity subgraph keeps V8's defaults (125–138 MB at peak under the bench). */
-export type ServerRole = 'gateway' | Exclude<SubgraphName, 'identity'>;
+/**
+ * The processes with settings of their own. The identity subgraph keeps V8's defaults (125–138 MB at peak
+ * under the bench), and so does the gateway since its executor of its own: 261–268 MB at peak for the
+ * 10,000-account tree without settings, 241 MB with a growing factor of 1.5 but for 62–84 ms of CPU per tree
+ * instead of 54 (bench/README.md); measure again before giving it settings.
+ */
+export type ServerRole = Exclude<SubgraphName, 'identity'>;
 
 export interface HeapSettings {
   /** `--max-semi-space-size` in MB: read when the heap is created, so it comes from NODE_OPTIONS (nodeOptionsFor). */
@@ -26,7 +31,6 @@ export interface HeapSettings {
 }
 
 export const HEAP_SETTINGS: Record<ServerRole, HeapSettings> = {
-  gateway: { maxSemiSpaceMb: 32, heapGrowingPercent: 50 },
   'account-hierarchy': { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
   messaging: { maxSemiSpaceMb: 32, heapGrowingPercent: 150 },
   billing: { maxSemiSpaceMb: 32, heapGrowingPercent: 150 },
