@@ -4,37 +4,12 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AppError } from '@platform/errors';
 import type { HttpOperation } from '@platform/server';
-import { Lru } from './lru';
+import { LRUCache } from 'lru-cache';
 
 export interface PartnerOperation {
   name: string;
   type: string;
   body: string;
-}
-
-/** An LRU whose entries also expire. */
-class ExpiringLru<V> {
-  private readonly entries: Lru<{ value: V; expiresAt: number }>;
-
-  constructor(
-    maxEntries: number,
-    private readonly ttlMs: number,
-  ) {
-    this.entries = new Lru(maxEntries);
-  }
-
-  get(key: string): { value: V } | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt > Date.now()) return entry;
-    this.entries.delete(key);
-    return undefined;
-  }
-
-  set(key: string, value: V): void {
-    if (this.ttlMs <= 0) return;
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
-  }
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -45,20 +20,21 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * are reused for a short while, so a retirement takes effect within the cache TTL.
  */
 export class PartnerOperationStore {
-  private readonly cache: ExpiringLru<PartnerOperation | null>;
+  /** lookups found or not (lru-cache holds no null, hence the wrapper); none with a TTL of 0 */
+  private readonly cache: LRUCache<string, { operation: PartnerOperation | null }> | null;
 
   constructor(
     private readonly db: DataSource,
     ttlSeconds: number,
     maxEntries = 10_000,
   ) {
-    this.cache = new ExpiringLru(maxEntries, ttlSeconds * 1000);
+    this.cache = ttlSeconds > 0 ? new LRUCache({ max: maxEntries, ttl: ttlSeconds * 1000 }) : null;
   }
 
   async find(appId: string, operationId: string): Promise<PartnerOperation | null> {
     const key = `${appId}:${operationId}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached.value;
+    const cached = this.cache?.get(key);
+    if (cached) return cached.operation;
     const rows: PartnerOperation[] = await this.db.query(
       `SELECT name, type, body FROM identity.partner_operations
         WHERE app_id = $1 AND operation_id = $2 AND retired_at IS NULL
@@ -66,7 +42,7 @@ export class PartnerOperationStore {
       [appId, operationId],
     );
     const found = rows[0] ?? null;
-    this.cache.set(key, found);
+    this.cache?.set(key, { operation: found });
     return found;
   }
 }

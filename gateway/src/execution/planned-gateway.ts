@@ -1,9 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import { ApolloGateway, type GatewayConfig, type GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { prettyFormatQueryPlan, QueryPlanner, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayLoadResult, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
 import { getVariableValues, GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { Lru } from '../lru';
 import { AnswerWriter, conditionVariables, OperationShapeCompiler, type SelectionShape } from './answer-shape';
 import { PlanRun } from './plan-run';
 
@@ -53,7 +53,7 @@ function selectsIntrospection(document: DocumentNode): boolean {
 export class PlannedGateway implements GatewayInterface {
   private readonly apollo: ApolloGateway;
   private readonly dataSources = new Map<string, GraphQLDataSource>();
-  private readonly operations = new Lru<PreparedOperation>(PREPARED_OPERATIONS);
+  private readonly operations = new LRUCache<string, PreparedOperation>({ max: PREPARED_OPERATIONS });
   private planner?: { supergraph: Supergraph; queryPlanner: QueryPlanner };
 
   constructor(
