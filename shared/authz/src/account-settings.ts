@@ -1,4 +1,5 @@
 import { assertId, errors, invalidFieldsOf, type InvalidField } from '@platform/errors';
+import { prepared } from '@platform/db';
 
 /** SPEC H5: the settings an account may set for itself and its descendants. */
 export interface SettingValues {
@@ -164,7 +165,7 @@ export async function loadSettingOverrides(
 ): Promise<Map<string, Partial<SettingValues>>> {
   if (accountIds.length === 0) return new Map();
   const rows: { account_id: string; overrides: Partial<SettingValues> }[] = await db.query(
-    `SELECT account_id, overrides FROM hierarchy.account_settings WHERE account_id = ANY($1::uuid[])`,
+    prepared(`SELECT account_id, overrides FROM hierarchy.account_settings WHERE account_id = ANY($1::uuid[])`),
     [[...new Set(accountIds)]],
   );
   return new Map(rows.map((row) => [row.account_id, row.overrides]));

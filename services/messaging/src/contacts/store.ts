@@ -1,4 +1,4 @@
-import { keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { keysetSql, prepared, queryRows, type PageRequest, type Sql } from '@platform/db';
 import { rootAccountIdOf, type AccountChain } from '@platform/authz';
 import type { GroupShareAccess } from '../__generated__/resolvers-types';
 
@@ -313,7 +313,7 @@ export function recipientContacts(
 
 /** Those of `phones` that opted out of the account. */
 export async function optedOutNumbers(db: Sql, accountId: string, phones: string[]): Promise<Set<string>> {
-  const rows = await queryRows<{ phone_number: string }>(db, `SELECT phone_number FROM messaging.opt_outs WHERE account_id = $1 AND phone_number = ANY($2::text[])`, [accountId, phones]);
+  const rows = await queryRows<{ phone_number: string }>(db, prepared(`SELECT phone_number FROM messaging.opt_outs WHERE account_id = $1 AND phone_number = ANY($2::text[])`), [accountId, phones]);
   return new Set(rows.map((r) => r.phone_number));
 }
 
