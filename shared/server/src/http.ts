@@ -47,7 +47,7 @@ export type HttpRoute = (request: http.IncomingMessage, response: http.ServerRes
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** A client's x-request-id is kept when it is a plain token (it ends up in logs); otherwise a fresh one. */
-function requestIdOf(request: http.IncomingMessage): string {
+export function requestIdOf(request: http.IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : crypto.randomUUID();
 }
@@ -111,9 +111,10 @@ export function sendGraphQLError(response: http.ServerResponse, code: string, me
   sendJson(response, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
-class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {}
 
-function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
+/** The request's body as text; BodyTooLargeError past `limit` bytes. */
+export function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,6 +1,18 @@
 import { readTypeDefs, type SubgraphModule } from '@platform/server';
+import type { BillingContext } from '../context';
 import { permissions } from './permissions';
 import { registerReservationMetrics } from './metrics';
 import { resolvers } from './resolvers';
+import { reserveInput } from './service';
 
-export const creditModule: SubgraphModule = { name: 'credit', typeDefs: readTypeDefs(__dirname, 'credit.graphql'), resolvers, permissions, metrics: registerReservationMetrics };
+export const creditModule: SubgraphModule = {
+  name: 'credit',
+  typeDefs: readTypeDefs(__dirname, 'credit.graphql'),
+  resolvers,
+  permissions,
+  metrics: registerReservationMetrics,
+  // The send path's reservation, once per send, without GraphQL (InternalCall); the same service call as the reserveCredit mutation.
+  internalCalls: {
+    reserveCredit: (ctx: BillingContext, body) => ctx.credit.reserve(reserveInput(body.input)),
+  },
+};
