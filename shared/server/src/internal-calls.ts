@@ -2,8 +2,8 @@ import type http from 'node:http';
 import type { DataSource } from 'typeorm';
 import { AccessControl, PRINCIPAL_HEADER, type PrincipalVerifier } from '@platform/authz';
 import type { PlatformConfig } from '@platform/config';
-import { AppError, errors, findIllFormedStringInJson } from '@platform/errors';
-import { BodyTooLargeError, readBody, requestIdOf, sendGraphQLError, sendJson, sendRefusal, type HttpRoute } from './http';
+import { errors, findIllFormedStringInJson } from '@platform/errors';
+import { answerAndLog, readBody, sendGraphQLError, sendJson, type HttpRoute } from './http';
 import type { Logger } from './logger';
 import type { SubgraphRequestContext } from './subgraph';
 
@@ -62,28 +62,6 @@ function internalCallRoute(name: string, call: InternalCall, options: InternalCa
     sendJson(response, 200, { data: await call(context, body as Record<string, unknown>) });
   };
 
-  return async (request, response) => {
-    const startedAt = performance.now();
-    const requestId = requestIdOf(request);
-    response.setHeader('x-request-id', requestId);
-    try {
-      await answer(request, response, requestId);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        options.onRefusal?.('PAYLOAD_TOO_LARGE');
-        sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413, { connection: 'close' });
-      } else if (error instanceof AppError) {
-        options.onRefusal?.(error.code);
-        sendRefusal(response, error);
-      } else {
-        logger.error({ err: error, requestId }, 'internal call failed');
-        if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
-        else response.end();
-      }
-    }
-    // The access-log line of a GraphQL request, the call's name as its operation.
-    if (logger.isLevelEnabled('info')) {
-      logger.info({ requestId, method: request.method, status: response.statusCode, operationName: name, durationMs: Math.round((performance.now() - startedAt) * 100) / 100 }, 'request');
-    }
-  };
+  return (request, response) =>
+    answerAndLog(request, response, { logger, maxBodyBytes: MAX_BODY_BYTES, onRefusal: options.onRefusal, operationName: () => name }, (requestId) => answer(request, response, requestId));
 }
