@@ -16,9 +16,19 @@ import type { SubgraphRequestContext } from './subgraph';
  * verified as for /graphql (same verifier: audience, trusted signers, one use per `jti`), and only a
  * SERVICE principal may call, as the `isService` rule allows internal fields.
  */
-// The context is the subgraph's own (createContext's), typed by each module that declares a call.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type InternalCall = (context: any, body: Record<string, unknown>) => Promise<unknown>;
+export type InternalCall = (call: InternalCallRequest) => Promise<unknown>;
+
+/**
+ * What an internal call is given: the request's base context (principal, access, logger, config),
+ * not the subgraph's per-request one — a call builds only the service it runs, none of the loaders
+ * a GraphQL request may need.
+ */
+export interface InternalCallRequest {
+  context: SubgraphRequestContext;
+  dataSource: DataSource;
+  /** the request's JSON object */
+  body: Record<string, unknown>;
+}
 
 /** The path of an internal call. */
 export const internalCallPath = (name: string) => `/internal/${name}`;
@@ -30,7 +40,6 @@ export interface InternalCallOptions {
   dataSource: DataSource;
   config: PlatformConfig;
   logger: Logger;
-  createContext(base: SubgraphRequestContext, dataSource: DataSource): SubgraphRequestContext;
   onRefusal?(code: string): void;
 }
 
@@ -58,8 +67,8 @@ function internalCallRoute(name: string, call: InternalCall, options: InternalCa
     const access = new AccessControl(principal, dataSource);
     // An internal call changes things, as the mutations it stands beside: decided as a mutation is.
     access.changing = true;
-    const context = options.createContext({ principal, access, requestId: principal.requestId ?? requestId, logger, config }, dataSource);
-    sendJson(response, 200, { data: await call(context, body as Record<string, unknown>) });
+    const context: SubgraphRequestContext = { principal, access, requestId: principal.requestId ?? requestId, logger, config };
+    sendJson(response, 200, { data: await call({ context, dataSource, body: body as Record<string, unknown> }) });
   };
 
   return (request, response) =>

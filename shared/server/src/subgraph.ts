@@ -210,7 +210,6 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
         dataSource,
         config,
         logger,
-        createContext: subgraph.createContext,
         onRefusal: (code) => metrics.graphqlErrors.inc({ service: subgraph.name, code }),
       }),
     ),

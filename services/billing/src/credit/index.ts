@@ -1,9 +1,8 @@
 import { readTypeDefs, type SubgraphModule } from '@platform/server';
-import type { BillingContext } from '../context';
 import { permissions } from './permissions';
 import { registerReservationMetrics } from './metrics';
 import { resolvers } from './resolvers';
-import { reserveInput } from './service';
+import { CreditService, reserveInput } from './service';
 
 export const creditModule: SubgraphModule = {
   name: 'credit',
@@ -13,6 +12,6 @@ export const creditModule: SubgraphModule = {
   metrics: registerReservationMetrics,
   // The send path's reservation, once per send, without GraphQL (InternalCall); the same service call as the reserveCredit mutation.
   internalCalls: {
-    reserveCredit: (ctx: BillingContext, body) => ctx.credit.reserve(reserveInput(body.input)),
+    reserveCredit: ({ context, dataSource, body }) => new CreditService(dataSource, (id) => context.access.chains.load(id)).reserve(reserveInput(body.input)),
   },
 };
