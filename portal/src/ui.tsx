@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Component, useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { Component, Fragment, useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, request } from './client';
 
 /** The path router: history API, one listener; the static server answers index.html for every page path. */
@@ -222,24 +222,31 @@ export interface Column<TRow> {
   numeric?: boolean;
   /** a class of the cells only (e.g. `actions`, which lays buttons out in a row) */
   cellClassName?: string;
+  /** the cells name their row (`<th scope="row">`), as the first column of a report does */
+  rowHeader?: boolean;
 }
 
 /** A column of buttons acting on the row, its header read out to screen readers only. */
 export const actionsHeader = (label = 'Actions'): ReactNode => <span className="visually-hidden">{label}</span>;
 
-/** A list as a table: a header per column, a row per item. */
+/**
+ * A list as a table: a header per column, a row per item, and under an item the row `expansion` gives it
+ * (a form editing that item), spanning every column.
+ */
 export function Table<TRow>({
   rows,
   columns,
   rowKey,
   label,
   className,
+  expansion,
 }: {
   rows: readonly TRow[];
   columns: (Column<TRow> | false | null | undefined)[];
-  rowKey: (row: TRow) => string | number;
+  rowKey: (row: TRow, index: number) => string | number;
   label?: string;
   className?: string;
+  expansion?: (row: TRow) => ReactNode;
 }) {
   const shown = columns.filter((column): column is Column<TRow> => Boolean(column));
   return (
@@ -254,15 +261,32 @@ export function Table<TRow>({
         </tr>
       </thead>
       <tbody>
-        {rows.map((row) => (
-          <tr key={rowKey(row)}>
-            {shown.map((column, index) => (
-              <td key={index} className={[column.numeric && 'number', column.cellClassName].filter(Boolean).join(' ') || undefined}>
-                {column.cell(row)}
-              </td>
-            ))}
-          </tr>
-        ))}
+        {rows.map((row, rowIndex) => {
+          const expanded = expansion?.(row);
+          return (
+            <Fragment key={rowKey(row, rowIndex)}>
+              <tr>
+                {shown.map((column, index) => {
+                  const cellClass = [column.numeric && 'number', column.cellClassName].filter(Boolean).join(' ') || undefined;
+                  return column.rowHeader ? (
+                    <th key={index} scope="row" className={cellClass}>
+                      {column.cell(row)}
+                    </th>
+                  ) : (
+                    <td key={index} className={cellClass}>
+                      {column.cell(row)}
+                    </td>
+                  );
+                })}
+              </tr>
+              {expanded && (
+                <tr>
+                  <td colSpan={shown.length}>{expanded}</td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
       </tbody>
     </table>
   );

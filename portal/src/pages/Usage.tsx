@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { PortalCreateUsageExportDocument, PortalUsageDocument, type PortalUsageQuery, type UsageGroupBy } from '../__generated__/graphql';
 import { ApiError, downloadFromGateway, request } from '../client';
-import { AccountBreadcrumb, ErrorBanner, FieldError, Link, Loading, navigate, thisMonth, useAction, useQuery } from '../ui';
+import { AccountBreadcrumb, ErrorBanner, FieldError, Link, Loading, navigate, Table, thisMonth, useAction, useQuery, type Column } from '../ui';
 import { useViewer } from '../viewer';
 import { BarChart, type ChartSeries } from './charts';
 
@@ -187,30 +187,15 @@ function UsageTable({ rows, range, ownName }: { rows: UsageRow[]; range: { from:
       {rows.length === 0 ? (
         <p className="muted">No messages in this range.</p>
       ) : (
-        <table className="usage-table">
-          <thead>
-            <tr>
-              <th scope="col">{grouping.label}</th>
-              {MEASURES.map(([key, label]) => (
-                <th scope="col" key={key} className="number">
-                  {label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, i) => (
-              <tr key={i}>
-                <th scope="row">{groupLabel(row, range.groupBy, range, ownName)}</th>
-                {MEASURES.map(([key]) => (
-                  <td key={key} className="number">
-                    {row[key].toLocaleString()}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          className="usage-table"
+          rows={rows}
+          rowKey={(_row, index) => index}
+          columns={[
+            { header: grouping.label, rowHeader: true, cell: (row) => groupLabel(row, range.groupBy, range, ownName) },
+            ...MEASURES.map(([key, label]): Column<UsageRow> => ({ header: label, numeric: true, cell: (row) => row[key].toLocaleString() })),
+          ]}
+        />
       )}
     </section>
   );

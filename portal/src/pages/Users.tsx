@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ContactGroupAccess, PortalLimitOptionsQuery, PortalUsersQuery, Role } from '../__generated__/graphql';
 import { request } from '../client';
 import {
@@ -62,37 +62,28 @@ export function UsersPage({ accountId }: { accountId: string }) {
           {account.members.nodes.length === 0 ? (
             <p className="muted">Nobody yet.</p>
           ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">User</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Limits (credit spent / remaining of limit)</th>
-                  <th scope="col">User id</th>
-                  {can('users') && (
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  )}
-                </tr>
-              </thead>
-              <tbody>
-                {account.members.nodes.map((member) => (
-                  <Fragment key={member.id}>
-                  <tr>
-                    <td>
+            <Table
+              rows={account.members.nodes}
+              rowKey={(member) => member.id}
+              columns={[
+                {
+                  header: 'User',
+                  cell: (member) => (
+                    <>
                       {member.user.name}
                       <br />
                       <span className="muted">{member.user.email}</span>
-                    </td>
-                    <td>{member.type === 'GUEST' ? 'Guest' : 'Member'}</td>
-                    <td>{roleLabel(member.role)}</td>
-                    <td>{statusLabel(member.status)}</td>
-                    <td>{formatDateTime(member.createdAt, timeZone)}</td>
-                    <td>
+                    </>
+                  ),
+                },
+                { header: 'Type', cell: (member) => (member.type === 'GUEST' ? 'Guest' : 'Member') },
+                { header: 'Role', cell: (member) => roleLabel(member.role) },
+                { header: 'Status', cell: (member) => statusLabel(member.status) },
+                { header: 'Created', cell: (member) => formatDateTime(member.createdAt, timeZone) },
+                {
+                  header: 'Limits (credit spent / remaining of limit)',
+                  cell: (member) => (
+                    <>
                       {member.credit ? `${member.credit.spent} / ${member.credit.remaining} of ${member.credit.limit}` : 'No limit'}
                       {(!member.limits.allSenderIds || member.limits.contactAccess === 'SELECTED') && (
                         <span className="muted limits-summary">
@@ -106,59 +97,59 @@ export function UsersPage({ accountId }: { accountId: string }) {
                             .join(' · ')}
                         </span>
                       )}
-                    </td>
-                    <td>
-                      <CopyId id={member.userId} label="Copy user id" />
-                    </td>
-                    {can('users') && (
-                      <td>
-                        <button type="button" className="small" aria-expanded={editing === member.id} onClick={() => setEditing(editing === member.id ? null : member.id)}>
-                          Limits of {member.user.name}
-                        </button>{' '}
-                        {member.status === 'ACTIVE' ? (
-                          <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(DeactivateMembershipDocument, { membershipId: member.id }))}>
-                            Deactivate {member.user.name}
-                          </button>
-                        ) : (
-                          <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(ReactivateMembershipDocument, { membershipId: member.id }))}>
-                            Reactivate {member.user.name}
-                          </button>
-                        )}
-                      </td>
+                    </>
+                  ),
+                },
+                { header: 'User id', cell: (member) => <CopyId id={member.userId} label="Copy user id" /> },
+                can('users') && {
+                  header: actionsHeader(),
+                  cell: (member) => (
+                    <>
+                      <button type="button" className="small" aria-expanded={editing === member.id} onClick={() => setEditing(editing === member.id ? null : member.id)}>
+                        Limits of {member.user.name}
+                      </button>{' '}
+                      {member.status === 'ACTIVE' ? (
+                        <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(DeactivateMembershipDocument, { membershipId: member.id }))}>
+                          Deactivate {member.user.name}
+                        </button>
+                      ) : (
+                        <button type="button" className="small secondary" disabled={action.busy} onClick={() => void action.run(() => request(ReactivateMembershipDocument, { membershipId: member.id }))}>
+                          Reactivate {member.user.name}
+                        </button>
+                      )}
+                    </>
+                  ),
+                },
+              ]}
+              expansion={(member) =>
+                editing === member.id && (
+                  <>
+                    {can('billing') && (
+                      <CreditLimitForm
+                        accountId={account.id}
+                        userId={member.userId}
+                        name={member.user.name}
+                        credit={member.credit}
+                        onSaved={async () => {
+                          setEditing(null);
+                          await load();
+                        }}
+                      />
                     )}
-                  </tr>
-                  {editing === member.id && (
-                    <tr>
-                      <td colSpan={8}>
-                        {can('billing') && (
-                          <CreditLimitForm
-                            accountId={account.id}
-                            userId={member.userId}
-                            name={member.user.name}
-                            credit={member.credit}
-                            onSaved={async () => {
-                              setEditing(null);
-                              await load();
-                            }}
-                          />
-                        )}
-                        <MembershipLimitsForm
-                          accountId={account.id}
-                          membershipId={member.id}
-                          name={member.user.name}
-                          limits={member.limits}
-                          onSaved={async () => {
-                            setEditing(null);
-                            await load();
-                          }}
-                        />
-                      </td>
-                    </tr>
-                  )}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
+                    <MembershipLimitsForm
+                      accountId={account.id}
+                      membershipId={member.id}
+                      name={member.user.name}
+                      limits={member.limits}
+                      onSaved={async () => {
+                        setEditing(null);
+                        await load();
+                      }}
+                    />
+                  </>
+                )
+              }
+            />
           )}
         </section>
       )}
