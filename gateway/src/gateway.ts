@@ -1,13 +1,14 @@
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import type { DataSource } from 'typeorm';
 import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, OPERATOR_SESSION_PREFIX, SESSION_TOKEN_PREFIX, type Principal } from '@platform/authz';
 import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { withCors } from './cors';
+import { PlannedGateway, type QueryPlanExecutorKind } from './execution/planned-gateway';
 import { unavailableAnswer } from './unavailable-answer';
 import { createGraphQLHandler, createLogger, listen, Metrics, metricsPlugin, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendJson, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
 import type { Histogram } from 'prom-client';
@@ -126,6 +127,8 @@ export interface StartGatewayOptions {
   dataSource: DataSource;
   port?: number;
   logger?: Logger;
+  /** Apollo Gateway's executor instead of the platform's: the reference of the differential test and the bench's baseline */
+  queryPlanExecutor?: QueryPlanExecutorKind;
 }
 
 function bearerToken(request: http.IncomingMessage): string | null {
@@ -201,11 +204,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Apollo Gateway exports host and usage metrics to Apollo (usage-reporting.api.apollographql.com) from every
   // process unless this is set: nothing about the platform's hosts or traffic goes to a vendor.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) =>
+  const gateway = new PlannedGateway(
+    options.supergraphSdl,
+    ({ name, url }) =>
       new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined, logger, fetchDuration),
-  });
+    options.queryPlanExecutor,
+  );
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // The process entries own shutdown (drain, then close pools); Apollo's own signal handlers would race them.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { AppError } from '@platform/errors';
 import type { HttpOperation } from '@platform/server';
+import { Lru } from './lru';
 
 export interface PartnerOperation {
   name: string;
@@ -11,29 +12,28 @@ export interface PartnerOperation {
   body: string;
 }
 
-/** A Map kept in insertion order is an LRU when every read re-inserts its key. */
+/** An LRU whose entries also expire. */
 class ExpiringLru<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly entries: Lru<{ value: V; expiresAt: number }>;
 
   constructor(
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.entries = new Lru(maxEntries);
+  }
 
   get(key: string): { value: V } | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry;
     this.entries.delete(key);
-    if (entry.expiresAt <= Date.now()) return undefined;
-    this.entries.set(key, entry);
-    return entry;
+    return undefined;
   }
 
   set(key: string, value: V): void {
     if (this.ttlMs <= 0) return;
-    this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 }
 

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -6,7 +7,7 @@ import type { PlatformConfig } from '@platform/config';
 import { createLogger, type Logger } from '@platform/server';
 import { SUBGRAPHS } from '@platform/platform';
 import { type TestStack } from '@platform/platform/testing';
-import { startGateway } from '../gateway';
+import { startGateway, type StartGatewayOptions } from '../gateway';
 import { readCommittedSupergraph } from '../supergraph';
 
 export interface ExtraGateway {
@@ -18,15 +19,16 @@ export interface ExtraGateway {
 export async function startExtraGateway(
   stack: TestStack,
   config: PlatformConfig,
-  options: { subgraphUrls?: TestStack['subgraphUrls']; logger?: Logger } = {},
+  options: { subgraphUrls?: Record<string, string>; logger?: Logger } & Partial<Pick<StartGatewayOptions, 'supergraphSdl' | 'queryPlanExecutor'>> = {},
 ): Promise<ExtraGateway> {
   const dataSource = SUBGRAPHS.identity.createDataSource(stack.database.url, { poolSize: 2 });
   await dataSource.initialize();
   try {
     const server = await startGateway({
       config,
-      supergraphSdl: readCommittedSupergraph(),
-      subgraphUrls: options.subgraphUrls ?? stack.subgraphUrls,
+      supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
+      subgraphUrls: (options.subgraphUrls ?? stack.subgraphUrls) as TestStack['subgraphUrls'],
+      queryPlanExecutor: options.queryPlanExecutor,
       dataSource,
       port: 0,
       logger: options.logger ?? createLogger('gateway', 'silent'),
@@ -101,3 +103,12 @@ export async function reachableRedisUrl(): Promise<string> {
 export const randomRedisPrefix = () => `test:${crypto.randomUUID()}:`;
 
 export const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+/** A URL where nothing listens any more (a server that was started and closed). */
+export async function deadUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/graphql`;
+}

@@ -1,19 +1,10 @@
-import http from 'node:http';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { postGraphQL, typedDocument, type GraphQLResponse } from '@platform/testing';
-import { startExtraGateway } from './extra-gateway';
+import { deadUrl, startExtraGateway } from './extra-gateway';
 
 type TreeRow = { id: string; name: string; balance?: number | null; messageCount?: number | null; members?: { totalCount: number } | null };
 const TREE_WITH_BALANCE = typedDocument<{ accountTree: TreeRow[] }>(`query TreeWithBalance { accountTree { id name balance } }`);
 
-/** A URL where nothing listens any more (a server that was started and closed). */
-async function deadUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/graphql`;
-}
 
 /** The error paths of an answer, as strings. */
 const pathsOf = (response: GraphQLResponse<unknown>) => (response.errors ?? []).map((error) => (error.path ?? []).join('.')).sort();

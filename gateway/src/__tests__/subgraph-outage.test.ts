@@ -1,16 +1,8 @@
 import http from 'node:http';
 import { startTestStack, type TestStack } from '@platform/platform/testing';
 import { postGraphQL } from '@platform/testing';
-import { startExtraGateway, type ExtraGateway } from './extra-gateway';
+import { deadUrl, startExtraGateway, type ExtraGateway } from './extra-gateway';
 
-/** A URL where nothing listens any more (a server that was started and closed). */
-async function deadUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/graphql`;
-}
 
 /** A subgraph in trouble: every request answers 503 with an HTML page. */
 async function failingServer(): Promise<{ url: string; close(): Promise<void> }> {

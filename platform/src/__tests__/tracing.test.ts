@@ -105,6 +105,9 @@ describe('OpenTelemetry tracing (issue 16)', () => {
       // propagated by traceparent: the server span's parent is the caller's outgoing (client) span
       expect(byId.get(serverSpan!.parentSpanId!)?.kind).toBe(CLIENT);
     }
+    // the gateway's call to messaging runs inside the gateway's span of that subgraph fetch (one per fetch)
+    const gatewayCall = byId.get(serverSpanOn(platform.ports.MESSAGING_PORT)!.parentSpanId!)!;
+    expect(byId.get(gatewayCall.parentSpanId!)).toMatchObject({ name: 'gateway.fetch', attributes: expect.arrayContaining([{ key: 'graphql.subgraph.name', value: { stringValue: 'messaging' } }]) });
     expect(trace.some((span) => attribute(span, 'db.system', 'db.system.name') === 'postgresql')).toBe(true);
     expect(new Set(trace.map((span) => span.service))).toEqual(new Set(['platform-under-test']));
     // the delivery, in another round of another job, continues the send's trace through the message's stored traceparent
