@@ -42,41 +42,88 @@ export interface MessagingContext extends SubgraphRequestContext {
 }
 
 export function createMessagingContext(base: SubgraphRequestContext, dataSource: DataSource): MessagingContext {
-  const countsOf = async (accountIds: string[], userId: string | null) =>
-    new Map(accountIds.length ? (await messageCountsOfAccounts(dataSource, accountIds, userId)).map((r) => [r.account_id, r.count]) : []);
-  const countMessages = async (accountIds: readonly string[], scopes: readonly DataScope[]): Promise<(number | Error)[]> => {
+  return new MessagingRequestContext(base, dataSource);
+}
+
+// One client per process configuration: it holds nothing of a request (it signs as messaging's own SERVICE principal).
+const billingClients = new WeakMap<PlatformConfig, BillingClient>();
+function billingClientOf(config: PlatformConfig): BillingClient {
+  let client = billingClients.get(config);
+  if (!client) {
+    client = createBillingClient({ url: config.subgraphUrls.billing, privateKey: requirePrivateKey(config, 'messaging'), ttlSeconds: config.principalTokens.ttlSeconds });
+    billingClients.set(config, client);
+  }
+  return client;
+}
+
+/**
+ * A messaging request's context. What only some requests use — the usage loaders, the webhook
+ * service, the DataLoaders — is built on first use (a send uses none of them, issue 19), by getters
+ * on the prototype: Apollo's shallow copy of the context (Object.assign onto the same prototype)
+ * keeps them lazy, and the copy keeps what it builds.
+ */
+class MessagingRequestContext implements MessagingContext {
+  declare principal: SubgraphRequestContext['principal'];
+  declare access: SubgraphRequestContext['access'];
+  declare requestId: string;
+  declare logger: Logger;
+  declare config: PlatformConfig;
+  readonly billing: BillingClient;
+  readonly carrier: Carrier;
+  private builtUsage: UsageLoaders | undefined;
+  private builtWebhooks: WebhookService | undefined;
+  private builtLoaders: MessagingContext['loaders'] | undefined;
+
+  constructor(
+    base: SubgraphRequestContext,
+    readonly dataSource: DataSource,
+  ) {
+    Object.assign(this, base);
+    this.billing = billingClientOf(base.config);
+    this.carrier = createCarrier(dataSource, base.config.messaging);
+  }
+
+  get usage(): UsageLoaders {
+    return (this.builtUsage ??= new UsageLoaders(this.access, this.dataSource));
+  }
+
+  get webhooks(): WebhookService {
+    return (this.builtWebhooks ??= new WebhookService(this.dataSource, this));
+  }
+
+  get loaders(): MessagingContext['loaders'] {
+    return (this.builtLoaders ??= messagingLoaders(this));
+  }
+
+  async countMessages(accountIds: readonly string[], scopes: readonly DataScope[]): Promise<(number | Error)[]> {
+    const countsOf = async (ids: string[], userId: string | null) =>
+      new Map(ids.length ? (await messageCountsOfAccounts(this.dataSource, ids, userId)).map((r) => [r.account_id, r.count]) : []);
     const [all, own] = await Promise.all([
       countsOf(accountIds.filter((_, i) => scopes[i] === 'ALL'), null),
-      countsOf(accountIds.filter((_, i) => scopes[i] === 'OWN'), base.access.userId ?? '00000000-0000-0000-0000-000000000000'),
+      countsOf(accountIds.filter((_, i) => scopes[i] === 'OWN'), this.access.userId ?? '00000000-0000-0000-0000-000000000000'),
     ]);
     return accountIds.map((id, i) => {
       if (scopes[i] === 'NONE') return errors.forbidden('Missing permission "reports" on this account');
       return (scopes[i] === 'ALL' ? all : own).get(id) ?? 0;
     });
-  };
-  const messageCountByAccountId = new DataLoader<string, number>(async (accountIds) => countMessages(accountIds, await base.access.dataScopes(accountIds, 'reports')));
+  }
+}
+
+function messagingLoaders(ctx: MessagingRequestContext): MessagingContext['loaders'] {
+  const { dataSource } = ctx;
   return {
-    ...base,
-    dataSource,
-    countMessages,
-    billing: createBillingClient({ url: base.config.subgraphUrls.billing, privateKey: requirePrivateKey(base.config, 'messaging'), ttlSeconds: base.config.principalTokens.ttlSeconds }),
-    carrier: createCarrier(dataSource, base.config.messaging),
-    usage: new UsageLoaders(base.access, dataSource),
-    webhooks: new WebhookService(dataSource, base),
-    loaders: {
-      messageCountByAccountId,
-      groupIdsByContactId: new DataLoader(async (contactIds) => {
-        const byId = new Map((await groupIdsOfContacts(dataSource, contactIds)).map((r) => [r.contact_id, r.group_ids]));
-        return contactIds.map((id) => byId.get(id) ?? []);
-      }),
-      contactCountByGroupId: new DataLoader(async (groupIds) => {
-        const byId = new Map((await contactCountsOfGroups(dataSource, groupIds)).map((r) => [r.group_id, r.count]));
-        return groupIds.map((id) => byId.get(id) ?? 0);
-      }),
-      linksByMessageId: new DataLoader((messageIds: readonly string[]) => linksOfMessages(dataSource, messageIds)),
-      apiKeyIdByBatchId: new DataLoader((batchIds) => apiKeyIdsOfBatches(dataSource, batchIds)),
-      senderIdById: new DataLoader((ids) => senderIdsByIds(dataSource, ids)),
-    },
+    messageCountByAccountId: new DataLoader<string, number>(async (accountIds) => ctx.countMessages(accountIds, await ctx.access.dataScopes(accountIds, 'reports'))),
+    groupIdsByContactId: new DataLoader(async (contactIds) => {
+      const byId = new Map((await groupIdsOfContacts(dataSource, contactIds)).map((r) => [r.contact_id, r.group_ids]));
+      return contactIds.map((id) => byId.get(id) ?? []);
+    }),
+    contactCountByGroupId: new DataLoader(async (groupIds) => {
+      const byId = new Map((await contactCountsOfGroups(dataSource, groupIds)).map((r) => [r.group_id, r.count]));
+      return groupIds.map((id) => byId.get(id) ?? 0);
+    }),
+    linksByMessageId: new DataLoader((messageIds: readonly string[]) => linksOfMessages(dataSource, messageIds)),
+    apiKeyIdByBatchId: new DataLoader((batchIds) => apiKeyIdsOfBatches(dataSource, batchIds)),
+    senderIdById: new DataLoader((ids) => senderIdsByIds(dataSource, ids)),
   };
 }
 

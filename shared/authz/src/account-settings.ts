@@ -1,4 +1,5 @@
 import { assertId, errors, invalidFieldsOf, type InvalidField } from '@platform/errors';
+import { prepared } from '@platform/db';
 
 /** SPEC H5: the settings an account may set for itself and its descendants. */
 export interface SettingValues {
@@ -164,7 +165,7 @@ export async function loadSettingOverrides(
 ): Promise<Map<string, Partial<SettingValues>>> {
   if (accountIds.length === 0) return new Map();
   const rows: { account_id: string; overrides: Partial<SettingValues> }[] = await db.query(
-    `SELECT account_id, overrides FROM hierarchy.account_settings WHERE account_id = ANY($1::uuid[])`,
+    prepared(`SELECT account_id, overrides FROM hierarchy.account_settings WHERE account_id = ANY($1::uuid[])`),
     [[...new Set(accountIds)]],
   );
   return new Map(rows.map((row) => [row.account_id, row.overrides]));
@@ -178,7 +179,22 @@ export async function loadEffectiveSettingsAlongPath(
   db: { query(sql: string, parameters?: unknown[]): Promise<any> }, // eslint-disable-line @typescript-eslint/no-explicit-any
   path: string[],
 ): Promise<EffectiveSettings[]> {
-  const overrides = await loadSettingOverrides(db, path);
+  return effectiveSettingsAlongPath(path, await loadSettingOverrides(db, path));
+}
+
+/**
+ * loadSettingOverrides as a part of a caller's own statement (issue 19: a send reads its settings
+ * with its opt-outs): an expression answering the overrides of the accounts of `accounts` (a uuid[]
+ * parameter or expression) as one JSON object by account id, for settingOverridesOf.
+ */
+export const settingOverridesSql = (accounts: string) =>
+  `(SELECT coalesce(jsonb_object_agg(account_id, overrides), '{}'::jsonb) FROM hierarchy.account_settings WHERE account_id = ANY(${accounts}))`;
+
+/** The overrides of settingOverridesSql's object, as loadSettingOverrides answers them. */
+export const settingOverridesOf = (byAccount: Record<string, Partial<SettingValues>>): Map<string, Partial<SettingValues>> => new Map(Object.entries(byAccount));
+
+/** Effective settings of every account on `path` (root first) from the overrides of its accounts, as loadEffectiveSettingsAlongPath answers them. */
+export function effectiveSettingsAlongPath(path: string[], overrides: Map<string, Partial<SettingValues>>): EffectiveSettings[] {
   return path.map((_, depth) => resolveSettings(path.slice(0, depth + 1), overrides));
 }
 

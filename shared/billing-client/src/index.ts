@@ -1,7 +1,9 @@
 /**
  * The contract between messaging (caller) and billing (owner) for spending credit (SPEC B3, M2).
  * billing implements it as internal GraphQL mutations (@inaccessible: not in the public API)
- * that accept only a SERVICE principal; this package holds the HTTP client messaging uses.
+ * that accept only a SERVICE principal, and `reserve`, once per send, also as an internal call
+ * outside GraphQL (`POST /internal/reserveCredit` of @platform/server, issue 19), which this client
+ * uses; this package holds the HTTP client messaging uses.
  *
  * Semantics:
  * - reserve: atomically checks every limit on the chain (user limit incl. monthly renewal, every
@@ -25,6 +27,7 @@ import https from 'node:https';
 import { PRINCIPAL_HEADER, PrincipalSigner, serviceIssuer, type Principal } from '@platform/authz';
 import type { Ed25519Jwk } from '@platform/config';
 import { AppError } from '@platform/errors';
+import { internalCallPath } from '@platform/server';
 
 export interface ReserveCreditInput {
   /** the sending account (spending entity) */
@@ -133,32 +136,32 @@ const RESERVATION_FIELDS = 'id accountId userId units capturedUnits status expir
 export function createBillingClient(options: BillingClientOptions): BillingClient {
   const principal: Principal = { kind: 'SERVICE', id: options.serviceName ?? 'messaging', actingAccountId: null, sessionId: null };
   const signer = signerFor(options.privateKey, principal.id!, options.ttlSeconds ?? 30);
-  const call = async <T = CreditReservation>(query: string, variables: Record<string, unknown>, field: string): Promise<T> => {
-    const response = await post(
-      options.url,
-      { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await (await signer).sign(principal, 'billing') },
-      JSON.stringify({ query, variables }),
-    );
+  /** One signed POST to `url`; its `data` (the GraphQL answer's, or an internal call's), or billing's refusal thrown. */
+  const request = async <T>(url: string, body: unknown): Promise<T | null | undefined> => {
+    const response = await post(url, { 'content-type': 'application/json', [PRINCIPAL_HEADER]: await (await signer).sign(principal, 'billing') }, JSON.stringify(body));
     const { text } = response;
-    let body: { data?: Record<string, T | null> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    let answer: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     try {
-      body = JSON.parse(text);
+      answer = JSON.parse(text);
     } catch {
       throw new AppError('INTERNAL_SERVER_ERROR', `Billing answered ${response.status} with a non-JSON body`);
     }
-    const error = body.errors?.[0];
+    const error = answer.errors?.[0];
     if (error) throw AppError.fromRemote(error);
-    const result = body.data?.[field];
+    return answer.data;
+  };
+  const call = async <T = CreditReservation>(query: string, variables: Record<string, unknown>, field: string): Promise<T> => {
+    const result = (await request<Record<string, T | null>>(options.url, { query, variables }))?.[field];
     if (!result) throw new AppError('INTERNAL_SERVER_ERROR', `Billing answered without ${field}`);
     return result;
   };
+  const reserveUrl = new URL(internalCallPath('reserveCredit'), options.url).href;
   return {
-    reserve: (input) =>
-      call(
-        `mutation Reserve($input: ReserveCreditInput!) { reserveCredit(input: $input) { ${RESERVATION_FIELDS} } }`,
-        { input: { holdSeconds: null, accountPath: null, ...input } },
-        'reserveCredit',
-      ),
+    reserve: async (input) => {
+      const reservation = await request<CreditReservation>(reserveUrl, { input });
+      if (!reservation) throw new AppError('INTERNAL_SERVER_ERROR', 'Billing answered without a reservation');
+      return reservation;
+    },
     capture: (reservationId, units) =>
       call(
         `mutation Capture($id: ID!, $units: Int) { captureCredit(reservationId: $id, units: $units) { ${RESERVATION_FIELDS} } }`,

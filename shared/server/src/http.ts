@@ -113,7 +113,8 @@ export function sendGraphQLError(response: http.ServerResponse, code: string, me
 
 class BodyTooLargeError extends Error {}
 
-function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
+/** The request's body as text; BodyTooLargeError past `limit` bytes. */
+export function readBody(request: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -211,39 +212,56 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
     }
     if (url.pathname !== graphqlPath) return sendJson(response, 404, { error: 'not found' });
 
-    const startedAt = performance.now();
-    const requestId = requestIdOf(request);
-    response.setHeader('x-request-id', requestId);
     const log: RequestLogFields = {};
-    try {
-      await handle(request, response, url, requestId, log);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        options.onRefusal?.('PAYLOAD_TOO_LARGE');
-        sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBodyBytes} bytes`, 413, { connection: 'close' });
-      } else if (error instanceof AppError) {
-        options.onRefusal?.(error.code);
-        sendRefusal(response, error);
-      } else {
-        logger.error({ err: error, requestId }, 'request failed');
-        if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
-        else response.end();
-      }
-    }
-    // One access-log line per request, written after the response has been handed to the socket.
-    if (logger.isLevelEnabled('info')) {
-      logger.info(
-        {
-          requestId,
-          method: request.method,
-          status: response.statusCode,
-          operationName: log.operationName,
-          durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-        },
-        'request',
-      );
-    }
+    await answerAndLog(request, response, { logger, maxBodyBytes, onRefusal: options.onRefusal, operationName: () => log.operationName }, (requestId) =>
+      handle(request, response, url, requestId, log),
+    );
   };
+}
+
+/**
+ * One request of an API (GraphQL, or an internal call): `handle` answers it, given its request id
+ * (x-request-id); what it throws is answered here (413 for a body over `maxBodyBytes`, an AppError
+ * as its refusal, anything else as 500, logged), then the request's one access-log line is written.
+ */
+export async function answerAndLog(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  options: { logger: Logger; maxBodyBytes: number; onRefusal?(code: string): void; operationName(): string | undefined },
+  handle: (requestId: string) => Promise<void>,
+): Promise<void> {
+  const { logger } = options;
+  const startedAt = performance.now();
+  const requestId = requestIdOf(request);
+  response.setHeader('x-request-id', requestId);
+  try {
+    await handle(requestId);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      options.onRefusal?.('PAYLOAD_TOO_LARGE');
+      sendGraphQLError(response, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${options.maxBodyBytes} bytes`, 413, { connection: 'close' });
+    } else if (error instanceof AppError) {
+      options.onRefusal?.(error.code);
+      sendRefusal(response, error);
+    } else {
+      logger.error({ err: error, requestId }, 'request failed');
+      if (!response.headersSent) sendGraphQLError(response, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
+      else response.end();
+    }
+  }
+  // One access-log line per request, written after the response has been handed to the socket.
+  if (logger.isLevelEnabled('info')) {
+    logger.info(
+      {
+        requestId,
+        method: request.method,
+        status: response.statusCode,
+        operationName: options.operationName(),
+        durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+      },
+      'request',
+    );
+  }
 }
 
 export interface ListenOptions {

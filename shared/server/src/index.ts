@@ -1,6 +1,7 @@
 export * from './http';
 export * from './logger';
 export * from './subgraph';
+export * from './internal-calls';
 export * from './entities';
 export * from './process';
 export * from './rate-limit';

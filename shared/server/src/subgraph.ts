@@ -13,6 +13,7 @@ import { AccessControl, applyShield, federationRules, PRINCIPAL_HEADER, Principa
 import { formatError } from '@platform/errors';
 import { batchEntities, type EntityBatchResolver } from './entities';
 import { createGraphQLHandler, listen, operationNamePlugin, operationResolutionPlugin, type HttpRoute, type RunningServer } from './http';
+import { internalCallRoutes, type InternalCall } from './internal-calls';
 import { createLogger, type Logger } from './logger';
 import { Metrics, metricsPlugin } from './metrics';
 
@@ -48,6 +49,8 @@ export interface SubgraphModule {
   entities?: Record<string, EntityBatchResolver>;
   /** HTTP routes besides /graphql; they authenticate their requests themselves. */
   routes?(dependencies: ServiceDependencies): Record<string, HttpRoute>;
+  /** Calls of other services outside GraphQL (`POST /internal/<name>`, see InternalCall), by name; the server authenticates them. */
+  internalCalls?: Record<string, InternalCall>;
   /** Registers the module's own series (queue depth, backlog…) in the process's metrics. */
   metrics?(metrics: Metrics, dependencies: ServiceDependencies): void;
 }
@@ -199,7 +202,17 @@ export async function startSubgraph(subgraph: Subgraph, options: StartSubgraphOp
     },
     metrics: config.metrics.enabled ? metrics : undefined,
     onRefusal: (code) => metrics.graphqlErrors.inc({ service: subgraph.name, code }),
-    routes: Object.assign({}, ...subgraph.modules.map((module) => module.routes?.({ dataSource, config, logger }) ?? {})),
+    routes: Object.assign(
+      {},
+      ...subgraph.modules.map((module) => module.routes?.({ dataSource, config, logger }) ?? {}),
+      internalCallRoutes(Object.assign({}, ...subgraph.modules.map((module) => module.internalCalls ?? {})), {
+        principals,
+        dataSource,
+        config,
+        logger,
+        onRefusal: (code) => metrics.graphqlErrors.inc({ service: subgraph.name, code }),
+      }),
+    ),
     buildContext: async (request, requestId) => {
       const principal = await principals.verify(request.headers[PRINCIPAL_HEADER] as string | undefined);
       const base: SubgraphRequestContext = {

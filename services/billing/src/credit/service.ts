@@ -116,6 +116,12 @@ export async function currentPeriodStart(db: Sql, path: string[]): Promise<strin
 /** A reservation request once validated: what is held, for whom, how long, on which expected chain. */
 type ReservationRequest = SpendingRequest;
 
+/** The input of the reserveCredit internal call (JSON, not typed by GraphQL): an object, whose fields validReservationRequest checks as for the mutation. */
+export function reserveInput(value: unknown): ReserveCreditInput {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.badInput('input must be an object', 'input');
+  return value as ReserveCreditInput;
+}
+
 function validReservationRequest(input: ReserveCreditInput): ReservationRequest {
   const accountId = assertId(input.accountId, 'accountId');
   const userId = input.userId === null || input.userId === undefined ? null : assertId(input.userId, 'userId');

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { byKey, groupBy, keysetSql, pagesPerParentSql, prepared, queryOne, queryRows, type PageRequest, type Sql } from '@platform/db';
-import { lockedChainSql, type ChainRow } from '@platform/authz';
+import { lockedChainSql, rootAccountIdOf, type ChainRow } from '@platform/authz';
 import type { LedgerKind, ReservationStatus } from '../__generated__/resolvers-types';
 
 /** BALANCE is an account's spendable credit; the other books are its counterparts (double entry). */
@@ -549,11 +549,11 @@ export async function reserveOnChain(
           AND NOT EXISTS (SELECT 1 FROM user_locked u WHERE u.renewal_amount IS NOT NULL AND u.period_start < $8)
      ), created AS (
        INSERT INTO billing.reservations
-         (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at)
+         (idempotency_key, account_id, user_id, paying_account_id, limited_account_ids, user_limit_account_ids, units, reference, expires_at, root_account_id)
        SELECT $4, $1, $3::uuid, covered.account_id,
               (SELECT coalesce(array_agg(l.account_id ORDER BY array_position(spending.path, l.account_id)), '{}') FROM account_locked l, spending),
               (SELECT coalesce(array_agg(u.account_id ORDER BY array_position(spending.path, u.account_id)), '{}') FROM user_locked u, spending),
-              $2, $5, now() + make_interval(secs => $6)
+              $2, $5, now() + make_interval(secs => $6), (SELECT path[1] FROM spending)
          FROM covered
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING id, paying_account_id, limited_account_ids, user_limit_account_ids, expires_at
@@ -651,9 +651,9 @@ export async function captureHeld(
        RETURNING b.units, b.low_balance_threshold, b.auto_top_up_threshold
      ), ledger AS (
        INSERT INTO billing.ledger_entries
-         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason)
+         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason, root_account_id)
        SELECT $3::uuid, 'USAGE', line.book, r.paying_account_id, r.account_id, r.user_id, r.reference, line.units,
-              CASE WHEN line.book = 'BALANCE' THEN debited.units END, 'capture:' || r.id, NULL
+              CASE WHEN line.book = 'BALANCE' THEN debited.units END, 'capture:' || r.id, NULL, ${rootAccountIdOf('r.paying_account_id')}
          FROM r, debited, LATERAL (VALUES ('BALANCE', -r.captured_units), ('USAGE', r.captured_units)) AS line(book, units)
         WHERE r.captured_units > 0
      ), low_balance AS (

@@ -1,4 +1,4 @@
-import { keysetSql, queryRows, type PageRequest, type Sql } from '@platform/db';
+import { keysetSql, prepared, queryRows, type PageRequest, type Sql } from '@platform/db';
 import { rootAccountIdOf, type AccountChain } from '@platform/authz';
 import type { GroupShareAccess } from '../__generated__/resolvers-types';
 
@@ -313,9 +313,12 @@ export function recipientContacts(
 
 /** Those of `phones` that opted out of the account. */
 export async function optedOutNumbers(db: Sql, accountId: string, phones: string[]): Promise<Set<string>> {
-  const rows = await queryRows<{ phone_number: string }>(db, `SELECT phone_number FROM messaging.opt_outs WHERE account_id = $1 AND phone_number = ANY($2::text[])`, [accountId, phones]);
+  const rows = await queryRows<{ phone_number: string }>(db, prepared(optedOutSql('$1', '$2::text[]')), [accountId, phones]);
   return new Set(rows.map((r) => r.phone_number));
 }
+
+/** optedOutNumbers as a part of a caller's statement: the numbers among `phones` (a text[]) that opted out of `account`, as rows of `phone_number`. */
+export const optedOutSql = (account: string, phones: string) => `SELECT phone_number FROM messaging.opt_outs WHERE account_id = ${account} AND phone_number = ANY(${phones})`;
 
 /** Records the number's opt-out of the account; false when it had opted out already. */
 export async function insertOptOut(tx: Sql, accountId: string, phone: string, keyword: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { requirePrivateKey, type PlatformConfig } from '@platform/config';
-import { queryRows, type Sql } from '@platform/db';
+import { prepared, queryRows, type Sql } from '@platform/db';
 import { AppError } from '@platform/errors';
 import { createBillingClient, MAX_CAPTURES_PER_CALL, type BillingClient, type CreditCaptureOutcome } from '@platform/billing-client';
 import type { Logger, Metrics } from '@platform/server';
@@ -126,11 +126,11 @@ export class DeliveryWorker {
   async settleDueBatches(limit = MAX_CAPTURES_PER_CALL): Promise<number> {
     const batches = await queryRows<DueBatch>(
       this.dataSource,
-      `SELECT b.id, b.account_id, b.user_id, b.reservation_id,
+      prepared(`SELECT b.id, b.account_id, b.user_id, b.reservation_id,
               (SELECT coalesce(sum(m.cost_units), 0)::int FROM messaging.messages m WHERE m.batch_id = b.id AND m.status <> 'CANCELLED') AS units,
               EXISTS (SELECT 1 FROM messaging.messages m WHERE m.batch_id = b.id AND m.status = 'SCHEDULED') AS scheduled
          FROM messaging.send_batches b
-        WHERE b.credit_state = 'HELD' AND b.send_at <= now() ORDER BY b.send_at LIMIT $1`,
+        WHERE b.credit_state = 'HELD' AND b.send_at <= now() ORDER BY b.send_at LIMIT $1`),
       [limit],
     );
     const toCapture = batches.filter((batch) => batch.units > 0);
@@ -171,7 +171,7 @@ interface DueBatch {
 async function markSettled(dataSource: DataSource, batches: DueBatch[], state: 'CAPTURED' | 'RELEASED'): Promise<void> {
   const immediate = batches.filter((batch) => !batch.scheduled).map((batch) => batch.id);
   if (immediate.length) {
-    await dataSource.query(`UPDATE messaging.send_batches SET credit_state = $2 WHERE id = ANY($1::uuid[]) AND credit_state = 'HELD'`, [immediate, state]);
+    await dataSource.query(prepared(`UPDATE messaging.send_batches SET credit_state = $2 WHERE id = ANY($1::uuid[]) AND credit_state = 'HELD'`), [immediate, state]);
   }
   const batchIds = batches.filter((batch) => batch.scheduled).map((batch) => batch.id);
   if (batchIds.length === 0) return;

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { loadEffectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
+import { effectiveSettingsAlongPath, type AccountChain, type SettingValues } from '@platform/authz';
 import type { CreditReservation } from '@platform/billing-client';
 import { AppError, assertId, errors, type ErrorCode } from '@platform/errors';
 import { activityAppendPart, activityEntry, mutate, recordActivity, recordActivityAfter } from '@platform/audit';
@@ -23,6 +23,7 @@ import {
   findMessage,
   hasSentTo,
   insertBatch,
+  sendSettingsAndOptOuts,
   ONE_STATEMENT_COUNT_WHEN,
   ONE_STATEMENT_FIRST_FREE_PARAMETER,
   sendInOneStatement,
@@ -115,13 +116,16 @@ async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: 
   const replay = input.idempotencyKey ? await previousAnswer(ctx, chain.id, idempotencyKey, requestHash) : null;
   if (replay) return replay;
 
-  const settingsPath = (await loadEffectiveSettingsAlongPath(ctx.dataSource, chain.path)).map((s) => s.values);
+  // The numbers asked, parsed once; which of them opted out is read with the settings, in one statement.
+  const numbers = askedNumbers(ctx, input);
+  const reads = await sendSettingsAndOptOuts(ctx.dataSource, chain.path, chain.id, numbers.phones);
+  const settingsPath = effectiveSettingsAlongPath(chain.path, reads.overrides).map((s) => s.values);
   const settings = settingsPath[settingsPath.length - 1];
   // Body, template or default template (SPEC M6); validated before anything else is read.
   const content = await resolveContent(ctx, chain, input, settings);
   const policy = await numberPolicy(ctx, chain.id);
   const sender = await chooseSender(ctx, chain, input, settings, policy);
-  const { recipients, skipped } = await collectRecipients(ctx, chain, input, action, policy, narrowToOwnConversations);
+  const { recipients, skipped } = await collectRecipients(ctx, chain, input, action, policy, narrowToOwnConversations, { ...numbers, optedOut: reads.optedOut });
   // Each recipient's body (placeholders, short links: SPEC M6, M8), its parts and cost.
   const composed = await composeMessages(ctx, chain, settings, content, recipients, policy);
   const { now, sendAt, scheduled } = sendTime(input.scheduledAt, settings);
@@ -164,7 +168,25 @@ async function chooseSender(ctx: MessagingContext, chain: AccountChain, input: S
   return sender;
 }
 
-/** Numbers, contacts and group members, each number once; opted-out (and, in bulk, invalid) numbers are skipped and reported. */
+/** The numbers of `to`, each parsed in the send's country (null: not a number); none when that country is not a country code (collectRecipients refuses it). */
+interface AskedNumbers {
+  country: string;
+  parsed: { raw: string; phone: string | null }[];
+  /** the numbers among them, E.164 */
+  phones: string[];
+}
+
+function askedNumbers(ctx: MessagingContext, input: SendBulkInput): AskedNumbers {
+  const country = (input.defaultCountry ?? ctx.config.messaging.defaultCountry).toUpperCase();
+  const parsed = isCountryCode(country) ? (input.to ?? []).map((raw) => ({ raw, phone: toE164(raw, country) })) : [];
+  return { country, parsed, phones: parsed.flatMap(({ phone }) => (phone ? [phone] : [])) };
+}
+
+/**
+ * Numbers, contacts and group members, each number once; opted-out (and, in bulk, invalid) numbers
+ * are skipped and reported. The opt-outs of the numbers asked come read (`asked.optedOut`); those of
+ * contacts' numbers are read here.
+ */
 async function collectRecipients(
   ctx: MessagingContext,
   chain: AccountChain,
@@ -172,13 +194,12 @@ async function collectRecipients(
   action: SendAction,
   policy: NumberPolicy,
   narrowToOwnConversations: boolean,
+  asked: AskedNumbers & { optedOut: ReadonlySet<string> },
 ): Promise<{ recipients: ComposeRecipient[]; skipped: SendAnswer['skipped'] }> {
-  const country = (input.defaultCountry ?? ctx.config.messaging.defaultCountry).toUpperCase();
-  if (!isCountryCode(country)) throw errors.badInput('defaultCountry must be an ISO 3166 alpha-2 code', 'defaultCountry');
+  if (!isCountryCode(asked.country)) throw errors.badInput('defaultCountry must be an ISO 3166 alpha-2 code', 'defaultCountry');
   const skipped: SendAnswer['skipped'] = [];
   const recipients = new Map<string, ComposeRecipient>();
-  for (const raw of input.to ?? []) {
-    const phone = toE164(raw, country);
+  for (const { raw, phone } of asked.parsed) {
     if (!phone) {
       if (action !== 'sendBulk') throw new AppError('INVALID_PHONE_NUMBER', 'A recipient is not a valid phone number', { field: 'to' });
       skipped.push({ recipient: policy.show(raw.trim().slice(0, 32)), reason: 'INVALID_PHONE_NUMBER' });
@@ -191,7 +212,11 @@ async function collectRecipients(
     // Basic users reply only to conversations of their own messages (SPEC M4).
     for (const phone of recipients.keys()) if (!(await hasSentTo(ctx.dataSource, chain.id, phone, ctx.access.userId))) throw errors.notFound('Conversation');
   }
-  for (const phone of await optedOutNumbers(ctx.dataSource, chain.id, [...recipients.keys()])) {
+  const askedPhones = new Set(asked.phones);
+  const unread = [...recipients.keys()].filter((phone) => !askedPhones.has(phone));
+  const contactsOptedOut = unread.length ? await optedOutNumbers(ctx.dataSource, chain.id, unread) : new Set<string>();
+  for (const phone of [...recipients.keys()]) {
+    if (!asked.optedOut.has(phone) && !contactsOptedOut.has(phone)) continue;
     recipients.delete(phone);
     skipped.push({ recipient: policy.show(phone), reason: 'OPTED_OUT' });
   }

@@ -21,7 +21,7 @@ import { localDate } from './sending-window';
  * move the wait to the head, not remove it.
  */
 export interface SmsLimitStatement {
-  /** CTEs `sms_keys`, `sms_counted`, `sms_held` (five parameters, from `place.firstParameter`) */
+  /** CTEs `sms_keys`, `sms_counted`, `sms_held` (six parameters, from `place.firstParameter`) */
   ctes: string;
   parameters: unknown[];
   /** true when every counter took the messages within its limit */
@@ -59,8 +59,8 @@ export function smsLimitStatement(
   return {
     ctes: `sms_keys AS (SELECT * FROM unnest(${$(1)}::uuid[], ${$(2)}::text[], ${$(3)}::date[], ${$(4)}::int[]) WITH ORDINALITY AS k(account_id, period_kind, period_start, cap, ord)
      ), sms_counted AS (
-       INSERT INTO messaging.sms_counters AS c (account_id, period_kind, period_start, used)
-       SELECT account_id, period_kind, period_start, ${$(5)}::int FROM sms_keys WHERE (${place.countWhen}) ORDER BY ord
+       INSERT INTO messaging.sms_counters AS c (account_id, period_kind, period_start, used, root_account_id)
+       SELECT account_id, period_kind, period_start, ${$(5)}::int, ${$(6)}::uuid FROM sms_keys WHERE (${place.countWhen}) ORDER BY ord
        ON CONFLICT (account_id, period_kind, period_start) DO UPDATE SET used = c.used + excluded.used
         WHERE c.used + excluded.used <= coalesce((SELECT k.cap FROM sms_keys k WHERE k.account_id = c.account_id AND k.period_kind = c.period_kind AND k.period_start = c.period_start), 2147483647)
        RETURNING (SELECT k.ord FROM sms_keys k WHERE k.account_id = c.account_id AND k.period_kind = c.period_kind AND k.period_start = c.period_start) AS ord, c.used
@@ -68,7 +68,8 @@ export function smsLimitStatement(
        SELECT count(*) = (SELECT count(*) FROM sms_keys) AND coalesce(bool_and(k.cap IS NULL OR n.used <= k.cap), true) AS ok
          FROM sms_counted n JOIN sms_keys k ON k.ord = n.ord
      )`,
-    parameters: [keys.map((k) => k.accountId), keys.map((k) => k.kind), keys.map((k) => k.start), keys.map((k) => k.limit), count],
+    // The tree's root given, so that the root-id trigger does not look it up for each of the rows (six on a chain of three).
+    parameters: [keys.map((k) => k.accountId), keys.map((k) => k.kind), keys.map((k) => k.start), keys.map((k) => k.limit), count, chain.rootId],
     when: `SELECT ok FROM sms_held`,
     answer: `SELECT coalesce(json_agg(json_build_object('ord', ord, 'used', used)), '[]') FROM sms_counted`,
     refusal: (db, answer) => limitRefusal(db, chain, keys, count, answer as { ord: number; used: number }[]),

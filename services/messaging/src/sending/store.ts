@@ -1,7 +1,8 @@
 import { byKey, keysetSql, prepared, queryRows, type PageRequest, type Sql } from '@platform/db';
-import { lockedChainSql } from '@platform/authz';
+import { lockedChainSql, settingOverridesOf, settingOverridesSql, type SettingValues } from '@platform/authz';
 import { currentTraceparent } from '@platform/telemetry';
 import { eventsInsertSql } from '@platform/events';
+import { optedOutSql } from '../contacts/store';
 import { statusEventData } from '../pipeline/status-events';
 import { hasSubscriberSql } from '../webhooks/store';
 import type { UsageRow } from '../pipeline/usage-changes';
@@ -269,6 +270,20 @@ function batchParameters(batch: NewBatch, messages: NewMessages): unknown[] {
     currentTraceparent(),
     batch.accountPath,
   ];
+}
+
+/**
+ * A send's reads before it decides, in one statement (issue 19): the setting overrides of the
+ * accounts on its path (settingOverridesSql of @platform/authz; effectiveSettingsAlongPath resolves
+ * them) and which of the numbers asked opted out of the account.
+ */
+export async function sendSettingsAndOptOuts(db: Sql, path: string[], accountId: string, phones: string[]): Promise<{ overrides: Map<string, Partial<SettingValues>>; optedOut: Set<string> }> {
+  const [row] = await queryRows<{ overrides: Record<string, Partial<SettingValues>>; opted_out: string[] }>(
+    db,
+    prepared(`SELECT ${settingOverridesSql('$1::uuid[]')} AS overrides, ARRAY(${optedOutSql('$2::uuid', '$3::text[]')}) AS opted_out`),
+    [path, accountId, phones],
+  );
+  return { overrides: settingOverridesOf(row.overrides), optedOut: new Set(row.opted_out) };
 }
 
 /** Why a send's one statement refused itself (messaging.refuse_send); nothing of it was written. */
