@@ -24,6 +24,7 @@
 import '@platform/telemetry/register';
 import fs from 'node:fs';
 import inspector from 'node:inspector';
+import v8 from 'node:v8';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
 import { rule } from '@platform/authz';
@@ -37,10 +38,12 @@ import type { DataSource } from 'typeorm';
 type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' } | { type: 'memory' } | { type: 'sample-allocations'; file?: string; survivors?: boolean };
 
 let peakHeapUsed = 0;
+// The heap alone (process.memoryUsage() also reads /proc for the RSS, ~4 % of a subgraph's busy time at
+// 20 ms; the peak RSS is the kernel's VmHWM), sampled every 50 ms.
 const sampleHeap = () => {
-  peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
+  peakHeapUsed = Math.max(peakHeapUsed, v8.getHeapStatistics().used_heap_size);
 };
-setInterval(sampleHeap, 20).unref();
+setInterval(sampleHeap, 50).unref();
 
 /**
  * V8's sampling heap profiler, counting the objects the collector has freed too: what the process
