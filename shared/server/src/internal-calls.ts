@@ -52,6 +52,9 @@ function internalCallRoute(name: string, call: InternalCall, options: InternalCa
   const { principals, dataSource, config, logger } = options;
   const answer = async (request: http.IncomingMessage, response: http.ServerResponse, requestId: string): Promise<void> => {
     if (request.method !== 'POST') return sendGraphQLError(response, 'BAD_REQUEST', 'Internal calls are POST requests', 405, { allow: 'POST' });
+    // The caller is known before its body is read, as /graphql refuses a request without a valid token before anything else.
+    const principal = await principals.verify(request.headers[PRINCIPAL_HEADER] as string | undefined);
+    if (principal.kind !== 'SERVICE') throw errors.forbidden('Internal operation');
     const raw = await readBody(request, MAX_BODY_BYTES);
     let body: unknown;
     try {
@@ -62,8 +65,6 @@ function internalCallRoute(name: string, call: InternalCall, options: InternalCa
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return sendGraphQLError(response, 'BAD_REQUEST', 'The body of an internal call is a JSON object');
     const illFormed = findIllFormedStringInJson(raw, body);
     if (illFormed !== null) throw errors.badInput('Strings must be well-formed Unicode (this one holds a lone UTF-16 surrogate)', illFormed);
-    const principal = await principals.verify(request.headers[PRINCIPAL_HEADER] as string | undefined);
-    if (principal.kind !== 'SERVICE') throw errors.forbidden('Internal operation');
     const access = new AccessControl(principal, dataSource);
     // An internal call changes things, as the mutations it stands beside: decided as a mutation is.
     access.changing = true;
