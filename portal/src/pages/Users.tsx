@@ -38,6 +38,10 @@ export function UsersPage({ accountId }: { accountId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  const closeAndReload = async () => {
+    setEditing(null);
+    await load();
+  };
   const action = useAction(async (change: () => Promise<unknown>) => {
     await change();
     await load();
@@ -130,10 +134,7 @@ export function UsersPage({ accountId }: { accountId: string }) {
                         userId={member.userId}
                         name={member.user.name}
                         credit={member.credit}
-                        onSaved={async () => {
-                          setEditing(null);
-                          await load();
-                        }}
+                        onSaved={closeAndReload}
                       />
                     )}
                     <MembershipLimitsForm
@@ -141,10 +142,7 @@ export function UsersPage({ accountId }: { accountId: string }) {
                       membershipId={member.id}
                       name={member.user.name}
                       limits={member.limits}
-                      onSaved={async () => {
-                        setEditing(null);
-                        await load();
-                      }}
+                      onSaved={closeAndReload}
                     />
                   </>
                 )
