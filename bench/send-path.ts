@@ -96,11 +96,17 @@ async function separateTrees(sql: Pool, gql: Gql, token: string): Promise<string
 
 /** utime + stime of a process in ms (0 when it is gone). */
 function cpuMs(pid: number): number {
+  const { user, system } = cpuSplitMs(pid);
+  return user + system;
+}
+
+/** utime and stime of a process in ms (0 when it is gone). */
+function cpuSplitMs(pid: number): { user: number; system: number } {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
 }
 const CLOCK_TICKS = 100;
@@ -146,6 +152,7 @@ async function singleSendCost(sql: Pool, database: string, servers: ServerProces
   settler.statements.reset();
   const pgBefore = new Map((await backendPids(sql, database)).map((pid) => [pid, cpuMs(pid)]));
   const before = servers.map((server) => cpuMs(server.pid));
+  const systemBefore = servers.map((server) => cpuSplitMs(server.pid).system);
   const latencies: number[] = [];
   for (let i = 0; i < SINGLE_SENDS; i++) latencies.push(await send());
   const afterSends = servers.map((server) => cpuMs(server.pid));
@@ -154,6 +161,7 @@ async function singleSendCost(sql: Pool, database: string, servers: ServerProces
   const worker = ownCpuMs() - workerBefore;
   if (settled !== SINGLE_SENDS) throw new Error(`settled ${settled} batches, expected ${SINGLE_SENDS}`);
   const after = servers.map((server) => cpuMs(server.pid));
+  const system = servers.map((server, i): [string, number] => [server.label, (cpuSplitMs(server.pid).system - systemBefore[i]) / SINGLE_SENDS]).filter(([, ms]) => ms > 0);
   let pg = 0;
   for (const pid of await backendPids(sql, database)) pg += cpuMs(pid) - (pgBefore.get(pid) ?? 0);
   const counts = await Promise.all(servers.map((server) => server.statementCount()));
@@ -166,7 +174,7 @@ async function singleSendCost(sql: Pool, database: string, servers: ServerProces
   ];
   const settlement: [string, number][] = servers.map((server, i): [string, number] => [server.label, perSend(after[i] - afterSends[i])]).filter(([, ms]) => ms > 0);
   const statements: [string, number][] = [...servers.map((server, i): [string, number] => [server.label, counts[i] / SINGLE_SENDS]), ['worker', settler.statements.count / SINGLE_SENDS]];
-  return { cpu, cpuTotal: sum(cpu.map(([, ms]) => ms)), settlement: [...settlement, ['worker', perSend(worker)]] as [string, number][], statements, statementTotal: sum(statements.map(([, n]) => n)), p50: median(latencies) };
+  return { cpu, cpuTotal: sum(cpu.map(([, ms]) => ms)), settlement: [...settlement, ['worker', perSend(worker)]] as [string, number][], statements, statementTotal: sum(statements.map(([, n]) => n)), system, p50: median(latencies) };
 }
 
 /**
@@ -324,7 +332,7 @@ export async function runBenchmark(): Promise<BenchResult[]> {
       for (let i = 0; i < 20; i++) await send(i, 98); // warm-up
       await settleAll(settler);
       const single = await singleSendCost(sql, databaseName, servers, settler, () => send(0, 97));
-      log(`single send: CPU ${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (of which settlement ${single.settlement.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')}); SQL ${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')}; p50 ${fmt(single.p50, 1)} ms`);
+      log(`single send: CPU ${single.cpu.map(([p, ms]) => `${p} ${fmt(ms, 1)}`).join(', ')} ms (of which settlement ${single.settlement.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')}; system time ${single.system.map(([p, ms]) => `${p} ${fmt(ms, 2)}`).join(', ')}); sum ${fmt(single.cpuTotal, 1)} ms; SQL ${single.statements.map(([p, n]) => `${p} ${fmt(n, 1)}`).join(', ')}; p50 ${fmt(single.p50, 1)} ms`);
       return single;
     };
     if (ONLY_SINGLE) return singleSendFigures(await oneSendAlone());

@@ -1,9 +1,10 @@
 /**
  * The contract between messaging (caller) and billing (owner) for spending credit (SPEC B3, M2).
  * billing implements it as internal GraphQL mutations (@inaccessible: not in the public API)
- * that accept only a SERVICE principal, and `reserve`, once per send, also as an internal call
- * outside GraphQL (`POST /internal/reserveCredit` of @platform/server, issue 19), which this client
- * uses; this package holds the HTTP client messaging uses.
+ * that accept only a SERVICE principal, and `reserve` (once per send) and `captureMany` (once per
+ * delivery-worker round) also as internal calls outside GraphQL (`POST /internal/reserveCredit`,
+ * `/internal/captureCredits` of @platform/server, issue 19), which this client uses; this package
+ * holds the HTTP client messaging uses.
  *
  * Semantics:
  * - reserve: atomically checks every limit on the chain (user limit incl. monthly renewal, every
@@ -17,8 +18,9 @@
  * - capture: turns (part of) a held reservation into ledger debits; the rest is released.
  *   Idempotent: capturing a captured reservation returns it unchanged; a released or expired one
  *   is refused (RESERVATION_RELEASED / RESERVATION_EXPIRED).
- * - captureMany: captures of many reservations in one call (at most 500), one after the other; each
- *   answers for itself (its reservation, or its refusal as an AppError), as capture would.
+ * - captureMany: captures of many reservations in one call (at most 500; those held in one statement,
+ *   each hot row moved once by their sum); each answers for itself (its reservation, or its refusal as
+ *   an AppError), as capture would.
  * - release: gives the held units back. Idempotent.
  * - Reservations neither captured nor released before `expiresAt` are released by a sweeper.
  */
@@ -156,6 +158,7 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
     return result;
   };
   const reserveUrl = new URL(internalCallPath('reserveCredit'), options.url).href;
+  const captureManyUrl = new URL(internalCallPath('captureCredits'), options.url).href;
   return {
     reserve: async (input) => {
       const reservation = await request<CreditReservation>(reserveUrl, { input });
@@ -169,11 +172,10 @@ export function createBillingClient(options: BillingClientOptions): BillingClien
         'captureCredit',
       ),
     captureMany: async (captures) => {
-      const outcomes = await call<{ reservationId: string; reservation: CreditReservation | null; errorCode: string | null; errorMessage: string | null }[]>(
-        `mutation CaptureMany($captures: [CreditCaptureInput!]!) { captureCredits(captures: $captures) { reservationId reservation { ${RESERVATION_FIELDS} } errorCode errorMessage } }`,
-        { captures: captures.map(({ reservationId, units }) => ({ reservationId, units: units ?? null })) },
-        'captureCredits',
-      );
+      const outcomes = await request<{ reservationId: string; reservation: CreditReservation | null; errorCode: string | null; errorMessage: string | null }[]>(captureManyUrl, {
+        captures: captures.map(({ reservationId, units }) => ({ reservationId, units: units ?? null })),
+      });
+      if (!outcomes) throw new AppError('INTERNAL_SERVER_ERROR', 'Billing answered without captureCredits');
       return outcomes.map(({ reservationId, reservation, errorCode, errorMessage }) =>
         reservation ? { reservationId, reservation } : { reservationId, error: AppError.fromRemote({ message: errorMessage ?? 'Capture refused', extensions: { code: errorCode } }) },
       );

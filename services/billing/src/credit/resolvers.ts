@@ -1,9 +1,10 @@
 import { toConnection, withTotalCount, type CountedConnection } from '@platform/db';
-import { AppError, assertId, errors, isUuid } from '@platform/errors';
+import { assertId, errors, isUuid } from '@platform/errors';
 import type { AccountResolvers, CreditLimitResolvers, LedgerEntryResolvers, MembershipResolvers, MutationResolvers, Resolvers, UserCreditResolvers } from '../__generated__/resolvers-types';
 import type { BillingContext } from '../context';
 import { idPage, sequencePage } from '../page-size';
 import { visibleAccount } from '../read-model';
+import { captureCredits, capturesAsked } from './capture-credits';
 import { countLedgerEntries, ledgerEntries, payingAccountOfReservation, type LedgerEntryRow, type LimitRow } from './store';
 
 /** A page of the ledger; `entries` and `nextCursor` are the deprecated names of its nodes and its next page's cursor. */
@@ -62,8 +63,6 @@ const LedgerEntry: LedgerEntryResolvers = {
   balanceAfter: (row) => Number(row.balanceAfter),
 };
 
-const MAX_CAPTURES_PER_CALL = 500;
-
 async function captureAndTopUp(ctx: BillingContext, reservationId: string, units: number | null | undefined) {
   const { crossedAutoTopUpThreshold, ...reservation } = await ctx.credit.capture(reservationId, units);
   if (crossedAutoTopUpThreshold) {
@@ -93,20 +92,7 @@ const Mutation: MutationResolvers = {
   // activity log (SPEC I9): the append-only ledger records every reservation, capture and release.
   reserveCredit: (_root, args, ctx) => ctx.credit.reserve(args.input),
   captureCredit: (_root, args, ctx) => captureAndTopUp(ctx, args.reservationId, args.units),
-  captureCredits: async (_root, args, ctx) => {
-    if (args.captures.length > MAX_CAPTURES_PER_CALL) throw errors.badInput(`captures holds at most ${MAX_CAPTURES_PER_CALL} reservations`, 'captures');
-    const outcomes = [];
-    // One after the other: captures of one tree debit the same paying balance.
-    for (const { reservationId, units } of args.captures) {
-      try {
-        outcomes.push({ reservationId, reservation: await captureAndTopUp(ctx, reservationId, units), errorCode: null, errorMessage: null });
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        outcomes.push({ reservationId, reservation: null, errorCode: error.code, errorMessage: error.message });
-      }
-    }
-    return outcomes;
-  },
+  captureCredits: (_root, args, ctx) => captureCredits(ctx.credit, capturesAsked(args.captures), (accountId) => ctx.topUps.autoTopUp(accountId), ctx.logger),
   releaseCredit: (_root, args, ctx) => ctx.credit.release(args.reservationId),
 };
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { mutate } from '@platform/audit';
 import { publishEvent } from '@platform/events';
@@ -9,6 +10,7 @@ import type { ReserveCreditInput } from '../__generated__/resolvers-types';
 import { auditScope } from '../activity';
 import {
   captureHeld,
+  captureHeldMany,
   holdCredit,
   insertReservation,
   lockAccountLimits,
@@ -22,11 +24,13 @@ import {
   markReleased,
   monthlyUserLimits,
   monthStartIn,
+  payingAccountOfReservation,
   renewUserLimit,
   reserveOnChain,
   reservationByKey,
   settleCapture,
   settleHolds,
+  type HeldCapture,
   type LimitRow,
   type NewReservation,
   type ReservationRow,
@@ -40,6 +44,9 @@ const DEFAULT_HOLD_SECONDS = 300;
 const MAX_HOLD_SECONDS = 86_400;
 
 export type ChainLookup = (accountId: string) => Promise<AccountChain | null>;
+
+/** One capture's answer of captureMany: its reservation or its refusal; `autoTopUpAccountId` is the paying account when the capture left its balance below the automatic top-up's threshold. */
+export type CaptureOutcome = { reservationId: string; autoTopUpAccountId: string | null } & ({ reservation: Reservation; error: null } | { reservation: null; error: AppError });
 
 /** The contract's reservation as billing answers it: `expiresAt` a Date, which DateTime serializes to the contract's ISO text. */
 export type Reservation = Omit<CreditReservation, 'expiresAt'> & { expiresAt: Date };
@@ -337,6 +344,49 @@ export class CreditService {
       const crossedAutoTopUpThreshold = captured > 0 ? await afterCaptureDebit(tx, reservation, balance) : false;
       return { ...toReservation(await markCaptured(tx, reservation.id, captured)), crossedAutoTopUpThreshold };
     });
+  }
+
+  /**
+   * Captures of many reservations (the delivery worker's round): those held are captured in one
+   * statement (captureHeldMany, each hot row moved once), the others — another state, an id given
+   * twice, units not valid, or the whole statement refused by the database (a deadlock, having written
+   * nothing) — one after the other as capture() answers them. Each capture answers for itself.
+   */
+  async captureMany(captures: readonly { reservationId: string; units?: number | null }[]): Promise<CaptureOutcome[]> {
+    const batched: HeldCapture[] = [];
+    const keys = new Set<string>();
+    for (const { reservationId, units } of captures) {
+      const key = reservationId.toLowerCase();
+      if (!isUuid(key) || keys.has(key) || !(units === undefined || units === null || (Number.isInteger(units) && units >= 0 && units <= MAX_UNITS))) continue;
+      keys.add(key);
+      batched.push({ id: key, units: units ?? null, movementId: crypto.randomUUID() });
+    }
+    const captured = new Map<string, Awaited<ReturnType<typeof captureHeldMany>>[number]>();
+    if (batched.length) {
+      try {
+        for (const row of await captureHeldMany(this.dataSource, batched)) captured.set(row.id, row);
+      } catch (error) {
+        if (!refusedByDatabase(error)) throw error;
+      }
+    }
+    const outcomes: CaptureOutcome[] = [];
+    for (const { reservationId, units } of captures) {
+      const row = captured.get(reservationId.toLowerCase());
+      if (row) {
+        captured.delete(row.id);
+        const below = Number(row.captured_units) > 0 && row.autoTopUpThreshold !== null && row.unitsAfter < row.autoTopUpThreshold;
+        outcomes.push({ reservationId, reservation: toReservation(row), error: null, autoTopUpAccountId: below ? row.paying_account_id : null });
+        continue;
+      }
+      try {
+        const { crossedAutoTopUpThreshold, ...reservation } = await this.capture(reservationId, units);
+        outcomes.push({ reservationId, reservation, error: null, autoTopUpAccountId: crossedAutoTopUpThreshold ? await payingAccountOfReservation(this.dataSource, reservation.id) : null });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        outcomes.push({ reservationId, reservation: null, error, autoTopUpAccountId: null });
+      }
+    }
+    return outcomes;
   }
 
   async release(reservationId: string): Promise<Reservation> {

@@ -681,6 +681,99 @@ export async function captureHeld(
   };
 }
 
+/** One capture of captureHeldMany: a reservation, the units to capture (null: all) and the ledger movement's id. */
+export interface HeldCapture {
+  id: string;
+  units: number | null;
+  movementId: string;
+}
+
+export type CapturedRow = ReservationRow & { unitsAfter: number; autoTopUpThreshold: number | null };
+
+/**
+ * The worker's captures of a round in ONE statement (issue 19): what captureHeld does for one
+ * reservation, for each of `captures` that is held, unexpired and covers its units, with every hot row
+ * moved once by the sum of its captures instead of once per capture. Locks in the lock order of
+ * every writer (CreditService): the reservations (by id), then the sub-account limits, the user limits
+ * and the paying balances, each kind after the previous one is done, rows of a kind root-first (by
+ * depth, then id: the order of any one chain, and a total order across chains and trees). The ledger
+ * rows of each capture carry the balance after it, in the order of `captures`; a low-balance event is
+ * published by the capture that takes its balance below the threshold. Answers the reservations it
+ * captured (a capture not answered was in another state, or repeated an id: nothing of it was written).
+ */
+export async function captureHeldMany(db: Sql, captures: HeldCapture[]): Promise<CapturedRow[]> {
+  const rows = await queryRows<ReservationRow & { units_after: string; auto_top_up_threshold: string | null }>(db,
+    prepared(`WITH asked AS (
+       SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[]) WITH ORDINALITY AS i(id, units, movement_id, ord)
+     ), reservation_locked AS (
+       SELECT res.id FROM billing.reservations res, asked WHERE res.id = asked.id ORDER BY res.id FOR UPDATE OF res
+     ), r AS (
+       UPDATE billing.reservations res SET status = 'CAPTURED', captured_units = coalesce(asked.units, res.units), settled_at = now()
+         FROM asked, reservation_locked locked
+        WHERE res.id = asked.id AND locked.id = res.id AND res.status = 'HELD' AND res.expires_at > now() AND coalesce(asked.units, res.units) <= res.units
+          AND EXISTS (SELECT 1 FROM billing.balances b WHERE b.account_id = res.paying_account_id)
+       RETURNING ${RESERVATION_COLUMNS.replace(/(\w+)/g, 'res.$1')}, asked.movement_id, asked.ord
+     ), account_sums AS (
+       SELECT limited.account_id, sum(r.units) AS held, sum(r.captured_units) AS captured
+         FROM r, unnest(r.limited_account_ids) AS limited(account_id) GROUP BY limited.account_id
+     ), account_locked AS (
+       SELECT l.account_id FROM billing.account_limits l JOIN account_sums USING (account_id) LEFT JOIN hierarchy.accounts a ON a.id = l.account_id
+        ORDER BY a.depth, l.account_id FOR UPDATE OF l
+     ), account_settled AS (
+       UPDATE billing.account_limits l SET held = GREATEST(l.held - s.held, 0), spent = l.spent + s.captured, updated_at = now()
+         FROM account_locked JOIN account_sums s USING (account_id) WHERE l.account_id = account_locked.account_id
+       RETURNING l.account_id
+     ), user_sums AS (
+       SELECT limited.account_id, r.user_id, sum(r.units) AS held, sum(r.captured_units) AS captured
+         FROM r, unnest(r.user_limit_account_ids) AS limited(account_id) WHERE r.user_id IS NOT NULL GROUP BY limited.account_id, r.user_id
+     ), user_locked AS (
+       SELECT u.account_id, u.user_id FROM billing.user_limits u JOIN user_sums USING (account_id, user_id) LEFT JOIN hierarchy.accounts a ON a.id = u.account_id
+        WHERE (SELECT count(*) FROM account_settled) >= 0
+        ORDER BY a.depth, u.account_id, u.user_id FOR UPDATE OF u
+     ), user_settled AS (
+       UPDATE billing.user_limits u SET held = GREATEST(u.held - s.held, 0), spent = u.spent + s.captured, updated_at = now()
+         FROM user_locked JOIN user_sums s USING (account_id, user_id) WHERE u.account_id = user_locked.account_id AND u.user_id = user_locked.user_id
+       RETURNING u.account_id
+     ), balance_sums AS (
+       SELECT r.paying_account_id AS account_id, sum(r.units) AS held, sum(r.captured_units) AS captured FROM r GROUP BY r.paying_account_id
+     ), balance_locked AS (
+       SELECT b.account_id FROM billing.balances b JOIN balance_sums USING (account_id) LEFT JOIN hierarchy.accounts a ON a.id = b.account_id
+        WHERE (SELECT count(*) FROM user_settled) >= 0
+        ORDER BY a.depth, b.account_id FOR UPDATE OF b
+     ), debited AS (
+       UPDATE billing.balances b SET held = b.held - s.held, units = b.units - s.captured, updated_at = now()
+         FROM balance_locked JOIN balance_sums s USING (account_id) WHERE b.account_id = balance_locked.account_id
+       RETURNING b.account_id, b.units + s.captured AS units_before, b.low_balance_threshold, b.auto_top_up_threshold
+     ), per_capture AS (
+       SELECT r.*, d.units_before - sum(r.captured_units) OVER (PARTITION BY r.paying_account_id ORDER BY r.ord) AS units_after,
+              d.low_balance_threshold, d.auto_top_up_threshold
+         FROM r JOIN debited d ON d.account_id = r.paying_account_id
+     ), ledger AS (
+       INSERT INTO billing.ledger_entries
+         (movement_id, kind, book, paying_account_id, spending_account_id, user_id, reference, units, balance_after, idempotency_key, reason, root_account_id)
+       SELECT per_capture.movement_id, 'USAGE', line.book, per_capture.paying_account_id, per_capture.account_id, per_capture.user_id, per_capture.reference, line.units,
+              CASE WHEN line.book = 'BALANCE' THEN per_capture.units_after END, 'capture:' || per_capture.id, NULL, ${rootAccountIdOf('per_capture.paying_account_id')}
+         FROM per_capture, LATERAL (VALUES (1, 'BALANCE', -per_capture.captured_units), (2, 'USAGE', per_capture.captured_units)) AS line(n, book, units)
+        WHERE per_capture.captured_units > 0
+        ORDER BY per_capture.ord, line.n
+     ), low_balance AS (
+       INSERT INTO billing.outbox (id, type, account_id, account_path, data, occurred_at)
+       SELECT gen_random_uuid(), 'billing.low_balance', per_capture.paying_account_id, a.path,
+              jsonb_build_object('balance', per_capture.units_after, 'threshold', per_capture.low_balance_threshold), clock_timestamp()
+         FROM per_capture JOIN hierarchy.accounts a ON a.id = per_capture.paying_account_id
+        WHERE per_capture.low_balance_threshold IS NOT NULL
+          AND per_capture.units_after + per_capture.captured_units >= per_capture.low_balance_threshold AND per_capture.units_after < per_capture.low_balance_threshold
+     )
+     SELECT ${RESERVATION_COLUMNS}, units_after, auto_top_up_threshold FROM per_capture ORDER BY ord`),
+    [captures.map((c) => c.id), captures.map((c) => c.units), captures.map((c) => c.movementId)],
+  );
+  return rows.map(({ units_after, auto_top_up_threshold, ...reservation }) => ({
+    ...reservation,
+    unitsAfter: Number(units_after),
+    autoTopUpThreshold: auto_top_up_threshold === null ? null : Number(auto_top_up_threshold),
+  }));
+}
+
 /**
  * A capture in three statements (locks in the lock order, each taken by the statement that moves
  * the row): the limits' held become spent, the paying balance's held goes and its units fall by what

@@ -8,7 +8,7 @@ import { internalCallPath } from '@platform/server';
 jest.setTimeout(60_000);
 
 /** billing's reservation as an internal call (POST /internal/reserveCredit, issue 19): the send path's one call per send, outside GraphQL. */
-describe('the reserveCredit internal call', () => {
+describe('the reserveCredit and captureCredits internal calls', () => {
   let billing: SubgraphTestServer;
   let url: string;
   let gateway: PrincipalSigner;
@@ -73,5 +73,30 @@ describe('the reserveCredit internal call', () => {
     expect(get.status).toBe(405);
     expect(otherAudience).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED' } }] } });
     expect(await reservations('internal-4')).toBe(0);
+  });
+
+  it("captures through POST /internal/captureCredits for messaging's service principal only, and refuses captures that are not a list", async () => {
+    // Arrange
+    const client = createBillingClient({ url: billing.url, privateKey: requirePrivateKey(billing.config, 'messaging') });
+    const held = await client.reserve(input('internal-5'));
+    const captureUrl = new URL(internalCallPath('captureCredits'), billing.url).href;
+    const capture = async (body: unknown, token: string) => {
+      const response = await fetch(captureUrl, { method: 'POST', headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: token }, body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() };
+    };
+    const status = async () => (await billing.sql.query(`SELECT status FROM billing.reservations WHERE id = $1`, [held.id])).rows[0].status;
+
+    // Act
+    const asCustomer = await capture({ captures: [{ reservationId: held.id }] }, await gateway.sign(asUser, 'billing'));
+    const statusAfterCustomer = await status();
+    const notAList = await capture({ captures: { reservationId: held.id } }, await messaging.sign(asMessaging, 'billing'));
+    const [captured] = await client.captureMany([{ reservationId: held.id }]);
+
+    // Assert
+    expect(asCustomer).toMatchObject({ status: 403, body: { errors: [{ extensions: { code: 'FORBIDDEN' } }] } });
+    expect(statusAfterCustomer).toBe('HELD');
+    expect(notAList).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'BAD_USER_INPUT', field: 'captures' } }] } });
+    expect(captured).toEqual({ reservationId: held.id, reservation: { ...held, status: 'CAPTURED', capturedUnits: 3 } });
+    expect(await status()).toBe('CAPTURED');
   });
 });
