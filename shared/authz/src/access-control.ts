@@ -72,7 +72,7 @@ const CHAIN_SQL = `
 // closed account lose access).
 const USER_GRANTS_SQL = `
   SELECT m.id, m.account_id, m.role, m.granted_permissions, m.revoked_permissions, a.depth, a.path,
-         m.allowed_sender_ids, m.contact_access, m.contact_groups
+         m.allowed_sender_ids, m.contact_access, m.contact_groups, m.created_at
     FROM identity.memberships m
     JOIN hierarchy.accounts a ON a.id = m.account_id
    WHERE m.user_id = $1 AND m.status = 'ACTIVE' AND a.status <> 'CLOSED'
@@ -85,6 +85,30 @@ const API_KEY_GRANTS_SQL = `
     FROM identity.api_keys k
     JOIN hierarchy.accounts a ON a.id = k.account_id
    WHERE k.id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND a.status <> 'CLOSED'`;
+
+// The chains of a few accounts (CHAIN_SQL's rows) and the caller's grants (the grants statement's rows,
+// in its order), each as JSON, in one statement: a request that decides access reads both (issue 19).
+const chainsWithGrantsSql = (grantsSql: string, order: string) => `
+  SELECT (SELECT coalesce(json_agg(c), '[]') FROM (${CHAIN_SQL}) c) AS chains,
+         (SELECT coalesce(json_agg(g ORDER BY ${order}), '[]') FROM (${grantsSql.replace('$1', '$2')}) g) AS grants`;
+const CHAINS_WITH_USER_GRANTS_SQL = chainsWithGrantsSql(USER_GRANTS_SQL, 'g.depth, g.created_at');
+const CHAINS_WITH_API_KEY_GRANTS_SQL = chainsWithGrantsSql(API_KEY_GRANTS_SQL, 'g.depth');
+/** The most chains read with the grants in one statement (a batch of entity references reads its chains as rows). */
+const MAX_CHAINS_WITH_GRANTS = 20;
+
+type UserGrantRow = {
+  id: string;
+  account_id: string;
+  role: Role;
+  granted_permissions: string[];
+  revoked_permissions: string[];
+  depth: number;
+  path: string[];
+  allowed_sender_ids: string[] | null;
+  contact_access: 'ALL' | 'SELECTED';
+  contact_groups: MembershipLimits['contactGroups'];
+};
+type ApiKeyGrantRow = { id: string; account_id: string; role: Role | null; permissions: string[] | null; depth: number; path: string[] };
 
 /** resolveReferences decides from masks over at most this many distinct grant accounts (one character per reference). */
 const MASK_GRANTS = 6;
@@ -224,8 +248,22 @@ export class AccessControl {
   private async readChains(ids: readonly string[]): Promise<(AccountChain | null)[]> {
     const known = ids.map((id) => this.knownChain(id.toLowerCase()) ?? this.decidedAccess.get(id)?.chain ?? undefined);
     const missing = ids.filter((_, i) => !known[i]);
-    const byId = missing.length ? await loadAccountChains(this.db, missing) : new Map<string, AccountChain>();
+    let byId = new Map<string, AccountChain>();
+    if (missing.length) byId = this.grantsPromise === undefined && this.readsGrants && missing.length <= MAX_CHAINS_WITH_GRANTS ? await this.readChainsWithGrants(missing) : await loadAccountChains(this.db, missing);
     return ids.map((id, i) => known[i] ?? byId.get(id.toLowerCase()) ?? null);
+  }
+
+  /** True when the caller's grants are read from the database (a user's memberships, an API key). */
+  private get readsGrants(): boolean {
+    return this.isAuthenticated && (this.principal.kind === 'USER' || this.principal.kind === 'API_KEY');
+  }
+
+  /** The chains of `ids` and, in the same statement, the caller's grants (grants() answers them from then on). */
+  private async readChainsWithGrants(ids: readonly string[]): Promise<Map<string, AccountChain>> {
+    const statement = this.principal.kind === 'USER' ? CHAINS_WITH_USER_GRANTS_SQL : CHAINS_WITH_API_KEY_GRANTS_SQL;
+    const read: Promise<{ chains: ChainRow[]; grants: unknown[] }> = this.db.query(prepared(statement), [ids.filter(isUuid).join(','), this.principal.id]).then((rows: { chains: ChainRow[]; grants: unknown[] }[]) => rows[0]);
+    this.grantsPromise = read.then(({ grants }) => this.grantsOfRows(grants));
+    return chainsOfRows((await read).chains);
   }
 
   /**
@@ -282,21 +320,14 @@ export class AccessControl {
   }
 
   private async loadGrants(): Promise<Grant[]> {
-    if (!this.isAuthenticated) return [];
+    if (!this.readsGrants) return [];
+    return this.grantsOfRows(await this.db.query(prepared(this.principal.kind === 'USER' ? USER_GRANTS_SQL : API_KEY_GRANTS_SQL), [this.principal.id]));
+  }
+
+  /** The caller's grants from the rows of its grants statement (USER_GRANTS_SQL or API_KEY_GRANTS_SQL). */
+  private grantsOfRows(rows: unknown[]): Grant[] {
     if (this.principal.kind === 'USER') {
-      const rows: {
-        id: string;
-        account_id: string;
-        role: Role;
-        granted_permissions: string[];
-        revoked_permissions: string[];
-        depth: number;
-        path: string[];
-        allowed_sender_ids: string[] | null;
-        contact_access: 'ALL' | 'SELECTED';
-        contact_groups: MembershipLimits['contactGroups'];
-      }[] = await this.db.query(prepared(USER_GRANTS_SQL), [this.principal.id]);
-      return rows.map((r) => ({
+      return (rows as UserGrantRow[]).map((r) => ({
         membershipId: r.id,
         accountId: r.account_id,
         accountPath: r.path,
@@ -305,18 +336,13 @@ export class AccessControl {
         limits: { allowedSenderIds: r.allowed_sender_ids, contactAccess: r.contact_access, contactGroups: r.contact_groups ?? [] },
       }));
     }
-    if (this.principal.kind === 'API_KEY') {
-      const rows: { id: string; account_id: string; role: Role | null; permissions: string[] | null; depth: number; path: string[] }[] =
-        await this.db.query(prepared(API_KEY_GRANTS_SQL), [this.principal.id]);
-      return rows.map((r) => ({
-        membershipId: null,
-        accountId: r.account_id,
-        accountPath: r.path,
-        role: r.role,
-        permissions: new Set<Permission>(r.role ? roleDefaults(r.role, r.depth) : ['account.view', ...(r.permissions ?? []).filter(isPermission)]),
-      }));
-    }
-    return [];
+    return (rows as ApiKeyGrantRow[]).map((r) => ({
+      membershipId: null,
+      accountId: r.account_id,
+      accountPath: r.path,
+      role: r.role,
+      permissions: new Set<Permission>(r.role ? roleDefaults(r.role, r.depth) : ['account.view', ...(r.permissions ?? []).filter(isPermission)]),
+    }));
   }
 
   /**
