@@ -88,11 +88,12 @@ const API_KEY_GRANTS_SQL = `
 
 // The chains of a few accounts (CHAIN_SQL's rows) and the caller's grants (the grants statement's rows,
 // in its order), each as JSON, in one statement: a request that decides access reads both (issue 19).
-const chainsWithGrantsSql = (grantsSql: string, order: string) => `
-  SELECT (SELECT coalesce(json_agg(c), '[]') FROM (${CHAIN_SQL}) c) AS chains,
-         (SELECT coalesce(json_agg(g ORDER BY ${order}), '[]') FROM (${grantsSql.replace('$1', '$2')}) g) AS grants`;
-const CHAINS_WITH_USER_GRANTS_SQL = chainsWithGrantsSql(USER_GRANTS_SQL, 'g.depth, g.created_at');
-const CHAINS_WITH_API_KEY_GRANTS_SQL = chainsWithGrantsSql(API_KEY_GRANTS_SQL, 'g.depth');
+const CHAINS_JSON_SQL = `(SELECT coalesce(json_agg(c), '[]') FROM (${CHAIN_SQL}) c)`;
+const grantsJsonSql = (grantsSql: string, order: string) => `(SELECT coalesce(json_agg(g ORDER BY ${order}), '[]') FROM (${grantsSql.replace('$1', '$2')}) g)`;
+const USER_GRANTS_JSON_SQL = grantsJsonSql(USER_GRANTS_SQL, 'g.depth, g.created_at');
+const API_KEY_GRANTS_JSON_SQL = grantsJsonSql(API_KEY_GRANTS_SQL, 'g.depth');
+const CHAINS_WITH_USER_GRANTS_SQL = `SELECT ${CHAINS_JSON_SQL} AS chains, ${USER_GRANTS_JSON_SQL} AS grants`;
+const CHAINS_WITH_API_KEY_GRANTS_SQL = `SELECT ${CHAINS_JSON_SQL} AS chains, ${API_KEY_GRANTS_JSON_SQL} AS grants`;
 /** The most chains read with the grants in one statement (a batch of entity references reads its chains as rows). */
 const MAX_CHAINS_WITH_GRANTS = 20;
 
@@ -413,6 +414,25 @@ export class AccessControl {
 
   async can(accountId: string, permission: Permission): Promise<boolean> {
     return (await this.permissionsOn(accountId)).has(permission);
+  }
+
+  /**
+   * A caller's own columns read in the statement that reads the chain of `accountId` and, when not
+   * read yet, the caller's grants (issue 19: a send reads its settings and opt-outs with them), which
+   * are kept for require(), chains.load and grants(), unless known already in this request.
+   * `columns(path, parameter)` is the SQL of the columns: `path` the account's path (uuid[]) as the
+   * statement reads it, `parameter(n)` the placeholder of `parameters[n - 1]`.
+   */
+  async readWithChainAndGrants<T extends object>(accountId: string, columns: (path: string, parameter: (n: number) => string) => string, parameters: unknown[]): Promise<T> {
+    if (!isUuid(accountId)) throw errors.badInput('Account id is not a valid id', 'accountId');
+    const grantsSql = this.grantsPromise === undefined && this.readsGrants ? (this.principal.kind === 'USER' ? USER_GRANTS_JSON_SQL : API_KEY_GRANTS_JSON_SQL) : null;
+    const first = grantsSql ? 3 : 2;
+    const statement = `SELECT ${CHAINS_JSON_SQL} AS chains${grantsSql ? `, ${grantsSql} AS grants` : ''},
+      ${columns('(SELECT path FROM hierarchy.accounts WHERE id = $1::text::uuid)::uuid[]', (n) => `$${first + n - 1}`)}`;
+    const [row]: (T & { chains: ChainRow[]; grants?: unknown[] })[] = await this.db.query(prepared(statement), [accountId, ...(grantsSql ? [this.principal.id] : []), ...parameters]);
+    if (row.grants) this.grantsPromise ??= Promise.resolve(this.grantsOfRows(row.grants));
+    this.chains.prime(accountId, chainsOfRows(row.chains).get(accountId.toLowerCase()) ?? null);
+    return row;
   }
 
   /**

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { AccessControl, loadAccountChains, type Principal } from '@platform/authz';
+import { AppError } from '@platform/errors';
 import type { Sql } from '@platform/db';
 import { demoAccount, demoUser } from '@platform/demo-data';
 import { startSubgraphTestServer, type SubgraphTestServer } from '@platform/platform/testing';
@@ -66,5 +68,35 @@ describe("the caller's grants read with the first chains", () => {
     expect(grants).toEqual(await apart.grants());
     const byId = await loadAccountChains(db, accounts);
     expect(chains).toEqual(accounts.map((id) => byId.get(id) ?? null));
+  });
+
+  it("reads a caller's columns with the chain and the grants, then decides without a statement; with the grants read already, with the chain alone", async () => {
+    // Arrange
+    const store = demoAccount('store-n1-marketing').id;
+    const columns = (path: string, parameter: (n: number) => string) => `array_length(${path}, 1) AS depth, ${parameter(1)}::int + ${parameter(2)}::int AS sum`;
+    const first = new AccessControl(user('n1-marketing'), db);
+    first.changing = true;
+    const second = new AccessControl(user('n1-marketing'), db);
+    await second.grants();
+    statements.length = 0;
+
+    // Act
+    const read = await first.readWithChainAndGrants<{ depth: number; sum: number }>(store, columns, [2, 3]);
+    const chain = await first.require(store, 'messages.send');
+    const grants = await first.grants();
+    const readOnce = statements.length;
+    const again = await second.readWithChainAndGrants<{ depth: number; sum: number }>(store.toUpperCase(), columns, [4, 5]);
+    const unknown = await first.readWithChainAndGrants(randomUUID(), columns, [0, 0]);
+    const notAnId = await first.readWithChainAndGrants('not-an-id', columns, [0, 0]).catch((error: AppError) => error);
+
+    // Assert
+    expect(readOnce).toBe(1);
+    expect(read).toMatchObject({ depth: 4, sum: 5 });
+    expect(chain).toEqual((await loadAccountChains(db, [store])).get(store));
+    expect(grants).toEqual(await new AccessControl(user('n1-marketing'), db).grants());
+    expect(again).toMatchObject({ depth: 4, sum: 9 });
+    expect(again).not.toHaveProperty('grants');
+    expect(unknown).toMatchObject({ chains: [] });
+    expect((notAnId as AppError).code).toBe('BAD_USER_INPUT');
   });
 });

@@ -109,6 +109,10 @@ interface SendPlan {
  * in one call), which delivers a batch's messages only once it is captured.
  */
 async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: SendAction, narrowToOwnConversations: boolean): Promise<SendAnswer> {
+  // The numbers asked, parsed once; which of them opted out is read with the settings, the chain and
+  // the caller's grants, in one statement, before the access is decided on them.
+  const numbers = askedNumbers(ctx, input);
+  const reads = await sendSettingsAndOptOuts(ctx.access, input.accountId, numbers.phones);
   const chain = await ctx.access.require(input.accountId, 'messages.send');
   requireActiveChain(chain);
   const { idempotencyKey, requestHash } = idempotencyOf(ctx, input, action);
@@ -116,9 +120,6 @@ async function sendOnChain(ctx: MessagingContext, input: SendBulkInput, action: 
   const replay = input.idempotencyKey ? await previousAnswer(ctx, chain.id, idempotencyKey, requestHash) : null;
   if (replay) return replay;
 
-  // The numbers asked, parsed once; which of them opted out is read with the settings, in one statement.
-  const numbers = askedNumbers(ctx, input);
-  const reads = await sendSettingsAndOptOuts(ctx.dataSource, chain.path, chain.id, numbers.phones);
   const settingsPath = effectiveSettingsAlongPath(chain.path, reads.overrides).map((s) => s.values);
   const settings = settingsPath[settingsPath.length - 1];
   // Body, template or default template (SPEC M6); validated before anything else is read.

@@ -1,5 +1,5 @@
 import { byKey, keysetSql, prepared, queryRows, type PageRequest, type Sql } from '@platform/db';
-import { lockedChainSql, settingOverridesOf, settingOverridesSql, type SettingValues } from '@platform/authz';
+import { lockedChainSql, settingOverridesOf, settingOverridesSql, type AccessControl, type SettingValues } from '@platform/authz';
 import { currentTraceparent } from '@platform/telemetry';
 import { eventsInsertSql } from '@platform/events';
 import { optedOutSql } from '../contacts/store';
@@ -273,15 +273,16 @@ function batchParameters(batch: NewBatch, messages: NewMessages): unknown[] {
 }
 
 /**
- * A send's reads before it decides, in one statement (issue 19): the setting overrides of the
- * accounts on its path (settingOverridesSql of @platform/authz; effectiveSettingsAlongPath resolves
- * them) and which of the numbers asked opted out of the account.
+ * A send's reads before it decides, in one statement (issue 19) with the account's chain and the
+ * caller's grants (AccessControl.readWithChainAndGrants: require() then decides without a statement):
+ * the setting overrides of the accounts on its path (settingOverridesSql of @platform/authz;
+ * effectiveSettingsAlongPath resolves them) and which of the numbers asked opted out of the account.
  */
-export async function sendSettingsAndOptOuts(db: Sql, path: string[], accountId: string, phones: string[]): Promise<{ overrides: Map<string, Partial<SettingValues>>; optedOut: Set<string> }> {
-  const [row] = await queryRows<{ overrides: Record<string, Partial<SettingValues>>; opted_out: string[] }>(
-    db,
-    prepared(`SELECT ${settingOverridesSql('$1::uuid[]')} AS overrides, ARRAY(${optedOutSql('$2::uuid', '$3::text[]')}) AS opted_out`),
-    [path, accountId, phones],
+export async function sendSettingsAndOptOuts(access: AccessControl, accountId: string, phones: string[]): Promise<{ overrides: Map<string, Partial<SettingValues>>; optedOut: Set<string> }> {
+  const row = await access.readWithChainAndGrants<{ overrides: Record<string, Partial<SettingValues>>; opted_out: string[] }>(
+    accountId,
+    (path, parameter) => `${settingOverridesSql(path)} AS overrides, ARRAY(${optedOutSql(`${parameter(1)}::uuid`, `${parameter(2)}::text[]`)}) AS opted_out`,
+    [accountId, phones],
   );
   return { overrides: settingOverridesOf(row.overrides), optedOut: new Set(row.opted_out) };
 }

@@ -10,8 +10,8 @@ const settings = `mutation($id: ID!, $input: AccountSettingsInput!) { updateAcco
  * Issue 19: the SQL statements of one send through the gateway with every check on (the bench's
  * send path: sending window, SMS limits on the store and its region, an account credit limit, the
  * sender's user credit limit, the store's own balance), counted by the test kit's query counter over
- * every process. Messaging reads the sender's grants with the account's chain (one statement); the
- * tree's move lock and the chain are one statement in each service; billing's
+ * every process. Messaging reads the sender's grants with the account's chain, its settings and the
+ * opt-outs (one statement); the tree's move lock and the chain are one statement in each service; billing's
  * reservation and capture are one statement each, outside a transaction. Messaging writes the send
  * in one statement that commits by itself: the move lock and chain, the batch, its messages, their
  * usage change, then the SMS counters and last the tree's activity entry (the rows a tree's sends
@@ -23,7 +23,7 @@ describe('the statements of a send (issue 19)', () => {
     await stack?.close();
   });
 
-  it('a single send runs at most 6 SQL statements, without a transaction: its writes are one statement', async () => {
+  it('a single send runs at most 5 SQL statements, without a transaction: its writes are one statement', async () => {
     // Arrange: the bench's send path
     stack = await startTestStack({ env: { MESSAGING_WORKER_INTERVAL_MS: '0' } });
     const token = await stack.login(demoUser('hq-admin').email);
@@ -55,11 +55,11 @@ describe('the statements of a send (issue 19)', () => {
 
     // Assert
     expect(sent.sendMessage.accepted).toBe(1);
-    expect(statements.length).toBeLessThanOrEqual(6);
-    // The sender's memberships are read with the account's chain, in one statement.
+    expect(statements.length).toBeLessThanOrEqual(5);
+    // The sender's memberships are read with the account's chain, its settings and the opt-outs, in one statement.
     const grants = statements.filter((sql) => sql.includes('identity.memberships'));
     expect(grants).toHaveLength(1);
-    expect(grants[0]).toContain('hierarchy.accounts WHERE id = ANY');
+    for (const part of ['hierarchy.accounts WHERE id = ANY', 'hierarchy.account_settings', 'messaging.opt_outs']) expect(grants[0]).toContain(part);
     expect(statements.filter((sql) => /^\s*(START TRANSACTION|BEGIN|COMMIT)/i.test(sql))).toEqual([]);
     const writes = statements.filter((sql) => sql.includes('messaging.send_batches'));
     expect(writes).toHaveLength(1);
