@@ -86,6 +86,8 @@ async function accountRows<T extends AccountRow>(db: Sql, sql: string, parameter
   return rows as T[];
 }
 
+export type AccountName = Pick<AccountRow, 'id' | 'name'>;
+
 /** Criteria of a list of accounts (SDL AccountFilter); depths are Account.depth values. */
 export interface AccountListFilter {
   nameContains?: string | null;
@@ -133,6 +135,29 @@ export class AccountStore {
   async findSubtrees(rootIds: string[]): Promise<AccountRow[]> {
     const [row] = await queryRows<{ rows: string | null }>(this.db, `SELECT string_agg(${TEXT_FIELDS}, E'\\n' ORDER BY depth, name, id) AS rows FROM hierarchy.accounts WHERE path && $1::uuid[]`, [rootIds]);
     return row?.rows ? rowsOfText(row.rows, rootIds) : [];
+  }
+
+  /**
+   * findSubtrees' accounts with their ids and names alone (what a tree asked only `{ id name }`
+   * needs, e.g. the gateway's first fetch of `accountTree { id name messageCount balance }`): one line
+   * per account, the id, a tab, then the name as a JSON string.
+   */
+  async findSubtreeNames(rootIds: string[]): Promise<AccountName[]> {
+    const [row] = await queryRows<{ rows: string | null }>(this.db, `SELECT string_agg(id || E'\\t' || to_json(name), E'\\n' ORDER BY depth, name, id) AS rows FROM hierarchy.accounts WHERE path && $1::uuid[]`, [rootIds]);
+    const text = row?.rows;
+    const accounts: AccountName[] = [];
+    if (!text) return accounts;
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const tab = text.indexOf('\t', start);
+      let name = text.slice(tab + 2, end - 1);
+      if (name.includes('\\')) name = JSON.parse(text.slice(tab + 1, end)) as string;
+      accounts.push({ id: text.slice(start, tab), name });
+      start = end + 1;
+    }
+    return accounts;
   }
 
   /** One page of the accounts in the subtrees of rootIds (roots included) matching filter, parents before children. */

@@ -54,7 +54,20 @@ describe('a subtree read as one text', () => {
     expect(rows[0].depth).toBeGreaterThan(0);
   });
 
+  it('gives the ids and names of the same rows, in the same order, when only those are read', async () => {
+    // Arrange
+    const roots = [demoAccount('hq').id, demoAccount('acme').id, demoAccount('store-n1-marketing').id];
+
+    // Act
+    const names = await store.findSubtreeNames(roots);
+
+    // Assert
+    expect(names).toEqual((await store.findSubtrees(roots)).map((row) => ({ id: row.id, name: row.name })));
+    expect(names.find((row) => row.id === demoAccount('north').id)?.name).toBe('\u0001\u001f\\t');
+  });
+
   it('gives nothing for a root that does not exist', async () => {
+    expect(await store.findSubtreeNames(['00000000-0000-4000-8000-000000000000'])).toEqual([]);
     expect(await store.findSubtrees(['00000000-0000-4000-8000-000000000000'])).toEqual([]);
   });
 });
