@@ -181,18 +181,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return true;
     },
     admit,
+    // The session lookup (one statement, never cached: a revoked session stops at once) runs while the body is read.
+    buildContextBeforeBody: true,
     buildContext: async (request, requestId) => {
       const token = bearerToken(request);
       const address = clientAddress(request, settings.trustProxy);
       if (!token) return { principal: { ...ANONYMOUS, clientAddress: address, requestId } };
       const principal = await authenticateBearer(dataSource, token);
       if (!principal) throw errors.unauthenticated('The session token is invalid or has expired');
-      if (principal.kind === 'API_KEY' && settings.rateLimitPerApiKey > 0) {
-        await enforceRateLimit(rateLimiter, `key:${principal.id}`, settings.rateLimitPerApiKey, 'API key');
-      }
       return { principal: { ...principal, clientAddress: address, requestId } };
     },
     prepareOperation: async (operation, context) => {
+      // Counted once the body is accepted, as before the lookup moved ahead of it.
+      if (context.principal.kind === 'API_KEY' && settings.rateLimitPerApiKey > 0) {
+        await enforceRateLimit(rateLimiter, `key:${context.principal.id}`, settings.rateLimitPerApiKey, 'API key');
+      }
       const appId = context.principal.partnerAppId;
       return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : resolveFirstPartyOperation(firstPartyDocuments, operation);
     },
