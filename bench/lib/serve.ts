@@ -104,8 +104,8 @@ async function main(): Promise<void> {
   let backgroundJobs: { stop(): Promise<void> } | undefined;
   // Each role loads only its own packages, as the production entries do (gateway/src/main.ts, scripts/run-subgraph.ts).
   if (role === 'gateway') {
-    const { readCommittedSupergraph, startGateway } = await import('@platform/gateway');
-    dataSource = (await loadSubgraph('identity')).createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+    const { createGatewayDataSource, readCommittedSupergraph, startGateway } = await import('@platform/gateway');
+    dataSource = createGatewayDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
     await dataSource.initialize();
     server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource });
   } else if (role === 'hive-gateway') {
