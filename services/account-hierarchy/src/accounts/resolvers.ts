@@ -1,6 +1,6 @@
 import { assertCursorEndsWithId, pageRequest, toConnection, withTotalCount, type PageArguments } from '@platform/db';
 import { assertId, errors } from '@platform/errors';
-import { DateTimeScalar } from '@platform/server';
+import { DateTimeScalar, requestedFields } from '@platform/server';
 import type { AccountFilter, AccountResolvers, MutationResolvers, QueryResolvers, Resolvers } from '../__generated__/resolvers-types';
 import type { HierarchyContext } from '../context';
 import { AccountService } from './service';
@@ -30,6 +30,9 @@ async function treeRootIds(ctx: HierarchyContext, rootId: string | null | undefi
   return ctx.access.visibleRoots();
 }
 
+/** Fields a tree can be answered with from the accounts' ids and names alone (AccountStore.findSubtreeNames). */
+const NAME_FIELDS = new Set(['__typename', 'id', 'name']);
+
 /** A row whose account the caller was just found to see: its fields need no further check. */
 function visible(ctx: HierarchyContext, row: AccountRow | null): AccountRow | null {
   if (row) ctx.access.markVisible([row]);
@@ -43,11 +46,18 @@ const Query: QueryResolvers = {
     return visible(ctx, await ctx.loaders.accountById.load(id));
   },
 
-  accountTree: async (_root, args, ctx) => {
+  accountTree: async (_root, args, ctx, info) => {
     const rootIds = await treeRootIds(ctx, args.rootId);
     if (rootIds.length === 0) {
       if (!ctx.access.isAuthenticated) throw errors.unauthenticated();
       return [];
+    }
+    if ([...requestedFields(info, 'Account')].every((field) => NAME_FIELDS.has(field))) {
+      // Nothing but these fields is resolved on these objects, and they are not primed (no other
+      // resolver of the request may take them for whole rows): only marked visible.
+      const accounts = await ctx.accounts.findSubtreeNames(rootIds);
+      ctx.access.markVisible(accounts);
+      return accounts as AccountRow[];
     }
     const rootChains = await ctx.access.chains.loadMany(rootIds);
     const rows = await ctx.accounts.findSubtrees(rootIds);

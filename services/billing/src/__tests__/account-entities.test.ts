@@ -48,4 +48,19 @@ describe('Account entities in billing: each reference decided on its own account
     expect(errors).toEqual({ '_entities.0.balance': 'FORBIDDEN', '_entities.1.balance': 'NOT_FOUND', '_entities.2.balance': 'FORBIDDEN' });
     expect(response.data!._entities).toEqual([{ balance: null }, { balance: null }, { balance: null }]);
   });
+
+  it('answers for each account the balance nearest it on its path, its own first', async () => {
+    // Arrange: North and one of its stores' departments pay for themselves (written straight to the table; last test of the file)
+    await server.sql.query(`INSERT INTO billing.balances (account_id, units) VALUES ($1, 500), ($2, 7)`, [demoAccount('north').id, demoAccount('store-n1-marketing').id]);
+    const keys = ['store-n1-marketing', 'hq', 'north', 'store-n1', 'store-n2-marketing', 'south', 'store-s1-rostering', 'store-n1-rostering'];
+
+    // Act
+    const response = await server.call(BALANCES, { r: references(keys.map((key) => demoAccount(key).id)) }, userPrincipal('hq-admin', demoAccount('hq').id));
+
+    // Assert
+    expect(response.errors).toBeUndefined();
+    const head = response.data!._entities[1]?.balance;
+    expect(head).not.toBe(500);
+    expect(response.data!._entities.map((entity) => entity?.balance)).toEqual([7, head, 500, 500, 500, head, head, 500]);
+  });
 });

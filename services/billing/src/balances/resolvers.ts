@@ -1,12 +1,11 @@
 import DataLoader from 'dataloader';
 import type { AccessControl, AccountChain } from '@platform/authz';
-import { assertId } from '@platform/errors';
+import { assertId, isUuid } from '@platform/errors';
 import { DateTimeScalar, requestedFields, type EntityBatchResolver } from '@platform/server';
 import type { AccountBillingResolvers, AccountResolvers, MutationResolvers, Resolvers } from '../__generated__/resolvers-types';
 import type { BillingContext } from '../context';
 import { visibleAccount, type AccountReference } from '../read-model';
-import type { Sql } from '@platform/db';
-import { unitsOfBalances, type BalanceRow } from './store';
+import { payingUnitsOf, type BalanceRow } from './store';
 
 export interface PayingBalance {
   path: string[];
@@ -50,49 +49,26 @@ function nearestOnPath<T>(path: readonly string[], balances: ReadonlyMap<string,
 
 /**
  * Every Account reference of an `_entities` call at once: visibility decided in one batch, and the
- * balance (when asked) of every account the caller holds billing on loaded at once and returned with
- * the references, so that graphql-js completes them without a promise per entity. A reference
+ * balance (when asked) of every account the caller holds billing on returned with the references, so
+ * that graphql-js completes them without a promise per entity. The paying balances are read while the
+ * references are decided (payingUnitsOf), and kept for the accounts with billing only. A reference
  * without billing is returned bare: its fields' rules refuse it, as for any other object.
  */
 export const accountEntities: EntityBatchResolver<BillingContext> = async (representations, ctx, info) => {
   const accounts: AccountReference[] = representations.map((representation) => ({ __typename: 'Account', id: representation.id as string }));
-  const wantsBalance = requestedFields(info, 'Account').has('balance');
-  const { paths } = await ctx.access.resolveReferences(accounts, wantsBalance ? 'billing' : undefined);
-  if (wantsBalance) {
-    const units = await payingUnitsOfPaths(ctx.dataSource, paths);
-    accounts.forEach((account, i) => {
-      if (paths[i] !== null) account.balance = units[i];
+  const payable: number[] = [];
+  if (requestedFields(info, 'Account').has('balance') && ctx.access.isAuthenticated && !ctx.access.changing) accounts.forEach((account, i) => isUuid(account.id) && payable.push(i));
+  const [{ permissions }, units] = await Promise.all([
+    ctx.access.resolveReferences(accounts),
+    payable.length ? payingUnitsOf(ctx.dataSource, payable.map((i) => accounts[i].id)) : null,
+  ]);
+  if (units) {
+    payable.forEach((index, k) => {
+      if (permissions[index].has('billing')) accounts[index].balance = units[k];
     });
   }
   return accounts;
 };
-
-/**
- * The units of the balance that pays for each account (its own or its nearest ancestor's; 0 when
- * none does), from the accounts' paths as resolveReferences gives them (ids comma-separated, root
- * first; null: not asked). One read of the balances of the accounts and of their ancestors (ids as
- * one text), and the payer of each parent path found once (a 10,000-account tree has ~1,111 parents):
- * no chain, no promise and no split path per account.
- */
-async function payingUnitsOfPaths(db: Sql, paths: readonly (string | null)[]): Promise<number[]> {
-  const ids = new Set<string>();
-  const parents = new Map<string, string[]>();
-  for (const path of paths) {
-    if (path === null) continue;
-    const cut = path.lastIndexOf(',');
-    ids.add(path.slice(cut + 1));
-    if (cut > 0 && !parents.has(path.slice(0, cut))) parents.set(path.slice(0, cut), path.slice(0, cut).split(','));
-  }
-  for (const chain of parents.values()) for (const id of chain) ids.add(id);
-  const units = ids.size ? await unitsOfBalances(db, [...ids]) : new Map<string, number>();
-  const parentPays = new Map<string, number | undefined>();
-  for (const [parent, chain] of parents) parentPays.set(parent, nearestOnPath(chain, units));
-  return paths.map((path) => {
-    if (path === null) return 0;
-    const cut = path.lastIndexOf(',');
-    return units.get(path.slice(cut + 1)) ?? (cut > 0 ? parentPays.get(path.slice(0, cut)) : undefined) ?? 0;
-  });
-}
 
 const balanceUnits = ({ payer }: PayingBalance) => (payer ? Number(payer.units) : 0);
 

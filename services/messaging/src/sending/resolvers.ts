@@ -1,5 +1,5 @@
-import { scopeIn, type DataScope } from '@platform/authz';
-import { errors } from '@platform/errors';
+import { scopeIn } from '@platform/authz';
+import { errors, isUuid } from '@platform/errors';
 import { requestedFields, type EntityBatchResolver } from '@platform/server';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { numberPolicy } from '../access/access';
@@ -7,27 +7,30 @@ import type { MessagingContext } from '../context';
 import { MAX_BODY } from './compose';
 import { countSmsParts } from './sms-encoding';
 import { MessageService, send } from './service';
-import type { AccountReference } from './store';
+import { allAndOwnMessageCounts, type AccountReference } from './store';
 
 /**
  * Every Account reference of an `_entities` call at once: visibility decided in one batch, and
- * messageCount (when asked) counted for all visible accounts at once and returned with the
- * references, so that graphql-js completes them without a promise per entity. A reference the
- * caller may not see is returned bare: its fields' rules refuse it, as for any other object.
+ * messageCount (when asked) returned with the references, so that graphql-js completes them without a
+ * promise per entity. The counts (all and the caller's own, per account) are read while the
+ * references are decided, then each visible account takes the one of its scope; the counts of the
+ * others are dropped. A reference the caller may not see is returned bare: its fields' rules refuse
+ * it, as for any other object.
  */
 export const accountEntities: EntityBatchResolver<MessagingContext> = async (representations, ctx, info) => {
   const accounts: AccountReference[] = representations.map((representation) => ({ __typename: 'Account', id: representation.id as string }));
-  const { permissions } = await ctx.access.resolveReferences(accounts);
-  if (requestedFields(info, 'Account').has('messageCount')) {
-    const visible: AccountReference[] = [];
-    const scopes: DataScope[] = [];
+  const countable = requestedFields(info, 'Account').has('messageCount') && ctx.access.isAuthenticated && !ctx.access.changing ? accounts.filter((account) => isUuid(account.id)) : [];
+  const [{ permissions }, counts] = await Promise.all([
+    ctx.access.resolveReferences(accounts),
+    countable.length ? allAndOwnMessageCounts(ctx.dataSource, countable.map((account) => account.id), ctx.access.userId) : null,
+  ]);
+  if (counts) {
     accounts.forEach((account, i) => {
       if (!permissions[i].has('account.view')) return;
-      visible.push(account);
-      scopes.push(scopeIn(permissions[i], 'reports'));
+      const scope = scopeIn(permissions[i], 'reports');
+      if (scope === 'NONE') account.messageCount = errors.forbidden('Missing permission "reports" on this account');
+      else account.messageCount = (scope === 'ALL' ? counts.get(account.id)?.all : counts.get(account.id)?.own) ?? 0;
     });
-    const counts = await ctx.countMessages(visible.map((account) => account.id), scopes);
-    visible.forEach((account, i) => (account.messageCount = counts[i]));
   }
   return accounts;
 };

@@ -114,6 +114,22 @@ export function messageCountsOfAccounts(db: Sql, accountIds: readonly string[], 
   );
 }
 
+/**
+ * Messages of each account, all of them and the user's own (`userId`; none when null), in one
+ * statement: the counts of an `_entities` call are read while its references are decided, before the
+ * scope of each account is known.
+ */
+export async function allAndOwnMessageCounts(db: Sql, accountIds: readonly string[], userId: string | null): Promise<Map<string, { all: number; own: number }>> {
+  const rows = await queryRows<{ account_id: string; total: number; own: number }>(
+    db,
+    `SELECT account_id, count(*)::int AS total, (count(*) FILTER (WHERE user_id = $2))::int AS own FROM messaging.messages
+      WHERE account_id = ANY(string_to_array($1, ',')::uuid[])
+      GROUP BY account_id`,
+    [accountIds.join(','), userId],
+  );
+  return new Map(rows.map((row) => [row.account_id, { all: row.total, own: row.own }]));
+}
+
 /** The user has sent a message to this number from the account. */
 export async function hasSentTo(db: Sql, accountId: string, phone: string, userId: string | null): Promise<boolean> {
   const [own] = await db.query(`SELECT 1 FROM messaging.messages WHERE account_id = $1 AND recipient = $2 AND user_id = $3 LIMIT 1`, [accountId, phone, userId]);

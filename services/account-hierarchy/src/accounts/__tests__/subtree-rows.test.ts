@@ -39,7 +39,35 @@ describe('a subtree read as one text', () => {
     expect(rows.find((row) => row.id === demoAccount('store-n2').id)?.name).toBe('Tab\there, line\nbreak, comma, ; semicolon');
   });
 
+  it('gives the rows of the column reads under roots below the top of their tree, one inside another', async () => {
+    // Arrange: a region, a store of another region and an account under that store (a root inside another root's subtree)
+    const roots = [demoAccount('north').id, demoAccount('store-s1').id, demoAccount('store-s1-marketing').id];
+
+    // Act
+    const rows = await store.findSubtrees(roots);
+
+    // Assert
+    const expected = (await server.sql.query(`SELECT id FROM hierarchy.accounts WHERE path && $1::uuid[] ORDER BY depth, name, id`, [roots])).rows.map((row: { id: string }) => row.id);
+    expect(rows.map((row) => row.id)).toEqual(expected);
+    const byId = new Map((await store.findByIds(expected)).map((row) => [row.id, row]));
+    for (const row of rows) expect(row).toEqual(byId.get(row.id));
+    expect(rows[0].depth).toBeGreaterThan(0);
+  });
+
+  it('gives the ids and names of the same rows, in the same order, when only those are read', async () => {
+    // Arrange
+    const roots = [demoAccount('hq').id, demoAccount('acme').id, demoAccount('store-n1-marketing').id];
+
+    // Act
+    const names = await store.findSubtreeNames(roots);
+
+    // Assert
+    expect(names).toEqual((await store.findSubtrees(roots)).map((row) => ({ id: row.id, name: row.name })));
+    expect(names.find((row) => row.id === demoAccount('north').id)?.name).toBe('\u0001\u001f\\t');
+  });
+
   it('gives nothing for a root that does not exist', async () => {
+    expect(await store.findSubtreeNames(['00000000-0000-4000-8000-000000000000'])).toEqual([]);
     expect(await store.findSubtrees(['00000000-0000-4000-8000-000000000000'])).toEqual([]);
   });
 });
