@@ -154,9 +154,9 @@ export class ServerProcess {
     return new ServerProcess(label, child, ready, tail);
   }
 
-  private request<T>(message: object, reply: string): Promise<T> {
+  private request<T>(message: object, reply: string, timeoutMs = 5_000): Promise<T> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.label}: no ${reply} reply`)), 5_000);
+      const timer = setTimeout(() => reject(new Error(`${this.label}: no ${reply} reply`)), timeoutMs);
       const onMessage = (answer: { type: string } & T) => {
         if (answer.type !== reply) return;
         clearTimeout(timer);
@@ -187,6 +187,11 @@ export class ServerProcess {
 
   async stopAllocationSampling(file: string): Promise<void> {
     await this.request({ type: 'sample-allocations', file }, 'sample-allocations');
+  }
+
+  /** Writes a heap snapshot of the process to file (V8 collects in full first); answers the heap in use after it, in bytes. */
+  async heapSnapshot(file: string): Promise<number> {
+    return (await this.request<{ heapUsed: number }>({ type: 'heap-snapshot', file }, 'heap-snapshot', 60_000)).heapUsed;
   }
 
   resetStatements(): void {

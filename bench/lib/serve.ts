@@ -11,6 +11,8 @@
  *   ← { type: 'sample-allocations', survivors? } starts V8's sampling heap profiler (survivors: only objects no
  *     scavenge freed), ← { type: 'sample-allocations', file }
  *     stops it and writes the profile to file; each answered by { type: 'sample-allocations' }
+ *   ← { type: 'heap-snapshot', file } writes a heap snapshot (after V8's full collection) →
+ *     { type: 'heap-snapshot', heapUsed }   the heap in use after it: what the process retains
  *
  *   node .data/bench-dist/bench/lib/serve.js gateway      (compiled: bench/lib/cluster.ts builds it)
  *   node --import tsx bench/lib/serve.ts subgraph <name> [--rules=off | --shield=off]
@@ -35,7 +37,7 @@ import { startSubgraphJobs } from '@platform/platform/jobs';
 import { loadSubgraph } from '@platform/platform/one-subgraph';
 import type { DataSource } from 'typeorm';
 
-type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' } | { type: 'memory' } | { type: 'sample-allocations'; file?: string; survivors?: boolean };
+type Message = { type: 'count' } | { type: 'reset' } | { type: 'stop' } | { type: 'memory' } | { type: 'sample-allocations'; file?: string; survivors?: boolean } | { type: 'heap-snapshot'; file: string };
 
 let peakHeapUsed = 0;
 // The heap alone (process.memoryUsage() also reads /proc for the RSS, ~4 % of a subgraph's busy time at
@@ -102,8 +104,8 @@ async function main(): Promise<void> {
   let backgroundJobs: { stop(): Promise<void> } | undefined;
   // Each role loads only its own packages, as the production entries do (gateway/src/main.ts, scripts/run-subgraph.ts).
   if (role === 'gateway') {
-    const { readCommittedSupergraph, startGateway } = await import('@platform/gateway');
-    dataSource = (await loadSubgraph('identity')).createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
+    const { createGatewayDataSource, readCommittedSupergraph, startGateway } = await import('@platform/gateway');
+    dataSource = createGatewayDataSource(config.databaseUrl, { poolSize: config.databasePoolSize, queryCounter });
     await dataSource.initialize();
     server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource });
   } else if (role === 'hive-gateway') {
@@ -144,6 +146,10 @@ async function main(): Promise<void> {
     else if (message.type === 'sample-allocations') {
       const done = message.file ? allocationSampling.stop(message.file) : allocationSampling.start(message.survivors === true);
       void done.then(() => process.send?.({ type: 'sample-allocations' }));
+    }
+    else if (message.type === 'heap-snapshot') {
+      v8.writeHeapSnapshot(message.file);
+      process.send?.({ type: 'heap-snapshot', heapUsed: process.memoryUsage().heapUsed });
     }
     else if (message.type === 'stop') void stop();
   });

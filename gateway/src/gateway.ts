@@ -1,121 +1,22 @@
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { FetcherResponse } from '@apollo/utils.fetcher';
 import type { DataSource } from 'typeorm';
-import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PRINCIPAL_HEADER, PrincipalSigner, OPERATOR_SESSION_PREFIX, SESSION_TOKEN_PREFIX, type Principal } from '@platform/authz';
+import { ANONYMOUS, authenticateBearer, GATEWAY_ISSUER, PrincipalSigner } from '@platform/authz';
 import { requirePrivateKey, type PlatformConfig, type SubgraphName } from '@platform/config';
 import { AppError, errors, formatError } from '@platform/errors';
 import { withCors } from './cors';
 import { PlannedGateway, type QueryPlanExecutorKind } from './execution/planned-gateway';
-import { unavailableAnswer } from './unavailable-answer';
 import { createGraphQLHandler, createLogger, listen, Metrics, metricsPlugin, operationNamePlugin, operationResolutionPlugin, sendGraphQLError, sendJson, sendRefusal, type HttpRoute, type Logger, type RunningServer } from '@platform/server';
-import type { Histogram } from 'prom-client';
 import { EXPLORER_HTML, explorerAssetRoutes } from './explorer';
 import { DOWNLOADS_PREFIX, EXPORTS_PREFIX, IMPORTS_PREFIX, isMessagingRoute, proxyExports, proxyMessagingRoutes, proxyUploads } from './exports-proxy';
 import { isTokenLimitError, OPERATION_LIMITS, operationLimitsRule } from './limits';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit';
 import { connectRedis, RedisKeyValueCache } from './redis';
-import { subgraphFetcher } from './subgraph-fetcher';
+import { SignedSubgraphDataSource, type GatewayContext } from './subgraph-data-source';
 import { FirstPartyDocuments, PartnerOperationStore, resolveFirstPartyOperation, resolvePartnerOperation } from './trusted-documents';
 
-export interface GatewayContext {
-  principal: Principal;
-}
-
-/** Forwards the authenticated principal to a subgraph in a short-lived token for that subgraph alone (SPEC G2). */
-class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly subgraph: SubgraphName,
-    private readonly signer: PrincipalSigner,
-    private readonly dataSource?: DataSource,
-    private readonly logger?: Logger,
-    private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>,
-  ) {
-    super({ url, fetcher: subgraphFetcher });
-    // RemoteGraphQLDataSource's own sendRequest (private in its types, so set here) builds a node-fetch Request
-    // of every body only to pass it to parseBody and didEncounterError, which ignore it: a copy of the body
-    // (~600 KB of representations per entity fetch of a 10,000-account tree) and a stream, per fetch.
-    (this as unknown as { sendRequest: SignedSubgraphDataSource['send'] }).sendRequest = this.send;
-  }
-
-  /** RemoteGraphQLDataSource.sendRequest (@apollo/gateway 2.14) without the node-fetch Request. */
-  private readonly send = async (request: GraphQLDataSourceProcessOptions<GatewayContext>['request'], context: GatewayContext) => {
-    if (!request.http) throw new Error("Internal error: Only 'http' requests are supported.");
-    const { http, ...requestWithoutHttp } = request;
-    const requestInit = { method: http.method, headers: Object.fromEntries(http.headers), body: JSON.stringify(requestWithoutHttp) };
-    let fetchResponse: FetcherResponse | undefined;
-    try {
-      fetchResponse = await this.fetcher(http.url, requestInit);
-      if (!fetchResponse.ok) throw await this.errorFromResponse(fetchResponse);
-      const body = await this.parseBody(fetchResponse, undefined, context);
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error(`Expected JSON response body, but received: ${body}`);
-      return { ...body, http: fetchResponse };
-    } catch (error) {
-      this.didEncounterError(error as Error, undefined, fetchResponse);
-      throw error;
-    }
-  };
-
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const startedAt = performance.now();
-    let outcome = 'error';
-    try {
-      const response = await super.process(options);
-      outcome = response.errors?.length ? 'error' : 'success';
-      return response;
-    } catch (error) {
-      if ((error as AppError).code !== 'SERVICE_UNAVAILABLE') throw error;
-      outcome = 'unavailable';
-      return unavailableAnswer(options.request, 'document' in options ? options.document : undefined, error as AppError);
-    } finally {
-      this.fetchDuration?.observe({ subgraph: this.subgraph, outcome }, (performance.now() - startedAt) / 1000);
-    }
-  }
-
-  /**
-   * A login or switchAccount answers with a new session token; the rest of the same operation
-   * (e.g. `login { activeAccount { name } }`) then runs as that session, authenticated afresh.
-   */
-  override async didReceiveResponse({ response, context }: Parameters<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse'] & {}>[0]) {
-    const data = response.data as Record<string, { token?: unknown } | null> | undefined;
-    if (data && this.dataSource) {
-      for (const value of Object.values(data)) {
-        const token = value && typeof value === 'object' ? value.token : undefined;
-        if (typeof token === 'string' && (token.startsWith(`${SESSION_TOKEN_PREFIX}_`) || token.startsWith(`${OPERATOR_SESSION_PREFIX}_`))) {
-          const principal = await authenticateBearer(this.dataSource, token);
-          if (principal) {
-            const previous = (context as GatewayContext).principal;
-            (context as GatewayContext).principal = { ...principal, clientAddress: previous?.clientAddress, requestId: previous?.requestId };
-          }
-        }
-      }
-    }
-    return response;
-  }
-
-  /**
-   * A subgraph that cannot be reached (or answers 5xx) fails the fields it serves with
-   * SERVICE_UNAVAILABLE naming it, never with the fetch's own text; the rest of the answer stands.
-   * Another HTTP refusal is rethrown as the registered error its body carries.
-   */
-  override didEncounterError(error: Error, _request: unknown, response?: { status: number }): never {
-    if (!response || response.status >= 500) {
-      this.logger?.warn({ err: error, subgraph: this.subgraph, status: response?.status }, 'subgraph unavailable');
-      throw new AppError('SERVICE_UNAVAILABLE', `The ${this.subgraph} service is unavailable; retry later`, { service: this.subgraph, retryable: true });
-    }
-    const body = (error as { extensions?: { response?: { body?: { errors?: { message?: string; extensions?: Record<string, unknown> }[] } } } }).extensions?.response?.body;
-    throw AppError.fromRemote(body?.errors?.[0] ?? { message: 'The subgraph refused the request' });
-  }
-
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const principal = (context as Partial<GatewayContext>).principal ?? ANONYMOUS;
-    request.http?.headers.set(PRINCIPAL_HEADER, await this.signer.sign(principal, this.subgraph));
-    if (principal.requestId) request.http?.headers.set('x-request-id', principal.requestId);
-  }
-}
+export type { GatewayContext };
 
 export interface StartGatewayOptions {
   config: PlatformConfig;
@@ -207,7 +108,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const gateway = new PlannedGateway(
     options.supergraphSdl,
     ({ name, url }) =>
-      new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url!, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined, logger, fetchDuration),
+      new SignedSubgraphDataSource(options.subgraphUrls[name as SubgraphName] ?? url, name as SubgraphName, signer, name === 'identity' ? dataSource : undefined, logger, fetchDuration),
     options.queryPlanExecutor,
   );
   const apollo = new ApolloServer<GatewayContext>({
@@ -280,18 +181,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return true;
     },
     admit,
+    // The session lookup (one statement, never cached: a revoked session stops at once) runs while the body is read.
+    buildContextBeforeBody: true,
     buildContext: async (request, requestId) => {
       const token = bearerToken(request);
       const address = clientAddress(request, settings.trustProxy);
       if (!token) return { principal: { ...ANONYMOUS, clientAddress: address, requestId } };
       const principal = await authenticateBearer(dataSource, token);
       if (!principal) throw errors.unauthenticated('The session token is invalid or has expired');
-      if (principal.kind === 'API_KEY' && settings.rateLimitPerApiKey > 0) {
-        await enforceRateLimit(rateLimiter, `key:${principal.id}`, settings.rateLimitPerApiKey, 'API key');
-      }
       return { principal: { ...principal, clientAddress: address, requestId } };
     },
     prepareOperation: async (operation, context) => {
+      // Counted once the body is accepted, as before the lookup moved ahead of it.
+      if (context.principal.kind === 'API_KEY' && settings.rateLimitPerApiKey > 0) {
+        await enforceRateLimit(rateLimiter, `key:${context.principal.id}`, settings.rateLimitPerApiKey, 'API key');
+      }
       const appId = context.principal.partnerAppId;
       return appId ? resolvePartnerOperation(partnerOperations, appId, operation) : resolveFirstPartyOperation(firstPartyDocuments, operation);
     },

@@ -1,12 +1,12 @@
 /**
  * The gateway's process entry (containers, `npm start -w @platform/gateway`): configuration from
- * the environment, the identity pool that authenticates bearer credentials, the committed
+ * the environment, the pool on identity's tables that authenticates bearer credentials, the committed
  * supergraph. SIGTERM/SIGINT drain in-flight requests, then exit.
  */
 import '@platform/telemetry/register';
 import { ConfigError, loadConfig } from '@platform/config';
-import { service as identity } from '@platform/identity';
 import { createLogger, Metrics, startMetricsServer, stopOnSignals } from '@platform/server';
+import { createGatewayDataSource } from './data-source';
 import { startGateway } from './gateway';
 import { readCommittedSupergraph } from './supergraph';
 
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('gateway', config.logLevel);
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required to run the gateway on its own']);
-  const dataSource = identity.createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const dataSource = createGatewayDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
   await dataSource.initialize();
   const metrics = new Metrics();
   const server = await startGateway({ config, supergraphSdl: readCommittedSupergraph(), subgraphUrls: config.subgraphUrls, dataSource, logger, metrics });

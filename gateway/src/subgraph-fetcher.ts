@@ -8,40 +8,46 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5_000 }),
 };
 
+/** A response's headers as node:http read them (names in lower case); a Map of them only once one is changed or listed. */
 class ResponseHeaders implements FetcherHeaders {
-  private readonly map: Map<string, string>;
+  private map?: Map<string, string>;
 
-  constructor(headers: http.IncomingHttpHeaders) {
-    this.map = new Map(Object.entries(headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value] as [string, string]])));
+  constructor(private readonly received: http.IncomingHttpHeaders) {}
+
+  private entriesMap(): Map<string, string> {
+    this.map ??= new Map(Object.entries(this.received).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value] as [string, string]])));
+    return this.map;
   }
 
   get(name: string) {
-    return this.map.get(name.toLowerCase()) ?? null;
+    if (this.map) return this.map.get(name.toLowerCase()) ?? null;
+    const value = this.received[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
   }
   has(name: string) {
-    return this.map.has(name.toLowerCase());
+    return this.get(name) !== null;
   }
   set(name: string, value: string) {
-    this.map.set(name.toLowerCase(), value);
+    this.entriesMap().set(name.toLowerCase(), value);
   }
   append(name: string, value: string) {
     const existing = this.get(name);
     this.set(name, existing === null ? value : `${existing}, ${value}`);
   }
   delete(name: string) {
-    this.map.delete(name.toLowerCase());
+    this.entriesMap().delete(name.toLowerCase());
   }
   entries() {
-    return this.map.entries();
+    return this.entriesMap().entries();
   }
   keys() {
-    return this.map.keys();
+    return this.entriesMap().keys();
   }
   values() {
-    return this.map.values();
+    return this.entriesMap().values();
   }
   [Symbol.iterator]() {
-    return this.map.entries();
+    return this.entriesMap().entries();
   }
 }
 

@@ -38,6 +38,8 @@ describe("the gateway's fetcher to its subgraphs", () => {
     expect(first.ok).toBe(true);
     expect(first.status).toBe(200);
     expect(first.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
+    expect(first.headers.has('cache-control')).toBe(true);
+    expect([...first.headers]).toEqual(expect.arrayContaining([['cache-control', 'no-store']]));
     expect(await first.json()).toEqual({ data: { echo: 'é' } });
     expect(received[0].headers['x-platform-principal']).toBe('token');
     expect(received[0].body).toBe('{"query":"{ echo }"}');

@@ -17,9 +17,10 @@ import type { SubgraphName } from './index';
 
 /**
  * The processes with settings of their own. The identity subgraph keeps V8's defaults (125–138 MB at peak
- * under the bench), and so does the gateway since its executor of its own: 261–268 MB at peak for the
- * 10,000-account tree without settings, 241 MB with a growing factor of 1.5 but for 62–84 ms of CPU per tree
- * instead of 54 (bench/README.md); measure again before giving it settings.
+ * under the bench), and so does the gateway: since it stopped loading Apollo Gateway (~20 MB less heap at rest,
+ * which V8's growing factor multiplies up to 4× at peak) it peaks at 195–216 MB for the 10,000-account tree and
+ * 237–253 MB under figures 1–3 (the goal: 250) with V8's defaults, where a growing factor of 1.5 had cost it
+ * 15–55 % of its CPU (bench/README.md, "Session 9"); measure again before giving it settings.
  */
 export type ServerRole = Exclude<SubgraphName, 'identity'>;
 

@@ -24,6 +24,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** Throw an AppError (e.g. UNAUTHENTICATED) to refuse the request before execution. */
   buildContext(request: http.IncomingMessage, requestId: string): Promise<TContext>;
+  /**
+   * Starts buildContext once the headers are read, while the body is read and parsed (it reads the
+   * headers only; the gateway's session lookup is a round trip to PostgreSQL). A refusal of the body
+   * is still the answer when both would refuse.
+   */
+  buildContextBeforeBody?: boolean;
   ready(): Promise<boolean>;
   logger: Logger;
   maxBodyBytes?: number;
@@ -151,6 +157,9 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
 
   const handle = async (request: http.IncomingMessage, response: http.ServerResponse, url: URL, requestId: string, log: RequestLogFields): Promise<void> => {
     if (options.admit) await options.admit(request);
+    const earlyContext = options.buildContextBeforeBody ? options.buildContext(request, requestId) : undefined;
+    // Read below, unless the body is refused first.
+    earlyContext?.catch(() => {});
 
     let body: unknown = undefined;
     if (request.method === 'POST') {
@@ -171,7 +180,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       return;
     }
 
-    const context = await options.buildContext(request, requestId);
+    const context = await (earlyContext ?? options.buildContext(request, requestId));
     (context as { [REQUEST_LOG]?: RequestLogFields })[REQUEST_LOG] = log;
     let operation: HttpOperation = { method: request.method ?? 'GET', search: url.search, body };
     if (options.prepareOperation) operation = await options.prepareOperation(operation, context);

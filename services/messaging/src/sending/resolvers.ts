@@ -19,17 +19,18 @@ import { allAndOwnMessageCounts, type AccountReference } from './store';
  */
 export const accountEntities: EntityBatchResolver<MessagingContext> = async (representations, ctx, info) => {
   const accounts: AccountReference[] = representations.map((representation) => ({ __typename: 'Account', id: representation.id as string }));
-  const countable = requestedFields(info, 'Account').has('messageCount') && ctx.access.isAuthenticated && !ctx.access.changing ? accounts.filter((account) => isUuid(account.id)) : [];
+  const countable: number[] = [];
+  if (requestedFields(info, 'Account').has('messageCount') && ctx.access.isAuthenticated && !ctx.access.changing) accounts.forEach((account, i) => isUuid(account.id) && countable.push(i));
   const [{ permissions }, counts] = await Promise.all([
     ctx.access.resolveReferences(accounts),
-    countable.length ? allAndOwnMessageCounts(ctx.dataSource, countable.map((account) => account.id), ctx.access.userId) : null,
+    countable.length ? allAndOwnMessageCounts(ctx.dataSource, countable.map((i) => accounts[i].id), ctx.access.userId) : null,
   ]);
   if (counts) {
-    accounts.forEach((account, i) => {
-      if (!permissions[i].has('account.view')) return;
-      const scope = scopeIn(permissions[i], 'reports');
-      if (scope === 'NONE') account.messageCount = errors.forbidden('Missing permission "reports" on this account');
-      else account.messageCount = (scope === 'ALL' ? counts.get(account.id)?.all : counts.get(account.id)?.own) ?? 0;
+    countable.forEach((index, k) => {
+      if (!permissions[index].has('account.view')) return;
+      const scope = scopeIn(permissions[index], 'reports');
+      if (scope === 'NONE') accounts[index].messageCount = errors.forbidden('Missing permission "reports" on this account');
+      else accounts[index].messageCount = scope === 'ALL' ? counts.all[k] : counts.own[k];
     });
   }
   return accounts;

@@ -117,17 +117,35 @@ export function messageCountsOfAccounts(db: Sql, accountIds: readonly string[], 
 /**
  * Messages of each account, all of them and the user's own (`userId`; none when null), in one
  * statement: the counts of an `_entities` call are read while its references are decided, before the
- * scope of each account is known.
+ * scope of each account is known. Answered as one text, in the order asked (`all:own,all:own,…`),
+ * and returned as two arrays by position: no row, map or pair object per account.
  */
-export async function allAndOwnMessageCounts(db: Sql, accountIds: readonly string[], userId: string | null): Promise<Map<string, { all: number; own: number }>> {
-  const rows = await queryRows<{ account_id: string; total: number; own: number }>(
+export async function allAndOwnMessageCounts(db: Sql, accountIds: readonly string[], userId: string | null): Promise<{ all: number[]; own: number[] }> {
+  const [row] = await queryRows<{ counts: string | null }>(
     db,
-    `SELECT account_id, count(*)::int AS total, (count(*) FILTER (WHERE user_id = $2))::int AS own FROM messaging.messages
-      WHERE account_id = ANY(string_to_array($1, ',')::uuid[])
-      GROUP BY account_id`,
+    `SELECT string_agg(coalesce(c.total, 0) || ':' || coalesce(c.own, 0), ',' ORDER BY t.ord) AS counts
+       FROM unnest(string_to_array($1, ',')::uuid[]) WITH ORDINALITY AS t(id, ord)
+       LEFT JOIN (SELECT account_id, count(*) AS total, count(*) FILTER (WHERE user_id = $2) AS own FROM messaging.messages
+                   WHERE account_id = ANY(string_to_array($1, ',')::uuid[])
+                   GROUP BY account_id) c ON c.account_id = t.id`,
     [accountIds.join(','), userId],
   );
-  return new Map(rows.map((row) => [row.account_id, { all: row.total, own: row.own }]));
+  const all: number[] = [];
+  const own: number[] = [];
+  const text = row?.counts ?? '';
+  let value = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 58 /* : */) {
+      all.push(value);
+      value = 0;
+    } else if (code === 44 /* , */) {
+      own.push(value);
+      value = 0;
+    } else value = value * 10 + code - 48;
+  }
+  if (text.length) own.push(value);
+  return { all, own };
 }
 
 /** The user has sent a message to this number from the account. */
