@@ -25,7 +25,8 @@ if (role === 'help' || role === '--help') {
   process.exitCode = 2;
 } else {
   // Before the role's modules load: its V8 heap settings (@platform/config, issue 17's memory goal).
-  if (role === 'subgraph' && isServerRole(rest[0])) applyHeapSettings(rest[0]);
+  const heapRole = role === 'subgraph' ? rest[0] : role;
+  if (heapRole !== undefined && isServerRole(heapRole)) applyHeapSettings(heapRole);
   const file = require.resolve(path.join(__dirname, ROLES[role].module));
   // The role's script reads its arguments from argv[2…], and tracing names the service after argv[1].
   process.argv = [process.argv[0], file, ...rest];

@@ -90,21 +90,22 @@ function profileFlags(label: string): string[] {
 
 /**
  * The V8 heap settings of a server process, as production gives them (@platform/config's
- * HEAP_SETTINGS): the role's NODE_OPTIONS; serve.ts sets the growing factor itself at start, as the
+ * HEAP_SETTINGS, the gateways included): the role's NODE_OPTIONS; serve.ts sets the growing factor itself at start, as the
  * production entry does. BENCH_V8_FLAGS replaces them with V8 flags on the command line of every
  * server (for comparisons; an empty value gives V8's defaults), BENCH_V8_FLAGS_GATEWAY those of the
  * gateways alone. Flags such as --heap-growing-percent are refused in NODE_OPTIONS (node exits with 9).
  */
 function heapSettings(args: string[]): { execArgv: string[]; nodeOptions?: string } {
   const [kind, name] = args;
-  const role = kind === 'subgraph' && isServerRole(name) ? name : null;
+  const heapRole = kind === 'subgraph' ? name : kind;
+  const role = heapRole !== undefined && isServerRole(heapRole) ? heapRole : null;
   const override = (kind === 'gateway' ? process.env.BENCH_V8_FLAGS_GATEWAY : undefined) ?? process.env.BENCH_V8_FLAGS;
   if (override !== undefined) {
     const flags = override.split(' ').filter(Boolean);
     // The role's growing factor is set by serve.ts unless the command line has one: 0 is V8's own.
     return { execArgv: flags.some((flag) => flag.startsWith('--heap-growing-percent')) ? flags : [...flags, '--heap-growing-percent=0'] };
   }
-  return role ? { execArgv: [], nodeOptions: nodeOptionsFor(role) } : { execArgv: [] };
+  return { execArgv: [], nodeOptions: role ? nodeOptionsFor(role) : undefined };
 }
 
 /** One server process (see serve.ts) with its IPC channel. */

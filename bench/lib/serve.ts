@@ -95,7 +95,8 @@ export function withoutRules(subgraph: Subgraph): Subgraph {
 async function main(): Promise<void> {
   const [role, name, ...flags] = process.argv.slice(2);
   // As the production entry (scripts/platform.ts).
-  if (role === 'subgraph' && isServerRole(name)) applyHeapSettings(name);
+  const heapRole = role === 'subgraph' ? name : role;
+  if (heapRole !== undefined && isServerRole(heapRole)) applyHeapSettings(heapRole);
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const queryCounter = new QueryCounter();

@@ -10,23 +10,24 @@
  *   collection before the next one (V8's own factor goes up to 4), with no cap;
  * - maxSemiSpaceMb: a larger young generation, so fewer requests' objects survive two scavenges while
  *   they wait for I/O and get promoted (fewer full collections pay for the smaller factor).
- * Not set for the gateway, the identity subgraph, the worker, the webhook dispatcher and migrations.
+ * The gateway gets a growing factor alone (its young generation stays V8's). Not set for the identity
+ * subgraph, the worker, the webhook dispatcher and migrations.
  */
 import v8 from 'node:v8';
 import type { SubgraphName } from './index';
 
 /**
  * The processes with settings of their own. The identity subgraph keeps V8's defaults (125–138 MB at peak
- * under the bench), and so does the gateway: since it stopped loading Apollo Gateway (~20 MB less heap at rest,
- * which V8's growing factor multiplies up to 4× at peak) it peaks at 195–216 MB for the 10,000-account tree and
- * 237–253 MB under figures 1–3 (the goal: 250) with V8's defaults, where a growing factor of 1.5 had cost it
- * 15–55 % of its CPU (bench/README.md, "Session 9"); measure again before giving it settings.
+ * under the bench). The gateway, since it stopped loading Apollo Gateway (~32 MB of heap live at rest), peaked
+ * at 229–255 MB under figures 1–3 with V8's defaults (its factor up to 4× that); a factor of 3 gave 203 MB under
+ * figure 1 for the same CPU per 10,000-account tree (36/37 ms against 38/36 ms) and the same overhead, where a
+ * factor of 1.5 had cost it 15–55 % of its CPU (bench/README.md, "Final run of session 9").
  */
-export type ServerRole = Exclude<SubgraphName, 'identity'>;
+export type ServerRole = Exclude<SubgraphName, 'identity'> | 'gateway';
 
 export interface HeapSettings {
-  /** `--max-semi-space-size` in MB: read when the heap is created, so it comes from NODE_OPTIONS (nodeOptionsFor). */
-  maxSemiSpaceMb: number;
+  /** `--max-semi-space-size` in MB: read when the heap is created, so it comes from NODE_OPTIONS (nodeOptionsFor); none: V8's. */
+  maxSemiSpaceMb?: number;
   /** `--heap-growing-percent`: NODE_OPTIONS refuses it; the process sets it itself at start (applyHeapSettings). */
   heapGrowingPercent: number;
 }
@@ -35,15 +36,17 @@ export const HEAP_SETTINGS: Record<ServerRole, HeapSettings> = {
   'account-hierarchy': { maxSemiSpaceMb: 32, heapGrowingPercent: 100 },
   messaging: { maxSemiSpaceMb: 32, heapGrowingPercent: 150 },
   billing: { maxSemiSpaceMb: 32, heapGrowingPercent: 150 },
+  gateway: { heapGrowingPercent: 200 },
 };
 
 export function isServerRole(role: string): role is ServerRole {
   return role in HEAP_SETTINGS;
 }
 
-/** The NODE_OPTIONS of a role's process (docker-compose.yml and deploy/ set the same; a test compares them). */
-export function nodeOptionsFor(role: ServerRole): string {
-  return `--max-semi-space-size=${HEAP_SETTINGS[role].maxSemiSpaceMb}`;
+/** The NODE_OPTIONS of a role's process, if it needs any (docker-compose.yml and deploy/ set the same; a test compares them). */
+export function nodeOptionsFor(role: ServerRole): string | undefined {
+  const { maxSemiSpaceMb } = HEAP_SETTINGS[role];
+  return maxSemiSpaceMb === undefined ? undefined : `--max-semi-space-size=${maxSemiSpaceMb}`;
 }
 
 /**
