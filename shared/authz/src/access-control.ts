@@ -117,12 +117,9 @@ const MASK_BASE = 48; // '0': masks 0..63 are the characters '0'..'o'
 
 // For each account asked (in the order asked; ids as one text, as CHAIN_SQL), which of the grant
 // accounts $2 are on its path (ancestor-or-self): bit i for $2[i+1], as the character chr(48 + mask),
-// '0' for an unknown account or one under none of them; all in one text (`masks`). With $3, the path
-// (ids comma-separated, root first) of every account whose mask is in $3, else '', ';'-separated.
+// '0' for an unknown account or one under none of them; all in one text (`masks`).
 const REFERENCE_MASKS_SQL = `
-  SELECT string_agg(chr(${MASK_BASE} + coalesce(m.mask, 0)), '' ORDER BY t.ord) AS masks,
-         CASE WHEN $3::int[] IS NULL THEN NULL
-              ELSE string_agg(CASE WHEN m.mask = ANY($3::int[]) THEN array_to_string(a.path, ',') ELSE '' END, ';' ORDER BY t.ord) END AS paths
+  SELECT string_agg(chr(${MASK_BASE} + coalesce(m.mask, 0)), '' ORDER BY t.ord) AS masks
     FROM unnest(string_to_array($1, ',')::uuid[]) WITH ORDINALITY AS t(id, ord)
     LEFT JOIN hierarchy.accounts a ON a.id = t.id
     LEFT JOIN LATERAL (SELECT sum(1 << (g.ord::int - 1))::int AS mask FROM unnest($2::uuid[]) WITH ORDINALITY AS g(id, ord) WHERE g.id = ANY(a.path)) m ON true`;
@@ -131,8 +128,6 @@ const REFERENCE_MASKS_SQL = `
 export interface ReferenceDecisions {
   /** the caller's permissions on each reference's account; empty for a reference left to its fields' rules */
   permissions: ReadonlySet<Permission>[];
-  /** with `pathsWith`: the path (ids comma-separated, root first) of each account on which the caller holds it, else null */
-  paths: (string | null)[];
 }
 
 export interface ChainRow {
@@ -523,47 +518,38 @@ export class AccessControl {
    * references as resolveReference does. Decided without building the accounts' chains: one
    * statement answers, for every reference, which of the caller's grant accounts are on its path
    * (REFERENCE_MASKS_SQL), in one text (no row object, no promise, no chain per account); the same
-   * grants then give the same permissions (`unionOf`). With `pathsWith`, also the path (root first,
-   * ids comma-separated, as text) of each account on which the caller holds that permission, else
-   * null. Operators, and callers holding grants on more than MASK_GRANTS accounts, are decided from
+   * grants then give the same permissions (`unionOf`). Operators, and callers holding grants on more than MASK_GRANTS accounts, are decided from
    * chains as `accessOn` does.
    */
-  async resolveReferences(references: readonly { id: string }[], pathsWith?: Permission): Promise<ReferenceDecisions> {
+  async resolveReferences(references: readonly { id: string }[]): Promise<ReferenceDecisions> {
     const count = references.length;
     const permissions: ReadonlySet<Permission>[] = new Array(count).fill(NO_PERMISSIONS);
-    const paths: (string | null)[] = new Array(count).fill(null);
-    if (this.changing || !this.isAuthenticated) return { permissions, paths };
+    if (this.changing || !this.isAuthenticated) return { permissions };
     const decided: number[] = [];
     for (let i = 0; i < count; i++) if (isUuid(references[i].id)) decided.push(i);
-    if (decided.length === 0) return { permissions, paths };
+    if (decided.length === 0) return { permissions };
     const grants = await this.grants();
     const grantAccounts = [...new Set(grants.map((grant) => grant.accountId))];
     const operator = this.isOperator && operatorCan(this.principal.operatorRole, 'customers.read');
     if (operator || grantAccounts.length > MASK_GRANTS) {
       const accesses = await this.accessOnMany(decided.map((i) => references[i].id));
       decided.forEach((index, k) => {
-        if (accesses[k].permissions.size === 0) return;
-        permissions[index] = accesses[k].permissions;
-        if (pathsWith && accesses[k].permissions.has(pathsWith)) paths[index] = accesses[k].chain!.path.join(',');
+        if (accesses[k].permissions.size > 0) permissions[index] = accesses[k].permissions;
       });
     } else if (grantAccounts.length > 0) {
       // The union of permissions of each combination of grant accounts on a path (bit i: grantAccounts[i]).
       const byMask: ReadonlySet<Permission>[] = [];
       for (let mask = 0; mask < 1 << grantAccounts.length; mask++) byMask.push(this.unionOf(grants.filter((grant) => mask & (1 << grantAccounts.indexOf(grant.accountId)))));
-      const withPaths = pathsWith ? byMask.flatMap((set, mask) => (set.has(pathsWith) ? [mask] : [])) : null;
-      const [row] = await this.db.query(prepared(REFERENCE_MASKS_SQL), [decided.map((i) => references[i].id).join(','), grantAccounts, withPaths]);
+      const [row] = await this.db.query(prepared(REFERENCE_MASKS_SQL), [decided.map((i) => references[i].id).join(','), grantAccounts]);
       const masks: string = row?.masks ?? '';
-      const pathsOf: string[] | null = withPaths && row?.paths != null ? (row.paths as string).split(';') : null;
       decided.forEach((index, k) => {
         const mask = masks.charCodeAt(k) - MASK_BASE;
-        if (!(mask > 0)) return;
-        permissions[index] = byMask[mask];
-        if (pathsOf && pathsOf[k]) paths[index] = pathsOf[k];
+        if (mask > 0) permissions[index] = byMask[mask];
       });
     }
-    if (this.changing) return { permissions: permissions.fill(NO_PERMISSIONS), paths: paths.fill(null) };
+    if (this.changing) return { permissions: permissions.fill(NO_PERMISSIONS) };
     for (let i = 0; i < count; i++) if (permissions[i].size > 0) this.referencePermissions.set(references[i], permissions[i]);
-    return { permissions, paths };
+    return { permissions };
   }
 
   private async decide(accountId: string, permission: Permission): Promise<AccountChain> {
